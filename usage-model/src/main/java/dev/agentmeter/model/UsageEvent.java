@@ -1,0 +1,136 @@
+package dev.agentmeter.model;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A raw usage event on {@code agentmeter.usage.raw} ({@code schemaVersion} 1). Field names are the
+ * contract's. {@code schemaVersion} and {@code timestamp} are boxed so that a missing value can be
+ * reported by the validator instead of silently becoming a default.
+ */
+public record UsageEvent(
+        Integer schemaVersion,
+        String eventId,
+        Instant timestamp,
+        String kind,
+        String agent,
+        String userId,
+        String sessionId,
+        String teamId,
+        List<String> handoffChain,
+        String provider,
+        String model,
+        String region,
+        Usage usage,
+        BigDecimal providerCostUsd,
+        Task task,
+        Call call,
+        ApiCall api,
+        Map<String, String> attributes) {
+
+    public static final int SCHEMA_VERSION = 1;
+    public static final String KIND_LLM = "llm";
+    public static final String KIND_API = "api";
+
+    public UsageEvent {
+        handoffChain = handoffChain == null ? null : List.copyOf(handoffChain);
+        attributes = attributes == null ? null : Map.copyOf(attributes);
+    }
+
+    @JsonIgnore
+    public boolean isLlm() {
+        return KIND_LLM.equals(kind);
+    }
+
+    @JsonIgnore
+    public boolean isApi() {
+        return KIND_API.equals(kind);
+    }
+
+    /** The Kafka record key the contract prescribes: the session when there is one, else the event. */
+    public String recordKey() {
+        return sessionId != null ? sessionId : eventId;
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Many fields are optional; the builder keeps call sites readable. */
+    public static final class Builder {
+        private Integer schemaVersion = SCHEMA_VERSION;
+        private String eventId;
+        private Instant timestamp;
+        private String kind = KIND_LLM;
+        private String agent;
+        private String userId;
+        private String sessionId;
+        private String teamId;
+        private List<String> handoffChain;
+        private String provider;
+        private String model;
+        private String region;
+        private Usage usage;
+        private BigDecimal providerCostUsd;
+        private Task task;
+        private Call call;
+        private ApiCall api;
+        private Map<String, String> attributes;
+
+        private Builder() {
+        }
+
+        private Builder(UsageEvent e) {
+            schemaVersion = e.schemaVersion;
+            eventId = e.eventId;
+            timestamp = e.timestamp;
+            kind = e.kind;
+            agent = e.agent;
+            userId = e.userId;
+            sessionId = e.sessionId;
+            teamId = e.teamId;
+            handoffChain = e.handoffChain;
+            provider = e.provider;
+            model = e.model;
+            region = e.region;
+            usage = e.usage;
+            providerCostUsd = e.providerCostUsd;
+            task = e.task;
+            call = e.call;
+            api = e.api;
+            attributes = e.attributes;
+        }
+
+        public Builder schemaVersion(Integer v) { schemaVersion = v; return this; }
+        public Builder eventId(String v) { eventId = v; return this; }
+        public Builder timestamp(Instant v) { timestamp = v; return this; }
+        public Builder kind(String v) { kind = v; return this; }
+        public Builder agent(String v) { agent = v; return this; }
+        public Builder userId(String v) { userId = v; return this; }
+        public Builder sessionId(String v) { sessionId = v; return this; }
+        public Builder teamId(String v) { teamId = v; return this; }
+        public Builder handoffChain(List<String> v) { handoffChain = v; return this; }
+        public Builder provider(String v) { provider = v; return this; }
+        public Builder model(String v) { model = v; return this; }
+        public Builder region(String v) { region = v; return this; }
+        public Builder usage(Usage v) { usage = v; return this; }
+        public Builder providerCostUsd(BigDecimal v) { providerCostUsd = v; return this; }
+        public Builder task(Task v) { task = v; return this; }
+        public Builder call(Call v) { call = v; return this; }
+        public Builder api(ApiCall v) { api = v; return this; }
+        public Builder attributes(Map<String, String> v) { attributes = v; return this; }
+
+        public UsageEvent build() {
+            return new UsageEvent(schemaVersion, eventId, timestamp, kind, agent, userId, sessionId,
+                    teamId, handoffChain, provider, model, region, usage, providerCostUsd, task, call,
+                    api, attributes);
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package dev.agentmeter.model.json;
+
+import com.fasterxml.jackson.annotation.JsonFormat;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.agentmeter.model.Cost;
+import dev.agentmeter.model.PricedUsage;
+import dev.agentmeter.model.Pricing;
+import dev.agentmeter.model.UsageEvent;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.time.Instant;
+
+/**
+ * The one ObjectMapper for the contract: money as decimal strings, instants as ISO-8601 UTC,
+ * unknown fields ignored, nulls left out. Thread-safe; share it.
+ */
+public final class ContractJson {
+
+    private static final ObjectMapper MAPPER = create();
+
+    private ContractJson() {
+    }
+
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    private static ObjectMapper create() {
+        SimpleModule contract = new SimpleModule("agentmeter-contract");
+        contract.addSerializer(PricedUsage.class, new PricedUsageSerializer());
+        contract.addDeserializer(PricedUsage.class, new PricedUsageDeserializer());
+        JsonMapper mapper = JsonMapper.builder()
+                .addModule(new JavaTimeModule())
+                .addModule(contract)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                // A number like 1.5 for a token count is an error, not 1.
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+                .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
+                .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+                .serializationInclusion(JsonInclude.Include.NON_NULL)
+                .build();
+        // Money travels as a decimal string ("0.0105"), never as a JSON number a reader might parse as double.
+        mapper.configOverride(BigDecimal.class).setFormat(JsonFormat.Value.forShape(JsonFormat.Shape.STRING));
+        return mapper;
+    }
+
+    public static byte[] toBytes(Object value) {
+        try {
+            return MAPPER.writeValueAsBytes(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot serialise " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    public static String toJson(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot serialise " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    public static <T> T fromJson(String json, Class<T> type) {
+        try {
+            return MAPPER.readValue(json, type);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot parse " + type.getSimpleName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static <T> T fromBytes(byte[] json, Class<T> type) {
+        try {
+            return MAPPER.readValue(json, type);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot parse " + type.getSimpleName(), e);
+        }
+    }
+
+    /** Writes the event's fields and pricing/cost/pricedAt side by side, as the contract shows. */
+    private static final class PricedUsageSerializer extends JsonSerializer<PricedUsage> {
+        @Override
+        public void serialize(PricedUsage value, JsonGenerator gen, SerializerProvider serializers) throws IOException {
+            ObjectMapper mapper = (ObjectMapper) gen.getCodec();
+            ObjectNode node = mapper.valueToTree(value.event());
+            if (value.pricing() != null) {
+                node.set("pricing", mapper.valueToTree(value.pricing()));
+            }
+            if (value.cost() != null) {
+                node.set("cost", mapper.valueToTree(value.cost()));
+            }
+            if (value.pricedAt() != null) {
+                node.put("pricedAt", value.pricedAt().toString());
+            }
+            gen.writeTree(node);
+        }
+    }
+
+    private static final class PricedUsageDeserializer extends JsonDeserializer<PricedUsage> {
+        @Override
+        public PricedUsage deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            ObjectMapper mapper = (ObjectMapper) p.getCodec();
+            ObjectNode node = p.readValueAsTree();
+            Pricing pricing = node.hasNonNull("pricing") ? mapper.treeToValue(node.get("pricing"), Pricing.class) : null;
+            Cost cost = node.hasNonNull("cost") ? mapper.treeToValue(node.get("cost"), Cost.class) : null;
+            Instant pricedAt = node.hasNonNull("pricedAt") ? Instant.parse(node.get("pricedAt").asText()) : null;
+            node.remove("pricing");
+            node.remove("cost");
+            node.remove("pricedAt");
+            return new PricedUsage(mapper.treeToValue(node, UsageEvent.class), pricing, cost, pricedAt);
+        }
+    }
+}

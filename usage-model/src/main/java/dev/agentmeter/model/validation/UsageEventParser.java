@@ -1,0 +1,86 @@
+package dev.agentmeter.model.validation;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import dev.agentmeter.model.UsageEvent;
+import dev.agentmeter.model.json.ContractJson;
+import java.io.IOException;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Bytes to a valid UsageEvent or the reasons it is not one, without throwing: non-JSON and wrong
+ * types become a {@link Violation} naming the field, rule breaks come from {@link UsageEventValidator}.
+ */
+public final class UsageEventParser {
+
+    private final UsageEventValidator validator;
+
+    public UsageEventParser(UsageEventValidator validator) {
+        this.validator = validator;
+    }
+
+    /** The outcome: exactly one of {@code event} (valid) or a non-empty {@code violations}. */
+    public record Result(UsageEvent event, List<Violation> violations) {
+        public boolean valid() {
+            return violations.isEmpty();
+        }
+
+        /** All violations in one line, for a rejection header or a log line. */
+        public String reason() {
+            return violations.stream().map(Violation::message).collect(Collectors.joining("; "));
+        }
+
+        /** The first violation's field: the one header value a dead-letter consumer can filter on. */
+        public String field() {
+            return violations.isEmpty() ? "" : violations.get(0).field();
+        }
+    }
+
+    public Result parse(byte[] bytes) {
+        if (bytes == null || bytes.length == 0) {
+            return rejected(new Violation("", "json", "the record value is empty; expected a UsageEvent JSON object"));
+        }
+        UsageEvent event;
+        try {
+            event = ContractJson.mapper().readValue(bytes, UsageEvent.class);
+        } catch (MismatchedInputException e) {
+            String field = path(e);
+            String why = e instanceof InvalidFormatException ife && ife.getValue() != null
+                    ? "value '" + shorten(String.valueOf(ife.getValue())) + "' has the wrong type or format"
+                    : "has the wrong type";
+            return rejected(new Violation(field, "type", (field.isEmpty() ? "the record" : field) + " " + why
+                    + " (expected " + e.getTargetType().getSimpleName() + ")"));
+        } catch (JsonMappingException e) {
+            String field = path(e);
+            return rejected(new Violation(field, "type", (field.isEmpty() ? "the record" : field)
+                    + " cannot be read: " + shorten(e.getOriginalMessage())));
+        } catch (JsonProcessingException e) {
+            return rejected(new Violation("", "json", "the record is not valid JSON: " + shorten(e.getOriginalMessage())));
+        } catch (IOException e) {
+            return rejected(new Violation("", "json", "the record cannot be read: " + shorten(e.getMessage())));
+        }
+        List<Violation> violations = validator.validate(event);
+        return violations.isEmpty() ? new Result(event, List.of()) : new Result(null, List.copyOf(violations));
+    }
+
+    private static Result rejected(Violation v) {
+        return new Result(null, List.of(v));
+    }
+
+    private static String path(JsonMappingException e) {
+        return e.getPath().stream()
+                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining("."))
+                .replace(".[", "[");
+    }
+
+    private static String shorten(String s) {
+        if (s == null) {
+            return "";
+        }
+        return s.length() <= 120 ? s : s.substring(0, 120) + "…";
+    }
+}

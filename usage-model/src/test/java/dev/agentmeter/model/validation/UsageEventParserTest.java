@@ -1,0 +1,105 @@
+package dev.agentmeter.model.validation;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.agentmeter.model.Samples;
+import dev.agentmeter.model.json.ContractJson;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+class UsageEventParserTest {
+
+    private final UsageEventParser parser = new UsageEventParser(new UsageEventValidator(
+            Clock.fixed(Instant.parse("2026-11-22T12:00:00Z"), ZoneOffset.UTC), Duration.ofHours(24)));
+
+    private static byte[] sampleWith(String from, String to) {
+        String json = ContractJson.toJson(Samples.contractEvent());
+        String changed = json.replace(from, to);
+        assertThat(changed).as("test setup replaced " + from).isNotEqualTo(json);
+        return changed.getBytes(UTF_8);
+    }
+
+    @Test
+    void validBytesGiveTheEvent() {
+        UsageEventParser.Result r = parser.parse(ContractJson.toBytes(Samples.contractEvent()));
+
+        assertThat(r.valid()).isTrue();
+        assertThat(r.event()).isEqualTo(Samples.contractEvent());
+    }
+
+    @Test
+    void nonJsonIsRejected() {
+        UsageEventParser.Result r = parser.parse("hello world".getBytes(UTF_8));
+
+        assertThat(r.valid()).isFalse();
+        assertThat(r.violations()).extracting(Violation::rule).containsExactly("json");
+        assertThat(r.reason()).startsWith("the record is not valid JSON: Unrecognized token 'hello'");
+    }
+
+    @Test
+    void emptyValueIsRejected() {
+        assertThat(parser.parse(new byte[0]).reason())
+                .isEqualTo("the record value is empty; expected a UsageEvent JSON object");
+        assertThat(parser.parse(null).field()).isEmpty();
+    }
+
+    @Test
+    void jsonNullIsRejected() {
+        assertThat(parser.parse("null".getBytes(UTF_8)).reason()).isEqualTo("the event is empty (JSON null)");
+    }
+
+    @Test
+    void wrongTypeNamesTheField() {
+        UsageEventParser.Result r = parser.parse(sampleWith("\"inputTokens\":1000", "\"inputTokens\":\"lots\""));
+
+        assertThat(r.field()).isEqualTo("usage.inputTokens");
+        assertThat(r.reason()).isEqualTo("usage.inputTokens value 'lots' has the wrong type or format (expected long)");
+    }
+
+    @Test
+    void fractionalTokenCountIsRejected() {
+        UsageEventParser.Result r = parser.parse(sampleWith("\"outputTokens\":500", "\"outputTokens\":1.5"));
+
+        assertThat(r.field()).isEqualTo("usage.outputTokens");
+        assertThat(r.violations()).extracting(Violation::rule).containsExactly("type");
+    }
+
+    @Test
+    void badTimestampNamesTheField() {
+        UsageEventParser.Result r = parser.parse(sampleWith("2026-11-22T10:15:30.123Z", "yesterday"));
+
+        assertThat(r.field()).isEqualTo("timestamp");
+        assertThat(r.reason()).isEqualTo("timestamp value 'yesterday' has the wrong type or format (expected Instant)");
+    }
+
+    @Test
+    void objectWhereAStringBelongsIsRejected() {
+        UsageEventParser.Result r = parser.parse(sampleWith("\"agent\":\"triage\"", "\"agent\":{\"name\":\"x\"}"));
+
+        assertThat(r.field()).isEqualTo("agent");
+        assertThat(r.violations()).extracting(Violation::rule).containsExactly("type");
+    }
+
+    @Test
+    void ruleViolationsComeFromTheValidator() {
+        UsageEventParser.Result r = parser.parse(sampleWith("\"cacheReadTokens\":0", "\"cacheReadTokens\":1200"));
+
+        assertThat(r.field()).isEqualTo("usage.cacheReadTokens");
+        assertThat(r.reason()).isEqualTo("usage.cacheReadTokens (1200) exceeds usage.inputTokens (1000); "
+                + "inputTokens must include cache reads and writes");
+    }
+
+    @Test
+    void missingFieldsAreReportedTogether() {
+        UsageEventParser.Result r = parser.parse("{\"schemaVersion\":1,\"kind\":\"llm\"}".getBytes(UTF_8));
+
+        assertThat(r.violations()).extracting(Violation::field)
+                .containsExactly("eventId", "timestamp", "agent", "model", "usage");
+        assertThat(r.reason()).isEqualTo("eventId is required; timestamp is required; agent is required; "
+                + "model is required; usage is required for kind llm (token counts of the call)");
+    }
+}
