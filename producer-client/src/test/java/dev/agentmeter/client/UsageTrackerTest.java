@@ -1,0 +1,188 @@
+package dev.agentmeter.client;
+
+import static dev.agentmeter.client.TrackerTestSupport.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.agentmeter.client.spool.Spool;
+import dev.agentmeter.model.Task;
+import dev.agentmeter.model.Usage;
+import dev.agentmeter.model.UsageEvent;
+import dev.agentmeter.model.json.ContractJson;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Tracker behaviour that needs no broker: Kafka is unreachable (nothing listens on the port). */
+class UsageTrackerTest {
+
+    private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+
+    @TempDir
+    Path spoolDir;
+
+    private final TrackerTestSupport.CollectingHandler handler = new TrackerTestSupport.CollectingHandler();
+
+    private UsageTracker tracker() {
+        return UsageTracker.builder()
+                .bootstrapServers(TrackerTestSupport.deadBootstrap())
+                .agent("triage").team("support")
+                .spoolDirectory(spoolDir)
+                .errorHandler(handler)
+                .replayProbeInterval(Duration.ofMinutes(10))
+                .closeTimeout(Duration.ofSeconds(2))
+                .build();
+    }
+
+    private static UsageEvent llm() {
+        return UsageEvent.builder().model("gpt-4o").usage(Usage.of(100, 20)).build();
+    }
+
+    private List<UsageEvent> spooledEvents() throws Exception {
+        try (Spool spool = new Spool(spoolDir, 1 << 30)) {
+            return spool.oldest() == null ? List.of() : spool.oldest().pendingLines().stream()
+                    .map(b -> ContractJson.fromJson(new String(b, StandardCharsets.UTF_8), UsageEvent.class)).toList();
+        }
+    }
+
+    @Test
+    void trackReturnsAGeneratedEventIdAndFillsDefaults() throws Exception {
+        String id;
+        try (UsageTracker t = tracker()) {
+            id = t.track(llm());
+        }
+        assertThat(id).matches(UUID);
+        List<UsageEvent> spooled = spooledEvents();
+        assertThat(spooled).hasSize(1);
+        UsageEvent e = spooled.get(0);
+        assertThat(e.eventId()).isEqualTo(id);
+        assertThat(e.agent()).isEqualTo("triage");
+        assertThat(e.teamId()).isEqualTo("support");
+        assertThat(e.sessionId()).matches(UUID);
+        assertThat(e.schemaVersion()).isEqualTo(1);
+        assertThat(e.timestamp()).isBetween(java.time.Instant.now().minusSeconds(60), java.time.Instant.now());
+    }
+
+    @Test
+    void eventsOfOneTrackerShareAGeneratedSessionButKeepTheirOwn() throws Exception {
+        String a;
+        String b;
+        String own;
+        try (UsageTracker t = tracker()) {
+            a = t.track(llm());
+            b = t.track(llm());
+            own = t.track(llm().toBuilder().sessionId("s-own").build());
+        }
+        java.util.Map<String, String> sessionById = spooledEvents().stream()
+                .collect(java.util.stream.Collectors.toMap(UsageEvent::eventId, UsageEvent::sessionId));
+        assertThat(sessionById.get(a)).matches(UUID).isEqualTo(sessionById.get(b));
+        assertThat(sessionById.get(own)).isEqualTo("s-own");
+    }
+
+    @Test
+    void invalidEventGoesToTheHandlerAndCounterNotToKafka() throws Exception {
+        try (UsageTracker t = tracker()) {
+            String id = t.track(UsageEvent.builder().model("gpt-4o").usage(new Usage(10, 5, 20, 0, 0, 0, false)).build());
+            assertThat(id).matches(UUID);
+            assertThat(t.flush(Duration.ofSeconds(30))).isTrue();
+            assertThat(t.metrics().invalidCount()).isEqualTo(1);
+        }
+        assertThat(handler.errors).hasSize(1);
+        TrackingError error = handler.errors.get(0);
+        assertThat(error.type()).isEqualTo(TrackingError.Type.INVALID);
+        assertThat(error.reason()).isEqualTo("usage.cacheReadTokens (20) exceeds usage.inputTokens (10); "
+                + "inputTokens must include cache reads and writes");
+        assertThat(spooledEvents()).isEmpty();
+    }
+
+    @Test
+    void nullEventAndEventsAfterCloseAreCountedAsDroppedNotThrown() {
+        UsageTracker t = tracker();
+        assertThat(t.track(null)).isNull();
+        t.close();
+        assertThat(t.track(llm())).isNull();
+        assertThat(t.metrics().droppedCount()).isEqualTo(2);
+        assertThat(t.metrics().trackedCount()).isEqualTo(2);
+    }
+
+    @Test
+    void freeTextIsRedactedBeforeItLeavesTheProcess() throws Exception {
+        try (UsageTracker t = tracker()) {
+            t.track(llm().toBuilder()
+                    .task(new Task("debug", null, "read /home/alice/.env with password=hunter22"))
+                    .call(new dev.agentmeter.model.Call("generate", null, 10L, "error", "401 for sk-ant-api03-AAAAAAAAAAAAAAAAAAAA", null))
+                    .attributes(java.util.Map.of("customer", "bob@example.com", "tier", "pro"))
+                    .build());
+        }
+        UsageEvent e = spooledEvents().get(0);
+        assertThat(e.task().description()).isEqualTo("read /home/[USER]/.env with password=[REDACTED]");
+        assertThat(e.call().errorMessage()).isEqualTo("401 for [REDACTED_API_KEY]");
+        assertThat(e.attributes()).containsEntry("customer", "[REDACTED_EMAIL]").containsEntry("tier", "pro");
+    }
+
+    @Test
+    void missingTokenCountsAreEstimatedFromPromptLength() throws Exception {
+        try (UsageTracker t = tracker()) {
+            t.track(UsageEvent.builder().model("gpt-4o")
+                    .call(new dev.agentmeter.model.Call("generate", null, null, "success", null, 1000L)).build());
+        }
+        assertThat(spooledEvents().get(0).usage()).isEqualTo(new Usage(250, 75, 0, 0, 0, 0, true));
+    }
+
+    @Test
+    void apiCallsAreTrackedAsKindApi() throws Exception {
+        try (UsageTracker t = tracker()) {
+            t.trackApi("serpapi", "/search", 503, new java.math.BigDecimal("0.005"), 120L);
+        }
+        UsageEvent e = spooledEvents().get(0);
+        assertThat(e.kind()).isEqualTo("api");
+        assertThat(e.api().costUsd()).isEqualTo(new java.math.BigDecimal("0.005"));
+        assertThat(e.call().status()).isEqualTo("error");
+        assertThat(e.model()).isNull();
+    }
+
+    @Test
+    void unreachableKafkaSpoolsEveryEvent() throws Exception {
+        List<String> ids = new java.util.ArrayList<>();
+        try (UsageTracker t = tracker()) {
+            for (int i = 0; i < 50; i++) {
+                ids.add(t.track(llm()));
+            }
+            assertThat(t.flush(Duration.ofSeconds(30))).isTrue();
+            await("spooling", Duration.ofSeconds(10), t::isSpooling);
+            assertThat(t.metrics().spooledCount()).isEqualTo(50);
+            assertThat(t.metrics().sentCount()).isZero();
+        }
+        // Events in flight when Kafka turned out unreachable join the spool when the producer gives
+        // them up, so only the set is fixed at the outage boundary.
+        assertThat(spooledEvents()).extracting(UsageEvent::eventId).containsExactlyInAnyOrderElementsOf(ids);
+    }
+
+    @Test
+    void badSettingsFailAtBuildNamingTheSetting() {
+        assertThatThrownBy(() -> UsageTracker.builder().bootstrapServers(" ").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("UsageTracker setting 'bootstrapServers' must not be empty");
+        assertThatThrownBy(() -> UsageTracker.builder().spoolMaxBytes(10).build())
+                .hasMessage("UsageTracker setting 'spoolMaxBytes' must be at least 1 MiB, was 10");
+        assertThatThrownBy(() -> UsageTracker.builder().closeTimeout(Duration.ZERO).build())
+                .hasMessage("UsageTracker setting 'closeTimeout' must be a positive duration, was PT0S");
+    }
+
+    @Test
+    void aSecondTrackerOnTheSameSpoolDirectoryUsesItsOwn() {
+        try (UsageTracker first = tracker(); UsageTracker second = tracker()) {
+            first.track(llm());
+            second.track(llm());
+            assertThat(first.flush(Duration.ofSeconds(30))).isTrue();
+            assertThat(second.flush(Duration.ofSeconds(30))).isTrue();
+            assertThat(first.metrics().spooledCount() + second.metrics().spooledCount()).isEqualTo(2);
+        }
+        assertThat(spoolDir.resolveSibling(spoolDir.getFileName() + "-" + ProcessHandle.current().pid() + "-1"))
+                .isDirectory();
+    }
+}
