@@ -1,0 +1,206 @@
+package dev.agentmeter.processor;
+
+import dev.agentmeter.model.Period;
+import dev.agentmeter.model.ScopeType;
+import dev.agentmeter.model.Topics;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * Every setting of the stream processor, each with type, default, validation and documentation.
+ * Keys can come from a properties file or {@code AGENTMETER_*} environment variables (see
+ * {@code ProcessorMain}). Bad values fail at start with the key named.
+ */
+public final class ProcessorConfig extends AbstractConfig {
+
+    public static final String APPLICATION_ID = "application.id";
+    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+    public static final String TOPIC_RAW = "topic.raw";
+    public static final String TOPIC_PRICED = "topic.priced";
+    public static final String TOPIC_REJECTED = "topic.rejected";
+    public static final String TOPIC_PRICES = "topic.prices";
+    public static final String TOPIC_BUDGETS = "topic.budgets";
+    public static final String TOPIC_ALERTS = "topic.alerts";
+    public static final String ZONE = "zone";
+    public static final String GRACE = "grace";
+    public static final String DEDUP_RETENTION = "dedup.retention";
+    public static final String SESSION_INACTIVITY = "session.inactivity";
+    public static final String MAX_FUTURE_SKEW = "max.future.skew";
+    public static final String DEFAULT_PRICE_INPUT = "default.price.input.per.mtok";
+    public static final String DEFAULT_PRICE_OUTPUT = "default.price.output.per.mtok";
+    public static final String FREE_PROVIDERS = "free.providers";
+    public static final String BUDGET_DEFAULT_PREFIX = "budget.default.";
+    public static final String STATE_DIR = "state.dir";
+    public static final String THREADS = "num.stream.threads";
+    public static final String PROCESSING_GUARANTEE = "processing.guarantee";
+    public static final String HTTP_PORT = "http.port";
+    public static final String KAFKA_PREFIX = "kafka.";
+
+    private static final ConfigDef.Validator DURATION = (name, value) -> {
+        try {
+            Duration d = Duration.parse((String) value);
+            if (d.isNegative()) {
+                throw new ConfigException(name, value, "must not be negative");
+            }
+        } catch (DateTimeParseException e) {
+            throw new ConfigException(name, value, "must be an ISO-8601 duration such as PT1H or P7D");
+        }
+    };
+    private static final ConfigDef.Validator DECIMAL = (name, value) -> {
+        try {
+            if (new BigDecimal((String) value).signum() < 0) {
+                throw new ConfigException(name, value, "must not be negative");
+            }
+        } catch (NumberFormatException e) {
+            throw new ConfigException(name, value, "must be a decimal number such as 3 or 0.25");
+        }
+    };
+    private static final ConfigDef.Validator ZONE_ID = (name, value) -> {
+        try {
+            ZoneId.of((String) value);
+        } catch (RuntimeException e) {
+            throw new ConfigException(name, value, "must be a time-zone id such as UTC or Europe/Berlin");
+        }
+    };
+
+    public static final ConfigDef DEF = new ConfigDef()
+            .define(APPLICATION_ID, Type.STRING, "agentmeter-processor", new ConfigDef.NonEmptyString(),
+                    Importance.HIGH, "Kafka Streams application id; instances with the same id share the work.")
+            .define(BOOTSTRAP_SERVERS, Type.STRING, "localhost:9092", new ConfigDef.NonEmptyString(),
+                    Importance.HIGH, "Kafka bootstrap servers.")
+            .define(TOPIC_RAW, Type.STRING, Topics.USAGE_RAW, new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                    "Raw usage events (input).")
+            .define(TOPIC_PRICED, Type.STRING, Topics.USAGE_PRICED, new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                    "Priced usage records (output, key eventId).")
+            .define(TOPIC_REJECTED, Type.STRING, Topics.USAGE_REJECTED, new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM, "Rejected input: original bytes plus agentmeter.error.* headers.")
+            .define(TOPIC_PRICES, Type.STRING, Topics.PRICES, new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                    "Compacted price catalog (key modelKey).")
+            .define(TOPIC_BUDGETS, Type.STRING, Topics.BUDGETS, new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                    "Compacted budgets (key scope).")
+            .define(TOPIC_ALERTS, Type.STRING, Topics.BUDGET_ALERTS, new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                    "Budget alerts (output, key scope).")
+            .define(ZONE, Type.STRING, "UTC", ZONE_ID, Importance.MEDIUM,
+                    "Time zone of the HOUR/DAY/MONTH calendar windows (DST-aware).")
+            .define(GRACE, Type.STRING, "PT1H", DURATION, Importance.MEDIUM,
+                    "How late an event may arrive and still count in its window's aggregate.")
+            .define(DEDUP_RETENTION, Type.STRING, "P7D", DURATION, Importance.MEDIUM,
+                    "How long eventIds are remembered for de-duplication.")
+            .define(SESSION_INACTIVITY, Type.STRING, "PT30M", DURATION, Importance.MEDIUM,
+                    "A session's SESSION window closes after this much inactivity.")
+            .define(MAX_FUTURE_SKEW, Type.STRING, "PT24H", DURATION, Importance.LOW,
+                    "Events timestamped further than this in the future are rejected.")
+            .define(DEFAULT_PRICE_INPUT, Type.STRING, "3", DECIMAL, Importance.MEDIUM,
+                    "USD per million input tokens for models the catalog does not know.")
+            .define(DEFAULT_PRICE_OUTPUT, Type.STRING, "15", DECIMAL, Importance.MEDIUM,
+                    "USD per million output tokens for models the catalog does not know.")
+            .define(FREE_PROVIDERS, Type.LIST, "lmstudio,ollama", Importance.MEDIUM,
+                    "Providers whose calls cost nothing (local inference).")
+            .define(STATE_DIR, Type.STRING, System.getProperty("java.io.tmpdir") + "/agentmeter-streams",
+                    new ConfigDef.NonEmptyString(), Importance.MEDIUM, "Kafka Streams state directory.")
+            .define(THREADS, Type.INT, 1, ConfigDef.Range.atLeast(1), Importance.MEDIUM, "Stream threads.")
+            .define(PROCESSING_GUARANTEE, Type.STRING, "exactly_once_v2",
+                    ConfigDef.ValidString.in("exactly_once_v2", "at_least_once"), Importance.MEDIUM,
+                    "exactly_once_v2 (default) or at_least_once.")
+            .define(HTTP_PORT, Type.INT, 8080, ConfigDef.Range.between(0, 65535), Importance.MEDIUM,
+                    "Port of the query and metrics HTTP server (0 = any free port).");
+
+    public ProcessorConfig(Map<?, ?> props) {
+        super(DEF, props);
+        budgetDefaults(); // validates the budget.default.* keys now, not at the first event
+    }
+
+    public String applicationId() { return getString(APPLICATION_ID); }
+    public String bootstrapServers() { return getString(BOOTSTRAP_SERVERS); }
+    public String rawTopic() { return getString(TOPIC_RAW); }
+    public String pricedTopic() { return getString(TOPIC_PRICED); }
+    public String rejectedTopic() { return getString(TOPIC_REJECTED); }
+    public String pricesTopic() { return getString(TOPIC_PRICES); }
+    public String budgetsTopic() { return getString(TOPIC_BUDGETS); }
+    public String alertsTopic() { return getString(TOPIC_ALERTS); }
+    public ZoneId zone() { return ZoneId.of(getString(ZONE)); }
+    public Duration grace() { return Duration.parse(getString(GRACE)); }
+    public Duration dedupRetention() { return Duration.parse(getString(DEDUP_RETENTION)); }
+    public Duration sessionInactivity() { return Duration.parse(getString(SESSION_INACTIVITY)); }
+    public Duration maxFutureSkew() { return Duration.parse(getString(MAX_FUTURE_SKEW)); }
+    public BigDecimal defaultInputPrice() { return new BigDecimal(getString(DEFAULT_PRICE_INPUT)); }
+    public BigDecimal defaultOutputPrice() { return new BigDecimal(getString(DEFAULT_PRICE_OUTPUT)); }
+    public String stateDir() { return getString(STATE_DIR); }
+    public int threads() { return getInt(THREADS); }
+    public String processingGuarantee() { return getString(PROCESSING_GUARANTEE); }
+    public int httpPort() { return getInt(HTTP_PORT); }
+
+    public Set<String> freeProviders() {
+        return getList(FREE_PROVIDERS).stream().map(s -> s.trim().toLowerCase(Locale.ROOT))
+                .filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet());
+    }
+
+    /** Kafka client/Streams overrides: every {@code kafka.X} key becomes {@code X}. */
+    public Map<String, Object> kafkaOverrides() {
+        return originalsWithPrefix(KAFKA_PREFIX);
+    }
+
+    /**
+     * Per-scope-type default budgets from keys {@code budget.default.TYPE.PERIOD=USD}, e.g.
+     * {@code budget.default.user.DAY=10}.
+     */
+    public Map<ScopeType, Map<Period, BigDecimal>> budgetDefaults() {
+        Map<ScopeType, Map<Period, BigDecimal>> out = new EnumMap<>(ScopeType.class);
+        for (Map.Entry<String, Object> e : originalsWithPrefix(BUDGET_DEFAULT_PREFIX).entrySet()) {
+            String key = BUDGET_DEFAULT_PREFIX + e.getKey();
+            String[] parts = e.getKey().split("\\.");
+            if (parts.length != 2) {
+                throw new ConfigException(key, e.getValue(), "expected budget.default.TYPE.PERIOD, e.g. budget.default.user.DAY");
+            }
+            ScopeType type;
+            Period period;
+            BigDecimal limit;
+            try {
+                type = ScopeType.fromWire(parts[0]);
+            } catch (IllegalArgumentException ex) {
+                throw new ConfigException(key, e.getValue(), ex.getMessage());
+            }
+            try {
+                period = Period.valueOf(parts[1].toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException ex) {
+                throw new ConfigException(key, e.getValue(), "period must be one of " + List.of(Period.values()));
+            }
+            if (period == Period.SESSION && type != ScopeType.SESSION) {
+                throw new ConfigException(key, e.getValue(), "SESSION budgets apply to scope type session only");
+            }
+            try {
+                limit = new BigDecimal(String.valueOf(e.getValue()).trim());
+            } catch (NumberFormatException ex) {
+                throw new ConfigException(key, e.getValue(), "must be a decimal amount in USD such as 10.00");
+            }
+            if (limit.signum() <= 0) {
+                throw new ConfigException(key, e.getValue(), "must be a positive amount in USD");
+            }
+            out.computeIfAbsent(type, t -> new EnumMap<>(Period.class)).put(period, limit);
+        }
+        return out;
+    }
+
+    public static ProcessorConfig of(Map<String, ?> props) {
+        return new ProcessorConfig(new HashMap<>(props));
+    }
+
+    /** The documentation table of every key, for the README. */
+    public static String docs() {
+        return DEF.toEnrichedRst();
+    }
+}

@@ -1,0 +1,59 @@
+package dev.agentmeter.processor.pricing;
+
+import dev.agentmeter.model.ModelPrice;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * An immutable index over catalog entries: exact {@code modelKey}, then exact alias, then the
+ * normalised form of either (see {@link ModelNames}). Rebuilt whenever the prices topic changes;
+ * lookups are map gets.
+ */
+public final class PriceCatalog {
+
+    public static final PriceCatalog EMPTY = new PriceCatalog(java.util.List.of());
+
+    private final Map<String, ModelPrice> byKey = new HashMap<>();
+    private final Map<String, ModelPrice> byAlias = new HashMap<>();
+    private final Map<String, ModelPrice> byNormalised = new HashMap<>();
+
+    public PriceCatalog(Collection<ModelPrice> entries) {
+        for (ModelPrice p : entries) {
+            byKey.put(p.modelKey(), p);
+        }
+        for (ModelPrice p : entries) {
+            for (String alias : p.aliases()) {
+                byAlias.putIfAbsent(alias, p);
+            }
+        }
+        // Keys win over aliases in the normalised index too, so "gpt-4o-2024-08-06" finds gpt-4o.
+        for (ModelPrice p : entries) {
+            byNormalised.putIfAbsent(ModelNames.normalise(p.modelKey()), p);
+        }
+        for (ModelPrice p : entries) {
+            for (String alias : p.aliases()) {
+                byNormalised.putIfAbsent(ModelNames.normalise(alias), p);
+            }
+        }
+    }
+
+    public Optional<ModelPrice> find(String model) {
+        if (model == null) {
+            return Optional.empty();
+        }
+        ModelPrice p = byKey.get(model);
+        if (p == null) {
+            p = byAlias.get(model);
+        }
+        if (p == null) {
+            p = byNormalised.get(ModelNames.normalise(model));
+        }
+        return Optional.ofNullable(p);
+    }
+
+    public int size() {
+        return byKey.size();
+    }
+}

@@ -1,0 +1,145 @@
+package dev.agentmeter.processor.pricing;
+
+import dev.agentmeter.model.Cost;
+import dev.agentmeter.model.CostSource;
+import dev.agentmeter.model.EffectivePrice;
+import dev.agentmeter.model.LongContextPrice;
+import dev.agentmeter.model.ModelPrice;
+import dev.agentmeter.model.PricedUsage;
+import dev.agentmeter.model.Pricing;
+import dev.agentmeter.model.UnitPrices;
+import dev.agentmeter.model.Usage;
+import dev.agentmeter.model.UsageEvent;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The contract's pricing rules, as a pure function of an event, the catalog and the clock.
+ * Precedence: {@code api} for kind api; {@code provider} when the provider reported the cost;
+ * {@code free} for a free provider or an all-zero price; {@code catalog}; else {@code default}.
+ * Every cost part is tokens × price per million / 1,000,000, exact, never rounded.
+ */
+public final class Pricer {
+
+    private final BigDecimal defaultInput;
+    private final BigDecimal defaultOutput;
+    private final Set<String> freeProviders;
+
+    public Pricer(BigDecimal defaultInputPerMTok, BigDecimal defaultOutputPerMTok, Set<String> freeProviders) {
+        this.defaultInput = defaultInputPerMTok;
+        this.defaultOutput = defaultOutputPerMTok;
+        this.freeProviders = freeProviders;
+    }
+
+    public PricedUsage price(UsageEvent e, PriceCatalog catalog, Instant pricedAt) {
+        if (e.isApi()) {
+            BigDecimal total = e.api() != null && e.api().costUsd() != null ? e.api().costUsd() : BigDecimal.ZERO;
+            Cost cost = new Cost(BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, total, total);
+            return new PricedUsage(e, new Pricing(null, null, e.provider(), CostSource.API, null, false, Pricing.USD,
+                    null), cost, pricedAt);
+        }
+        Optional<ModelPrice> model = catalog.find(e.model());
+        Usage u = e.usage();
+        if (model.isPresent()) {
+            ModelPrice m = model.get();
+            EffectivePrice price = m.priceAt(e.timestamp()).orElseGet(() -> m.prices().isEmpty() ? null : m.prices().get(0));
+            if (price != null) {
+                boolean longContext = price.longContext() != null && u.inputTokens() > price.longContext().aboveInputTokens();
+                UnitPrices unit = longContext ? tierPrices(price, price.longContext()) : basePrices(price);
+                Cost ours = cost(u, unit);
+                CostSource source = sourceFor(e, unit);
+                return new PricedUsage(e, new Pricing(m.modelKey(), m.company(), e.provider(), source,
+                        price.effectiveFrom(), longContext, Pricing.USD, unit), billed(source, e, ours), pricedAt);
+            }
+        }
+        UnitPrices unit = fallback(defaultInput, defaultOutput, null, null, null, null);
+        Cost ours = cost(u, unit);
+        CostSource source = sourceFor(e, null);
+        if (source == CostSource.CATALOG) {
+            source = CostSource.DEFAULT;
+        }
+        return new PricedUsage(e, new Pricing(null, null, e.provider(), source, null, false, Pricing.USD, unit),
+                billed(source, e, ours), pricedAt);
+    }
+
+    private CostSource sourceFor(UsageEvent e, UnitPrices unit) {
+        if (e.providerCostUsd() != null) {
+            return CostSource.PROVIDER;
+        }
+        if (e.provider() != null && freeProviders.contains(e.provider().toLowerCase(Locale.ROOT))) {
+            return CostSource.FREE;
+        }
+        if (unit != null && allZero(unit)) {
+            return CostSource.FREE;
+        }
+        return CostSource.CATALOG;
+    }
+
+    private static Cost billed(CostSource source, UsageEvent e, Cost ours) {
+        return switch (source) {
+            case PROVIDER -> new Cost(ours.inputUsd(), ours.outputUsd(), ours.cacheReadUsd(), ours.cacheWriteUsd(),
+                    e.providerCostUsd(), ours.totalUsd());
+            case FREE -> Cost.ZERO;
+            default -> ours;
+        };
+    }
+
+    static Cost cost(Usage u, UnitPrices p) {
+        BigDecimal input = part(u.uncachedInputTokens(), p.inputPerMTok());
+        BigDecimal cacheRead = part(u.cacheReadTokens(), p.cacheReadPerMTok());
+        BigDecimal cacheWrite = part(u.cacheWriteTokens() - u.cacheWrite1hTokens(), p.cacheWritePerMTok())
+                .add(part(u.cacheWrite1hTokens(), p.cacheWrite1hPerMTok()));
+        BigDecimal output = part(u.outputTokens() - u.reasoningTokens(), p.outputPerMTok())
+                .add(part(u.reasoningTokens(), p.reasoningPerMTok()));
+        BigDecimal total = input.add(cacheRead).add(cacheWrite).add(output);
+        return new Cost(plain(input), plain(output), plain(cacheRead), plain(cacheWrite), plain(total), plain(total));
+    }
+
+    private static BigDecimal part(long tokens, BigDecimal perMillion) {
+        if (tokens == 0 || perMillion.signum() == 0) {
+            return BigDecimal.ZERO;
+        }
+        return perMillion.multiply(BigDecimal.valueOf(tokens)).movePointLeft(6);
+    }
+
+    /** Exact value with no trailing zeros ("0.003", not "0.003000"); zero is "0". */
+    static BigDecimal plain(BigDecimal v) {
+        if (v.signum() == 0) {
+            return BigDecimal.ZERO;
+        }
+        BigDecimal s = v.stripTrailingZeros();
+        return s.scale() < 0 ? s.setScale(0) : s;
+    }
+
+    private static UnitPrices basePrices(EffectivePrice p) {
+        return fallback(p.inputPerMTok(), p.outputPerMTok(), p.cacheReadPerMTok(), p.cacheWritePerMTok(),
+                p.cacheWrite1hPerMTok(), p.reasoningPerMTok());
+    }
+
+    /** Tier prices; a null inside the tier follows the fallback chain within the tier. */
+    private static UnitPrices tierPrices(EffectivePrice base, LongContextPrice t) {
+        BigDecimal input = t.inputPerMTok() != null ? t.inputPerMTok() : base.inputPerMTok();
+        BigDecimal output = t.outputPerMTok() != null ? t.outputPerMTok() : base.outputPerMTok();
+        return fallback(input, output, t.cacheReadPerMTok(), t.cacheWritePerMTok(), t.cacheWrite1hPerMTok(),
+                t.reasoningPerMTok());
+    }
+
+    /** one-hour cache write → cache write → input; cache read → input; reasoning → output. */
+    private static UnitPrices fallback(BigDecimal input, BigDecimal output, BigDecimal cacheRead, BigDecimal cacheWrite,
+                                       BigDecimal cacheWrite1h, BigDecimal reasoning) {
+        BigDecimal in = input != null ? input : BigDecimal.ZERO;
+        BigDecimal out = output != null ? output : BigDecimal.ZERO;
+        BigDecimal write = cacheWrite != null ? cacheWrite : in;
+        return new UnitPrices(in, out, cacheRead != null ? cacheRead : in, write,
+                cacheWrite1h != null ? cacheWrite1h : write, reasoning != null ? reasoning : out);
+    }
+
+    private static boolean allZero(UnitPrices p) {
+        return p.inputPerMTok().signum() == 0 && p.outputPerMTok().signum() == 0
+                && p.cacheReadPerMTok().signum() == 0 && p.cacheWritePerMTok().signum() == 0
+                && p.cacheWrite1hPerMTok().signum() == 0 && p.reasoningPerMTok().signum() == 0;
+    }
+}
