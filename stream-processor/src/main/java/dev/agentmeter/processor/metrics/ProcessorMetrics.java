@@ -1,0 +1,62 @@
+package dev.agentmeter.processor.metrics;
+
+import dev.agentmeter.model.AlertLevel;
+import dev.agentmeter.model.PricedUsage;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Objects;
+
+/** The processor's own meters (Kafka Streams' metrics are bound separately by the runner). */
+public final class ProcessorMetrics {
+
+    private final MeterRegistry registry;
+    private final Counter duplicates;
+    private final Counter late;
+
+    public ProcessorMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.duplicates = Counter.builder("agentmeter.processor.duplicates")
+                .description("events dropped because their eventId was seen before").register(registry);
+        this.late = Counter.builder("agentmeter.processor.late")
+                .description("events later than the grace period: priced and sunk, not aggregated").register(registry);
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    public void rejected(String rule) {
+        registry.counter("agentmeter.processor.rejected", "reason", rule).increment();
+    }
+
+    public void duplicate() {
+        duplicates.increment();
+    }
+
+    public void late() {
+        late.increment();
+    }
+
+    public void priced(PricedUsage p) {
+        String source = p.pricing().source().wireName();
+        String model = Objects.toString(p.pricing().modelKey(), "unknown");
+        String provider = Objects.toString(p.event().provider(), "unknown");
+        registry.counter("agentmeter.processor.priced", "source", source, "model", model, "provider", provider)
+                .increment();
+        registry.counter("agentmeter.processor.cost.usd", "source", source, "model", model)
+                .increment(p.cost().totalUsd().doubleValue());
+        if ("default".equals(source)) {
+            registry.counter("agentmeter.processor.unknown.models", "model",
+                    Objects.toString(p.event().model(), "none")).increment();
+        }
+    }
+
+    public void alert(AlertLevel level) {
+        registry.counter("agentmeter.processor.alerts", "level", level.name()).increment();
+    }
+
+    public double count(String name, String... tags) {
+        Counter c = registry.find(name).tags(tags).counter();
+        return c == null ? 0 : c.count();
+    }
+}

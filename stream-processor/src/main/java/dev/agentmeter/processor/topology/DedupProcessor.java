@@ -1,0 +1,46 @@
+package dev.agentmeter.processor.topology;
+
+import dev.agentmeter.model.UsageEvent;
+import dev.agentmeter.processor.metrics.ProcessorMetrics;
+import java.time.Instant;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
+
+/**
+ * Drops events whose eventId was seen before. Input is partitioned by eventId; the store remembers
+ * each id at its event timestamp (a redelivery carries the same one) for the configured retention.
+ */
+final class DedupProcessor implements Processor<String, UsageEvent, String, UsageEvent> {
+
+    private final String storeName;
+    private final ProcessorMetrics metrics;
+    private ProcessorContext<String, UsageEvent> context;
+    private WindowStore<String, Long> seen;
+
+    DedupProcessor(String storeName, ProcessorMetrics metrics) {
+        this.storeName = storeName;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, UsageEvent> context) {
+        this.context = context;
+        this.seen = context.getStateStore(storeName);
+    }
+
+    @Override
+    public void process(Record<String, UsageEvent> record) {
+        long at = record.value().timestamp().toEpochMilli();
+        try (WindowStoreIterator<Long> it = seen.fetch(record.key(), Instant.ofEpochMilli(at), Instant.ofEpochMilli(at))) {
+            if (it.hasNext()) {
+                metrics.duplicate();
+                return;
+            }
+        }
+        seen.put(record.key(), at, at);
+        context.forward(record);
+    }
+}

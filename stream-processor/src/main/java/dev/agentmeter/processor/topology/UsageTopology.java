@@ -1,0 +1,99 @@
+package dev.agentmeter.processor.topology;
+
+import dev.agentmeter.model.PricedUsage;
+import dev.agentmeter.model.UsageEvent;
+import dev.agentmeter.model.json.ContractSerdes;
+import dev.agentmeter.model.validation.UsageEventParser;
+import dev.agentmeter.model.validation.UsageEventValidator;
+import dev.agentmeter.processor.ProcessorConfig;
+import dev.agentmeter.processor.metrics.ProcessorMetrics;
+import dev.agentmeter.processor.pricing.CatalogState;
+import dev.agentmeter.processor.pricing.CatalogUpdater;
+import dev.agentmeter.processor.pricing.Pricer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The processor's data flow, top to bottom: validate → de-duplicate → price → (aggregate → alert).
+ * Every processor, store and repartition topic is named so the topology and its state stay stable
+ * across releases. {@link #build} is a pure function of the configuration.
+ */
+public final class UsageTopology {
+
+    public static final String PRICES_STORE = "prices-store";
+    public static final String DEDUP_STORE = "dedup-store";
+    public static final String BY_EVENT_ID = "by-event-id";
+
+    private UsageTopology() {
+    }
+
+    public static Topology build(ProcessorConfig config, ProcessorMetrics metrics) {
+        StreamsBuilder builder = new StreamsBuilder();
+        CatalogState catalog = prices(builder, config);
+
+        KStream<String, UsageEvent> valid = validate(builder, config, metrics);
+        KStream<String, UsageEvent> unique = dedupe(builder, config, metrics, valid);
+        KStream<String, PricedUsage> priced = price(config, metrics, catalog, unique);
+        priced.to(config.pricedTopic(), Produced.with(Serdes.String(), ContractSerdes.pricedUsage())
+                .withName("priced-sink"));
+        return builder.build();
+    }
+
+    /** The compacted prices topic as a global store, so every instance prices with the full catalog. */
+    private static CatalogState prices(StreamsBuilder builder, ProcessorConfig config) {
+        CatalogState state = new CatalogState();
+        builder.addGlobalStore(
+                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PRICES_STORE), Serdes.String(),
+                        ContractSerdes.modelPrice()).withLoggingDisabled(),
+                config.pricesTopic(),
+                Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("prices-source"),
+                () -> new CatalogUpdater(PRICES_STORE, state));
+        return state;
+    }
+
+    /** Raw bytes in; invalid input out to the rejected topic with the reason in headers. */
+    private static KStream<String, UsageEvent> validate(StreamsBuilder builder, ProcessorConfig config,
+                                                        ProcessorMetrics metrics) {
+        UsageEventParser parser = new UsageEventParser(new UsageEventValidator(Clock.systemUTC(), config.maxFutureSkew()));
+        Map<String, KStream<String, Validated>> outcome = builder
+                .stream(config.rawTopic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("raw-source"))
+                .process(() -> new ValidateProcessor(parser, metrics), Named.as("validate"))
+                .split(Named.as("validation-"))
+                .branch((id, v) -> v.valid(), Branched.as("valid"))
+                .defaultBranch(Branched.as("rejected"));
+        outcome.get("validation-rejected")
+                .map((id, v) -> KeyValue.pair(v.originalKey(), v.originalValue()), Named.as("original-bytes"))
+                .to(config.rejectedTopic(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("rejected-sink"));
+        return outcome.get("validation-valid").mapValues(Validated::event, Named.as("valid-event"));
+    }
+
+    /** Raw keys are not trusted: repartition by eventId, then drop ids seen before. */
+    private static KStream<String, UsageEvent> dedupe(StreamsBuilder builder, ProcessorConfig config,
+                                                      ProcessorMetrics metrics, KStream<String, UsageEvent> valid) {
+        Duration retention = config.dedupRetention();
+        builder.addStateStore(Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(DEDUP_STORE, retention, Duration.ofMillis(1), false),
+                Serdes.String(), Serdes.Long()));
+        return valid
+                .repartition(Repartitioned.with(Serdes.String(), ContractSerdes.usageEvent()).withName(BY_EVENT_ID))
+                .process(() -> new DedupProcessor(DEDUP_STORE, metrics), Named.as("dedupe"), DEDUP_STORE);
+    }
+
+    private static KStream<String, PricedUsage> price(ProcessorConfig config, ProcessorMetrics metrics,
+                                                      CatalogState catalog, KStream<String, UsageEvent> unique) {
+        Pricer pricer = new Pricer(config.defaultInputPrice(), config.defaultOutputPrice(), config.freeProviders());
+        return unique.process(() -> new PriceProcessor(PRICES_STORE, catalog, pricer, metrics), Named.as("price"));
+    }
+}

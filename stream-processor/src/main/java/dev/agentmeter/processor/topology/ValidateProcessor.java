@@ -1,0 +1,56 @@
+package dev.agentmeter.processor.topology;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import dev.agentmeter.model.Topics;
+import dev.agentmeter.model.validation.UsageEventParser;
+import dev.agentmeter.processor.metrics.ProcessorMetrics;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+
+/**
+ * Parses and validates raw bytes with the shared parser. Valid events continue keyed by eventId and
+ * timestamped with the event's own time (windows and lateness follow event time); anything else
+ * continues as its original bytes with the contract's error headers, for the rejected topic.
+ */
+final class ValidateProcessor implements Processor<byte[], byte[], String, Validated> {
+
+    private final UsageEventParser parser;
+    private final ProcessorMetrics metrics;
+    private ProcessorContext<String, Validated> context;
+
+    ValidateProcessor(UsageEventParser parser, ProcessorMetrics metrics) {
+        this.parser = parser;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Validated> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        UsageEventParser.Result result = parser.parse(record.value());
+        if (result.valid()) {
+            context.forward(new Record<>(result.event().eventId(), new Validated(result.event(), null, null),
+                    result.event().timestamp().toEpochMilli(), record.headers()));
+            return;
+        }
+        metrics.rejected(result.violations().get(0).rule());
+        Headers headers = new RecordHeaders(record.headers().toArray());
+        headers.add(Topics.HEADER_ERROR_REASON, result.reason().getBytes(UTF_8));
+        headers.add(Topics.HEADER_ERROR_FIELD, result.field().getBytes(UTF_8));
+        RecordMetadata source = context.recordMetadata().orElse(null);
+        if (source != null) {
+            headers.add(Topics.HEADER_SOURCE_TOPIC, source.topic().getBytes(UTF_8));
+            headers.add(Topics.HEADER_SOURCE_PARTITION, Integer.toString(source.partition()).getBytes(UTF_8));
+            headers.add(Topics.HEADER_SOURCE_OFFSET, Long.toString(source.offset()).getBytes(UTF_8));
+        }
+        context.forward(new Record<>(null, new Validated(null, record.key(), record.value()), record.timestamp(), headers));
+    }
+}

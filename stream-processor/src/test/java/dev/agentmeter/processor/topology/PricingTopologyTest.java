@@ -1,0 +1,143 @@
+package dev.agentmeter.processor.topology;
+
+import static dev.agentmeter.processor.topology.TopologyFixture.T0;
+import static dev.agentmeter.processor.topology.TopologyFixture.event;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.agentmeter.model.CostSource;
+import dev.agentmeter.model.EffectivePrice;
+import dev.agentmeter.model.ModelPrice;
+import dev.agentmeter.model.PricedUsage;
+import dev.agentmeter.model.Topics;
+import dev.agentmeter.model.Usage;
+import dev.agentmeter.model.json.ContractJson;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class PricingTopologyTest {
+
+    private final TopologyFixture t = new TopologyFixture();
+
+    @AfterEach
+    void close() {
+        t.close();
+    }
+
+    private static String header(Headers h, String name) {
+        return new String(h.lastHeader(name).value(), UTF_8);
+    }
+
+    @Test
+    void validEventIsPricedAndKeyedByEventId() {
+        t.send(event("e1", "anthropic.claude-sonnet-4-5-20250929-v1:0", 1000, 500));
+
+        TestRecord<String, PricedUsage> out = t.priced.readRecord();
+        assertThat(out.key()).isEqualTo("e1");
+        assertThat(out.value().cost().totalUsd().toPlainString()).isEqualTo("0.0105");
+        assertThat(out.value().pricing().source()).isEqualTo(CostSource.CATALOG);
+        assertThat(out.value().event().userId()).isEqualTo("alice");
+        assertThat(out.value().pricedAt()).isEqualTo(T0);
+        assertThat(t.priced.isEmpty()).isTrue();
+        assertThat(t.metrics.count("agentmeter.processor.priced", "source", "catalog", "model", "claude-sonnet-4-5"))
+                .isEqualTo(1.0);
+    }
+
+    @Test
+    void nonJsonIsRejectedWithOriginalBytesAndErrorHeaders() {
+        t.sendBytes("k1", "not json at all");
+
+        TestRecord<byte[], byte[]> r = t.rejected.readRecord();
+        assertThat(new String(r.key(), UTF_8)).isEqualTo("k1");
+        assertThat(new String(r.value(), UTF_8)).isEqualTo("not json at all");
+        assertThat(header(r.headers(), Topics.HEADER_ERROR_REASON)).startsWith("the record is not valid JSON");
+        assertThat(header(r.headers(), Topics.HEADER_ERROR_FIELD)).isEmpty();
+        assertThat(header(r.headers(), Topics.HEADER_SOURCE_TOPIC)).isEqualTo("agentmeter.usage.raw");
+        assertThat(header(r.headers(), Topics.HEADER_SOURCE_PARTITION)).isEqualTo("0");
+        assertThat(header(r.headers(), Topics.HEADER_SOURCE_OFFSET)).isEqualTo("0");
+        assertThat(t.priced.isEmpty()).isTrue();
+        assertThat(t.metrics.count("agentmeter.processor.rejected", "reason", "json")).isEqualTo(1.0);
+    }
+
+    @Test
+    void cacheAboveInputIsRejectedWithTheContractSentence() {
+        t.send(event("e1", "gpt-4o", 1000, 10).toBuilder().usage(new Usage(1000, 10, 1200, 0, 0, 0, false)).build());
+
+        TestRecord<byte[], byte[]> r = t.rejected.readRecord();
+        assertThat(header(r.headers(), Topics.HEADER_ERROR_REASON)).isEqualTo(
+                "usage.cacheReadTokens (1200) exceeds usage.inputTokens (1000); inputTokens must include cache reads and writes");
+        assertThat(header(r.headers(), Topics.HEADER_ERROR_FIELD)).isEqualTo("usage.cacheReadTokens");
+        assertThat(t.metrics.count("agentmeter.processor.rejected", "reason", "cacheWithinInput")).isEqualTo(1.0);
+    }
+
+    @Test
+    void eachRejectionReasonIsCountedByRule() {
+        String ok = ContractJson.toJson(event("e1", "gpt-4o", 10, 10));
+        t.sendBytes(null, ok.replace("\"inputTokens\":10", "\"inputTokens\":-5"));
+        t.sendBytes(null, ok.replace("\"eventId\":\"e1\",", ""));
+        t.sendBytes(null, ok.replace("\"inputTokens\":10", "\"inputTokens\":\"ten\""));
+        t.sendBytes(null, ok.replace("2026-11-22T10:00:00Z", "2099-01-01T00:00:00Z"));
+        t.sendBytes(null, ok.replace("\"agent\":\"triage\"", "\"agent\":\"" + "x".repeat(10_000) + "\""));
+        t.sendBytes(null, "");
+
+        List<String> fields = t.rejected.readRecordsToList().stream()
+                .map(r -> header(r.headers(), Topics.HEADER_ERROR_FIELD)).toList();
+        assertThat(fields).containsExactly("usage.inputTokens", "eventId", "usage.inputTokens", "timestamp", "agent", "");
+        assertThat(t.metrics.count("agentmeter.processor.rejected", "reason", "nonNegative")).isEqualTo(1.0);
+        assertThat(t.metrics.count("agentmeter.processor.rejected", "reason", "required")).isEqualTo(1.0);
+        assertThat(t.metrics.count("agentmeter.processor.rejected", "reason", "type")).isEqualTo(1.0);
+        assertThat(t.metrics.count("agentmeter.processor.rejected", "reason", "notInFuture")).isEqualTo(1.0);
+        assertThat(t.metrics.count("agentmeter.processor.rejected", "reason", "length")).isEqualTo(1.0);
+        assertThat(t.metrics.count("agentmeter.processor.rejected", "reason", "json")).isEqualTo(1.0);
+        assertThat(t.priced.isEmpty()).isTrue();
+    }
+
+    @Test
+    void redeliveredEventIsPricedOnceAndCountedAsDuplicate() {
+        t.send(event("e1", "gpt-4o", 1000, 100));
+        t.send(event("e1", "gpt-4o", 1000, 100).toBuilder().sessionId("another-key").build());
+        t.send(event("e2", "gpt-4o", 1000, 100));
+
+        assertThat(t.priced.readRecordsToList()).extracting(TestRecord::key).containsExactly("e1", "e2");
+        assertThat(t.metrics.count("agentmeter.processor.duplicates")).isEqualTo(1.0);
+    }
+
+    @Test
+    void aPricePublishedAtRuntimeAppliesWithoutRestart() {
+        t.send(event("e1", "gpt-4o", 1_000_000, 0));
+        t.prices.pipeInput("gpt-4o", new ModelPrice("gpt-4o", "OpenAI", List.of(), List.of(
+                new EffectivePrice(Instant.parse("2024-05-13T00:00:00Z"), new BigDecimal("2.5"), new BigDecimal("10"),
+                        null, null, null, null, null),
+                new EffectivePrice(Instant.parse("2026-11-22T00:00:00Z"), new BigDecimal("2"), new BigDecimal("8"),
+                        null, null, null, null, null))));
+        t.send(event("e2", "gpt-4o", 1_000_000, 0));
+        t.send(event("e3", "gpt-4o", 1_000_000, 0).toBuilder().timestamp(Instant.parse("2026-11-21T23:59:59Z")).build());
+
+        assertThat(t.priced.readValuesToList()).extracting(p -> p.cost().totalUsd().toPlainString())
+                .containsExactly("2.5", "2", "2.5");
+    }
+
+    @Test
+    void aDeletedPriceFallsBackToTheDefaultPrice() {
+        t.prices.pipeInput("gpt-4o", (ModelPrice) null);
+        t.send(event("e1", "gpt-4o", 1_000_000, 0));
+
+        PricedUsage p = t.priced.readValue();
+        assertThat(p.pricing().source()).isEqualTo(CostSource.DEFAULT);
+        assertThat(p.cost().totalUsd().toPlainString()).isEqualTo("3");
+        assertThat(t.metrics.count("agentmeter.processor.unknown.models", "model", "gpt-4o")).isEqualTo(1.0);
+    }
+
+    @Test
+    void aBrokenPriceEntryIsIgnoredAndPricingGoesOn() {
+        t.pricesRaw.pipeInput("gpt-4o", "{not json".getBytes(UTF_8));
+        t.send(event("e1", "gpt-4o", 1_000_000, 0));
+
+        assertThat(t.priced.readValue().cost().totalUsd().toPlainString()).isEqualTo("2.5");
+    }
+}
