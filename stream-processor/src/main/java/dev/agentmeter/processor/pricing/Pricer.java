@@ -5,6 +5,7 @@ import dev.agentmeter.model.CostSource;
 import dev.agentmeter.model.EffectivePrice;
 import dev.agentmeter.model.LongContextPrice;
 import dev.agentmeter.model.ModelPrice;
+import dev.agentmeter.model.Money;
 import dev.agentmeter.model.PricedUsage;
 import dev.agentmeter.model.Pricing;
 import dev.agentmeter.model.UnitPrices;
@@ -95,7 +96,7 @@ public final class Pricer {
         BigDecimal output = part(u.outputTokens() - u.reasoningTokens(), p.outputPerMTok())
                 .add(part(u.reasoningTokens(), p.reasoningPerMTok()));
         BigDecimal total = input.add(cacheRead).add(cacheWrite).add(output);
-        return new Cost(plain(input), plain(output), plain(cacheRead), plain(cacheWrite), plain(total), plain(total));
+        return new Cost(Money.normalise(input), Money.normalise(output), Money.normalise(cacheRead), Money.normalise(cacheWrite), Money.normalise(total), Money.normalise(total));
     }
 
     private static BigDecimal part(long tokens, BigDecimal perMillion) {
@@ -103,15 +104,6 @@ public final class Pricer {
             return BigDecimal.ZERO;
         }
         return perMillion.multiply(BigDecimal.valueOf(tokens)).movePointLeft(6);
-    }
-
-    /** Exact value with no trailing zeros ("0.003", not "0.003000"); zero is "0". */
-    static BigDecimal plain(BigDecimal v) {
-        if (v.signum() == 0) {
-            return BigDecimal.ZERO;
-        }
-        BigDecimal s = v.stripTrailingZeros();
-        return s.scale() < 0 ? s.setScale(0) : s;
     }
 
     private static UnitPrices basePrices(EffectivePrice p) {

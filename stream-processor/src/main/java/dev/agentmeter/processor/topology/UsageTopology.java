@@ -1,17 +1,30 @@
 package dev.agentmeter.processor.topology;
 
+import dev.agentmeter.model.BudgetAlert;
 import dev.agentmeter.model.PricedUsage;
+import dev.agentmeter.model.Scope;
+import dev.agentmeter.model.ScopeType;
 import dev.agentmeter.model.UsageEvent;
 import dev.agentmeter.model.json.ContractSerdes;
+import dev.agentmeter.model.json.JsonSerde;
 import dev.agentmeter.model.validation.UsageEventParser;
 import dev.agentmeter.model.validation.UsageEventValidator;
 import dev.agentmeter.processor.ProcessorConfig;
+import dev.agentmeter.processor.aggregate.BudgetInputProcessor;
+import dev.agentmeter.processor.aggregate.ScopeInput;
+import dev.agentmeter.processor.aggregate.SpendAggregate;
+import dev.agentmeter.processor.aggregate.SpendDelta;
+import dev.agentmeter.processor.aggregate.SpendProcessor;
+import dev.agentmeter.processor.aggregate.SpendStores;
+import dev.agentmeter.processor.budget.BudgetBook;
 import dev.agentmeter.processor.metrics.ProcessorMetrics;
 import dev.agentmeter.processor.pricing.CatalogState;
 import dev.agentmeter.processor.pricing.CatalogUpdater;
 import dev.agentmeter.processor.pricing.Pricer;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -26,7 +39,7 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The processor's data flow, top to bottom: validate → de-duplicate → price → (aggregate → alert).
+ * The processor's data flow, top to bottom: validate → de-duplicate → price → aggregate → alert.
  * Every processor, store and repartition topic is named so the topology and its state stay stable
  * across releases. {@link #build} is a pure function of the configuration.
  */
@@ -35,6 +48,7 @@ public final class UsageTopology {
     public static final String PRICES_STORE = "prices-store";
     public static final String DEDUP_STORE = "dedup-store";
     public static final String BY_EVENT_ID = "by-event-id";
+    public static final String BY_SCOPE = "by-scope";
 
     private UsageTopology() {
     }
@@ -48,6 +62,9 @@ public final class UsageTopology {
         KStream<String, PricedUsage> priced = price(config, metrics, catalog, unique);
         priced.to(config.pricedTopic(), Produced.with(Serdes.String(), ContractSerdes.pricedUsage())
                 .withName("priced-sink"));
+        KStream<String, BudgetAlert> alerts = aggregateAndAlert(builder, config, metrics, priced);
+        alerts.to(config.alertsTopic(), Produced.with(Serdes.String(), ContractSerdes.budgetAlert())
+                .withName("alerts-sink"));
         return builder.build();
     }
 
@@ -89,6 +106,54 @@ public final class UsageTopology {
         return valid
                 .repartition(Repartitioned.with(Serdes.String(), ContractSerdes.usageEvent()).withName(BY_EVENT_ID))
                 .process(() -> new DedupProcessor(DEDUP_STORE, metrics), Named.as("dedupe"), DEDUP_STORE);
+    }
+
+    /**
+     * Each priced event becomes one spend delta per scope it belongs to; budgets join the same
+     * stream; both are partitioned by scope so one task owns a scope's windows, budget and alerts.
+     */
+    private static KStream<String, BudgetAlert> aggregateAndAlert(StreamsBuilder builder, ProcessorConfig config,
+                                                                 ProcessorMetrics metrics,
+                                                                 KStream<String, PricedUsage> priced) {
+        SpendStores stores = SpendStores.DEFAULT;
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stores.spend()),
+                Serdes.String(), new JsonSerde<>(SpendAggregate.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stores.budgets()),
+                Serdes.String(), ContractSerdes.budget()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stores.alerted()),
+                Serdes.String(), Serdes.Long()));
+
+        KStream<String, ScopeInput> spend = priced.flatMap((eventId, p) -> scopesOf(p), Named.as("fan-out-scopes"));
+        KStream<String, ScopeInput> budgets = builder
+                .stream(config.budgetsTopic(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("budgets-source"))
+                .process(BudgetInputProcessor::new, Named.as("budget-input"));
+        BudgetBook book = new BudgetBook(config.budgetDefaults());
+        return spend.merge(budgets, Named.as("scope-inputs"))
+                .repartition(Repartitioned.with(Serdes.String(), new JsonSerde<>(ScopeInput.class)).withName(BY_SCOPE))
+                .process(() -> new SpendProcessor(stores, config.zone(), config.grace(), config.sessionInactivity(),
+                        book, metrics), Named.as("aggregate-and-alert"), stores.spend(), stores.budgets(), stores.alerted());
+    }
+
+    private static List<KeyValue<String, ScopeInput>> scopesOf(PricedUsage p) {
+        SpendDelta delta = SpendDelta.of(p);
+        UsageEvent e = p.event();
+        List<KeyValue<String, ScopeInput>> out = new ArrayList<>(5);
+        out.add(scoped(Scope.GLOBAL, delta));
+        out.add(scoped(Scope.of(ScopeType.AGENT, e.agent()), delta));
+        if (e.teamId() != null) {
+            out.add(scoped(Scope.of(ScopeType.TEAM, e.teamId()), delta));
+        }
+        if (e.userId() != null) {
+            out.add(scoped(Scope.of(ScopeType.USER, e.userId()), delta));
+        }
+        if (e.sessionId() != null) {
+            out.add(scoped(Scope.of(ScopeType.SESSION, e.sessionId()), delta));
+        }
+        return out;
+    }
+
+    private static KeyValue<String, ScopeInput> scoped(Scope scope, SpendDelta delta) {
+        return KeyValue.pair(scope.toString(), ScopeInput.spend(scope, delta));
     }
 
     private static KStream<String, PricedUsage> price(ProcessorConfig config, ProcessorMetrics metrics,

@@ -67,8 +67,14 @@ final class TopologyFixture implements AutoCloseable {
         BundledCatalog.load().forEach(p -> prices.pipeInput(p.modelKey(), p));
     }
 
+    /**
+     * Pipes the event at its own timestamp, as a producer's CreateTime would be. (The driver runs
+     * every sub-topology in one task, so the raw record's timestamp moves the aggregator's stream
+     * time too; in a real deployment each sub-topology has its own.)
+     */
     void send(UsageEvent e) {
-        raw.pipeInput(e.sessionId() == null ? null : e.sessionId().getBytes(UTF_8), ContractJson.toBytes(e));
+        raw.pipeInput(e.sessionId() == null ? null : e.sessionId().getBytes(UTF_8), ContractJson.toBytes(e),
+                e.timestamp());
     }
 
     void sendBytes(String key, String value) {

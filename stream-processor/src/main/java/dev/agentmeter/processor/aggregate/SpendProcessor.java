@@ -1,0 +1,178 @@
+package dev.agentmeter.processor.aggregate;
+
+import dev.agentmeter.model.AlertLevel;
+import dev.agentmeter.model.Budget;
+import dev.agentmeter.model.BudgetAlert;
+import dev.agentmeter.model.Period;
+import dev.agentmeter.model.Scope;
+import dev.agentmeter.model.ScopeType;
+import dev.agentmeter.processor.budget.BudgetBook;
+import dev.agentmeter.processor.metrics.ProcessorMetrics;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Per-scope spend and budget alerts, partitioned by scope. For each spend delta it updates the
+ * scope's HOUR, DAY and MONTH windows (and the SESSION window for session scopes), then raises one
+ * alert per threshold reached that was not raised before for that window. A budget change
+ * re-checks the current windows, so a new or lowered budget alerts at once. The alerted store makes
+ * "exactly one alert per alertId" hold across duplicates; exactly-once processing makes it hold
+ * across restarts.
+ */
+public final class SpendProcessor implements Processor<String, ScopeInput, String, BudgetAlert> {
+
+    private static final List<Period> CALENDAR = List.of(Period.HOUR, Period.DAY, Period.MONTH);
+    /** How long closed windows stay queryable in the processor (history lives in Postgres). */
+    private static final Duration KEEP_HOURS = Duration.ofDays(2);
+    private static final Duration KEEP_DAYS = Duration.ofDays(40);
+    private static final Duration KEEP_MONTHS = Duration.ofDays(400);
+
+    private final SpendStores names;
+    private final ZoneId zone;
+    private final Duration grace;
+    private final Duration sessionInactivity;
+    private final BudgetBook budgets;
+    private final ProcessorMetrics metrics;
+    private ProcessorContext<String, BudgetAlert> context;
+    private KeyValueStore<String, SpendAggregate> spend;
+    private KeyValueStore<String, Budget> budgetStore;
+    private KeyValueStore<String, Long> alerted;
+
+    public SpendProcessor(SpendStores names, ZoneId zone, Duration grace, Duration sessionInactivity,
+                          BudgetBook budgets, ProcessorMetrics metrics) {
+        this.names = names;
+        this.zone = zone;
+        this.grace = grace;
+        this.sessionInactivity = sessionInactivity;
+        this.budgets = budgets;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, BudgetAlert> context) {
+        this.context = context;
+        this.spend = context.getStateStore(names.spend());
+        this.budgetStore = context.getStateStore(names.budgets());
+        this.alerted = context.getStateStore(names.alerted());
+        context.schedule(Duration.ofHours(1), PunctuationType.STREAM_TIME, this::expire);
+    }
+
+    @Override
+    public void process(Record<String, ScopeInput> record) {
+        ScopeInput in = record.value();
+        if (in.budgetChange()) {
+            onBudget(in.scope(), in.budget());
+        } else {
+            onSpend(in.scope(), in.delta());
+        }
+    }
+
+    private void onSpend(Scope scope, SpendDelta d) {
+        long streamTime = context.currentStreamTimeMs();
+        Budget own = budgetStore.get(scope.toString());
+        boolean late = false;
+        for (Period period : CALENDAR) {
+            Windows.Window w = Windows.of(period, d.timestamp(), zone);
+            if (w.end().plus(grace).toEpochMilli() < streamTime) {
+                late = true;
+                continue;
+            }
+            String key = SpendStores.key(period, w.start(), scope);
+            SpendAggregate agg = spend.get(key);
+            agg = (agg == null ? SpendAggregate.empty(w.start(), w.end()) : agg).add(d);
+            spend.put(key, agg);
+            check(scope, own, period, agg, d.eventId());
+        }
+        if (scope.type() == ScopeType.SESSION) {
+            String key = SpendStores.sessionKey(scope);
+            SpendAggregate agg = spend.get(key);
+            if (agg == null || d.timestamp().isAfter(agg.lastEventAt().plus(sessionInactivity))) {
+                agg = SpendAggregate.empty(d.timestamp(), null);
+            }
+            agg = agg.add(d);
+            spend.put(key, agg);
+            check(scope, own, Period.SESSION, agg, d.eventId());
+        }
+        if (late && scope.type() == ScopeType.GLOBAL) {
+            metrics.late();
+        }
+    }
+
+    private void onBudget(Scope scope, Budget budget) {
+        if (budget == null) {
+            budgetStore.delete(scope.toString());
+            return;
+        }
+        budgetStore.put(scope.toString(), budget);
+        long streamTime = context.currentStreamTimeMs();
+        if (streamTime <= 0) {
+            return;
+        }
+        Instant now = Instant.ofEpochMilli(streamTime);
+        for (Period period : CALENDAR) {
+            SpendAggregate agg = spend.get(SpendStores.key(period, Windows.of(period, now, zone).start(), scope));
+            if (agg != null) {
+                check(scope, budget, period, agg, null);
+            }
+        }
+        if (scope.type() == ScopeType.SESSION) {
+            SpendAggregate agg = spend.get(SpendStores.sessionKey(scope));
+            if (agg != null) {
+                check(scope, budget, Period.SESSION, agg, null);
+            }
+        }
+    }
+
+    /** Raises the alerts for every threshold the window's spend has reached and that was not raised yet. */
+    private void check(Scope scope, Budget own, Period period, SpendAggregate agg, String triggeringEventId) {
+        BudgetBook.Limit limit = budgets.limit(scope, own, period);
+        if (limit == null) {
+            return;
+        }
+        for (BigDecimal threshold : limit.thresholds()) {
+            if (agg.spendUsd().compareTo(limit.limitUsd().multiply(threshold)) < 0) {
+                break; // thresholds are sorted: none above this one is reached either
+            }
+            String mark = SpendStores.alertedKey(period, agg.windowStart(), scope, threshold);
+            if (alerted.get(mark) != null) {
+                continue;
+            }
+            alerted.put(mark, context.currentSystemTimeMs());
+            AlertLevel level = AlertLevel.forThreshold(threshold);
+            BudgetAlert alert = new BudgetAlert(BudgetAlert.alertId(scope, period, agg.windowStart(), threshold),
+                    scope, period, agg.windowStart(), agg.windowEnd(), threshold, level, agg.spendUsd(),
+                    limit.limitUsd(), triggeringEventId, Instant.ofEpochMilli(context.currentSystemTimeMs()));
+            metrics.alert(level);
+            context.forward(new Record<>(scope.toString(), alert, agg.windowStart().toEpochMilli()));
+        }
+    }
+
+    /** Drops windows (and their alert marks) old enough that no event can reach them any more. */
+    private void expire(long streamTime) {
+        Instant now = Instant.ofEpochMilli(streamTime);
+        expire(Period.HOUR, now.minus(KEEP_HOURS).minus(grace));
+        expire(Period.DAY, now.minus(KEEP_DAYS).minus(grace));
+        expire(Period.MONTH, now.minus(KEEP_MONTHS).minus(grace));
+    }
+
+    private void expire(Period period, Instant before) {
+        for (KeyValueStore<String, ?> store : List.of(spend, alerted)) {
+            List<String> old = new ArrayList<>();
+            try (KeyValueIterator<String, ?> it = store.range(SpendStores.rangeStart(period), SpendStores.rangeEnd(period, before))) {
+                it.forEachRemaining((KeyValue<String, ?> kv) -> old.add(kv.key));
+            }
+            old.forEach(store::delete);
+        }
+    }
+}

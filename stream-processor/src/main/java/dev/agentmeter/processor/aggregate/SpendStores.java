@@ -1,0 +1,41 @@
+package dev.agentmeter.processor.aggregate;
+
+import dev.agentmeter.model.Period;
+import dev.agentmeter.model.Scope;
+import java.math.BigDecimal;
+import java.time.Instant;
+
+/**
+ * Names and key layout of the aggregator's stores. Spend keys are {@code PERIOD|windowStart|scope}
+ * so that one window's scopes are one prefix (top-N queries) and old windows one range (expiry);
+ * the open SESSION window of a session is {@code SESSION|scope}.
+ */
+public record SpendStores(String spend, String budgets, String alerted) {
+
+    public static final SpendStores DEFAULT = new SpendStores("spend-store", "budget-store", "alerted-store");
+
+    public static String key(Period period, Instant windowStart, Scope scope) {
+        return period + "|" + windowStart + "|" + scope;
+    }
+
+    public static String windowPrefix(Period period, Instant windowStart) {
+        return period + "|" + windowStart + "|";
+    }
+
+    public static String sessionKey(Scope scope) {
+        return Period.SESSION + "|" + scope;
+    }
+
+    static String alertedKey(Period period, Instant windowStart, Scope scope, BigDecimal threshold) {
+        return key(period, windowStart, scope) + "|" + threshold.toPlainString();
+    }
+
+    static String rangeStart(Period period) {
+        return period + "|";
+    }
+
+    /** Window starts are whole hours, so their ISO forms have one length and sort in time order. */
+    static String rangeEnd(Period period, Instant before) {
+        return period + "|" + before + "|";
+    }
+}
