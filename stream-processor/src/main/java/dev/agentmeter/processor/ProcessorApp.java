@@ -1,0 +1,145 @@
+package dev.agentmeter.processor;
+
+import dev.agentmeter.processor.metrics.ProcessorMetrics;
+import dev.agentmeter.processor.pricing.BundledCatalog;
+import dev.agentmeter.processor.pricing.CatalogSeeder;
+import dev.agentmeter.processor.topology.UsageTopology;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running processor instance: creates missing topics, seeds the bundled catalog, starts Kafka
+ * Streams with exactly-once processing, binds its metrics. Several instances with the same
+ * application id share the partitions.
+ */
+public final class ProcessorApp implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ProcessorApp.class);
+
+    private final ProcessorConfig config;
+    private final ProcessorMetrics metrics;
+    private final KafkaStreams streams;
+    private final KafkaStreamsMetrics streamsMetrics;
+
+    public ProcessorApp(ProcessorConfig config, MeterRegistry registry) {
+        this.config = config;
+        this.metrics = new ProcessorMetrics(registry);
+        this.streams = new KafkaStreams(UsageTopology.build(config, metrics), streamsProperties(config));
+        this.streamsMetrics = new KafkaStreamsMetrics(streams);
+        this.streamsMetrics.bindTo(registry);
+    }
+
+    public static Properties streamsProperties(ProcessorConfig config) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processingGuarantee());
+        p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir());
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.threads());
+        // Bad input is handled in the topology (raw is read as bytes); anything else undecodable is skipped, not fatal.
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
+        p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 16 * 1024 * 1024);
+        if (config.httpPort() > 0) {
+            p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, "localhost:" + config.httpPort());
+        }
+        p.putAll(config.kafkaOverrides());
+        return p;
+    }
+
+    /** Creates the contract topics that do not exist yet (compacted ones compacted), then seeds prices. */
+    public void prepare(int partitions, short replication) {
+        Map<String, Object> client = clientProperties();
+        try (Admin admin = Admin.create(client)) {
+            Map<String, String> compact = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+            List<NewTopic> topics = List.of(
+                    new NewTopic(config.rawTopic(), partitions, replication),
+                    new NewTopic(config.pricedTopic(), partitions, replication),
+                    new NewTopic(config.rejectedTopic(), partitions, replication),
+                    new NewTopic(config.alertsTopic(), partitions, replication),
+                    new NewTopic(config.pricesTopic(), 1, replication).configs(compact),
+                    new NewTopic(config.budgetsTopic(), 1, replication).configs(compact));
+            for (NewTopic t : topics) {
+                try {
+                    admin.createTopics(List.of(t)).all().get(30, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("cannot create topic " + t.name(), e.getCause());
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("timed out creating topics on " + config.bootstrapServers(), e);
+        }
+        CatalogSeeder.seed(config.pricesTopic(), BundledCatalog.load(), client);
+    }
+
+    public void start() {
+        streams.setUncaughtExceptionHandler(e -> {
+            log.error("stream thread failed; replacing it", e);
+            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.start();
+    }
+
+    /** Waits until the instance is RUNNING (all tasks assigned and restored). */
+    public boolean awaitRunning(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (streams.state() == KafkaStreams.State.RUNNING) {
+                return true;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
+        }
+        return false;
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    public ProcessorMetrics metrics() {
+        return metrics;
+    }
+
+    public ProcessorConfig config() {
+        return config;
+    }
+
+    private Map<String, Object> clientProperties() {
+        Map<String, Object> m = new HashMap<>();
+        config.kafkaOverrides().forEach((k, v) -> {
+            if (k.startsWith("security.") || k.startsWith("sasl.") || k.startsWith("ssl.")) {
+                m.put(k, v);
+            }
+        });
+        m.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        return m;
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+        streamsMetrics.close();
+    }
+}

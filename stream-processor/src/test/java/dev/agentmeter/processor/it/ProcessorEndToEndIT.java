@@ -1,0 +1,221 @@
+package dev.agentmeter.processor.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.agentmeter.embedded.KafkaExtension;
+import dev.agentmeter.model.Budget;
+import dev.agentmeter.model.BudgetAlert;
+import dev.agentmeter.model.Period;
+import dev.agentmeter.model.PricedUsage;
+import dev.agentmeter.model.Scope;
+import dev.agentmeter.model.Usage;
+import dev.agentmeter.model.UsageEvent;
+import dev.agentmeter.model.json.ContractJson;
+import dev.agentmeter.model.json.ContractSerdes;
+import dev.agentmeter.processor.ProcessorApp;
+import dev.agentmeter.processor.ProcessorConfig;
+import dev.agentmeter.processor.aggregate.SpendAggregate;
+import dev.agentmeter.processor.aggregate.SpendStores;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * 10,000 events (plus 5 % redeliveries) through the real topology on the in-JVM broker with
+ * exactly-once processing; the instance is closed mid-stream and a new one, with an empty state
+ * directory, takes over. Aggregates and alerts must equal an independent oracle exactly.
+ */
+class ProcessorEndToEndIT {
+
+    @RegisterExtension
+    static final KafkaExtension kafka = new KafkaExtension();
+
+    @TempDir
+    Path work;
+
+    private static final int EVENTS = 10_000;
+    private static final int USERS = 10;
+
+    private ProcessorConfig config(String stateDir, Map<String, String> topics) {
+        Map<String, String> p = new HashMap<>(topics);
+        p.put(ProcessorConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        p.put(ProcessorConfig.APPLICATION_ID, "e2e-" + topics.get(ProcessorConfig.TOPIC_RAW));
+        p.put(ProcessorConfig.STATE_DIR, stateDir);
+        p.put(ProcessorConfig.HTTP_PORT, "0");
+        return ProcessorConfig.of(p);
+    }
+
+    /** Event i costs 0.001 × (1 + i % 5) USD: 400 × (1 + i % 5) input tokens of gpt-4o at $2.50/M. */
+    private static UsageEvent event(int i, Instant base) {
+        return UsageEvent.builder().eventId("ev-" + i).timestamp(base.plusMillis(i)).agent("agent-" + (i % 3))
+                .userId("u" + (i % USERS)).sessionId("s" + (i % 50)).teamId("team-" + (i % 2))
+                .model("gpt-4o").usage(Usage.of(400L * (1 + i % 5), 0)).build();
+    }
+
+    private static BigDecimal cost(int i) {
+        return new BigDecimal("0.001").multiply(BigDecimal.valueOf(1 + i % 5));
+    }
+
+    @Test
+    void tenThousandEventsWithARestartGiveExactAggregatesAndAlerts() throws Exception {
+        String prefix = kafka.uniqueTopic("e2e");
+        Map<String, String> topics = Map.of(
+                ProcessorConfig.TOPIC_RAW, prefix + ".raw", ProcessorConfig.TOPIC_PRICED, prefix + ".priced",
+                ProcessorConfig.TOPIC_REJECTED, prefix + ".rejected", ProcessorConfig.TOPIC_PRICES, prefix + ".prices",
+                ProcessorConfig.TOPIC_BUDGETS, prefix + ".budgets", ProcessorConfig.TOPIC_ALERTS, prefix + ".alerts");
+        Instant base = Instant.now().minus(Duration.ofMinutes(30)).truncatedTo(ChronoUnit.SECONDS);
+        if (!base.truncatedTo(ChronoUnit.DAYS).equals(base.plusMillis(EVENTS).truncatedTo(ChronoUnit.DAYS))) {
+            base = base.plusMillis(EVENTS).truncatedTo(ChronoUnit.DAYS); // keep every event in one UTC day
+        }
+        Instant day = base.atZone(ZoneOffset.UTC).toLocalDate().atStartOfDay(ZoneOffset.UTC).toInstant();
+
+        ProcessorConfig first = config(Files.createDirectories(work.resolve("state-a")).toString(), topics);
+        try (KafkaProducer<String, byte[]> producer = producer()) {
+            ProcessorApp a = new ProcessorApp(first, new SimpleMeterRegistry());
+            a.prepare(3, (short) 1);
+            producer.send(new ProducerRecord<>(first.budgetsTopic(), "user:u0", ContractJson.toBytes(
+                    new Budget(Scope.parse("user:u0"), Map.of(Period.DAY, new BigDecimal("1.00")), null)))).get();
+            a.start();
+            assertThat(a.awaitRunning(Duration.ofSeconds(60))).isTrue();
+            produce(producer, first.rawTopic(), 0, EVENTS / 2, base);
+            awaitPriced(first.pricedTopic(), 2000);
+            a.close();
+
+            produce(producer, first.rawTopic(), EVENTS / 2, EVENTS, base);
+        }
+
+        ProcessorConfig second = config(Files.createDirectories(work.resolve("state-b")).toString(), topics);
+        try (ProcessorApp b = new ProcessorApp(second, new SimpleMeterRegistry())) {
+            b.start();
+            assertThat(b.awaitRunning(Duration.ofSeconds(60))).isTrue();
+            List<PricedUsage> priced = awaitPriced(second.pricedTopic(), EVENTS);
+
+            assertThat(priced).hasSize(EVENTS);
+            assertThat(priced.stream().map(p -> p.event().eventId()).distinct().count()).isEqualTo(EVENTS);
+
+            Map<String, BigDecimal> expectedByUser = new HashMap<>();
+            BigDecimal expectedTotal = BigDecimal.ZERO;
+            for (int i = 0; i < EVENTS; i++) {
+                expectedByUser.merge("u" + (i % USERS), cost(i), BigDecimal::add);
+                expectedTotal = expectedTotal.add(cost(i));
+            }
+            ReadOnlyKeyValueStore<String, SpendAggregate> store = b.streams().store(StoreQueryParameters.fromNameAndType(
+                    SpendStores.DEFAULT.spend(), QueryableStoreTypes.keyValueStore()));
+            awaitCount(store, SpendStores.key(Period.DAY, day, Scope.GLOBAL), EVENTS);
+            SpendAggregate global = store.get(SpendStores.key(Period.DAY, day, Scope.GLOBAL));
+            assertThat(global.events()).isEqualTo(EVENTS);
+            assertThat(global.spendUsd()).isEqualByComparingTo(expectedTotal);
+            assertThat(global.spendUsd().toPlainString()).isEqualTo("30");
+            for (int u = 0; u < USERS; u++) {
+                SpendAggregate user = store.get(SpendStores.key(Period.DAY, day, Scope.parse("user:u" + u)));
+                assertThat(user.spendUsd()).as("user u" + u).isEqualByComparingTo(expectedByUser.get("u" + u));
+                assertThat(user.events()).isEqualTo(EVENTS / USERS);
+            }
+
+            List<String> alertIds = readAlerts(second.alertsTopic()).stream().map(BudgetAlert::alertId).toList();
+            assertThat(alertIds).containsExactlyInAnyOrder(
+                    "user:u0|DAY|" + day + "|0.5", "user:u0|DAY|" + day + "|0.8", "user:u0|DAY|" + day + "|1.0");
+        }
+    }
+
+    private static KafkaProducer<String, byte[]> producer() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 10);
+        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** Events [from, to), every 20th sent twice (a redelivery with another key). */
+    private static void produce(KafkaProducer<String, byte[]> producer, String topic, int from, int to, Instant base)
+            throws Exception {
+        for (int i = from; i < to; i++) {
+            UsageEvent e = event(i, base);
+            byte[] json = ContractJson.toBytes(e);
+            producer.send(new ProducerRecord<>(topic, e.sessionId(), json));
+            if (i % 20 == 0) {
+                producer.send(new ProducerRecord<>(topic, e.eventId(), json));
+            }
+        }
+        producer.flush();
+    }
+
+    private static KafkaConsumer<String, String> consumer() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + System.nanoTime());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        return new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
+    }
+
+    /** Reads the priced topic (committed records only) until {@code n} arrived or 120 s passed, then 2 s more. */
+    private static List<PricedUsage> awaitPriced(String topic, int n) {
+        List<PricedUsage> out = new ArrayList<>();
+        try (KafkaConsumer<String, String> c = consumer()) {
+            c.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (out.size() < n && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
+                    out.add(ContractJson.fromJson(r.value(), PricedUsage.class));
+                }
+            }
+            long extra = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            while (System.nanoTime() < extra) {
+                c.poll(Duration.ofMillis(200)).forEach(r -> out.add(ContractJson.fromJson(r.value(), PricedUsage.class)));
+            }
+        }
+        return out;
+    }
+
+    private static List<BudgetAlert> readAlerts(String topic) {
+        List<BudgetAlert> out = new ArrayList<>();
+        try (KafkaConsumer<String, String> c = consumer()) {
+            c.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (System.nanoTime() < deadline) {
+                c.poll(Duration.ofMillis(200)).forEach(r -> out.add(ContractSerdes.budgetAlert()
+                        .deserialize(topic, r.value().getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+            }
+        }
+        return out;
+    }
+
+    private static void awaitCount(ReadOnlyKeyValueStore<String, SpendAggregate> store, String key, long events) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            SpendAggregate a = store.get(key);
+            if (a != null && a.events() >= events) {
+                return;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000_000);
+        }
+    }
+}
