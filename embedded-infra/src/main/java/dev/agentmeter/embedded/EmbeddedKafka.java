@@ -165,7 +165,11 @@ public final class EmbeddedKafka implements AutoCloseable {
             throw new UncheckedIOException("cannot write " + props, e);
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        String[] args = {"format", "-t", Uuid.randomUuid().toString(), "-c", props.toString(), "--ignore-formatted"};
+        // Transaction version 1: with version 2 (the 4.3 default) this single-node broker answered
+        // exactly-once Streams producers with OutOfOrderSequenceException on repartition and
+        // changelog partitions ("transactions v2 idempotent producer with no existing state").
+        String[] args = {"format", "-t", Uuid.randomUuid().toString(), "-c", props.toString(), "--ignore-formatted",
+                "--feature", "transaction.version=1"};
         int rc = StorageTool.execute(args, new PrintStream(out, true, StandardCharsets.UTF_8));
         if (rc != 0) {
             throw new IllegalStateException("formatting " + logDir + " failed (" + Arrays.toString(args) + "): "

@@ -4,8 +4,13 @@ import dev.agentmeter.processor.metrics.ProcessorMetrics;
 import dev.agentmeter.processor.pricing.BundledCatalog;
 import dev.agentmeter.processor.pricing.CatalogSeeder;
 import dev.agentmeter.processor.topology.UsageTopology;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import dev.agentmeter.processor.budget.BudgetBook;
+import dev.agentmeter.processor.query.QueryServer;
+import dev.agentmeter.processor.query.SpendQueries;
+import org.apache.kafka.streams.state.HostInfo;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -37,16 +42,39 @@ public final class ProcessorApp implements AutoCloseable {
     private final ProcessorMetrics metrics;
     private final KafkaStreams streams;
     private final KafkaStreamsMetrics streamsMetrics;
+    private final PrometheusMeterRegistry registry;
+    private final int httpPort;
+    private QueryServer queryServer;
 
-    public ProcessorApp(ProcessorConfig config, MeterRegistry registry) {
+    public ProcessorApp(ProcessorConfig config, PrometheusMeterRegistry registry) {
         this.config = config;
+        this.registry = registry;
         this.metrics = new ProcessorMetrics(registry);
-        this.streams = new KafkaStreams(UsageTopology.build(config, metrics), streamsProperties(config));
+        // The port is part of the instance's identity (application.server), so "any" is fixed now.
+        this.httpPort = config.httpPort() == 0 ? freePort() : config.httpPort();
+        this.streams = new KafkaStreams(UsageTopology.build(config, metrics), streamsProperties(config, httpPort));
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
         this.streamsMetrics.bindTo(registry);
     }
 
-    public static Properties streamsProperties(ProcessorConfig config) {
+    public ProcessorApp(ProcessorConfig config) {
+        this(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    }
+
+    /** The port the query server listens on. */
+    public int httpPort() {
+        return httpPort;
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("no free port for the query server", e);
+        }
+    }
+
+    public static Properties streamsProperties(ProcessorConfig config, int httpPort) {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
@@ -57,9 +85,7 @@ public final class ProcessorApp implements AutoCloseable {
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 16 * 1024 * 1024);
-        if (config.httpPort() > 0) {
-            p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, "localhost:" + config.httpPort());
-        }
+        p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.advertisedHost() + ":" + httpPort);
         p.putAll(config.kafkaOverrides());
         return p;
     }
@@ -100,6 +126,12 @@ public final class ProcessorApp implements AutoCloseable {
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.start();
+        try {
+            queryServer = new QueryServer(new HostInfo(config.advertisedHost(), httpPort), streams,
+                    new SpendQueries(streams, config.zone(), new BudgetBook(config.budgetDefaults())), registry).start();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot start the query server on port " + httpPort, e);
+        }
     }
 
     /** Waits until the instance is RUNNING (all tasks assigned and restored). */
@@ -139,6 +171,9 @@ public final class ProcessorApp implements AutoCloseable {
 
     @Override
     public void close() {
+        if (queryServer != null) {
+            queryServer.close();
+        }
         streams.close(Duration.ofSeconds(30));
         streamsMetrics.close();
     }

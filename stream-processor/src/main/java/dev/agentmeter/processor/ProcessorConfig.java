@@ -48,6 +48,9 @@ public final class ProcessorConfig extends AbstractConfig {
     public static final String THREADS = "num.stream.threads";
     public static final String PROCESSING_GUARANTEE = "processing.guarantee";
     public static final String HTTP_PORT = "http.port";
+    public static final String ADVERTISED_HOST = "http.advertised.host";
+    public static final String TOPIC_PARTITIONS = "topic.partitions";
+    public static final String TOPIC_REPLICATION = "topic.replication";
     public static final String KAFKA_PREFIX = "kafka.";
 
     private static final ConfigDef.Validator DURATION = (name, value) -> {
@@ -117,7 +120,13 @@ public final class ProcessorConfig extends AbstractConfig {
                     ConfigDef.ValidString.in("exactly_once_v2", "at_least_once"), Importance.MEDIUM,
                     "exactly_once_v2 (default) or at_least_once.")
             .define(HTTP_PORT, Type.INT, 8080, ConfigDef.Range.between(0, 65535), Importance.MEDIUM,
-                    "Port of the query and metrics HTTP server (0 = any free port).");
+                    "Port of the query and metrics HTTP server (0 = any free port).")
+            .define(ADVERTISED_HOST, Type.STRING, "localhost", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                    "Host name other instances use to reach this one's query server.")
+            .define(TOPIC_PARTITIONS, Type.INT, 3, ConfigDef.Range.atLeast(1), Importance.LOW,
+                    "Partitions of topics the processor creates when they are missing.")
+            .define(TOPIC_REPLICATION, Type.SHORT, (short) 1, ConfigDef.Range.atLeast(1), Importance.LOW,
+                    "Replication factor of topics the processor creates when they are missing.");
 
     public ProcessorConfig(Map<?, ?> props) {
         super(DEF, props);
@@ -143,6 +152,9 @@ public final class ProcessorConfig extends AbstractConfig {
     public int threads() { return getInt(THREADS); }
     public String processingGuarantee() { return getString(PROCESSING_GUARANTEE); }
     public int httpPort() { return getInt(HTTP_PORT); }
+    public String advertisedHost() { return getString(ADVERTISED_HOST); }
+    public int topicPartitions() { return getInt(TOPIC_PARTITIONS); }
+    public short topicReplication() { return getShort(TOPIC_REPLICATION); }
 
     public Set<String> freeProviders() {
         return getList(FREE_PROVIDERS).stream().map(s -> s.trim().toLowerCase(Locale.ROOT))

@@ -16,7 +16,6 @@ import dev.agentmeter.processor.ProcessorApp;
 import dev.agentmeter.processor.ProcessorConfig;
 import dev.agentmeter.processor.aggregate.SpendAggregate;
 import dev.agentmeter.processor.aggregate.SpendStores;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,7 +97,7 @@ class ProcessorEndToEndIT {
 
         ProcessorConfig first = config(Files.createDirectories(work.resolve("state-a")).toString(), topics);
         try (KafkaProducer<String, byte[]> producer = producer()) {
-            ProcessorApp a = new ProcessorApp(first, new SimpleMeterRegistry());
+            ProcessorApp a = new ProcessorApp(first);
             a.prepare(3, (short) 1);
             producer.send(new ProducerRecord<>(first.budgetsTopic(), "user:u0", ContractJson.toBytes(
                     new Budget(Scope.parse("user:u0"), Map.of(Period.DAY, new BigDecimal("1.00")), null)))).get();
@@ -112,7 +111,7 @@ class ProcessorEndToEndIT {
         }
 
         ProcessorConfig second = config(Files.createDirectories(work.resolve("state-b")).toString(), topics);
-        try (ProcessorApp b = new ProcessorApp(second, new SimpleMeterRegistry())) {
+        try (ProcessorApp b = new ProcessorApp(second)) {
             b.start();
             assertThat(b.awaitRunning(Duration.ofSeconds(60))).isTrue();
             List<PricedUsage> priced = awaitPriced(second.pricedTopic(), EVENTS);
@@ -134,6 +133,7 @@ class ProcessorEndToEndIT {
             assertThat(global.spendUsd()).isEqualByComparingTo(expectedTotal);
             assertThat(global.spendUsd().toPlainString()).isEqualTo("30");
             for (int u = 0; u < USERS; u++) {
+                awaitCount(store, SpendStores.key(Period.DAY, day, Scope.parse("user:u" + u)), EVENTS / USERS);
                 SpendAggregate user = store.get(SpendStores.key(Period.DAY, day, Scope.parse("user:u" + u)));
                 assertThat(user.spendUsd()).as("user u" + u).isEqualByComparingTo(expectedByUser.get("u" + u));
                 assertThat(user.events()).isEqualTo(EVENTS / USERS);
@@ -142,6 +142,38 @@ class ProcessorEndToEndIT {
             List<String> alertIds = readAlerts(second.alertsTopic()).stream().map(BudgetAlert::alertId).toList();
             assertThat(alertIds).containsExactlyInAnyOrder(
                     "user:u0|DAY|" + day + "|0.5", "user:u0|DAY|" + day + "|0.8", "user:u0|DAY|" + day + "|1.0");
+
+            String at = "&at=" + base;
+            Http.Reply u0 = Http.get(b.httpPort(), "/v1/spend/user/u0?period=DAY" + at);
+            assertThat(u0.status()).isEqualTo(200);
+            assertThat(u0.json().get("spendUsd").asText()).isEqualTo("1");
+            assertThat(u0.json().get("events").asLong()).isEqualTo(1000);
+            assertThat(u0.json().get("limitUsd").asText()).isEqualTo("1.00");
+            assertThat(u0.json().get("remainingUsd").asText()).isEqualTo("0");
+            assertThat(u0.json().get("thresholdsCrossed").toString()).isEqualTo("[\"0.5\",\"0.8\",\"1.0\"]");
+            assertThat(u0.json().get("windowStart").asText()).isEqualTo(day.toString());
+
+            Http.Reply nobody = Http.get(b.httpPort(), "/v1/spend/user/nobody?period=MONTH" + at);
+            assertThat(nobody.status()).isEqualTo(200);
+            assertThat(nobody.json().get("spendUsd").asText()).isEqualTo("0");
+            assertThat(nobody.json().get("events").asLong()).isZero();
+
+            Http.Reply top = Http.get(b.httpPort(), "/v1/top/user?period=DAY&limit=3" + at);
+            assertThat(top.json().findValuesAsText("scope")).containsExactly("user:u4", "user:u9", "user:u3");
+            assertThat(top.json().findValuesAsText("spendUsd")).containsExactly("5", "5", "4");
+
+            assertThat(Http.get(b.httpPort(), "/v1/prices/gpt-4o-2024-08-06").json().get("modelKey").asText())
+                    .isEqualTo("gpt-4o");
+            assertThat(Http.get(b.httpPort(), "/v1/prices/nope").status()).isEqualTo(404);
+            assertThat(Http.get(b.httpPort(), "/v1/spend/org/x").status()).isEqualTo(400);
+            assertThat(Http.get(b.httpPort(), "/v1/spend/user/u0?period=WEEK").json().get("error").asText())
+                    .isEqualTo("period 'WEEK' is not one of HOUR, DAY, MONTH, SESSION");
+            assertThat(Http.get(b.httpPort(), "/health").status()).isEqualTo(200);
+            // Counters are per instance (which events B priced depends on when A stopped), so only their presence is fixed.
+            assertThat(Http.get(b.httpPort(), "/metrics").body())
+                    .contains("agentmeter_processor_priced_total{model=\"gpt-4o\",provider=\"unknown\",source=\"catalog\"} ")
+                    .contains("agentmeter_processor_alerts_total{level=\"EXCEEDED\"} 1.0")
+                    .contains("kafka_stream_thread_");
         }
     }
 

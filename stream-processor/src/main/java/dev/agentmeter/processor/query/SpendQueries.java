@@ -1,0 +1,112 @@
+package dev.agentmeter.processor.query;
+
+import dev.agentmeter.model.Budget;
+import dev.agentmeter.model.Money;
+import dev.agentmeter.model.ModelPrice;
+import dev.agentmeter.model.Period;
+import dev.agentmeter.model.Scope;
+import dev.agentmeter.model.ScopeType;
+import dev.agentmeter.processor.aggregate.SpendAggregate;
+import dev.agentmeter.processor.aggregate.SpendStores;
+import dev.agentmeter.processor.aggregate.Windows;
+import dev.agentmeter.processor.budget.BudgetBook;
+import dev.agentmeter.processor.pricing.PriceCatalog;
+import dev.agentmeter.processor.topology.UsageTopology;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/** Reads this instance's state stores; {@link QueryServer} routes each request to the owning instance. */
+public final class SpendQueries {
+
+    private final KafkaStreams streams;
+    private final ZoneId zone;
+    private final BudgetBook budgets;
+
+    public SpendQueries(KafkaStreams streams, ZoneId zone, BudgetBook budgets) {
+        this.streams = streams;
+        this.zone = zone;
+        this.budgets = budgets;
+    }
+
+    public SpendView spend(Scope scope, Period period, Instant at) {
+        SpendAggregate agg;
+        Instant start;
+        Instant end;
+        if (period == Period.SESSION) {
+            agg = spendStore().get(SpendStores.sessionKey(scope));
+            start = agg == null ? null : agg.windowStart();
+            end = null;
+        } else {
+            Windows.Window w = Windows.of(period, at, zone);
+            agg = spendStore().get(SpendStores.key(period, w.start(), scope));
+            start = w.start();
+            end = w.end();
+        }
+        if (agg == null) {
+            agg = SpendAggregate.empty(start, end);
+        }
+        Budget own = budgetStore().get(scope.toString());
+        BudgetBook.Limit limit = budgets.limit(scope, own, period);
+        BigDecimal remaining = null;
+        List<BigDecimal> crossed = new ArrayList<>();
+        if (limit != null) {
+            remaining = Money.normalise(limit.limitUsd().subtract(agg.spendUsd()).max(BigDecimal.ZERO));
+            for (BigDecimal t : limit.thresholds()) {
+                if (agg.spendUsd().compareTo(limit.limitUsd().multiply(t)) >= 0) {
+                    crossed.add(t);
+                }
+            }
+        }
+        return new SpendView(scope.toString(), period.name(), start, end, agg.spendUsd(), agg.events(),
+                new SpendView.Tokens(agg.inputTokens(), agg.outputTokens(), agg.cacheReadTokens(),
+                        agg.cacheWriteTokens(), agg.reasoningTokens()),
+                agg.errors(), limit == null ? null : limit.limitUsd(), remaining, crossed);
+    }
+
+    /** This instance's scopes of one type in the window containing {@code at}, highest spend first. */
+    public List<SpendView> top(ScopeType type, Period period, Instant at, int limit) {
+        Instant start = Windows.of(period, at, zone).start();
+        String prefix = SpendStores.windowPrefix(period, start) + type.wireName() + ":";
+        List<SpendView> out = new ArrayList<>();
+        try (KeyValueIterator<String, SpendAggregate> it = spendStore().prefixScan(prefix,
+                new org.apache.kafka.common.serialization.StringSerializer())) {
+            while (it.hasNext()) {
+                var kv = it.next();
+                out.add(spend(Scope.parse(kv.key.substring(kv.key.lastIndexOf('|') + 1)), period, at));
+            }
+        }
+        out.sort(Comparator.comparing(SpendView::spendUsd).reversed().thenComparing(SpendView::scope));
+        return out.size() > limit ? out.subList(0, limit) : out;
+    }
+
+    /** The catalog entry a model resolves to (every instance holds the whole catalog). */
+    public Optional<ModelPrice> price(String model) {
+        ReadOnlyKeyValueStore<String, ModelPrice> store = streams.store(StoreQueryParameters.fromNameAndType(
+                UsageTopology.PRICES_STORE, QueryableStoreTypes.keyValueStore()));
+        List<ModelPrice> all = new ArrayList<>();
+        try (KeyValueIterator<String, ModelPrice> it = store.all()) {
+            it.forEachRemaining(kv -> all.add(kv.value));
+        }
+        return new PriceCatalog(all).find(model);
+    }
+
+    private ReadOnlyKeyValueStore<String, SpendAggregate> spendStore() {
+        return streams.store(StoreQueryParameters.fromNameAndType(SpendStores.DEFAULT.spend(),
+                QueryableStoreTypes.keyValueStore()));
+    }
+
+    private ReadOnlyKeyValueStore<String, Budget> budgetStore() {
+        return streams.store(StoreQueryParameters.fromNameAndType(SpendStores.DEFAULT.budgets(),
+                QueryableStoreTypes.keyValueStore()));
+    }
+}

@@ -1,0 +1,99 @@
+package dev.agentmeter.processor.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.agentmeter.embedded.KafkaExtension;
+import dev.agentmeter.model.Usage;
+import dev.agentmeter.model.UsageEvent;
+import dev.agentmeter.model.json.ContractJson;
+import dev.agentmeter.processor.ProcessorApp;
+import dev.agentmeter.processor.ProcessorConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Two instances share the partitions; either answers for any scope by asking the owner. */
+class TwoInstancesQueryIT {
+
+    @RegisterExtension
+    static final KafkaExtension kafka = new KafkaExtension();
+
+    @TempDir
+    Path work;
+
+    @Test
+    void eitherInstanceAnswersForEveryScope() throws Exception {
+        String prefix = kafka.uniqueTopic("two");
+        Map<String, String> p = new HashMap<>();
+        p.put(ProcessorConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        p.put(ProcessorConfig.APPLICATION_ID, "two-" + prefix);
+        p.put(ProcessorConfig.HTTP_PORT, "0");
+        p.put(ProcessorConfig.TOPIC_PARTITIONS, "4");
+        for (String key : new String[] {ProcessorConfig.TOPIC_RAW, ProcessorConfig.TOPIC_PRICED,
+                ProcessorConfig.TOPIC_REJECTED, ProcessorConfig.TOPIC_PRICES, ProcessorConfig.TOPIC_BUDGETS,
+                ProcessorConfig.TOPIC_ALERTS}) {
+            p.put(key, prefix + "." + key);
+        }
+        Map<String, String> a = new HashMap<>(p);
+        a.put(ProcessorConfig.STATE_DIR, Files.createDirectories(work.resolve("a")).toString());
+        Map<String, String> b = new HashMap<>(p);
+        b.put(ProcessorConfig.STATE_DIR, Files.createDirectories(work.resolve("b")).toString());
+
+        try (ProcessorApp one = new ProcessorApp(ProcessorConfig.of(a)); ProcessorApp two = new ProcessorApp(ProcessorConfig.of(b))) {
+            one.prepare(4, (short) 1);
+            one.start();
+            two.start();
+            assertThat(one.awaitRunning(Duration.ofSeconds(90))).isTrue();
+            assertThat(two.awaitRunning(Duration.ofSeconds(90))).isTrue();
+
+            Instant at = Instant.now().minus(Duration.ofMinutes(5)).truncatedTo(ChronoUnit.SECONDS);
+            Properties pp = new Properties();
+            pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(pp, new StringSerializer(), new ByteArraySerializer())) {
+                for (int i = 0; i < 40; i++) {
+                    UsageEvent e = UsageEvent.builder().eventId("q-" + i).timestamp(at).agent("a").userId("user-" + (i % 8))
+                            .model("gpt-4o").usage(Usage.of(400_000, 0)).build(); // $1 each
+                    producer.send(new ProducerRecord<>(prefix + "." + ProcessorConfig.TOPIC_RAW, e.eventId(), ContractJson.toBytes(e)));
+                }
+            }
+            String query = "?period=DAY&at=" + at;
+            awaitSpend(one.httpPort(), "/v1/spend/global/*" + query, "40");
+            for (int u = 0; u < 8; u++) {
+                for (int port : new int[] {one.httpPort(), two.httpPort()}) {
+                    Http.Reply r = Http.get(port, "/v1/spend/user/user-" + u + query);
+                    assertThat(r.status()).isEqualTo(200);
+                    assertThat(r.json().get("spendUsd").asText()).as("user-" + u + " via " + port).isEqualTo("5");
+                }
+            }
+            Http.Reply top = Http.get(two.httpPort(), "/v1/top/user" + query + "&limit=100");
+            assertThat(top.json().findValuesAsText("scope")).hasSize(8).doesNotHaveDuplicates();
+        }
+    }
+
+    private static void awaitSpend(int port, String path, String expected) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        String last = null;
+        while (System.nanoTime() < deadline) {
+            Http.Reply r = Http.get(port, path);
+            last = r.body();
+            if (r.status() == 200 && expected.equals(r.json().get("spendUsd").asText())) {
+                return;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(200_000_000);
+        }
+        throw new AssertionError("spend at " + path + " never reached " + expected + "; last answer " + last);
+    }
+}
