@@ -36,6 +36,6 @@ public final class SpoolingChild {
         Files.write(Path.of(args[3]), ids);
         System.out.println("READY");
         System.out.flush();
-        Thread.sleep(Long.MAX_VALUE);
+        new java.util.concurrent.CountDownLatch(1).await(); // until SIGKILL
     }
 }

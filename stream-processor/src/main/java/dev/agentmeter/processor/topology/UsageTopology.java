@@ -116,12 +116,14 @@ public final class UsageTopology {
                                                                  ProcessorMetrics metrics,
                                                                  KStream<String, PricedUsage> priced) {
         SpendStores stores = SpendStores.DEFAULT;
+        // Cached stores: the hot keys (global, team, agent, month windows) change on almost every event;
+        // the cache turns many updates per commit into one RocksDB write and one changelog record.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stores.spend()),
-                Serdes.String(), new JsonSerde<>(SpendAggregate.class)));
+                Serdes.String(), new JsonSerde<>(SpendAggregate.class)).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stores.budgets()),
-                Serdes.String(), ContractSerdes.budget()));
+                Serdes.String(), ContractSerdes.budget()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stores.alerted()),
-                Serdes.String(), Serdes.Long()));
+                Serdes.String(), Serdes.Long()).withCachingEnabled());
 
         KStream<String, ScopeInput> spend = priced.flatMap((eventId, p) -> scopesOf(p), Named.as("fan-out-scopes"));
         KStream<String, ScopeInput> budgets = builder

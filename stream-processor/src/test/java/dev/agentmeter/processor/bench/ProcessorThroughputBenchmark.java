@@ -1,0 +1,168 @@
+package dev.agentmeter.processor.bench;
+
+import dev.agentmeter.embedded.EmbeddedKafka;
+import dev.agentmeter.model.Usage;
+import dev.agentmeter.model.UsageEvent;
+import dev.agentmeter.model.json.ContractJson;
+import dev.agentmeter.processor.ProcessorApp;
+import dev.agentmeter.processor.ProcessorConfig;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
+
+/**
+ * Events/s of the full topology against a pass-through topology ({@code stream(raw).to(out)}), both
+ * exactly-once, on the same in-JVM broker, same pre-loaded input. Prints figures; asserts nothing.
+ * Run: {@code mvn -pl stream-processor -am test-compile exec:exec -Pbench} (see README), or pass
+ * the number of events as the first argument (default 200,000; distinct users = events / 2).
+ */
+public final class ProcessorThroughputBenchmark {
+
+    private ProcessorThroughputBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int n = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
+        try (EmbeddedKafka kafka = EmbeddedKafka.temporary().start()) {
+            String raw = "bench.raw";
+            kafka.createTopics(new NewTopic(raw, 3, (short) 1), new NewTopic("bench.passthrough", 3, (short) 1));
+            long t0 = System.nanoTime();
+            load(kafka.bootstrapServers(), raw, n);
+            System.out.printf("loaded %,d events in %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
+
+            double pass = passThrough(kafka.bootstrapServers(), raw, n);
+            double full = fullTopology(kafka.bootstrapServers(), raw, n);
+            Runtime rt = Runtime.getRuntime();
+            System.out.println();
+            System.out.println("| topology (EOS, 1 thread, 3 partitions) | events/s |");
+            System.out.println("|---|---|");
+            System.out.printf("| pass-through stream(raw).to(out) | %,.0f |%n", pass);
+            System.out.printf("| full: validate, dedupe, price, aggregate x5 scopes, alert | %,.0f |%n", full);
+            System.out.printf("ratio full/pass-through: %.2f; heap used %d MiB; RSS %s%n", full / pass,
+                    (rt.totalMemory() - rt.freeMemory()) >> 20, rss());
+        }
+    }
+
+    private static void load(String bootstrap, String topic, int n) throws Exception {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        Instant base = Instant.now().minus(Duration.ofMinutes(20));
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < n; i++) {
+                UsageEvent e = UsageEvent.builder().eventId("b-" + i).timestamp(base.plusMillis(i / 100))
+                        .agent("agent-" + (i % 20)).userId("user-" + (i % (n / 2))).teamId("team-" + (i % 10))
+                        .sessionId("s-" + (i % 5000)).model(i % 3 == 0 ? "claude-sonnet-4-5" : "gpt-4o")
+                        .usage(new Usage(1200 + i % 1000, 300, 200, 0, 0, 0, false)).build();
+                producer.send(new ProducerRecord<>(topic, e.sessionId(), ContractJson.toBytes(e)));
+            }
+        }
+    }
+
+    private static double passThrough(String bootstrap, String raw, int n) throws Exception {
+        StreamsBuilder b = new StreamsBuilder();
+        b.stream(raw, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
+                .to("bench.passthrough", Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-pass");
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("bench-pass").toString());
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        try (KafkaStreams streams = new KafkaStreams(b.build(), p)) {
+            return timeUntilConsumed(streams, bootstrap, "bench-pass", raw, n);
+        }
+    }
+
+    private static double fullTopology(String bootstrap, String raw, int n) throws Exception {
+        ProcessorConfig config = ProcessorConfig.of(Map.of(
+                ProcessorConfig.BOOTSTRAP_SERVERS, bootstrap, ProcessorConfig.APPLICATION_ID, "bench-full",
+                ProcessorConfig.TOPIC_RAW, raw, ProcessorConfig.HTTP_PORT, "0",
+                ProcessorConfig.STATE_DIR, Files.createTempDirectory("bench-full").toString(),
+                "kafka.auto.offset.reset", "earliest"));
+        try (ProcessorApp app = new ProcessorApp(config)) {
+            app.prepare(3, (short) 1);
+            return timeUntilConsumed(app.streams(), bootstrap, "bench-full", raw, n, app);
+        }
+    }
+
+    private static double timeUntilConsumed(KafkaStreams streams, String bootstrap, String group, String raw, int n)
+            throws Exception {
+        return timeUntilConsumed(streams, bootstrap, group, raw, n, null);
+    }
+
+    /**
+     * Starts the app and waits until its committed offsets on the raw topic reach the end, and (for
+     * the full topology) its last sub-topology has drained. Events/s = n / elapsed.
+     */
+    private static double timeUntilConsumed(KafkaStreams streams, String bootstrap, String group, String raw, int n,
+                                            ProcessorApp app) throws Exception {
+        long t0 = System.nanoTime();
+        if (app != null) {
+            app.start();
+        } else {
+            streams.start();
+        }
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap));
+             KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(raw).stream().map(i -> new TopicPartition(raw, i.partition())).toList();
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            long total = end.values().stream().mapToLong(Long::longValue).sum();
+            while (true) {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                        .partitionsToOffsetAndMetadata().get();
+                long done = 0;
+                long lag = 0;
+                for (var e : committed.entrySet()) {
+                    if (e.getKey().topic().equals(raw)) {
+                        done += e.getValue().offset();
+                    } else {
+                        lag += c.endOffsets(List.of(e.getKey())).get(e.getKey()) - e.getValue().offset();
+                    }
+                }
+                if (done >= total && lag == 0 && committed.size() > parts.size() - 1) {
+                    break;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(100_000_000);
+            }
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        System.out.printf("%s: %,d events in %.1f s%n", group, n, secs);
+        return n / secs;
+    }
+
+    private static String rss() {
+        try {
+            return Files.readAllLines(java.nio.file.Path.of("/proc/self/status")).stream()
+                    .filter(l -> l.startsWith("VmRSS")).findFirst().orElse("?").replaceAll("\\s+", " ");
+        } catch (java.io.IOException e) {
+            return "?";
+        }
+    }
+}
