@@ -1,5 +1,6 @@
 package dev.agentmeter.embedded;
 
+import dev.agentmeter.model.TopicAdmin;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.NewTopic;

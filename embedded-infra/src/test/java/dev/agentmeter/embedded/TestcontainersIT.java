@@ -1,5 +1,6 @@
 package dev.agentmeter.embedded;
 
+import dev.agentmeter.model.TopicAdmin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;

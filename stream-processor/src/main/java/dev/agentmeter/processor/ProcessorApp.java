@@ -1,5 +1,6 @@
 package dev.agentmeter.processor;
 
+import dev.agentmeter.model.TopicAdmin;
 import dev.agentmeter.processor.metrics.ProcessorMetrics;
 import dev.agentmeter.processor.pricing.BundledCatalog;
 import dev.agentmeter.processor.pricing.CatalogSeeder;
@@ -16,13 +17,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
@@ -93,30 +90,14 @@ public final class ProcessorApp implements AutoCloseable {
     /** Creates the contract topics that do not exist yet (compacted ones compacted), then seeds prices. */
     public void prepare(int partitions, short replication) {
         Map<String, Object> client = clientProperties();
-        try (Admin admin = Admin.create(client)) {
-            Map<String, String> compact = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
-            List<NewTopic> topics = List.of(
-                    new NewTopic(config.rawTopic(), partitions, replication),
-                    new NewTopic(config.pricedTopic(), partitions, replication),
-                    new NewTopic(config.rejectedTopic(), partitions, replication),
-                    new NewTopic(config.alertsTopic(), partitions, replication),
-                    new NewTopic(config.pricesTopic(), 1, replication).configs(compact),
-                    new NewTopic(config.budgetsTopic(), 1, replication).configs(compact));
-            for (NewTopic t : topics) {
-                try {
-                    admin.createTopics(List.of(t)).all().get(30, TimeUnit.SECONDS);
-                } catch (java.util.concurrent.ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("cannot create topic " + t.name(), e.getCause());
-                    }
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating topics", e);
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("timed out creating topics on " + config.bootstrapServers(), e);
-        }
+        Map<String, String> compact = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+        TopicAdmin.createTopics(client, List.of(
+                new NewTopic(config.rawTopic(), partitions, replication),
+                new NewTopic(config.pricedTopic(), partitions, replication),
+                new NewTopic(config.rejectedTopic(), partitions, replication),
+                new NewTopic(config.alertsTopic(), partitions, replication),
+                new NewTopic(config.pricesTopic(), 1, replication).configs(compact),
+                new NewTopic(config.budgetsTopic(), 1, replication).configs(compact)));
         CatalogSeeder.seed(config.pricesTopic(), BundledCatalog.load(), client);
     }
 

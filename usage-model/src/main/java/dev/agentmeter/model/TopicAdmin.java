@@ -1,7 +1,7 @@
-package dev.agentmeter.embedded;
+package dev.agentmeter.model;
 
 import java.util.List;
-import java.util.Properties;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -10,21 +10,25 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 
-/** Topic creation that works the same against the embedded broker and an external cluster. */
+/** Create-if-absent for topics: the same code for the embedded broker, a real cluster, the processor and the CLI. */
 public final class TopicAdmin {
 
     private TopicAdmin() {
     }
 
     public static Admin admin(String bootstrapServers) {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        return Admin.create(props);
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
     }
 
     /** Creates the topics that do not exist yet; existing ones are left as they are. */
     public static void createTopics(String bootstrapServers, NewTopic... topics) {
-        try (Admin admin = admin(bootstrapServers)) {
+        createTopics(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), List.of(topics));
+    }
+
+    /** As above, with full client settings (SASL/SSL) in {@code clientProps}. */
+    public static void createTopics(Map<String, Object> clientProps, List<NewTopic> topics) {
+        String bootstrapServers = String.valueOf(clientProps.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG));
+        try (Admin admin = Admin.create(clientProps)) {
             for (NewTopic topic : topics) {
                 try {
                     admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
