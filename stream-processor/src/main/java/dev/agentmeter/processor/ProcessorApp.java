@@ -108,8 +108,9 @@ public final class ProcessorApp implements AutoCloseable {
         });
         streams.start();
         try {
-            queryServer = new QueryServer(new HostInfo(config.advertisedHost(), httpPort), streams,
-                    new SpendQueries(streams, config.zone(), new BudgetBook(config.budgetDefaults())), registry).start();
+            HostInfo self = new HostInfo(config.advertisedHost(), httpPort);
+            queryServer = new QueryServer(self, streams,
+                    new SpendQueries(streams, config.zone(), new BudgetBook(config.budgetDefaults()), self), registry).start();
         } catch (java.io.IOException e) {
             throw new IllegalStateException("cannot start the query server on port " + httpPort, e);
         }

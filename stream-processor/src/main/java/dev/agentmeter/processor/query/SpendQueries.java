@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -31,11 +32,13 @@ public final class SpendQueries {
     private final KafkaStreams streams;
     private final ZoneId zone;
     private final BudgetBook budgets;
+    private final HostInfo self;
 
-    public SpendQueries(KafkaStreams streams, ZoneId zone, BudgetBook budgets) {
+    public SpendQueries(KafkaStreams streams, ZoneId zone, BudgetBook budgets, HostInfo self) {
         this.streams = streams;
         this.zone = zone;
         this.budgets = budgets;
+        this.self = self;
     }
 
     public SpendView spend(Scope scope, Period period, Instant at) {
@@ -75,6 +78,10 @@ public final class SpendQueries {
 
     /** This instance's scopes of one type in the window containing {@code at}, highest spend first. */
     public List<SpendView> top(ScopeType type, Period period, Instant at, int limit) {
+        if (!hostsSpendStore()) {
+            // The assignor may leave an instance without active aggregate tasks: it holds no scopes.
+            return List.of();
+        }
         Instant start = Windows.of(period, at, zone).start();
         String prefix = SpendStores.windowPrefix(period, start) + type.wireName() + ":";
         List<SpendView> out = new ArrayList<>();
@@ -98,6 +105,11 @@ public final class SpendQueries {
             it.forEachRemaining(kv -> all.add(kv.value));
         }
         return new PriceCatalog(all).find(model);
+    }
+
+    private boolean hostsSpendStore() {
+        return streams.streamsMetadataForStore(SpendStores.DEFAULT.spend()).stream()
+                .anyMatch(m -> m.hostInfo().equals(self) && !m.topicPartitions().isEmpty());
     }
 
     private ReadOnlyKeyValueStore<String, SpendAggregate> spendStore() {
