@@ -6,6 +6,7 @@ import dev.agentmeter.client.metrics.TrackerMetrics;
 import dev.agentmeter.client.redact.Redactor;
 import dev.agentmeter.client.spool.Spool;
 import dev.agentmeter.model.Call;
+import dev.agentmeter.model.KafkaSecurity;
 import dev.agentmeter.model.Task;
 import dev.agentmeter.model.UsageEvent;
 import dev.agentmeter.model.json.ContractJson;
@@ -15,7 +16,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -250,9 +250,7 @@ final class Sender implements Runnable {
     }
 
     private void enterSpooling() {
-        if (!spooling) {
-            spooling = true;
-        }
+        spooling = true;
         nextProbeNanos = System.nanoTime() + config.replayProbeInterval().toNanos();
     }
 
@@ -326,7 +324,7 @@ final class Sender implements Runnable {
                 }
                 segment.delete();
                 // Events tracked meanwhile join the spool behind the replayed ones, keeping order.
-                drainQueueIntoSpool();
+                drainQueue();
             }
             spooling = false;
             log.info("agentmeter: spool replayed; sending to Kafka at {} again", config.bootstrapServers());
@@ -373,7 +371,8 @@ final class Sender implements Runnable {
         }
     }
 
-    private void drainQueueIntoSpool() {
+    /** Handles everything queued right now (to Kafka or, while spooling, behind the spool's contents). */
+    private void drainQueue() {
         List<UsageEvent> batch = new ArrayList<>(BATCH);
         while (queue.drainTo(batch, BATCH) > 0) {
             batch.forEach(this::handle);
@@ -386,7 +385,7 @@ final class Sender implements Runnable {
         try {
             if (admin == null) {
                 Properties p = new Properties();
-                p.putAll(securityOverrides());
+                p.putAll(KafkaSecurity.settings(config.kafkaOverrides()));
                 p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
                 p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000);
                 p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
@@ -400,11 +399,7 @@ final class Sender implements Runnable {
     }
 
     private void serveFlushRequests() {
-        List<UsageEvent> batch = new ArrayList<>(BATCH);
-        while (queue.drainTo(batch, BATCH) > 0) {
-            batch.forEach(this::handle);
-            batch.clear();
-        }
+        drainQueue();
         if (!spooling) {
             producer.flush();
         }
@@ -456,16 +451,6 @@ final class Sender implements Runnable {
         } catch (RuntimeException e) {
             log.warn("agentmeter: the error handler threw", e);
         }
-    }
-
-    private Map<String, Object> securityOverrides() {
-        Map<String, Object> m = new HashMap<>();
-        config.kafkaOverrides().forEach((k, v) -> {
-            if (k.startsWith("security.") || k.startsWith("sasl.") || k.startsWith("ssl.")) {
-                m.put(k, v);
-            }
-        });
-        return m;
     }
 
     private Properties producerProperties() {

@@ -1,5 +1,6 @@
 package dev.agentmeter.processor;
 
+import dev.agentmeter.model.KafkaSecurity;
 import dev.agentmeter.model.TopicAdmin;
 import dev.agentmeter.processor.metrics.ProcessorMetrics;
 import dev.agentmeter.processor.pricing.BundledCatalog;
@@ -13,7 +14,6 @@ import dev.agentmeter.processor.query.QueryServer;
 import dev.agentmeter.processor.query.SpendQueries;
 import org.apache.kafka.streams.state.HostInfo;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -36,7 +36,6 @@ public final class ProcessorApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ProcessorApp.class);
 
     private final ProcessorConfig config;
-    private final ProcessorMetrics metrics;
     private final KafkaStreams streams;
     private final KafkaStreamsMetrics streamsMetrics;
     private final PrometheusMeterRegistry registry;
@@ -46,10 +45,9 @@ public final class ProcessorApp implements AutoCloseable {
     public ProcessorApp(ProcessorConfig config, PrometheusMeterRegistry registry) {
         this.config = config;
         this.registry = registry;
-        this.metrics = new ProcessorMetrics(registry);
         // The port is part of the instance's identity (application.server), so "any" is fixed now.
         this.httpPort = config.httpPort() == 0 ? freePort() : config.httpPort();
-        this.streams = new KafkaStreams(UsageTopology.build(config, metrics), streamsProperties(config, httpPort));
+        this.streams = new KafkaStreams(UsageTopology.build(config, new ProcessorMetrics(registry)), streamsProperties(config, httpPort));
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
         this.streamsMetrics.bindTo(registry);
     }
@@ -132,21 +130,8 @@ public final class ProcessorApp implements AutoCloseable {
         return streams;
     }
 
-    public ProcessorMetrics metrics() {
-        return metrics;
-    }
-
-    public ProcessorConfig config() {
-        return config;
-    }
-
     private Map<String, Object> clientProperties() {
-        Map<String, Object> m = new HashMap<>();
-        config.kafkaOverrides().forEach((k, v) -> {
-            if (k.startsWith("security.") || k.startsWith("sasl.") || k.startsWith("ssl.")) {
-                m.put(k, v);
-            }
-        });
+        Map<String, Object> m = KafkaSecurity.settings(config.kafkaOverrides());
         m.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         return m;
     }

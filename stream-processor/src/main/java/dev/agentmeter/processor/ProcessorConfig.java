@@ -210,9 +210,4 @@ public final class ProcessorConfig extends AbstractConfig {
     public static ProcessorConfig of(Map<String, ?> props) {
         return new ProcessorConfig(new HashMap<>(props));
     }
-
-    /** The documentation table of every key, for the README. */
-    public static String docs() {
-        return DEF.toEnrichedRst();
-    }
 }
