@@ -3,6 +3,9 @@ package dev.agentmeter.embedded;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -15,6 +18,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class PostgresExtension implements BeforeAllCallback, AfterAllCallback {
 
     public static final String ENV = "AGENTMETER_TEST_PG_URL";
+
+    private static final Pattern JDBC_URL = Pattern.compile("(jdbc:postgresql://[^/]+/)([^?]*)(.*)");
 
     private LocalPostgres embedded;
     private String external;
@@ -43,6 +48,24 @@ public final class PostgresExtension implements BeforeAllCallback, AfterAllCallb
 
     public Connection connect() throws SQLException {
         return DriverManager.getConnection(jdbcUrl());
+    }
+
+    /**
+     * Creates a fresh database on the server and returns its JDBC URL (same host, credentials and
+     * parameters), so tests that migrate a schema do not see each other's tables.
+     */
+    public String createDatabase(String name) throws SQLException {
+        if (!name.matches("[a-z_][a-z0-9_]*")) {
+            throw new IllegalArgumentException("database name must be a plain identifier: " + name);
+        }
+        try (Connection c = connect(); Statement statement = c.createStatement()) {
+            statement.execute("CREATE DATABASE " + name);
+        }
+        Matcher url = JDBC_URL.matcher(jdbcUrl());
+        if (!url.matches()) {
+            throw new IllegalStateException("cannot derive a database URL from " + jdbcUrl());
+        }
+        return url.group(1) + name + url.group(3);
     }
 
     /** Stops the server (data kept). Skips the calling test when the server is external. */

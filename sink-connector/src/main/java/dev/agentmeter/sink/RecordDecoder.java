@@ -1,0 +1,126 @@
+package dev.agentmeter.sink;
+
+import dev.agentmeter.model.BudgetAlert;
+import dev.agentmeter.model.PricedUsage;
+import dev.agentmeter.model.json.ContractJson;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a Connect record value into a contract record, or into a reason why it cannot be stored.
+ * Accepts the value as bytes (ByteArrayConverter, recommended), a string (StringConverter) or a
+ * schemaless map (JsonConverter with schemas.enable=false).
+ */
+final class RecordDecoder {
+
+    /** The record's content or the reason it is refused; exactly one is non-null. */
+    record Decoded<T>(T value, String reason) {
+        static <T> Decoded<T> ok(T value) {
+            return new Decoded<>(value, null);
+        }
+
+        static <T> Decoded<T> refused(String reason) {
+            return new Decoded<>(null, reason);
+        }
+    }
+
+    private RecordDecoder() {
+    }
+
+    static Decoded<PricedUsage> pricedUsage(Object value) {
+        Decoded<PricedUsage> parsed = parse(value, PricedUsage.class);
+        if (parsed.value() == null) {
+            return parsed;
+        }
+        PricedUsage priced = parsed.value();
+        List<String> missing = new ArrayList<>();
+        if (priced.event().eventId() == null || priced.event().eventId().isBlank()) {
+            missing.add("eventId");
+        }
+        if (priced.event().timestamp() == null) {
+            missing.add("timestamp");
+        }
+        if (priced.event().kind() == null) {
+            missing.add("kind");
+        }
+        if (priced.event().agent() == null) {
+            missing.add("agent");
+        }
+        if (priced.pricing() == null || priced.pricing().source() == null) {
+            missing.add("pricing.source");
+        }
+        if (priced.cost() == null || priced.cost().totalUsd() == null || priced.cost().inputUsd() == null
+                || priced.cost().outputUsd() == null || priced.cost().cacheReadUsd() == null
+                || priced.cost().cacheWriteUsd() == null) {
+            missing.add("cost (inputUsd, outputUsd, cacheReadUsd, cacheWriteUsd, totalUsd)");
+        }
+        if (priced.pricedAt() == null) {
+            missing.add("pricedAt");
+        }
+        return missing.isEmpty() ? parsed
+                : Decoded.refused("PricedUsage lacks required field(s): " + String.join(", ", missing));
+    }
+
+    static Decoded<BudgetAlert> budgetAlert(Object value) {
+        Decoded<BudgetAlert> parsed = parse(value, BudgetAlert.class);
+        if (parsed.value() == null) {
+            return parsed;
+        }
+        BudgetAlert alert = parsed.value();
+        List<String> missing = new ArrayList<>();
+        if (alert.alertId() == null || alert.alertId().isBlank()) {
+            missing.add("alertId");
+        }
+        if (alert.scope() == null) {
+            missing.add("scope");
+        }
+        if (alert.period() == null) {
+            missing.add("period");
+        }
+        if (alert.windowStart() == null) {
+            missing.add("windowStart");
+        }
+        if (alert.threshold() == null) {
+            missing.add("threshold");
+        }
+        if (alert.level() == null) {
+            missing.add("level");
+        }
+        if (alert.spendUsd() == null || alert.limitUsd() == null) {
+            missing.add("spendUsd/limitUsd");
+        }
+        if (alert.raisedAt() == null) {
+            missing.add("raisedAt");
+        }
+        return missing.isEmpty() ? parsed
+                : Decoded.refused("BudgetAlert lacks required field(s): " + String.join(", ", missing));
+    }
+
+    private static <T> Decoded<T> parse(Object value, Class<T> type) {
+        try {
+            if (value instanceof byte[] bytes) {
+                return Decoded.ok(ContractJson.mapper().readValue(bytes, type));
+            }
+            if (value instanceof String text) {
+                return Decoded.ok(ContractJson.mapper().readValue(text.getBytes(StandardCharsets.UTF_8), type));
+            }
+            if (value instanceof Map<?, ?> map) {
+                return Decoded.ok(ContractJson.mapper().convertValue(map, type));
+            }
+            return Decoded.refused("unsupported record value type " + value.getClass().getName()
+                    + "; configure value.converter=org.apache.kafka.connect.converters.ByteArrayConverter");
+        } catch (Exception e) {
+            return Decoded.refused("not a valid " + type.getSimpleName() + " JSON document: " + firstLine(e.getMessage()));
+        }
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unreadable";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}

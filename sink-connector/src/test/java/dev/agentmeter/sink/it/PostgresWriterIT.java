@@ -1,0 +1,194 @@
+package dev.agentmeter.sink.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.agentmeter.embedded.PostgresExtension;
+import dev.agentmeter.model.BudgetAlert;
+import dev.agentmeter.model.PricedUsage;
+import dev.agentmeter.sink.Samples;
+import dev.agentmeter.sink.schema.SchemaMigrator;
+import dev.agentmeter.sink.write.AlertRows;
+import dev.agentmeter.sink.write.PostgresWriter;
+import dev.agentmeter.sink.write.UsageRows;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The schema and the write path against a real PostgreSQL 17. */
+class PostgresWriterIT {
+
+    @RegisterExtension
+    static final PostgresExtension pg = new PostgresExtension();
+    private static final AtomicInteger databases = new AtomicInteger();
+
+    private String url;
+    private SchemaMigrator schema;
+    private PostgresWriter writer;
+
+    @BeforeEach
+    void freshDatabase() throws SQLException {
+        url = pg.createDatabase("writer_it_" + databases.incrementAndGet());
+        schema = new SchemaMigrator("agent_usage", "budget_alerts");
+        assertThat(schema.migrate(url, null, null)).isEqualTo(4);
+        writer = new PostgresWriter(url, null, null, schema);
+    }
+
+    @AfterEach
+    void close() {
+        writer.close();
+    }
+
+    @Test
+    void migrationsRunOnceAndCreateTablesViewsAndRole() throws SQLException {
+        assertThat(new SchemaMigrator("agent_usage", "budget_alerts").migrate(url, null, null)).isZero();
+        assertThat(strings("SELECT table_name FROM information_schema.views WHERE table_schema = 'public' ORDER BY 1"))
+                .containsExactly("cost_by_task_type", "daily_cost_by_agent", "daily_cost_by_model", "daily_cost_by_team",
+                        "daily_cost_by_user", "session_costs", "unpriced_models");
+        assertThat(strings("SELECT partstrat FROM pg_partitioned_table WHERE partrelid = 'agent_usage'::regclass"))
+                .containsExactly("r");
+        assertThat(strings("SELECT rolname FROM pg_roles WHERE rolname = 'agentmeter_analyst'"))
+                .containsExactly("agentmeter_analyst");
+    }
+
+    @Test
+    void everyColumnRoundTripsWithExactDecimalsAndNulls() throws SQLException {
+        assertThat(writer.write(UsageRows.table("agent_usage"),
+                List.of(Samples.full("evt-full", Samples.AT), Samples.minimalApi("evt-api", Samples.AT)),
+                u -> u.event().timestamp())).isEqualTo(2);
+
+        Map<String, String> full = row("SELECT * FROM agent_usage WHERE event_id = 'evt-full'");
+        assertThat(full).containsEntry("occurred_at", "2026-11-22 10:15:30.123+00")
+                .containsEntry("handoff_chain", "{router,\"say \\\"hi\\\"\",\"back\\\\slash\"}")
+                .containsEntry("company", "Anthropic").containsEntry("model_key", "claude-sonnet-4-5")
+                .containsEntry("cache_write_1h_tokens", "40").containsEntry("tokens_estimated", "t")
+                .containsEntry("input_cost_usd", "0.0021").containsEntry("cache_read_cost_usd", "0.00006")
+                .containsEntry("cache_write_cost_usd", "0.000465").containsEntry("total_cost_usd", "0.0123")
+                .containsEntry("catalog_cost_usd", "0.010125").containsEntry("provider_cost_usd", "0.0123")
+                .containsEntry("cost_source", "provider")
+                .containsEntry("unit_prices", "{\"inputPerMTok\": \"3\", \"outputPerMTok\": \"15\", \"cacheReadPerMTok\": \"0.30\", "
+                        + "\"cacheWritePerMTok\": \"3.75\", \"cacheWrite1hPerMTok\": \"6\"}")
+                .containsEntry("task_description", "Implement, \"settings\"\nscreen")
+                .containsEntry("attributes", "{\"tier\": \"pro\"}")
+                .containsEntry("error_message", null)
+                .containsEntry("priced_at", "2026-11-22 10:15:30.456+00");
+
+        Map<String, String> api = row("SELECT * FROM agent_usage WHERE event_id = 'evt-api'");
+        assertThat(api).containsEntry("kind", "api").containsEntry("total_cost_usd", "0")
+                .containsEntry("model", null).containsEntry("handoff_chain", null).containsEntry("attributes", null)
+                .containsEntry("input_tokens", "0");
+    }
+
+    @Test
+    void aRedeliveredBatchChangesNothing() throws SQLException {
+        List<PricedUsage> batch = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            batch.add(Samples.simple("evt-" + i, Samples.AT.plusSeconds(i), "u" + (i % 7), new BigDecimal("0.0105")));
+        }
+        assertThat(writer.write(UsageRows.table("agent_usage"), batch, u -> u.event().timestamp())).isEqualTo(100);
+        List<PricedUsage> withRepeats = new ArrayList<>(batch.subList(40, 60));
+        withRepeats.addAll(batch.subList(40, 60));
+        withRepeats.add(Samples.simple("evt-new", Samples.AT, "u1", new BigDecimal("1")));
+
+        assertThat(writer.write(UsageRows.table("agent_usage"), withRepeats, u -> u.event().timestamp())).isEqualTo(1);
+        assertThat(strings("SELECT count(*) || ' ' || sum(total_cost_usd) FROM agent_usage")).containsExactly("101 2.0500");
+    }
+
+    @Test
+    void partitionsAreCreatedAheadAndOnDemandForOldMonths() throws SQLException {
+        writer.ensurePartitionsAhead(Instant.parse("2026-11-22T00:00:00Z"), 3);
+        writer.write(UsageRows.table("agent_usage"),
+                List.of(Samples.simple("old", Instant.parse("2024-02-29T23:59:59.999Z"), "u", BigDecimal.ONE)),
+                u -> u.event().timestamp());
+
+        assertThat(strings("SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+                + "WHERE i.inhparent = 'agent_usage'::regclass ORDER BY 1"))
+                .containsExactly("agent_usage_y2024m02", "agent_usage_y2026m11", "agent_usage_y2026m12",
+                        "agent_usage_y2027m01", "agent_usage_y2027m02");
+        assertThat(strings("SELECT tableoid::regclass::text FROM agent_usage WHERE event_id = 'old'"))
+                .containsExactly("agent_usage_y2024m02");
+    }
+
+    @Test
+    void alertsAreStoredOncePerAlertId() throws SQLException {
+        List<BudgetAlert> alerts = List.of(Samples.alert("alice", "0.5"), Samples.alert("alice", "0.8"),
+                Samples.alert("alice", "0.5"));
+        assertThat(writer.write(AlertRows.table("budget_alerts"), alerts, null)).isEqualTo(2);
+        assertThat(writer.write(AlertRows.table("budget_alerts"), alerts, null)).isZero();
+
+        assertThat(row("SELECT * FROM budget_alerts WHERE threshold = 0.8"))
+                .containsEntry("alert_id", "user:alice|DAY|2026-11-22T00:00:00Z|0.8")
+                .containsEntry("scope_type", "user").containsEntry("scope_id", "alice")
+                .containsEntry("level", "WARNING").containsEntry("spend_usd", "8.0123").containsEntry("limit_usd", "10.00");
+    }
+
+    @Test
+    void textWithNulCharactersIsStoredWithAReplacementCharacter() throws SQLException {
+        PricedUsage nul = Samples.simple("nul\0id", Samples.AT, "u\0x", BigDecimal.ONE);
+        assertThat(writer.write(UsageRows.table("agent_usage"), List.of(nul), u -> u.event().timestamp())).isEqualTo(1);
+        assertThat(strings("SELECT event_id || '/' || user_id FROM agent_usage")).containsExactly("nul\uFFFDid/u\uFFFDx");
+    }
+
+    @Test
+    void theAnalystRoleCanReadButNotWrite() throws SQLException {
+        writer.write(UsageRows.table("agent_usage"), List.of(Samples.simple("e1", Samples.AT, "u", BigDecimal.ONE)),
+                u -> u.event().timestamp());
+        execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'ana') THEN "
+                + "CREATE ROLE ana LOGIN PASSWORD 'ana' IN ROLE agentmeter_analyst; END IF; END $$");
+
+        String anaUrl = url.replaceAll("user=[^&]*", "user=ana") + (url.contains("user=") ? "" : "?user=ana");
+        try (Connection ana = DriverManager.getConnection(anaUrl, "ana", "ana");
+             Statement statement = ana.createStatement()) {
+            try (ResultSet rs = statement.executeQuery("SELECT count(*), sum(total_cost_usd) FROM daily_cost_by_user")) {
+                rs.next();
+                assertThat(rs.getString(1) + " " + rs.getString(2)).isEqualTo("1 1");
+            }
+            assertThatThrownBy(() -> statement.executeUpdate("INSERT INTO budget_alerts (alert_id, scope, scope_type, scope_id, "
+                    + "period, window_start, threshold, level, spend_usd, limit_usd, raised_at) VALUES "
+                    + "('x','user:a','user','a','DAY',now(),0.5,'WARNING',1,2,now())"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"));
+            assertThatThrownBy(() -> statement.executeUpdate("DELETE FROM agent_usage"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"));
+        }
+    }
+
+    private List<String> strings(String sql) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    private Map<String, String> row(String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            assertThat(rs.next()).isTrue();
+            Map<String, String> row = new LinkedHashMap<>();
+            for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                row.put(rs.getMetaData().getColumnName(i), rs.getString(i));
+            }
+            return row;
+        }
+    }
+
+    private void execute(String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+}
