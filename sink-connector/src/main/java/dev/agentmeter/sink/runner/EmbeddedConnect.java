@@ -80,8 +80,10 @@ public final class EmbeddedConnect implements AutoCloseable {
 
     /** Creates or replaces a connector and waits until the herder accepted it. */
     public void putConnector(String name, Map<String, String> config) {
+        Map<String, String> named = new HashMap<>(config);
+        named.put("name", name);
         FutureCallback<Object> done = new FutureCallback<>();
-        connect.herder().putConnectorConfig(name, config, true, (error, result) -> done.onCompletion(error, result));
+        connect.herder().putConnectorConfig(name, named, true, (error, result) -> done.onCompletion(error, result));
         try {
             done.get(60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -1,0 +1,218 @@
+package dev.agentmeter.sink.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.agentmeter.embedded.KafkaExtension;
+import dev.agentmeter.embedded.PostgresExtension;
+import dev.agentmeter.model.BudgetAlert;
+import dev.agentmeter.model.PricedUsage;
+import dev.agentmeter.model.json.ContractJson;
+import dev.agentmeter.sink.Samples;
+import dev.agentmeter.sink.SinkConfig;
+import dev.agentmeter.sink.runner.EmbeddedConnect;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The real connector in Connect's standalone runtime, on the in-JVM broker and PostgreSQL 17. */
+class SinkConnectorIT {
+
+    @RegisterExtension
+    static final KafkaExtension kafka = new KafkaExtension();
+    @RegisterExtension
+    static final PostgresExtension pg = new PostgresExtension();
+
+    private static final Instant DAY = Instant.parse("2026-11-22T00:00:00Z");
+
+    private EmbeddedConnect connect;
+    private String pricedTopic;
+    private String alertsTopic;
+    private String dlqTopic;
+    private String url;
+
+    @BeforeEach
+    void start() throws Exception {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        pricedTopic = "priced-" + suffix;
+        alertsTopic = "alerts-" + suffix;
+        dlqTopic = "dlq-" + suffix;
+        kafka.createTopics(new NewTopic(pricedTopic, 3, (short) 1), new NewTopic(alertsTopic, 1, (short) 1));
+        url = pg.createDatabase("sink_it_" + suffix);
+        connect = EmbeddedConnect.start(kafka.bootstrapServers(), Files.createTempFile("connect-offsets", ".dat"), Map.of());
+        Map<String, String> config = new HashMap<>(EmbeddedConnect.sinkConfig(url, null, null, 2));
+        config.put("topics", pricedTopic + "," + alertsTopic);
+        config.put(SinkConfig.TOPIC_PRICED, pricedTopic);
+        config.put(SinkConfig.TOPIC_ALERTS, alertsTopic);
+        config.put(SinkConfig.RETRY_BACKOFF_MS, "200");
+        config.put(SinkConfig.RETRY_BACKOFF_MAX_MS, "1000");
+        config.put("errors.deadletterqueue.topic.name", dlqTopic);
+        connect.putConnector("sink", config);
+        connect.awaitRunning("sink", Duration.ofSeconds(60));
+    }
+
+    @AfterEach
+    void stop() {
+        connect.close();
+    }
+
+    @Test
+    void twentyThousandRecordsWithDuplicatesLandAsExactlyTheDistinctRows() throws Exception {
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+        BigDecimal expectedSum = BigDecimal.ZERO;
+        for (int i = 0; i < 20_000; i++) {
+            BigDecimal cost = new BigDecimal("0.000" + (1 + i % 997));
+            expectedSum = expectedSum.add(cost);
+            PricedUsage priced = Samples.simple("evt-" + i, DAY.plusMillis(i * 1000L), "u" + (i % 50), cost);
+            records.add(new ProducerRecord<>(pricedTopic, priced.event().eventId(), ContractJson.toBytes(priced)));
+        }
+        for (int i = 0; i < 2_000; i++) { // redeliveries, as after a producer retry or a processor restart
+            records.add(records.get(i * 7));
+        }
+        for (String threshold : List.of("0.5", "0.8", "1.0", "0.5")) {
+            BudgetAlert alert = Samples.alert("u1", threshold);
+            records.add(new ProducerRecord<>(alertsTopic, alert.scope().toString(), ContractJson.toBytes(alert)));
+        }
+        send(records);
+
+        awaitCount("SELECT count(*) FROM agent_usage", 20_000);
+        awaitCount("SELECT count(*) FROM budget_alerts", 3);
+        Thread.sleep(2000); // anything still in flight would show up now
+        assertThat(query("SELECT count(*) || '|' || count(DISTINCT event_id) || '|' || sum(total_cost_usd) FROM agent_usage"))
+                .isEqualTo("20000|20000|" + expectedSum.toPlainString());
+        assertThat(query("SELECT string_agg(threshold::text, ',' ORDER BY threshold) FROM budget_alerts")).isEqualTo("0.5,0.8,1.0");
+        assertThat(query("SELECT sum(events) FROM daily_cost_by_user")).isEqualTo("20000");
+    }
+
+    @Test
+    void poisonRecordsGoToTheDeadLetterTopicWithTheReasonAndTheRestIsStored() throws Exception {
+        PricedUsage good = Samples.simple("good-1", DAY, "u", new BigDecimal("0.5"));
+        PricedUsage beyondPostgres = Samples.simple("far-future", Instant.parse("+300000-01-01T00:00:00Z"), "u", BigDecimal.ONE);
+        String noCost = new String(ContractJson.toBytes(Samples.simple("no-cost", DAY, "u", BigDecimal.ONE)), StandardCharsets.UTF_8)
+                .replaceAll(",\"cost\":\\{[^}]*\\}", "");
+        send(List.of(
+                new ProducerRecord<>(pricedTopic, "k1", "not json at all".getBytes(StandardCharsets.UTF_8)),
+                new ProducerRecord<>(pricedTopic, "k2", noCost.getBytes(StandardCharsets.UTF_8)),
+                new ProducerRecord<>(pricedTopic, "k3", ContractJson.toBytes(beyondPostgres)),
+                new ProducerRecord<>(alertsTopic, "k4", "{\"alertId\":\"x\"}".getBytes(StandardCharsets.UTF_8)),
+                new ProducerRecord<>(pricedTopic, "k5", ContractJson.toBytes(good))));
+
+        Map<String, String> reasons = readDeadLetters(4);
+        assertThat(reasons.get("k1")).startsWith("not a valid PricedUsage JSON document: Unrecognized token 'not'");
+        assertThat(reasons.get("k2")).isEqualTo("PricedUsage lacks required field(s): cost (inputUsd, outputUsd, cacheReadUsd, cacheWriteUsd, totalUsd)");
+        assertThat(reasons.get("k3")).startsWith("Postgres refused the row (SQLState 22008)");
+        assertThat(reasons.get("k4")).isEqualTo("BudgetAlert lacks required field(s): scope, period, windowStart, threshold, level, spendUsd/limitUsd, raisedAt");
+        awaitCount("SELECT count(*) FROM agent_usage", 1);
+        assertThat(query("SELECT event_id || ' ' || total_cost_usd FROM agent_usage")).isEqualTo("good-1 0.5");
+        assertThat(connect.status("sink").tasks()).allMatch(t -> t.state().equals("RUNNING"));
+    }
+
+    @Test
+    void postgresStoppedAndRestartedMidRunLosesAndDoublesNothing() throws Exception {
+        send(batch(0, 3000));
+        awaitCount("SELECT count(*) FROM agent_usage", 3000);
+
+        pg.stopServer();
+        send(batch(3000, 6000));
+        Thread.sleep(3000); // the task meets the dead database and retries with backoff
+        pg.startServer();
+        send(batch(6000, 9000));
+
+        awaitCount("SELECT count(*) FROM agent_usage", 9000);
+        Thread.sleep(2000);
+        assertThat(query("SELECT count(*) || '|' || count(DISTINCT event_id) || '|' || sum(total_cost_usd) FROM agent_usage"))
+                .isEqualTo("9000|9000|9.000");
+        assertThat(connect.status("sink").tasks()).allMatch(t -> t.state().equals("RUNNING"));
+    }
+
+    private List<ProducerRecord<String, byte[]>> batch(int from, int to) {
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            PricedUsage priced = Samples.simple("evt-" + i, DAY.plusSeconds(i), "u" + (i % 10), new BigDecimal("0.001"));
+            records.add(new ProducerRecord<>(pricedTopic, priced.event().eventId(), ContractJson.toBytes(priced)));
+        }
+        return records;
+    }
+
+    private void send(List<ProducerRecord<String, byte[]>> records) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+            records.forEach(producer::send);
+            producer.flush();
+        }
+    }
+
+    private Map<String, String> readDeadLetters(int expected) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "dlq-reader-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        Map<String, String> reasons = new HashMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(dlqTopic));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (reasons.size() < expected && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    Header reason = record.headers().lastHeader("__connect.errors.exception.message");
+                    reasons.put(new String(record.key(), StandardCharsets.UTF_8),
+                            reason == null ? null : new String(reason.value(), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        assertThat(reasons).hasSize(expected);
+        return reasons;
+    }
+
+    private void awaitCount(String sql, long expected) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        String last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                last = query(sql);
+                if (Long.parseLong(last) >= expected) {
+                    return;
+                }
+            } catch (SQLException serverDown) {
+                last = serverDown.getMessage();
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(sql + " did not reach " + expected + " within 120 s; last: " + last);
+    }
+
+    private String query(String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+}
