@@ -1,0 +1,74 @@
+package dev.agentmeter.cli.kafka;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.agentmeter.cli.Endpoints;
+import dev.agentmeter.model.Period;
+import dev.agentmeter.model.Scope;
+import dev.agentmeter.model.json.ContractJson;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** Live spend of one scope, answered by the stream processor's state stores (interactive query). */
+@Command(name = "spend", mixinStandardHelpOptions = true, description = "Live spend of a scope, e.g. spend user:alice --period DAY.")
+public final class SpendCommand implements Runnable {
+
+    @Mixin
+    Endpoints endpoints;
+    @Spec
+    CommandSpec spec;
+    @Parameters(index = "0", paramLabel = "SCOPE", description = "TYPE:ID, e.g. user:alice, team:support, global:*")
+    String scope;
+    @Option(names = "--period", defaultValue = "DAY", description = "HOUR, DAY, MONTH or SESSION (default ${DEFAULT-VALUE}).")
+    Period period;
+    @Option(names = "--json", description = "Print the processor's JSON answer.")
+    boolean json;
+
+    @Override
+    public void run() {
+        Scope parsed = BudgetsCommand.parseScope(spec, scope);
+        JsonNode answer = get(endpoints.processor, "/v1/spend/" + parsed.type().wireName() + "/"
+                + URLEncoder.encode(parsed.id(), StandardCharsets.UTF_8) + "?period=" + period);
+        if (json) {
+            spec.commandLine().getOut().println(answer.toPrettyString());
+            return;
+        }
+        StringBuilder line = new StringBuilder()
+                .append(parsed).append(' ').append(period).append(' ')
+                .append(answer.path("windowStart").asText("")).append(": $").append(answer.path("spendUsd").asText("0"))
+                .append(" in ").append(answer.path("events").asText("0")).append(" events");
+        if (answer.hasNonNull("limitUsd")) {
+            line.append(", limit $").append(answer.get("limitUsd").asText())
+                    .append(", remaining $").append(answer.path("remainingUsd").asText());
+        }
+        spec.commandLine().getOut().println(line);
+    }
+
+    static JsonNode get(String base, String path) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(15)).GET().build();
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("processor at " + base + " answered " + response.statusCode() + ": " + response.body());
+            }
+            return ContractJson.mapper().readTree(response.body());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot reach the processor at " + base + " (is the pipeline up?): " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

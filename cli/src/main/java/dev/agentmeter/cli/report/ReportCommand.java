@@ -1,0 +1,270 @@
+package dev.agentmeter.cli.report;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentmeter.cli.Endpoints;
+import dev.agentmeter.cli.kafka.KafkaIo;
+import dev.agentmeter.model.Budget;
+import dev.agentmeter.model.Period;
+import dev.agentmeter.model.Topics;
+import dev.agentmeter.model.json.ContractJson;
+import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** Spend reports from Postgres: a default overview, or one grouping, as a table, JSON or CSV. */
+@Command(name = "report", mixinStandardHelpOptions = true, description = "Spend report from Postgres.")
+public final class ReportCommand implements Runnable {
+
+    public enum Output { table, json, csv }
+
+    @Mixin
+    Endpoints endpoints;
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ReportOptions scope;
+    @Option(names = "--group-by", paramLabel = "DIMENSION",
+            description = "model, company, provider, agent, user, team, task-type, session or day.")
+    String groupBy;
+    @Option(names = "--top", paramLabel = "N", defaultValue = "10", description = "Rows per grouping (0 = all; default ${DEFAULT-VALUE}).")
+    int top;
+    @Option(names = "--output", defaultValue = "table", description = "table, json or csv (default ${DEFAULT-VALUE}).")
+    Output output;
+    @Option(names = "--model", description = "Only this model (model name or catalog key).") String model;
+
+    @Override
+    public void run() {
+        Instant now = Instant.now();
+        Window window = scope.window(now);
+        GroupBy grouping = null;
+        if (groupBy != null) {
+            try {
+                grouping = GroupBy.parse(groupBy);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+        }
+        if (top < 0) {
+            throw new ParameterException(spec.commandLine(), "--top must be 0 (all) or more, not " + top);
+        }
+        try (Connection c = DriverManager.getConnection(endpoints.pgUrl)) {
+            ReportQueries q = new ReportQueries(c, scope.table, filters());
+            PrintWriter out = spec.commandLine().getOut();
+            if (grouping != null) {
+                printGrouping(out, window, grouping, q.groupBy(window, grouping, top), q.totals(window));
+            } else {
+                printOverview(out, q, window, now);
+            }
+            out.flush();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot query Postgres at " + endpoints.pgUrl.replaceAll("password=[^&]*", "password=***")
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Map<String, String> filters() {
+        return scope.filters(model);
+    }
+
+    private void printGrouping(PrintWriter out, Window w, GroupBy g, List<ReportQueries.Line> lines, ReportQueries.Totals totals) {
+        switch (output) {
+            case json -> {
+                ObjectNode root = header(w, totals);
+                root.set("by" + capitalise(g.cliName()), lines(lines));
+                out.println(root.toPrettyString());
+            }
+            case csv -> {
+                out.println(g.cliName() + ",events,cost_usd,share_percent");
+                lines.forEach(l -> out.println(csv(l.key()) + "," + l.events() + "," + l.costUsd().toPlainString() + "," + l.sharePercent().toPlainString()));
+            }
+            case table -> {
+                out.printf("agentmeter report · %s · by %s%n", describe(w), g.cliName());
+                table(out, g.cliName(), lines);
+                out.printf("%-40s %8d %16s%n", "total", totals.events(), "$" + totals.costUsd().toPlainString());
+            }
+        }
+    }
+
+    private void printOverview(PrintWriter out, ReportQueries q, Window w, Instant now) throws SQLException {
+        ReportQueries.Totals totals = q.totals(w);
+        BigDecimal daily = totals.costUsd().divide(BigDecimal.valueOf(w.elapsedDays(now)), 6, RoundingMode.HALF_EVEN);
+        BigDecimal weekly = daily.multiply(BigDecimal.valueOf(7));
+        BigDecimal projection = monthProjection(q, now);
+        List<ReportQueries.Line> byModel = q.groupBy(w, GroupBy.MODEL, top);
+        List<ReportQueries.Line> byCompany = q.groupBy(w, GroupBy.COMPANY, top);
+        List<ReportQueries.Line> byTask = q.groupBy(w, GroupBy.TASK_TYPE, top);
+        List<ReportQueries.Line> unpriced = q.unpriced(w);
+        List<String[]> budgets = budgetUse(q, now);
+
+        switch (output) {
+            case json -> {
+                ObjectNode root = header(w, totals);
+                root.put("dailyAverageUsd", daily.toPlainString());
+                root.put("weeklyAverageUsd", weekly.toPlainString());
+                root.put("monthProjectionUsd", projection.toPlainString());
+                root.set("byModel", lines(byModel));
+                root.set("byCompany", lines(byCompany));
+                root.set("byTaskType", lines(byTask));
+                ArrayNode b = root.putArray("budgets");
+                budgets.forEach(r -> b.addObject().put("scope", r[0]).put("period", r[1]).put("spendUsd", r[2])
+                        .put("limitUsd", r[3]).put("usedPercent", r[4]));
+                root.set("unpricedModels", lines(unpriced));
+                out.println(root.toPrettyString());
+            }
+            case csv -> {
+                out.println("section,key,events,cost_usd,share_percent");
+                out.println("total,all," + totals.events() + "," + totals.costUsd().toPlainString() + ",100");
+                csvSection(out, "model", byModel);
+                csvSection(out, "company", byCompany);
+                csvSection(out, "task-type", byTask);
+                csvSection(out, "unpriced", unpriced);
+            }
+            case table -> {
+                out.printf("agentmeter report · %s%n%n", describe(w));
+                out.printf("  total cost           $%s%n", totals.costUsd().toPlainString());
+                out.printf("  interactions         %d (%d errors)%n", totals.events(), totals.errors());
+                out.printf("  average/interaction  $%s%n", totals.averageUsd().toPlainString());
+                out.printf("  daily average        $%s%n", daily.toPlainString());
+                out.printf("  weekly average       $%s%n", weekly.toPlainString());
+                out.printf("  month projection     $%s  (this month so far, extrapolated)%n%n", projection.toPlainString());
+                table(out, "model", byModel);
+                out.println();
+                table(out, "company", byCompany);
+                out.println();
+                table(out, "task type", byTask);
+                out.println();
+                if (budgets.isEmpty()) {
+                    out.println("budgets: none with DAY or MONTH limits");
+                } else {
+                    out.printf("%-28s %-6s %14s %12s %8s%n", "budget", "period", "spend", "limit", "used");
+                    budgets.forEach(r -> out.printf("%-28s %-6s %14s %12s %7s%%%n", r[0], r[1], "$" + r[2], "$" + r[3], r[4]));
+                }
+                out.println();
+                if (unpriced.isEmpty()) {
+                    out.println("unpriced models: none");
+                } else {
+                    table(out, "unpriced model (default price)", unpriced);
+                }
+            }
+        }
+    }
+
+    /** This calendar month's spend so far, extrapolated to the whole month. */
+    private BigDecimal monthProjection(ReportQueries q, Instant now) throws SQLException {
+        Window month = Window.named("this-month", scope.zone, now);
+        BigDecimal soFar = q.scopeSpend(month, null, null);
+        long elapsed = month.elapsedDays(now);
+        int days = YearMonth.from(now.atZone(scope.zone)).lengthOfMonth();
+        return soFar.multiply(BigDecimal.valueOf(days)).divide(BigDecimal.valueOf(elapsed), 6, RoundingMode.HALF_EVEN);
+    }
+
+    /** Budget use in % for each budget's DAY and MONTH limits; empty (with a note) when Kafka is away. */
+    private List<String[]> budgetUse(ReportQueries q, Instant now) throws SQLException {
+        List<String[]> rows = new ArrayList<>();
+        Map<String, byte[]> budgets;
+        try {
+            budgets = KafkaIo.readCompacted(endpoints.kafka, Topics.BUDGETS);
+        } catch (RuntimeException e) {
+            spec.commandLine().getErr().println("note: budgets not shown (" + e.getMessage() + ")");
+            return rows;
+        }
+        for (byte[] value : budgets.values()) {
+            Budget budget = ContractJson.fromBytes(value, Budget.class);
+            String column = switch (budget.scope().type()) {
+                case GLOBAL -> null;
+                case TEAM -> "team_id";
+                case AGENT -> "agent";
+                case USER -> "user_id";
+                case SESSION -> "session_id";
+            };
+            for (Period period : List.of(Period.DAY, Period.MONTH)) {
+                BigDecimal limit = budget.limits().get(period);
+                if (limit == null) {
+                    continue;
+                }
+                Window w = Window.named(period == Period.DAY ? "today" : "this-month", scope.zone, now);
+                BigDecimal spend = q.scopeSpend(w, column, budget.scope().id());
+                rows.add(new String[] {budget.scope().toString(), period.name(), spend.toPlainString(), limit.toPlainString(),
+                        ReportQueries.share(spend, limit).toPlainString()});
+            }
+        }
+        return rows;
+    }
+
+    private String describe(Window w) {
+        LocalDate first = w.from().atZone(w.zone()).toLocalDate();
+        LocalDate last = w.to().minusNanos(1).atZone(w.zone()).toLocalDate();
+        String f = filters().isEmpty() ? "" : " · " + filters();
+        return w.label() + " (" + first + " .. " + last + ", " + w.zone().getId() + ")" + f;
+    }
+
+    private static void table(PrintWriter out, String title, List<ReportQueries.Line> lines) {
+        out.printf("%-40s %8s %16s %7s%n", title, "events", "cost", "share");
+        if (lines.isEmpty()) {
+            out.println("  (no usage)");
+        }
+        lines.forEach(l -> out.printf("%-40s %8d %16s %6s%%%n", truncate(l.key()), l.events(), "$" + l.costUsd().toPlainString(),
+                l.sharePercent().toPlainString()));
+    }
+
+    private ObjectNode header(Window w, ReportQueries.Totals totals) {
+        ObjectNode root = ContractJson.mapper().createObjectNode();
+        root.putObject("window").put("from", w.from().toString()).put("to", w.to().toString()).put("zone", w.zone().getId());
+        root.put("totalCostUsd", totals.costUsd().toPlainString());
+        root.put("interactions", totals.events());
+        root.put("errors", totals.errors());
+        root.put("averagePerInteractionUsd", totals.averageUsd().toPlainString());
+        return root;
+    }
+
+    private static ArrayNode lines(List<ReportQueries.Line> lines) {
+        ArrayNode array = ContractJson.mapper().createArrayNode();
+        lines.forEach(l -> array.addObject().put("key", l.key()).put("events", l.events())
+                .put("costUsd", l.costUsd().toPlainString()).put("sharePercent", l.sharePercent().toPlainString()));
+        return array;
+    }
+
+    private static void csvSection(PrintWriter out, String section, List<ReportQueries.Line> lines) {
+        lines.forEach(l -> out.println(section + "," + csv(l.key()) + "," + l.events() + "," + l.costUsd().toPlainString()
+                + "," + l.sharePercent().toPlainString()));
+    }
+
+    private static String csv(String s) {
+        return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    }
+
+    private static String truncate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 37) + "...";
+    }
+
+    private static String capitalise(String s) {
+        StringBuilder b = new StringBuilder();
+        boolean up = true;
+        for (char c : s.toCharArray()) {
+            if (c == '-') {
+                up = true;
+            } else {
+                b.append(up ? Character.toUpperCase(c) : c);
+                up = false;
+            }
+        }
+        return b.toString();
+    }
+}

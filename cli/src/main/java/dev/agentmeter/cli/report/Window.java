@@ -1,0 +1,42 @@
+package dev.agentmeter.cli.report;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
+import java.util.Locale;
+
+/** A report's time range [from, to) and the calendar zone its days are counted in. */
+public record Window(Instant from, Instant to, ZoneId zone, String label) {
+
+    public static Window named(String period, ZoneId zone, Instant now) {
+        LocalDate today = now.atZone(zone).toLocalDate();
+        return switch (period.toLowerCase(Locale.ROOT)) {
+            case "today" -> days(today, today.plusDays(1), zone, "today");
+            case "yesterday" -> days(today.minusDays(1), today, zone, "yesterday");
+            case "last-7-days" -> days(today.minusDays(6), today.plusDays(1), zone, "last 7 days");
+            case "last-30-days" -> days(today.minusDays(29), today.plusDays(1), zone, "last 30 days");
+            case "this-month" -> days(today.withDayOfMonth(1), today.withDayOfMonth(1).plusMonths(1), zone, "this month");
+            default -> throw new IllegalArgumentException("--period must be today, yesterday, last-7-days, last-30-days or this-month, not " + period);
+        };
+    }
+
+    public static Window between(LocalDate fromDay, LocalDate toDayInclusive, ZoneId zone) {
+        if (toDayInclusive.isBefore(fromDay)) {
+            throw new IllegalArgumentException("--to " + toDayInclusive + " is before --from " + fromDay);
+        }
+        return days(fromDay, toDayInclusive.plusDays(1), zone, fromDay + " .. " + toDayInclusive);
+    }
+
+    private static Window days(LocalDate from, LocalDate toExclusive, ZoneId zone, String label) {
+        return new Window(from.atStartOfDay(zone).toInstant(), toExclusive.atStartOfDay(zone).toInstant(), zone, label);
+    }
+
+    /** Calendar days of the window that have begun by {@code now} (at least 1), for daily averages. */
+    public long elapsedDays(Instant now) {
+        Instant end = now.isBefore(to) ? now : to;
+        LocalDate first = from.atZone(zone).toLocalDate();
+        LocalDate last = end.minusNanos(1).atZone(zone).toLocalDate();
+        return Math.max(1, ChronoUnit.DAYS.between(first, last) + 1);
+    }
+}

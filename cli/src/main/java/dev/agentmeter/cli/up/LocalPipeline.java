@@ -1,0 +1,120 @@
+package dev.agentmeter.cli.up;
+
+import dev.agentmeter.embedded.EmbeddedKafka;
+import dev.agentmeter.embedded.LocalPostgres;
+import dev.agentmeter.model.TopicAdmin;
+import dev.agentmeter.processor.ProcessorApp;
+import dev.agentmeter.processor.ProcessorConfig;
+import dev.agentmeter.sink.runner.EmbeddedConnect;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.admin.NewTopic;
+
+/**
+ * The whole pipeline in this JVM: broker and PostgreSQL (embedded unless external ones are
+ * given), the stream processor, and the sink connector in Connect's standalone runtime. Started
+ * in dependency order, stopped in reverse.
+ */
+public final class LocalPipeline implements AutoCloseable {
+
+    public static final String CONNECTOR = "agentmeter-postgres-sink";
+
+    /** Where things run and where local data lives. Ports 0 = any free port is not supported for Kafka/PG: data must find them again. */
+    public record Settings(Path dataDir, String externalKafka, String externalPgUrl, int kafkaPort, int pgPort,
+                           int httpPort, int partitions) {
+    }
+
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private String bootstrap;
+    private String pgUrl;
+    private ProcessorApp processor;
+
+    public static LocalPipeline start(Settings settings, PrintWriter out) throws InterruptedException {
+        LocalPipeline pipeline = new LocalPipeline();
+        try {
+            pipeline.startAll(settings, out);
+            return pipeline;
+        } catch (RuntimeException | InterruptedException e) {
+            pipeline.close();
+            throw e;
+        }
+    }
+
+    private void startAll(Settings s, PrintWriter out) throws InterruptedException {
+        if (s.externalKafka() == null) {
+            EmbeddedKafka kafka = EmbeddedKafka.persistent(s.dataDir().resolve("kafka"), s.kafkaPort(), Map.of()).start();
+            started.push(kafka);
+            bootstrap = kafka.bootstrapServers();
+            step(out, "Kafka (in-JVM KRaft broker)", bootstrap);
+        } else {
+            bootstrap = s.externalKafka();
+            step(out, "Kafka (external)", bootstrap);
+        }
+        if (s.externalPgUrl() == null) {
+            LocalPostgres pg = LocalPostgres.persistent(s.dataDir().resolve("postgres"), s.pgPort()).start();
+            started.push(pg);
+            pgUrl = pg.jdbcUrl();
+            step(out, "PostgreSQL 17 (embedded)", pgUrl);
+        } else {
+            pgUrl = s.externalPgUrl();
+            step(out, "PostgreSQL (external)", pgUrl.replaceAll("password=[^&]*", "password=***"));
+        }
+
+        Map<String, Object> config = new HashMap<>();
+        config.put(ProcessorConfig.BOOTSTRAP_SERVERS, bootstrap);
+        config.put(ProcessorConfig.APPLICATION_ID, "agentmeter-local");
+        config.put(ProcessorConfig.STATE_DIR, s.dataDir().resolve("streams").toString());
+        config.put(ProcessorConfig.HTTP_PORT, Integer.toString(s.httpPort()));
+        ProcessorApp app = new ProcessorApp(ProcessorConfig.of(config));
+        app.prepare(s.partitions(), (short) 1);
+        app.start();
+        started.push(app);
+        processor = app;
+        if (!app.awaitRunning(Duration.ofSeconds(90))) {
+            throw new IllegalStateException("the stream processor did not reach RUNNING within 90 s");
+        }
+        step(out, "stream processor (topics created, prices seeded)", "http://localhost:" + app.httpPort());
+
+        // Created up front: Connect would create it on the first bad record, logging an error first.
+        TopicAdmin.createTopics(bootstrap, new NewTopic(EmbeddedConnect.DEAD_LETTER_TOPIC, 1, (short) 1));
+        EmbeddedConnect connect = EmbeddedConnect.start(bootstrap, s.dataDir().resolve("connect.offsets"),
+                Map.of("consumer.max.poll.records", "2000"));
+        started.push(connect);
+        connect.putConnector(CONNECTOR, EmbeddedConnect.sinkConfig(pgUrl, null, null, 1));
+        connect.awaitRunning(CONNECTOR, Duration.ofSeconds(90));
+        step(out, "sink connector (Kafka Connect standalone, in-process)", connect.restUrl());
+    }
+
+    private static void step(PrintWriter out, String what, String where) {
+        out.printf("  ✓ %-55s %s%n", what, where);
+        out.flush();
+    }
+
+    public String bootstrapServers() {
+        return bootstrap;
+    }
+
+    public String pgUrl() {
+        return pgUrl;
+    }
+
+    public String processorUrl() {
+        return "http://localhost:" + processor.httpPort();
+    }
+
+    @Override
+    public void close() {
+        while (!started.isEmpty()) {
+            try {
+                started.pop().close();
+            } catch (Exception e) {
+                System.err.println("while stopping: " + e.getMessage());
+            }
+        }
+    }
+}

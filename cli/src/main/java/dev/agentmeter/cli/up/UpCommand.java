@@ -1,0 +1,245 @@
+package dev.agentmeter.cli.up;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.agentmeter.cli.AgentMeterCli;
+import dev.agentmeter.cli.Endpoints;
+import dev.agentmeter.cli.kafka.KafkaIo;
+import dev.agentmeter.client.UsageTracker;
+import dev.agentmeter.model.Budget;
+import dev.agentmeter.model.Period;
+import dev.agentmeter.model.Scope;
+import dev.agentmeter.model.Topics;
+import dev.agentmeter.model.json.ContractJson;
+import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Runs the whole pipeline on this machine (README's first command). Data survives restarts in
+ * {@code --data-dir}; Ctrl-C stops in reverse order after the demo's last events are in Kafka.
+ */
+@Command(name = "up", mixinStandardHelpOptions = true,
+        description = "Run broker, PostgreSQL, stream processor and sink locally (--demo: with sample traffic).")
+public final class UpCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--demo", description = "Generate realistic sample traffic with a live progress line; report at the end.")
+    boolean demo;
+    @Option(names = "--duration", paramLabel = "DURATION", description = "Stop after this long, e.g. PT20S or 20s (default: until Ctrl-C).")
+    String duration;
+    @Option(names = "--rate", defaultValue = "50", description = "Demo events per second (default ${DEFAULT-VALUE}).")
+    int rate;
+    @Option(names = "--kafka", paramLabel = "HOST:PORT", description = "Use this Kafka instead of the in-JVM broker.")
+    String kafka;
+    @Option(names = "--pg-url", paramLabel = "JDBC_URL", description = "Use this PostgreSQL instead of the embedded one.")
+    String pgUrl;
+    @Option(names = "--data-dir", defaultValue = ".agentmeter", description = "Local data (broker log, database, state; default ${DEFAULT-VALUE}).")
+    Path dataDir;
+    @Option(names = "--kafka-port", defaultValue = "" + Endpoints.LOCAL_KAFKA_PORT) int kafkaPort;
+    @Option(names = "--pg-port", defaultValue = "" + Endpoints.LOCAL_PG_PORT) int pgPort;
+    @Option(names = "--http-port", defaultValue = "" + Endpoints.LOCAL_PROCESSOR_PORT, description = "Stream processor queries and /metrics.")
+    int httpPort;
+    @Option(names = "--seed", description = "Seed of the demo traffic, for a repeatable run (default: random).")
+    Long seed;
+    @Option(names = "--partitions", defaultValue = "3", hidden = true) int partitions;
+
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    @Override
+    public void run() {
+        PrintWriter out = spec.commandLine().getOut();
+        Duration limit = parseDuration();
+        Thread hook = new Thread(() -> {
+            stopRequested.countDown();
+            try {
+                stopped.await(90, TimeUnit.SECONDS); // let run() finish flushing and closing in order
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "agentmeter-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        out.println("agentmeter up: starting the pipeline (data in " + dataDir.toAbsolutePath() + ")");
+        out.flush();
+        try (LocalPipeline pipeline = LocalPipeline.start(new LocalPipeline.Settings(dataDir, kafka, pgUrl, kafkaPort, pgPort,
+                httpPort, partitions), out)) {
+            String runId = DateTimeFormatter.ofPattern("HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
+            String hotUser = "demo-" + runId;
+            publishExampleBudgets(pipeline.bootstrapServers(), demo ? hotUser : null, out);
+            printHowTo(out, pipeline);
+            if (demo) {
+                runDemo(pipeline, hotUser, limit, out);
+            } else {
+                out.println("pipeline running; Ctrl-C stops it");
+                out.flush();
+                await(limit);
+            }
+            out.println("stopping...");
+            out.flush();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            stopped.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is already exiting through the hook
+            }
+        }
+        out.println("stopped; nothing in flight was lost: what was sent is in Kafka and resumes on the next `up`");
+        out.flush();
+    }
+
+    private void runDemo(LocalPipeline pipeline, String hotUser, Duration limit, PrintWriter out) throws InterruptedException {
+        long rowsBefore = count(pipeline.pgUrl(), "agent_usage");
+        long alertsBefore = count(pipeline.pgUrl(), "budget_alerts");
+        TrafficGenerator traffic = new TrafficGenerator(seed != null ? seed : System.nanoTime(), 6, hotUser);
+        long tracked = 0;
+        long start = System.nanoTime();
+        long deadline = limit == null ? Long.MAX_VALUE : start + limit.toNanos();
+        long nextProgress = start + 1_000_000_000L;
+        try (UsageTracker tracker = UsageTracker.builder().bootstrapServers(pipeline.bootstrapServers()).agent("demo")
+                .spoolDirectory(dataDir.resolve("demo-spool")).closeTimeout(Duration.ofSeconds(30)).build()) {
+            while (stopRequested.getCount() > 0 && System.nanoTime() < deadline) {
+                long due = start + tracked * 1_000_000_000L / Math.max(1, rate);
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(Math.min(wait, 50_000_000L));
+                    continue;
+                }
+                tracker.track(traffic.next(Instant.now()));
+                tracked++;
+                if (System.nanoTime() >= nextProgress) {
+                    progress(out, pipeline, tracked, start, rowsBefore, alertsBefore);
+                    nextProgress += 1_000_000_000L;
+                }
+            }
+            tracker.flush(Duration.ofSeconds(30));
+        }
+        out.println();
+        awaitSink(pipeline, rowsBefore + tracked, out);
+        progress(out, pipeline, tracked, start, rowsBefore, alertsBefore);
+        out.println();
+        out.println();
+        AgentMeterCli.commandLine().setOut(out).setErr(spec.commandLine().getErr())
+                .execute("report", "--kafka", pipeline.bootstrapServers(), "--pg-url", pipeline.pgUrl(), "--period", "today");
+    }
+
+    private void progress(PrintWriter out, LocalPipeline pipeline, long tracked, long start, long rowsBefore, long alertsBefore) {
+        double seconds = (System.nanoTime() - start) / 1e9;
+        String spend = globalSpendToday(pipeline.processorUrl());
+        long rows = count(pipeline.pgUrl(), "agent_usage") - rowsBefore;
+        long alerts = count(pipeline.pgUrl(), "budget_alerts") - alertsBefore;
+        // On a terminal the line redraws itself; in a log file each update is a line of its own.
+        out.printf(Locale.ROOT, (System.console() != null ? "\r" : "") + "  %,d events (%.0f/s) · spend today $%s · %d alerts · %,d rows in Postgres   ",
+                tracked, tracked / seconds, spend, alerts, rows);
+        if (System.console() == null) {
+            out.println();
+        }
+        out.flush();
+    }
+
+    /** After the last event, waits (up to 60 s) until the sink has stored everything sent. */
+    private void awaitSink(LocalPipeline pipeline, long expectedRows, PrintWriter out) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (count(pipeline.pgUrl(), "agent_usage") < expectedRows && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        long rows = count(pipeline.pgUrl(), "agent_usage");
+        if (rows < expectedRows) {
+            out.printf("note: %d of %d events are still on their way to Postgres; they land on the next `up`%n",
+                    expectedRows - rows, expectedRows);
+        }
+    }
+
+    private static String globalSpendToday(String processorUrl) {
+        try {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(processorUrl + "/v1/spend/global/*?period=DAY")).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            JsonNode json = ContractJson.mapper().readTree(r.body());
+            return new BigDecimal(json.path("spendUsd").asText("0")).setScale(4, java.math.RoundingMode.HALF_EVEN).toPlainString();
+        } catch (Exception e) {
+            return "?";
+        }
+    }
+
+    static long count(String pgUrl, String table) {
+        try (Connection c = DriverManager.getConnection(pgUrl); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            return 0; // the sink creates the tables on its first batch
+        }
+    }
+
+    private static void publishExampleBudgets(String bootstrap, String hotUser, PrintWriter out) {
+        List<Budget> budgets = new java.util.ArrayList<>(List.of(
+                new Budget(Scope.GLOBAL, Map.of(Period.DAY, new BigDecimal("50.00"), Period.MONTH, new BigDecimal("1000.00")), null),
+                new Budget(Scope.parse("team:support"), Map.of(Period.DAY, new BigDecimal("20.00")), null)));
+        if (hotUser != null) {
+            budgets.add(new Budget(Scope.parse("user:" + hotUser), Map.of(Period.DAY, new BigDecimal("0.50")), null));
+        }
+        for (Budget b : budgets) {
+            KafkaIo.publish(bootstrap, Topics.BUDGETS, b.scope().toString(), ContractJson.toBytes(b));
+        }
+        out.println("  ✓ example budgets: global:* $50/day $1000/month, team:support $20/day"
+                + (hotUser == null ? "" : ", user:" + hotUser + " $0.50/day (the demo crosses it)"));
+        out.flush();
+    }
+
+    private static void printHowTo(PrintWriter out, LocalPipeline pipeline) {
+        out.println();
+        out.println("  try (another terminal):  ./agentmeter spend global:*   ./agentmeter alerts --from-beginning");
+        out.println("                           ./agentmeter report --group-by agent   psql '" + pipeline.pgUrl() + "'");
+        out.println("  metrics: " + pipeline.processorUrl() + "/metrics");
+        out.println();
+        out.flush();
+    }
+
+    private void await(Duration limit) throws InterruptedException {
+        if (limit == null) {
+            stopRequested.await();
+        } else {
+            stopRequested.await(limit.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private Duration parseDuration() {
+        if (duration == null) {
+            return null;
+        }
+        String d = duration.trim().toUpperCase(Locale.ROOT);
+        try {
+            return Duration.parse(d.startsWith("P") ? d : "PT" + d);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--duration: '" + duration + "' is not like 20s, 5m or PT1H");
+        }
+    }
+}
