@@ -47,6 +47,8 @@ public final class ReportCommand implements Runnable {
     int top;
     @Option(names = "--output", defaultValue = "table", description = "table, json or csv (default ${DEFAULT-VALUE}).")
     Output output;
+    @Option(names = "--skip-budgets", description = "Do not read budgets from Kafka (report from Postgres alone).")
+    boolean skipBudgets;
     @Option(names = "--model", description = "Only this model (model name or catalog key).") String model;
 
     @Override
@@ -178,6 +180,9 @@ public final class ReportCommand implements Runnable {
     /** Budget use in % for each budget's DAY and MONTH limits; empty (with a note) when Kafka is away. */
     private List<String[]> budgetUse(ReportQueries q, Instant now) throws SQLException {
         List<String[]> rows = new ArrayList<>();
+        if (skipBudgets) {
+            return rows;
+        }
         Map<String, byte[]> budgets;
         try {
             budgets = KafkaIo.readCompacted(endpoints.kafka, Topics.BUDGETS);

@@ -169,20 +169,25 @@ public final class WhatIfCommand implements Runnable {
         BigDecimal newTotal = BigDecimal.ZERO;
         long events = 0;
         for (Comparison r : rows) {
-            out.printf("%-40s %8d %16s %16s %16s %8s%n", r.key(), r.events(), "$" + r.oldUsd().toPlainString(),
-                    "$" + r.newUsd().toPlainString(), signed(r.delta()), percent(r.delta(), r.oldUsd()));
+            out.printf("%-40s %8d %16s %16s %16s %8s%n", r.key(), r.events(), "$" + plain(r.oldUsd()),
+                    "$" + plain(r.newUsd()), signed(r.delta()), percent(r.delta(), r.oldUsd()));
             oldTotal = oldTotal.add(r.oldUsd());
             newTotal = newTotal.add(r.newUsd());
             events += r.events();
         }
         BigDecimal delta = newTotal.subtract(oldTotal);
-        out.printf("%-40s %8d %16s %16s %16s %8s%n", "total", events, "$" + oldTotal.toPlainString(),
-                "$" + newTotal.toPlainString(), signed(delta), percent(delta, oldTotal));
+        out.printf("%-40s %8d %16s %16s %16s %8s%n", "total", events, "$" + plain(oldTotal),
+                "$" + plain(newTotal), signed(delta), percent(delta, oldTotal));
         out.flush();
     }
 
     private static String signed(BigDecimal v) {
-        return (v.signum() < 0 ? "-$" : "+$") + v.abs().toPlainString();
+        return (v.signum() < 0 ? "-$" : "+$") + plain(v.abs());
+    }
+
+    /** Exact, without the trailing zeros that multiplying by a percentage adds (0.004750 → 0.00475). */
+    private static String plain(BigDecimal v) {
+        return v.signum() == 0 ? "0" : v.stripTrailingZeros().toPlainString();
     }
 
     private static String percent(BigDecimal delta, BigDecimal base) {

@@ -1,0 +1,177 @@
+package dev.agentmeter.cli.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.agentmeter.cli.Cli;
+import dev.agentmeter.cli.up.LocalPipeline;
+import dev.agentmeter.embedded.FreePorts;
+import dev.agentmeter.embedded.KafkaExtension;
+import dev.agentmeter.embedded.PostgresExtension;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The subcommands against a running pipeline (processor + sink in Connect) on the in-JVM broker
+ * and embedded PostgreSQL. Ordered: later steps build on the budgets and prices of earlier ones.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class CliPipelineIT {
+
+    @RegisterExtension
+    static final KafkaExtension kafka = new KafkaExtension();
+    @RegisterExtension
+    static final PostgresExtension pg = new PostgresExtension();
+
+    static LocalPipeline pipeline;
+    static String pgUrl;
+    static Path spool;
+
+    @BeforeAll
+    static void up() throws Exception {
+        pgUrl = pg.createDatabase("cli_it");
+        Path data = Files.createTempDirectory("cli-it");
+        spool = data.resolve("spool");
+        pipeline = LocalPipeline.start(new LocalPipeline.Settings(data, kafka.bootstrapServers(), pgUrl, 0, 0,
+                FreePorts.next(), 2), new PrintWriter(new StringWriter()));
+    }
+
+    @AfterAll
+    static void down() {
+        if (pipeline != null) {
+            pipeline.close();
+        }
+    }
+
+    private static Cli cli(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--kafka", pipeline.bootstrapServers()));
+        if (!args[0].equals("budgets") && !args[0].equals("prices")) {
+            all.addAll(List.of("--processor", pipeline.processorUrl(), "--pg-url", pgUrl));
+        }
+        return Cli.run(all.toArray(String[]::new));
+    }
+
+    @Test
+    @Order(1)
+    void budgetsSetAndList() {
+        Cli set = cli("budgets", "set", "user:zoe", "--day", "0.01");
+        assertThat(set.exitCode()).as(set.err()).isZero();
+        assertThat(set.out()).isEqualTo("budget set: {\"scope\":\"user:zoe\",\"limits\":{\"DAY\":\"0.01\"},\"thresholds\":[\"0.5\",\"0.8\",\"1.0\"]}\n");
+        assertThat(cli("budgets", "list").out()).contains("user:zoe                     DAY $0.01  thresholds 0.5,0.8,1.0\n");
+    }
+
+    @Test
+    @Order(2)
+    void trackedCallIsPricedAggregatedAlertedAndStored() throws Exception {
+        Cli track = cli("track", "--model", "gpt-4o", "--provider", "openai", "--input-tokens", "1000", "--output-tokens", "500",
+                "--user", "zoe", "--agent", "scripts", "--task-type", "bug_fix", "--response-time", "2.5s",
+                "--spool-dir", spool.toString());
+        assertThat(track.exitCode()).as(track.err()).isZero();
+        assertThat(track.out()).matches("tracked [0-9a-f-]{36}\n");
+        String eventId = track.out().substring("tracked ".length()).trim();
+
+        assertThat(awaitRow("SELECT total_cost_usd || ' ' || cost_source || ' ' || duration_ms || ' ' || task_type "
+                + "FROM agent_usage WHERE event_id = '" + eventId + "'")).isEqualTo("0.0075 catalog 2500 bug_fix");
+        String today = LocalDate.now(ZoneOffset.UTC) + "T00:00:00Z";
+        assertThat(cli("spend", "user:zoe").out())
+                .isEqualTo("user:zoe DAY " + today + ": $0.0075 in 1 events, limit $0.01, remaining $0.0025\n");
+
+        Cli alerts = cli("alerts", "--from-beginning", "--max", "1", "--timeout", "PT30S");
+        assertThat(alerts.out()).isEqualTo("WARNING user:zoe DAY: $0.0075 of $0.01 (50 % threshold) in window " + today
+                + ", event " + eventId + "\n");
+        assertThat(awaitRow("SELECT alert_id FROM budget_alerts")).isEqualTo("user:zoe|DAY|" + today + "|0.5");
+    }
+
+    @Test
+    @Order(3)
+    void trackWithoutTokensEstimatesThemFromThePromptLength() throws Exception {
+        Cli track = cli("track", "--model", "gpt-4o", "--prompt-length", "4000", "--user", "yan", "--spool-dir", spool.toString());
+        String eventId = track.out().substring("tracked ".length()).trim();
+        assertThat(awaitRow("SELECT input_tokens || ' ' || output_tokens || ' ' || tokens_estimated FROM agent_usage "
+                + "WHERE event_id = '" + eventId + "'")).isEqualTo("1000 300 true");
+    }
+
+    @Test
+    @Order(4)
+    void aPriceSetAtRuntimeAppliesToTheNextEvent() throws Exception {
+        Cli set = cli("prices", "set", "acme-large-2", "--input", "1", "--output", "2", "--company", "Acme",
+                "--effective-from", "2020-01-01T00:00:00Z");
+        assertThat(set.exitCode()).as(set.err()).isZero();
+        assertThat(cli("prices", "list").out()).contains(String.format("%-36s %-10s %10s %10s %10s %10s%n",
+                "acme-large-2", "Acme", "1", "2", "-", "-"));
+        Thread.sleep(1000); // the processor's global price table picks the record up asynchronously
+
+        Cli track = cli("track", "--model", "acme-large-2", "--input-tokens", "1000", "--output-tokens", "1000",
+                "--spool-dir", spool.toString());
+        String eventId = track.out().substring("tracked ".length()).trim();
+        assertThat(awaitRow("SELECT total_cost_usd || ' ' || cost_source || ' ' || company FROM agent_usage "
+                + "WHERE event_id = '" + eventId + "'")).isEqualTo("0.003 catalog Acme");
+    }
+
+    @Test
+    @Order(5)
+    void budgetsDeleteRemovesTheBudget() {
+        assertThat(cli("budgets", "delete", "user:zoe").out()).isEqualTo("budget deleted: user:zoe\n");
+        assertThat(cli("budgets", "list").out()).doesNotContain("user:zoe");
+    }
+
+    @Test
+    @Order(6)
+    void loadSendsSyntheticEventsThatAllLand() throws Exception {
+        long before = Long.parseLong(awaitRow("SELECT count(*) FROM agent_usage"));
+        Cli load = cli("load", "--events", "300", "--users", "20", "--spool-dir", spool.resolveSibling("load-spool").toString());
+        assertThat(load.exitCode()).as(load.err()).isZero();
+        assertThat(load.out()).contains("sent 300 events").endsWith("sent=300 spooled=0 dropped=0\n");
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (Long.parseLong(awaitRow("SELECT count(*) FROM agent_usage")) < before + 300 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertThat(Long.parseLong(awaitRow("SELECT count(*) FROM agent_usage"))).isEqualTo(before + 300);
+    }
+
+    @Test
+    @Order(7)
+    void spendOfAScopeWithoutUsageIsZeroAndAnUnreachableProcessorIsExitCodeOne() {
+        String today = LocalDate.now(ZoneOffset.UTC) + "T00:00:00Z";
+        assertThat(cli("spend", "team:nobody").out()).isEqualTo("team:nobody DAY " + today + ": $0 in 0 events\n");
+
+        Cli down = Cli.run("spend", "user:zoe", "--processor", "http://localhost:1");
+        assertThat(down.exitCode()).isEqualTo(1);
+        assertThat(down.err()).startsWith("error: cannot reach the processor at http://localhost:1 (is the pipeline up?)");
+    }
+
+    /** The first column of the first row once the query returns one (rows land asynchronously). */
+    private static String awaitRow(String sql) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Connection c = DriverManager.getConnection(pgUrl); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+                if (rs.next()) {
+                    return rs.getString(1);
+                }
+            } catch (SQLException tableNotYetCreated) {
+                // the sink migrates on its first batch
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no row within 60 s for " + sql);
+    }
+}

@@ -1,0 +1,145 @@
+package dev.agentmeter.cli.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.agentmeter.cli.Cli;
+import dev.agentmeter.embedded.PostgresExtension;
+import dev.agentmeter.model.Call;
+import dev.agentmeter.model.Cost;
+import dev.agentmeter.model.CostSource;
+import dev.agentmeter.model.PricedUsage;
+import dev.agentmeter.model.Pricing;
+import dev.agentmeter.model.Task;
+import dev.agentmeter.model.Usage;
+import dev.agentmeter.model.UsageEvent;
+import dev.agentmeter.sink.schema.SchemaMigrator;
+import dev.agentmeter.sink.write.PostgresWriter;
+import dev.agentmeter.sink.write.UsageRows;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** report and what-if against rows with known costs in a real PostgreSQL (schema from the sink's migrations). */
+class ReportIT {
+
+    @RegisterExtension
+    static final PostgresExtension pg = new PostgresExtension();
+    static String url;
+
+    @BeforeAll
+    static void seed() throws Exception {
+        url = pg.createDatabase("report_it");
+        SchemaMigrator schema = new SchemaMigrator("agent_usage", "budget_alerts");
+        schema.migrate(url, null, null);
+        try (PostgresWriter writer = new PostgresWriter(url, null, null, schema)) {
+            writer.write(UsageRows.table("agent_usage"), List.of(
+                    row("e1", "2026-11-02T10:00:00Z", "coder", "alice", "support", "openai", "gpt-4o", "gpt-4o", "OpenAI",
+                            CostSource.CATALOG, 1000, 100, "0.0025", "0.001", "0.0035", "bug_fix", "success"),
+                    row("e2", "2026-11-03T23:59:59Z", "coder", "bob", "support", "anthropic", "claude-sonnet-4-5-20250929",
+                            "claude-sonnet-4-5", "Anthropic", CostSource.CATALOG, 2000, 200, "0.006", "0.003", "0.009", "code_review", "success"),
+                    row("e3", "2026-11-03T12:00:00Z", "triage", "alice", "platform", "acme", "acme-large-2", null, null,
+                            CostSource.DEFAULT, 1000, 1000, "0.003", "0.015", "0.018", "bug_fix", "error"),
+                    row("e4", "2026-11-08T00:00:00Z", "coder", "alice", "support", "openai", "gpt-4o", "gpt-4o", "OpenAI",
+                            CostSource.CATALOG, 1000, 100, "0.5", "0.5", "1.00", "bug_fix", "success")),
+                    p -> p.event().timestamp());
+        }
+    }
+
+    private static PricedUsage row(String id, String at, String agent, String user, String team, String provider, String model,
+                                   String modelKey, String company, CostSource source, long in, long out,
+                                   String inUsd, String outUsd, String total, String task, String status) {
+        UsageEvent e = UsageEvent.builder().eventId(id).timestamp(Instant.parse(at)).kind("llm").agent(agent).userId(user)
+                .teamId(team).sessionId(user + "-1").provider(provider).model(model).usage(Usage.of(in, out))
+                .task(new Task(task, null, null)).call(new Call("generate", null, 100L, status, null, null)).build();
+        Pricing pricing = new Pricing(modelKey, company, provider, source, null, false, "USD", null);
+        Cost cost = new Cost(new BigDecimal(inUsd), new BigDecimal(outUsd), BigDecimal.ZERO, BigDecimal.ZERO,
+                new BigDecimal(total), new BigDecimal(total));
+        return new PricedUsage(e, pricing, cost, Instant.parse(at));
+    }
+
+    private static Cli cli(String... args) {
+        String[] all = new String[args.length + 4];
+        System.arraycopy(args, 0, all, 0, args.length);
+        all[args.length] = "--pg-url";
+        all[args.length + 1] = url;
+        all[args.length + 2] = "--from";
+        all[args.length + 3] = "2026-11-01";
+        String[] withTo = new String[all.length + 2];
+        System.arraycopy(all, 0, withTo, 0, all.length);
+        withTo[all.length] = "--to";
+        withTo[all.length + 1] = "2026-11-07";
+        return Cli.run(withTo);
+    }
+
+    @Test
+    void groupByModelAsJsonHasExactCostsAndShares() {
+        Cli result = cli("report", "--group-by", "model", "--output", "json");
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.out().replaceAll("\\s", "")).isEqualTo(("{\"window\":{\"from\":\"2026-11-01T00:00:00Z\",\"to\":\"2026-11-08T00:00:00Z\",\"zone\":\"UTC\"},"
+                + "\"totalCostUsd\":\"0.0305\",\"interactions\":3,\"errors\":1,\"averagePerInteractionUsd\":\"0.010167\","
+                + "\"byModel\":[{\"key\":\"acme-large-2\",\"events\":1,\"costUsd\":\"0.018\",\"sharePercent\":\"59.0\"},"
+                + "{\"key\":\"claude-sonnet-4-5\",\"events\":1,\"costUsd\":\"0.009\",\"sharePercent\":\"29.5\"},"
+                + "{\"key\":\"gpt-4o\",\"events\":1,\"costUsd\":\"0.0035\",\"sharePercent\":\"11.5\"}]}"));
+    }
+
+    @Test
+    void groupByDayAsCsvUsesCalendarDaysOfTheZone() {
+        Cli utc = cli("report", "--group-by", "day", "--output", "csv");
+        assertThat(utc.out()).isEqualTo("day,events,cost_usd,share_percent\n2026-11-02,1,0.0035,11.5\n2026-11-03,2,0.027,88.5\n");
+
+        Cli berlin = cli("report", "--group-by", "day", "--output", "csv", "--zone", "Europe/Berlin");
+        assertThat(berlin.out()).isEqualTo("day,events,cost_usd,share_percent\n2026-11-02,1,0.0035,11.5\n"
+                + "2026-11-03,1,0.018,59.0\n2026-11-04,1,0.009,29.5\n");
+    }
+
+    @Test
+    void filtersNarrowTheRows() {
+        Cli result = cli("report", "--group-by", "user", "--output", "csv", "--agent", "coder");
+        assertThat(result.out()).isEqualTo("user,events,cost_usd,share_percent\nbob,1,0.009,72.0\nalice,1,0.0035,28.0\n");
+    }
+
+    @Test
+    void overviewListsModelsCompaniesTaskTypesAndUnpricedModels() {
+        Cli result = cli("report", "--output", "csv", "--skip-budgets");
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.out()).isEqualTo("""
+                section,key,events,cost_usd,share_percent
+                total,all,3,0.0305,100
+                model,acme-large-2,1,0.018,59.0
+                model,claude-sonnet-4-5,1,0.009,29.5
+                model,gpt-4o,1,0.0035,11.5
+                company,unknown,1,0.018,59.0
+                company,Anthropic,1,0.009,29.5
+                company,OpenAI,1,0.0035,11.5
+                task-type,bug_fix,2,0.0215,70.5
+                task-type,code_review,1,0.009,29.5
+                unpriced,acme/acme-large-2,1,0.018,59.0
+                """);
+    }
+
+    @Test
+    void whatIfInputPriceRiseOnOneModelChangesOnlyItsRows() {
+        Cli result = cli("what-if", "--model", "gpt-4o", "--input-price-change", "+50%");
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.out().lines().map(l -> l.replaceAll("\\s+", " ").trim()).toList()).containsExactly(
+                "model events billed what-if delta delta %",
+                "acme-large-2 1 $0.018 $0.018 +$0 0.0%",
+                "claude-sonnet-4-5 1 $0.009 $0.009 +$0 0.0%",
+                "gpt-4o 1 $0.0035 $0.00475 +$0.00125 35.7%",
+                "total 3 $0.0305 $0.03175 +$0.00125 4.1%");
+    }
+
+    @Test
+    void whatIfReplacingAModelRepricesItsTokensAtTheOtherModelsCatalogPrice() {
+        Cli result = cli("what-if", "--replace-model", "claude-sonnet-4-5=claude-haiku-4-5", "--group-by", "team");
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.out().lines().map(l -> l.replaceAll("\\s+", " ").trim()).toList()).containsExactly(
+                "team events billed what-if delta delta %",
+                "platform 1 $0.018 $0.018 +$0 0.0%",
+                "support 2 $0.0125 $0.0065 -$0.006 -48.0%",
+                "total 3 $0.0305 $0.0245 -$0.006 -19.7%");
+    }
+}
