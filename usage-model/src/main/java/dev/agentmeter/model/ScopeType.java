@@ -10,9 +10,12 @@ import java.util.stream.Collectors;
 public enum ScopeType {
     GLOBAL, TEAM, AGENT, USER, SESSION;
 
+    /** Computed once: scope keys are built several times per event in the processor. */
+    private final String wireName = name().toLowerCase(Locale.ROOT);
+
     @JsonValue
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return wireName;
     }
 
     @JsonCreator

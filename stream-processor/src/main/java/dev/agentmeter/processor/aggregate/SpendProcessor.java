@@ -80,7 +80,8 @@ public final class SpendProcessor implements Processor<String, ScopeInput, Strin
 
     private void onSpend(Scope scope, SpendDelta d) {
         long streamTime = context.currentStreamTimeMs();
-        Budget own = budgetStore.get(scope.toString());
+        String scopeKey = scope.toString();
+        Budget own = budgetStore.get(scopeKey);
         boolean late = false;
         for (Period period : CALENDAR) {
             Windows.Window w = Windows.of(period, d.timestamp(), zone);
@@ -88,11 +89,11 @@ public final class SpendProcessor implements Processor<String, ScopeInput, Strin
                 late = true;
                 continue;
             }
-            String key = SpendStores.key(period, w.start(), scope);
+            String key = SpendStores.key(period, w.start(), scopeKey);
             SpendAggregate agg = spend.get(key);
             agg = (agg == null ? SpendAggregate.empty(w.start(), w.end()) : agg).add(d);
             spend.put(key, agg);
-            check(scope, own, period, agg, d.eventId());
+            check(scope, scopeKey, own, period, agg, d.eventId());
         }
         if (scope.type() == ScopeType.SESSION) {
             String key = SpendStores.sessionKey(scope);
@@ -102,7 +103,7 @@ public final class SpendProcessor implements Processor<String, ScopeInput, Strin
             }
             agg = agg.add(d);
             spend.put(key, agg);
-            check(scope, own, Period.SESSION, agg, d.eventId());
+            check(scope, scopeKey, own, Period.SESSION, agg, d.eventId());
         }
         if (late && scope.type() == ScopeType.GLOBAL) {
             metrics.late();
@@ -123,19 +124,19 @@ public final class SpendProcessor implements Processor<String, ScopeInput, Strin
         for (Period period : CALENDAR) {
             SpendAggregate agg = spend.get(SpendStores.key(period, Windows.of(period, now, zone).start(), scope));
             if (agg != null) {
-                check(scope, budget, period, agg, null);
+                check(scope, scope.toString(), budget, period, agg, null);
             }
         }
         if (scope.type() == ScopeType.SESSION) {
             SpendAggregate agg = spend.get(SpendStores.sessionKey(scope));
             if (agg != null) {
-                check(scope, budget, Period.SESSION, agg, null);
+                check(scope, scope.toString(), budget, Period.SESSION, agg, null);
             }
         }
     }
 
     /** Raises the alerts for every threshold the window's spend has reached and that was not raised yet. */
-    private void check(Scope scope, Budget own, Period period, SpendAggregate agg, String triggeringEventId) {
+    private void check(Scope scope, String scopeKey, Budget own, Period period, SpendAggregate agg, String triggeringEventId) {
         BudgetBook.Limit limit = budgets.limit(scope, own, period);
         if (limit == null) {
             return;
@@ -144,7 +145,7 @@ public final class SpendProcessor implements Processor<String, ScopeInput, Strin
             if (agg.spendUsd().compareTo(limit.limitUsd().multiply(threshold)) < 0) {
                 break; // thresholds are sorted: none above this one is reached either
             }
-            String mark = SpendStores.alertedKey(period, agg.windowStart(), scope, threshold);
+            String mark = SpendStores.alertedKey(period, agg.windowStart(), scopeKey, threshold);
             if (alerted.get(mark) != null) {
                 continue;
             }
@@ -154,7 +155,7 @@ public final class SpendProcessor implements Processor<String, ScopeInput, Strin
                     scope, period, agg.windowStart(), agg.windowEnd(), threshold, level, agg.spendUsd(),
                     limit.limitUsd(), triggeringEventId, Instant.ofEpochMilli(context.currentSystemTimeMs()));
             metrics.alert(level);
-            context.forward(new Record<>(scope.toString(), alert, agg.windowStart().toEpochMilli()));
+            context.forward(new Record<>(scopeKey, alert, agg.windowStart().toEpochMilli()));
         }
     }
 

@@ -4,6 +4,8 @@ import dev.agentmeter.model.Period;
 import dev.agentmeter.model.Scope;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Names and key layout of the aggregator's stores. Spend keys are {@code PERIOD|windowStart|scope}
@@ -14,19 +16,38 @@ public record SpendStores(String spend, String budgets, String alerted) {
 
     public static final SpendStores DEFAULT = new SpendStores("spend-store", "budget-store", "alerted-store");
 
+    /** Window starts repeat for every event of a window: their ISO text is formatted once. */
+    private static final Map<Instant, String> INSTANT_TEXT = new ConcurrentHashMap<>();
+
     public static String key(Period period, Instant windowStart, Scope scope) {
-        return period + "|" + windowStart + "|" + scope;
+        return key(period, windowStart, scope.toString());
+    }
+
+    static String key(Period period, Instant windowStart, String scope) {
+        return period + "|" + text(windowStart) + "|" + scope;
     }
 
     public static String windowPrefix(Period period, Instant windowStart) {
-        return period + "|" + windowStart + "|";
+        return period + "|" + text(windowStart) + "|";
+    }
+
+    private static String text(Instant instant) {
+        String text = INSTANT_TEXT.get(instant);
+        if (text == null) {
+            if (INSTANT_TEXT.size() > 10_000) {
+                INSTANT_TEXT.clear(); // bounded: old windows are not looked up again
+            }
+            text = instant.toString();
+            INSTANT_TEXT.put(instant, text);
+        }
+        return text;
     }
 
     public static String sessionKey(Scope scope) {
         return Period.SESSION + "|" + scope;
     }
 
-    static String alertedKey(Period period, Instant windowStart, Scope scope, BigDecimal threshold) {
+    static String alertedKey(Period period, Instant windowStart, String scope, BigDecimal threshold) {
         return key(period, windowStart, scope) + "|" + threshold.toPlainString();
     }
 

@@ -4,7 +4,9 @@ import dev.agentmeter.model.AlertLevel;
 import dev.agentmeter.model.PricedUsage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** The processor's own meters (Kafka Streams' metrics are bound separately by the runner). */
 public final class ProcessorMetrics {
@@ -12,6 +14,8 @@ public final class ProcessorMetrics {
     private final MeterRegistry registry;
     private final Counter duplicates;
     private final Counter late;
+    private final Map<String, Counter> pricedCounters = new ConcurrentHashMap<>();
+    private final Map<String, Counter> costCounters = new ConcurrentHashMap<>();
 
     public ProcessorMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -41,9 +45,11 @@ public final class ProcessorMetrics {
         String source = p.pricing().source().wireName();
         String model = Objects.toString(p.pricing().modelKey(), "unknown");
         String provider = Objects.toString(p.event().provider(), "unknown");
-        registry.counter("agentmeter.processor.priced", "source", source, "model", model, "provider", provider)
-                .increment();
-        registry.counter("agentmeter.processor.cost.usd", "source", source, "model", model)
+        // Looked up per event: a map hit instead of building meter ids in the registry every time.
+        pricedCounters.computeIfAbsent(source + '\u0000' + model + '\u0000' + provider, k -> registry.counter(
+                "agentmeter.processor.priced", "source", source, "model", model, "provider", provider)).increment();
+        costCounters.computeIfAbsent(source + '\u0000' + model, k -> registry.counter(
+                "agentmeter.processor.cost.usd", "source", source, "model", model))
                 .increment(p.cost().totalUsd().doubleValue());
         if ("default".equals(source)) {
             registry.counter("agentmeter.processor.unknown.models", "model",

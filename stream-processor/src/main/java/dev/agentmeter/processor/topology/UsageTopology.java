@@ -6,13 +6,12 @@ import dev.agentmeter.model.Scope;
 import dev.agentmeter.model.ScopeType;
 import dev.agentmeter.model.UsageEvent;
 import dev.agentmeter.model.json.ContractSerdes;
-import dev.agentmeter.model.json.JsonSerde;
 import dev.agentmeter.model.validation.UsageEventParser;
 import dev.agentmeter.model.validation.UsageEventValidator;
 import dev.agentmeter.processor.ProcessorConfig;
+import dev.agentmeter.processor.aggregate.AggregateSerdes;
 import dev.agentmeter.processor.aggregate.BudgetInputProcessor;
 import dev.agentmeter.processor.aggregate.ScopeInput;
-import dev.agentmeter.processor.aggregate.SpendAggregate;
 import dev.agentmeter.processor.aggregate.SpendDelta;
 import dev.agentmeter.processor.aggregate.SpendProcessor;
 import dev.agentmeter.processor.aggregate.SpendStores;
@@ -119,7 +118,7 @@ public final class UsageTopology {
         // Cached stores: the hot keys (global, team, agent, month windows) change on almost every event;
         // the cache turns many updates per commit into one RocksDB write and one changelog record.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stores.spend()),
-                Serdes.String(), new JsonSerde<>(SpendAggregate.class)).withCachingEnabled());
+                Serdes.String(), AggregateSerdes.spendAggregate()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stores.budgets()),
                 Serdes.String(), ContractSerdes.budget()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stores.alerted()),
@@ -131,7 +130,7 @@ public final class UsageTopology {
                 .process(BudgetInputProcessor::new, Named.as("budget-input"));
         BudgetBook book = new BudgetBook(config.budgetDefaults());
         return spend.merge(budgets, Named.as("scope-inputs"))
-                .repartition(Repartitioned.with(Serdes.String(), new JsonSerde<>(ScopeInput.class)).withName(BY_SCOPE))
+                .repartition(Repartitioned.with(Serdes.String(), AggregateSerdes.scopeInput()).withName(BY_SCOPE))
                 .process(() -> new SpendProcessor(stores, config.zone(), config.grace(), config.sessionInactivity(),
                         book, metrics), Named.as("aggregate-and-alert"), stores.spend(), stores.budgets(), stores.alerted());
     }

@@ -99,11 +99,15 @@ public final class ProcessorThroughputBenchmark {
     }
 
     private static double fullTopology(String bootstrap, String raw, int n) throws Exception {
-        ProcessorConfig config = ProcessorConfig.of(Map.of(
+        Map<String, Object> props = new java.util.HashMap<>(Map.of(
                 ProcessorConfig.BOOTSTRAP_SERVERS, bootstrap, ProcessorConfig.APPLICATION_ID, "bench-full",
                 ProcessorConfig.TOPIC_RAW, raw, ProcessorConfig.HTTP_PORT, "0",
                 ProcessorConfig.STATE_DIR, Files.createTempDirectory("bench-full").toString(),
                 "kafka.auto.offset.reset", "earliest"));
+        // -Dbench.kafka.commit.interval.ms=1000 etc.: Kafka Streams overrides for experiments.
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("bench.kafka."))
+                .forEach(k -> props.put(k.substring("bench.".length()), System.getProperty(k)));
+        ProcessorConfig config = ProcessorConfig.of(props);
         try (ProcessorApp app = new ProcessorApp(config)) {
             app.prepare(3, (short) 1);
             return timeUntilConsumed(app.streams(), bootstrap, "bench-full", raw, n, app);

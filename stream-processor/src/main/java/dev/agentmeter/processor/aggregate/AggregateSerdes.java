@@ -1,0 +1,169 @@
+package dev.agentmeter.processor.aggregate;
+
+import dev.agentmeter.model.Budget;
+import dev.agentmeter.model.Scope;
+import dev.agentmeter.model.json.ContractJson;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Instant;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * Compact binary serdes for the aggregator's internal data: the by-scope repartition topic
+ * ({@link ScopeInput}) and the spend store ({@link SpendAggregate}). They are read and written
+ * several times per event, so JSON there cost more than half of the stream thread's time.
+ * Internal only — every contract topic stays JSON. Money keeps its exact value and scale
+ * (unscaled bytes + scale). The first byte is a format version, so the layout can evolve.
+ */
+public final class AggregateSerdes {
+
+    private static final byte VERSION = 1;
+
+    private AggregateSerdes() {
+    }
+
+    public static Serde<SpendAggregate> spendAggregate() {
+        return Serdes.serdeFrom(serializer(AggregateSerdes::writeAggregate), deserializer(AggregateSerdes::readAggregate));
+    }
+
+    public static Serde<ScopeInput> scopeInput() {
+        return Serdes.serdeFrom(serializer(AggregateSerdes::writeInput), deserializer(AggregateSerdes::readInput));
+    }
+
+    private interface Writer<T> {
+        void write(DataOutputStream out, T value) throws IOException;
+    }
+
+    private interface Reader<T> {
+        T read(DataInputStream in) throws IOException;
+    }
+
+    private static <T> Serializer<T> serializer(Writer<T> writer) {
+        return (topic, value) -> {
+            if (value == null) {
+                return null;
+            }
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(96);
+            try (DataOutputStream out = new DataOutputStream(bytes)) {
+                out.writeByte(VERSION);
+                writer.write(out, value);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e); // in-memory stream: does not happen
+            }
+            return bytes.toByteArray();
+        };
+    }
+
+    private static <T> Deserializer<T> deserializer(Reader<T> reader) {
+        return (topic, data) -> {
+            if (data == null) {
+                return null;
+            }
+            try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(data))) {
+                byte version = in.readByte();
+                if (version != VERSION) {
+                    throw new SerializationException("unknown aggregate format version " + version + " on " + topic);
+                }
+                return reader.read(in);
+            } catch (IOException e) {
+                throw new SerializationException("corrupt aggregate record on " + topic, e);
+            }
+        };
+    }
+
+    static void writeAggregate(DataOutputStream out, SpendAggregate a) throws IOException {
+        writeInstant(out, a.windowStart());
+        writeInstant(out, a.windowEnd());
+        writeDecimal(out, a.spendUsd());
+        out.writeLong(a.events());
+        out.writeLong(a.inputTokens());
+        out.writeLong(a.outputTokens());
+        out.writeLong(a.cacheReadTokens());
+        out.writeLong(a.cacheWriteTokens());
+        out.writeLong(a.reasoningTokens());
+        out.writeLong(a.errors());
+        writeInstant(out, a.lastEventAt());
+    }
+
+    static SpendAggregate readAggregate(DataInputStream in) throws IOException {
+        return new SpendAggregate(readInstant(in), readInstant(in), readDecimal(in), in.readLong(), in.readLong(),
+                in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong(), readInstant(in));
+    }
+
+    static void writeInput(DataOutputStream out, ScopeInput input) throws IOException {
+        out.writeUTF(input.scope().toString());
+        out.writeBoolean(input.budgetChange());
+        SpendDelta d = input.delta();
+        out.writeBoolean(d != null);
+        if (d != null) {
+            out.writeUTF(d.eventId());
+            writeInstant(out, d.timestamp());
+            writeDecimal(out, d.costUsd());
+            out.writeLong(d.inputTokens());
+            out.writeLong(d.outputTokens());
+            out.writeLong(d.cacheReadTokens());
+            out.writeLong(d.cacheWriteTokens());
+            out.writeLong(d.reasoningTokens());
+            out.writeBoolean(d.error());
+        }
+        // Budgets change rarely: their contract JSON is good enough here.
+        byte[] budget = input.budget() == null ? null : ContractJson.toBytes(input.budget());
+        out.writeInt(budget == null ? -1 : budget.length);
+        if (budget != null) {
+            out.write(budget);
+        }
+    }
+
+    static ScopeInput readInput(DataInputStream in) throws IOException {
+        Scope scope = Scope.parse(in.readUTF());
+        boolean budgetChange = in.readBoolean();
+        SpendDelta delta = null;
+        if (in.readBoolean()) {
+            delta = new SpendDelta(in.readUTF(), readInstant(in), readDecimal(in), in.readLong(), in.readLong(),
+                    in.readLong(), in.readLong(), in.readLong(), in.readBoolean());
+        }
+        int length = in.readInt();
+        Budget budget = null;
+        if (length >= 0) {
+            byte[] json = new byte[length];
+            in.readFully(json);
+            budget = ContractJson.fromBytes(json, Budget.class);
+        }
+        return new ScopeInput(scope, delta, budget, budgetChange);
+    }
+
+    private static void writeInstant(DataOutputStream out, Instant instant) throws IOException {
+        out.writeBoolean(instant != null);
+        if (instant != null) {
+            out.writeLong(instant.getEpochSecond());
+            out.writeInt(instant.getNano());
+        }
+    }
+
+    private static Instant readInstant(DataInputStream in) throws IOException {
+        return in.readBoolean() ? Instant.ofEpochSecond(in.readLong(), in.readInt()) : null;
+    }
+
+    private static void writeDecimal(DataOutputStream out, BigDecimal value) throws IOException {
+        byte[] unscaled = value.unscaledValue().toByteArray();
+        out.writeInt(value.scale());
+        out.writeShort(unscaled.length);
+        out.write(unscaled);
+    }
+
+    private static BigDecimal readDecimal(DataInputStream in) throws IOException {
+        int scale = in.readInt();
+        byte[] unscaled = new byte[in.readUnsignedShort()];
+        in.readFully(unscaled);
+        return new BigDecimal(new BigInteger(unscaled), scale);
+    }
+}
