@@ -1,0 +1,272 @@
+package dev.agentmeter.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.agentmeter.embedded.KafkaExtension;
+import dev.agentmeter.embedded.PostgresExtension;
+import dev.agentmeter.model.Budget;
+import dev.agentmeter.model.BudgetAlert;
+import dev.agentmeter.model.Period;
+import dev.agentmeter.model.Scope;
+import dev.agentmeter.model.Topics;
+import dev.agentmeter.model.json.ContractJson;
+import dev.agentmeter.processor.ProcessorConfig;
+import dev.agentmeter.sink.runner.EmbeddedConnect;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The whole pipeline broken on purpose while traffic flows: the processor (a separate JVM) is
+ * SIGKILLed and restarted 5 times, the broker restarts once, PostgreSQL is down for a while;
+ * the input carries ~5 % redeliveries and ~2 % malformed records. Afterwards the accounting must
+ * be exact: rows = distinct valid events, sum(total_cost_usd) = the independent oracle, alerts =
+ * the expected alertId set without duplicates, rejected = malformed.
+ *
+ * <p>CI size: 3,000 valid events, 10 s Postgres outage. {@code -Dchaos.full=true}: 100,000 events, 30 s.
+ */
+class ChaosIT {
+
+    @RegisterExtension
+    static final KafkaExtension kafka = new KafkaExtension();
+    @RegisterExtension
+    static final PostgresExtension pg = new PostgresExtension();
+
+    private static final boolean FULL = Boolean.getBoolean("chaos.full");
+    private static final int VALID = FULL ? 100_000 : 3_000;
+    private static final Duration PG_OUTAGE = Duration.ofSeconds(FULL ? 30 : 10);
+    private static final int CHUNKS = 12;
+
+    private final List<Process> processors = new ArrayList<>();
+
+    @Test
+    void killsRestartsAndOutagesLoseNothingAndCountNothingTwice() throws Exception {
+        Path work = Files.createTempDirectory("chaos");
+        String pgUrl = pg.createDatabase("chaos");
+        ChaosTraffic traffic = new ChaosTraffic(VALID, 20261122L, Instant.now().minus(Duration.ofMinutes(5)));
+        Map<String, BigDecimal> limits = Map.of("u0", new BigDecimal("1.00"), "u1", budgetNearHalf(traffic, "u1"),
+                "u2", new BigDecimal("100000"));
+
+        Path config = processorConfig(work);
+        Process processor = startProcessor(config, work, 0);
+        try (EmbeddedConnect connect = EmbeddedConnect.start(kafka.bootstrapServers(), work.resolve("connect.offsets"),
+                Map.of("consumer.max.poll.records", "2000"))) {
+            connect.putConnector("sink", sinkConfig(pgUrl));
+            awaitTopic(Topics.BUDGETS);
+            for (Map.Entry<String, BigDecimal> l : limits.entrySet()) {
+                Budget b = new Budget(Scope.parse("user:" + l.getKey()), Map.of(Period.DAY, l.getValue()), null);
+                send(List.of(new ChaosTraffic.Raw(b.scope().toString(), ContractJson.toBytes(b))), Topics.BUDGETS);
+            }
+
+            List<List<ChaosTraffic.Raw>> chunks = chunk(traffic.records, CHUNKS);
+            int kills = 0;
+            for (int i = 0; i < chunks.size(); i++) {
+                send(chunks.get(i), Topics.USAGE_RAW);
+                switch (i) {
+                    case 1, 3, 5, 8, 10 -> { // kill -9 mid-stream, restart on the same state directory
+                        Thread.sleep(1500);
+                        processor.destroyForcibly().waitFor();
+                        processor = startProcessor(config, work, ++kills);
+                    }
+                    case 4 -> { // broker restart: every client reconnects, transactions abort and retry
+                        kafka.stopBroker();
+                        Thread.sleep(2000);
+                        kafka.startBroker();
+                    }
+                    case 6 -> { // database outage: the sink retries with backoff, commits nothing meanwhile
+                        Thread.sleep(1000);
+                        pg.stopServer();
+                        Thread.sleep(PG_OUTAGE.toMillis());
+                        pg.startServer();
+                    }
+                    default -> Thread.sleep(300);
+                }
+            }
+            assertThat(kills).isEqualTo(5);
+
+            Set<String> expectedAlerts = traffic.expectedAlerts(limits);
+            awaitCount(pgUrl, "SELECT count(*) FROM agent_usage", traffic.validIds.size(), Duration.ofMinutes(FULL ? 20 : 5));
+            awaitCount(pgUrl, "SELECT count(*) FROM budget_alerts", expectedAlerts.size(), Duration.ofMinutes(2));
+            Thread.sleep(5000); // anything doubled or late would show up now
+
+            try (Connection c = DriverManager.getConnection(pgUrl); Statement s = c.createStatement()) {
+                ResultSet rs = s.executeQuery("SELECT count(*), count(DISTINCT event_id), sum(total_cost_usd) FROM agent_usage");
+                rs.next();
+                assertThat(rs.getLong(1)).isEqualTo(traffic.validIds.size());
+                assertThat(rs.getLong(2)).isEqualTo(traffic.validIds.size());
+                assertThat(rs.getBigDecimal(3).stripTrailingZeros().toPlainString())
+                        .isEqualTo(traffic.expectedTotal.stripTrailingZeros().toPlainString());
+                Set<String> storedIds = new TreeSet<>();
+                ResultSet ids = s.executeQuery("SELECT event_id FROM agent_usage");
+                while (ids.next()) {
+                    storedIds.add(ids.getString(1));
+                }
+                assertThat(storedIds).isEqualTo(traffic.validIds);
+                Set<String> storedAlerts = new TreeSet<>();
+                ResultSet alerts = s.executeQuery("SELECT alert_id FROM budget_alerts");
+                while (alerts.next()) {
+                    storedAlerts.add(alerts.getString(1));
+                }
+                assertThat(storedAlerts).isEqualTo(expectedAlerts);
+            }
+            List<String> alertTopic = readAll(Topics.BUDGET_ALERTS).stream()
+                    .map(v -> ContractJson.fromBytes(v, BudgetAlert.class).alertId()).toList();
+            assertThat(alertTopic).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(expectedAlerts);
+            assertThat(readAll(Topics.USAGE_REJECTED)).hasSize(traffic.malformed);
+            System.out.printf("chaos: %d valid, %d redeliveries, %d malformed, %d alerts, total $%s — exact after 5 kills, "
+                            + "a broker restart and a %d s Postgres outage%n", traffic.validIds.size(), traffic.duplicates,
+                    traffic.malformed, expectedAlerts.size(), traffic.expectedTotal.toPlainString(), PG_OUTAGE.toSeconds());
+        } finally {
+            processor.destroyForcibly().waitFor();
+        }
+    }
+
+    /** u1's limit sits so its spend crosses 50 % but not 80 %: a partial threshold set to get exactly right. */
+    private static BigDecimal budgetNearHalf(ChaosTraffic traffic, String user) {
+        BigDecimal spend = traffic.userDaySpend.entrySet().stream().filter(e -> e.getKey().startsWith(user + "|"))
+                .map(Map.Entry::getValue).reduce(BigDecimal.ZERO, BigDecimal::add);
+        return spend.multiply(new BigDecimal("1.5")).setScale(2, java.math.RoundingMode.DOWN);
+    }
+
+    private Path processorConfig(Path work) throws IOException {
+        Properties p = new Properties();
+        p.setProperty(ProcessorConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        p.setProperty(ProcessorConfig.APPLICATION_ID, "chaos");
+        p.setProperty(ProcessorConfig.STATE_DIR, work.resolve("state").toString());
+        p.setProperty(ProcessorConfig.HTTP_PORT, "0");
+        p.setProperty(ProcessorConfig.TOPIC_PARTITIONS, "3");
+        p.setProperty(ProcessorConfig.TOPIC_REPLICATION, "1");
+        Path file = work.resolve("processor.properties");
+        try (var out = Files.newOutputStream(file)) {
+            p.store(out, "chaos processor");
+        }
+        return file;
+    }
+
+    /** The processor in its own JVM, so a kill is a real SIGKILL (no shutdown hook, no clean close). */
+    private Process startProcessor(Path config, Path work, int generation) throws IOException {
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-cp", System.getProperty("java.class.path"), "dev.agentmeter.processor.ProcessorMain", config.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(work.resolve("processor-" + generation + ".log").toFile())
+                .start();
+        processors.add(process);
+        return process;
+    }
+
+    private static Map<String, String> sinkConfig(String pgUrl) {
+        Map<String, String> config = new HashMap<>(EmbeddedConnect.sinkConfig(pgUrl, null, null, 2));
+        config.put("retry.backoff.ms", "200");
+        config.put("retry.backoff.max.ms", "2000");
+        return config;
+    }
+
+    private static List<List<ChaosTraffic.Raw>> chunk(List<ChaosTraffic.Raw> all, int n) {
+        List<List<ChaosTraffic.Raw>> chunks = new ArrayList<>();
+        int size = (all.size() + n - 1) / n;
+        for (int i = 0; i < all.size(); i += size) {
+            chunks.add(all.subList(i, Math.min(all.size(), i + size)));
+        }
+        return chunks;
+    }
+
+    private static void send(List<ChaosTraffic.Raw> records, String topic) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+            records.forEach(r -> producer.send(new ProducerRecord<>(topic, r.key(), r.value()), (md, e) -> {
+                if (e != null) {
+                    throw new IllegalStateException("test producer failed", e);
+                }
+            }));
+            producer.flush();
+        }
+    }
+
+    private static List<byte[]> readAll(String topic) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<byte[]> values = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    values.add(r.value());
+                }
+            }
+        }
+        return values;
+    }
+
+    private static void awaitTopic(String topic) throws InterruptedException {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+            while (System.nanoTime() < deadline) {
+                if (c.listTopics().containsKey(topic)) {
+                    return;
+                }
+                Thread.sleep(200);
+            }
+        }
+        throw new AssertionError("the processor did not create " + topic);
+    }
+
+    private static void awaitCount(String url, String sql, long expected, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+                rs.next();
+                long n = rs.getLong(1);
+                last = Long.toString(n);
+                if (n >= expected) {
+                    return;
+                }
+            } catch (SQLException e) {
+                last = e.getMessage();
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError(sql + " did not reach " + expected + " within " + timeout + "; last: " + last);
+    }
+}
