@@ -10,9 +10,7 @@ import dev.agentmeter.model.Period;
 import dev.agentmeter.model.Scope;
 import dev.agentmeter.model.Topics;
 import dev.agentmeter.model.json.ContractJson;
-import dev.agentmeter.processor.ProcessorConfig;
 import dev.agentmeter.sink.runner.EmbeddedConnect;
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +23,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -66,8 +63,6 @@ class ChaosIT {
     private static final Duration PG_OUTAGE = Duration.ofSeconds(FULL ? 30 : 10);
     private static final int CHUNKS = 12;
 
-    private final List<Process> processors = new ArrayList<>();
-
     @Test
     void killsRestartsAndOutagesLoseNothingAndCountNothingTwice() throws Exception {
         Path work = Files.createTempDirectory("chaos");
@@ -76,8 +71,8 @@ class ChaosIT {
         Map<String, BigDecimal> limits = Map.of("u0", new BigDecimal("1.00"), "u1", budgetNearHalf(traffic, "u1"),
                 "u2", new BigDecimal("100000"));
 
-        Path config = processorConfig(work);
-        Process processor = startProcessor(config, work, 0);
+        Path config = ProcessorProcess.config(work, kafka.bootstrapServers(), "chaos", 0, Map.of());
+        ProcessorProcess processor = ProcessorProcess.start(config, work.resolve("processor-0.log"), 0, "512m");
         try (EmbeddedConnect connect = EmbeddedConnect.start(kafka.bootstrapServers(), work.resolve("connect.offsets"),
                 Map.of("consumer.max.poll.records", "2000"))) {
             connect.putConnector("sink", sinkConfig(pgUrl));
@@ -94,8 +89,9 @@ class ChaosIT {
                 switch (i) {
                     case 1, 3, 5, 8, 10 -> { // kill -9 mid-stream, restart on the same state directory
                         Thread.sleep(1500);
-                        processor.destroyForcibly().waitFor();
-                        processor = startProcessor(config, work, ++kills);
+                        processor.kill();
+                        kills++;
+                        processor = ProcessorProcess.start(config, work.resolve("processor-" + kills + ".log"), 0, "512m");
                     }
                     case 4 -> { // broker restart: every client reconnects, transactions abort and retry
                         kafka.stopBroker();
@@ -146,7 +142,7 @@ class ChaosIT {
                             + "a broker restart and a %d s Postgres outage%n", traffic.validIds.size(), traffic.duplicates,
                     traffic.malformed, expectedAlerts.size(), traffic.expectedTotal.toPlainString(), PG_OUTAGE.toSeconds());
         } finally {
-            processor.destroyForcibly().waitFor();
+            processor.kill();
         }
     }
 
@@ -155,32 +151,6 @@ class ChaosIT {
         BigDecimal spend = traffic.userDaySpend.entrySet().stream().filter(e -> e.getKey().startsWith(user + "|"))
                 .map(Map.Entry::getValue).reduce(BigDecimal.ZERO, BigDecimal::add);
         return spend.multiply(new BigDecimal("1.5")).setScale(2, java.math.RoundingMode.DOWN);
-    }
-
-    private Path processorConfig(Path work) throws IOException {
-        Properties p = new Properties();
-        p.setProperty(ProcessorConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-        p.setProperty(ProcessorConfig.APPLICATION_ID, "chaos");
-        p.setProperty(ProcessorConfig.STATE_DIR, work.resolve("state").toString());
-        p.setProperty(ProcessorConfig.HTTP_PORT, "0");
-        p.setProperty(ProcessorConfig.TOPIC_PARTITIONS, "3");
-        p.setProperty(ProcessorConfig.TOPIC_REPLICATION, "1");
-        Path file = work.resolve("processor.properties");
-        try (var out = Files.newOutputStream(file)) {
-            p.store(out, "chaos processor");
-        }
-        return file;
-    }
-
-    /** The processor in its own JVM, so a kill is a real SIGKILL (no shutdown hook, no clean close). */
-    private Process startProcessor(Path config, Path work, int generation) throws IOException {
-        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-cp", System.getProperty("java.class.path"), "dev.agentmeter.processor.ProcessorMain", config.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(work.resolve("processor-" + generation + ".log").toFile())
-                .start();
-        processors.add(process);
-        return process;
     }
 
     private static Map<String, String> sinkConfig(String pgUrl) {

@@ -6,6 +6,8 @@ import dev.agentmeter.processor.metrics.ProcessorMetrics;
 import dev.agentmeter.processor.pricing.BundledCatalog;
 import dev.agentmeter.processor.pricing.CatalogSeeder;
 import dev.agentmeter.processor.topology.UsageTopology;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -50,6 +52,10 @@ public final class ProcessorApp implements AutoCloseable {
         this.streams = new KafkaStreams(UsageTopology.build(config, new ProcessorMetrics(registry)), streamsProperties(config, httpPort));
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
         this.streamsMetrics.bindTo(registry);
+        // Heap, GC, threads and CPU next to the Streams metrics: what an operator sizes the instance by.
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(registry);
     }
 
     public ProcessorApp(ProcessorConfig config) {

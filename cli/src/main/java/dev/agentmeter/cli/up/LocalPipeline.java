@@ -2,7 +2,6 @@ package dev.agentmeter.cli.up;
 
 import dev.agentmeter.embedded.EmbeddedKafka;
 import dev.agentmeter.embedded.LocalPostgres;
-import dev.agentmeter.model.TopicAdmin;
 import dev.agentmeter.processor.ProcessorApp;
 import dev.agentmeter.processor.ProcessorConfig;
 import dev.agentmeter.sink.runner.EmbeddedConnect;
@@ -13,7 +12,6 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
-import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * The whole pipeline in this JVM: broker and PostgreSQL (embedded unless external ones are
@@ -80,8 +78,6 @@ public final class LocalPipeline implements AutoCloseable {
         }
         step(out, "stream processor (topics created, prices seeded)", "http://localhost:" + app.httpPort());
 
-        // Created up front: Connect would create it on the first bad record, logging an error first.
-        TopicAdmin.createTopics(bootstrap, new NewTopic(EmbeddedConnect.DEAD_LETTER_TOPIC, 1, (short) 1));
         EmbeddedConnect connect = EmbeddedConnect.start(bootstrap, s.dataDir().resolve("connect.offsets"),
                 Map.of("consumer.max.poll.records", "2000"));
         started.push(connect);

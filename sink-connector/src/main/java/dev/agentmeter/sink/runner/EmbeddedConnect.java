@@ -2,6 +2,7 @@ package dev.agentmeter.sink.runner;
 
 import dev.agentmeter.sink.AgentMeterSinkConnector;
 import dev.agentmeter.sink.SinkConfig;
+import dev.agentmeter.model.TopicAdmin;
 import dev.agentmeter.model.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.connect.cli.ConnectStandalone;
 import org.apache.kafka.connect.runtime.Connect;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
@@ -48,7 +50,11 @@ public final class EmbeddedConnect implements AutoCloseable {
         // Our connector and Kafka's converters declare themselves via ServiceLoader manifests:
         // no reflective scan of the whole class path at start.
         worker.put("plugin.discovery", "service_load");
+        // The processor writes in transactions: never store a record of an aborted one.
+        worker.put("consumer.isolation.level", "read_committed");
         worker.putAll(workerOverrides);
+        // Created up front: Connect would create it on the first bad record, logging an error first.
+        TopicAdmin.createTopics(bootstrapServers, new NewTopic(DEAD_LETTER_TOPIC, 1, (short) 1));
         return new EmbeddedConnect(new ConnectStandalone().startConnect(worker));
     }
 
