@@ -159,6 +159,50 @@ class CliPipelineIT {
         assertThat(down.err()).startsWith("error: cannot reach the processor at http://localhost:1 (is the pipeline up?)");
     }
 
+    @Test
+    @Order(8)
+    void pricesImportPublishesEveryEntryAndABadFileIsAUsageError() throws Exception {
+        Path file = Files.createTempFile("prices", ".json");
+        Files.writeString(file, "[{\"modelKey\":\"zeta-1\",\"company\":\"Zeta\",\"aliases\":[\"zeta/zeta-1\"],"
+                + "\"prices\":[{\"effectiveFrom\":\"2020-01-01T00:00:00Z\",\"inputPerMTok\":\"4\",\"outputPerMTok\":\"8\"}]}]");
+        Cli imported = cli("prices", "import", file.toString());
+        assertThat(imported.out()).isEqualTo("imported 1 model(s) from " + file + "\n");
+        assertThat(cli("prices", "list").out()).contains(String.format("%-36s %-10s %10s %10s %10s %10s%n",
+                "zeta-1", "Zeta", "4", "8", "-", "-"));
+
+        Files.writeString(file, "{\"not\": \"an array\"}");
+        Cli bad = cli("prices", "import", file.toString());
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).startsWith("cannot read " + file + " as a JSON array of ModelPrice: ");
+    }
+
+    @Test
+    @Order(9)
+    void alertsArePostedToAWebhookInSlackShape() throws Exception {
+        List<String> bodies = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer hook = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("localhost", 0), 0);
+        hook.createContext("/hook", exchange -> {
+            bodies.add(new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        hook.start();
+        try {
+            Cli alerts = cli("alerts", "--from-beginning", "--max", "1", "--timeout", "PT30S", "--json",
+                    "--webhook", "http://localhost:" + hook.getAddress().getPort() + "/hook");
+            assertThat(alerts.exitCode()).as(alerts.err()).isZero();
+            assertThat(bodies).hasSize(1);
+            com.fasterxml.jackson.databind.JsonNode body = dev.agentmeter.model.json.ContractJson.mapper().readTree(bodies.get(0));
+            String today = LocalDate.now(ZoneOffset.UTC) + "T00:00:00Z";
+            assertThat(body.get("text").asText()).startsWith(":rotating_light: agentmeter WARNING user:zoe DAY: $0.0075 of $0.01");
+            assertThat(body.get("alertId").asText()).isEqualTo("user:zoe|DAY|" + today + "|0.5");
+            assertThat(alerts.out()).startsWith("{\"alertId\":\"user:zoe|DAY|" + today + "|0.5\"");
+        } finally {
+            hook.stop(0);
+        }
+    }
+
     /** The first column of the first row once the query returns one (rows land asynchronously). */
     private static String awaitRow(String sql) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
