@@ -2,6 +2,7 @@ package dev.agentmeter.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.agentmeter.embedded.ConsumerGroups;
 import dev.agentmeter.embedded.KafkaExtension;
 import dev.agentmeter.embedded.PostgresExtension;
 import dev.agentmeter.model.Budget;
@@ -10,6 +11,7 @@ import dev.agentmeter.model.Period;
 import dev.agentmeter.model.Scope;
 import dev.agentmeter.model.Topics;
 import dev.agentmeter.model.json.ContractJson;
+import dev.agentmeter.processor.topology.UsageTopology;
 import dev.agentmeter.sink.runner.EmbeddedConnect;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -17,7 +19,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -62,6 +63,7 @@ class ChaosIT {
     private static final int VALID = FULL ? 100_000 : 3_000;
     private static final Duration PG_OUTAGE = Duration.ofSeconds(FULL ? 30 : 10);
     private static final int CHUNKS = 12;
+    private static final String APP_ID = "chaos";
 
     @Test
     void killsRestartsAndOutagesLoseNothingAndCountNothingTwice() throws Exception {
@@ -71,7 +73,7 @@ class ChaosIT {
         Map<String, BigDecimal> limits = Map.of("u0", new BigDecimal("1.00"), "u1", budgetNearHalf(traffic, "u1"),
                 "u2", new BigDecimal("100000"));
 
-        Path config = ProcessorProcess.config(work, kafka.bootstrapServers(), "chaos", 0, Map.of());
+        Path config = ProcessorProcess.config(work, kafka.bootstrapServers(), APP_ID, 0, Map.of());
         ProcessorProcess processor = ProcessorProcess.start(config, work.resolve("processor-0.log"), 0, "512m");
         try (EmbeddedConnect connect = EmbeddedConnect.start(kafka.bootstrapServers(), work.resolve("connect.offsets"),
                 Map.of("consumer.max.poll.records", "2000"))) {
@@ -85,34 +87,38 @@ class ChaosIT {
             List<List<ChaosTraffic.Raw>> chunks = chunk(traffic.records, CHUNKS);
             int kills = 0;
             for (int i = 0; i < chunks.size(); i++) {
+                long committedBefore = ConsumerGroups.committed(kafka.bootstrapServers(), APP_ID, Topics.USAGE_RAW);
                 send(chunks.get(i), Topics.USAGE_RAW);
                 switch (i) {
                     case 1, 3, 5, 8, 10 -> { // kill -9 mid-stream, restart on the same state directory
-                        Thread.sleep(1500);
+                        awaitProgress(committedBefore);
                         processor.kill();
                         kills++;
                         processor = ProcessorProcess.start(config, work.resolve("processor-" + kills + ".log"), 0, "512m");
                     }
                     case 4 -> { // broker restart: every client reconnects, transactions abort and retry
                         kafka.stopBroker();
-                        Thread.sleep(2000);
+                        Thread.sleep(2000); // the fault: the broker stays down this long
                         kafka.startBroker();
                     }
                     case 6 -> { // database outage: the sink retries with backoff, commits nothing meanwhile
-                        Thread.sleep(1000);
                         pg.stopServer();
-                        Thread.sleep(PG_OUTAGE.toMillis());
+                        Thread.sleep(PG_OUTAGE.toMillis()); // the fault: Postgres stays down this long
                         pg.startServer();
                     }
-                    default -> Thread.sleep(300);
+                    default -> { }
                 }
             }
             assertThat(kills).isEqualTo(5);
 
             Set<String> expectedAlerts = traffic.expectedAlerts(limits);
-            awaitCount(pgUrl, "SELECT count(*) FROM agent_usage", traffic.validIds.size(), Duration.ofMinutes(FULL ? 20 : 5));
-            awaitCount(pgUrl, "SELECT count(*) FROM budget_alerts", expectedAlerts.size(), Duration.ofMinutes(2));
-            Thread.sleep(5000); // anything doubled or late would show up now
+            PostgresExtension.awaitCount(pgUrl, "SELECT count(*) FROM agent_usage", traffic.validIds.size(), Duration.ofMinutes(FULL ? 20 : 5));
+            PostgresExtension.awaitCount(pgUrl, "SELECT count(*) FROM budget_alerts", expectedAlerts.size(), Duration.ofMinutes(2));
+            // The processor has consumed and committed everything: no further alert or priced record can come.
+            // (The sink needs no such wait: its tables have one row per eventId/alertId, so the counts
+            // above are final. Its committed offsets also stop one short of a trailing transaction marker.)
+            kafka.awaitCaughtUp(APP_ID, Duration.ofMinutes(2), Topics.USAGE_RAW, Topics.BUDGETS,
+                    APP_ID + "-" + UsageTopology.BY_EVENT_ID + "-repartition", APP_ID + "-" + UsageTopology.BY_SCOPE + "-repartition");
 
             try (Connection c = DriverManager.getConnection(pgUrl); Statement s = c.createStatement()) {
                 ResultSet rs = s.executeQuery("SELECT count(*), count(DISTINCT event_id), sum(total_cost_usd) FROM agent_usage");
@@ -221,22 +227,14 @@ class ChaosIT {
         throw new AssertionError("the processor did not create " + topic);
     }
 
-    private static void awaitCount(String url, String sql, long expected, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String last = "";
-        while (System.nanoTime() < deadline) {
-            try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-                rs.next();
-                long n = rs.getLong(1);
-                last = Long.toString(n);
-                if (n >= expected) {
-                    return;
-                }
-            } catch (SQLException e) {
-                last = e.getMessage();
+    /** Waits until the processor has committed progress on the raw topic: a kill then lands mid-stream. */
+    private static void awaitProgress(long committedBefore) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (ConsumerGroups.committed(kafka.bootstrapServers(), APP_ID, Topics.USAGE_RAW) <= committedBefore) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the processor made no progress within 120 s");
             }
-            Thread.sleep(500);
+            Thread.sleep(100);
         }
-        throw new AssertionError(sql + " did not reach " + expected + " within " + timeout + "; last: " + last);
     }
 }

@@ -1,9 +1,11 @@
 package dev.agentmeter.bench;
 
 import dev.agentmeter.client.UsageTracker;
+import dev.agentmeter.embedded.ConsumerGroups;
 import dev.agentmeter.embedded.EmbeddedKafka;
 import dev.agentmeter.embedded.FreePorts;
 import dev.agentmeter.embedded.LocalPostgres;
+import dev.agentmeter.embedded.PostgresExtension;
 import dev.agentmeter.model.Budget;
 import dev.agentmeter.model.BudgetAlert;
 import dev.agentmeter.model.Period;
@@ -12,6 +14,7 @@ import dev.agentmeter.model.Topics;
 import dev.agentmeter.model.Usage;
 import dev.agentmeter.model.UsageEvent;
 import dev.agentmeter.model.json.ContractJson;
+import dev.agentmeter.processor.topology.UsageTopology;
 import dev.agentmeter.sink.runner.EmbeddedConnect;
 import java.io.StringReader;
 import java.io.StringWriter;
@@ -54,6 +57,7 @@ import org.postgresql.PGConnection;
 public final class EndToEndBenchmark {
 
     private static final int USERS = 200;
+    private static final String APP_ID = "e2e";
     /** When each event was tracked, by phase ("t", "l") and sequence: alerts name their triggering event. */
     private static final Map<String, long[]> TRACKED = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -70,7 +74,7 @@ public final class EndToEndBenchmark {
             String bootstrap = kafka.bootstrapServers();
             int http = FreePorts.next();
             ProcessorProcess processor = ProcessorProcess.start(
-                    ProcessorProcess.config(work, bootstrap, "e2e", http, Map.of()), work.resolve("processor.log"), http, "1g");
+                    ProcessorProcess.config(work, bootstrap, APP_ID, http, Map.of()), work.resolve("processor.log"), http, "1g");
             processor.awaitRunning(Duration.ofMinutes(2));
             try (EmbeddedConnect connect = EmbeddedConnect.start(bootstrap, work.resolve("connect.offsets"),
                     Map.of("consumer.max.poll.records", "2000"))) {
@@ -105,10 +109,14 @@ public final class EndToEndBenchmark {
                 priced.reset("l");
                 alerts.reset("l");
                 publishBudgets(bootstrap, "l", paced);
-                Thread.sleep(2000);
+                ConsumerGroups.awaitCaughtUp(bootstrap, APP_ID, Duration.ofMinutes(1), Topics.BUDGETS);
                 send(bootstrap, work, paced, rate, "l");
                 priced.awaitCount(paced, Duration.ofMinutes(10));
-                Thread.sleep(5000);
+                // Latencies are complete once the processor and the sink have consumed everything.
+                ConsumerGroups.awaitCaughtUp(bootstrap, APP_ID, Duration.ofMinutes(10), Topics.USAGE_RAW,
+                        APP_ID + "-" + UsageTopology.BY_EVENT_ID + "-repartition", APP_ID + "-" + UsageTopology.BY_SCOPE + "-repartition");
+                PostgresExtension.awaitCount(pg.jdbcUrl(), "SELECT count(*) FROM agent_usage WHERE event_id LIKE 'l-%'", paced,
+                        Duration.ofMinutes(10));
                 figures.put("latency_rate_events_per_s", rate);
                 figures.put("latency_to_priced_ms", priced.percentiles());
                 figures.put("latency_to_alert_ms", alerts.percentiles());

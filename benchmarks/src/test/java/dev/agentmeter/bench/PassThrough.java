@@ -3,6 +3,7 @@ package dev.agentmeter.bench;
 import dev.agentmeter.model.TopicAdmin;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -48,7 +49,8 @@ final class PassThrough {
             long total = c.endOffsets(parts).values().stream().mapToLong(Long::longValue).sum();
             long t0 = System.nanoTime();
             streams.start();
-            while (true) {
+            long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+            while (System.nanoTime() < deadline) {
                 Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("e2e-pass")
                         .partitionsToOffsetAndMetadata().get();
                 long done = committed.entrySet().stream().filter(e -> e.getKey().topic().equals(raw))
@@ -58,6 +60,7 @@ final class PassThrough {
                 }
                 Thread.sleep(100);
             }
+            throw new IllegalStateException("pass-through did not consume " + total + " records within 30 min");
         }
     }
 }

@@ -16,7 +16,7 @@ import java.util.Properties;
  * The stream processor in a JVM of its own ({@code ProcessorMain}): a kill is a real SIGKILL, and
  * its CPU time and memory can be read apart from the broker's.
  */
-final class ProcessorProcess implements AutoCloseable {
+final class ProcessorProcess {
 
     private final Process process;
     private final Path log;
@@ -102,10 +102,5 @@ final class ProcessorProcess implements AutoCloseable {
             }
         }
         return (long) heap;
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-        kill();
     }
 }

@@ -1,6 +1,7 @@
 package dev.agentmeter.embedded;
 
 import dev.agentmeter.model.TopicAdmin;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -59,6 +60,11 @@ public final class KafkaExtension implements BeforeAllCallback, AfterAllCallback
 
     public void createTopics(NewTopic... topics) {
         TopicAdmin.createTopics(bootstrapServers(), topics);
+    }
+
+    /** Waits until {@code group} has committed the end of every partition of {@code topics}. */
+    public void awaitCaughtUp(String group, Duration timeout, String... topics) throws InterruptedException {
+        ConsumerGroups.awaitCaughtUp(bootstrapServers(), group, timeout, topics);
     }
 
     /** Stops the broker (data kept). Skips the calling test when the broker is external. */

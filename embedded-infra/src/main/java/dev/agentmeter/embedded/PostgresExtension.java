@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
@@ -66,6 +67,30 @@ public final class PostgresExtension implements BeforeAllCallback, AfterAllCallb
             throw new IllegalStateException("cannot derive a database URL from " + jdbcUrl());
         }
         return url.group(1) + name + url.group(3);
+    }
+
+    /**
+     * Polls {@code sql} (a single count) until it reaches {@code expected}; rows written by
+     * asynchronous pipelines land when they land. Fails with the last value after the timeout.
+     */
+    public static void awaitCount(String url, String sql, long expected, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+                 java.sql.ResultSet rs = s.executeQuery(sql)) {
+                rs.next();
+                long n = rs.getLong(1);
+                last = Long.toString(n);
+                if (n >= expected) {
+                    return;
+                }
+            } catch (SQLException e) {
+                last = e.getMessage(); // server restarting, or the table not created yet
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(sql + " did not reach " + expected + " within " + timeout + "; last: " + last);
     }
 
     /** Stops the server (data kept). Skips the calling test when the server is external. */

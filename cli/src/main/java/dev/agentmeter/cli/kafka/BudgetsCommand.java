@@ -1,6 +1,7 @@
 package dev.agentmeter.cli.kafka;
 
 import dev.agentmeter.cli.Endpoints;
+import dev.agentmeter.cli.SubcommandGroup;
 import dev.agentmeter.model.Budget;
 import dev.agentmeter.model.Period;
 import dev.agentmeter.model.Scope;
@@ -24,15 +25,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** Budgets live on the compacted budgets topic, keyed by scope; the processor picks changes up live. */
 @Command(name = "budgets", mixinStandardHelpOptions = true, description = "List, set or delete budgets.",
         subcommands = {BudgetsCommand.ListBudgets.class, BudgetsCommand.SetBudget.class, BudgetsCommand.DeleteBudget.class})
-public final class BudgetsCommand implements Runnable {
-
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new ParameterException(spec.commandLine(), "name a subcommand: list, set or delete");
-    }
+public final class BudgetsCommand extends SubcommandGroup {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Show every budget on the topic.")
     static final class ListBudgets implements Runnable {

@@ -2,6 +2,7 @@ package dev.agentmeter.cli.kafka;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.agentmeter.cli.Endpoints;
+import dev.agentmeter.cli.SubcommandGroup;
 import dev.agentmeter.model.EffectivePrice;
 import dev.agentmeter.model.ModelPrice;
 import dev.agentmeter.model.Topics;
@@ -28,15 +29,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "prices", mixinStandardHelpOptions = true, description = "List, set or import model prices.",
         subcommands = {PricesCommand.ListPrices.class, PricesCommand.SetPrice.class, PricesCommand.ImportPrices.class})
-public final class PricesCommand implements Runnable {
-
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new ParameterException(spec.commandLine(), "name a subcommand: list, set or import");
-    }
+public final class PricesCommand extends SubcommandGroup {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Prices in force now, per million tokens.")
     static final class ListPrices implements Runnable {

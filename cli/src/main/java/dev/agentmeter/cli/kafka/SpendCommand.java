@@ -4,13 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentmeter.cli.Endpoints;
 import dev.agentmeter.model.Period;
 import dev.agentmeter.model.Scope;
-import dev.agentmeter.model.json.ContractJson;
-import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import picocli.CommandLine.Command;
@@ -38,8 +32,8 @@ public final class SpendCommand implements Runnable {
     @Override
     public void run() {
         Scope parsed = BudgetsCommand.parseScope(spec, scope);
-        JsonNode answer = get(endpoints.processor, "/v1/spend/" + parsed.type().wireName() + "/"
-                + URLEncoder.encode(parsed.id(), StandardCharsets.UTF_8) + "?period=" + period);
+        JsonNode answer = ProcessorHttp.get(endpoints.processor, "/v1/spend/" + parsed.type().wireName() + "/"
+                + URLEncoder.encode(parsed.id(), StandardCharsets.UTF_8) + "?period=" + period, Duration.ofSeconds(15));
         if (json) {
             spec.commandLine().getOut().println(answer.toPrettyString());
             return;
@@ -53,22 +47,5 @@ public final class SpendCommand implements Runnable {
                     .append(", remaining $").append(answer.path("remainingUsd").asText());
         }
         spec.commandLine().getOut().println(line);
-    }
-
-    static JsonNode get(String base, String path) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(15)).GET().build();
-        try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                throw new IllegalStateException("processor at " + base + " answered " + response.statusCode() + ": " + response.body());
-            }
-            return ContractJson.mapper().readTree(response.body());
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot reach the processor at " + base + " (is the pipeline up?): " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
     }
 }

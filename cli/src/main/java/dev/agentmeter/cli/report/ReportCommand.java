@@ -70,7 +70,8 @@ public final class ReportCommand implements Runnable {
             ReportQueries q = new ReportQueries(c, scope.table, filters());
             PrintWriter out = spec.commandLine().getOut();
             if (grouping != null) {
-                printGrouping(out, window, grouping, q.groupBy(window, grouping, top), q.totals(window));
+                ReportQueries.Totals totals = q.totals(window);
+                printGrouping(out, window, grouping, q.groupBy(window, grouping, top, totals.costUsd()), totals);
             } else {
                 printOverview(out, q, window, now);
             }
@@ -109,10 +110,10 @@ public final class ReportCommand implements Runnable {
         BigDecimal daily = totals.costUsd().divide(BigDecimal.valueOf(w.elapsedDays(now)), 6, RoundingMode.HALF_EVEN);
         BigDecimal weekly = daily.multiply(BigDecimal.valueOf(7));
         BigDecimal projection = monthProjection(q, now);
-        List<ReportQueries.Line> byModel = q.groupBy(w, GroupBy.MODEL, top);
-        List<ReportQueries.Line> byCompany = q.groupBy(w, GroupBy.COMPANY, top);
-        List<ReportQueries.Line> byTask = q.groupBy(w, GroupBy.TASK_TYPE, top);
-        List<ReportQueries.Line> unpriced = q.unpriced(w);
+        List<ReportQueries.Line> byModel = q.groupBy(w, GroupBy.MODEL, top, totals.costUsd());
+        List<ReportQueries.Line> byCompany = q.groupBy(w, GroupBy.COMPANY, top, totals.costUsd());
+        List<ReportQueries.Line> byTask = q.groupBy(w, GroupBy.TASK_TYPE, top, totals.costUsd());
+        List<ReportQueries.Line> unpriced = q.unpriced(w, totals.costUsd());
         List<String[]> budgets = budgetUse(q, now);
 
         switch (output) {

@@ -48,8 +48,8 @@ public final class ReportQueries {
         }
     }
 
-    public List<Line> groupBy(Window w, GroupBy g, int top) throws SQLException {
-        BigDecimal total = totals(w).costUsd();
+    /** @param total the window's total cost (from {@link #totals}), the base of the shares */
+    public List<Line> groupBy(Window w, GroupBy g, int top, BigDecimal total) throws SQLException {
         List<Object> head = g.needsZone() ? List.of(w.zone().getId()) : List.of();
         String sql = "SELECT " + g.sql + " AS k, count(*), sum(total_cost_usd) FROM " + table + where()
                 + " GROUP BY 1 ORDER BY " + (g == GroupBy.DAY ? "1" : "3 DESC, 1") + (top > 0 ? " LIMIT " + top : "");
@@ -64,9 +64,8 @@ public final class ReportQueries {
     }
 
     /** Models billed at the default price (unknown to the catalog) in the window. */
-    public List<Line> unpriced(Window w) throws SQLException {
+    public List<Line> unpriced(Window w, BigDecimal total) throws SQLException {
         List<Line> lines = new ArrayList<>();
-        BigDecimal total = totals(w).costUsd();
         try (PreparedStatement s = prepare("SELECT coalesce(provider, '?') || '/' || model, count(*), sum(total_cost_usd) FROM "
                 + table + where() + " AND cost_source = 'default' GROUP BY 1 ORDER BY 3 DESC", w, List.of());
              ResultSet rs = s.executeQuery()) {

@@ -75,7 +75,8 @@ public final class WhatIfCommand implements Runnable {
     public void run() {
         BigDecimal inputFactor = percent("--input-price-change", inputChange);
         BigDecimal outputFactor = percent("--output-price-change", outputChange);
-        Map<String, String> swaps = swaps();
+        PriceCatalog catalog = new PriceCatalog(BundledCatalog.load());
+        Map<String, String> swaps = swaps(catalog);
         if (inputFactor.signum() == 0 && outputFactor.signum() == 0 && swaps.isEmpty()) {
             throw new ParameterException(spec.commandLine(),
                     "give a change: --input-price-change, --output-price-change or --replace-model");
@@ -88,7 +89,7 @@ public final class WhatIfCommand implements Runnable {
         }
         Window window = scope.window(Instant.now());
         try (Connection c = DriverManager.getConnection(endpoints.pgUrl)) {
-            List<Comparison> rows = compare(c, window, grouping, inputFactor, outputFactor, swaps);
+            List<Comparison> rows = compare(c, window, grouping, inputFactor, outputFactor, swaps, catalog);
             print(spec.commandLine().getOut(), grouping, rows);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot query Postgres: " + e.getMessage(), e);
@@ -96,9 +97,8 @@ public final class WhatIfCommand implements Runnable {
     }
 
     List<Comparison> compare(Connection c, Window w, GroupBy g, BigDecimal inputFactor, BigDecimal outputFactor,
-                             Map<String, String> swaps) throws SQLException {
+                             Map<String, String> swaps, PriceCatalog catalog) throws SQLException {
         Pricer pricer = new Pricer(new BigDecimal("3"), new BigDecimal("15"), Set.of("lmstudio", "ollama"));
-        PriceCatalog catalog = new PriceCatalog(BundledCatalog.load());
         String sql = "SELECT " + g.sql + ", model, model_key, provider, occurred_at, input_tokens, output_tokens, "
                 + "cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, reasoning_tokens, input_cost_usd, "
                 + "output_cost_usd, cache_read_cost_usd, cache_write_cost_usd, total_cost_usd, kind FROM " + scope.table
@@ -210,7 +210,7 @@ public final class WhatIfCommand implements Runnable {
         return fraction;
     }
 
-    private Map<String, String> swaps() {
+    private Map<String, String> swaps(PriceCatalog catalog) {
         Map<String, String> swaps = new LinkedHashMap<>();
         for (String r : replacements) {
             int eq = r.indexOf('=');
@@ -218,7 +218,7 @@ public final class WhatIfCommand implements Runnable {
                 throw new ParameterException(spec.commandLine(), "--replace-model must be A=B (e.g. gpt-4o=gpt-4o-mini), not " + r);
             }
             String target = r.substring(eq + 1);
-            if (new PriceCatalog(BundledCatalog.load()).find(target).isEmpty()) {
+            if (catalog.find(target).isEmpty()) {
                 throw new ParameterException(spec.commandLine(), "--replace-model: " + target + " is not in the price catalog");
             }
             swaps.put(r.substring(0, eq), target);

@@ -5,6 +5,9 @@ import dev.agentmeter.embedded.LocalPostgres;
 import dev.agentmeter.processor.ProcessorApp;
 import dev.agentmeter.processor.ProcessorConfig;
 import dev.agentmeter.sink.runner.EmbeddedConnect;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,7 +71,12 @@ public final class LocalPipeline implements AutoCloseable {
         config.put(ProcessorConfig.APPLICATION_ID, "agentmeter-local");
         config.put(ProcessorConfig.STATE_DIR, s.dataDir().resolve("streams").toString());
         config.put(ProcessorConfig.HTTP_PORT, Integer.toString(s.httpPort()));
-        ProcessorApp app = new ProcessorApp(ProcessorConfig.of(config));
+        // One Prometheus registry for the processor's /metrics, also added to Micrometer's global
+        // registry, where the sink task (created by Connect, no way to hand it one) registers its meters.
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Metrics.addRegistry(registry);
+        started.push(() -> Metrics.removeRegistry(registry));
+        ProcessorApp app = new ProcessorApp(ProcessorConfig.of(config), registry);
         app.prepare(s.partitions(), (short) 1);
         app.start();
         started.push(app);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentmeter.cli.AgentMeterCli;
 import dev.agentmeter.cli.Endpoints;
 import dev.agentmeter.cli.kafka.KafkaIo;
+import dev.agentmeter.cli.kafka.ProcessorHttp;
 import dev.agentmeter.client.UsageTracker;
 import dev.agentmeter.model.Budget;
 import dev.agentmeter.model.Period;
@@ -12,10 +13,6 @@ import dev.agentmeter.model.Topics;
 import dev.agentmeter.model.json.ContractJson;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -179,13 +176,10 @@ public final class UpCommand implements Runnable {
 
     private static String globalSpendToday(String processorUrl) {
         try {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create(processorUrl + "/v1/spend/global/*?period=DAY")).timeout(Duration.ofSeconds(2)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            JsonNode json = ContractJson.mapper().readTree(r.body());
+            JsonNode json = ProcessorHttp.get(processorUrl, "/v1/spend/global/*?period=DAY", Duration.ofSeconds(2));
             return new BigDecimal(json.path("spendUsd").asText("0")).setScale(4, java.math.RoundingMode.HALF_EVEN).toPlainString();
-        } catch (Exception e) {
-            return "?";
+        } catch (RuntimeException e) {
+            return "?"; // a progress line, not a report: a slow answer shows as unknown
         }
     }
 

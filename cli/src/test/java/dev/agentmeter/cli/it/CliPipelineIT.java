@@ -3,6 +3,7 @@ package dev.agentmeter.cli.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentmeter.cli.Cli;
+import dev.agentmeter.cli.kafka.ProcessorHttp;
 import dev.agentmeter.cli.up.LocalPipeline;
 import dev.agentmeter.embedded.FreePorts;
 import dev.agentmeter.embedded.KafkaExtension;
@@ -118,7 +119,7 @@ class CliPipelineIT {
         assertThat(set.exitCode()).as(set.err()).isZero();
         assertThat(cli("prices", "list").out()).contains(String.format("%-36s %-10s %10s %10s %10s %10s%n",
                 "acme-large-2", "Acme", "1", "2", "-", "-"));
-        Thread.sleep(1000); // the processor's global price table picks the record up asynchronously
+        awaitProcessorPrice("acme-large-2", "1"); // the global price table picks the record up asynchronously
 
         Cli track = cli("track", "--model", "acme-large-2", "--input-tokens", "1000", "--output-tokens", "1000",
                 "--spool-dir", spool.toString());
@@ -146,6 +147,23 @@ class CliPipelineIT {
             Thread.sleep(200);
         }
         assertThat(Long.parseLong(awaitRow("SELECT count(*) FROM agent_usage"))).isEqualTo(before + 300);
+    }
+
+    @Test
+    @Order(10)
+    void theSinksMetersAreOnTheProcessorsMetricsEndpoint() throws Exception {
+        String rows = awaitRow("SELECT count(*) FROM agent_usage");
+        String line = "agentmeter_sink_rows_written_total{table=\"agent_usage\"} ";
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String written = null;
+        while (System.nanoTime() < deadline && !(rows + ".0").equals(written)) {
+            String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(pipeline.processorUrl() + "/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            written = metrics.lines().filter(l -> l.startsWith(line)).map(l -> l.substring(line.length())).findFirst().orElse(null);
+            Thread.sleep(100);
+        }
+        assertThat(written).isEqualTo(rows + ".0");
     }
 
     @Test
@@ -201,6 +219,25 @@ class CliPipelineIT {
         } finally {
             hook.stop(0);
         }
+    }
+
+    /** Polls the processor's /v1/prices until the model's input price is {@code inputPerMTok}. */
+    private static void awaitProcessorPrice(String model, String inputPerMTok) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String seen = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                seen = ProcessorHttp.get(pipeline.processorUrl(), "/v1/prices/" + model, Duration.ofSeconds(5))
+                        .path("price").path("inputPerMTok").asText();
+                if (inputPerMTok.equals(seen)) {
+                    return;
+                }
+            } catch (IllegalStateException notYetKnown) {
+                seen = notYetKnown.getMessage(); // 404 until the price arrives
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("processor price for " + model + " is not " + inputPerMTok + " within 30 s; last: " + seen);
     }
 
     /** The first column of the first row once the query returns one (rows land asynchronously). */

@@ -60,18 +60,11 @@ class ReportIT {
         return new PricedUsage(e, pricing, cost, Instant.parse(at));
     }
 
+    /** Runs the command on the seeded database for the first week of November 2026. */
     private static Cli cli(String... args) {
-        String[] all = new String[args.length + 4];
-        System.arraycopy(args, 0, all, 0, args.length);
-        all[args.length] = "--pg-url";
-        all[args.length + 1] = url;
-        all[args.length + 2] = "--from";
-        all[args.length + 3] = "2026-11-01";
-        String[] withTo = new String[all.length + 2];
-        System.arraycopy(all, 0, withTo, 0, all.length);
-        withTo[all.length] = "--to";
-        withTo[all.length + 1] = "2026-11-07";
-        return Cli.run(withTo);
+        List<String> all = new java.util.ArrayList<>(List.of(args));
+        all.addAll(List.of("--pg-url", url, "--from", "2026-11-01", "--to", "2026-11-07"));
+        return Cli.run(all.toArray(String[]::new));
     }
 
     @Test

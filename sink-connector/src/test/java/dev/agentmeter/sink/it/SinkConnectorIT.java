@@ -37,7 +37,11 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
 import org.junit.jupiter.api.AfterEach;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -57,6 +61,12 @@ class SinkConnectorIT {
     private String alertsTopic;
     private String dlqTopic;
     private String url;
+
+    @BeforeAll
+    static void recordMeters() {
+        // The global registry is a composite: without a registry in it, the sink's meters count nothing.
+        Metrics.addRegistry(new SimpleMeterRegistry());
+    }
 
     @BeforeEach
     void start() throws Exception {
@@ -104,7 +114,7 @@ class SinkConnectorIT {
 
         awaitCount("SELECT count(*) FROM agent_usage", 20_000);
         awaitCount("SELECT count(*) FROM budget_alerts", 3);
-        Thread.sleep(2000); // anything still in flight would show up now
+        awaitSinkCaughtUp(); // every record consumed and committed: nothing left that could add a row
         assertThat(query("SELECT count(*) || '|' || count(DISTINCT event_id) || '|' || sum(total_cost_usd) FROM agent_usage"))
                 .isEqualTo("20000|20000|" + expectedSum.toPlainString());
         assertThat(query("SELECT string_agg(threshold::text, ',' ORDER BY threshold) FROM budget_alerts")).isEqualTo("0.5,0.8,1.0");
@@ -139,14 +149,15 @@ class SinkConnectorIT {
         send(batch(0, 3000));
         awaitCount("SELECT count(*) FROM agent_usage", 3000);
 
+        double retriesBefore = retries();
         pg.stopServer();
         send(batch(3000, 6000));
-        Thread.sleep(3000); // the task meets the dead database and retries with backoff
+        awaitRetries(retriesBefore + 2); // the task has met the dead database and is backing off
         pg.startServer();
         send(batch(6000, 9000));
 
         awaitCount("SELECT count(*) FROM agent_usage", 9000);
-        Thread.sleep(2000);
+        awaitSinkCaughtUp();
         assertThat(query("SELECT count(*) || '|' || count(DISTINCT event_id) || '|' || sum(total_cost_usd) FROM agent_usage"))
                 .isEqualTo("9000|9000|9.000");
         assertThat(connect.status("sink").tasks()).allMatch(t -> t.state().equals("RUNNING"));
@@ -193,20 +204,28 @@ class SinkConnectorIT {
     }
 
     private void awaitCount(String sql, long expected) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        String last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                last = query(sql);
-                if (Long.parseLong(last) >= expected) {
-                    return;
-                }
-            } catch (SQLException serverDown) {
-                last = serverDown.getMessage();
+        PostgresExtension.awaitCount(url, sql, expected, Duration.ofSeconds(120));
+    }
+
+    /** Connect names a sink's consumer group connect-NAME; caught up = all input consumed and committed. */
+    private void awaitSinkCaughtUp() throws InterruptedException {
+        kafka.awaitCaughtUp("connect-sink", Duration.ofSeconds(60), pricedTopic, alertsTopic);
+    }
+
+    /** The sink task's retry counter (Micrometer's global registry: the task runs in this JVM). */
+    private static double retries() {
+        Counter c = Metrics.globalRegistry.find("agentmeter.sink.retries").counter();
+        return c == null ? 0 : c.count();
+    }
+
+    private static void awaitRetries(double atLeast) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (retries() < atLeast) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the sink did not retry against the stopped database within 60 s");
             }
-            Thread.sleep(200);
+            Thread.sleep(100);
         }
-        throw new AssertionError(sql + " did not reach " + expected + " within 120 s; last: " + last);
     }
 
     private String query(String sql) throws SQLException {
