@@ -40,6 +40,7 @@ public final class ProcessorConfig extends AbstractConfig {
     public static final String DEDUP_RETENTION = "dedup.retention";
     public static final String SESSION_INACTIVITY = "session.inactivity";
     public static final String MAX_FUTURE_SKEW = "max.future.skew";
+    public static final String AGGREGATE_FLUSH_INTERVAL = "aggregate.flush.interval";
     public static final String DEFAULT_PRICE_INPUT = "default.price.input.per.mtok";
     public static final String DEFAULT_PRICE_OUTPUT = "default.price.output.per.mtok";
     public static final String FREE_PROVIDERS = "free.providers";
@@ -61,6 +62,13 @@ public final class ProcessorConfig extends AbstractConfig {
             }
         } catch (DateTimeParseException e) {
             throw new ConfigException(name, value, "must be an ISO-8601 duration such as PT1H or P7D");
+        }
+    };
+    private static final ConfigDef.Validator POSITIVE_DURATION = (name, value) -> {
+        DURATION.ensureValid(name, value);
+        Duration d = Duration.parse((String) value);
+        if (d.isZero() || d.compareTo(Duration.ofMinutes(1)) > 0) {
+            throw new ConfigException(name, value, "must be more than zero and at most PT1M");
         }
     };
     private static final ConfigDef.Validator DECIMAL = (name, value) -> {
@@ -105,6 +113,9 @@ public final class ProcessorConfig extends AbstractConfig {
                     "How long eventIds are remembered for de-duplication.")
             .define(SESSION_INACTIVITY, Type.STRING, "PT30M", DURATION, Importance.MEDIUM,
                     "A session's SESSION window closes after this much inactivity.")
+            .define(AGGREGATE_FLUSH_INTERVAL, Type.STRING, "PT0.5S", POSITIVE_DURATION, Importance.LOW,
+                    "How long spend deltas of one scope and clock hour are combined before they travel to the "
+                            + "scope's owner: fewer records per event, at most this much later in queries and alerts.")
             .define(MAX_FUTURE_SKEW, Type.STRING, "PT24H", DURATION, Importance.LOW,
                     "Events timestamped further than this in the future are rejected.")
             .define(DEFAULT_PRICE_INPUT, Type.STRING, "3", DECIMAL, Importance.MEDIUM,
@@ -145,6 +156,7 @@ public final class ProcessorConfig extends AbstractConfig {
     public Duration grace() { return Duration.parse(getString(GRACE)); }
     public Duration dedupRetention() { return Duration.parse(getString(DEDUP_RETENTION)); }
     public Duration sessionInactivity() { return Duration.parse(getString(SESSION_INACTIVITY)); }
+    public Duration aggregateFlushInterval() { return Duration.parse(getString(AGGREGATE_FLUSH_INTERVAL)); }
     public Duration maxFutureSkew() { return Duration.parse(getString(MAX_FUTURE_SKEW)); }
     public BigDecimal defaultInputPrice() { return new BigDecimal(getString(DEFAULT_PRICE_INPUT)); }
     public BigDecimal defaultOutputPrice() { return new BigDecimal(getString(DEFAULT_PRICE_OUTPUT)); }

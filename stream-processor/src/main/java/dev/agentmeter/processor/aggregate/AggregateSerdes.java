@@ -18,21 +18,26 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Compact binary serdes for the aggregator's internal data: the by-scope repartition topic
- * ({@link ScopeInput}) and the spend store ({@link SpendAggregate}). They are read and written
+ * Compact binary serdes for the aggregator's internal data: the delta buffer ({@link SpendDelta}),
+ * the by-scope repartition topic ({@link ScopeInput}) and the spend store ({@link SpendAggregate}). They are read and written
  * several times per event, so JSON there cost more than half of the stream thread's time.
  * Internal only — every contract topic stays JSON. Money keeps its exact value and scale
  * (unscaled bytes + scale). The first byte is a format version, so the layout can evolve.
  */
 public final class AggregateSerdes {
 
-    private static final byte VERSION = 1;
+    /** 2: deltas carry event and error counts and a time span (combined deltas). */
+    private static final byte VERSION = 2;
 
     private AggregateSerdes() {
     }
 
     public static Serde<SpendAggregate> spendAggregate() {
         return Serdes.serdeFrom(serializer(AggregateSerdes::writeAggregate), deserializer(AggregateSerdes::readAggregate));
+    }
+
+    public static Serde<SpendDelta> spendDelta() {
+        return Serdes.serdeFrom(serializer(AggregateSerdes::writeDelta), deserializer(AggregateSerdes::readDelta));
     }
 
     public static Serde<ScopeInput> scopeInput() {
@@ -105,15 +110,7 @@ public final class AggregateSerdes {
         SpendDelta d = input.delta();
         out.writeBoolean(d != null);
         if (d != null) {
-            out.writeUTF(d.eventId());
-            writeInstant(out, d.timestamp());
-            writeDecimal(out, d.costUsd());
-            out.writeLong(d.inputTokens());
-            out.writeLong(d.outputTokens());
-            out.writeLong(d.cacheReadTokens());
-            out.writeLong(d.cacheWriteTokens());
-            out.writeLong(d.reasoningTokens());
-            out.writeBoolean(d.error());
+            writeDelta(out, d);
         }
         // Budgets change rarely: their contract JSON is good enough here.
         byte[] budget = input.budget() == null ? null : ContractJson.toBytes(input.budget());
@@ -128,8 +125,7 @@ public final class AggregateSerdes {
         boolean budgetChange = in.readBoolean();
         SpendDelta delta = null;
         if (in.readBoolean()) {
-            delta = new SpendDelta(in.readUTF(), readInstant(in), readDecimal(in), in.readLong(), in.readLong(),
-                    in.readLong(), in.readLong(), in.readLong(), in.readBoolean());
+            delta = readDelta(in);
         }
         int length = in.readInt();
         Budget budget = null;
@@ -139,6 +135,25 @@ public final class AggregateSerdes {
             budget = ContractJson.fromBytes(json, Budget.class);
         }
         return new ScopeInput(scope, delta, budget, budgetChange);
+    }
+
+    static void writeDelta(DataOutputStream out, SpendDelta d) throws IOException {
+        out.writeUTF(d.lastEventId());
+        writeInstant(out, d.firstAt());
+        writeInstant(out, d.lastAt());
+        writeDecimal(out, d.costUsd());
+        out.writeLong(d.events());
+        out.writeLong(d.inputTokens());
+        out.writeLong(d.outputTokens());
+        out.writeLong(d.cacheReadTokens());
+        out.writeLong(d.cacheWriteTokens());
+        out.writeLong(d.reasoningTokens());
+        out.writeLong(d.errors());
+    }
+
+    static SpendDelta readDelta(DataInputStream in) throws IOException {
+        return new SpendDelta(in.readUTF(), readInstant(in), readInstant(in), readDecimal(in), in.readLong(),
+                in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong());
     }
 
     private static void writeInstant(DataOutputStream out, Instant instant) throws IOException {

@@ -23,10 +23,10 @@ public record SpendAggregate(
     }
 
     public SpendAggregate add(SpendDelta d) {
-        Instant last = lastEventAt == null || d.timestamp().isAfter(lastEventAt) ? d.timestamp() : lastEventAt;
-        return new SpendAggregate(windowStart, windowEnd, Money.normalise(spendUsd.add(d.costUsd())), events + 1,
+        Instant last = lastEventAt == null || d.lastAt().isAfter(lastEventAt) ? d.lastAt() : lastEventAt;
+        return new SpendAggregate(windowStart, windowEnd, Money.normalise(spendUsd.add(d.costUsd())), events + d.events(),
                 inputTokens + d.inputTokens(), outputTokens + d.outputTokens(), cacheReadTokens + d.cacheReadTokens(),
                 cacheWriteTokens + d.cacheWriteTokens(), reasoningTokens + d.reasoningTokens(),
-                errors + (d.error() ? 1 : 0), last);
+                errors + d.errors(), last);
     }
 }

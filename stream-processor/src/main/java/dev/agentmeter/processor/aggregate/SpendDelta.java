@@ -5,24 +5,44 @@ import dev.agentmeter.model.Usage;
 import java.math.BigDecimal;
 import java.time.Instant;
 
-/** What one priced event adds to a scope's aggregates: the slim record sent through the by-scope repartition. */
+/**
+ * What one or more priced events add to a scope's aggregates: the slim record sent through the
+ * by-scope repartition. {@link DeltaCombiner} merges the events of one scope and one clock hour
+ * into one delta between two flushes; {@code lastEventId} is the event added last (it becomes an
+ * alert's {@code triggeringEventId}), {@code firstAt}/{@code lastAt} bound the events' timestamps.
+ */
 public record SpendDelta(
-        String eventId,
-        Instant timestamp,
+        String lastEventId,
+        Instant firstAt,
+        Instant lastAt,
         BigDecimal costUsd,
+        long events,
         long inputTokens,
         long outputTokens,
         long cacheReadTokens,
         long cacheWriteTokens,
         long reasoningTokens,
-        boolean error) {
+        long errors) {
 
     public static SpendDelta of(PricedUsage p) {
         Usage u = p.event().usage();
-        boolean error = p.event().call() != null && p.event().call().isError();
+        long error = p.event().call() != null && p.event().call().isError() ? 1 : 0;
+        Instant at = p.event().timestamp();
         return u == null
-                ? new SpendDelta(p.event().eventId(), p.event().timestamp(), p.cost().totalUsd(), 0, 0, 0, 0, 0, error)
-                : new SpendDelta(p.event().eventId(), p.event().timestamp(), p.cost().totalUsd(), u.inputTokens(),
+                ? new SpendDelta(p.event().eventId(), at, at, p.cost().totalUsd(), 1, 0, 0, 0, 0, 0, error)
+                : new SpendDelta(p.event().eventId(), at, at, p.cost().totalUsd(), 1, u.inputTokens(),
                         u.outputTokens(), u.cacheReadTokens(), u.cacheWriteTokens(), u.reasoningTokens(), error);
+    }
+
+    /**
+     * This delta followed by {@code next}: sums, the wider time span, {@code next}'s event id. The
+     * cost sum is exact but not normalised (the aggregate normalises once, at the owner).
+     */
+    public SpendDelta plus(SpendDelta next) {
+        return new SpendDelta(next.lastEventId, next.firstAt.isBefore(firstAt) ? next.firstAt : firstAt,
+                next.lastAt.isAfter(lastAt) ? next.lastAt : lastAt, costUsd.add(next.costUsd),
+                events + next.events, inputTokens + next.inputTokens, outputTokens + next.outputTokens,
+                cacheReadTokens + next.cacheReadTokens, cacheWriteTokens + next.cacheWriteTokens,
+                reasoningTokens + next.reasoningTokens, errors + next.errors);
     }
 }

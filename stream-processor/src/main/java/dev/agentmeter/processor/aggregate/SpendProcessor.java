@@ -84,7 +84,8 @@ public final class SpendProcessor implements Processor<String, ScopeInput, Strin
         Budget own = budgetStore.get(scopeKey);
         boolean late = false;
         for (Period period : CALENDAR) {
-            Windows.Window w = Windows.of(period, d.timestamp(), zone);
+            // A delta never spans two clock hours, so all its events share these windows.
+            Windows.Window w = Windows.of(period, d.lastAt(), zone);
             if (w.end().plus(grace).toEpochMilli() < streamTime) {
                 late = true;
                 continue;
@@ -93,20 +94,20 @@ public final class SpendProcessor implements Processor<String, ScopeInput, Strin
             SpendAggregate agg = spend.get(key);
             agg = (agg == null ? SpendAggregate.empty(w.start(), w.end()) : agg).add(d);
             spend.put(key, agg);
-            check(scope, scopeKey, own, period, agg, d.eventId());
+            check(scope, scopeKey, own, period, agg, d.lastEventId());
         }
         if (scope.type() == ScopeType.SESSION) {
             String key = SpendStores.sessionKey(scope);
             SpendAggregate agg = spend.get(key);
-            if (agg == null || d.timestamp().isAfter(agg.lastEventAt().plus(sessionInactivity))) {
-                agg = SpendAggregate.empty(d.timestamp(), null);
+            if (agg == null || d.firstAt().isAfter(agg.lastEventAt().plus(sessionInactivity))) {
+                agg = SpendAggregate.empty(d.firstAt(), null);
             }
             agg = agg.add(d);
             spend.put(key, agg);
-            check(scope, scopeKey, own, Period.SESSION, agg, d.eventId());
+            check(scope, scopeKey, own, Period.SESSION, agg, d.lastEventId());
         }
         if (late && scope.type() == ScopeType.GLOBAL) {
-            metrics.late();
+            metrics.late(d.events());
         }
     }
 

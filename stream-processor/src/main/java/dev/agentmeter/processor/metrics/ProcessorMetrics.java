@@ -37,8 +37,8 @@ public final class ProcessorMetrics {
         duplicates.increment();
     }
 
-    public void late() {
-        late.increment();
+    public void late(long events) {
+        late.increment(events);
     }
 
     public void priced(PricedUsage p) {

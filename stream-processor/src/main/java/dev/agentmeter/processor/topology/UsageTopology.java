@@ -2,8 +2,6 @@ package dev.agentmeter.processor.topology;
 
 import dev.agentmeter.model.BudgetAlert;
 import dev.agentmeter.model.PricedUsage;
-import dev.agentmeter.model.Scope;
-import dev.agentmeter.model.ScopeType;
 import dev.agentmeter.model.UsageEvent;
 import dev.agentmeter.model.json.ContractSerdes;
 import dev.agentmeter.model.validation.UsageEventParser;
@@ -12,7 +10,7 @@ import dev.agentmeter.processor.ProcessorConfig;
 import dev.agentmeter.processor.aggregate.AggregateSerdes;
 import dev.agentmeter.processor.aggregate.BudgetInputProcessor;
 import dev.agentmeter.processor.aggregate.ScopeInput;
-import dev.agentmeter.processor.aggregate.SpendDelta;
+import dev.agentmeter.processor.aggregate.DeltaCombiner;
 import dev.agentmeter.processor.aggregate.SpendProcessor;
 import dev.agentmeter.processor.aggregate.SpendStores;
 import dev.agentmeter.processor.budget.BudgetBook;
@@ -22,8 +20,6 @@ import dev.agentmeter.processor.pricing.CatalogUpdater;
 import dev.agentmeter.processor.pricing.Pricer;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -48,6 +44,7 @@ public final class UsageTopology {
     public static final String DEDUP_STORE = "dedup-store";
     public static final String BY_EVENT_ID = "by-event-id";
     public static final String BY_SCOPE = "by-scope";
+    public static final String DELTA_BUFFER = "delta-buffer";
 
     private UsageTopology() {
     }
@@ -124,7 +121,11 @@ public final class UsageTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stores.alerted()),
                 Serdes.String(), Serdes.Long()).withCachingEnabled());
 
-        KStream<String, ScopeInput> spend = priced.flatMap((eventId, p) -> scopesOf(p), Named.as("fan-out-scopes"));
+        // Deltas per scope and hour, combined on this task for aggregate.flush.interval (see DeltaCombiner).
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(DELTA_BUFFER),
+                Serdes.String(), AggregateSerdes.spendDelta()).withCachingEnabled());
+        KStream<String, ScopeInput> spend = priced.process(() -> new DeltaCombiner(DELTA_BUFFER, config.zone(),
+                config.aggregateFlushInterval(), config.sessionInactivity()), Named.as("combine-deltas"), DELTA_BUFFER);
         KStream<String, ScopeInput> budgets = builder
                 .stream(config.budgetsTopic(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("budgets-source"))
                 .process(BudgetInputProcessor::new, Named.as("budget-input"));
@@ -133,28 +134,6 @@ public final class UsageTopology {
                 .repartition(Repartitioned.with(Serdes.String(), AggregateSerdes.scopeInput()).withName(BY_SCOPE))
                 .process(() -> new SpendProcessor(stores, config.zone(), config.grace(), config.sessionInactivity(),
                         book, metrics), Named.as("aggregate-and-alert"), stores.spend(), stores.budgets(), stores.alerted());
-    }
-
-    private static List<KeyValue<String, ScopeInput>> scopesOf(PricedUsage p) {
-        SpendDelta delta = SpendDelta.of(p);
-        UsageEvent e = p.event();
-        List<KeyValue<String, ScopeInput>> out = new ArrayList<>(5);
-        out.add(scoped(Scope.GLOBAL, delta));
-        out.add(scoped(Scope.of(ScopeType.AGENT, e.agent()), delta));
-        if (e.teamId() != null) {
-            out.add(scoped(Scope.of(ScopeType.TEAM, e.teamId()), delta));
-        }
-        if (e.userId() != null) {
-            out.add(scoped(Scope.of(ScopeType.USER, e.userId()), delta));
-        }
-        if (e.sessionId() != null) {
-            out.add(scoped(Scope.of(ScopeType.SESSION, e.sessionId()), delta));
-        }
-        return out;
-    }
-
-    private static KeyValue<String, ScopeInput> scoped(Scope scope, SpendDelta delta) {
-        return KeyValue.pair(scope.toString(), ScopeInput.spend(scope, delta));
     }
 
     private static KStream<String, PricedUsage> price(ProcessorConfig config, ProcessorMetrics metrics,

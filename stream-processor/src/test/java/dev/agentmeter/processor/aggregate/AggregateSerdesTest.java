@@ -33,8 +33,9 @@ class AggregateSerdesTest {
 
     @Test
     void scopeInputRoundTripsSpendBudgetAndDeletion() {
-        ScopeInput spend = ScopeInput.spend(Scope.parse("user:zoë|x"), new SpendDelta("evt-1", Instant.parse("2026-11-22T10:00:00Z"),
-                new BigDecimal("0.0105"), 1000, 500, 0, 0, 0, true));
+        ScopeInput spend = ScopeInput.spend(Scope.parse("user:zoë|x"), new SpendDelta("evt-7",
+                Instant.parse("2026-11-22T10:00:00Z"), Instant.parse("2026-11-22T10:59:59.999Z"),
+                new BigDecimal("0.0105"), 7, 1000, 500, 30, 20, 10, 2));
         ScopeInput budget = ScopeInput.budget(Scope.parse("team:support"), new Budget(Scope.parse("team:support"),
                 Map.of(Period.DAY, new BigDecimal("10.00")), null));
         ScopeInput deleted = ScopeInput.budget(Scope.GLOBAL, null);

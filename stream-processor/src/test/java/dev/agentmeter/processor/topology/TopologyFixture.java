@@ -73,8 +73,19 @@ final class TopologyFixture implements AutoCloseable {
      * time too; in a real deployment each sub-topology has its own.)
      */
     void send(UsageEvent e) {
+        sendUnflushed(e);
+        flushDeltas();
+    }
+
+    /** Pipes the event without letting a flush interval pass: its spend stays in the combiner. */
+    void sendUnflushed(UsageEvent e) {
         raw.pipeInput(e.sessionId() == null ? null : e.sessionId().getBytes(UTF_8), ContractJson.toBytes(e),
                 e.timestamp());
+    }
+
+    /** Lets the combiner send its pending deltas on to the aggregator (one flush interval of wall-clock time). */
+    void flushDeltas() {
+        driver.advanceWallClockTime(config.aggregateFlushInterval());
     }
 
     void sendBytes(String key, String value) {

@@ -15,7 +15,9 @@ import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.NameTransformer;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.fasterxml.jackson.module.blackbird.BlackbirdModule;
 import dev.agentmeter.model.Cost;
 import dev.agentmeter.model.PricedUsage;
 import dev.agentmeter.model.Pricing;
@@ -46,6 +48,8 @@ public final class ContractJson {
         contract.addDeserializer(PricedUsage.class, new PricedUsageDeserializer());
         JsonMapper mapper = JsonMapper.builder()
                 .addModule(new JavaTimeModule())
+                // Generated accessors instead of reflection: JSON is most of the processor's per-event work.
+                .addModule(new BlackbirdModule())
                 .addModule(contract)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -95,22 +99,35 @@ public final class ContractJson {
         }
     }
 
-    /** Writes the event's fields and pricing/cost/pricedAt side by side, as the contract shows. */
+    /**
+     * Writes the event's fields and pricing/cost/pricedAt side by side, as the contract shows. Streams
+     * the event through its own bean serializer in unwrapping mode (no intermediate tree: this runs
+     * once per priced event and was a third of the processor's time when it built one).
+     */
     private static final class PricedUsageSerializer extends JsonSerializer<PricedUsage> {
+        private volatile JsonSerializer<Object> eventFields;
+
         @Override
         public void serialize(PricedUsage value, JsonGenerator gen, SerializerProvider serializers) throws IOException {
-            ObjectMapper mapper = (ObjectMapper) gen.getCodec();
-            ObjectNode node = mapper.valueToTree(value.event());
+            JsonSerializer<Object> fields = eventFields;
+            if (fields == null) {
+                fields = serializers.findValueSerializer(UsageEvent.class).unwrappingSerializer(NameTransformer.NOP);
+                eventFields = fields;
+            }
+            gen.writeStartObject(value);
+            fields.serialize(value.event(), gen, serializers);
             if (value.pricing() != null) {
-                node.set("pricing", mapper.valueToTree(value.pricing()));
+                gen.writeFieldName("pricing");
+                serializers.defaultSerializeValue(value.pricing(), gen);
             }
             if (value.cost() != null) {
-                node.set("cost", mapper.valueToTree(value.cost()));
+                gen.writeFieldName("cost");
+                serializers.defaultSerializeValue(value.cost(), gen);
             }
             if (value.pricedAt() != null) {
-                node.put("pricedAt", value.pricedAt().toString());
+                gen.writeStringField("pricedAt", value.pricedAt().toString());
             }
-            gen.writeTree(node);
+            gen.writeEndObject();
         }
     }
 
