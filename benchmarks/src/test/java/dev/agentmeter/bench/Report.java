@@ -38,7 +38,7 @@ final class Report {
 
         StringBuilder md = new StringBuilder();
         md.append("# End-to-end benchmark (").append(figures.get("date")).append(")\n\n")
-                .append("`mvn -B -pl benchmarks -am -Pbench -DskipTests verify -Dbench.events=").append(figures.get("events"))
+                .append("`mvn -B install -DskipTests && mvn -B -pl benchmarks -Pbench -DskipTests verify -Dbench.events=").append(figures.get("events"))
                 .append("` on ").append(figures.get("machine")).append("; broker, processor (own JVM), Connect and ")
                 .append("PostgreSQL all on this machine. Raw figures: `e2e.json`; chart: `e2e-throughput.png`.\n\n")
                 .append("| stage | events/s |\n|---|---|\n")

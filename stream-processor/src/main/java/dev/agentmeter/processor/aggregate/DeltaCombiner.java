@@ -41,8 +41,6 @@ public final class DeltaCombiner implements Processor<String, PricedUsage, Strin
     private KeyValueStore<String, SpendDelta> buffer;
     /** The store's content, deserialised: a get per scope and event would otherwise decode bytes. */
     private final Map<String, ScopeInput> pending = new HashMap<>();
-    /** Length of a key's hour prefix: 13 hex digits and '|'. */
-    private static final int HOUR_TEXT = 14;
     private long hourStart = Long.MAX_VALUE;
     private long hourEnd = Long.MIN_VALUE;
     private String hourText;
@@ -58,9 +56,12 @@ public final class DeltaCombiner implements Processor<String, PricedUsage, Strin
     public void init(ProcessorContext<String, ScopeInput> context) {
         this.context = context;
         this.buffer = context.getStateStore(storeName);
-        // Restored before init: deltas pending when the last owner of this task stopped.
+        // Restored before init: deltas pending when the last owner of this task stopped. (A task
+        // revived after an error is initialised again: start from the store, not from memory.)
+        pending.clear();
         try (KeyValueIterator<String, SpendDelta> it = buffer.all()) {
-            it.forEachRemaining(kv -> pending.put(kv.key, ScopeInput.spend(Scope.parse(kv.key.substring(HOUR_TEXT)), kv.value)));
+            it.forEachRemaining(kv -> pending.put(kv.key,
+                    ScopeInput.spend(Scope.parse(kv.key.substring(0, kv.key.lastIndexOf('|'))), kv.value)));
         }
         context.schedule(flushInterval, PunctuationType.WALL_CLOCK_TIME, now -> flush());
     }
@@ -84,7 +85,7 @@ public final class DeltaCombiner implements Processor<String, PricedUsage, Strin
     }
 
     private void add(String hour, Scope scope, SpendDelta delta) {
-        String key = hour + scope;
+        String key = scope + hour;
         ScopeInput current = pending.get(key);
         ScopeInput next;
         if (current == null) {
@@ -105,7 +106,7 @@ public final class DeltaCombiner implements Processor<String, PricedUsage, Strin
                 || next.firstAt().plus(sessionInactivity).isBefore(current.firstAt());
     }
 
-    /** Sends every pending delta, earlier hours first (keys start with the hour), and forgets them. */
+    /** Sends every pending delta, a scope's earlier hours first (keys end with the hour), and forgets them. */
     private void flush() {
         if (pending.isEmpty()) {
             return;
@@ -122,8 +123,8 @@ public final class DeltaCombiner implements Processor<String, PricedUsage, Strin
     }
 
     /**
-     * The hour's start as 13 hex digits (fixed width, so keys sort by hour) plus a separator;
-     * computed once per hour, not per event.
+     * A separator and the hour's start as 16 hex digits of the sign-flipped epoch millis (fixed
+     * width, so one scope's keys sort by hour); formatted once per hour, not per event.
      */
     private String hourOf(Instant at) {
         long millis = at.toEpochMilli();
@@ -131,7 +132,7 @@ public final class DeltaCombiner implements Processor<String, PricedUsage, Strin
             Windows.Window w = Windows.of(Period.HOUR, at, zone);
             hourStart = w.start().toEpochMilli();
             hourEnd = w.end().toEpochMilli();
-            hourText = Long.toHexString(hourStart | (1L << 48)) + "|";
+            hourText = String.format("|%016x", hourStart ^ Long.MIN_VALUE);
         }
         return hourText;
     }

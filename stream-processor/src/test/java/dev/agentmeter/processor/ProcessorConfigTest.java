@@ -1,0 +1,77 @@
+package dev.agentmeter.processor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.agentmeter.model.Period;
+import dev.agentmeter.model.ScopeType;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Defaults as documented; a bad value fails at start with a message naming the key. */
+class ProcessorConfigTest {
+
+    @Test
+    void defaultsAreTheDocumentedOnes() {
+        ProcessorConfig c = ProcessorConfig.of(Map.of());
+        assertThat(c.applicationId()).isEqualTo("agentmeter-processor");
+        assertThat(c.rawTopic()).isEqualTo("agentmeter.usage.raw");
+        assertThat(c.zone()).isEqualTo(ZoneId.of("UTC"));
+        assertThat(c.grace()).isEqualTo(Duration.ofHours(1));
+        assertThat(c.dedupRetention()).isEqualTo(Duration.ofDays(7));
+        assertThat(c.sessionInactivity()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(c.aggregateFlushInterval()).isEqualTo(Duration.ofMillis(500));
+        assertThat(c.defaultInputPrice()).isEqualByComparingTo("3");
+        assertThat(c.defaultOutputPrice()).isEqualByComparingTo("15");
+        assertThat(c.freeProviders()).isEqualTo(Set.of("lmstudio", "ollama"));
+        assertThat(c.processingGuarantee()).isEqualTo("exactly_once_v2");
+        assertThat(c.budgetDefaults()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+            "grace|an hour|Invalid value an hour for configuration grace: must be an ISO-8601 duration such as PT1H or P7D",
+            "dedup.retention|-PT1H|Invalid value -PT1H for configuration dedup.retention: must not be negative",
+            "aggregate.flush.interval|PT0S|Invalid value PT0S for configuration aggregate.flush.interval: must be more than zero and at most PT1M",
+            "aggregate.flush.interval|PT2M|Invalid value PT2M for configuration aggregate.flush.interval: must be more than zero and at most PT1M",
+            "zone|Mars/Olympus|Invalid value Mars/Olympus for configuration zone: must be a time-zone id such as UTC or Europe/Berlin",
+    })
+    void aBadValueNamesItsKey(String key, String value, String message) {
+        assertThatThrownBy(() -> ProcessorConfig.of(Map.of(key, value)))
+                .isInstanceOf(ConfigException.class).hasMessage(message);
+    }
+
+    @Test
+    void defaultBudgetsAreReadPerScopeTypeAndPeriod() {
+        ProcessorConfig c = ProcessorConfig.of(Map.of("budget.default.user.DAY", "10", "budget.default.session.SESSION", "2.50"));
+        assertThat(c.budgetDefaults()).isEqualTo(Map.of(
+                ScopeType.USER, Map.of(Period.DAY, new BigDecimal("10")),
+                ScopeType.SESSION, Map.of(Period.SESSION, new BigDecimal("2.50"))));
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+            "budget.default.user.WEEK|10|Invalid value 10 for configuration budget.default.user.WEEK: period must be one of [HOUR, DAY, MONTH, SESSION]",
+            "budget.default.user.SESSION|10|Invalid value 10 for configuration budget.default.user.SESSION: SESSION budgets apply to scope type session only",
+            "budget.default.user.DAY|ten|Invalid value ten for configuration budget.default.user.DAY: must be a decimal amount in USD such as 10.00",
+            "budget.default.user.DAY|0|Invalid value 0 for configuration budget.default.user.DAY: must be a positive amount in USD",
+            "budget.default.user|10|Invalid value 10 for configuration budget.default.user: expected budget.default.TYPE.PERIOD, e.g. budget.default.user.DAY",
+    })
+    void aBadDefaultBudgetNamesItsKey(String key, String value, String message) {
+        assertThatThrownBy(() -> ProcessorConfig.of(Map.of(key, value)))
+                .isInstanceOf(ConfigException.class).hasMessage(message);
+    }
+
+    @Test
+    void kafkaPrefixedKeysBecomeClientOverrides() {
+        ProcessorConfig c = ProcessorConfig.of(Map.of("kafka.security.protocol", "SASL_SSL", "kafka.commit.interval.ms", "200"));
+        assertThat(c.kafkaOverrides()).isEqualTo(Map.of("security.protocol", "SASL_SSL", "commit.interval.ms", "200"));
+    }
+}
