@@ -18,9 +18,9 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Compact binary serdes for the aggregator's internal data: the delta buffer ({@link SpendDelta}),
- * the by-scope repartition topic ({@link ScopeInput}) and the spend store ({@link SpendAggregate}). They are read and written
- * several times per event, so JSON there cost more than half of the stream thread's time.
+ * Compact binary serdes for the aggregator's internal data: the delta buffer
+ * ({@link SpendDelta}), the by-scope repartition topic ({@link ScopeInput}) and the spend store
+ * ({@link SpendAggregate}). They are read and written several times per event, so JSON there cost more than half of the stream thread's time.
  * Internal only — every contract topic stays JSON. Money keeps its exact value and scale
  * (unscaled bytes + scale). The first byte is a format version, so the layout can evolve.
  */
