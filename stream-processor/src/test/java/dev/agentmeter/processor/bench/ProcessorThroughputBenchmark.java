@@ -44,11 +44,13 @@ public final class ProcessorThroughputBenchmark {
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
+        int users = Integer.getInteger("bench.users", Math.max(1, n / 2));
+        int sessions = Integer.getInteger("bench.sessions", 5000);
         try (EmbeddedKafka kafka = EmbeddedKafka.temporary().start()) {
             String raw = "bench.raw";
             kafka.createTopics(new NewTopic(raw, 3, (short) 1), new NewTopic("bench.passthrough", 3, (short) 1));
             long t0 = System.nanoTime();
-            load(kafka.bootstrapServers(), raw, n);
+            load(kafka.bootstrapServers(), raw, n, users, sessions);
             System.out.printf("loaded %,d events in %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
 
             // Round 1 warms the JIT (on 2 cores C2 compiles for most of a first run); the last round counts.
@@ -66,21 +68,19 @@ public final class ProcessorThroughputBenchmark {
             Runtime rt = Runtime.getRuntime();
             System.out.println();
             System.out.printf("events %,d, distinct users %,d, sessions %,d, EOS, 1 stream thread, 3 partitions%n", n,
-                    Integer.getInteger("bench.users", Math.max(1, n / 2)), Integer.getInteger("bench.sessions", 5000));
+                    users, sessions);
             System.out.printf("ratio full/pass-through: %.2f; heap used %d MiB; RSS %s%n", full / pass,
                     (rt.totalMemory() - rt.freeMemory()) >> 20, rss());
         }
     }
 
-    private static void load(String bootstrap, String topic, int n) throws Exception {
+    private static void load(String bootstrap, String topic, int n, int users, int sessions) throws Exception {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         Instant base = Instant.now().minus(Duration.ofMinutes(20));
-        int users = Integer.getInteger("bench.users", Math.max(1, n / 2));
-        int sessions = Integer.getInteger("bench.sessions", 5000);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < n; i++) {
                 UsageEvent e = UsageEvent.builder().eventId("b-" + i).timestamp(base.plusMillis(i / 100))
