@@ -38,8 +38,8 @@ public final class ProcessorApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ProcessorApp.class);
 
     private final ProcessorConfig config;
-    private final KafkaStreams streams;
-    private final KafkaStreamsMetrics streamsMetrics;
+    private KafkaStreams streams;
+    private KafkaStreamsMetrics streamsMetrics;
     private final PrometheusMeterRegistry registry;
     private final int httpPort;
     private QueryServer queryServer;
@@ -49,9 +49,6 @@ public final class ProcessorApp implements AutoCloseable {
         this.registry = registry;
         // The port is part of the instance's identity (application.server), so "any" is fixed now.
         this.httpPort = config.httpPort() == 0 ? freePort() : config.httpPort();
-        this.streams = new KafkaStreams(UsageTopology.build(config, new ProcessorMetrics(registry)), streamsProperties(config, httpPort));
-        this.streamsMetrics = new KafkaStreamsMetrics(streams);
-        this.streamsMetrics.bindTo(registry);
         // Heap, GC, threads and CPU next to the Streams metrics: what an operator sizes the instance by.
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -107,7 +104,16 @@ public final class ProcessorApp implements AutoCloseable {
         CatalogSeeder.seed(config.pricesTopic(), BundledCatalog.load(), client);
     }
 
+    /**
+     * Builds the topology for the raw topic as it is now (its partition count decides where events
+     * are de-duplicated, see {@code HomePartition}) and starts it with the query server.
+     */
     public void start() {
+        int rawPartitions = TopicAdmin.partitions(clientProperties(), config.rawTopic());
+        streams = new KafkaStreams(UsageTopology.build(config, new ProcessorMetrics(registry), rawPartitions),
+                streamsProperties(config, httpPort));
+        streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(registry);
         streams.setUncaughtExceptionHandler(e -> {
             log.error("stream thread failed; replacing it", e);
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -126,7 +132,7 @@ public final class ProcessorApp implements AutoCloseable {
     public boolean awaitRunning(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            if (streams.state() == KafkaStreams.State.RUNNING) {
+            if (streams != null && streams.state() == KafkaStreams.State.RUNNING) {
                 return true;
             }
             java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
@@ -134,7 +140,11 @@ public final class ProcessorApp implements AutoCloseable {
         return false;
     }
 
+    /** The running Kafka Streams instance; there is none before {@link #start()}. */
     public KafkaStreams streams() {
+        if (streams == null) {
+            throw new IllegalStateException("the processor has not been started");
+        }
         return streams;
     }
 
@@ -149,7 +159,9 @@ public final class ProcessorApp implements AutoCloseable {
         if (queryServer != null) {
             queryServer.close();
         }
-        streams.close(Duration.ofSeconds(30));
-        streamsMetrics.close();
+        if (streams != null) {
+            streams.close(Duration.ofSeconds(30));
+            streamsMetrics.close();
+        }
     }
 }

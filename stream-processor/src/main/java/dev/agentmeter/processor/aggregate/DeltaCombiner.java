@@ -8,15 +8,15 @@ import dev.agentmeter.model.UsageEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Combines the spend of the events this task prices, per scope and clock hour, and sends one
@@ -24,29 +24,34 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * per event and scope. The global, team and agent scopes see almost every event, so this turns
  * thousands of by-scope records a second into a handful.
  *
- * <p>Nothing is lost or counted twice: the pending deltas live in a changelogged store
- * ({@code delta-buffer}), so they are committed in the same transaction as the input offsets that
- * produced them, and a flush forwards and deletes them in one transaction too. An hour is the
- * finest window, so all events of one delta fall into the same HOUR, DAY and MONTH windows at the
- * owner. A session's events are only combined while no gap longer than the session inactivity
- * lies between them, so SESSION windows split where they would have split event by event.
+ * <p>Nothing is lost or counted twice: the pending deltas live only in memory, and every commit
+ * of the task sends them first ({@link CommitHook}), inside the transaction that commits the input
+ * offsets they came from. A crash aborts that transaction, and the replayed input fills an empty
+ * buffer again. An hour is the finest window, so all events of one delta fall into the same HOUR,
+ * DAY and MONTH windows at the owner. A session's events are only combined while no gap longer
+ * than the session inactivity lies between them, so SESSION windows split where they would have
+ * split event by event.
  */
 public final class DeltaCombiner implements Processor<String, PricedUsage, String, ScopeInput> {
 
-    private final String storeName;
+    /** A scope and the start of a clock hour (epoch millis): what one pending delta covers. */
+    private record Slot(Scope scope, long hourStart) {
+    }
+
+    private static final Comparator<Map.Entry<Slot, ScopeInput>> EARLIER_HOURS_FIRST =
+            Comparator.comparingLong(e -> e.getKey().hourStart());
+
+    private final String hookName;
     private final ZoneId zone;
     private final Duration flushInterval;
     private final Duration sessionInactivity;
     private ProcessorContext<String, ScopeInput> context;
-    private KeyValueStore<String, SpendDelta> buffer;
-    /** The store's content, deserialised: a get per scope and event would otherwise decode bytes. */
-    private final Map<String, ScopeInput> pending = new HashMap<>();
+    private final Map<Slot, ScopeInput> pending = new LinkedHashMap<>();
     private long hourStart = Long.MAX_VALUE;
     private long hourEnd = Long.MIN_VALUE;
-    private String hourText;
 
-    public DeltaCombiner(String storeName, ZoneId zone, Duration flushInterval, Duration sessionInactivity) {
-        this.storeName = storeName;
+    public DeltaCombiner(String hookName, ZoneId zone, Duration flushInterval, Duration sessionInactivity) {
+        this.hookName = hookName;
         this.zone = zone;
         this.flushInterval = flushInterval;
         this.sessionInactivity = sessionInactivity;
@@ -55,14 +60,10 @@ public final class DeltaCombiner implements Processor<String, PricedUsage, Strin
     @Override
     public void init(ProcessorContext<String, ScopeInput> context) {
         this.context = context;
-        this.buffer = context.getStateStore(storeName);
-        // Restored before init: deltas pending when the last owner of this task stopped. (A task
-        // revived after an error is initialised again: start from the store, not from memory.)
+        // A task revived after an error is initialised again: whatever it held was never committed.
         pending.clear();
-        try (KeyValueIterator<String, SpendDelta> it = buffer.all()) {
-            it.forEachRemaining(kv -> pending.put(kv.key,
-                    ScopeInput.spend(Scope.parse(kv.key.substring(0, kv.key.lastIndexOf('|'))), kv.value)));
-        }
+        CommitHook hook = context.getStateStore(hookName);
+        hook.onCommit(context, this::flush);
         context.schedule(flushInterval, PunctuationType.WALL_CLOCK_TIME, now -> flush());
     }
 
@@ -70,7 +71,7 @@ public final class DeltaCombiner implements Processor<String, PricedUsage, Strin
     public void process(Record<String, PricedUsage> record) {
         SpendDelta delta = SpendDelta.of(record.value());
         UsageEvent e = record.value().event();
-        String hour = hourOf(delta.lastAt());
+        long hour = hourOf(delta.lastAt());
         add(hour, Scope.GLOBAL, delta);
         add(hour, Scope.of(ScopeType.AGENT, e.agent()), delta);
         if (e.teamId() != null) {
@@ -84,21 +85,18 @@ public final class DeltaCombiner implements Processor<String, PricedUsage, Strin
         }
     }
 
-    private void add(String hour, Scope scope, SpendDelta delta) {
-        String key = scope + hour;
-        ScopeInput current = pending.get(key);
-        ScopeInput next;
+    private void add(long hour, Scope scope, SpendDelta delta) {
+        Slot slot = new Slot(scope, hour);
+        ScopeInput current = pending.get(slot);
         if (current == null) {
-            next = ScopeInput.spend(scope, delta);
+            pending.put(slot, ScopeInput.spend(scope, delta));
         } else if (scope.type() == ScopeType.SESSION && gapBetween(current.delta(), delta)) {
             // The session may have ended in between: the owner must see the two parts separately, in order.
             send(current);
-            next = ScopeInput.spend(scope, delta);
+            pending.put(slot, ScopeInput.spend(scope, delta));
         } else {
-            next = ScopeInput.spend(scope, current.delta().plus(delta));
+            pending.put(slot, ScopeInput.spend(scope, current.delta().plus(delta)));
         }
-        pending.put(key, next);
-        buffer.put(key, next.delta());
     }
 
     private boolean gapBetween(SpendDelta current, SpendDelta next) {
@@ -106,15 +104,16 @@ public final class DeltaCombiner implements Processor<String, PricedUsage, Strin
                 || next.firstAt().plus(sessionInactivity).isBefore(current.firstAt());
     }
 
-    /** Sends every pending delta, a scope's earlier hours first (keys end with the hour), and forgets them. */
+    /** Sends every pending delta, earlier hours first (so a scope's hours arrive in order), and forgets them. */
     private void flush() {
         if (pending.isEmpty()) {
             return;
         }
-        new TreeMap<>(pending).forEach((key, input) -> {
-            send(input);
-            buffer.delete(key);
-        });
+        List<Map.Entry<Slot, ScopeInput>> slots = new ArrayList<>(pending.entrySet());
+        slots.sort(EARLIER_HOURS_FIRST);
+        for (Map.Entry<Slot, ScopeInput> slot : slots) {
+            send(slot.getValue());
+        }
         pending.clear();
     }
 
@@ -122,18 +121,14 @@ public final class DeltaCombiner implements Processor<String, PricedUsage, Strin
         context.forward(new Record<>(input.scope().toString(), input, input.delta().lastAt().toEpochMilli()));
     }
 
-    /**
-     * A separator and the hour's start as 16 hex digits of the sign-flipped epoch millis (fixed
-     * width, so one scope's keys sort by hour); formatted once per hour, not per event.
-     */
-    private String hourOf(Instant at) {
+    /** The start of the clock hour (in the zone) that holds {@code at}; computed once per hour, not per event. */
+    private long hourOf(Instant at) {
         long millis = at.toEpochMilli();
         if (millis < hourStart || millis >= hourEnd) {
             Windows.Window w = Windows.of(Period.HOUR, at, zone);
             hourStart = w.start().toEpochMilli();
             hourEnd = w.end().toEpochMilli();
-            hourText = String.format("|%016x", hourStart ^ Long.MIN_VALUE);
         }
-        return hourText;
+        return hourStart;
     }
 }

@@ -14,6 +14,7 @@ public final class ProcessorMetrics {
     private final MeterRegistry registry;
     private final Counter duplicates;
     private final Counter late;
+    private final Counter rerouted;
     private final Map<String, Counter> pricedCounters = new ConcurrentHashMap<>();
     private final Map<String, Counter> costCounters = new ConcurrentHashMap<>();
 
@@ -23,6 +24,9 @@ public final class ProcessorMetrics {
                 .description("events dropped because their eventId was seen before").register(registry);
         this.late = Counter.builder("agentmeter.processor.late")
                 .description("events later than the grace period: priced and sunk, not aggregated").register(registry);
+        this.rerouted = Counter.builder("agentmeter.processor.rerouted")
+                .description("valid events that arrived away from their home partition (a producer not keying raw"
+                        + " records by sessionId or eventId) and took the by-home-partition detour").register(registry);
     }
 
     public MeterRegistry registry() {
@@ -35,6 +39,10 @@ public final class ProcessorMetrics {
 
     public void duplicate() {
         duplicates.increment();
+    }
+
+    public void rerouted() {
+        rerouted.increment();
     }
 
     public void late(long events) {

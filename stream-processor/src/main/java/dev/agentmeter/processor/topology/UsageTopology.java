@@ -9,6 +9,7 @@ import dev.agentmeter.model.validation.UsageEventValidator;
 import dev.agentmeter.processor.ProcessorConfig;
 import dev.agentmeter.processor.aggregate.AggregateSerdes;
 import dev.agentmeter.processor.aggregate.BudgetInputProcessor;
+import dev.agentmeter.processor.aggregate.CommitHook;
 import dev.agentmeter.processor.aggregate.ScopeInput;
 import dev.agentmeter.processor.aggregate.DeltaCombiner;
 import dev.agentmeter.processor.aggregate.SpendProcessor;
@@ -42,19 +43,23 @@ public final class UsageTopology {
 
     public static final String PRICES_STORE = "prices-store";
     public static final String DEDUP_STORE = "dedup-store";
-    public static final String BY_EVENT_ID = "by-event-id";
+    public static final String BY_HOME_PARTITION = "by-home-partition";
     public static final String BY_SCOPE = "by-scope";
-    public static final String DELTA_BUFFER = "delta-buffer";
+    public static final String DELTA_COMMIT_HOOK = "delta-commit-hook";
 
     private UsageTopology() {
     }
 
-    public static Topology build(ProcessorConfig config, ProcessorMetrics metrics) {
+    /**
+     * @param rawPartitions the raw topic's partition count: events are de-duplicated on the task of
+     *                      their {@link HomePartition}, and the detour topic gets as many partitions
+     */
+    public static Topology build(ProcessorConfig config, ProcessorMetrics metrics, int rawPartitions) {
         StreamsBuilder builder = new StreamsBuilder();
         CatalogState catalog = prices(builder, config);
 
-        KStream<String, UsageEvent> valid = validate(builder, config, metrics);
-        KStream<String, UsageEvent> unique = dedupe(builder, config, metrics, valid);
+        Map<String, KStream<String, Validated>> valid = validate(builder, config, metrics, rawPartitions);
+        KStream<String, UsageEvent> unique = dedupe(builder, config, metrics, rawPartitions, valid);
         KStream<String, PricedUsage> priced = price(config, metrics, catalog, unique);
         priced.to(config.pricedTopic(), Produced.with(Serdes.String(), ContractSerdes.pricedUsage())
                 .withName("priced-sink"));
@@ -76,31 +81,46 @@ public final class UsageTopology {
         return state;
     }
 
-    /** Raw bytes in; invalid input out to the rejected topic with the reason in headers. */
-    private static KStream<String, UsageEvent> validate(StreamsBuilder builder, ProcessorConfig config,
-                                                        ProcessorMetrics metrics) {
+    /**
+     * Raw bytes in; invalid input out to the rejected topic with the reason in headers. Valid events
+     * come out in two branches: {@code validation-at-home} and {@code validation-away}.
+     */
+    private static Map<String, KStream<String, Validated>> validate(StreamsBuilder builder, ProcessorConfig config,
+                                                                   ProcessorMetrics metrics, int rawPartitions) {
         UsageEventParser parser = new UsageEventParser(new UsageEventValidator(Clock.systemUTC(), config.maxFutureSkew()));
         Map<String, KStream<String, Validated>> outcome = builder
                 .stream(config.rawTopic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("raw-source"))
-                .process(() -> new ValidateProcessor(parser, metrics), Named.as("validate"))
+                .process(() -> new ValidateProcessor(parser, rawPartitions, metrics), Named.as("validate"))
                 .split(Named.as("validation-"))
-                .branch((id, v) -> v.valid(), Branched.as("valid"))
+                .branch((id, v) -> v.valid() && v.atHome(), Branched.as("at-home"))
+                .branch((id, v) -> v.valid(), Branched.as("away"))
                 .defaultBranch(Branched.as("rejected"));
         outcome.get("validation-rejected")
                 .map((id, v) -> KeyValue.pair(v.originalKey(), v.originalValue()), Named.as("original-bytes"))
                 .to(config.rejectedTopic(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("rejected-sink"));
-        return outcome.get("validation-valid").mapValues(Validated::event, Named.as("valid-event"));
+        return outcome;
     }
 
-    /** Raw keys are not trusted: repartition by eventId, then drop ids seen before. */
+    /**
+     * Drops eventIds seen before, on the task of each event's {@link HomePartition} (keys are not
+     * trusted: the home is computed from the value). Events produced with the contract's key are
+     * already there; the others take a detour through {@code by-home-partition} into the same task.
+     */
     private static KStream<String, UsageEvent> dedupe(StreamsBuilder builder, ProcessorConfig config,
-                                                      ProcessorMetrics metrics, KStream<String, UsageEvent> valid) {
+                                                      ProcessorMetrics metrics, int rawPartitions,
+                                                      Map<String, KStream<String, Validated>> valid) {
         Duration retention = config.dedupRetention();
         builder.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(DEDUP_STORE, retention, Duration.ofMillis(1), false),
                 Serdes.String(), Serdes.Long()));
-        return valid
-                .repartition(Repartitioned.with(Serdes.String(), ContractSerdes.usageEvent()).withName(BY_EVENT_ID))
+        KStream<String, UsageEvent> arrived = valid.get("validation-away")
+                .mapValues(Validated::event, Named.as("away-event"))
+                .repartition(Repartitioned.with(Serdes.String(), ContractSerdes.usageEvent())
+                        .withName(BY_HOME_PARTITION).withNumberOfPartitions(rawPartitions)
+                        .withStreamPartitioner(new HomePartition()));
+        return valid.get("validation-at-home")
+                .mapValues(Validated::event, Named.as("at-home-event"))
+                .merge(arrived, Named.as("home-events"))
                 .process(() -> new DedupProcessor(DEDUP_STORE, metrics), Named.as("dedupe"), DEDUP_STORE);
     }
 
@@ -122,10 +142,9 @@ public final class UsageTopology {
                 Serdes.String(), Serdes.Long()).withCachingEnabled());
 
         // Deltas per scope and hour, combined on this task for aggregate.flush.interval (see DeltaCombiner).
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(DELTA_BUFFER),
-                Serdes.String(), AggregateSerdes.spendDelta()).withCachingEnabled());
-        KStream<String, ScopeInput> spend = priced.process(() -> new DeltaCombiner(DELTA_BUFFER, config.zone(),
-                config.aggregateFlushInterval(), config.sessionInactivity()), Named.as("combine-deltas"), DELTA_BUFFER);
+        builder.addStateStore(CommitHook.builder(DELTA_COMMIT_HOOK));
+        KStream<String, ScopeInput> spend = priced.process(() -> new DeltaCombiner(DELTA_COMMIT_HOOK, config.zone(),
+                config.aggregateFlushInterval(), config.sessionInactivity()), Named.as("combine-deltas"), DELTA_COMMIT_HOOK);
         KStream<String, ScopeInput> budgets = builder
                 .stream(config.budgetsTopic(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("budgets-source"))
                 .process(BudgetInputProcessor::new, Named.as("budget-input"));

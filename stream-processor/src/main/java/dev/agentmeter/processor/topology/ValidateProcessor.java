@@ -3,6 +3,7 @@ package dev.agentmeter.processor.topology;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.agentmeter.model.Topics;
+import dev.agentmeter.model.UsageEvent;
 import dev.agentmeter.model.validation.UsageEventParser;
 import dev.agentmeter.processor.metrics.ProcessorMetrics;
 import org.apache.kafka.common.header.Headers;
@@ -13,18 +14,21 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
- * Parses and validates raw bytes with the shared parser. Valid events continue keyed by eventId and
- * timestamped with the event's own time (windows and lateness follow event time); anything else
+ * Parses and validates raw bytes with the shared parser. Valid events continue keyed by eventId,
+ * timestamped with the event's own time (windows and lateness follow event time) and marked with
+ * whether they arrived on their {@link HomePartition} (of {@code rawPartitions}); anything else
  * continues as its original bytes with the contract's error headers, for the rejected topic.
  */
 final class ValidateProcessor implements Processor<byte[], byte[], String, Validated> {
 
     private final UsageEventParser parser;
+    private final int rawPartitions;
     private final ProcessorMetrics metrics;
     private ProcessorContext<String, Validated> context;
 
-    ValidateProcessor(UsageEventParser parser, ProcessorMetrics metrics) {
+    ValidateProcessor(UsageEventParser parser, int rawPartitions, ProcessorMetrics metrics) {
         this.parser = parser;
+        this.rawPartitions = rawPartitions;
         this.metrics = metrics;
     }
 
@@ -37,8 +41,14 @@ final class ValidateProcessor implements Processor<byte[], byte[], String, Valid
     public void process(Record<byte[], byte[]> record) {
         UsageEventParser.Result result = parser.parse(record.value());
         if (result.valid()) {
-            context.forward(new Record<>(result.event().eventId(), new Validated(result.event(), null, null),
-                    result.event().timestamp().toEpochMilli(), record.headers()));
+            UsageEvent event = result.event();
+            RecordMetadata source = context.recordMetadata().orElse(null);
+            boolean atHome = source != null && source.partition() == HomePartition.of(event, rawPartitions);
+            if (!atHome) {
+                metrics.rerouted();
+            }
+            context.forward(new Record<>(event.eventId(), new Validated(event, atHome, null, null),
+                    event.timestamp().toEpochMilli(), record.headers()));
             return;
         }
         metrics.rejected(result.violations().get(0).rule());
@@ -51,6 +61,6 @@ final class ValidateProcessor implements Processor<byte[], byte[], String, Valid
             headers.add(Topics.HEADER_SOURCE_PARTITION, Integer.toString(source.partition()).getBytes(UTF_8));
             headers.add(Topics.HEADER_SOURCE_OFFSET, Long.toString(source.offset()).getBytes(UTF_8));
         }
-        context.forward(new Record<>(null, new Validated(null, record.key(), record.value()), record.timestamp(), headers));
+        context.forward(new Record<>(null, new Validated(null, false, record.key(), record.value()), record.timestamp(), headers));
     }
 }

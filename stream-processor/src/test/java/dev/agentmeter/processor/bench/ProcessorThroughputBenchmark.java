@@ -120,7 +120,7 @@ public final class ProcessorThroughputBenchmark {
         ProcessorConfig config = ProcessorConfig.of(props);
         try (ProcessorApp app = new ProcessorApp(config)) {
             app.prepare(3, (short) 1);
-            return timeUntilConsumed(app.streams(), bootstrap, appId, raw, n, app);
+            return timeUntilConsumed(null, bootstrap, appId, raw, n, app);
         }
     }
 

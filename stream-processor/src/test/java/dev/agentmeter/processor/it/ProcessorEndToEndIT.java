@@ -185,7 +185,10 @@ class ProcessorEndToEndIT {
         return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     }
 
-    /** Events [from, to), every 20th sent twice (a redelivery with another key). */
+    /**
+     * Events [from, to), every 20th sent twice: a redelivery keyed by eventId, so mostly on another
+     * partition than the original, which takes the by-home-partition detour to be de-duplicated.
+     */
     private static void produce(KafkaProducer<String, byte[]> producer, String topic, int from, int to, Instant base)
             throws Exception {
         for (int i = from; i < to; i++) {

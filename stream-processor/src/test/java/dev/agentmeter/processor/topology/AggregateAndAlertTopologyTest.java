@@ -13,7 +13,9 @@ import dev.agentmeter.model.Scope;
 import dev.agentmeter.model.Usage;
 import dev.agentmeter.model.UsageEvent;
 import dev.agentmeter.model.json.ContractSerdes;
+import dev.agentmeter.processor.aggregate.ScopeInput;
 import dev.agentmeter.processor.aggregate.SpendAggregate;
+import dev.agentmeter.processor.aggregate.SpendDelta;
 import dev.agentmeter.processor.aggregate.SpendStores;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -248,52 +250,21 @@ class AggregateAndAlertTopologyTest {
     }
 
     @Test
-    void eventsBetweenTwoFlushesTravelAsOneDeltaAndAlertOnceNamingTheLastEvent() {
+    void aDeltaCombiningThreeEventsAlertsOnceForEachThresholdNamingItsLastEvent() {
         budget("user:alice", "DAY", "10");
-        t.sendUnflushed(costing("e1", "2.5", T0));
-        t.sendUnflushed(costing("e2", "2.5", T0.plusSeconds(1)));
-        t.sendUnflushed(costing("e3", "4", T0.plusSeconds(2)));
-        assertThat(spend(Period.DAY, Instant.parse("2026-11-22T00:00:00Z"), "user:alice")).isNull();
-
-        t.flushDeltas();
+        t.sendDelta(ScopeInput.spend(Scope.parse("user:alice"), new SpendDelta("e3", T0, T0.plusSeconds(2),
+                new BigDecimal("9.00"), 3, 3_600_000, 0, 0, 0, 0, 1)));
 
         List<BudgetAlert> raised = alerts.readValuesToList();
         assertThat(raised).extracting(BudgetAlert::alertId).containsExactly(
                 "user:alice|DAY|2026-11-22T00:00:00Z|0.5", "user:alice|DAY|2026-11-22T00:00:00Z|0.8");
         assertThat(raised).extracting(a -> a.spendUsd().toPlainString()).containsOnly("9");
         assertThat(raised).extracting(BudgetAlert::triggeringEventId).containsOnly("e3");
-        SpendAggregate day = spend(Period.DAY, Instant.parse("2026-11-22T00:00:00Z"), "agent:triage");
+        SpendAggregate day = spend(Period.DAY, Instant.parse("2026-11-22T00:00:00Z"), "user:alice");
         assertThat(day.events()).isEqualTo(3);
+        assertThat(day.errors()).isEqualTo(1);
         assertThat(day.inputTokens()).isEqualTo(3_600_000);
         assertThat(day.spendUsd().toPlainString()).isEqualTo("9");
         assertThat(day.lastEventAt()).isEqualTo(T0.plusSeconds(2));
-    }
-
-    @Test
-    void eventsOfTwoClockHoursBetweenTwoFlushesLandInTheirOwnHours() {
-        t.sendUnflushed(costing("e1", "1", T0.plus(Duration.ofMinutes(59))));
-        t.sendUnflushed(costing("e2", "2", T0.plus(Duration.ofMinutes(61))));
-        t.flushDeltas();
-
-        assertThat(spend(Period.HOUR, T0, "global:*").spendUsd().toPlainString()).isEqualTo("1");
-        assertThat(spend(Period.HOUR, T0.plus(Duration.ofHours(1)), "global:*").spendUsd().toPlainString()).isEqualTo("2");
-        assertThat(spend(Period.DAY, Instant.parse("2026-11-22T00:00:00Z"), "global:*").events()).isEqualTo(2);
-    }
-
-    @Test
-    void aSessionGapBetweenTwoFlushesStillSplitsTheSessionWindow() {
-        budget("session:s1", "SESSION", "2");
-        t.sendUnflushed(costing("e1", "1.5", T0));
-        t.sendUnflushed(costing("e2", "1", T0.plus(Duration.ofMinutes(40))));
-        t.flushDeltas();
-
-        KeyValueStore<String, SpendAggregate> store = t.driver.getKeyValueStore(SpendStores.DEFAULT.spend());
-        SpendAggregate current = store.get(SpendStores.sessionKey(Scope.parse("session:s1")));
-        assertThat(current.windowStart()).isEqualTo(T0.plus(Duration.ofMinutes(40)));
-        assertThat(current.spendUsd().toPlainString()).isEqualTo("1");
-        assertThat(alertIds()).containsExactly(
-                "session:s1|SESSION|2026-11-22T10:00:00Z|0.5",
-                "session:s1|SESSION|2026-11-22T10:40:00Z|0.5");
-        assertThat(spend(Period.HOUR, T0, "session:s1").spendUsd().toPlainString()).isEqualTo("2.5");
     }
 }

@@ -108,6 +108,18 @@ class PricingTopologyTest {
     }
 
     @Test
+    void eventsAwayFromTheirHomePartitionTakeTheDetourAndAreStillPricedOnce() {
+        // The driver feeds raw partition 0 of 2: session "s4" hashes to 0 (home), "s1" to 1 (away).
+        t.send(event("e1", "gpt-4o", 1000, 100).toBuilder().sessionId("s4").build());
+        t.send(event("e2", "gpt-4o", 1000, 100));
+        t.send(event("e2", "gpt-4o", 1000, 100));
+
+        assertThat(t.priced.readRecordsToList()).extracting(TestRecord::key).containsExactly("e1", "e2");
+        assertThat(t.metrics.count("agentmeter.processor.rerouted")).isEqualTo(2.0);
+        assertThat(t.metrics.count("agentmeter.processor.duplicates")).isEqualTo(1.0);
+    }
+
+    @Test
     void aPricePublishedAtRuntimeAppliesWithoutRestart() {
         t.send(event("e1", "gpt-4o", 1_000_000, 0));
         t.prices.pipeInput("gpt-4o", new ModelPrice("gpt-4o", "OpenAI", List.of(), List.of(

@@ -9,6 +9,8 @@ import dev.agentmeter.model.UsageEvent;
 import dev.agentmeter.model.json.ContractJson;
 import dev.agentmeter.model.json.ContractSerdes;
 import dev.agentmeter.processor.ProcessorConfig;
+import dev.agentmeter.processor.aggregate.AggregateSerdes;
+import dev.agentmeter.processor.aggregate.ScopeInput;
 import dev.agentmeter.processor.metrics.ProcessorMetrics;
 import dev.agentmeter.processor.pricing.BundledCatalog;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -30,6 +32,12 @@ import org.apache.kafka.streams.TopologyTestDriver;
 final class TopologyFixture implements AutoCloseable {
 
     static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
+    private static final String APPLICATION_ID = "topology-test";
+    /**
+     * The driver feeds every raw record on partition 0; with two partitions, events whose session
+     * hashes to partition 1 take the detour through {@code by-home-partition}, so both paths run.
+     */
+    static final int RAW_PARTITIONS = 2;
 
     final ProcessorConfig config;
     final ProcessorMetrics metrics = new ProcessorMetrics(new SimpleMeterRegistry());
@@ -50,7 +58,7 @@ final class TopologyFixture implements AutoCloseable {
         props.putAll(overrides);
         config = ProcessorConfig.of(props);
         Properties streams = new Properties();
-        streams.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
+        streams.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
         streams.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         streams.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         try {
@@ -58,7 +66,7 @@ final class TopologyFixture implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
-        driver = new TopologyTestDriver(UsageTopology.build(config, metrics), streams, T0);
+        driver = new TopologyTestDriver(UsageTopology.build(config, metrics, RAW_PARTITIONS), streams, T0);
         raw = driver.createInputTopic(config.rawTopic(), new ByteArraySerializer(), new ByteArraySerializer());
         prices = driver.createInputTopic(config.pricesTopic(), new StringSerializer(), ContractSerdes.modelPrice());
         pricesRaw = driver.createInputTopic(config.pricesTopic(), new StringSerializer(), new ByteArraySerializer());
@@ -70,22 +78,20 @@ final class TopologyFixture implements AutoCloseable {
     /**
      * Pipes the event at its own timestamp, as a producer's CreateTime would be. (The driver runs
      * every sub-topology in one task, so the raw record's timestamp moves the aggregator's stream
-     * time too; in a real deployment each sub-topology has its own.)
+     * time too; in a real deployment each sub-topology has its own.) The driver commits after
+     * every record, and every commit sends the combiner's pending deltas: each event reaches the
+     * aggregator as a delta of its own.
      */
     void send(UsageEvent e) {
-        sendUnflushed(e);
-        flushDeltas();
-    }
-
-    /** Pipes the event without letting a flush interval pass: its spend stays in the combiner. */
-    void sendUnflushed(UsageEvent e) {
         raw.pipeInput(e.sessionId() == null ? null : e.sessionId().getBytes(UTF_8), ContractJson.toBytes(e),
                 e.timestamp());
     }
 
-    /** Lets the combiner send its pending deltas on to the aggregator (one flush interval of wall-clock time). */
-    void flushDeltas() {
-        driver.advanceWallClockTime(config.aggregateFlushInterval());
+    /** Pipes a delta straight into the by-scope repartition topic, as a combiner that held several events sends it. */
+    void sendDelta(ScopeInput input) {
+        driver.createInputTopic(APPLICATION_ID + "-" + UsageTopology.BY_SCOPE + "-repartition", new StringSerializer(),
+                AggregateSerdes.scopeInput().serializer())
+                .pipeInput(input.scope().toString(), input, input.delta().lastAt());
     }
 
     void sendBytes(String key, String value) {
