@@ -46,6 +46,7 @@ public final class ContractJson {
         SimpleModule contract = new SimpleModule("agentmeter-contract");
         contract.addSerializer(PricedUsage.class, new PricedUsageSerializer());
         contract.addDeserializer(PricedUsage.class, new PricedUsageDeserializer());
+        contract.addDeserializer(Instant.class, new IsoInstantDeserializer());
         JsonMapper mapper = JsonMapper.builder()
                 .addModule(new JavaTimeModule())
                 // Generated accessors instead of reflection: JSON is most of the processor's per-event work.

@@ -1,5 +1,7 @@
 package dev.agentmeter.model.json;
 
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import java.io.IOException;
 import java.util.Map;
 import org.apache.kafka.common.errors.SerializationException;
@@ -16,14 +18,26 @@ import org.apache.kafka.common.serialization.Serializer;
 public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer<T> {
 
     private final Class<T> type;
+    /** Resolved once: {@code readValue(bytes, type)} looks the type up again on every call. */
+    private final ObjectReader reader;
+    private final ObjectWriter writer;
 
     public JsonSerde(Class<T> type) {
         this.type = type;
+        this.reader = ContractJson.mapper().readerFor(type);
+        this.writer = ContractJson.mapper().writerFor(type);
     }
 
     @Override
     public byte[] serialize(String topic, T data) {
-        return data == null ? null : ContractJson.toBytes(data);
+        if (data == null) {
+            return null;
+        }
+        try {
+            return writer.writeValueAsBytes(data);
+        } catch (IOException e) {
+            throw new SerializationException("cannot write " + type.getSimpleName() + " to topic " + topic, e);
+        }
     }
 
     @Override
@@ -32,7 +46,7 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
             return null;
         }
         try {
-            return ContractJson.mapper().readValue(data, type);
+            return reader.readValue(data);
         } catch (IOException e) {
             throw new SerializationException("cannot read " + type.getSimpleName() + " from topic " + topic, e);
         }

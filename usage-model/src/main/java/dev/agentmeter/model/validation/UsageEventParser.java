@@ -2,6 +2,7 @@ package dev.agentmeter.model.validation;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.agentmeter.model.UsageEvent;
@@ -15,6 +16,9 @@ import java.util.stream.Collectors;
  * types become a {@link Violation} naming the field, rule breaks come from {@link UsageEventValidator}.
  */
 public final class UsageEventParser {
+
+    /** Resolved once: {@code readValue(bytes, type)} looks the type up again on every call. */
+    private static final ObjectReader READER = ContractJson.mapper().readerFor(UsageEvent.class);
 
     private final UsageEventValidator validator;
 
@@ -45,7 +49,7 @@ public final class UsageEventParser {
         }
         UsageEvent event;
         try {
-            event = ContractJson.mapper().readValue(bytes, UsageEvent.class);
+            event = READER.readValue(bytes);
         } catch (MismatchedInputException e) {
             String field = path(e);
             String why = e instanceof InvalidFormatException ife && ife.getValue() != null
