@@ -113,9 +113,10 @@ public final class ProcessorConfig extends AbstractConfig {
                     "How long eventIds are remembered for de-duplication.")
             .define(SESSION_INACTIVITY, Type.STRING, "PT30M", DURATION, Importance.MEDIUM,
                     "A session's SESSION window closes after this much inactivity.")
-            .define(AGGREGATE_FLUSH_INTERVAL, Type.STRING, "PT0.5S", POSITIVE_DURATION, Importance.LOW,
+            .define(AGGREGATE_FLUSH_INTERVAL, Type.STRING, "PT1S", POSITIVE_DURATION, Importance.LOW,
                     "How long spend deltas of one scope and clock hour are combined before they travel to the "
-                            + "scope's owner: fewer records per event, at most this much later in queries and alerts.")
+                            + "scope's owner: fewer records per event, at most this much later in queries and alerts. "
+                            + "Every commit sends them as well, so more than the commit interval (1 s) changes nothing.")
             .define(MAX_FUTURE_SKEW, Type.STRING, "PT24H", DURATION, Importance.LOW,
                     "Events timestamped further than this in the future are rejected.")
             .define(DEFAULT_PRICE_INPUT, Type.STRING, "3", DECIMAL, Importance.MEDIUM,

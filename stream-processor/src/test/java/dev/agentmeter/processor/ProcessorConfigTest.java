@@ -27,7 +27,7 @@ class ProcessorConfigTest {
         assertThat(c.grace()).isEqualTo(Duration.ofHours(1));
         assertThat(c.dedupRetention()).isEqualTo(Duration.ofDays(7));
         assertThat(c.sessionInactivity()).isEqualTo(Duration.ofMinutes(30));
-        assertThat(c.aggregateFlushInterval()).isEqualTo(Duration.ofMillis(500));
+        assertThat(c.aggregateFlushInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(c.defaultInputPrice()).isEqualByComparingTo("3");
         assertThat(c.defaultOutputPrice()).isEqualByComparingTo("15");
         assertThat(c.freeProviders()).isEqualTo(Set.of("lmstudio", "ollama"));

@@ -11,6 +11,8 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -18,9 +20,8 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Compact binary serdes for the aggregator's internal data: the delta buffer
- * ({@link SpendDelta}), the by-scope repartition topic ({@link ScopeInput}) and the spend store
- * ({@link SpendAggregate}). They are read and written several times per event, so JSON there cost more than half of the stream thread's time.
+ * Compact binary serdes for the aggregator's internal data: the by-scope repartition topic
+ * (batches of {@link ScopeInput}) and the spend store ({@link SpendAggregate}). They are read and written several times per event, so JSON there cost more than half of the stream thread's time.
  * Internal only — every contract topic stays JSON. Money keeps its exact value and scale
  * (unscaled bytes + scale). The first byte is a format version, so the layout can evolve.
  */
@@ -28,6 +29,8 @@ public final class AggregateSerdes {
 
     /** 2: deltas carry event and error counts and a time span (combined deltas). */
     private static final byte VERSION = 2;
+    /** 3: a by-scope record carries a batch of inputs, all for scopes of one partition. */
+    private static final byte VERSION_BATCH = 3;
 
     private AggregateSerdes() {
     }
@@ -36,12 +39,50 @@ public final class AggregateSerdes {
         return Serdes.serdeFrom(serializer(AggregateSerdes::writeAggregate), deserializer(AggregateSerdes::readAggregate));
     }
 
-    public static Serde<SpendDelta> spendDelta() {
-        return Serdes.serdeFrom(serializer(AggregateSerdes::writeDelta), deserializer(AggregateSerdes::readDelta));
-    }
-
-    public static Serde<ScopeInput> scopeInput() {
-        return Serdes.serdeFrom(serializer(AggregateSerdes::writeInput), deserializer(AggregateSerdes::readInput));
+    /**
+     * The by-scope records: a batch of inputs (version 3). A version-2 record, one input, as the
+     * previous release wrote them, is read as a batch of one, so an upgrade needs no drained topic.
+     */
+    public static Serde<List<ScopeInput>> scopeInputs() {
+        Serializer<List<ScopeInput>> serializer = (topic, batch) -> {
+            if (batch == null) {
+                return null;
+            }
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + 96 * batch.size());
+            try (DataOutputStream out = new DataOutputStream(bytes)) {
+                out.writeByte(VERSION_BATCH);
+                out.writeInt(batch.size());
+                for (ScopeInput input : batch) {
+                    writeInput(out, input);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e); // in-memory stream: does not happen
+            }
+            return bytes.toByteArray();
+        };
+        Deserializer<List<ScopeInput>> deserializer = (topic, data) -> {
+            if (data == null) {
+                return null;
+            }
+            try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(data))) {
+                byte version = in.readByte();
+                if (version == VERSION) {
+                    return List.of(readInput(in));
+                }
+                if (version != VERSION_BATCH) {
+                    throw new SerializationException("unknown aggregate format version " + version + " on " + topic);
+                }
+                int size = in.readInt();
+                List<ScopeInput> batch = new ArrayList<>(size);
+                for (int i = 0; i < size; i++) {
+                    batch.add(readInput(in));
+                }
+                return batch;
+            } catch (IOException e) {
+                throw new SerializationException("corrupt aggregate record on " + topic, e);
+            }
+        };
+        return Serdes.serdeFrom(serializer, deserializer);
     }
 
     private interface Writer<T> {
@@ -104,7 +145,7 @@ public final class AggregateSerdes {
                 in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong(), readInstant(in));
     }
 
-    static void writeInput(DataOutputStream out, ScopeInput input) throws IOException {
+    private static void writeInput(DataOutputStream out, ScopeInput input) throws IOException {
         out.writeUTF(input.scope().toString());
         out.writeBoolean(input.budgetChange());
         SpendDelta d = input.delta();
@@ -120,7 +161,7 @@ public final class AggregateSerdes {
         }
     }
 
-    static ScopeInput readInput(DataInputStream in) throws IOException {
+    private static ScopeInput readInput(DataInputStream in) throws IOException {
         Scope scope = Scope.parse(in.readUTF());
         boolean budgetChange = in.readBoolean();
         SpendDelta delta = null;
@@ -137,7 +178,7 @@ public final class AggregateSerdes {
         return new ScopeInput(scope, delta, budget, budgetChange);
     }
 
-    static void writeDelta(DataOutputStream out, SpendDelta d) throws IOException {
+    private static void writeDelta(DataOutputStream out, SpendDelta d) throws IOException {
         out.writeUTF(d.lastEventId());
         writeInstant(out, d.firstAt());
         writeInstant(out, d.lastAt());
@@ -151,7 +192,7 @@ public final class AggregateSerdes {
         out.writeLong(d.errors());
     }
 
-    static SpendDelta readDelta(DataInputStream in) throws IOException {
+    private static SpendDelta readDelta(DataInputStream in) throws IOException {
         return new SpendDelta(in.readUTF(), readInstant(in), readInstant(in), readDecimal(in), in.readLong(),
                 in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong());
     }

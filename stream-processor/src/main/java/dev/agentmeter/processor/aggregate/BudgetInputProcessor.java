@@ -4,6 +4,7 @@ import dev.agentmeter.model.Budget;
 import dev.agentmeter.model.Scope;
 import dev.agentmeter.model.json.ContractJson;
 import java.io.IOException;
+import java.util.List;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -16,13 +17,13 @@ import org.slf4j.LoggerFactory;
  * budget never moves stream time (which would make usage events look late). Bad entries are
  * logged and skipped.
  */
-public final class BudgetInputProcessor implements Processor<String, byte[], String, ScopeInput> {
+public final class BudgetInputProcessor implements Processor<String, byte[], String, List<ScopeInput>> {
 
     private static final Logger log = LoggerFactory.getLogger(BudgetInputProcessor.class);
-    private ProcessorContext<String, ScopeInput> context;
+    private ProcessorContext<String, List<ScopeInput>> context;
 
     @Override
-    public void init(ProcessorContext<String, ScopeInput> context) {
+    public void init(ProcessorContext<String, List<ScopeInput>> context) {
         this.context = context;
     }
 
@@ -31,7 +32,7 @@ public final class BudgetInputProcessor implements Processor<String, byte[], Str
         try {
             if (record.value() == null) {
                 Scope scope = Scope.parse(record.key());
-                context.forward(new Record<>(scope.toString(), ScopeInput.budget(scope, null), 0L));
+                context.forward(new Record<>(scope.toString(), List.of(ScopeInput.budget(scope, null)), 0L));
                 return;
             }
             Budget budget = ContractJson.mapper().readValue(record.value(), Budget.class);
@@ -39,7 +40,8 @@ public final class BudgetInputProcessor implements Processor<String, byte[], Str
                 log.warn("budget '{}' ignored: it names no scope", record.key());
                 return;
             }
-            context.forward(new Record<>(budget.scope().toString(), ScopeInput.budget(budget.scope(), budget), 0L));
+            context.forward(new Record<>(budget.scope().toString(), List.of(ScopeInput.budget(budget.scope(), budget)),
+                    0L));
         } catch (IOException | IllegalArgumentException e) {
             log.warn("budget '{}' ignored: {}", record.key(), e.getMessage());
         }

@@ -9,10 +9,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -32,36 +32,59 @@ import org.apache.kafka.streams.processor.api.Record;
  * than the session inactivity lies between them, so SESSION windows split where they would have
  * split event by event.
  */
-public final class DeltaCombiner implements Processor<String, PricedUsage, String, ScopeInput> {
+public final class DeltaCombiner implements Processor<String, PricedUsage, String, List<ScopeInput>> {
 
-    /** A scope and the start of a clock hour (epoch millis): what one pending delta covers. */
-    private record Slot(Scope scope, long hourStart) {
+    /**
+     * At most this many deltas travel in one by-scope record (~100 bytes each): far below a
+     * record's size limit however many scopes a flush holds.
+     */
+    static final int MAX_BATCH = 2000;
+
+    /** The order an event's scopes are added in, and sent in within one hour. */
+    private static final ScopeType[] SCOPES = {ScopeType.GLOBAL, ScopeType.AGENT, ScopeType.TEAM, ScopeType.USER,
+            ScopeType.SESSION};
+
+    /** The pending deltas of one clock hour: per scope type (index in {@link #SCOPES}), by scope id. */
+    private static final class Hour {
+        @SuppressWarnings("unchecked")
+        final Map<String, ScopeInput[]>[] byType = new Map[SCOPES.length];
+
+        Hour() {
+            for (int i = 0; i < byType.length; i++) {
+                byType[i] = new LinkedHashMap<>();
+            }
+        }
     }
 
-    private static final Comparator<Map.Entry<Slot, ScopeInput>> EARLIER_HOURS_FIRST =
-            Comparator.comparingLong(e -> e.getKey().hourStart());
-
     private final String hookName;
+    private final int partitions;
     private final ZoneId zone;
     private final Duration flushInterval;
     private final Duration sessionInactivity;
-    private ProcessorContext<String, ScopeInput> context;
-    private final Map<Slot, ScopeInput> pending = new LinkedHashMap<>();
+    private ProcessorContext<String, List<ScopeInput>> context;
+    /** By the hour's start (epoch millis), so a flush sends a scope's earlier hours first. */
+    private final TreeMap<Long, Hour> pending = new TreeMap<>();
+    /** The hour the last event fell into, and its pending deltas: nearly every event falls there too. */
     private long hourStart = Long.MAX_VALUE;
     private long hourEnd = Long.MIN_VALUE;
+    private Hour hour;
 
-    public DeltaCombiner(String hookName, ZoneId zone, Duration flushInterval, Duration sessionInactivity) {
+    /** @param partitions the by-scope topic's partition count: deltas travel in one batch per partition */
+    public DeltaCombiner(String hookName, int partitions, ZoneId zone, Duration flushInterval,
+                         Duration sessionInactivity) {
         this.hookName = hookName;
+        this.partitions = partitions;
         this.zone = zone;
         this.flushInterval = flushInterval;
         this.sessionInactivity = sessionInactivity;
     }
 
     @Override
-    public void init(ProcessorContext<String, ScopeInput> context) {
+    public void init(ProcessorContext<String, List<ScopeInput>> context) {
         this.context = context;
         // A task revived after an error is initialised again: whatever it held was never committed.
         pending.clear();
+        hour = null;
         CommitHook hook = context.getStateStore(hookName);
         hook.onCommit(context, this::flush);
         context.schedule(flushInterval, PunctuationType.WALL_CLOCK_TIME, now -> flush());
@@ -71,31 +94,32 @@ public final class DeltaCombiner implements Processor<String, PricedUsage, Strin
     public void process(Record<String, PricedUsage> record) {
         SpendDelta delta = SpendDelta.of(record.value());
         UsageEvent e = record.value().event();
-        long hour = hourOf(delta.lastAt());
-        add(hour, Scope.GLOBAL, delta);
-        add(hour, Scope.of(ScopeType.AGENT, e.agent()), delta);
+        Hour hour = hourOf(delta.lastAt());
+        add(hour, 0, Scope.GLOBAL.id(), delta);
+        add(hour, 1, e.agent(), delta);
         if (e.teamId() != null) {
-            add(hour, Scope.of(ScopeType.TEAM, e.teamId()), delta);
+            add(hour, 2, e.teamId(), delta);
         }
         if (e.userId() != null) {
-            add(hour, Scope.of(ScopeType.USER, e.userId()), delta);
+            add(hour, 3, e.userId(), delta);
         }
         if (e.sessionId() != null) {
-            add(hour, Scope.of(ScopeType.SESSION, e.sessionId()), delta);
+            add(hour, 4, e.sessionId(), delta);
         }
     }
 
-    private void add(long hour, Scope scope, SpendDelta delta) {
-        Slot slot = new Slot(scope, hour);
-        ScopeInput current = pending.get(slot);
-        if (current == null) {
-            pending.put(slot, ScopeInput.spend(scope, delta));
-        } else if (scope.type() == ScopeType.SESSION && gapBetween(current.delta(), delta)) {
+    /** Adds to the pending delta of the scope; a one-element array holds it, so this is one map lookup. */
+    private void add(Hour hour, int type, String id, SpendDelta delta) {
+        ScopeInput[] slot = hour.byType[type].get(id);
+        if (slot == null) {
+            Scope scope = type == 0 ? Scope.GLOBAL : Scope.of(SCOPES[type], id);
+            hour.byType[type].put(id, new ScopeInput[] {ScopeInput.spend(scope, delta)});
+        } else if (SCOPES[type] == ScopeType.SESSION && gapBetween(slot[0].delta(), delta)) {
             // The session may have ended in between: the owner must see the two parts separately, in order.
-            send(current);
-            pending.put(slot, ScopeInput.spend(scope, delta));
+            send(List.of(slot[0]));
+            slot[0] = ScopeInput.spend(slot[0].scope(), delta);
         } else {
-            pending.put(slot, ScopeInput.spend(scope, current.delta().plus(delta)));
+            slot[0] = ScopeInput.spend(slot[0].scope(), slot[0].delta().plus(delta));
         }
     }
 
@@ -104,31 +128,59 @@ public final class DeltaCombiner implements Processor<String, PricedUsage, Strin
                 || next.firstAt().plus(sessionInactivity).isBefore(current.firstAt());
     }
 
-    /** Sends every pending delta, earlier hours first (so a scope's hours arrive in order), and forgets them. */
+    /**
+     * Sends every pending delta, one batch per owning partition (a record per scope cost more in
+     * producing and consuming than everything else the aggregation does), earlier hours first within
+     * a batch so a scope's hours arrive in order, and forgets them.
+     */
     private void flush() {
         if (pending.isEmpty()) {
             return;
         }
-        List<Map.Entry<Slot, ScopeInput>> slots = new ArrayList<>(pending.entrySet());
-        slots.sort(EARLIER_HOURS_FIRST);
-        for (Map.Entry<Slot, ScopeInput> slot : slots) {
-            send(slot.getValue());
+        @SuppressWarnings("unchecked")
+        List<ScopeInput>[] batches = new List[partitions];
+        for (Hour hour : pending.values()) {
+            for (Map<String, ScopeInput[]> scopes : hour.byType) {
+                for (ScopeInput[] slot : scopes.values()) {
+                    int p = ScopePartitioner.of(slot[0].scope().toString(), partitions);
+                    if (batches[p] == null) {
+                        batches[p] = new ArrayList<>();
+                    }
+                    batches[p].add(slot[0]);
+                    if (batches[p].size() == MAX_BATCH) {
+                        send(batches[p]);
+                        batches[p] = null;
+                    }
+                }
+            }
+        }
+        for (List<ScopeInput> batch : batches) {
+            if (batch != null) {
+                send(batch);
+            }
         }
         pending.clear();
+        hour = null;
     }
 
-    private void send(ScopeInput input) {
-        context.forward(new Record<>(input.scope().toString(), input, input.delta().lastAt().toEpochMilli()));
+    /** Keyed by its first scope, at its earliest delta's time (the owner moves stream time on per delta). */
+    private void send(List<ScopeInput> batch) {
+        long earliest = Long.MAX_VALUE;
+        for (ScopeInput input : batch) {
+            earliest = Math.min(earliest, input.delta().lastAt().toEpochMilli());
+        }
+        context.forward(new Record<>(batch.get(0).scope().toString(), batch, earliest));
     }
 
-    /** The start of the clock hour (in the zone) that holds {@code at}; computed once per hour, not per event. */
-    private long hourOf(Instant at) {
+    /** The pending deltas of the clock hour (in the zone) that holds {@code at}; the window is computed once per hour. */
+    private Hour hourOf(Instant at) {
         long millis = at.toEpochMilli();
-        if (millis < hourStart || millis >= hourEnd) {
+        if (hour == null || millis < hourStart || millis >= hourEnd) {
             Windows.Window w = Windows.of(Period.HOUR, at, zone);
             hourStart = w.start().toEpochMilli();
             hourEnd = w.end().toEpochMilli();
+            hour = pending.computeIfAbsent(hourStart, h -> new Hour());
         }
-        return hourStart;
+        return hour;
     }
 }

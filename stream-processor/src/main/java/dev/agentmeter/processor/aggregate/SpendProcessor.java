@@ -23,14 +23,15 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Per-scope spend and budget alerts, partitioned by scope. For each spend delta it updates the
+ * Per-scope spend and budget alerts, partitioned by scope; inputs arrive in batches of scopes of
+ * one partition (see {@link DeltaCombiner}). For each spend delta it updates the
  * scope's HOUR, DAY and MONTH windows (and the SESSION window for session scopes), then raises one
  * alert per threshold reached that was not raised before for that window. A budget change
  * re-checks the current windows, so a new or lowered budget alerts at once. The alerted store makes
  * "exactly one alert per alertId" hold across duplicates; exactly-once processing makes it hold
  * across restarts.
  */
-public final class SpendProcessor implements Processor<String, ScopeInput, String, BudgetAlert> {
+public final class SpendProcessor implements Processor<String, List<ScopeInput>, String, BudgetAlert> {
 
     private static final List<Period> CALENDAR = List.of(Period.HOUR, Period.DAY, Period.MONTH);
     /** How long closed windows stay queryable in the processor (history lives in Postgres). */
@@ -69,17 +70,21 @@ public final class SpendProcessor implements Processor<String, ScopeInput, Strin
     }
 
     @Override
-    public void process(Record<String, ScopeInput> record) {
-        ScopeInput in = record.value();
-        if (in.budgetChange()) {
-            onBudget(in.scope(), in.budget());
-        } else {
-            onSpend(in.scope(), in.delta());
+    public void process(Record<String, List<ScopeInput>> record) {
+        // A batch travels at its earliest delta's time; stream time moves on entry by entry here, as
+        // it did when every delta was a record of its own (so no delta is judged later than it was).
+        long streamTime = context.currentStreamTimeMs();
+        for (ScopeInput in : record.value()) {
+            if (in.budgetChange()) {
+                onBudget(in.scope(), in.budget(), streamTime);
+            } else {
+                streamTime = Math.max(streamTime, in.delta().lastAt().toEpochMilli());
+                onSpend(in.scope(), in.delta(), streamTime);
+            }
         }
     }
 
-    private void onSpend(Scope scope, SpendDelta d) {
-        long streamTime = context.currentStreamTimeMs();
+    private void onSpend(Scope scope, SpendDelta d, long streamTime) {
         String scopeKey = scope.toString();
         Budget own = budgetStore.get(scopeKey);
         boolean late = false;
@@ -111,13 +116,12 @@ public final class SpendProcessor implements Processor<String, ScopeInput, Strin
         }
     }
 
-    private void onBudget(Scope scope, Budget budget) {
+    private void onBudget(Scope scope, Budget budget, long streamTime) {
         if (budget == null) {
             budgetStore.delete(scope.toString());
             return;
         }
         budgetStore.put(scope.toString(), budget);
-        long streamTime = context.currentStreamTimeMs();
         if (streamTime <= 0) {
             return;
         }

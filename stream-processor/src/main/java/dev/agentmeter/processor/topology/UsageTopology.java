@@ -11,6 +11,7 @@ import dev.agentmeter.processor.aggregate.AggregateSerdes;
 import dev.agentmeter.processor.aggregate.BudgetInputProcessor;
 import dev.agentmeter.processor.aggregate.CommitHook;
 import dev.agentmeter.processor.aggregate.ScopeInput;
+import dev.agentmeter.processor.aggregate.ScopePartitioner;
 import dev.agentmeter.processor.aggregate.DeltaCombiner;
 import dev.agentmeter.processor.aggregate.SpendProcessor;
 import dev.agentmeter.processor.aggregate.SpendStores;
@@ -21,6 +22,7 @@ import dev.agentmeter.processor.pricing.CatalogUpdater;
 import dev.agentmeter.processor.pricing.Pricer;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -63,7 +65,7 @@ public final class UsageTopology {
         KStream<String, PricedUsage> priced = price(config, metrics, catalog, unique);
         priced.to(config.pricedTopic(), Produced.with(Serdes.String(), ContractSerdes.pricedUsage())
                 .withName("priced-sink"));
-        KStream<String, BudgetAlert> alerts = aggregateAndAlert(builder, config, metrics, priced);
+        KStream<String, BudgetAlert> alerts = aggregateAndAlert(builder, config, metrics, rawPartitions, priced);
         alerts.to(config.alertsTopic(), Produced.with(Serdes.String(), ContractSerdes.budgetAlert())
                 .withName("alerts-sink"));
         return builder.build();
@@ -125,11 +127,11 @@ public final class UsageTopology {
     }
 
     /**
-     * Each priced event becomes one spend delta per scope it belongs to; budgets join the same
+     * Each priced event adds to one spend delta per scope it belongs to; budgets join the same
      * stream; both are partitioned by scope so one task owns a scope's windows, budget and alerts.
      */
     private static KStream<String, BudgetAlert> aggregateAndAlert(StreamsBuilder builder, ProcessorConfig config,
-                                                                 ProcessorMetrics metrics,
+                                                                 ProcessorMetrics metrics, int rawPartitions,
                                                                  KStream<String, PricedUsage> priced) {
         SpendStores stores = SpendStores.DEFAULT;
         // Cached stores: the hot keys (global, team, agent, month windows) change on almost every event;
@@ -141,16 +143,19 @@ public final class UsageTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stores.alerted()),
                 Serdes.String(), Serdes.Long()).withCachingEnabled());
 
-        // Deltas per scope and hour, combined on this task for aggregate.flush.interval (see DeltaCombiner).
+        // Deltas per scope and hour, combined on this task for aggregate.flush.interval and sent in one
+        // batch per owning partition (see DeltaCombiner); by-scope has as many partitions as raw.
         builder.addStateStore(CommitHook.builder(DELTA_COMMIT_HOOK));
-        KStream<String, ScopeInput> spend = priced.process(() -> new DeltaCombiner(DELTA_COMMIT_HOOK, config.zone(),
-                config.aggregateFlushInterval(), config.sessionInactivity()), Named.as("combine-deltas"), DELTA_COMMIT_HOOK);
-        KStream<String, ScopeInput> budgets = builder
+        KStream<String, List<ScopeInput>> spend = priced.process(() -> new DeltaCombiner(DELTA_COMMIT_HOOK,
+                rawPartitions, config.zone(), config.aggregateFlushInterval(), config.sessionInactivity()),
+                Named.as("combine-deltas"), DELTA_COMMIT_HOOK);
+        KStream<String, List<ScopeInput>> budgets = builder
                 .stream(config.budgetsTopic(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("budgets-source"))
                 .process(BudgetInputProcessor::new, Named.as("budget-input"));
         BudgetBook book = new BudgetBook(config.budgetDefaults());
         return spend.merge(budgets, Named.as("scope-inputs"))
-                .repartition(Repartitioned.with(Serdes.String(), AggregateSerdes.scopeInput()).withName(BY_SCOPE))
+                .repartition(Repartitioned.with(Serdes.String(), AggregateSerdes.scopeInputs()).withName(BY_SCOPE)
+                        .withNumberOfPartitions(rawPartitions).withStreamPartitioner(new ScopePartitioner()))
                 .process(() -> new SpendProcessor(stores, config.zone(), config.grace(), config.sessionInactivity(),
                         book, metrics), Named.as("aggregate-and-alert"), stores.spend(), stores.budgets(), stores.alerted());
     }

@@ -8,6 +8,7 @@ import dev.agentmeter.model.Period;
 import dev.agentmeter.model.Scope;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
@@ -40,9 +41,17 @@ class AggregateSerdesTest {
                 Map.of(Period.DAY, new BigDecimal("10.00")), null));
         ScopeInput deleted = ScopeInput.budget(Scope.GLOBAL, null);
 
-        assertThat(roundTrip(AggregateSerdes.scopeInput(), spend)).isEqualTo(spend);
-        assertThat(roundTrip(AggregateSerdes.scopeInput(), budget)).isEqualTo(budget);
-        assertThat(roundTrip(AggregateSerdes.scopeInput(), deleted)).isEqualTo(deleted);
+        assertThat(roundTrip(AggregateSerdes.scopeInputs(), List.of(spend, budget, deleted)))
+                .containsExactly(spend, budget, deleted);
+    }
+
+    @Test
+    void aVersion2RecordOfTheLastReleaseIsReadAsABatchOfOne() {
+        // The previous release's by-scope record for a deleted global budget: version 2, then the input.
+        byte[] v2 = {2, 0, 8, 'g', 'l', 'o', 'b', 'a', 'l', ':', '*', 1, 0, -1, -1, -1, -1};
+
+        assertThat(AggregateSerdes.scopeInputs().deserializer().deserialize("by-scope", v2))
+                .containsExactly(ScopeInput.budget(Scope.GLOBAL, null));
     }
 
     @Test

@@ -25,20 +25,29 @@ class DeltaCombinerTest {
 
     private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
 
-    private final MockProcessorContext<String, ScopeInput> context = new MockProcessorContext<>();
+    private final MockProcessorContext<String, List<ScopeInput>> context = new MockProcessorContext<>();
     private final CommitHook hook = CommitHook.builder("hook").build();
-    private final DeltaCombiner combiner = new DeltaCombiner("hook", ZoneOffset.UTC, Duration.ofMillis(500),
-            Duration.ofMinutes(30));
+    private DeltaCombiner combiner;
 
     @BeforeEach
     void init() {
         hook.init(context.getStateStoreContext(), hook);
         context.addStateStore(hook);
+        startWith(1);
+    }
+
+    /** A combiner for a by-scope topic of {@code partitions}: with one, every flush is one batch. */
+    private void startWith(int partitions) {
+        combiner = new DeltaCombiner("hook", partitions, ZoneOffset.UTC, Duration.ofMillis(500), Duration.ofMinutes(30));
         combiner.init(context);
     }
 
     private void price(String eventId, String session, String usd, Instant at, boolean error) {
-        UsageEvent e = UsageEvent.builder().eventId(eventId).timestamp(at).agent("triage").userId("alice")
+        price(eventId, "alice", session, usd, at, error);
+    }
+
+    private void price(String eventId, String user, String session, String usd, Instant at, boolean error) {
+        UsageEvent e = UsageEvent.builder().eventId(eventId).timestamp(at).agent("triage").userId(user)
                 .teamId("support").sessionId(session).model("gpt-4o").usage(new Usage(1000, 200, 100, 0, 0, 50, false))
                 .call(error ? new Call(null, null, 1200L, Call.STATUS_ERROR, "timeout", null) : null).build();
         BigDecimal cost = new BigDecimal(usd);
@@ -47,13 +56,13 @@ class DeltaCombinerTest {
         combiner.process(new Record<>(eventId, priced, at.toEpochMilli()));
     }
 
+    /** Every delta sent, in order, whatever batch it travelled in. */
     private List<String> sent() {
-        return context.forwarded().stream().map(f -> {
-            ScopeInput in = f.record().value();
+        return context.forwarded().stream().flatMap(f -> f.record().value().stream()).map(in -> {
             SpendDelta d = in.delta();
-            return f.record().key() + " " + d.costUsd().toPlainString() + " events=" + d.events() + " errors="
+            return in.scope() + " " + d.costUsd().toPlainString() + " events=" + d.events() + " errors="
                     + d.errors() + " in=" + d.inputTokens() + " reasoning=" + d.reasoningTokens() + " last="
-                    + d.lastEventId() + " " + d.firstAt() + ".." + d.lastAt() + " @" + f.record().timestamp();
+                    + d.lastEventId() + " " + d.firstAt() + ".." + d.lastAt();
         }).toList();
     }
 
@@ -66,8 +75,10 @@ class DeltaCombinerTest {
 
         hook.flushCache(); // what Kafka Streams calls while it prepares a commit
 
-        String rest = "9.0 events=3 errors=1 in=3000 reasoning=150 last=e3 2026-11-22T10:00:00Z..2026-11-22T10:00:02Z @"
-                + T0.plusSeconds(2).toEpochMilli();
+        String rest = "9.0 events=3 errors=1 in=3000 reasoning=150 last=e3 2026-11-22T10:00:00Z..2026-11-22T10:00:02Z";
+        assertThat(context.forwarded()).hasSize(1);
+        assertThat(context.forwarded().get(0).record().key()).isEqualTo("global:*");
+        assertThat(context.forwarded().get(0).record().timestamp()).isEqualTo(T0.plusSeconds(2).toEpochMilli());
         assertThat(sent()).containsExactly("global:* " + rest, "agent:triage " + rest, "team:support " + rest,
                 "user:alice " + rest, "session:s1 " + rest);
         context.resetForwards();
@@ -93,12 +104,49 @@ class DeltaCombinerTest {
         price("e2", "s1", "1", T0.plus(Duration.ofMinutes(40)), false);
 
         assertThat(sent()).containsExactly("session:s1 1.5 events=1 errors=0 in=1000 reasoning=50 last=e1 "
-                + T0 + ".." + T0 + " @" + T0.toEpochMilli());
+                + T0 + ".." + T0);
         context.resetForwards();
         hook.flushCache();
         assertThat(sent()).extracting(s -> s.substring(0, s.indexOf(" errors"))).containsExactly(
                 "global:* 2.5 events=2", "agent:triage 2.5 events=2", "team:support 2.5 events=2",
                 "user:alice 2.5 events=2", "session:s1 1 events=1");
+    }
+
+    @Test
+    void aFlushSendsOneBatchPerOwningPartitionAtItsEarliestDelta() {
+        startWith(3);
+        price("e1", "alice", "s1", "1", T0.plusSeconds(5), false);
+        price("e2", "bob", "s2", "2", T0, false);
+        price("e3", "carol", "s3", "4", T0.plusSeconds(9), false);
+
+        hook.flushCache();
+
+        List<Integer> partitions = new java.util.ArrayList<>();
+        for (MockProcessorContext.CapturedForward<? extends String, ? extends List<ScopeInput>> f : context.forwarded()) {
+            int p = ScopePartitioner.of(f.record().key(), 3);
+            partitions.add(p);
+            assertThat(f.record().value()).allSatisfy(in -> assertThat(ScopePartitioner.of(in.scope().toString(), 3))
+                    .isEqualTo(p));
+            assertThat(f.record().timestamp()).isEqualTo(f.record().value().stream()
+                    .mapToLong(in -> in.delta().lastAt().toEpochMilli()).min().orElseThrow());
+        }
+        assertThat(partitions).doesNotHaveDuplicates();
+        assertThat(sent()).extracting(s -> s.substring(0, s.indexOf(" events"))).containsExactlyInAnyOrder(
+                "global:* 7", "agent:triage 7", "team:support 7", "user:alice 1", "user:bob 2", "user:carol 4",
+                "session:s1 1", "session:s2 2", "session:s3 4");
+    }
+
+    @Test
+    void aBatchHoldsAtMostMaxBatchDeltas() {
+        for (int i = 0; i <= DeltaCombiner.MAX_BATCH; i++) {
+            price("e" + i, "user-" + i, "s1", "1", T0, false);
+        }
+
+        hook.flushCache();
+
+        assertThat(context.forwarded()).extracting(f -> f.record().value().size())
+                .containsExactly(DeltaCombiner.MAX_BATCH, 5);
+        assertThat(sent()).hasSize(DeltaCombiner.MAX_BATCH + 5);
     }
 
     @Test

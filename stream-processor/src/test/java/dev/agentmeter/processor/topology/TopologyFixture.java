@@ -90,8 +90,8 @@ final class TopologyFixture implements AutoCloseable {
     /** Pipes a delta straight into the by-scope repartition topic, as a combiner that held several events sends it. */
     void sendDelta(ScopeInput input) {
         driver.createInputTopic(APPLICATION_ID + "-" + UsageTopology.BY_SCOPE + "-repartition", new StringSerializer(),
-                AggregateSerdes.scopeInput().serializer())
-                .pipeInput(input.scope().toString(), input, input.delta().lastAt());
+                AggregateSerdes.scopeInputs().serializer())
+                .pipeInput(input.scope().toString(), java.util.List.of(input), input.delta().lastAt());
     }
 
     void sendBytes(String key, String value) {

@@ -47,6 +47,7 @@ public final class ContractJson {
         contract.addSerializer(PricedUsage.class, new PricedUsageSerializer());
         contract.addDeserializer(PricedUsage.class, new PricedUsageDeserializer());
         contract.addDeserializer(Instant.class, new IsoInstantDeserializer());
+        contract.addSerializer(Instant.class, new IsoInstantSerializer());
         JsonMapper mapper = JsonMapper.builder()
                 .addModule(new JavaTimeModule())
                 // Generated accessors instead of reflection: JSON is most of the processor's per-event work.
