@@ -32,6 +32,7 @@ class ProcessorConfigTest {
         assertThat(c.defaultOutputPrice()).isEqualByComparingTo("15");
         assertThat(c.freeProviders()).isEqualTo(Set.of("lmstudio", "ollama"));
         assertThat(c.processingGuarantee()).isEqualTo("exactly_once_v2");
+        assertThat(c.threads()).isEqualTo(2);
         assertThat(c.budgetDefaults()).isEmpty();
     }
 

@@ -5,6 +5,7 @@ import dev.agentmeter.model.PricedUsage;
 import dev.agentmeter.model.Scope;
 import dev.agentmeter.model.ScopeType;
 import dev.agentmeter.model.UsageEvent;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -44,10 +45,78 @@ public final class DeltaCombiner implements Processor<String, PricedUsage, Strin
     private static final ScopeType[] SCOPES = {ScopeType.GLOBAL, ScopeType.AGENT, ScopeType.TEAM, ScopeType.USER,
             ScopeType.SESSION};
 
+    /**
+     * One scope's pending spend in one hour, added to in place: one object per scope rather than
+     * new ones per event, and the fields an event touches sit in it instead of behind references
+     * (with thousands of pending scopes, those lookups are cache misses).
+     */
+    private static final class Pending {
+        final Scope scope;
+        String lastEventId;
+        long firstSecond;
+        int firstNano;
+        long lastSecond;
+        int lastNano;
+        BigDecimal costUsd;
+        long events;
+        long inputTokens;
+        long outputTokens;
+        long cacheReadTokens;
+        long cacheWriteTokens;
+        long reasoningTokens;
+        long errors;
+
+        Pending(Scope scope, SpendDelta d) {
+            this.scope = scope;
+            this.lastEventId = d.lastEventId();
+            this.firstSecond = d.firstAt().getEpochSecond();
+            this.firstNano = d.firstAt().getNano();
+            this.lastSecond = d.lastAt().getEpochSecond();
+            this.lastNano = d.lastAt().getNano();
+            this.costUsd = d.costUsd();
+            addCounts(d);
+        }
+
+        /** Sums, the wider time span, the added event's id (the cost sum is exact, normalised at the owner). */
+        void add(SpendDelta d) {
+            lastEventId = d.lastEventId();
+            long second = d.firstAt().getEpochSecond();
+            int nano = d.firstAt().getNano();
+            if (second < firstSecond || second == firstSecond && nano < firstNano) {
+                firstSecond = second;
+                firstNano = nano;
+            }
+            second = d.lastAt().getEpochSecond();
+            nano = d.lastAt().getNano();
+            if (second > lastSecond || second == lastSecond && nano > lastNano) {
+                lastSecond = second;
+                lastNano = nano;
+            }
+            costUsd = costUsd.add(d.costUsd());
+            addCounts(d);
+        }
+
+        private void addCounts(SpendDelta d) {
+            events += d.events();
+            inputTokens += d.inputTokens();
+            outputTokens += d.outputTokens();
+            cacheReadTokens += d.cacheReadTokens();
+            cacheWriteTokens += d.cacheWriteTokens();
+            reasoningTokens += d.reasoningTokens();
+            errors += d.errors();
+        }
+
+        ScopeInput toInput() {
+            return ScopeInput.spend(scope, new SpendDelta(lastEventId, Instant.ofEpochSecond(firstSecond, firstNano),
+                    Instant.ofEpochSecond(lastSecond, lastNano), costUsd, events, inputTokens, outputTokens,
+                    cacheReadTokens, cacheWriteTokens, reasoningTokens, errors));
+        }
+    }
+
     /** The pending deltas of one clock hour: per scope type (index in {@link #SCOPES}), by scope id. */
     private static final class Hour {
         @SuppressWarnings("unchecked")
-        final Map<String, ScopeInput[]>[] byType = new Map[SCOPES.length];
+        final Map<String, Pending>[] byType = new Map[SCOPES.length];
 
         Hour() {
             for (int i = 0; i < byType.length; i++) {
@@ -108,24 +177,25 @@ public final class DeltaCombiner implements Processor<String, PricedUsage, Strin
         }
     }
 
-    /** Adds to the pending delta of the scope; a one-element array holds it, so this is one map lookup. */
+    /** Adds to the pending delta of the scope: one map lookup. */
     private void add(Hour hour, int type, String id, SpendDelta delta) {
-        ScopeInput[] slot = hour.byType[type].get(id);
-        if (slot == null) {
+        Pending acc = hour.byType[type].get(id);
+        if (acc == null) {
             Scope scope = type == 0 ? Scope.GLOBAL : Scope.of(SCOPES[type], id);
-            hour.byType[type].put(id, new ScopeInput[] {ScopeInput.spend(scope, delta)});
-        } else if (SCOPES[type] == ScopeType.SESSION && gapBetween(slot[0].delta(), delta)) {
+            hour.byType[type].put(id, new Pending(scope, delta));
+        } else if (SCOPES[type] == ScopeType.SESSION && gapBetween(acc, delta)) {
             // The session may have ended in between: the owner must see the two parts separately, in order.
-            send(List.of(slot[0]));
-            slot[0] = ScopeInput.spend(slot[0].scope(), delta);
+            send(List.of(acc.toInput()));
+            hour.byType[type].put(id, new Pending(acc.scope, delta));
         } else {
-            slot[0] = ScopeInput.spend(slot[0].scope(), slot[0].delta().plus(delta));
+            acc.add(delta);
         }
     }
 
-    private boolean gapBetween(SpendDelta current, SpendDelta next) {
-        return next.lastAt().isAfter(current.lastAt().plus(sessionInactivity))
-                || next.firstAt().plus(sessionInactivity).isBefore(current.firstAt());
+    private boolean gapBetween(Pending current, SpendDelta next) {
+        return next.lastAt().isAfter(Instant.ofEpochSecond(current.lastSecond, current.lastNano).plus(sessionInactivity))
+                || next.firstAt().plus(sessionInactivity).isBefore(Instant.ofEpochSecond(current.firstSecond,
+                        current.firstNano));
     }
 
     /**
@@ -140,13 +210,14 @@ public final class DeltaCombiner implements Processor<String, PricedUsage, Strin
         @SuppressWarnings("unchecked")
         List<ScopeInput>[] batches = new List[partitions];
         for (Hour hour : pending.values()) {
-            for (Map<String, ScopeInput[]> scopes : hour.byType) {
-                for (ScopeInput[] slot : scopes.values()) {
-                    int p = ScopePartitioner.of(slot[0].scope().toString(), partitions);
+            for (Map<String, Pending> scopes : hour.byType) {
+                for (Pending acc : scopes.values()) {
+                    ScopeInput input = acc.toInput();
+                    int p = ScopePartitioner.of(input.scope().toString(), partitions);
                     if (batches[p] == null) {
                         batches[p] = new ArrayList<>();
                     }
-                    batches[p].add(slot[0]);
+                    batches[p].add(input);
                     if (batches[p].size() == MAX_BATCH) {
                         send(batches[p]);
                         batches[p] = null;

@@ -33,16 +33,4 @@ public record SpendDelta(
                 : new SpendDelta(p.event().eventId(), at, at, p.cost().totalUsd(), 1, u.inputTokens(),
                         u.outputTokens(), u.cacheReadTokens(), u.cacheWriteTokens(), u.reasoningTokens(), error);
     }
-
-    /**
-     * This delta followed by {@code next}: sums, the wider time span, {@code next}'s event id. The
-     * cost sum is exact but not normalised (the aggregate normalises once, at the owner).
-     */
-    public SpendDelta plus(SpendDelta next) {
-        return new SpendDelta(next.lastEventId, next.firstAt.isBefore(firstAt) ? next.firstAt : firstAt,
-                next.lastAt.isAfter(lastAt) ? next.lastAt : lastAt, costUsd.add(next.costUsd),
-                events + next.events, inputTokens + next.inputTokens, outputTokens + next.outputTokens,
-                cacheReadTokens + next.cacheReadTokens, cacheWriteTokens + next.cacheWriteTokens,
-                reasoningTokens + next.reasoningTokens, errors + next.errors);
-    }
 }

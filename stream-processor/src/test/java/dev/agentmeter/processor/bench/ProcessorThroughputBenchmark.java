@@ -39,6 +39,9 @@ import org.apache.kafka.streams.kstream.Produced;
  */
 public final class ProcessorThroughputBenchmark {
 
+    /** Partitions of the raw and pass-through topics ({@code -Dbench.partitions}, default 3). */
+    private static final int PARTITIONS = Integer.getInteger("bench.partitions", 3);
+
     private ProcessorThroughputBenchmark() {
     }
 
@@ -48,7 +51,8 @@ public final class ProcessorThroughputBenchmark {
         int sessions = Integer.getInteger("bench.sessions", 5000);
         try (EmbeddedKafka kafka = EmbeddedKafka.temporary().start()) {
             String raw = "bench.raw";
-            kafka.createTopics(new NewTopic(raw, 3, (short) 1), new NewTopic("bench.passthrough", 3, (short) 1));
+            kafka.createTopics(new NewTopic(raw, PARTITIONS, (short) 1),
+                    new NewTopic("bench.passthrough", PARTITIONS, (short) 1));
             long t0 = System.nanoTime();
             load(kafka.bootstrapServers(), raw, n, users, sessions);
             System.out.printf("loaded %,d events in %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
@@ -70,8 +74,9 @@ public final class ProcessorThroughputBenchmark {
             }
             Runtime rt = Runtime.getRuntime();
             System.out.println();
-            System.out.printf("events %,d, distinct users %,d, sessions %,d, EOS, 1 stream thread, 3 partitions%n", n,
-                    users, sessions);
+            System.out.printf("events %,d, distinct users %,d, sessions %,d, EOS, %s stream thread(s) in the full"
+                    + " topology and the pass-through, %d partitions%n", n, users, sessions,
+                    System.getProperty("bench.kafka.num.stream.threads", "the default " + ProcessorConfig.of(Map.of()).threads()), PARTITIONS);
             System.out.printf("ratio full/pass-through: %.2f (from RUNNING %.2f); heap used %d MiB; RSS %s%n",
                     full.withStartup() / pass.withStartup(), full.running() / pass.running(),
                     (rt.totalMemory() - rt.freeMemory()) >> 20, rss());
@@ -106,6 +111,8 @@ public final class ProcessorThroughputBenchmark {
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("bench-pass").toString());
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000); // as the full topology's default
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.getInteger("bench.kafka.num.stream.threads",
+                ProcessorConfig.of(Map.of()).threads())); // and as many threads
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         try (KafkaStreams streams = new KafkaStreams(b.build(), p)) {
             return timeUntilConsumed(streams, bootstrap, appId, raw, n, null);
@@ -123,13 +130,33 @@ public final class ProcessorThroughputBenchmark {
                 .forEach(k -> props.put(k.substring("bench.".length()), System.getProperty(k)));
         ProcessorConfig config = ProcessorConfig.of(props);
         try (ProcessorApp app = new ProcessorApp(config)) {
-            app.prepare(3, (short) 1);
+            app.prepare(PARTITIONS, (short) 1);
             return timeUntilConsumed(null, bootstrap, appId, raw, n, app);
         }
     }
 
-    /** Events/s counted from start() and from the moment the instance was RUNNING (tasks assigned). */
-    private record Rate(double withStartup, double running) {
+    /**
+     * Events/s counted from start() and from the moment the instance was RUNNING (tasks assigned),
+     * and CPU µs per event: of the app's stream threads, and of the whole JVM (broker included).
+     * On a shared 2-core VM wall-clock rates swing by a third between runs; CPU per event is steadier.
+     */
+    private record Rate(double withStartup, double running, double streamCpuMicros, double jvmCpuMicros) {
+    }
+
+    private static long streamThreadsCpuNanos(String appId) {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (java.lang.management.ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (t != null && t.getThreadName().startsWith(appId) && t.getThreadName().contains("-StreamThread-")) {
+                sum += Math.max(0, threads.getThreadCpuTime(t.getThreadId()));
+            }
+        }
+        return sum;
+    }
+
+    private static long jvmCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /**
@@ -140,6 +167,7 @@ public final class ProcessorThroughputBenchmark {
     private static Rate timeUntilConsumed(KafkaStreams streams, String bootstrap, String group, String raw, int n,
                                           ProcessorApp app) throws Exception {
         long t0 = System.nanoTime();
+        long jvmCpu0 = jvmCpuNanos();
         if (app != null) {
             app.start();
             streams = app.streams();
@@ -178,9 +206,11 @@ public final class ProcessorThroughputBenchmark {
             }
         }
         long t1 = System.nanoTime();
-        System.out.printf("%s: %,d events in %.1f s (%.1f s from RUNNING)%n", group, n, (t1 - t0) / 1e9,
-                (t1 - running) / 1e9);
-        return new Rate(n / ((t1 - t0) / 1e9), n / ((t1 - running) / 1e9));
+        double streamCpu = streamThreadsCpuNanos(group) / 1e3 / n;
+        double jvmCpu = (jvmCpuNanos() - jvmCpu0) / 1e3 / n;
+        System.out.printf("%s: %,d events in %.1f s (%.1f s from RUNNING); CPU per event: stream threads %.1f µs,"
+                + " whole JVM %.1f µs%n", group, n, (t1 - t0) / 1e9, (t1 - running) / 1e9, streamCpu, jvmCpu);
+        return new Rate(n / ((t1 - t0) / 1e9), n / ((t1 - running) / 1e9), streamCpu, jvmCpu);
     }
 
     private static String rss() {
