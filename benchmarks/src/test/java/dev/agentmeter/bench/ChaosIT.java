@@ -118,7 +118,7 @@ class ChaosIT {
             // (The sink needs no such wait: its tables have one row per eventId/alertId, so the counts
             // above are final. Its committed offsets also stop one short of a trailing transaction marker.)
             kafka.awaitCaughtUp(APP_ID, Duration.ofMinutes(2), Topics.USAGE_RAW, Topics.BUDGETS,
-                    APP_ID + "-" + UsageTopology.BY_EVENT_ID + "-repartition", APP_ID + "-" + UsageTopology.BY_SCOPE + "-repartition");
+                    APP_ID + "-" + UsageTopology.BY_HOME_PARTITION + "-repartition", APP_ID + "-" + UsageTopology.BY_SCOPE + "-repartition");
 
             try (Connection c = DriverManager.getConnection(pgUrl); Statement s = c.createStatement()) {
                 ResultSet rs = s.executeQuery("SELECT count(*), count(DISTINCT event_id), sum(total_cost_usd) FROM agent_usage");

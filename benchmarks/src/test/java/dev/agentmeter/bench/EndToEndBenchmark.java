@@ -114,7 +114,7 @@ public final class EndToEndBenchmark {
                 priced.awaitCount(paced, Duration.ofMinutes(10));
                 // Latencies are complete once the processor and the sink have consumed everything.
                 ConsumerGroups.awaitCaughtUp(bootstrap, APP_ID, Duration.ofMinutes(10), Topics.USAGE_RAW,
-                        APP_ID + "-" + UsageTopology.BY_EVENT_ID + "-repartition", APP_ID + "-" + UsageTopology.BY_SCOPE + "-repartition");
+                        APP_ID + "-" + UsageTopology.BY_HOME_PARTITION + "-repartition", APP_ID + "-" + UsageTopology.BY_SCOPE + "-repartition");
                 PostgresExtension.awaitCount(pg.jdbcUrl(), "SELECT count(*) FROM agent_usage WHERE event_id LIKE 'l-%'", paced,
                         Duration.ofMinutes(10));
                 figures.put("latency_rate_events_per_s", rate);

@@ -34,8 +34,9 @@ import org.apache.kafka.streams.kstream.Produced;
 /**
  * Events/s of the full topology against a pass-through topology ({@code stream(raw).to(out)}), both
  * exactly-once, on the same in-JVM broker, same pre-loaded input. Prints figures; asserts nothing.
- * Run: {@code mvn -pl stream-processor -am test-compile exec:exec -Pbench} (see README), or pass
- * the number of events as the first argument (default 200,000; distinct users = events / 2).
+ * Run: {@code mvn install -DskipTests && mvn -pl stream-processor -Pbench -DskipTests verify} (1M
+ * events, 1,000 users; see README), or run this class with the number of events as the first
+ * argument (default 200,000; distinct users = events / 2 unless {@code -Dbench.users} says).
  */
 public final class ProcessorThroughputBenchmark {
 
