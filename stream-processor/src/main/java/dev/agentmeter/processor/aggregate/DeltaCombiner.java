@@ -21,9 +21,10 @@ import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * Combines the spend of the events this task prices, per scope and clock hour, and sends one
- * delta per (scope, hour) to the scope's owner every {@code flushInterval} instead of one record
- * per event and scope. The global, team and agent scopes see almost every event, so this turns
- * thousands of by-scope records a second into a handful.
+ * delta per (scope, hour) to the scope's owner on every commit and every {@code flushInterval},
+ * in one by-scope record per owning partition, instead of one record per event and scope. The
+ * global, team and agent scopes see almost every event, so this turns thousands of by-scope
+ * records a second into a few.
  *
  * <p>Nothing is lost or counted twice: the pending deltas live only in memory, and every commit
  * of the task sends them first ({@link CommitHook}), inside the transaction that commits the input
@@ -163,17 +164,17 @@ public final class DeltaCombiner implements Processor<String, PricedUsage, Strin
     public void process(Record<String, PricedUsage> record) {
         SpendDelta delta = SpendDelta.of(record.value());
         UsageEvent e = record.value().event();
-        Hour hour = hourOf(delta.lastAt());
-        add(hour, 0, Scope.GLOBAL.id(), delta);
-        add(hour, 1, e.agent(), delta);
+        Hour current = hourOf(delta.lastAt());
+        add(current, 0, Scope.GLOBAL.id(), delta);
+        add(current, 1, e.agent(), delta);
         if (e.teamId() != null) {
-            add(hour, 2, e.teamId(), delta);
+            add(current, 2, e.teamId(), delta);
         }
         if (e.userId() != null) {
-            add(hour, 3, e.userId(), delta);
+            add(current, 3, e.userId(), delta);
         }
         if (e.sessionId() != null) {
-            add(hour, 4, e.sessionId(), delta);
+            add(current, 4, e.sessionId(), delta);
         }
     }
 
@@ -209,8 +210,8 @@ public final class DeltaCombiner implements Processor<String, PricedUsage, Strin
         }
         @SuppressWarnings("unchecked")
         List<ScopeInput>[] batches = new List[partitions];
-        for (Hour hour : pending.values()) {
-            for (Map<String, Pending> scopes : hour.byType) {
+        for (Hour pendingHour : pending.values()) {
+            for (Map<String, Pending> scopes : pendingHour.byType) {
                 for (Pending acc : scopes.values()) {
                     ScopeInput input = acc.toInput();
                     int p = ScopePartitioner.of(input.scope().toString(), partitions);
