@@ -36,7 +36,8 @@ public final class AggregateSerdes {
     }
 
     public static Serde<SpendAggregate> spendAggregate() {
-        return Serdes.serdeFrom(serializer(AggregateSerdes::writeAggregate), deserializer(AggregateSerdes::readAggregate));
+        return Serdes.serdeFrom(serializer(VERSION, AggregateSerdes::writeAggregate),
+                deserializer(VERSION, AggregateSerdes::readAggregate, null));
     }
 
     /**
@@ -44,45 +45,8 @@ public final class AggregateSerdes {
      * previous release wrote them, is read as a batch of one, so an upgrade needs no drained topic.
      */
     public static Serde<List<ScopeInput>> scopeInputs() {
-        Serializer<List<ScopeInput>> serializer = (topic, batch) -> {
-            if (batch == null) {
-                return null;
-            }
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + 96 * batch.size());
-            try (DataOutputStream out = new DataOutputStream(bytes)) {
-                out.writeByte(VERSION_BATCH);
-                out.writeInt(batch.size());
-                for (ScopeInput input : batch) {
-                    writeInput(out, input);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e); // in-memory stream: does not happen
-            }
-            return bytes.toByteArray();
-        };
-        Deserializer<List<ScopeInput>> deserializer = (topic, data) -> {
-            if (data == null) {
-                return null;
-            }
-            try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(data))) {
-                byte version = in.readByte();
-                if (version == VERSION) {
-                    return List.of(readInput(in));
-                }
-                if (version != VERSION_BATCH) {
-                    throw new SerializationException("unknown aggregate format version " + version + " on " + topic);
-                }
-                int size = in.readInt();
-                List<ScopeInput> batch = new ArrayList<>(size);
-                for (int i = 0; i < size; i++) {
-                    batch.add(readInput(in));
-                }
-                return batch;
-            } catch (IOException e) {
-                throw new SerializationException("corrupt aggregate record on " + topic, e);
-            }
-        };
-        return Serdes.serdeFrom(serializer, deserializer);
+        return Serdes.serdeFrom(serializer(VERSION_BATCH, AggregateSerdes::writeInputs),
+                deserializer(VERSION_BATCH, AggregateSerdes::readInputs, in -> List.of(readInput(in))));
     }
 
     private interface Writer<T> {
@@ -93,14 +57,14 @@ public final class AggregateSerdes {
         T read(DataInputStream in) throws IOException;
     }
 
-    private static <T> Serializer<T> serializer(Writer<T> writer) {
+    private static <T> Serializer<T> serializer(byte version, Writer<T> writer) {
         return (topic, value) -> {
             if (value == null) {
                 return null;
             }
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(96);
             try (DataOutputStream out = new DataOutputStream(bytes)) {
-                out.writeByte(VERSION);
+                out.writeByte(version);
                 writer.write(out, value);
             } catch (IOException e) {
                 throw new UncheckedIOException(e); // in-memory stream: does not happen
@@ -109,17 +73,21 @@ public final class AggregateSerdes {
         };
     }
 
-    private static <T> Deserializer<T> deserializer(Reader<T> reader) {
+    /** Reads {@code version}, and the version before it with {@code previous} unless that is null. */
+    private static <T> Deserializer<T> deserializer(byte version, Reader<T> reader, Reader<T> previous) {
         return (topic, data) -> {
             if (data == null) {
                 return null;
             }
             try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(data))) {
-                byte version = in.readByte();
-                if (version != VERSION) {
-                    throw new SerializationException("unknown aggregate format version " + version + " on " + topic);
+                byte found = in.readByte();
+                if (found == version) {
+                    return reader.read(in);
                 }
-                return reader.read(in);
+                if (previous == null || found != version - 1) {
+                    throw new SerializationException("unknown aggregate format version " + found + " on " + topic);
+                }
+                return previous.read(in);
             } catch (IOException e) {
                 throw new SerializationException("corrupt aggregate record on " + topic, e);
             }
@@ -143,6 +111,22 @@ public final class AggregateSerdes {
     static SpendAggregate readAggregate(DataInputStream in) throws IOException {
         return new SpendAggregate(readInstant(in), readInstant(in), readDecimal(in), in.readLong(), in.readLong(),
                 in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong(), readInstant(in));
+    }
+
+    private static void writeInputs(DataOutputStream out, List<ScopeInput> batch) throws IOException {
+        out.writeInt(batch.size());
+        for (ScopeInput input : batch) {
+            writeInput(out, input);
+        }
+    }
+
+    private static List<ScopeInput> readInputs(DataInputStream in) throws IOException {
+        int size = in.readInt();
+        List<ScopeInput> batch = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            batch.add(readInput(in));
+        }
+        return batch;
     }
 
     private static void writeInput(DataOutputStream out, ScopeInput input) throws IOException {
