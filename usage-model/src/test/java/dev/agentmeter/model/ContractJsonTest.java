@@ -1,5 +1,6 @@
 package dev.agentmeter.model;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -69,34 +70,7 @@ class ContractJsonTest {
 
     @Test
     void contractExampleJsonParsesToTheSampleEvent() {
-        String contractJson = """
-                {
-                  "schemaVersion": 1,
-                  "eventId": "9b6c1f0e-2f7e-4a53-9d1e-0f4f6c2d8a11",
-                  "timestamp": "2026-11-22T10:15:30.123Z",
-                  "kind": "llm",
-                  "agent": "triage",
-                  "userId": "user-456",
-                  "sessionId": "session-123",
-                  "teamId": "support",
-                  "handoffChain": ["router"],
-                  "provider": "aws-bedrock",
-                  "model": "anthropic.claude-sonnet-4-5-20250929-v1:0",
-                  "region": "eu-west-1",
-                  "usage": {
-                    "inputTokens": 1000, "outputTokens": 500,
-                    "cacheReadTokens": 0, "cacheWriteTokens": 0, "cacheWrite1hTokens": 0,
-                    "reasoningTokens": 0, "estimated": false
-                  },
-                  "providerCostUsd": null,
-                  "task": { "type": "feature_implementation", "complexity": "standard", "description": "Implement settings screen" },
-                  "call": { "method": "generate", "finishReason": "stop", "durationMs": 2500,
-                            "status": "success", "errorMessage": null, "promptChars": 250 },
-                  "api": null,
-                  "attributes": { "tier": "pro" }
-                }
-                """;
-        assertThat(ContractJson.fromJson(contractJson, UsageEvent.class)).isEqualTo(Samples.contractEvent());
+        assertThat(ContractJson.fromJson(Samples.CONTRACT_EVENT_JSON, UsageEvent.class)).isEqualTo(Samples.contractEvent());
     }
 
     @Test
@@ -110,6 +84,55 @@ class ContractJsonTest {
         assertThat(json.get("cost").get("cacheReadUsd").asText()).isEqualTo("0");
         assertThat(json.get("pricedAt").asText()).isEqualTo("2026-11-22T10:15:30.456Z");
         assertThat(json.has("event")).isFalse();
+    }
+
+    @Test
+    void pricedBytesFromTheWritersEventBytesAreThePricedRecordByteForByte() {
+        PricedUsage priced = Samples.contractPriced();
+
+        byte[] spliced = ContractJson.pricedBytes(ContractJson.toBytes(priced.event()), priced);
+
+        assertThat(new String(spliced, UTF_8)).isEqualTo(ContractJson.toJson(priced));
+    }
+
+    @Test
+    void pricedBytesWriteMoneyAndNullsAsTheWriterDoes() {
+        PricedUsage sample = Samples.contractPriced();
+        Pricing pricing = new Pricing(null, null, "lmstudio", CostSource.FREE, null, true, Pricing.USD,
+                new UnitPrices(BigDecimal.ZERO, new BigDecimal("1E+2"), null, null, null, new BigDecimal("0.000000001")));
+        Cost cost = new Cost(new BigDecimal("1E-12"), new BigDecimal("123456789012345678901234567890.000000000001"),
+                new BigDecimal("-0.50"), BigDecimal.ZERO.setScale(10), new BigDecimal("2.5E+3"), null);
+        for (PricedUsage priced : List.of(new PricedUsage(sample.event(), pricing, cost, Instant.parse("2026-01-01T00:00:00Z")),
+                new PricedUsage(sample.event(), null, null, null),
+                new PricedUsage(sample.event(), pricing, null, Instant.ofEpochSecond(0, 1)))) {
+            byte[] spliced = ContractJson.pricedBytes(ContractJson.toBytes(priced.event()), priced);
+
+            assertThat(new String(spliced, UTF_8)).isEqualTo(ContractJson.toJson(priced));
+        }
+    }
+
+    @Test
+    void pricedBytesKeepTheEventBytesAsTheyArrived() {
+        PricedUsage priced = Samples.contractPriced();
+        String event = Samples.CONTRACT_EVENT_JSON;
+
+        String spliced = new String(ContractJson.pricedBytes(event.getBytes(UTF_8), priced), UTF_8);
+
+        assertThat(spliced).isEqualTo(event.substring(0, event.lastIndexOf('}')) + ",\"pricing\":{\"modelKey\":"
+                + "\"claude-sonnet-4-5\",\"company\":\"Anthropic\",\"provider\":\"aws-bedrock\",\"source\":\"catalog\","
+                + "\"priceEffectiveFrom\":\"2025-09-29T00:00:00Z\",\"longContext\":false,\"currency\":\"USD\","
+                + "\"unitPrices\":{\"inputPerMTok\":\"3\",\"outputPerMTok\":\"15\",\"cacheReadPerMTok\":\"0.30\","
+                + "\"cacheWritePerMTok\":\"3.75\",\"cacheWrite1hPerMTok\":\"6\"}},\"cost\":{\"inputUsd\":\"0.003\","
+                + "\"outputUsd\":\"0.0075\",\"cacheReadUsd\":\"0\",\"cacheWriteUsd\":\"0\",\"totalUsd\":\"0.0105\","
+                + "\"catalogUsd\":\"0.0105\"},\"pricedAt\":\"2026-11-22T10:15:30.456Z\"}");
+        assertThat(ContractSerdes.pricedUsage().deserialize("t", spliced.getBytes(UTF_8))).isEqualTo(priced);
+    }
+
+    @Test
+    void pricedBytesRefuseWhatIsNotAnObject() {
+        assertThatThrownBy(() -> ContractJson.pricedBytes("[1] ".getBytes(UTF_8), Samples.contractPriced()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("not a JSON object: the event bytes must come from PlainUsageEventReader");
     }
 
     @Test

@@ -10,6 +10,35 @@ public final class Samples {
 
     public static final Instant TS = Instant.parse("2026-11-22T10:15:30.123Z");
 
+    /** The contract's UsageEvent example, as written there (explicit nulls, spaces and line breaks). */
+    public static final String CONTRACT_EVENT_JSON = """
+            {
+              "schemaVersion": 1,
+              "eventId": "9b6c1f0e-2f7e-4a53-9d1e-0f4f6c2d8a11",
+              "timestamp": "2026-11-22T10:15:30.123Z",
+              "kind": "llm",
+              "agent": "triage",
+              "userId": "user-456",
+              "sessionId": "session-123",
+              "teamId": "support",
+              "handoffChain": ["router"],
+              "provider": "aws-bedrock",
+              "model": "anthropic.claude-sonnet-4-5-20250929-v1:0",
+              "region": "eu-west-1",
+              "usage": {
+                "inputTokens": 1000, "outputTokens": 500,
+                "cacheReadTokens": 0, "cacheWriteTokens": 0, "cacheWrite1hTokens": 0,
+                "reasoningTokens": 0, "estimated": false
+              },
+              "providerCostUsd": null,
+              "task": { "type": "feature_implementation", "complexity": "standard", "description": "Implement settings screen" },
+              "call": { "method": "generate", "finishReason": "stop", "durationMs": 2500,
+                        "status": "success", "errorMessage": null, "promptChars": 250 },
+              "api": null,
+              "attributes": { "tier": "pro" }
+            }
+            """;
+
     private Samples() {
     }
 

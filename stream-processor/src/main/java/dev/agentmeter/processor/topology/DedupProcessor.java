@@ -1,6 +1,5 @@
 package dev.agentmeter.processor.topology;
 
-import dev.agentmeter.model.UsageEvent;
 import dev.agentmeter.processor.metrics.ProcessorMetrics;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -11,11 +10,11 @@ import org.apache.kafka.streams.state.WindowStore;
  * Drops events whose eventId was seen before. Input is partitioned by eventId; the store remembers
  * each id at its event timestamp (a redelivery carries the same one) for the configured retention.
  */
-final class DedupProcessor implements Processor<String, UsageEvent, String, UsageEvent> {
+final class DedupProcessor implements Processor<String, Accepted, String, Accepted> {
 
     private final String storeName;
     private final ProcessorMetrics metrics;
-    private ProcessorContext<String, UsageEvent> context;
+    private ProcessorContext<String, Accepted> context;
     private WindowStore<String, Long> seen;
 
     DedupProcessor(String storeName, ProcessorMetrics metrics) {
@@ -24,14 +23,14 @@ final class DedupProcessor implements Processor<String, UsageEvent, String, Usag
     }
 
     @Override
-    public void init(ProcessorContext<String, UsageEvent> context) {
+    public void init(ProcessorContext<String, Accepted> context) {
         this.context = context;
         this.seen = context.getStateStore(storeName);
     }
 
     @Override
-    public void process(Record<String, UsageEvent> record) {
-        long at = record.value().timestamp().toEpochMilli();
+    public void process(Record<String, Accepted> record) {
+        long at = record.value().event().timestamp().toEpochMilli();
         // A point lookup (no iterator): a redelivery carries the same event timestamp.
         if (seen.fetch(record.key(), at) != null) {
             metrics.duplicate();

@@ -16,7 +16,7 @@ import org.apache.kafka.streams.processor.StreamPartitioner;
  * never from the record key: every copy of an event reaches the same task, whatever key or
  * partition it was produced with, and all events of a session are priced on one task.
  */
-final class HomePartition implements StreamPartitioner<String, UsageEvent> {
+final class HomePartition implements StreamPartitioner<String, Accepted> {
 
     static int of(UsageEvent event, int partitions) {
         String home = event.sessionId() != null ? event.sessionId() : event.eventId();
@@ -24,7 +24,7 @@ final class HomePartition implements StreamPartitioner<String, UsageEvent> {
     }
 
     @Override
-    public Optional<Set<Integer>> partitions(String topic, String key, UsageEvent value, int numPartitions) {
-        return Optional.of(Set.of(of(value, numPartitions)));
+    public Optional<Set<Integer>> partitions(String topic, String key, Accepted value, int numPartitions) {
+        return Optional.of(Set.of(of(value.event(), numPartitions)));
     }
 }

@@ -2,7 +2,6 @@ package dev.agentmeter.processor.topology;
 
 import dev.agentmeter.model.BudgetAlert;
 import dev.agentmeter.model.PricedUsage;
-import dev.agentmeter.model.UsageEvent;
 import dev.agentmeter.model.json.ContractSerdes;
 import dev.agentmeter.model.validation.UsageEventParser;
 import dev.agentmeter.model.validation.UsageEventValidator;
@@ -61,11 +60,11 @@ public final class UsageTopology {
         CatalogState catalog = prices(builder, config);
 
         Map<String, KStream<String, Validated>> valid = validate(builder, config, metrics, rawPartitions);
-        KStream<String, UsageEvent> unique = dedupe(builder, config, metrics, rawPartitions, valid);
-        KStream<String, PricedUsage> priced = price(config, metrics, catalog, unique);
-        priced.to(config.pricedTopic(), Produced.with(Serdes.String(), ContractSerdes.pricedUsage())
-                .withName("priced-sink"));
-        KStream<String, BudgetAlert> alerts = aggregateAndAlert(builder, config, metrics, rawPartitions, priced);
+        KStream<String, Accepted> unique = dedupe(builder, config, metrics, rawPartitions, valid);
+        KStream<String, Priced> priced = price(config, metrics, catalog, unique);
+        priced.to(config.pricedTopic(), Produced.with(Serdes.String(), Priced.serde()).withName("priced-sink"));
+        KStream<String, BudgetAlert> alerts = aggregateAndAlert(builder, config, metrics, rawPartitions,
+                priced.mapValues(Priced::usage, Named.as("priced-usage")));
         alerts.to(config.alertsTopic(), Produced.with(Serdes.String(), ContractSerdes.budgetAlert())
                 .withName("alerts-sink"));
         return builder.build();
@@ -108,20 +107,20 @@ public final class UsageTopology {
      * trusted: the home is computed from the value). Events produced with the contract's key are
      * already there; the others take a detour through {@code by-home-partition} into the same task.
      */
-    private static KStream<String, UsageEvent> dedupe(StreamsBuilder builder, ProcessorConfig config,
+    private static KStream<String, Accepted> dedupe(StreamsBuilder builder, ProcessorConfig config,
                                                       ProcessorMetrics metrics, int rawPartitions,
                                                       Map<String, KStream<String, Validated>> valid) {
         Duration retention = config.dedupRetention();
         builder.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(DEDUP_STORE, retention, Duration.ofMillis(1), false),
                 Serdes.String(), Serdes.Long()));
-        KStream<String, UsageEvent> arrived = valid.get("validation-away")
-                .mapValues(Validated::event, Named.as("away-event"))
-                .repartition(Repartitioned.with(Serdes.String(), ContractSerdes.usageEvent())
+        KStream<String, Accepted> arrived = valid.get("validation-away")
+                .mapValues(Validated::accepted, Named.as("away-event"))
+                .repartition(Repartitioned.with(Serdes.String(), Accepted.serde())
                         .withName(BY_HOME_PARTITION).withNumberOfPartitions(rawPartitions)
                         .withStreamPartitioner(new HomePartition()));
         return valid.get("validation-at-home")
-                .mapValues(Validated::event, Named.as("at-home-event"))
+                .mapValues(Validated::accepted, Named.as("at-home-event"))
                 .merge(arrived, Named.as("home-events"))
                 .process(() -> new DedupProcessor(DEDUP_STORE, metrics), Named.as("dedupe"), DEDUP_STORE);
     }
@@ -160,8 +159,8 @@ public final class UsageTopology {
                         book, metrics), Named.as("aggregate-and-alert"), stores.spend(), stores.budgets(), stores.alerted());
     }
 
-    private static KStream<String, PricedUsage> price(ProcessorConfig config, ProcessorMetrics metrics,
-                                                      CatalogState catalog, KStream<String, UsageEvent> unique) {
+    private static KStream<String, Priced> price(ProcessorConfig config, ProcessorMetrics metrics,
+                                                 CatalogState catalog, KStream<String, Accepted> unique) {
         Pricer pricer = new Pricer(config.defaultInputPrice(), config.defaultOutputPrice(), config.freeProviders());
         return unique.process(() -> new PriceProcessor(PRICES_STORE, catalog, pricer, metrics), Named.as("price"));
     }

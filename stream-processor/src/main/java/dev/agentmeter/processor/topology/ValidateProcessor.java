@@ -47,7 +47,8 @@ final class ValidateProcessor implements Processor<byte[], byte[], String, Valid
             if (!atHome) {
                 metrics.rerouted();
             }
-            context.forward(new Record<>(event.eventId(), new Validated(event, atHome, null, null),
+            Accepted accepted = new Accepted(event, result.plain() ? record.value() : null);
+            context.forward(new Record<>(event.eventId(), new Validated(accepted, atHome, null, null),
                     event.timestamp().toEpochMilli(), record.headers()));
             return;
         }

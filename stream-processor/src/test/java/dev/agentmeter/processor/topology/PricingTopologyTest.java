@@ -11,16 +11,51 @@ import dev.agentmeter.model.ModelPrice;
 import dev.agentmeter.model.PricedUsage;
 import dev.agentmeter.model.Topics;
 import dev.agentmeter.model.Usage;
+import dev.agentmeter.model.UsageEvent;
 import dev.agentmeter.model.json.ContractJson;
+import dev.agentmeter.model.json.ContractSerdes;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class PricingTopologyTest {
+
+    /** The contract's UsageEvent example, timestamped at the driver's start. */
+    private static final String CONTRACT_EXAMPLE = """
+            {
+              "schemaVersion": 1,
+              "eventId": "9b6c1f0e-2f7e-4a53-9d1e-0f4f6c2d8a11",
+              "timestamp": "%s",
+              "kind": "llm",
+              "agent": "triage",
+              "userId": "user-456",
+              "sessionId": "session-123",
+              "teamId": "support",
+              "handoffChain": ["router"],
+              "provider": "aws-bedrock",
+              "model": "anthropic.claude-sonnet-4-5-20250929-v1:0",
+              "region": "eu-west-1",
+              "usage": {
+                "inputTokens": 1000, "outputTokens": 500,
+                "cacheReadTokens": 0, "cacheWriteTokens": 0, "cacheWrite1hTokens": 0,
+                "reasoningTokens": 0, "estimated": false
+              },
+              "providerCostUsd": null,
+              "task": { "type": "feature_implementation", "complexity": "standard", "description": "Implement settings screen" },
+              "call": { "method": "generate", "finishReason": "stop", "durationMs": 2500,
+                        "status": "success", "errorMessage": null, "promptChars": 250 },
+              "api": null,
+              "attributes": { "tier": "pro" }
+            }
+            """.formatted(T0);
 
     private final TopologyFixture t = new TopologyFixture();
 
@@ -105,6 +140,45 @@ class PricingTopologyTest {
 
         assertThat(t.priced.readRecordsToList()).extracting(TestRecord::key).containsExactly("e1", "e2");
         assertThat(t.metrics.count("agentmeter.processor.duplicates")).isEqualTo(1.0);
+    }
+
+    /**
+     * The contract's example as a producer might write it (spaces, line breaks, explicit nulls): the
+     * priced record is those bytes unchanged plus pricing, cost and pricedAt — at home and after the
+     * detour alike ("s4" hashes to the driver's partition 0, "s1" to partition 1).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"s4", "s1"})
+    void aPlainEventIsForwardedAsItArrivedWithThePricingAdded(String session) {
+        String arrived = CONTRACT_EXAMPLE.replace("session-123", session);
+        t.sendBytes(session, arrived);
+
+        String priced = new String(t.driver.createOutputTopic(t.config.pricedTopic(), new StringDeserializer(),
+                new ByteArrayDeserializer()).readValue(), UTF_8);
+
+        String unchanged = arrived.substring(0, arrived.lastIndexOf('}'));
+        assertThat(priced).startsWith(unchanged + ",\"pricing\":{\"modelKey\":\"claude-sonnet-4-5\"")
+                .contains(",\"cost\":{\"inputUsd\":\"0.003\",\"outputUsd\":\"0.0075\",\"cacheReadUsd\":\"0\","
+                        + "\"cacheWriteUsd\":\"0\",\"totalUsd\":\"0.0105\",\"catalogUsd\":\"0.0105\"}")
+                .endsWith(",\"pricedAt\":\"" + T0 + "\"}");
+        PricedUsage read = ContractSerdes.pricedUsage().deserialize("t", priced.getBytes(UTF_8));
+        assertThat(read.event().sessionId()).isEqualTo(session);
+        assertThat(read.event().call().errorMessage()).isNull();
+        assertThat(t.metrics.count("agentmeter.processor.rerouted")).isEqualTo(session.equals("s1") ? 1.0 : 0.0);
+    }
+
+    @Test
+    void anEventWithAnUnknownFieldIsPricedWrittenAnewWithoutIt() {
+        UsageEvent e = event("e1", "gpt-4o", 1000, 100).toBuilder().sessionId("s4").build();
+        String json = ContractJson.toJson(e);
+        t.sendBytes("s4", json.replace("\"agent\":\"triage\"", "\"agent\":\"triage\",\"prompt\":\"secret\""));
+
+        String priced = new String(t.driver.createOutputTopic(t.config.pricedTopic(), new StringDeserializer(),
+                new ByteArrayDeserializer()).readValue(), UTF_8);
+
+        PricedUsage read = ContractSerdes.pricedUsage().deserialize("t", priced.getBytes(UTF_8));
+        assertThat(read.event()).isEqualTo(e);
+        assertThat(priced).isEqualTo(ContractJson.toJson(read)).doesNotContain("secret");
     }
 
     @Test

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
@@ -26,6 +29,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The one ObjectMapper for the contract: money as decimal strings, instants as ISO-8601 UTC,
@@ -34,6 +40,7 @@ import java.time.Instant;
 public final class ContractJson {
 
     private static final ObjectMapper MAPPER = create();
+    private static final Map<Pricing, SerializableString> PRICING_JSON = new ConcurrentHashMap<>();
 
     private ContractJson() {
     }
@@ -99,6 +106,98 @@ public final class ContractJson {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot parse " + type.getSimpleName(), e);
         }
+    }
+
+    /**
+     * A priced record from the bytes its event arrived as: those bytes unchanged, with
+     * {@code pricing}, {@code cost} and {@code pricedAt} added before the closing brace — the same
+     * record {@link PricedUsageSerializer} writes (explicit nulls and field order aside), without
+     * writing the event again. {@code eventJson} must be bytes {@link PlainUsageEventReader} read
+     * {@code priced.event()} from: one JSON object, nothing after it but whitespace.
+     */
+    public static byte[] pricedBytes(byte[] eventJson, PricedUsage priced) {
+        int close = eventJson.length - 1;
+        while (close > 0 && isWhitespace(eventJson[close])) {
+            close--;
+        }
+        int last = close - 1;
+        while (last > 0 && isWhitespace(eventJson[last])) {
+            last--;
+        }
+        if (eventJson[close] != '}' || last < 0) {
+            throw new IllegalArgumentException("not a JSON object: the event bytes must come from PlainUsageEventReader");
+        }
+        byte[] fields = pricingFields(priced);
+        if (fields.length == 2) {
+            return Arrays.copyOf(eventJson, close + 1); // "{}": nothing to add
+        }
+        boolean emptyEvent = eventJson[last] == '{';
+        // event without its "}" + "," + the fields without their "{" (their "}" closes the record)
+        byte[] out = new byte[close + (emptyEvent ? 0 : 1) + fields.length - 1];
+        System.arraycopy(eventJson, 0, out, 0, close);
+        int at = close;
+        if (!emptyEvent) {
+            out[at++] = ',';
+        }
+        System.arraycopy(fields, 1, out, at, fields.length - 1);
+        return out;
+    }
+
+    private static boolean isWhitespace(byte b) {
+        return b == ' ' || b == '\n' || b == '\r' || b == '\t';
+    }
+
+    /**
+     * The fields a priced record adds to its event, as one object in the contract's order, nulls left
+     * out (as {@link PricedUsageSerializer} writes them). The pricing object is the same for every
+     * event priced by one catalog entry, so its JSON is written once and reused.
+     */
+    private static byte[] pricingFields(PricedUsage priced) {
+        ByteArrayBuilder bytes = new ByteArrayBuilder(384);
+        try (JsonGenerator gen = MAPPER.getFactory().createGenerator(bytes)) {
+            gen.writeStartObject();
+            if (priced.pricing() != null) {
+                gen.writeFieldName("pricing");
+                gen.writeRawValue(pricingJson(priced.pricing()));
+            }
+            Cost cost = priced.cost();
+            if (cost != null) {
+                gen.writeObjectFieldStart("cost");
+                money(gen, "inputUsd", cost.inputUsd());
+                money(gen, "outputUsd", cost.outputUsd());
+                money(gen, "cacheReadUsd", cost.cacheReadUsd());
+                money(gen, "cacheWriteUsd", cost.cacheWriteUsd());
+                money(gen, "totalUsd", cost.totalUsd());
+                money(gen, "catalogUsd", cost.catalogUsd());
+                gen.writeEndObject();
+            }
+            if (priced.pricedAt() != null) {
+                gen.writeStringField("pricedAt", priced.pricedAt().toString());
+            }
+            gen.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot serialise the pricing of " + priced.event().eventId(), e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** As the mapper writes money (a string, plain notation), or nothing for null. */
+    private static void money(JsonGenerator gen, String field, BigDecimal value) throws IOException {
+        if (value != null) {
+            gen.writeStringField(field, value.toPlainString());
+        }
+    }
+
+    private static SerializableString pricingJson(Pricing pricing) throws IOException {
+        SerializableString json = PRICING_JSON.get(pricing);
+        if (json == null) {
+            if (PRICING_JSON.size() >= 10_000) {
+                PRICING_JSON.clear(); // bounded: catalog entries × providers × tiers are far fewer in practice
+            }
+            json = new SerializedString(MAPPER.writeValueAsString(pricing));
+            PRICING_JSON.put(pricing, json);
+        }
+        return json;
     }
 
     /**

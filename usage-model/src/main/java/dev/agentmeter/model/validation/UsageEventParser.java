@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.agentmeter.model.UsageEvent;
 import dev.agentmeter.model.json.ContractJson;
+import dev.agentmeter.model.json.PlainUsageEventReader;
 import java.io.IOException;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -26,8 +27,12 @@ public final class UsageEventParser {
         this.validator = validator;
     }
 
-    /** The outcome: exactly one of {@code event} (valid) or a non-empty {@code violations}. */
-    public record Result(UsageEvent event, List<Violation> violations) {
+    /**
+     * The outcome: exactly one of {@code event} (valid) or a non-empty {@code violations}. {@code plain}:
+     * the bytes were the contract's plain shape ({@link PlainUsageEventReader}), so they may be
+     * forwarded verbatim as the event.
+     */
+    public record Result(UsageEvent event, List<Violation> violations, boolean plain) {
         public boolean valid() {
             return violations.isEmpty();
         }
@@ -47,9 +52,12 @@ public final class UsageEventParser {
         if (bytes == null || bytes.length == 0) {
             return rejected(new Violation("", "json", "the record value is empty; expected a UsageEvent JSON object"));
         }
-        UsageEvent event;
+        UsageEvent event = PlainUsageEventReader.read(bytes);
+        boolean plain = event != null;
         try {
-            event = READER.readValue(bytes);
+            if (!plain) {
+                event = READER.readValue(bytes);
+            }
         } catch (MismatchedInputException e) {
             String field = path(e);
             String why = e instanceof InvalidFormatException ife && ife.getValue() != null
@@ -67,11 +75,11 @@ public final class UsageEventParser {
             return rejected(new Violation("", "json", "the record cannot be read: " + shorten(e.getMessage())));
         }
         List<Violation> violations = validator.validate(event);
-        return violations.isEmpty() ? new Result(event, List.of()) : new Result(null, List.copyOf(violations));
+        return violations.isEmpty() ? new Result(event, List.of(), plain) : new Result(null, List.copyOf(violations), false);
     }
 
     private static Result rejected(Violation v) {
-        return new Result(null, List.of(v));
+        return new Result(null, List.of(v), false);
     }
 
     private static String path(JsonMappingException e) {

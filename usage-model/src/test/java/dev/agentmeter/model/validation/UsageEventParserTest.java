@@ -29,6 +29,16 @@ class UsageEventParserTest {
 
         assertThat(r.valid()).isTrue();
         assertThat(r.event()).isEqualTo(Samples.contractEvent());
+        assertThat(r.plain()).as("the client's bytes may be forwarded verbatim").isTrue();
+    }
+
+    @Test
+    void validEventWithAnUnknownFieldIsReadButNotPlain() {
+        UsageEventParser.Result r = parser.parse(sampleWith("\"agent\":\"triage\"", "\"agent\":\"triage\",\"extra\":[1]"));
+
+        assertThat(r.valid()).isTrue();
+        assertThat(r.event()).isEqualTo(Samples.contractEvent());
+        assertThat(r.plain()).as("forwarding these bytes would forward the unknown field").isFalse();
     }
 
     @Test
