@@ -115,8 +115,10 @@ public final class ProcessorConfig extends AbstractConfig {
                     "A session's SESSION window closes after this much inactivity.")
             .define(AGGREGATE_FLUSH_INTERVAL, Type.STRING, "PT1S", POSITIVE_DURATION, Importance.LOW,
                     "How long spend deltas of one scope and clock hour are combined before they travel to the "
-                            + "scope's owner: fewer records per event, at most this much later in queries and alerts. "
-                            + "Every commit sends them as well, so more than the commit interval (1 s) changes nothing.")
+                            + "scope's owner, and how long the owner keeps updated windows before it writes them to "
+                            + "its store: fewer records and writes per event; alerts come at most one interval later, "
+                            + "queries at most two. Every commit does both as well, so more than the commit interval "
+                            + "(1 s) changes nothing.")
             .define(MAX_FUTURE_SKEW, Type.STRING, "PT24H", DURATION, Importance.LOW,
                     "Events timestamped further than this in the future are rejected.")
             .define(DEFAULT_PRICE_INPUT, Type.STRING, "3", DECIMAL, Importance.MEDIUM,

@@ -13,7 +13,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -30,6 +32,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * re-checks the current windows, so a new or lowered budget alerts at once. The alerted store makes
  * "exactly one alert per alertId" hold across duplicates; exactly-once processing makes it hold
  * across restarts.
+ *
+ * <p>Updated aggregates are kept as objects and written to the spend store on every commit
+ * ({@link CommitHook}: inside the transaction that commits the inputs they came from) and every
+ * {@code flushInterval}, not on every update: a window is updated about once per combiner flush,
+ * so writing through a store cache serialised and deserialised nearly every aggregate twice for
+ * nothing. Queries read the store, so they see spend at most one flush interval late, as they
+ * already do through the combiner. Budgets, few and rarely changed, are mirrored in memory.
  */
 public final class SpendProcessor implements Processor<String, List<ScopeInput>, String, BudgetAlert> {
 
@@ -40,6 +49,8 @@ public final class SpendProcessor implements Processor<String, List<ScopeInput>,
     private static final Duration KEEP_MONTHS = Duration.ofDays(400);
 
     private final SpendStores names;
+    private final String hookName;
+    private final Duration flushInterval;
     private final ZoneId zone;
     private final Duration grace;
     private final Duration sessionInactivity;
@@ -49,10 +60,16 @@ public final class SpendProcessor implements Processor<String, List<ScopeInput>,
     private KeyValueStore<String, SpendAggregate> spend;
     private KeyValueStore<String, Budget> budgetStore;
     private KeyValueStore<String, Long> alerted;
+    /** Aggregates updated since the last write to the spend store, by store key. */
+    private final Map<String, SpendAggregate> unwritten = new HashMap<>();
+    /** The budget store's content, by scope: read for every delta, and most scopes have none. */
+    private final Map<String, Budget> budgetsByScope = new HashMap<>();
 
-    public SpendProcessor(SpendStores names, ZoneId zone, Duration grace, Duration sessionInactivity,
-                          BudgetBook budgets, ProcessorMetrics metrics) {
+    public SpendProcessor(SpendStores names, String hookName, Duration flushInterval, ZoneId zone, Duration grace,
+                          Duration sessionInactivity, BudgetBook budgets, ProcessorMetrics metrics) {
         this.names = names;
+        this.hookName = hookName;
+        this.flushInterval = flushInterval;
         this.zone = zone;
         this.grace = grace;
         this.sessionInactivity = sessionInactivity;
@@ -66,6 +83,15 @@ public final class SpendProcessor implements Processor<String, List<ScopeInput>,
         this.spend = context.getStateStore(names.spend());
         this.budgetStore = context.getStateStore(names.budgets());
         this.alerted = context.getStateStore(names.alerted());
+        // A task revived after an error is initialised again: what it held unwritten was never committed.
+        unwritten.clear();
+        budgetsByScope.clear();
+        try (KeyValueIterator<String, Budget> all = budgetStore.all()) {
+            all.forEachRemaining(kv -> budgetsByScope.put(kv.key, kv.value));
+        }
+        CommitHook hook = context.getStateStore(hookName);
+        hook.onCommit(context, this::write);
+        context.schedule(flushInterval, PunctuationType.WALL_CLOCK_TIME, now -> write());
         context.schedule(Duration.ofHours(1), PunctuationType.STREAM_TIME, this::expire);
     }
 
@@ -86,7 +112,7 @@ public final class SpendProcessor implements Processor<String, List<ScopeInput>,
 
     private void onSpend(Scope scope, SpendDelta d, long streamTime) {
         String scopeKey = scope.toString();
-        Budget own = budgetStore.get(scopeKey);
+        Budget own = budgetsByScope.get(scopeKey);
         boolean late = false;
         for (Period period : CALENDAR) {
             // A delta never spans two clock hours, so all its events share these windows.
@@ -96,19 +122,19 @@ public final class SpendProcessor implements Processor<String, List<ScopeInput>,
                 continue;
             }
             String key = SpendStores.key(period, w.start(), scopeKey);
-            SpendAggregate agg = spend.get(key);
+            SpendAggregate agg = aggregate(key);
             agg = (agg == null ? SpendAggregate.empty(w.start(), w.end()) : agg).add(d);
-            spend.put(key, agg);
+            unwritten.put(key, agg);
             check(scope, scopeKey, own, period, agg, d.lastEventId());
         }
         if (scope.type() == ScopeType.SESSION) {
             String key = SpendStores.sessionKey(scope);
-            SpendAggregate agg = spend.get(key);
+            SpendAggregate agg = aggregate(key);
             if (agg == null || d.firstAt().isAfter(agg.lastEventAt().plus(sessionInactivity))) {
                 agg = SpendAggregate.empty(d.firstAt(), null);
             }
             agg = agg.add(d);
-            spend.put(key, agg);
+            unwritten.put(key, agg);
             check(scope, scopeKey, own, Period.SESSION, agg, d.lastEventId());
         }
         if (late && scope.type() == ScopeType.GLOBAL) {
@@ -119,25 +145,42 @@ public final class SpendProcessor implements Processor<String, List<ScopeInput>,
     private void onBudget(Scope scope, Budget budget, long streamTime) {
         if (budget == null) {
             budgetStore.delete(scope.toString());
+            budgetsByScope.remove(scope.toString());
             return;
         }
         budgetStore.put(scope.toString(), budget);
+        budgetsByScope.put(scope.toString(), budget);
         if (streamTime <= 0) {
             return;
         }
         Instant now = Instant.ofEpochMilli(streamTime);
         for (Period period : CALENDAR) {
-            SpendAggregate agg = spend.get(SpendStores.key(period, Windows.of(period, now, zone).start(), scope));
+            SpendAggregate agg = aggregate(SpendStores.key(period, Windows.of(period, now, zone).start(), scope));
             if (agg != null) {
                 check(scope, scope.toString(), budget, period, agg, null);
             }
         }
         if (scope.type() == ScopeType.SESSION) {
-            SpendAggregate agg = spend.get(SpendStores.sessionKey(scope));
+            SpendAggregate agg = aggregate(SpendStores.sessionKey(scope));
             if (agg != null) {
                 check(scope, scope.toString(), budget, Period.SESSION, agg, null);
             }
         }
+    }
+
+    /** The aggregate as last updated: unwritten, else from the store (null if the window has none). */
+    private SpendAggregate aggregate(String key) {
+        SpendAggregate agg = unwritten.get(key);
+        return agg != null ? agg : spend.get(key);
+    }
+
+    /** Writes the updated aggregates to the spend store (and its changelog). */
+    private void write() {
+        if (unwritten.isEmpty()) {
+            return;
+        }
+        unwritten.forEach(spend::put);
+        unwritten.clear();
     }
 
     /** Raises the alerts for every threshold the window's spend has reached and that was not raised yet. */
@@ -166,6 +209,7 @@ public final class SpendProcessor implements Processor<String, List<ScopeInput>,
 
     /** Drops windows (and their alert marks) old enough that no event can reach them any more. */
     private void expire(long streamTime) {
+        write(); // so the store holds every window before old ones are dropped from it
         Instant now = Instant.ofEpochMilli(streamTime);
         expire(Period.HOUR, now.minus(KEEP_HOURS).minus(grace));
         expire(Period.DAY, now.minus(KEEP_DAYS).minus(grace));

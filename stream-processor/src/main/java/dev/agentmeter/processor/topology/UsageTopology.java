@@ -47,6 +47,7 @@ public final class UsageTopology {
     public static final String BY_HOME_PARTITION = "by-home-partition";
     public static final String BY_SCOPE = "by-scope";
     public static final String DELTA_COMMIT_HOOK = "delta-commit-hook";
+    public static final String SPEND_COMMIT_HOOK = "spend-commit-hook";
 
     private UsageTopology() {
     }
@@ -133,14 +134,16 @@ public final class UsageTopology {
                                                                  ProcessorMetrics metrics, int rawPartitions,
                                                                  KStream<String, PricedUsage> priced) {
         SpendStores stores = SpendStores.DEFAULT;
-        // Cached stores: the hot keys (global, team, agent, month windows) change on almost every event;
-        // the cache turns many updates per commit into one RocksDB write and one changelog record.
+        // Spend and budgets are not cached: the aggregator writes each updated window once per commit and
+        // keeps the budgets in memory itself (see SpendProcessor). Alert marks stay cached: they are looked up
+        // for every delta to a window past a threshold.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stores.spend()),
-                Serdes.String(), AggregateSerdes.spendAggregate()).withCachingEnabled());
+                Serdes.String(), AggregateSerdes.spendAggregate()).withCachingDisabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stores.budgets()),
-                Serdes.String(), ContractSerdes.budget()).withCachingEnabled());
+                Serdes.String(), ContractSerdes.budget()).withCachingDisabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stores.alerted()),
                 Serdes.String(), Serdes.Long()).withCachingEnabled());
+        builder.addStateStore(CommitHook.builder(SPEND_COMMIT_HOOK));
 
         // Deltas per scope and hour, combined on this task for aggregate.flush.interval and sent in one
         // batch per owning partition (see DeltaCombiner); by-scope has as many partitions as raw.
@@ -155,8 +158,9 @@ public final class UsageTopology {
         return spend.merge(budgets, Named.as("scope-inputs"))
                 .repartition(Repartitioned.with(Serdes.String(), AggregateSerdes.scopeInputs()).withName(BY_SCOPE)
                         .withNumberOfPartitions(rawPartitions).withStreamPartitioner(new ScopePartitioner()))
-                .process(() -> new SpendProcessor(stores, config.zone(), config.grace(), config.sessionInactivity(),
-                        book, metrics), Named.as("aggregate-and-alert"), stores.spend(), stores.budgets(), stores.alerted());
+                .process(() -> new SpendProcessor(stores, SPEND_COMMIT_HOOK, config.aggregateFlushInterval(),
+                        config.zone(), config.grace(), config.sessionInactivity(), book, metrics),
+                        Named.as("aggregate-and-alert"), stores.spend(), stores.budgets(), stores.alerted(), SPEND_COMMIT_HOOK);
     }
 
     private static KStream<String, Priced> price(ProcessorConfig config, ProcessorMetrics metrics,

@@ -1,0 +1,139 @@
+package dev.agentmeter.processor.aggregate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.agentmeter.model.Budget;
+import dev.agentmeter.model.BudgetAlert;
+import dev.agentmeter.model.Period;
+import dev.agentmeter.model.Scope;
+import dev.agentmeter.model.ScopeType;
+import dev.agentmeter.model.json.ContractSerdes;
+import dev.agentmeter.processor.budget.BudgetBook;
+import dev.agentmeter.processor.metrics.ProcessorMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The aggregator between two commits: when updated windows reach the spend store. (The topology
+ * tests cannot show this: the test driver commits after every record.)
+ */
+class SpendProcessorTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
+    private static final Scope ALICE = Scope.of(ScopeType.USER, "alice");
+    private static final String ALICE_DAY = SpendStores.key(Period.DAY, Instant.parse("2026-11-22T00:00:00Z"), ALICE);
+
+    private final MockProcessorContext<String, BudgetAlert> context = new MockProcessorContext<>();
+    private final CommitHook hook = CommitHook.builder("hook").build();
+    private final KeyValueStore<String, SpendAggregate> spend = store(SpendStores.DEFAULT.spend(),
+            AggregateSerdes.spendAggregate());
+    private final KeyValueStore<String, Budget> budgets = store(SpendStores.DEFAULT.budgets(), ContractSerdes.budget());
+    private final KeyValueStore<String, Long> alerted = store(SpendStores.DEFAULT.alerted(), Serdes.Long());
+    private SpendProcessor processor;
+
+    private <V> KeyValueStore<String, V> store(String name, Serde<V> serde) {
+        KeyValueStore<String, V> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(),
+                serde).withLoggingDisabled().build();
+        store.init(context.getStateStoreContext(), store);
+        context.addStateStore(store);
+        return store;
+    }
+
+    @BeforeEach
+    void init() {
+        hook.init(context.getStateStoreContext(), hook);
+        context.addStateStore(hook);
+    }
+
+    private void start() {
+        processor = new SpendProcessor(SpendStores.DEFAULT, "hook", Duration.ofSeconds(1), ZoneOffset.UTC,
+                Duration.ofHours(1), Duration.ofMinutes(30), new BudgetBook(Map.of()),
+                new ProcessorMetrics(new SimpleMeterRegistry()));
+        processor.init(context);
+    }
+
+    private void spend(String lastEventId, String usd, Instant at) {
+        SpendDelta d = new SpendDelta(lastEventId, at, at, new BigDecimal(usd), 1, 100, 10, 0, 0, 0, 0);
+        context.setCurrentStreamTimeMs(at.toEpochMilli()); // as the task does before it hands over a record
+        context.setCurrentSystemTimeMs(at.plusSeconds(1).toEpochMilli());
+        processor.process(new Record<>(ALICE.toString(), List.of(ScopeInput.spend(ALICE, d)), at.toEpochMilli()));
+    }
+
+    private String storedDay() {
+        SpendAggregate day = spend.get(ALICE_DAY);
+        return day == null ? "none" : day.spendUsd().toPlainString() + " in " + day.events() + " events";
+    }
+
+    @Test
+    void updatedWindowsReachTheStoreOnCommitAddingUpInBetween() {
+        start();
+        spend("e1", "2.5", T0);
+        spend("e2", "1.25", T0.plusSeconds(1));
+        assertThat(storedDay()).isEqualTo("none");
+
+        hook.flushCache(); // what Kafka Streams calls while it prepares a commit
+
+        assertThat(storedDay()).isEqualTo("3.75 in 2 events");
+        spend("e3", "1", T0.plusSeconds(2));
+        assertThat(storedDay()).as("added to the stored window, not yet written").isEqualTo("3.75 in 2 events");
+        hook.flushCache();
+        assertThat(storedDay()).isEqualTo("4.75 in 3 events");
+        assertThat(spend.approximateNumEntries()).as("HOUR, DAY, MONTH").isEqualTo(3);
+    }
+
+    @Test
+    void theFlushIntervalWritesWithoutACommit() {
+        start();
+        spend("e1", "2.5", T0);
+
+        MockProcessorContext.CapturedPunctuator flush = context.scheduledPunctuators().stream()
+                .filter(p -> p.getType() == PunctuationType.WALL_CLOCK_TIME).findFirst().orElseThrow();
+        assertThat(flush.getInterval()).isEqualTo(Duration.ofSeconds(1));
+        flush.getPunctuator().punctuate(T0.toEpochMilli());
+
+        assertThat(storedDay()).isEqualTo("2.5 in 1 events");
+    }
+
+    @Test
+    void aBudgetStoredBeforeTheTaskStartedAlertsFromMemory() {
+        budgets.put(ALICE.toString(), new Budget(ALICE, Map.of(Period.DAY, new BigDecimal("10")), null));
+        start();
+
+        spend("e1", "6", T0);
+
+        assertThat(context.forwarded()).extracting(f -> f.record().value().alertId())
+                .containsExactly("user:alice|DAY|2026-11-22T00:00:00Z|0.5");
+        BudgetAlert alert = context.forwarded().get(0).record().value();
+        assertThat(alert.spendUsd().toPlainString()).isEqualTo("6");
+        assertThat(alert.limitUsd().toPlainString()).isEqualTo("10");
+        assertThat(alert.triggeringEventId()).isEqualTo("e1");
+    }
+
+    @Test
+    void aRevivedTaskStartsFromTheStoreAndForgetsWhatItHadNotWritten() {
+        start();
+        spend("e1", "2.5", T0);
+        hook.flushCache();
+        spend("e2", "7", T0.plusSeconds(1)); // never committed: the task failed and is initialised again
+
+        start();
+        spend("e3", "1", T0.plusSeconds(2));
+        hook.flushCache();
+
+        assertThat(storedDay()).isEqualTo("3.5 in 2 events");
+    }
+}
