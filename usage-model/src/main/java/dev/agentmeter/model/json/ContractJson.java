@@ -4,9 +4,7 @@ import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -28,8 +26,8 @@ import dev.agentmeter.model.UsageEvent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -40,7 +38,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ContractJson {
 
     private static final ObjectMapper MAPPER = create();
-    private static final Map<Pricing, SerializableString> PRICING_JSON = new ConcurrentHashMap<>();
+    /** The mapper's JSON per distinct pricing: the same for every event one catalog entry prices. */
+    private static final Map<Pricing, byte[]> PRICING_JSON = new ConcurrentHashMap<>();
 
     private ContractJson() {
     }
@@ -114,6 +113,11 @@ public final class ContractJson {
      * record {@link PricedUsageSerializer} writes (explicit nulls and field order aside), without
      * writing the event again. {@code eventJson} must be bytes {@link PlainUsageEventReader} read
      * {@code priced.event()} from: one JSON object, nothing after it but whitespace.
+     *
+     * <p>The added fields are assembled here rather than by a generator (this runs for every priced
+     * event): the pricing object is the mapper's JSON, written once per distinct {@link Pricing};
+     * the rest is ASCII that needs no escaping — constant names, money as plain decimal strings (as
+     * the mapper writes it) and an ISO instant. Tests hold the result byte for byte to the mapper's.
      */
     public static byte[] pricedBytes(byte[] eventJson, PricedUsage priced) {
         int close = eventJson.length - 1;
@@ -127,74 +131,81 @@ public final class ContractJson {
         if (eventJson[close] != '}' || last < 0) {
             throw new IllegalArgumentException("not a JSON object: the event bytes must come from PlainUsageEventReader");
         }
-        byte[] fields = pricingFields(priced);
-        if (fields.length == 2) {
-            return Arrays.copyOf(eventJson, close + 1); // "{}": nothing to add
+        ByteArrayBuilder out = new ByteArrayBuilder(close + 512);
+        out.write(eventJson, 0, close);
+        boolean first = eventJson[last] == '{';
+        if (priced.pricing() != null) {
+            first = field(out, first, PRICING_NAME);
+            out.write(pricingJson(priced.pricing()));
         }
-        boolean emptyEvent = eventJson[last] == '{';
-        // event without its "}" + "," + the fields without their "{" (their "}" closes the record)
-        byte[] out = new byte[close + (emptyEvent ? 0 : 1) + fields.length - 1];
-        System.arraycopy(eventJson, 0, out, 0, close);
-        int at = close;
-        if (!emptyEvent) {
-            out[at++] = ',';
+        Cost cost = priced.cost();
+        if (cost != null) {
+            first = field(out, first, COST_NAME);
+            out.append('{');
+            boolean firstMoney = true;
+            firstMoney = money(out, firstMoney, COST_FIELDS[0], cost.inputUsd());
+            firstMoney = money(out, firstMoney, COST_FIELDS[1], cost.outputUsd());
+            firstMoney = money(out, firstMoney, COST_FIELDS[2], cost.cacheReadUsd());
+            firstMoney = money(out, firstMoney, COST_FIELDS[3], cost.cacheWriteUsd());
+            firstMoney = money(out, firstMoney, COST_FIELDS[4], cost.totalUsd());
+            money(out, firstMoney, COST_FIELDS[5], cost.catalogUsd());
+            out.append('}');
         }
-        System.arraycopy(fields, 1, out, at, fields.length - 1);
-        return out;
+        if (priced.pricedAt() != null) {
+            field(out, first, PRICED_AT_NAME);
+            string(out, priced.pricedAt().toString());
+        }
+        out.append('}');
+        return out.toByteArray();
+    }
+
+    private static final byte[] PRICING_NAME = ascii("\"pricing\":");
+    private static final byte[] COST_NAME = ascii("\"cost\":");
+    private static final byte[] PRICED_AT_NAME = ascii("\"pricedAt\":");
+    private static final byte[][] COST_FIELDS = {ascii("\"inputUsd\":"), ascii("\"outputUsd\":"),
+            ascii("\"cacheReadUsd\":"), ascii("\"cacheWriteUsd\":"), ascii("\"totalUsd\":"), ascii("\"catalogUsd\":")};
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Writes a separator unless this is the object's first field, then the quoted name and colon; false. */
+    private static boolean field(ByteArrayBuilder out, boolean first, byte[] nameAndColon) {
+        if (!first) {
+            out.append(',');
+        }
+        out.write(nameAndColon);
+        return false;
+    }
+
+    /** Money as the mapper writes it (a plain decimal string), or nothing for null; whether still first. */
+    private static boolean money(ByteArrayBuilder out, boolean first, byte[] nameAndColon, BigDecimal value) {
+        if (value == null) {
+            return first;
+        }
+        field(out, first, nameAndColon);
+        string(out, value.toPlainString());
+        return false;
+    }
+
+    /** A string of characters that need no escaping (digits, sign, point, ISO instant characters). */
+    private static void string(ByteArrayBuilder out, String ascii) {
+        out.append('"');
+        out.write(ascii.getBytes(StandardCharsets.US_ASCII));
+        out.append('"');
     }
 
     private static boolean isWhitespace(byte b) {
         return b == ' ' || b == '\n' || b == '\r' || b == '\t';
     }
 
-    /**
-     * The fields a priced record adds to its event, as one object in the contract's order, nulls left
-     * out (as {@link PricedUsageSerializer} writes them). The pricing object is the same for every
-     * event priced by one catalog entry, so its JSON is written once and reused.
-     */
-    private static byte[] pricingFields(PricedUsage priced) {
-        ByteArrayBuilder bytes = new ByteArrayBuilder(384);
-        try (JsonGenerator gen = MAPPER.getFactory().createGenerator(bytes)) {
-            gen.writeStartObject();
-            if (priced.pricing() != null) {
-                gen.writeFieldName("pricing");
-                gen.writeRawValue(pricingJson(priced.pricing()));
-            }
-            Cost cost = priced.cost();
-            if (cost != null) {
-                gen.writeObjectFieldStart("cost");
-                money(gen, "inputUsd", cost.inputUsd());
-                money(gen, "outputUsd", cost.outputUsd());
-                money(gen, "cacheReadUsd", cost.cacheReadUsd());
-                money(gen, "cacheWriteUsd", cost.cacheWriteUsd());
-                money(gen, "totalUsd", cost.totalUsd());
-                money(gen, "catalogUsd", cost.catalogUsd());
-                gen.writeEndObject();
-            }
-            if (priced.pricedAt() != null) {
-                gen.writeStringField("pricedAt", priced.pricedAt().toString());
-            }
-            gen.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot serialise the pricing of " + priced.event().eventId(), e);
-        }
-        return bytes.toByteArray();
-    }
-
-    /** As the mapper writes money (a string, plain notation), or nothing for null. */
-    private static void money(JsonGenerator gen, String field, BigDecimal value) throws IOException {
-        if (value != null) {
-            gen.writeStringField(field, value.toPlainString());
-        }
-    }
-
-    private static SerializableString pricingJson(Pricing pricing) throws IOException {
-        SerializableString json = PRICING_JSON.get(pricing);
+    private static byte[] pricingJson(Pricing pricing) {
+        byte[] json = PRICING_JSON.get(pricing);
         if (json == null) {
             if (PRICING_JSON.size() >= 10_000) {
                 PRICING_JSON.clear(); // bounded: catalog entries × providers × tiers are far fewer in practice
             }
-            json = new SerializedString(MAPPER.writeValueAsString(pricing));
+            json = toBytes(pricing);
             PRICING_JSON.put(pricing, json);
         }
         return json;

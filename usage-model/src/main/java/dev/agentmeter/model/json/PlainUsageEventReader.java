@@ -3,6 +3,7 @@ package dev.agentmeter.model.json;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.SerializedString;
 import dev.agentmeter.model.ApiCall;
 import dev.agentmeter.model.Call;
 import dev.agentmeter.model.Task;
@@ -36,6 +37,12 @@ import java.util.Map;
 public final class PlainUsageEventReader {
 
     private static final JsonFactory FACTORY = ContractJson.mapper().getFactory();
+    /** UsageEvent's fields in the order the contract's writer puts them (and the bit numbers below). */
+    private static final SerializedString[] EVENT_FIELDS = names("schemaVersion", "eventId", "timestamp", "kind",
+            "agent", "userId", "sessionId", "teamId", "handoffChain", "provider", "model", "region", "usage",
+            "providerCostUsd", "task", "call", "api", "attributes");
+    private static final SerializedString[] USAGE_FIELDS = names("inputTokens", "outputTokens", "cacheReadTokens",
+            "cacheWriteTokens", "cacheWrite1hTokens", "reasoningTokens", "estimated");
 
     /** Thrown (without a stack trace) the moment the input turns out not to be plain. */
     private static final class NotPlain extends RuntimeException {
@@ -47,6 +54,14 @@ public final class PlainUsageEventReader {
     }
 
     private PlainUsageEventReader() {
+    }
+
+    private static SerializedString[] names(String... names) {
+        SerializedString[] out = new SerializedString[names.length];
+        for (int i = 0; i < names.length; i++) {
+            out[i] = new SerializedString(names[i]);
+        }
+        return out;
     }
 
     /** The event, or null when the bytes are not a plain UsageEvent (including when they are not JSON at all). */
@@ -82,7 +97,7 @@ public final class PlainUsageEventReader {
         ApiCall api = null;
         Map<String, String> attributes = null;
         int seen = 0;
-        for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
+        for (String name = nextName(p, EVENT_FIELDS, 0); name != null; name = nextName(p, EVENT_FIELDS, seen)) {
             JsonToken t = p.nextToken();
             int field;
             switch (name) {
@@ -122,7 +137,7 @@ public final class PlainUsageEventReader {
         long reasoning = 0;
         boolean estimated = false;
         int seen = 0;
-        for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
+        for (String name = nextName(p, USAGE_FIELDS, 0); name != null; name = nextName(p, USAGE_FIELDS, seen)) {
             JsonToken v = p.nextToken();
             int field;
             switch (name) {
@@ -212,6 +227,22 @@ public final class PlainUsageEventReader {
             seen = once(seen, field);
         }
         return new ApiCall(service, endpoint, statusCode, costUsd);
+    }
+
+    /**
+     * The next field's name, or null at the end of the object. The contract's writer puts fields in
+     * {@code order}: the field after the last one read ({@code seen}'s highest bit) is tried first,
+     * compared as bytes, without a symbol-table lookup of the name.
+     */
+    private static String nextName(JsonParser p, SerializedString[] order, int seen) throws IOException {
+        int expected = 32 - Integer.numberOfLeadingZeros(seen);
+        if (expected >= order.length) {
+            return p.nextFieldName(); // after the last field: a duplicate (not plain), or the object's end
+        }
+        if (p.nextFieldName(order[expected])) {
+            return order[expected].getValue();
+        }
+        return p.currentToken() == JsonToken.FIELD_NAME ? p.currentName() : null;
     }
 
     /** Marks a field as read; a field named twice is not plain (which one counts would be the reader's choice). */
