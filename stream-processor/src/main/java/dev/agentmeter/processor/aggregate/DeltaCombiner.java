@@ -66,6 +66,15 @@ public final class DeltaCombiner implements Processor<String, PricedUsage, Strin
         long cacheWriteTokens;
         long reasoningTokens;
         long errors;
+        /**
+         * For a session's pending delta: those of the global, agent, team and user scopes its last
+         * event went to in the same hour. The next event of the session nearly always goes to the
+         * same ones, and then needs one map lookup instead of five.
+         */
+        Pending global;
+        Pending agent;
+        Pending team;
+        Pending user;
 
         Pending(Scope scope, SpendDelta d) {
             this.scope = scope;
@@ -105,6 +114,13 @@ public final class DeltaCombiner implements Processor<String, PricedUsage, Strin
             cacheWriteTokens += d.cacheWriteTokens();
             reasoningTokens += d.reasoningTokens();
             errors += d.errors();
+        }
+
+        /** Whether the event belongs to the scopes remembered for this session (none remembered: no). */
+        boolean sameScopes(UsageEvent e) {
+            return global != null && agent.scope.id().equals(e.agent())
+                    && (team == null ? e.teamId() == null : team.scope.id().equals(e.teamId()))
+                    && (user == null ? e.userId() == null : user.scope.id().equals(e.userId()));
         }
 
         ScopeInput toInput() {
@@ -165,32 +181,46 @@ public final class DeltaCombiner implements Processor<String, PricedUsage, Strin
         SpendDelta delta = SpendDelta.of(record.value());
         UsageEvent e = record.value().event();
         Hour current = hourOf(delta.lastAt());
-        add(current, 0, Scope.GLOBAL.id(), delta);
-        add(current, 1, e.agent(), delta);
-        if (e.teamId() != null) {
-            add(current, 2, e.teamId(), delta);
+        Pending session = e.sessionId() == null ? null : add(current, 4, e.sessionId(), delta);
+        if (session != null && session.sameScopes(e)) {
+            session.global.add(delta);
+            session.agent.add(delta);
+            if (session.team != null) {
+                session.team.add(delta);
+            }
+            if (session.user != null) {
+                session.user.add(delta);
+            }
+            return;
         }
-        if (e.userId() != null) {
-            add(current, 3, e.userId(), delta);
-        }
-        if (e.sessionId() != null) {
-            add(current, 4, e.sessionId(), delta);
+        Pending global = add(current, 0, Scope.GLOBAL.id(), delta);
+        Pending agent = add(current, 1, e.agent(), delta);
+        Pending team = e.teamId() == null ? null : add(current, 2, e.teamId(), delta);
+        Pending user = e.userId() == null ? null : add(current, 3, e.userId(), delta);
+        if (session != null) {
+            session.global = global;
+            session.agent = agent;
+            session.team = team;
+            session.user = user;
         }
     }
 
-    /** Adds to the pending delta of the scope: one map lookup. */
-    private void add(Hour hour, int type, String id, SpendDelta delta) {
+    /** Adds to the pending delta of the scope (one map lookup) and returns the pending delta that now holds it. */
+    private Pending add(Hour hour, int type, String id, SpendDelta delta) {
         Pending acc = hour.byType[type].get(id);
         if (acc == null) {
             Scope scope = type == 0 ? Scope.GLOBAL : Scope.of(SCOPES[type], id);
-            hour.byType[type].put(id, new Pending(scope, delta));
+            acc = new Pending(scope, delta);
+            hour.byType[type].put(id, acc);
         } else if (SCOPES[type] == ScopeType.SESSION && gapBetween(acc, delta)) {
             // The session may have ended in between: the owner must see the two parts separately, in order.
             send(List.of(acc.toInput()));
-            hour.byType[type].put(id, new Pending(acc.scope, delta));
+            acc = new Pending(acc.scope, delta);
+            hour.byType[type].put(id, acc);
         } else {
             acc.add(delta);
         }
+        return acc;
     }
 
     private boolean gapBetween(Pending current, SpendDelta next) {

@@ -113,6 +113,25 @@ class DeltaCombinerTest {
     }
 
     @Test
+    void aSessionWhoseEventsChangeUserOrTeamAddsEachEventToItsOwnScopes() {
+        price("e1", "alice", "s1", "1", T0, false);
+        price("e2", "alice", "s1", "2", T0.plusSeconds(1), false); // the same scopes as e1
+        price("e3", "bob", "s1", "4", T0.plusSeconds(2), false);   // another user in the same session
+        price("e4", "alice", "s1", "8", T0.plusSeconds(3), false);
+        UsageEvent noTeam = UsageEvent.builder().eventId("e5").timestamp(T0.plusSeconds(4)).agent("triage")
+                .userId("alice").sessionId("s1").model("gpt-4o").usage(new Usage(1000, 200, 100, 0, 0, 50, false)).build();
+        BigDecimal sixteen = new BigDecimal("16");
+        combiner.process(new Record<>("e5", new PricedUsage(noTeam, null, new Cost(sixteen, BigDecimal.ZERO,
+                BigDecimal.ZERO, BigDecimal.ZERO, sixteen, sixteen), noTeam.timestamp()), T0.plusSeconds(4).toEpochMilli()));
+
+        hook.flushCache();
+
+        assertThat(sent()).extracting(s -> s.substring(0, s.indexOf(" errors"))).containsExactly(
+                "global:* 31 events=5", "agent:triage 31 events=5", "team:support 15 events=4",
+                "user:alice 27 events=4", "user:bob 4 events=1", "session:s1 31 events=5");
+    }
+
+    @Test
     void aFlushSendsOneBatchPerOwningPartitionAtItsEarliestDelta() {
         startWith(3);
         price("e1", "alice", "s1", "1", T0.plusSeconds(5), false);
