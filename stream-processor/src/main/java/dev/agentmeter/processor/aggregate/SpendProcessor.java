@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
@@ -38,7 +39,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * {@code flushInterval}, not on every update: a window is updated about once per combiner flush,
  * so writing through a store cache serialised and deserialised nearly every aggregate twice for
  * nothing. Queries read the store, so they see spend at most one flush interval late, as they
- * already do through the combiner. Budgets, few and rarely changed, are mirrored in memory.
+ * already do through the combiner. The windows written last stay in memory too (bounded), as the
+ * active scopes' open windows are updated again after every flush. Budgets, few and rarely
+ * changed, are mirrored in memory.
  */
 public final class SpendProcessor implements Processor<String, List<ScopeInput>, String, BudgetAlert> {
 
@@ -47,6 +50,8 @@ public final class SpendProcessor implements Processor<String, List<ScopeInput>,
     private static final Duration KEEP_HOURS = Duration.ofDays(2);
     private static final Duration KEEP_DAYS = Duration.ofDays(40);
     private static final Duration KEEP_MONTHS = Duration.ofDays(400);
+    /** Windows kept as objects after they are written (~300 bytes each): see {@link #recent}. */
+    static final int RECENT_WINDOWS = 20_000;
 
     private final SpendStores names;
     private final String hookName;
@@ -62,6 +67,18 @@ public final class SpendProcessor implements Processor<String, List<ScopeInput>,
     private KeyValueStore<String, Long> alerted;
     /** Aggregates updated since the last write to the spend store, by store key. */
     private final Map<String, SpendAggregate> unwritten = new HashMap<>();
+    /**
+     * The windows written last, as objects: the open windows of active scopes are updated again
+     * after every flush, and reading them back from RocksDB (and deserialising) was most of an
+     * update's cost. Least recently used ones are dropped beyond {@link #RECENT_WINDOWS}; the store
+     * stays the truth (a window not here is read from it).
+     */
+    private final Map<String, SpendAggregate> recent = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, SpendAggregate> eldest) {
+            return size() > RECENT_WINDOWS;
+        }
+    };
     /** The budget store's content, by scope: read for every delta, and most scopes have none. */
     private final Map<String, Budget> budgetsByScope = new HashMap<>();
 
@@ -85,6 +102,7 @@ public final class SpendProcessor implements Processor<String, List<ScopeInput>,
         this.alerted = context.getStateStore(names.alerted());
         // A task revived after an error is initialised again: what it held unwritten was never committed.
         unwritten.clear();
+        recent.clear();
         budgetsByScope.clear();
         try (KeyValueIterator<String, Budget> all = budgetStore.all()) {
             all.forEachRemaining(kv -> budgetsByScope.put(kv.key, kv.value));
@@ -171,6 +189,9 @@ public final class SpendProcessor implements Processor<String, List<ScopeInput>,
     /** The aggregate as last updated: unwritten, else from the store (null if the window has none). */
     private SpendAggregate aggregate(String key) {
         SpendAggregate agg = unwritten.get(key);
+        if (agg == null) {
+            agg = recent.get(key);
+        }
         return agg != null ? agg : spend.get(key);
     }
 
@@ -180,6 +201,7 @@ public final class SpendProcessor implements Processor<String, List<ScopeInput>,
             return;
         }
         unwritten.forEach(spend::put);
+        recent.putAll(unwritten);
         unwritten.clear();
     }
 
@@ -210,6 +232,7 @@ public final class SpendProcessor implements Processor<String, List<ScopeInput>,
     /** Drops windows (and their alert marks) old enough that no event can reach them any more. */
     private void expire(long streamTime) {
         write(); // so the store holds every window before old ones are dropped from it
+        recent.clear(); // hourly in stream time; the open windows are read back once
         Instant now = Instant.ofEpochMilli(streamTime);
         expire(Period.HOUR, now.minus(KEEP_HOURS).minus(grace));
         expire(Period.DAY, now.minus(KEEP_DAYS).minus(grace));

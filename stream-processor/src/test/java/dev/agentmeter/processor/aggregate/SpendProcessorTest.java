@@ -96,6 +96,40 @@ class SpendProcessorTest {
     }
 
     @Test
+    void aWindowNoLongerKeptInMemoryIsReadBackFromTheStore() {
+        start();
+        spend("e1", "2.5", T0);
+        hook.flushCache();
+        for (int i = 0; i < SpendProcessor.RECENT_WINDOWS / 3 + 1; i++) { // 3 windows each: alice's drop out
+            Scope other = Scope.of(ScopeType.USER, "u" + i);
+            SpendDelta d = new SpendDelta("x" + i, T0, T0, BigDecimal.ONE, 1, 1, 1, 0, 0, 0, 0);
+            processor.process(new Record<>(other.toString(), List.of(ScopeInput.spend(other, d)), T0.toEpochMilli()));
+        }
+        hook.flushCache();
+
+        spend("e2", "1.25", T0.plusSeconds(1));
+        hook.flushCache();
+
+        assertThat(storedDay()).isEqualTo("3.75 in 2 events");
+    }
+
+    @Test
+    void hourWindowsExpireAfterTwoDaysPlusGraceAndDayWindowsStay() {
+        start();
+        spend("e1", "2.5", T0);
+        String aliceHour = SpendStores.key(Period.HOUR, T0, ALICE);
+        MockProcessorContext.CapturedPunctuator expiry = context.scheduledPunctuators().stream()
+                .filter(p -> p.getType() == PunctuationType.STREAM_TIME).findFirst().orElseThrow();
+
+        expiry.getPunctuator().punctuate(T0.plus(Duration.ofDays(2)).toEpochMilli()); // within 2 days + 1 h grace
+        assertThat(spend.get(aliceHour).spendUsd().toPlainString()).as("written before expiry looks").isEqualTo("2.5");
+        expiry.getPunctuator().punctuate(T0.plus(Duration.ofDays(2)).plus(Duration.ofHours(2)).toEpochMilli());
+
+        assertThat(spend.get(aliceHour)).isNull();
+        assertThat(storedDay()).isEqualTo("2.5 in 1 events");
+    }
+
+    @Test
     void theFlushIntervalWritesWithoutACommit() {
         start();
         spend("e1", "2.5", T0);
