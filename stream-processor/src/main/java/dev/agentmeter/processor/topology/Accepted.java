@@ -2,8 +2,8 @@ package dev.agentmeter.processor.topology;
 
 import dev.agentmeter.model.UsageEvent;
 import dev.agentmeter.model.json.ContractJson;
-import dev.agentmeter.model.json.PlainUsageEventReader;
 import dev.agentmeter.model.json.JsonSerde;
+import dev.agentmeter.model.json.PlainUsageEventReader;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 

@@ -7,8 +7,9 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.WindowStore;
 
 /**
- * Drops events whose eventId was seen before. Input is partitioned by eventId; the store remembers
- * each id at its event timestamp (a redelivery carries the same one) for the configured retention.
+ * Drops events whose eventId was seen before. Every copy of an event reaches this task (its
+ * {@link HomePartition}); the store remembers each id at its event timestamp (a redelivery carries
+ * the same one) for the configured retention.
  */
 final class DedupProcessor implements Processor<String, Accepted, String, Accepted> {
 
