@@ -10,6 +10,7 @@ import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import dev.agentmeter.model.json.ContractJson;
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -41,6 +42,18 @@ class JsonSchemaTest {
     void javaSerialisedPricedUsageValidates() throws Exception {
         JsonNode json = ContractJson.mapper().readTree(ContractJson.toJson(Samples.contractPriced()));
         assertThat(errors("priced-usage.schema.json", json)).isEmpty();
+    }
+
+    @Test
+    void theContractsExampleWithItsNullsValidates() throws Exception {
+        assertThat(errors("usage-event.schema.json", ContractJson.mapper().readTree(Samples.CONTRACT_EVENT_JSON))).isEmpty();
+    }
+
+    @Test
+    void aPricedRecordMadeFromTheArrivedBytesValidates() throws Exception {
+        byte[] priced = ContractJson.pricedBytes(Samples.CONTRACT_EVENT_JSON.getBytes(StandardCharsets.UTF_8),
+                Samples.contractPriced());
+        assertThat(errors("priced-usage.schema.json", ContractJson.mapper().readTree(priced))).isEmpty();
     }
 
     @Test
