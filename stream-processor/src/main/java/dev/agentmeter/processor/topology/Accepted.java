@@ -2,6 +2,7 @@ package dev.agentmeter.processor.topology;
 
 import dev.agentmeter.model.UsageEvent;
 import dev.agentmeter.model.json.ContractJson;
+import dev.agentmeter.model.json.ContractSerdes;
 import dev.agentmeter.model.json.JsonSerde;
 import dev.agentmeter.model.json.PlainUsageEventReader;
 import org.apache.kafka.common.serialization.Serde;
@@ -14,7 +15,7 @@ import org.apache.kafka.common.serialization.Serdes;
  */
 record Accepted(UsageEvent event, byte[] plainJson) {
 
-    private static final JsonSerde<UsageEvent> EVENTS = new JsonSerde<>(UsageEvent.class);
+    private static final JsonSerde<UsageEvent> EVENTS = ContractSerdes.usageEvent();
 
     /**
      * For the {@code by-home-partition} detour: the plain bytes as they arrived (else the event

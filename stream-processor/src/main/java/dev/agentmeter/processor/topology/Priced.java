@@ -2,6 +2,7 @@ package dev.agentmeter.processor.topology;
 
 import dev.agentmeter.model.PricedUsage;
 import dev.agentmeter.model.json.ContractJson;
+import dev.agentmeter.model.json.ContractSerdes;
 import dev.agentmeter.model.json.JsonSerde;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -9,7 +10,7 @@ import org.apache.kafka.common.serialization.Serdes;
 /** A priced event and, when it arrived plain, the bytes it arrived as (see {@link Accepted}). */
 record Priced(PricedUsage usage, byte[] plainEventJson) {
 
-    private static final JsonSerde<PricedUsage> PRICED = new JsonSerde<>(PricedUsage.class);
+    private static final JsonSerde<PricedUsage> PRICED = ContractSerdes.pricedUsage();
 
     /**
      * For {@code agentmeter.usage.priced}: the event's own bytes plus pricing, cost and pricedAt when

@@ -40,6 +40,12 @@ public final class ContractJson {
     private static final ObjectMapper MAPPER = create();
     /** The mapper's JSON per distinct pricing: the same for every event one catalog entry prices. */
     private static final Map<Pricing, byte[]> PRICING_JSON = new ConcurrentHashMap<>();
+    /** The field names {@link #pricedBytes} adds, quoted and with their colon. */
+    private static final byte[] PRICING_NAME = ascii("\"pricing\":");
+    private static final byte[] COST_NAME = ascii("\"cost\":");
+    private static final byte[] PRICED_AT_NAME = ascii("\"pricedAt\":");
+    private static final byte[][] COST_FIELDS = {ascii("\"inputUsd\":"), ascii("\"outputUsd\":"),
+            ascii("\"cacheReadUsd\":"), ascii("\"cacheWriteUsd\":"), ascii("\"totalUsd\":"), ascii("\"catalogUsd\":")};
 
     private ContractJson() {
     }
@@ -158,12 +164,6 @@ public final class ContractJson {
         out.append('}');
         return out.toByteArray();
     }
-
-    private static final byte[] PRICING_NAME = ascii("\"pricing\":");
-    private static final byte[] COST_NAME = ascii("\"cost\":");
-    private static final byte[] PRICED_AT_NAME = ascii("\"pricedAt\":");
-    private static final byte[][] COST_FIELDS = {ascii("\"inputUsd\":"), ascii("\"outputUsd\":"),
-            ascii("\"cacheReadUsd\":"), ascii("\"cacheWriteUsd\":"), ascii("\"totalUsd\":"), ascii("\"catalogUsd\":")};
 
     private static byte[] ascii(String text) {
         return text.getBytes(StandardCharsets.US_ASCII);
