@@ -93,8 +93,9 @@ class CliPipelineIT {
         assertThat(awaitRow("SELECT total_cost_usd || ' ' || cost_source || ' ' || duration_ms || ' ' || task_type "
                 + "FROM agent_usage WHERE event_id = '" + eventId + "'")).isEqualTo("0.0075 catalog 2500 bug_fix");
         String today = LocalDate.now(ZoneOffset.UTC) + "T00:00:00Z";
-        assertThat(cli("spend", "user:zoe").out())
-                .isEqualTo("user:zoe DAY " + today + ": $0.0075 in 1 events, limit $0.01, remaining $0.0025\n");
+        // The row and the spend come by different paths (sink; aggregator store written per commit): await the spend too.
+        assertThat(awaitOutput("user:zoe DAY " + today + ": $0.0075 in 1 events, limit $0.01, remaining $0.0025\n",
+                "spend", "user:zoe")).isEqualTo("user:zoe DAY " + today + ": $0.0075 in 1 events, limit $0.01, remaining $0.0025\n");
 
         Cli alerts = cli("alerts", "--from-beginning", "--max", "1", "--timeout", "PT30S");
         assertThat(alerts.out()).isEqualTo("WARNING user:zoe DAY: $0.0075 of $0.01 (50 % threshold) in window " + today
@@ -241,6 +242,17 @@ class CliPipelineIT {
     }
 
     /** The first column of the first row once the query returns one (rows land asynchronously). */
+    /** The command's output once it equals {@code expected}, or its last output after 30 s (the assertion then fails). */
+    private static String awaitOutput(String expected, String... args) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String out = cli(args).out();
+        while (!expected.equals(out) && System.nanoTime() < deadline) {
+            Thread.sleep(200); // the pause of a deadline-bounded poll
+            out = cli(args).out();
+        }
+        return out;
+    }
+
     private static String awaitRow(String sql) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
