@@ -39,6 +39,11 @@ public final class ProcessorConfig extends AbstractConfig {
     public static final String GRACE = "grace";
     public static final String DEDUP_RETENTION = "dedup.retention";
     public static final String SESSION_INACTIVITY = "session.inactivity";
+    public static final String RETENTION_PREFIX = "window.retention.";
+    public static final String RETENTION_HOUR = RETENTION_PREFIX + "hour";
+    public static final String RETENTION_DAY = RETENTION_PREFIX + "day";
+    public static final String RETENTION_MONTH = RETENTION_PREFIX + "month";
+    public static final String RETENTION_SESSION = RETENTION_PREFIX + "session";
     public static final String MAX_FUTURE_SKEW = "max.future.skew";
     public static final String AGGREGATE_FLUSH_INTERVAL = "aggregate.flush.interval";
     public static final String DEFAULT_PRICE_INPUT = "default.price.input.per.mtok";
@@ -71,6 +76,19 @@ public final class ProcessorConfig extends AbstractConfig {
             throw new ConfigException(name, value, "must be more than zero and at most PT1M");
         }
     };
+    /**
+     * A calendar window may be dropped once its start lies more than retention + grace behind stream
+     * time, so the retention must cover the longest window of the period, or an open window would go.
+     */
+    private static ConfigDef.Validator atLeast(String min, String what) {
+        return (name, value) -> {
+            DURATION.ensureValid(name, value);
+            if (Duration.parse((String) value).compareTo(Duration.parse(min)) < 0) {
+                throw new ConfigException(name, value, "must be at least " + min + " (" + what + ")");
+            }
+        };
+    }
+
     private static final ConfigDef.Validator DECIMAL = (name, value) -> {
         try {
             if (new BigDecimal((String) value).signum() < 0) {
@@ -113,6 +131,17 @@ public final class ProcessorConfig extends AbstractConfig {
                     "How long eventIds are remembered for de-duplication.")
             .define(SESSION_INACTIVITY, Type.STRING, "PT30M", DURATION, Importance.MEDIUM,
                     "A session's SESSION window closes after this much inactivity.")
+            .define(RETENTION_HOUR, Type.STRING, "P2D", atLeast("PT1H", "an HOUR window's length"),
+                    Importance.LOW, "How long closed HOUR windows stay queryable in the processor (history is in "
+                            + "Postgres); counted from the window's start, plus grace.")
+            .define(RETENTION_DAY, Type.STRING, "P40D", atLeast("PT25H", "a DAY has up to 25 hours"),
+                    Importance.LOW, "How long closed DAY windows stay queryable, as " + RETENTION_HOUR + ".")
+            .define(RETENTION_MONTH, Type.STRING, "P400D", atLeast("P31DT1H",
+                    "a MONTH has up to 31 days and 1 hour"), Importance.LOW,
+                    "How long closed MONTH windows stay queryable, as " + RETENTION_HOUR + ".")
+            .define(RETENTION_SESSION, Type.STRING, "P2D", DURATION, Importance.LOW,
+                    "How long a closed SESSION window stays queryable, counted from its last event plus "
+                            + SESSION_INACTIVITY + " plus grace.")
             .define(AGGREGATE_FLUSH_INTERVAL, Type.STRING, "PT1S", POSITIVE_DURATION, Importance.LOW,
                     "How long spend deltas of one scope and clock hour are combined before they travel to the "
                             + "scope's owner, and how long the owner keeps updated windows before it writes them to "
@@ -161,6 +190,15 @@ public final class ProcessorConfig extends AbstractConfig {
     public Duration grace() { return Duration.parse(getString(GRACE)); }
     public Duration dedupRetention() { return Duration.parse(getString(DEDUP_RETENTION)); }
     public Duration sessionInactivity() { return Duration.parse(getString(SESSION_INACTIVITY)); }
+    /** How long closed windows stay in the spend store, by period (see the window.retention.* keys). */
+    public Map<Period, Duration> windowRetention() {
+        Map<Period, Duration> out = new EnumMap<>(Period.class);
+        out.put(Period.HOUR, Duration.parse(getString(RETENTION_HOUR)));
+        out.put(Period.DAY, Duration.parse(getString(RETENTION_DAY)));
+        out.put(Period.MONTH, Duration.parse(getString(RETENTION_MONTH)));
+        out.put(Period.SESSION, Duration.parse(getString(RETENTION_SESSION)));
+        return out;
+    }
     public Duration aggregateFlushInterval() { return Duration.parse(getString(AGGREGATE_FLUSH_INTERVAL)); }
     public Duration maxFutureSkew() { return Duration.parse(getString(MAX_FUTURE_SKEW)); }
     public BigDecimal defaultInputPrice() { return new BigDecimal(getString(DEFAULT_PRICE_INPUT)); }

@@ -34,6 +34,16 @@ class ProcessorConfigTest {
         assertThat(c.processingGuarantee()).isEqualTo("exactly_once_v2");
         assertThat(c.threads()).isEqualTo(2);
         assertThat(c.budgetDefaults()).isEmpty();
+        assertThat(c.windowRetention()).isEqualTo(Map.of(Period.HOUR, Duration.ofDays(2), Period.DAY,
+                Duration.ofDays(40), Period.MONTH, Duration.ofDays(400), Period.SESSION, Duration.ofDays(2)));
+    }
+
+    @Test
+    void windowRetentionIsSetPerPeriod() {
+        ProcessorConfig c = ProcessorConfig.of(Map.of("window.retention.hour", "PT6H", "window.retention.day", "P7D",
+                "window.retention.month", "P93D", "window.retention.session", "PT0S"));
+        assertThat(c.windowRetention()).isEqualTo(Map.of(Period.HOUR, Duration.ofHours(6), Period.DAY,
+                Duration.ofDays(7), Period.MONTH, Duration.ofDays(93), Period.SESSION, Duration.ZERO));
     }
 
     @ParameterizedTest(name = "{0}={1}")
@@ -42,6 +52,10 @@ class ProcessorConfigTest {
             "dedup.retention|-PT1H|Invalid value -PT1H for configuration dedup.retention: must not be negative",
             "aggregate.flush.interval|PT0S|Invalid value PT0S for configuration aggregate.flush.interval: must be more than zero and at most PT1M",
             "aggregate.flush.interval|PT2M|Invalid value PT2M for configuration aggregate.flush.interval: must be more than zero and at most PT1M",
+            "window.retention.hour|PT59M|Invalid value PT59M for configuration window.retention.hour: must be at least PT1H (an HOUR window's length)",
+            "window.retention.day|P1D|Invalid value P1D for configuration window.retention.day: must be at least PT25H (a DAY has up to 25 hours)",
+            "window.retention.month|P31D|Invalid value P31D for configuration window.retention.month: must be at least P31DT1H (a MONTH has up to 31 days and 1 hour)",
+            "window.retention.session|-P1D|Invalid value -P1D for configuration window.retention.session: must not be negative",
             "zone|Mars/Olympus|Invalid value Mars/Olympus for configuration zone: must be a time-zone id such as UTC or Europe/Berlin",
             "budget.default.user.WEEK|10|Invalid value 10 for configuration budget.default.user.WEEK: period must be one of [HOUR, DAY, MONTH, SESSION]",
             "budget.default.user.SESSION|10|Invalid value 10 for configuration budget.default.user.SESSION: SESSION budgets apply to scope type session only",

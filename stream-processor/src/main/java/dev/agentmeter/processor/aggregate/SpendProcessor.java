@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -46,10 +47,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
 public final class SpendProcessor implements Processor<String, List<ScopeInput>, String, BudgetAlert> {
 
     private static final List<Period> CALENDAR = List.of(Period.HOUR, Period.DAY, Period.MONTH);
-    /** How long closed windows stay queryable in the processor (history lives in Postgres). */
-    private static final Duration KEEP_HOURS = Duration.ofDays(2);
-    private static final Duration KEEP_DAYS = Duration.ofDays(40);
-    private static final Duration KEEP_MONTHS = Duration.ofDays(400);
     /** Windows kept as objects after they are written (~300 bytes each): see {@link #recent}. */
     static final int RECENT_WINDOWS = 20_000;
 
@@ -59,6 +56,8 @@ public final class SpendProcessor implements Processor<String, List<ScopeInput>,
     private final ZoneId zone;
     private final Duration grace;
     private final Duration sessionInactivity;
+    /** How long closed windows stay queryable in the processor, by period (history lives in Postgres). */
+    private final Map<Period, Duration> retention;
     private final BudgetBook budgets;
     private final ProcessorMetrics metrics;
     private ProcessorContext<String, BudgetAlert> context;
@@ -83,13 +82,15 @@ public final class SpendProcessor implements Processor<String, List<ScopeInput>,
     private final Map<String, Budget> budgetsByScope = new HashMap<>();
 
     public SpendProcessor(SpendStores names, String hookName, Duration flushInterval, ZoneId zone, Duration grace,
-                          Duration sessionInactivity, BudgetBook budgets, ProcessorMetrics metrics) {
+                          Duration sessionInactivity, Map<Period, Duration> retention, BudgetBook budgets,
+                          ProcessorMetrics metrics) {
         this.names = names;
         this.hookName = hookName;
         this.flushInterval = flushInterval;
         this.zone = zone;
         this.grace = grace;
         this.sessionInactivity = sessionInactivity;
+        this.retention = Map.copyOf(retention);
         this.budgets = budgets;
         this.metrics = metrics;
     }
@@ -234,9 +235,10 @@ public final class SpendProcessor implements Processor<String, List<ScopeInput>,
         write(); // so the store holds every window before old ones are dropped from it
         recent.clear(); // hourly in stream time; the open windows are read back once
         Instant now = Instant.ofEpochMilli(streamTime);
-        expire(Period.HOUR, now.minus(KEEP_HOURS).minus(grace));
-        expire(Period.DAY, now.minus(KEEP_DAYS).minus(grace));
-        expire(Period.MONTH, now.minus(KEEP_MONTHS).minus(grace));
+        for (Period period : CALENDAR) {
+            expire(period, now.minus(retention.get(period)).minus(grace));
+        }
+        expireSessions(now.minus(retention.get(Period.SESSION)).minus(grace).minus(sessionInactivity));
     }
 
     private void expire(Period period, Instant before) {
@@ -247,5 +249,37 @@ public final class SpendProcessor implements Processor<String, List<ScopeInput>,
             }
             old.forEach(store::delete);
         }
+    }
+
+    /**
+     * Drops SESSION windows whose last event lies before {@code lastEventBefore}: no event can join
+     * them any more (a later one is more than grace late or starts a new session). A session's
+     * alert marks go when the window they were raised for is no longer its current one: a session
+     * replaced by a newer one after a gap is never updated again. Session keys carry no time, so
+     * this reads every session window once per expiry run (hourly in stream time).
+     */
+    private void expireSessions(Instant lastEventBefore) {
+        List<String> old = new ArrayList<>();
+        try (KeyValueIterator<String, SpendAggregate> it = spend.prefixScan(SpendStores.rangeStart(Period.SESSION),
+                new StringSerializer())) {
+            it.forEachRemaining(kv -> {
+                if (kv.value.lastEventAt().isBefore(lastEventBefore)) {
+                    old.add(kv.key);
+                }
+            });
+        }
+        old.forEach(spend::delete);
+        List<String> deadMarks = new ArrayList<>();
+        try (KeyValueIterator<String, Long> it = alerted.prefixScan(SpendStores.rangeStart(Period.SESSION),
+                new StringSerializer())) {
+            it.forEachRemaining(kv -> {
+                SpendStores.SessionMark mark = SpendStores.sessionMark(kv.key);
+                SpendAggregate current = spend.get(SpendStores.sessionKey(mark.scope()));
+                if (current == null || !current.windowStart().equals(mark.windowStart())) {
+                    deadMarks.add(kv.key);
+                }
+            });
+        }
+        deadMarks.forEach(alerted::delete);
     }
 }

@@ -51,6 +51,18 @@ public record SpendStores(String spend, String budgets, String alerted) {
         return key(period, windowStart, scope) + "|" + threshold.toPlainString();
     }
 
+    /** A SESSION window's alert mark, {@code SESSION|windowStart|scope|threshold}, read back. */
+    record SessionMark(Scope scope, Instant windowStart) {
+    }
+
+    static SessionMark sessionMark(String alertedKey) {
+        int start = Period.SESSION.name().length() + 1;
+        int afterInstant = alertedKey.indexOf('|', start);
+        int beforeThreshold = alertedKey.lastIndexOf('|');
+        return new SessionMark(Scope.parse(alertedKey.substring(afterInstant + 1, beforeThreshold)),
+                Instant.parse(alertedKey.substring(start, afterInstant)));
+    }
+
     static String rangeStart(Period period) {
         return period + "|";
     }

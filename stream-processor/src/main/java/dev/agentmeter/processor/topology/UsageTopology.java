@@ -159,7 +159,8 @@ public final class UsageTopology {
                 .repartition(Repartitioned.with(Serdes.String(), AggregateSerdes.scopeInputs()).withName(BY_SCOPE)
                         .withNumberOfPartitions(rawPartitions).withStreamPartitioner(new ScopePartitioner()))
                 .process(() -> new SpendProcessor(stores, SPEND_COMMIT_HOOK, config.aggregateFlushInterval(),
-                        config.zone(), config.grace(), config.sessionInactivity(), book, metrics),
+                        config.zone(), config.grace(), config.sessionInactivity(), config.windowRetention(), book,
+                        metrics),
                         Named.as("aggregate-and-alert"), stores.spend(), stores.budgets(), stores.alerted(), SPEND_COMMIT_HOOK);
     }
 

@@ -59,18 +59,50 @@ class SpendProcessorTest {
         context.addStateStore(hook);
     }
 
+    private static final Scope SESSION = Scope.of(ScopeType.SESSION, "s-1");
+    /** The defaults of ProcessorConfig: window.retention.hour/day/month/session. */
+    private static final Map<Period, Duration> RETENTION = Map.of(Period.HOUR, Duration.ofDays(2),
+            Period.DAY, Duration.ofDays(40), Period.MONTH, Duration.ofDays(400), Period.SESSION, Duration.ofDays(2));
+
     private void start() {
+        start(new BudgetBook(Map.of()));
+    }
+
+    private void start(BudgetBook budgetBook) {
         processor = new SpendProcessor(SpendStores.DEFAULT, "hook", Duration.ofSeconds(1), ZoneOffset.UTC,
-                Duration.ofHours(1), Duration.ofMinutes(30), new BudgetBook(Map.of()),
+                Duration.ofHours(1), Duration.ofMinutes(30), RETENTION, budgetBook,
                 new ProcessorMetrics(new SimpleMeterRegistry()));
         processor.init(context);
     }
 
     private void spend(String lastEventId, String usd, Instant at) {
+        spend(ALICE, lastEventId, usd, at);
+    }
+
+    private void spend(Scope scope, String lastEventId, String usd, Instant at) {
         SpendDelta d = new SpendDelta(lastEventId, at, at, new BigDecimal(usd), 1, 100, 10, 0, 0, 0, 0);
         context.setCurrentStreamTimeMs(at.toEpochMilli()); // as the task does before it hands over a record
         context.setCurrentSystemTimeMs(at.plusSeconds(1).toEpochMilli());
-        processor.process(new Record<>(ALICE.toString(), List.of(ScopeInput.spend(ALICE, d)), at.toEpochMilli()));
+        processor.process(new Record<>(scope.toString(), List.of(ScopeInput.spend(scope, d)), at.toEpochMilli()));
+    }
+
+    private void expireAt(Instant streamTime) {
+        context.scheduledPunctuators().stream().filter(p -> p.getType() == PunctuationType.STREAM_TIME)
+                .reduce((first, second) -> second).orElseThrow() // the processor started last
+                .getPunctuator().punctuate(streamTime.toEpochMilli());
+    }
+
+    private String storedSession() {
+        SpendAggregate s = spend.get(SpendStores.sessionKey(SESSION));
+        return s == null ? "none" : s.spendUsd().toPlainString() + " from " + s.windowStart() + " to " + s.lastEventAt();
+    }
+
+    private List<String> alertMarks() {
+        List<String> keys = new java.util.ArrayList<>();
+        try (var it = alerted.all()) {
+            it.forEachRemaining(kv -> keys.add(kv.key));
+        }
+        return keys;
     }
 
     private String storedDay() {
@@ -127,6 +159,46 @@ class SpendProcessorTest {
 
         assertThat(spend.get(aliceHour)).isNull();
         assertThat(storedDay()).isEqualTo("2.5 in 1 events");
+    }
+
+    @Test
+    void aClosedSessionWindowExpiresAfterInactivityGraceAndRetention() {
+        start();
+        spend(SESSION, "e1", "2.5", T0);
+        Instant lastKept = T0.plus(Duration.ofMinutes(30)).plus(Duration.ofHours(1)).plus(Duration.ofDays(2));
+
+        expireAt(lastKept);
+        assertThat(storedSession()).isEqualTo("2.5 from 2026-11-22T10:00:00Z to 2026-11-22T10:00:00Z");
+        expireAt(lastKept.plusMillis(1));
+
+        assertThat(storedSession()).isEqualTo("none");
+        assertThat(spend.get(SpendStores.key(Period.DAY, Instant.parse("2026-11-22T00:00:00Z"), SESSION)))
+                .as("the session's DAY window follows window.retention.day").extracting(a -> a.spendUsd().toPlainString())
+                .isEqualTo("2.5");
+    }
+
+    @Test
+    void aSessionKeepsItsAlertMarksWhileItsWindowIsOpenAndLosesThemOnceANewSessionReplacedIt() {
+        start(new BudgetBook(Map.of(ScopeType.SESSION, Map.of(Period.SESSION, new BigDecimal("10")))));
+        String firstMark = "SESSION|2026-11-22T10:00:00Z|session:s-1|0.5";
+        spend(SESSION, "e1", "6", T0);
+        Instant at = T0;
+        for (int i = 2; i <= 3 * 24 * 3; i++) { // an event every 20 minutes for three days: one open session
+            at = at.plus(Duration.ofMinutes(20));
+            spend(SESSION, "e" + i, "0.001", at);
+        }
+        expireAt(at);
+        assertThat(alertMarks()).containsExactly(firstMark);
+        spend(SESSION, "e-more", "1", at.plusSeconds(1));
+        assertThat(context.forwarded()).extracting(f -> f.record().value().alertId())
+                .as("raised once, not again after an expiry run").containsExactly("session:s-1|SESSION|2026-11-22T10:00:00Z|0.5");
+
+        Instant next = at.plus(Duration.ofHours(1)); // after a gap longer than session.inactivity
+        spend(SESSION, "n1", "1", next);
+        expireAt(next);
+
+        assertThat(alertMarks()).isEmpty();
+        assertThat(storedSession()).isEqualTo("1 from " + next + " to " + next);
     }
 
     @Test
