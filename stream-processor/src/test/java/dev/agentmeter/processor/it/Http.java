@@ -6,6 +6,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
 
 final class Http {
 
@@ -24,5 +26,23 @@ final class Http {
         HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + pathAndQuery))
                 .GET().build(), HttpResponse.BodyHandlers.ofString());
         return new Reply(r.statusCode(), r.body());
+    }
+
+    /**
+     * Polls a spend query until its {@code spendUsd} is exactly {@code expected} (each task writes its
+     * windows on its own commit or flush interval), or fails after 60 s with the last answer.
+     */
+    static void awaitSpend(int port, String path, String expected) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        String last = null;
+        while (System.nanoTime() < deadline) {
+            Reply r = get(port, path);
+            last = r.body();
+            if (r.status() == 200 && expected.equals(r.json().get("spendUsd").asText())) {
+                return;
+            }
+            LockSupport.parkNanos(200_000_000);
+        }
+        throw new AssertionError("spend at " + path + " never reached " + expected + "; last answer " + last);
     }
 }

@@ -70,12 +70,12 @@ class TwoInstancesQueryIT {
                 }
             }
             String query = "?period=DAY&at=" + at;
-            awaitSpend(one.httpPort(), "/v1/spend/global/*" + query, "40");
+            Http.awaitSpend(one.httpPort(), "/v1/spend/global/*" + query, "40");
             // Each task writes its windows to its store on its own commit or flush interval: the user
             // windows may show up a little after the global one, so each is awaited (and must be exactly 5).
             for (int u = 0; u < 8; u++) {
                 for (int port : new int[] {one.httpPort(), two.httpPort()}) {
-                    awaitSpend(port, "/v1/spend/user/user-" + u + query, "5");
+                    Http.awaitSpend(port, "/v1/spend/user/user-" + u + query, "5");
                 }
             }
             // While the two instances rebalance, a top-N query answers 503 rather than a partial list: retry.
@@ -93,19 +93,5 @@ class TwoInstancesQueryIT {
                     "user:user-2", "user:user-3", "user:user-4", "user:user-5", "user:user-6", "user:user-7");
             assertThat(top.json().findValuesAsText("spendUsd")).containsOnly("5");
         }
-    }
-
-    private static void awaitSpend(int port, String path, String expected) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        String last = null;
-        while (System.nanoTime() < deadline) {
-            Http.Reply r = Http.get(port, path);
-            last = r.body();
-            if (r.status() == 200 && expected.equals(r.json().get("spendUsd").asText())) {
-                return;
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(200_000_000);
-        }
-        throw new AssertionError("spend at " + path + " never reached " + expected + "; last answer " + last);
     }
 }
