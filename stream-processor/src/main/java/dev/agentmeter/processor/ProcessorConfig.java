@@ -135,10 +135,10 @@ public final class ProcessorConfig extends AbstractConfig {
                     Importance.LOW, "How long closed HOUR windows stay queryable in the processor (history is in "
                             + "Postgres); counted from the window's start, plus grace.")
             .define(RETENTION_DAY, Type.STRING, "P40D", atLeast("PT25H", "a DAY has up to 25 hours"),
-                    Importance.LOW, "How long closed DAY windows stay queryable, as " + RETENTION_HOUR + ".")
+                    Importance.LOW, "How long closed DAY windows stay queryable (counted as for " + RETENTION_HOUR + ").")
             .define(RETENTION_MONTH, Type.STRING, "P400D", atLeast("P31DT1H",
                     "a MONTH has up to 31 days and 1 hour"), Importance.LOW,
-                    "How long closed MONTH windows stay queryable, as " + RETENTION_HOUR + ".")
+                    "How long closed MONTH windows stay queryable (counted as for " + RETENTION_HOUR + ").")
             .define(RETENTION_SESSION, Type.STRING, "P2D", DURATION, Importance.LOW,
                     "How long a closed SESSION window stays queryable, counted from its last event plus "
                             + SESSION_INACTIVITY + " plus grace.")
