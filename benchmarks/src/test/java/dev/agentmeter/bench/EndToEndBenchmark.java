@@ -85,9 +85,11 @@ public final class EndToEndBenchmark {
                 Stage priced = Stage.follow(bootstrap, Topics.USAGE_PRICED, false);
                 Stage alerts = Stage.follow(bootstrap, Topics.BUDGET_ALERTS, true);
                 double cpu0 = processor.cpuSeconds();
+                MachineCpu machine0 = MachineCpu.now();
                 Run throughput = send(bootstrap, work, n, 0, "t");
                 priced.awaitCount(n, Duration.ofMinutes(60));
                 double cpu = processor.cpuSeconds() - cpu0;
+                MachineCpu machine = MachineCpu.now().minus(machine0);
                 long rowsDeadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
                 while (count(pg, "agent_usage") < n && System.nanoTime() < rowsDeadline) {
                     Thread.sleep(500);
@@ -97,6 +99,11 @@ public final class EndToEndBenchmark {
                 figures.put("processor_events_per_s", round(n / pipelineSeconds));
                 figures.put("sink_rows_per_s", round(sinkRate(pg)));
                 figures.put("processor_cpu_cores", round2(cpu / pipelineSeconds));
+                // Where the other cores went while the processor ran: this JVM holds the broker, Connect,
+                // the client and the followers; the rest of the machine is mostly PostgreSQL.
+                figures.put("machine_cpu_cores_busy", round2(machine.busySeconds() / machine.wallSeconds()));
+                figures.put("machine_cpu_cores_stolen", round2(machine.stealSeconds() / machine.wallSeconds()));
+                figures.put("bench_jvm_cpu_cores", round2(machine.benchJvmSeconds() / machine.wallSeconds()));
                 figures.put("processor_heap_mib", processor.heapUsedBytes() >> 20);
                 figures.put("processor_rss_mib", processor.rssBytes() >> 20);
                 figures.put("passthrough_events_per_s", round(PassThrough.run(bootstrap, Topics.USAGE_RAW, work)));
@@ -127,6 +134,27 @@ public final class EndToEndBenchmark {
             }
         }
         System.out.println(ContractJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(figures));
+    }
+
+    /**
+     * CPU seconds of the whole machine (from /proc/stat, Linux: busy = user, nice, system, irq,
+     * softirq; steal = taken by the hypervisor) and of this JVM, at one moment or between two.
+     */
+    record MachineCpu(double wallSeconds, double busySeconds, double stealSeconds, double benchJvmSeconds) {
+        static MachineCpu now() throws java.io.IOException {
+            // cpu  user nice system idle iowait irq softirq steal guest guest_nice (USER_HZ ticks)
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long busy = Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + Long.parseLong(f[6])
+                    + Long.parseLong(f[7]);
+            double jvm = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                    .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+            return new MachineCpu(System.nanoTime() / 1e9, busy / 100.0, Long.parseLong(f[8]) / 100.0, jvm);
+        }
+
+        MachineCpu minus(MachineCpu earlier) {
+            return new MachineCpu(wallSeconds - earlier.wallSeconds, busySeconds - earlier.busySeconds,
+                    stealSeconds - earlier.stealSeconds, benchJvmSeconds - earlier.benchJvmSeconds);
+        }
     }
 
     /** Wall-clock span of one client run. */

@@ -48,7 +48,11 @@ final class Report {
                 .append("| sink connector → PostgreSQL (rows/s) | ").append(figures.get("sink_rows_per_s")).append(" |\n")
                 .append("| baseline: raw COPY of the same rows | ").append(figures.get("raw_copy_rows_per_s")).append(" |\n\n")
                 .append("Processor while busy: ").append(figures.get("processor_cpu_cores")).append(" cores, heap ")
-                .append(figures.get("processor_heap_mib")).append(" MiB, RSS ").append(figures.get("processor_rss_mib")).append(" MiB.\n\n")
+                .append(figures.get("processor_heap_mib")).append(" MiB, RSS ").append(figures.get("processor_rss_mib")).append(" MiB. The whole machine meanwhile: ")
+                .append(figures.get("machine_cpu_cores_busy")).append(" of ").append(Runtime.getRuntime().availableProcessors())
+                .append(" cores busy (").append(figures.get("bench_jvm_cpu_cores"))
+                .append(" in the benchmark JVM: broker, Connect, client, followers; the rest mostly PostgreSQL), ")
+                .append(figures.get("machine_cpu_cores_stolen")).append(" stolen by the hypervisor.\n\n")
                 .append("Latency at ").append(figures.get("latency_rate_events_per_s"))
                 .append(" events/s (half the pipeline's rate, 30 s), from the event's timestamp:\n\n")
                 .append("| to | p50 ms | p95 ms | p99 ms |\n|---|---|---|---|\n");
