@@ -7,11 +7,14 @@ import dev.agentmeter.model.Cost;
 import dev.agentmeter.model.PricedUsage;
 import dev.agentmeter.model.Usage;
 import dev.agentmeter.model.UsageEvent;
+import dev.agentmeter.processor.ProcessorApp;
+import dev.agentmeter.processor.ProcessorConfig;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,7 +28,8 @@ class DeltaCombinerTest {
 
     private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
 
-    private final MockProcessorContext<String, List<ScopeInput>> context = new MockProcessorContext<>();
+    private final MockProcessorContext<String, List<ScopeInput>> context = new MockProcessorContext<>(
+            ProcessorApp.streamsProperties(ProcessorConfig.of(Map.of()), 0)); // the app's Streams settings
     private final CommitHook hook = CommitHook.builder("hook").build();
     private DeltaCombiner combiner;
 

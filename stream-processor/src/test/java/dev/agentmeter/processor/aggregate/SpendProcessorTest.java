@@ -8,6 +8,8 @@ import dev.agentmeter.model.Period;
 import dev.agentmeter.model.Scope;
 import dev.agentmeter.model.ScopeType;
 import dev.agentmeter.model.json.ContractSerdes;
+import dev.agentmeter.processor.ProcessorApp;
+import dev.agentmeter.processor.ProcessorConfig;
 import dev.agentmeter.processor.budget.BudgetBook;
 import dev.agentmeter.processor.metrics.ProcessorMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -37,7 +39,8 @@ class SpendProcessorTest {
     private static final Scope ALICE = Scope.of(ScopeType.USER, "alice");
     private static final String ALICE_DAY = SpendStores.key(Period.DAY, Instant.parse("2026-11-22T00:00:00Z"), ALICE);
 
-    private final MockProcessorContext<String, BudgetAlert> context = new MockProcessorContext<>();
+    private final MockProcessorContext<String, BudgetAlert> context = new MockProcessorContext<>(
+            ProcessorApp.streamsProperties(ProcessorConfig.of(Map.of()), 0)); // the app's Streams settings
     private final CommitHook hook = CommitHook.builder("hook").build();
     private final KeyValueStore<String, SpendAggregate> spend = store(SpendStores.DEFAULT.spend(),
             AggregateSerdes.spendAggregate());

@@ -61,6 +61,7 @@ final class TopologyFixture implements AutoCloseable {
         streams.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
         streams.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         streams.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        streams.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true); // as ProcessorApp
         try {
             streams.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("tt-state").toString());
         } catch (java.io.IOException e) {
