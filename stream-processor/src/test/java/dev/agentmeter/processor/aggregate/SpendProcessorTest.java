@@ -165,6 +165,37 @@ class SpendProcessorTest {
     }
 
     @Test
+    void oneExpiryRunDeletesAtMostItsCapTheNextRunTheRest() {
+        start();
+        List<ScopeInput> batch = new java.util.ArrayList<>();
+        for (int i = 0; i < SpendProcessor.MAX_EXPIRED_PER_RUN + 10; i++) {
+            Scope user = Scope.of(ScopeType.USER, "u" + i);
+            batch.add(ScopeInput.spend(user, new SpendDelta("x" + i, T0, T0, BigDecimal.ONE, 1, 1, 1, 0, 0, 0, 0)));
+        }
+        context.setCurrentStreamTimeMs(T0.toEpochMilli());
+        processor.process(new Record<>("user:u0", batch, T0.toEpochMilli()));
+        Instant afterRetention = T0.plus(Duration.ofDays(2)).plus(Duration.ofHours(2));
+
+        expireAt(afterRetention);
+        assertThat(windows(Period.HOUR)).isEqualTo(10);
+        expireAt(afterRetention.plus(SpendProcessor.EXPIRY_INTERVAL));
+
+        assertThat(windows(Period.HOUR)).isZero();
+        assertThat(windows(Period.DAY)).isEqualTo(SpendProcessor.MAX_EXPIRED_PER_RUN + 10);
+    }
+
+    private int windows(Period period) {
+        int n = 0;
+        try (var it = spend.prefixScan(period + "|", new org.apache.kafka.common.serialization.StringSerializer())) {
+            while (it.hasNext()) {
+                it.next();
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Test
     void aClosedSessionWindowExpiresAfterInactivityGraceAndRetention() {
         start();
         spend(SESSION, "e1", "2.5", T0);
