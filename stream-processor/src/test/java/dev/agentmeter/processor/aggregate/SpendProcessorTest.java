@@ -17,10 +17,12 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -63,9 +65,8 @@ class SpendProcessorTest {
     }
 
     private static final Scope SESSION = Scope.of(ScopeType.SESSION, "s-1");
-    /** The defaults of ProcessorConfig: window.retention.hour/day/month/session. */
-    private static final Map<Period, Duration> RETENTION = Map.of(Period.HOUR, Duration.ofDays(2),
-            Period.DAY, Duration.ofDays(40), Period.MONTH, Duration.ofDays(400), Period.SESSION, Duration.ofDays(2));
+    /** The defaults: window.retention.hour/day/month/session = P2D/P40D/P400D/P2D. */
+    private static final Map<Period, Duration> RETENTION = ProcessorConfig.of(Map.of()).windowRetention();
 
     private void start() {
         start(new BudgetBook(Map.of()));
@@ -101,7 +102,7 @@ class SpendProcessorTest {
     }
 
     private List<String> alertMarks() {
-        List<String> keys = new java.util.ArrayList<>();
+        List<String> keys = new ArrayList<>();
         try (var it = alerted.all()) {
             it.forEachRemaining(kv -> keys.add(kv.key));
         }
@@ -167,7 +168,7 @@ class SpendProcessorTest {
     @Test
     void oneExpiryRunDeletesAtMostItsCapTheNextRunTheRest() {
         start();
-        List<ScopeInput> batch = new java.util.ArrayList<>();
+        List<ScopeInput> batch = new ArrayList<>();
         for (int i = 0; i < SpendProcessor.MAX_EXPIRED_PER_RUN + 10; i++) {
             Scope user = Scope.of(ScopeType.USER, "u" + i);
             batch.add(ScopeInput.spend(user, new SpendDelta("x" + i, T0, T0, BigDecimal.ONE, 1, 1, 1, 0, 0, 0, 0)));
@@ -186,7 +187,7 @@ class SpendProcessorTest {
 
     private int windows(Period period) {
         int n = 0;
-        try (var it = spend.prefixScan(period + "|", new org.apache.kafka.common.serialization.StringSerializer())) {
+        try (var it = spend.prefixScan(period + "|", new StringSerializer())) {
             while (it.hasNext()) {
                 it.next();
                 n++;
