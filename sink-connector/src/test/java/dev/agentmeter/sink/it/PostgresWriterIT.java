@@ -18,11 +18,16 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,7 +48,7 @@ class PostgresWriterIT {
     void freshDatabase() throws SQLException {
         url = pg.createDatabase("writer_it_" + databases.incrementAndGet());
         schema = new SchemaMigrator("agent_usage", "budget_alerts");
-        assertThat(schema.migrate(url, null, null)).isEqualTo(4);
+        assertThat(schema.migrate(url, null, null)).isEqualTo(5);
         writer = new PostgresWriter(url, null, null, schema);
     }
 
@@ -122,6 +127,36 @@ class PostgresWriterIT {
                 .containsExactly("agent_usage_y2024m02");
     }
 
+    /**
+     * Two sink tasks reaching a new month at once: the second waits for the first's transaction
+     * and then finds the partition. Once failed with "relation ... already exists" (42P07): the
+     * advisory lock does not refresh the catalog cache, so a re-check after it saw the table missing.
+     */
+    @Test
+    void twoTransactionsCreatingTheSamePartitionAtOnceBothSucceed() throws Exception {
+        YearMonth month = YearMonth.of(2031, 5);
+        try (Connection first = DriverManager.getConnection(url); Connection second = DriverManager.getConnection(url)) {
+            first.setAutoCommit(false);
+            second.setAutoCommit(false);
+            new SchemaMigrator("agent_usage", "budget_alerts").ensurePartition(first, month);
+            int secondPid = backendPid(second);
+            CompletableFuture<Void> secondTask = CompletableFuture.runAsync(() -> {
+                try {
+                    new SchemaMigrator("agent_usage", "budget_alerts").ensurePartition(second, month);
+                    second.commit();
+                } catch (SQLException e) {
+                    throw new CompletionException(e);
+                }
+            });
+            awaitWaitingForAdvisoryLock(secondPid, secondTask);
+            first.commit();
+            secondTask.get(30, TimeUnit.SECONDS);
+        }
+        assertThat(strings("SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+                + "WHERE i.inhparent = 'agent_usage'::regclass AND c.relname LIKE '%y2031%'"))
+                .containsExactly("agent_usage_y2031m05");
+    }
+
     @Test
     void alertsAreStoredOncePerAlertId() throws SQLException {
         List<BudgetAlert> alerts = List.of(Samples.alert("alice", "0.5"), Samples.alert("alice", "0.8"),
@@ -162,6 +197,29 @@ class PostgresWriterIT {
                     .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"));
             assertThatThrownBy(() -> statement.executeUpdate("DELETE FROM agent_usage"))
                     .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"));
+        }
+    }
+
+    private static int backendPid(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    /** Polls pg_locks until {@code pid} waits for an advisory lock (or the task ended early: its failure is thrown). */
+    private void awaitWaitingForAdvisoryLock(int pid, CompletableFuture<Void> task) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (strings("SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND pid = " + pid).isEmpty()) {
+            if (task.isDone()) {
+                task.get();
+                throw new AssertionError("the second transaction did not wait for the first");
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the second transaction never waited for the advisory lock");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
         }
     }
 
