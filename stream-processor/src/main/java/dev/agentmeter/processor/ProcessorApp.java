@@ -5,6 +5,7 @@ import dev.agentmeter.model.TopicAdmin;
 import dev.agentmeter.processor.metrics.ProcessorMetrics;
 import dev.agentmeter.processor.pricing.BundledCatalog;
 import dev.agentmeter.processor.pricing.CatalogSeeder;
+import dev.agentmeter.processor.topology.DedupStoreRocksDbConfig;
 import dev.agentmeter.processor.topology.UsageTopology;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -100,6 +101,13 @@ public final class ProcessorApp implements AutoCloseable {
         // it every start logged a WARN asking for it.
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         p.putAll(config.kafkaOverrides());
+        // Bloom filters on every level of the de-dup store (see DedupStoreRocksDbConfig); an operator's
+        // own setter keeps running, called by ours.
+        Object own = p.get(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG);
+        if (own != null) {
+            p.put(DedupStoreRocksDbConfig.DELEGATE, own);
+        }
+        p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, DedupStoreRocksDbConfig.class);
         return p;
     }
 

@@ -1,0 +1,58 @@
+package dev.agentmeter.processor.topology;
+
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.state.RocksDBConfigSetter;
+import org.rocksdb.Options;
+
+/**
+ * Keeps bloom filters on every level of the de-duplication store's segments. Kafka Streams calls
+ * {@code optimizeFiltersForHits}, which leaves the last level (most of a store) without them: right
+ * for lookups that usually hit, wrong here, where nearly every lookup is a new eventId that misses.
+ * Without a filter, each miss reads an index and a data block of the last level, most of them
+ * outside the block cache once a week of ids is stored. Measured with Kafka's other options and
+ * the dedup pattern (get, then put): a missed get took 7.6 µs with 9M ids stored, 5.2 µs with the
+ * filters; the filters cost ~10 bits per id (about 2.5 % of the store). Other stores are untouched.
+ * <p>
+ * An operator's own {@code rocksdb.config.setter} (given as {@code kafka.rocksdb.config.setter})
+ * still runs for every store, after this one: {@code ProcessorApp} passes it on under {@link #DELEGATE}.
+ */
+public final class DedupStoreRocksDbConfig implements RocksDBConfigSetter {
+
+    /** Streams config key carrying the operator's own setter class (or class name). */
+    public static final String DELEGATE = "agentmeter.rocksdb.config.setter.delegate";
+
+    /** Kafka Streams creates one setter per store and closes that same instance. */
+    private RocksDBConfigSetter delegate;
+
+    @Override
+    public void setConfig(String storeName, Options options, Map<String, Object> configs) {
+        // A window store's segments are RocksDB stores named "<store>.<segment start>".
+        if (storeName.startsWith(UsageTopology.DEDUP_STORE + ".")) {
+            options.setOptimizeFiltersForHits(false);
+        }
+        Object own = configs.get(DELEGATE);
+        if (own != null) {
+            delegate = instantiate(own);
+            delegate.setConfig(storeName, options, configs);
+        }
+    }
+
+    @Override
+    public void close(String storeName, Options options) {
+        if (delegate != null) {
+            delegate.close(storeName, options);
+        }
+    }
+
+    private static RocksDBConfigSetter instantiate(Object setter) {
+        try {
+            Class<?> type = setter instanceof Class<?> c ? c
+                    : Class.forName(setter.toString().trim(), true, DedupStoreRocksDbConfig.class.getClassLoader());
+            return Utils.newInstance(type.asSubclass(RocksDBConfigSetter.class));
+        } catch (ClassNotFoundException | ClassCastException e) {
+            throw new ConfigException("kafka.rocksdb.config.setter", setter, "not a RocksDBConfigSetter class: " + e);
+        }
+    }
+}
