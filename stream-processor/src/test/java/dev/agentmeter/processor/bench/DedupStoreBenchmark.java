@@ -1,0 +1,103 @@
+package dev.agentmeter.processor.bench;
+
+import dev.agentmeter.processor.ProcessorApp;
+import dev.agentmeter.processor.ProcessorConfig;
+import dev.agentmeter.processor.topology.UsageTopology;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.processor.TaskId;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowStore;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The de-duplication step for a new event (a lookup that misses, then a put) against Kafka
+ * Streams' own RocksDB window store, built as the topology builds {@code dedup-store} and opened
+ * with the app's Streams settings, already holding {@code stored} ids. {@code filters}: the app's
+ * {@code DedupStoreRocksDbConfig} (bloom filters on every level) or Kafka Streams' default
+ * (none on the last level). Changelogging is off: the changelog send is the same in both.
+ * Run: {@code mvn install -DskipTests && mvn -pl stream-processor -Pjmh -DskipTests verify}.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Fork(value = 1, jvmArgs = {"-Xms1g", "-Xmx1g"})
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+public class DedupStoreBenchmark {
+
+    private static final long T0 = 1_795_341_600_000L; // 2026-11-22T10:00Z
+
+    @Param({"every-level", "kafka-default"})
+    public String filters;
+
+    /** Ids already stored: 5M is about a day at 60 events/s (the store keeps 7 days by default). */
+    @Param({"5000000"})
+    public int stored;
+
+    private Path stateDir;
+    private WindowStore<String, Long> store;
+    private long next;
+
+    @Setup(Level.Trial)
+    public void open() throws IOException {
+        stateDir = Files.createTempDirectory("dedup-bench");
+        Properties streams = ProcessorApp.streamsProperties(
+                ProcessorConfig.of(Map.of(ProcessorConfig.STATE_DIR, stateDir.toString())), 0);
+        if (filters.equals("kafka-default")) {
+            streams.remove(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG);
+        }
+        MockProcessorContext<Object, Object> context = new MockProcessorContext<>(streams, new TaskId(0, 0),
+                stateDir.toFile());
+        store = Stores.windowStoreBuilder(Stores.persistentWindowStore(UsageTopology.DEDUP_STORE,
+                        ProcessorConfig.of(Map.of()).dedupRetention(), Duration.ofMillis(1), false),
+                Serdes.String(), Serdes.Long()).withLoggingDisabled().build();
+        store.init(context.getStateStoreContext(), store);
+        for (next = 0; next < stored; next++) {
+            newEvent();
+        }
+        store.flush();
+    }
+
+    /** One new event: 100 per millisecond of event time, as the processor benchmark produces them. */
+    @Benchmark
+    public boolean newEvent() {
+        String eventId = "evt-" + next;
+        long at = T0 + next++ / 100;
+        if (store.fetch(eventId, at) != null) {
+            return false;
+        }
+        store.put(eventId, at, at);
+        return true;
+    }
+
+    @TearDown(Level.Trial)
+    public void close() throws IOException {
+        store.close();
+        try (Stream<Path> files = Files.walk(stateDir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
