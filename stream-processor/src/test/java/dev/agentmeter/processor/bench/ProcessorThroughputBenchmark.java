@@ -118,9 +118,9 @@ public final class ProcessorThroughputBenchmark {
     /**
      * {@code stream(raw).to(out)}; with {@code floor}, each record is also remembered in a logged
      * window store configured as the de-duplication store (same name, options and RocksDB settings;
-     * keyed by its offset: no parsing). The
-     * floor is what any exactly-once de-duplicating topology writes per event besides its output:
-     * the part of the full topology's gap to the pass-through that is Kafka I/O, not our code.
+     * keyed by its offset: no parsing). The floor is what any exactly-once de-duplicating topology
+     * does per event besides its output: the part of the full topology's gap to the pass-through
+     * that is Kafka's store and I/O work, not our code.
      */
     private static Rate passThrough(String bootstrap, String raw, int n, String appId, boolean floor) throws Exception {
         StreamsBuilder b = new StreamsBuilder();
