@@ -33,7 +33,9 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowStore;
 
 /**
  * The processor's data flow, top to bottom: validate → de-duplicate → price → aggregate → alert.
@@ -111,10 +113,7 @@ public final class UsageTopology {
     private static KStream<String, Accepted> dedupe(StreamsBuilder builder, ProcessorConfig config,
                                                       ProcessorMetrics metrics, int rawPartitions,
                                                       Map<String, KStream<String, Validated>> valid) {
-        Duration retention = config.dedupRetention();
-        builder.addStateStore(Stores.windowStoreBuilder(
-                Stores.persistentWindowStore(DEDUP_STORE, retention, Duration.ofMillis(1), false),
-                Serdes.String(), Serdes.Long()));
+        builder.addStateStore(dedupStore(config.dedupRetention()));
         KStream<String, Accepted> arrived = valid.get("validation-away")
                 .mapValues(Validated::accepted, Named.as("away-event"))
                 .repartition(Repartitioned.with(Serdes.String(), Accepted.serde())
@@ -124,6 +123,15 @@ public final class UsageTopology {
                 .mapValues(Validated::accepted, Named.as("at-home-event"))
                 .merge(arrived, Named.as("home-events"))
                 .process(() -> new DedupProcessor(DEDUP_STORE, metrics), Named.as("dedupe"), DEDUP_STORE);
+    }
+
+    /**
+     * {@value #DEDUP_STORE}: eventId → its event time, each id kept for {@code retention} (a window
+     * store, so old ids go with whole segments instead of one tombstone each).
+     */
+    public static StoreBuilder<WindowStore<String, Long>> dedupStore(Duration retention) {
+        return Stores.windowStoreBuilder(Stores.persistentWindowStore(DEDUP_STORE, retention, Duration.ofMillis(1), false),
+                Serdes.String(), Serdes.Long());
     }
 
     /**

@@ -6,17 +6,14 @@ import dev.agentmeter.processor.topology.UsageTopology;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
-import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -71,9 +68,7 @@ public class DedupStoreBenchmark {
         }
         MockProcessorContext<Object, Object> context = new MockProcessorContext<>(streams, new TaskId(0, 0),
                 stateDir.toFile());
-        store = Stores.windowStoreBuilder(Stores.persistentWindowStore(UsageTopology.DEDUP_STORE,
-                        ProcessorConfig.of(Map.of()).dedupRetention(), Duration.ofMillis(1), false),
-                Serdes.String(), Serdes.Long()).withLoggingDisabled().build();
+        store = UsageTopology.dedupStore(ProcessorConfig.of(Map.of()).dedupRetention()).withLoggingDisabled().build();
         store.init(context.getStateStoreContext(), store);
         for (next = 0; next < stored; next++) {
             newEvent();

@@ -37,7 +37,6 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
 
 /**
@@ -126,10 +125,7 @@ public final class ProcessorThroughputBenchmark {
         StreamsBuilder b = new StreamsBuilder();
         KStream<byte[], byte[]> in = b.stream(raw, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()));
         if (floor) {
-            Duration retention = ProcessorConfig.of(Map.of()).dedupRetention();
-            b.addStateStore(Stores.windowStoreBuilder(
-                    Stores.persistentWindowStore(UsageTopology.DEDUP_STORE, retention, Duration.ofMillis(1), false),
-                    Serdes.String(), Serdes.Long()));
+            b.addStateStore(UsageTopology.dedupStore(ProcessorConfig.of(Map.of()).dedupRetention()));
             in = in.process(Remember::new, UsageTopology.DEDUP_STORE);
         }
         in.to("bench.passthrough", Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
