@@ -14,14 +14,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * Combines the spend of the events this task prices, per scope and clock hour, and sends one
- * delta per (scope, hour) to the scope's owner on every commit and every {@code flushInterval},
+ * delta per (scope, hour) to the scope's owner on every commit and, between commits, every
+ * {@code flushInterval} ({@link FlushSchedule}),
  * in one by-scope record per owning partition, instead of one record per event and scope. The
  * global, team and agent scopes see almost every event, so this turns thousands of by-scope
  * records a second into a few.
@@ -171,9 +171,7 @@ public final class DeltaCombiner implements Processor<String, PricedUsage, Strin
         // A task revived after an error is initialised again: whatever it held was never committed.
         pending.clear();
         hour = null;
-        CommitHook hook = context.getStateStore(hookName);
-        hook.onCommit(context, this::flush);
-        context.schedule(flushInterval, PunctuationType.WALL_CLOCK_TIME, now -> flush());
+        FlushSchedule.start(context, context.getStateStore(hookName), flushInterval, this::flush);
     }
 
     @Override

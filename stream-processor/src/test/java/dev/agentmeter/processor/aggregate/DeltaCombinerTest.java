@@ -35,6 +35,7 @@ class DeltaCombinerTest {
 
     @BeforeEach
     void init() {
+        context.setCurrentSystemTimeMs(0); // the wall clock a commit's flush is timed by
         hook.init(context.getStateStoreContext(), hook);
         context.addStateStore(hook);
         startWith(1);
@@ -182,6 +183,22 @@ class DeltaCombinerTest {
 
         assertThat(sent()).extracting(s -> s.substring(0, s.indexOf(" events"))).containsExactly(
                 "global:* 3", "agent:triage 3", "team:support 3", "user:alice 3", "session:s2 3");
+    }
+
+    @Test
+    void theFlushIntervalSkipsASendWhenACommitSentLessThanAnIntervalAgo() {
+        MockProcessorContext.CapturedPunctuator flush = context.scheduledPunctuators().get(0);
+        price("e1", "s1", "3", T0, false);
+        context.setCurrentSystemTimeMs(80_000);
+        hook.flushCache();
+        context.resetForwards();
+        price("e2", "s1", "4", T0.plusSeconds(1), false);
+
+        flush.getPunctuator().punctuate(80_499);
+        assertThat(context.forwarded()).as("the commit 499 ms ago sent; the next commit sends e2").isEmpty();
+        flush.getPunctuator().punctuate(80_500);
+        assertThat(sent()).extracting(s -> s.substring(0, s.indexOf(" events"))).containsExactly(
+                "global:* 4", "agent:triage 4", "team:support 4", "user:alice 4", "session:s1 4");
     }
 
     @Test

@@ -250,6 +250,22 @@ class SpendProcessorTest {
     }
 
     @Test
+    void theFlushIntervalSkipsAWriteWhenACommitWroteLessThanAnIntervalAgo() {
+        start();
+        MockProcessorContext.CapturedPunctuator flush = context.scheduledPunctuators().stream()
+                .filter(p -> p.getType() == PunctuationType.WALL_CLOCK_TIME).findFirst().orElseThrow();
+        spend("e1", "2.5", T0);
+        context.setCurrentSystemTimeMs(50_000);
+        hook.flushCache();
+        spend("e2", "1.25", T0.plusSeconds(1));
+
+        flush.getPunctuator().punctuate(50_999);
+        assertThat(storedDay()).as("the commit 999 ms ago wrote; the next commit writes e2").isEqualTo("2.5 in 1 events");
+        flush.getPunctuator().punctuate(51_000);
+        assertThat(storedDay()).as("no commit for a whole interval").isEqualTo("3.75 in 2 events");
+    }
+
+    @Test
     void aBudgetStoredBeforeTheTaskStartedAlertsFromMemory() {
         budgets.put(ALICE.toString(), new Budget(ALICE, Map.of(Period.DAY, new BigDecimal("10")), null));
         start();
