@@ -18,6 +18,7 @@ import dev.agentmeter.processor.query.SpendQueries;
 import org.apache.kafka.streams.state.HostInfo;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executors;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -38,6 +39,11 @@ import org.slf4j.LoggerFactory;
 public final class ProcessorApp implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ProcessorApp.class);
+    /**
+     * How often the Kafka Streams binder looks for new Kafka metrics: a task's meters (stores,
+     * processors) exist only once the task is assigned. Micrometer's default is a minute.
+     */
+    static final Duration METRICS_REFRESH = Duration.ofSeconds(10);
 
     private final ProcessorConfig config;
     private KafkaStreams streams;
@@ -49,6 +55,7 @@ public final class ProcessorApp implements AutoCloseable {
     public ProcessorApp(ProcessorConfig config, PrometheusMeterRegistry registry) {
         this.config = config;
         this.registry = registry;
+        registry.config().meterFilter(ProcessorMetrics.stateStoreTags());
         // The port is part of the instance's identity (application.server), so "any" is fixed now.
         this.httpPort = config.httpPort() == 0 ? freePort() : config.httpPort();
         // Heap, GC, threads and CPU next to the Streams metrics: what an operator sizes the instance by.
@@ -133,7 +140,11 @@ public final class ProcessorApp implements AutoCloseable {
         int rawPartitions = TopicAdmin.partitions(clientProperties(), config.rawTopic());
         streams = new KafkaStreams(UsageTopology.build(config, new ProcessorMetrics(registry), rawPartitions),
                 streamsProperties(config, httpPort));
-        streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics = new KafkaStreamsMetrics(streams, List.of(), Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "micrometer-kafka-metrics");
+            t.setDaemon(true);
+            return t;
+        }), METRICS_REFRESH);
         streamsMetrics.bindTo(registry);
         streams.setUncaughtExceptionHandler(e -> {
             log.error("stream thread failed; replacing it", e);

@@ -3,7 +3,12 @@ package dev.agentmeter.processor.metrics;
 import dev.agentmeter.model.AlertLevel;
 import dev.agentmeter.model.PricedUsage;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.config.MeterFilter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,6 +32,32 @@ public final class ProcessorMetrics {
         this.rerouted = Counter.builder("agentmeter.processor.rerouted")
                 .description("valid events that arrived away from their home partition (a producer not keying raw"
                         + " records by sessionId or eventId) and took the by-home-partition detour").register(registry);
+    }
+
+    /**
+     * Kafka Streams names a store's metrics alike for every store type but tags the store by a
+     * type-specific key ({@code rocksdb-state-id}, {@code rocksdb-window-state-id},
+     * {@code in-memory-state-id}, ...). Prometheus wants one set of tag keys per name, so only the
+     * first store type's meters registered and the others were dropped (e.g. every
+     * {@code spend-store} metric once {@code dedup-store}'s existed). This filter renames that key to
+     * {@code state.id} (store names are unique in the topology). It renames without adding a tag:
+     * Micrometer's Kafka binder skips a metric whose meter name already has meters with more tags
+     * than the metric itself. Install it before any Kafka Streams meter registers.
+     */
+    public static MeterFilter stateStoreTags() {
+        return new MeterFilter() {
+            @Override
+            public Meter.Id map(Meter.Id id) {
+                if (!id.getName().startsWith("kafka.stream.state")) {
+                    return id;
+                }
+                List<Tag> tags = new ArrayList<>();
+                for (Tag tag : id.getTagsAsIterable()) {
+                    tags.add(tag.getKey().endsWith(".state.id") ? Tag.of("state.id", tag.getValue()) : tag);
+                }
+                return id.replaceTags(tags);
+            }
+        };
     }
 
     public MeterRegistry registry() {

@@ -45,4 +45,24 @@ final class Http {
         }
         throw new AssertionError("spend at " + path + " never reached " + expected + "; last answer " + last);
     }
+
+    /**
+     * Polls {@code /metrics} until it has a line matching {@code pattern} (the Kafka Streams binder
+     * picks up meters of newly created tasks every {@code ProcessorApp.METRICS_REFRESH}), or fails
+     * after 60 s with the last scrape's Kafka Streams state lines.
+     */
+    static void awaitMetric(int port, String pattern) throws Exception {
+        java.util.regex.Pattern p = java.util.regex.Pattern.compile(pattern);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            last = get(port, "/metrics").body();
+            if (p.matcher(last).find()) {
+                return;
+            }
+            LockSupport.parkNanos(500_000_000);
+        }
+        throw new AssertionError("no /metrics line matches " + pattern + "; state lines: " + last.lines()
+                .filter(l -> l.startsWith("kafka_stream_state")).toList());
+    }
 }

@@ -174,6 +174,9 @@ class ProcessorEndToEndIT {
                     .contains("agentmeter_processor_priced_total{model=\"gpt-4o\",provider=\"unknown\",source=\"catalog\"} ")
                     .contains("agentmeter_processor_alerts_total{level=\"EXCEEDED\"} 1.0")
                     .contains("kafka_stream_thread_");
+            // Every store type's metrics, not only the first type's (ProcessorMetrics.stateStoreTags).
+            Http.awaitMetric(b.httpPort(), "kafka_stream_state_commit_latency_avg\\{[^}]*state_id=\"spend-store\"");
+            Http.awaitMetric(b.httpPort(), "kafka_stream_state_commit_latency_avg\\{[^}]*state_id=\"dedup-store\"");
         }
     }
 
