@@ -21,10 +21,9 @@ import org.apache.kafka.streams.processor.api.Record;
 /**
  * Combines the spend of the events this task prices, per scope and clock hour, and sends one
  * delta per (scope, hour) to the scope's owner on every commit and, between commits, every
- * {@code flushInterval} ({@link FlushSchedule}),
- * in one by-scope record per owning partition, instead of one record per event and scope. The
- * global, team and agent scopes see almost every event, so this turns thousands of by-scope
- * records a second into a few.
+ * {@code flushInterval} ({@link FlushSchedule}), in one by-scope record per owning partition,
+ * instead of one record per event and scope. The global, team and agent scopes see almost every
+ * event, so this turns thousands of by-scope records a second into a few.
  *
  * <p>Nothing is lost or counted twice: the pending deltas live only in memory, and every commit
  * of the task sends them first ({@link CommitHook}), inside the transaction that commits the input

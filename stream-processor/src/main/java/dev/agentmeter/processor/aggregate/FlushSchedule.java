@@ -8,10 +8,11 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
  * Runs a flush on every commit of the task ({@link CommitHook}) and, between commits, every
  * {@code interval} of wall-clock time - but not when a commit flushed less than an interval ago.
  * With the default settings (commit and flush interval both 1 s) the punctuation found a commit's
- * flush just before it and flushed again what had arrived since: the combiner sent every active
- * scope twice a second and the aggregator wrote every active window twice, for no fresher data
- * than one flush per commit gives. With a commit interval longer than the flush interval (as
- * under at-least-once), the punctuation still flushes in between.
+ * flush shortly before it and flushed again what had arrived since: the combiner sent every active
+ * scope twice a second and the aggregator wrote every active window twice. Now each does so once per
+ * commit: spend reaches the owner and the store later on average, the worst case (about two
+ * intervals from event to query) is unchanged. With a commit interval longer than the flush
+ * interval (as under at-least-once), the punctuation still flushes in between.
  */
 final class FlushSchedule {
 
@@ -24,7 +25,7 @@ final class FlushSchedule {
     }
 
     /** Schedules {@code flush} on {@code hook}'s commits and on the wall clock, from the processor's {@code init}. */
-    static FlushSchedule start(ProcessorContext<?, ?> context, CommitHook hook, Duration interval, Runnable flush) {
+    static void start(ProcessorContext<?, ?> context, CommitHook hook, Duration interval, Runnable flush) {
         FlushSchedule schedule = new FlushSchedule(interval.toMillis());
         hook.onCommit(context, () -> {
             flush.run();
@@ -36,10 +37,9 @@ final class FlushSchedule {
                 schedule.flushedAt(now);
             }
         });
-        return schedule;
     }
 
-    boolean due(long nowMs) {
+    private boolean due(long nowMs) {
         return !flushed || nowMs - lastFlushMs >= intervalMs;
     }
 

@@ -39,8 +39,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * ({@link CommitHook}: inside the transaction that commits the inputs they came from) and, between
  * commits, every {@code flushInterval} ({@link FlushSchedule}), not on every update: a window is
  * updated about once per combiner flush, so writing through a store cache serialised and
- * deserialised nearly every aggregate twice for nothing. Queries read the store, so they see spend up to one more flush interval late than the
- * combiner already makes them. The windows written last stay in memory too (bounded), as the
+ * deserialised nearly every aggregate twice for nothing. Queries read the store, so they see
+ * spend up to one more flush interval late than the combiner already makes them. The windows written last stay in memory too (bounded), as the
  * active scopes' open windows are updated again after every flush. Budgets, few and rarely
  * changed, are mirrored in memory.
  */
