@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Pattern;
 
 final class Http {
 
@@ -28,22 +29,35 @@ final class Http {
         return new Reply(r.statusCode(), r.body());
     }
 
+    /** What a poll is waiting for: whether the reply is the one, or an exception it propagates. */
+    private interface Check {
+        boolean done(Reply reply) throws Exception;
+    }
+
+    /** Gets {@code path} every {@code pause} until {@code check} holds (returns null) or 60 s passed (returns the last reply). */
+    private static Reply poll(int port, String path, Duration pause, Check check) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        Reply last = null;
+        while (System.nanoTime() < deadline) {
+            last = get(port, path);
+            if (check.done(last)) {
+                return null;
+            }
+            LockSupport.parkNanos(pause.toNanos());
+        }
+        return last;
+    }
+
     /**
      * Polls a spend query until its {@code spendUsd} is exactly {@code expected} (each task writes its
      * windows on its own commit or flush interval), or fails after 60 s with the last answer.
      */
     static void awaitSpend(int port, String path, String expected) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        String last = null;
-        while (System.nanoTime() < deadline) {
-            Reply r = get(port, path);
-            last = r.body();
-            if (r.status() == 200 && expected.equals(r.json().get("spendUsd").asText())) {
-                return;
-            }
-            LockSupport.parkNanos(200_000_000);
+        Reply last = poll(port, path, Duration.ofMillis(200),
+                r -> r.status() == 200 && expected.equals(r.json().get("spendUsd").asText()));
+        if (last != null) {
+            throw new AssertionError("spend at " + path + " never reached " + expected + "; last answer " + last.body());
         }
-        throw new AssertionError("spend at " + path + " never reached " + expected + "; last answer " + last);
     }
 
     /**
@@ -52,17 +66,11 @@ final class Http {
      * after 60 s with the last scrape's Kafka Streams state lines.
      */
     static void awaitMetric(int port, String pattern) throws Exception {
-        java.util.regex.Pattern p = java.util.regex.Pattern.compile(pattern);
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        String last = "";
-        while (System.nanoTime() < deadline) {
-            last = get(port, "/metrics").body();
-            if (p.matcher(last).find()) {
-                return;
-            }
-            LockSupport.parkNanos(500_000_000);
+        Pattern p = Pattern.compile(pattern);
+        Reply last = poll(port, "/metrics", Duration.ofMillis(500), r -> p.matcher(r.body()).find());
+        if (last != null) {
+            throw new AssertionError("no /metrics line matches " + pattern + "; state lines: " + last.body().lines()
+                    .filter(l -> l.startsWith("kafka_stream_state")).toList());
         }
-        throw new AssertionError("no /metrics line matches " + pattern + "; state lines: " + last.lines()
-                .filter(l -> l.startsWith("kafka_stream_state")).toList());
     }
 }
