@@ -31,7 +31,8 @@ public final class DedupStoreRocksDbConfig implements RocksDBConfigSetter {
     @Override
     public void setConfig(String storeName, Options options, Map<String, Object> configs) {
         // A window store's segments are RocksDB stores named "<store>.<segment start>".
-        if (storeName.startsWith(UsageTopology.DEDUP_STORE + ".")) {
+        if (storeName.startsWith(UsageTopology.DEDUP_STORE + ".")
+                || storeName.startsWith(UsageTopology.LEGACY_DEDUP_STORE + ".")) {
             options.setOptimizeFiltersForHits(false);
         }
         Object own = configs.get(DELEGATE);

@@ -35,7 +35,9 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.TimestampedWindowStore;
 import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.internals.RocksDbIndexedTimeOrderedWindowBytesStoreSupplier;
 
 /**
  * The processor's data flow, top to bottom: validate → de-duplicate → price → aggregate → alert.
@@ -45,7 +47,9 @@ import org.apache.kafka.streams.state.WindowStore;
 public final class UsageTopology {
 
     public static final String PRICES_STORE = "prices-store";
-    public static final String DEDUP_STORE = "dedup-store";
+    public static final String DEDUP_STORE = "dedup-by-time-store";
+    /** Earlier builds' de-duplication store (eventId first), read until its ids leave the retention. */
+    public static final String LEGACY_DEDUP_STORE = "dedup-store";
     public static final String BY_HOME_PARTITION = "by-home-partition";
     public static final String BY_SCOPE = "by-scope";
     public static final String DELTA_COMMIT_HOOK = "delta-commit-hook";
@@ -114,6 +118,7 @@ public final class UsageTopology {
                                                       ProcessorMetrics metrics, int rawPartitions,
                                                       Map<String, KStream<String, Validated>> valid) {
         builder.addStateStore(dedupStore(config.dedupRetention()));
+        builder.addStateStore(legacyDedupStore(config.dedupRetention()));
         KStream<String, Accepted> arrived = valid.get("validation-away")
                 .mapValues(Validated::accepted, Named.as("away-event"))
                 .repartition(Repartitioned.with(Serdes.String(), Accepted.serde())
@@ -122,16 +127,34 @@ public final class UsageTopology {
         return valid.get("validation-at-home")
                 .mapValues(Validated::accepted, Named.as("at-home-event"))
                 .merge(arrived, Named.as("home-events"))
-                .process(() -> new DedupProcessor(DEDUP_STORE, metrics), Named.as("dedupe"), DEDUP_STORE);
+                .process(() -> new DedupProcessor(metrics, config.dedupRetention(), config.maxFutureSkew()),
+                        Named.as("dedupe"), DEDUP_STORE, LEGACY_DEDUP_STORE);
     }
 
     /**
      * {@value #DEDUP_STORE}: eventId → its event time, each id kept for {@code retention} (a window
-     * store, so old ids go with whole segments instead of one tombstone each).
+     * store, so old ids go with whole segments instead of one tombstone each), keyed event time
+     * first. Nearly every lookup is a new id that misses; with random UUIDs (as the producer client
+     * makes them) an eventId-first key sends each lookup and put to a random place among all stored
+     * ids, while a time-first one lands next to the newest entries. {@code DedupStoreBenchmark}
+     * (JMH, 5M ids stored): a new UUID's lookup and put 5.5 ± 1.2 µs time first against
+     * 9.7 ± 1.9 µs eventId first. Its changelog records have the same format as the eventId-first
+     * store's. Kafka Streams builds this store type for stream-stream joins; the public
+     * {@code Stores} factory does not offer it, hence the internal supplier. It is a timestamped
+     * store: Kafka restores it by putting each changelog record's timestamp in front of its value,
+     * so it must be built as one ({@code DedupUpgradeIT} restores it).
      */
-    public static StoreBuilder<WindowStore<String, Long>> dedupStore(Duration retention) {
-        return Stores.windowStoreBuilder(Stores.persistentWindowStore(DEDUP_STORE, retention, Duration.ofMillis(1), false),
+    public static StoreBuilder<TimestampedWindowStore<String, Long>> dedupStore(Duration retention) {
+        return Stores.timestampedWindowStoreBuilder(
+                RocksDbIndexedTimeOrderedWindowBytesStoreSupplier.create(DEDUP_STORE, retention, Duration.ofMillis(1),
+                        false, false),
                 Serdes.String(), Serdes.Long());
+    }
+
+    /** {@value #LEGACY_DEDUP_STORE}: earlier builds' store, eventId first (see {@code DedupProcessor}). */
+    public static StoreBuilder<WindowStore<String, Long>> legacyDedupStore(Duration retention) {
+        return Stores.windowStoreBuilder(Stores.persistentWindowStore(LEGACY_DEDUP_STORE, retention, Duration.ofMillis(1),
+                false), Serdes.String(), Serdes.Long());
     }
 
     /**

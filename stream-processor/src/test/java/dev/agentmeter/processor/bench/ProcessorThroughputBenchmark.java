@@ -37,7 +37,8 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.TimestampedWindowStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 /**
  * Events/s of the full topology against a pass-through topology ({@code stream(raw).to(out)}), both
@@ -51,6 +52,12 @@ public final class ProcessorThroughputBenchmark {
 
     /** Partitions of the raw and pass-through topics ({@code -Dbench.partitions}, default 3). */
     private static final int PARTITIONS = Integer.getInteger("bench.partitions", 3);
+
+    /**
+     * eventIds: {@code uuid} (default) random version-4 UUIDs as the producer client makes them;
+     * {@code seq} {@code b-<n>}, which arrive nearly in key order and flatter an id-first store.
+     */
+    private static final String IDS = System.getProperty("bench.ids", "uuid");
 
     private ProcessorThroughputBenchmark() {
     }
@@ -87,8 +94,8 @@ public final class ProcessorThroughputBenchmark {
             }
             Runtime rt = Runtime.getRuntime();
             System.out.println();
-            System.out.printf("events %,d, distinct users %,d, sessions %,d, EOS, %s stream thread(s) in the full"
-                    + " topology and the pass-through, %d partitions%n", n, users, sessions,
+            System.out.printf("events %,d (%s eventIds), distinct users %,d, sessions %,d, EOS, %s stream thread(s) in the full"
+                    + " topology and the pass-through, %d partitions%n", n, IDS, users, sessions,
                     System.getProperty("bench.kafka.num.stream.threads", "the default " + ProcessorConfig.of(Map.of()).threads()), PARTITIONS);
             System.out.printf("ratio full/pass-through: %.2f (from RUNNING %.2f); heap used %d MiB; RSS %s%n",
                     full.withStartup() / pass.withStartup(), full.running() / pass.running(),
@@ -103,15 +110,25 @@ public final class ProcessorThroughputBenchmark {
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         Instant base = Instant.now().minus(Duration.ofMinutes(20));
+        java.util.Random ids = new java.util.Random(42);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < n; i++) {
-                UsageEvent e = UsageEvent.builder().eventId("b-" + i).timestamp(base.plusMillis(i / 100))
+                UsageEvent e = UsageEvent.builder().eventId(eventId(i, ids)).timestamp(base.plusMillis(i / 100))
                         .agent("agent-" + (i % 20)).userId("user-" + (i % users)).teamId("team-" + (i % 10))
                         .sessionId("s-" + (i % sessions)).model(i % 3 == 0 ? "claude-sonnet-4-5" : "gpt-4o")
                         .usage(new Usage(1200 + i % 1000, 300, 200, 0, 0, 0, false)).build();
                 producer.send(new ProducerRecord<>(topic, e.sessionId(), ContractJson.toBytes(e)));
             }
         }
+    }
+
+    private static String eventId(int i, java.util.Random random) {
+        if (IDS.equals("seq")) {
+            return "b-" + i;
+        }
+        long msb = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long lsb = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new java.util.UUID(msb, lsb).toString();
     }
 
     /**
@@ -147,7 +164,7 @@ public final class ProcessorThroughputBenchmark {
     /** The floor's one store write per record: a point lookup and a put, as the de-duplication does. */
     private static final class Remember implements Processor<byte[], byte[], byte[], byte[]> {
         private ProcessorContext<byte[], byte[]> context;
-        private WindowStore<String, Long> store;
+        private TimestampedWindowStore<String, Long> store;
 
         @Override
         public void init(ProcessorContext<byte[], byte[]> context) {
@@ -158,12 +175,22 @@ public final class ProcessorThroughputBenchmark {
         @Override
         public void process(Record<byte[], byte[]> record) {
             RecordMetadata source = context.recordMetadata().orElseThrow();
-            String id = source.partition() + "-" + source.offset();
+            // Keys shaped as the input's ids (random UUIDs unless -Dbench.ids=seq), without parsing.
+            long n = ((long) source.partition() << 48) ^ source.offset();
+            String id = IDS.equals("seq") ? source.partition() + "-" + source.offset()
+                    : new java.util.UUID(mix(n), mix(~n)).toString();
             if (store.fetch(id, record.timestamp()) == null) {
-                store.put(id, record.timestamp(), record.timestamp());
+                store.put(id, ValueAndTimestamp.make(record.timestamp(), record.timestamp()), record.timestamp());
                 context.forward(record);
             }
         }
+    }
+
+    /** SplitMix64's finaliser: a well-spread 64-bit value per input. */
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
     }
 
     private static Rate fullTopology(String bootstrap, String raw, int n, String appId) throws Exception {

@@ -176,7 +176,7 @@ class ProcessorEndToEndIT {
                     .contains("kafka_stream_thread_");
             // Every store type's metrics, not only the first type's (ProcessorMetrics.stateStoreTags).
             Http.awaitMetric(b.httpPort(), "kafka_stream_state_commit_latency_avg\\{[^}]*state_id=\"spend-store\"");
-            Http.awaitMetric(b.httpPort(), "kafka_stream_state_commit_latency_avg\\{[^}]*state_id=\"dedup-store\"");
+            Http.awaitMetric(b.httpPort(), "kafka_stream_state_commit_latency_avg\\{[^}]*state_id=\"dedup-by-time-store\"");
         }
     }
 
