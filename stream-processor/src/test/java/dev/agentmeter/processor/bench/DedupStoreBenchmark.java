@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.streams.StreamsConfig;
@@ -99,7 +100,7 @@ public class DedupStoreBenchmark {
     /** One new event: 100 per millisecond of event time, as the processor benchmark produces them. */
     @Benchmark
     public boolean newEvent() {
-        String eventId = ids.equals("seq") ? "evt-" + next : new java.util.UUID(mix(next), mix(~next)).toString();
+        String eventId = ids.equals("seq") ? "evt-" + next : new UUID(mix(next), mix(~next)).toString();
         long at = T0 + next++ / 100;
         if (timeFirst != null) { // as DedupProcessor
             if (timeFirst.fetch(eventId, at) != null) {

@@ -14,6 +14,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Random;
+import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -110,7 +112,7 @@ public final class ProcessorThroughputBenchmark {
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         Instant base = Instant.now().minus(Duration.ofMinutes(20));
-        java.util.Random ids = new java.util.Random(42);
+        Random ids = new Random(42);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < n; i++) {
                 UsageEvent e = UsageEvent.builder().eventId(eventId(i, ids)).timestamp(base.plusMillis(i / 100))
@@ -122,13 +124,13 @@ public final class ProcessorThroughputBenchmark {
         }
     }
 
-    private static String eventId(int i, java.util.Random random) {
+    private static String eventId(int i, Random random) {
         if (IDS.equals("seq")) {
             return "b-" + i;
         }
         long msb = (random.nextLong() & ~0xF000L) | 0x4000L;
         long lsb = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
-        return new java.util.UUID(msb, lsb).toString();
+        return new UUID(msb, lsb).toString();
     }
 
     /**
@@ -178,7 +180,7 @@ public final class ProcessorThroughputBenchmark {
             // Keys shaped as the input's ids (random UUIDs unless -Dbench.ids=seq), without parsing.
             long n = ((long) source.partition() << 48) ^ source.offset();
             String id = IDS.equals("seq") ? source.partition() + "-" + source.offset()
-                    : new java.util.UUID(mix(n), mix(~n)).toString();
+                    : new UUID(mix(n), mix(~n)).toString();
             if (store.fetch(id, record.timestamp()) == null) {
                 store.put(id, ValueAndTimestamp.make(record.timestamp(), record.timestamp()), record.timestamp());
                 context.forward(record);
