@@ -17,11 +17,12 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 final class FlushSchedule {
 
     private final long intervalMs;
+    /** Starts an interval back, so the first punctuation flushes. */
     private long lastFlushMs;
-    private boolean flushed;
 
     private FlushSchedule(long intervalMs) {
         this.intervalMs = intervalMs;
+        this.lastFlushMs = -intervalMs;
     }
 
     /** Schedules {@code flush} on {@code hook}'s commits and on the wall clock, from the processor's {@code init}. */
@@ -40,11 +41,10 @@ final class FlushSchedule {
     }
 
     private boolean due(long nowMs) {
-        return !flushed || nowMs - lastFlushMs >= intervalMs;
+        return nowMs - lastFlushMs >= intervalMs;
     }
 
     private void flushedAt(long nowMs) {
         lastFlushMs = nowMs;
-        flushed = true;
     }
 }

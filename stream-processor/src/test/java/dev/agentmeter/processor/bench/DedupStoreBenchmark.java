@@ -100,7 +100,7 @@ public class DedupStoreBenchmark {
     /** One new event: 100 per millisecond of event time, as the processor benchmark produces them. */
     @Benchmark
     public boolean newEvent() {
-        String eventId = ids.equals("seq") ? "evt-" + next : new UUID(mix(next), mix(~next)).toString();
+        String eventId = ids.equals("seq") ? "evt-" + next : new UUID(ProcessorThroughputBenchmark.mix(next), ProcessorThroughputBenchmark.mix(~next)).toString();
         long at = T0 + next++ / 100;
         if (timeFirst != null) { // as DedupProcessor
             if (timeFirst.fetch(eventId, at) != null) {
@@ -114,12 +114,6 @@ public class DedupStoreBenchmark {
             idFirst.put(eventId, at, at);
         }
         return true;
-    }
-
-    private static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-        return z ^ (z >>> 31);
     }
 
     @TearDown(Level.Trial)

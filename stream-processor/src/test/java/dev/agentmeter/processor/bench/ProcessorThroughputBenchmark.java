@@ -188,8 +188,8 @@ public final class ProcessorThroughputBenchmark {
         }
     }
 
-    /** SplitMix64's finaliser: a well-spread 64-bit value per input. */
-    private static long mix(long z) {
+    /** SplitMix64's finaliser: a well-spread 64-bit value per input (also {@link DedupStoreBenchmark}'s ids). */
+    static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
         z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
         return z ^ (z >>> 31);
