@@ -9,6 +9,7 @@ import dev.agentmeter.model.json.ContractJson;
 import dev.agentmeter.model.json.ContractSerdes;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.errors.SerializationException;
@@ -109,6 +110,21 @@ class ContractJsonTest {
 
             assertThat(new String(spliced, UTF_8)).isEqualTo(ContractJson.toJson(priced));
         }
+    }
+
+    @Test
+    void pricedBytesWriteEachPricedAtAlsoWhenOneRepeatsOrReturns() throws Exception {
+        PricedUsage sample = Samples.contractPriced();
+        byte[] event = ContractJson.toBytes(sample.event());
+        List<String> written = new ArrayList<>();
+        for (String at : List.of("2026-11-22T10:15:30.456Z", "2026-11-22T10:15:30.456Z", "2026-11-22T10:15:30.457Z",
+                "2026-11-22T10:15:30.456Z", "1970-01-01T00:00:00Z")) {
+            PricedUsage priced = new PricedUsage(sample.event(), sample.pricing(), sample.cost(), Instant.parse(at));
+            written.add(ContractJson.mapper().readTree(ContractJson.pricedBytes(event, priced)).get("pricedAt").asText());
+        }
+
+        assertThat(written).containsExactly("2026-11-22T10:15:30.456Z", "2026-11-22T10:15:30.456Z",
+                "2026-11-22T10:15:30.457Z", "2026-11-22T10:15:30.456Z", "1970-01-01T00:00:00Z");
     }
 
     @Test

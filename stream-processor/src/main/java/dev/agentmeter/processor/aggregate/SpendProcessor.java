@@ -205,12 +205,19 @@ public final class SpendProcessor implements Processor<String, List<ScopeInput>,
         return agg != null ? agg : spend.get(key);
     }
 
-    /** Writes the updated aggregates to the spend store (and its changelog). */
+    /**
+     * Writes the updated aggregates to the spend store (and its changelog) in one RocksDB write
+     * batch: a put per window went through RocksDB's whole write path (write group, mutex, version
+     * bookkeeping) once for each of the thousands of windows a busy commit updates. Profiled in
+     * {@code ProcessorThroughputBenchmark}: 4.6 → 3.4 µs of stream thread per event.
+     */
     private void write() {
         if (unwritten.isEmpty()) {
             return;
         }
-        unwritten.forEach(spend::put);
+        List<KeyValue<String, SpendAggregate>> batch = new ArrayList<>(unwritten.size());
+        unwritten.forEach((key, agg) -> batch.add(KeyValue.pair(key, agg)));
+        spend.putAll(batch);
         recent.putAll(unwritten);
         unwritten.clear();
     }

@@ -1,6 +1,7 @@
 package dev.agentmeter.processor.metrics;
 
 import dev.agentmeter.model.AlertLevel;
+import dev.agentmeter.model.CostSource;
 import dev.agentmeter.model.PricedUsage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Meter;
@@ -20,8 +21,12 @@ public final class ProcessorMetrics {
     private final Counter duplicates;
     private final Counter late;
     private final Counter rerouted;
-    private final Map<String, Counter> pricedCounters = new ConcurrentHashMap<>();
-    private final Map<String, Counter> costCounters = new ConcurrentHashMap<>();
+    private final Map<PricedKey, Counter> pricedCounters = new ConcurrentHashMap<>();
+    private final Map<PricedKey, Counter> costCounters = new ConcurrentHashMap<>();
+
+    /** A counter's tags; {@code provider} is null for the cost counter, which has none. */
+    private record PricedKey(CostSource source, String model, String provider) {
+    }
 
     public ProcessorMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -81,16 +86,18 @@ public final class ProcessorMetrics {
     }
 
     public void priced(PricedUsage p) {
-        String source = p.pricing().source().wireName();
+        CostSource source = p.pricing().source();
         String model = Objects.toString(p.pricing().modelKey(), "unknown");
         String provider = Objects.toString(p.event().provider(), "unknown");
-        // Looked up per event: a map hit instead of building meter ids in the registry every time.
-        pricedCounters.computeIfAbsent(source + '\u0000' + model + '\u0000' + provider, k -> registry.counter(
-                "agentmeter.processor.priced", "source", source, "model", model, "provider", provider)).increment();
-        costCounters.computeIfAbsent(source + '\u0000' + model, k -> registry.counter(
-                "agentmeter.processor.cost.usd", "source", source, "model", model))
+        // Looked up per event: a map hit (keys built without concatenating strings) instead of
+        // building meter ids in the registry every time.
+        pricedCounters.computeIfAbsent(new PricedKey(source, model, provider), k -> registry.counter(
+                "agentmeter.processor.priced", "source", source.wireName(), "model", model, "provider", provider))
+                .increment();
+        costCounters.computeIfAbsent(new PricedKey(source, model, null), k -> registry.counter(
+                "agentmeter.processor.cost.usd", "source", source.wireName(), "model", model))
                 .increment(p.cost().totalUsd().doubleValue());
-        if ("default".equals(source)) {
+        if (source == CostSource.DEFAULT) {
             registry.counter("agentmeter.processor.unknown.models", "model",
                     Objects.toString(p.event().model(), "none")).increment();
         }
