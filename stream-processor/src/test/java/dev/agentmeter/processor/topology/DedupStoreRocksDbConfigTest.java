@@ -52,6 +52,13 @@ class DedupStoreRocksDbConfigTest {
             assertThat(dedup.optimizeFiltersForHits()).isFalse();
             assertThat(legacy.optimizeFiltersForHits()).isFalse();
             assertThat(spend.optimizeFiltersForHits()).isTrue();
+            // The memtable bloom filter only where new ids are written and looked up.
+            assertThat(dedup.memtablePrefixBloomSizeRatio()).isEqualTo(0.05);
+            assertThat(dedup.memtableWholeKeyFiltering()).isTrue();
+            assertThat(legacy.memtablePrefixBloomSizeRatio()).isEqualTo(0.0);
+            assertThat(legacy.memtableWholeKeyFiltering()).isFalse();
+            assertThat(spend.memtablePrefixBloomSizeRatio()).isEqualTo(0.0);
+            assertThat(spend.memtableWholeKeyFiltering()).isFalse();
         }
     }
 
