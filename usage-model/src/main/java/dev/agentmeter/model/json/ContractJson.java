@@ -165,7 +165,10 @@ public final class ContractJson {
         return out.toByteArray();
     }
 
-    /** The last pricedAt written, quoted: a processor prices whole polls within one millisecond. */
+    /**
+     * The last pricedAt written, quoted: the processor stamps the events of a poll loop with the
+     * same wall-clock millisecond, so most events reuse the previous one's bytes.
+     */
     private record QuotedInstant(Instant instant, byte[] json) {
     }
 
