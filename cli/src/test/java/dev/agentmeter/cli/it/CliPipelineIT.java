@@ -241,7 +241,6 @@ class CliPipelineIT {
         throw new AssertionError("processor price for " + model + " is not " + inputPerMTok + " within 30 s; last: " + seen);
     }
 
-    /** The first column of the first row once the query returns one (rows land asynchronously). */
     /** The command's output once it equals {@code expected}, or its last output after 30 s (the assertion then fails). */
     private static String awaitOutput(String expected, String... args) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -253,6 +252,7 @@ class CliPipelineIT {
         return out;
     }
 
+    /** The first column of the first row once the query returns one (rows land asynchronously). */
     private static String awaitRow(String sql) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {

@@ -38,12 +38,11 @@ public final class DedupStoreRocksDbConfig implements RocksDBConfigSetter {
 
     @Override
     public void setConfig(String storeName, Options options, Map<String, Object> configs) {
-        // A window store's segments are RocksDB stores named "<store>.<segment start>".
-        if (storeName.startsWith(UsageTopology.DEDUP_STORE + ".")
-                || storeName.startsWith(UsageTopology.LEGACY_DEDUP_STORE + ".")) {
+        boolean dedup = isSegmentOf(storeName, UsageTopology.DEDUP_STORE);
+        if (dedup || isSegmentOf(storeName, UsageTopology.LEGACY_DEDUP_STORE)) {
             options.setOptimizeFiltersForHits(false);
         }
-        if (storeName.startsWith(UsageTopology.DEDUP_STORE + ".")) {
+        if (dedup) {
             // A bloom filter over the memtable's whole keys: a new id's lookup skips the skiplist search.
             options.setMemtablePrefixBloomSizeRatio(MEMTABLE_BLOOM_RATIO);
             options.setMemtableWholeKeyFiltering(true);
@@ -53,6 +52,11 @@ public final class DedupStoreRocksDbConfig implements RocksDBConfigSetter {
             delegate = instantiate(own);
             delegate.setConfig(storeName, options, configs);
         }
+    }
+
+    /** A window store's segments are RocksDB stores named "<store>.<segment start>". */
+    private static boolean isSegmentOf(String rocksDbName, String windowStore) {
+        return rocksDbName.startsWith(windowStore + ".");
     }
 
     @Override
