@@ -14,7 +14,6 @@ import dev.agentmeter.model.json.ContractJson;
 import dev.agentmeter.processor.topology.UsageTopology;
 import dev.agentmeter.sink.runner.EmbeddedConnect;
 import java.math.BigDecimal;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -42,6 +41,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole pipeline broken on purpose while traffic flows: the processor (a separate JVM) is
@@ -66,8 +67,8 @@ class ChaosIT {
     private static final String APP_ID = "chaos";
 
     @Test
-    void killsRestartsAndOutagesLoseNothingAndCountNothingTwice() throws Exception {
-        Path work = Files.createTempDirectory("chaos");
+    void killsRestartsAndOutagesLoseNothingAndCountNothingTwice(
+            @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path work) throws Exception { // kept for its logs if it fails
         String pgUrl = pg.createDatabase("chaos");
         ChaosTraffic traffic = new ChaosTraffic(VALID, 20261122L, Instant.now().minus(Duration.ofMinutes(5)));
         Map<String, BigDecimal> limits = Map.of("u0", new BigDecimal("1.00"), "u1", budgetNearHalf(traffic, "u1"),

@@ -133,6 +133,7 @@ public final class EndToEndBenchmark {
                 processor.kill();
             }
         }
+        org.apache.kafka.common.utils.Utils.delete(work.toFile()); // kept, with the processor's log, only if the run failed
         System.out.println(ContractJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(figures));
     }
 

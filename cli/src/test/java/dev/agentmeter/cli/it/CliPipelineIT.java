@@ -29,6 +29,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The subcommands against a running pipeline (processor + sink in Connect) on the in-JVM broker
@@ -45,11 +47,12 @@ class CliPipelineIT {
     static LocalPipeline pipeline;
     static String pgUrl;
     static Path spool;
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS) // kept for the pipeline's logs if a test fails
+    static Path data;
 
     @BeforeAll
     static void up() throws Exception {
         pgUrl = pg.createDatabase("cli_it");
-        Path data = Files.createTempDirectory("cli-it");
         spool = data.resolve("spool");
         pipeline = LocalPipeline.start(new LocalPipeline.Settings(data, kafka.bootstrapServers(), pgUrl, 0, 0,
                 FreePorts.next(), 2), new PrintWriter(new StringWriter()));
@@ -181,7 +184,7 @@ class CliPipelineIT {
     @Test
     @Order(8)
     void pricesImportPublishesEveryEntryAndABadFileIsAUsageError() throws Exception {
-        Path file = Files.createTempFile("prices", ".json");
+        Path file = data.resolve("prices.json");
         Files.writeString(file, "[{\"modelKey\":\"zeta-1\",\"company\":\"Zeta\",\"aliases\":[\"zeta/zeta-1\"],"
                 + "\"prices\":[{\"effectiveFrom\":\"2020-01-01T00:00:00Z\",\"inputPerMTok\":\"4\",\"outputPerMTok\":\"8\"}]}]");
         Cli imported = cli("prices", "import", file.toString());

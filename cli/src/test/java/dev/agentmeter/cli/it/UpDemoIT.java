@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentmeter.cli.Cli;
 import dev.agentmeter.embedded.FreePorts;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The README's first command, for 20 seconds: every demo event lands in Postgres and the demo budget alerts. */
 class UpDemoIT {
@@ -18,8 +19,8 @@ class UpDemoIT {
             " {2}([\\d,]+) events \\(\\d+/s\\) · spend today \\$([\\d.?]+) · (\\d+) alerts · ([\\d,]+) rows in Postgres\\s*");
 
     @Test
-    void upDemoRunsThePipelineLandsEveryEventAndCrossesTheDemoBudget() throws Exception {
-        Path data = Files.createTempDirectory("up-demo-it");
+    void upDemoRunsThePipelineLandsEveryEventAndCrossesTheDemoBudget(
+            @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path data) throws Exception { // kept for its logs if it fails
         Cli result = Cli.run("up", "--demo", "--duration", "20s", "--seed", "7", "--rate", "50",
                 "--data-dir", data.toString(), "--kafka-port", Integer.toString(FreePorts.next()),
                 "--pg-port", Integer.toString(FreePorts.next()), "--http-port", Integer.toString(FreePorts.next()));

@@ -92,13 +92,14 @@ public class TrackBenchmark {
     }
 
     @TearDown(Level.Trial)
-    public void tearDown() {
+    public void tearDown() throws java.io.IOException {
         var m = tracker.metrics();
         System.out.printf("%n[tracker] tracked=%d sent=%d dropped=%d spooled=%d invalid=%d%n",
                 m.trackedCount(), m.sentCount(), m.droppedCount(), m.spooledCount(), m.invalidCount());
         tracker.close();
         raw.close();
         kafka.close();
+        org.apache.kafka.common.utils.Utils.delete(spool.toFile());
     }
 
     @Benchmark

@@ -12,7 +12,7 @@ import dev.agentmeter.sink.SinkConfig;
 import dev.agentmeter.sink.runner.EmbeddedConnect;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -45,6 +45,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The real connector in Connect's standalone runtime, on the in-JVM broker and PostgreSQL 17. */
 class SinkConnectorIT {
@@ -61,6 +62,8 @@ class SinkConnectorIT {
     private String alertsTopic;
     private String dlqTopic;
     private String url;
+    @TempDir
+    Path work;
 
     @BeforeAll
     static void recordMeters() {
@@ -76,7 +79,7 @@ class SinkConnectorIT {
         dlqTopic = "dlq-" + suffix;
         kafka.createTopics(new NewTopic(pricedTopic, 3, (short) 1), new NewTopic(alertsTopic, 1, (short) 1));
         url = pg.createDatabase("sink_it_" + suffix);
-        connect = EmbeddedConnect.start(kafka.bootstrapServers(), Files.createTempFile("connect-offsets", ".dat"), Map.of());
+        connect = EmbeddedConnect.start(kafka.bootstrapServers(), work.resolve("connect.offsets"), Map.of());
         Map<String, String> config = new HashMap<>(EmbeddedConnect.sinkConfig(url, null, null, 2));
         config.put("topics", pricedTopic + "," + alertsTopic);
         config.put(SinkConfig.TOPIC_PRICED, pricedTopic);

@@ -9,6 +9,7 @@ import dev.agentmeter.processor.ProcessorConfig;
 import dev.agentmeter.processor.topology.DedupStoreRocksDbConfig;
 import dev.agentmeter.processor.topology.UsageTopology;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -29,6 +30,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -152,7 +154,8 @@ public final class ProcessorThroughputBenchmark {
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        p.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("bench-pass").toString());
+        Path state = Files.createTempDirectory("bench-pass");
+        p.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000); // as the full topology's default
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.getInteger("bench.kafka.num.stream.threads",
                 ProcessorConfig.of(Map.of()).threads())); // and as many threads
@@ -160,6 +163,8 @@ public final class ProcessorThroughputBenchmark {
         p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, DedupStoreRocksDbConfig.class); // as the app
         try (KafkaStreams streams = new KafkaStreams(b.build(), p)) {
             return timeUntilConsumed(streams, bootstrap, appId, raw, n, null);
+        } finally {
+            Utils.delete(state.toFile());
         }
     }
 
@@ -196,10 +201,11 @@ public final class ProcessorThroughputBenchmark {
     }
 
     private static Rate fullTopology(String bootstrap, String raw, int n, String appId) throws Exception {
+        Path state = Files.createTempDirectory("bench-full");
         Map<String, Object> props = new java.util.HashMap<>(Map.of(
                 ProcessorConfig.BOOTSTRAP_SERVERS, bootstrap, ProcessorConfig.APPLICATION_ID, appId,
                 ProcessorConfig.TOPIC_RAW, raw, ProcessorConfig.HTTP_PORT, "0",
-                ProcessorConfig.STATE_DIR, Files.createTempDirectory("bench-full").toString(),
+                ProcessorConfig.STATE_DIR, state.toString(),
                 "kafka.auto.offset.reset", "earliest"));
         // -Dbench.kafka.commit.interval.ms=1000 etc.: Kafka Streams overrides for experiments.
         System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("bench.kafka."))
@@ -208,6 +214,8 @@ public final class ProcessorThroughputBenchmark {
         try (ProcessorApp app = new ProcessorApp(config)) {
             app.prepare(PARTITIONS, (short) 1);
             return timeUntilConsumed(null, bootstrap, appId, raw, n, app);
+        } finally {
+            Utils.delete(state.toFile());
         }
     }
 

@@ -23,6 +23,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -47,6 +48,7 @@ final class TopologyFixture implements AutoCloseable {
     final TestInputTopic<String, byte[]> pricesRaw;
     final TestOutputTopic<String, PricedUsage> priced;
     final TestOutputTopic<byte[], byte[]> rejected;
+    private final java.io.File stateDir;
 
     TopologyFixture() {
         this(Map.of());
@@ -63,10 +65,11 @@ final class TopologyFixture implements AutoCloseable {
         streams.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         streams.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true); // as ProcessorApp
         try {
-            streams.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("tt-state").toString());
+            stateDir = Files.createTempDirectory("tt-state").toFile();
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
+        streams.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(UsageTopology.build(config, metrics, RAW_PARTITIONS), streams, T0);
         raw = driver.createInputTopic(config.rawTopic(), new ByteArraySerializer(), new ByteArraySerializer());
         prices = driver.createInputTopic(config.pricesTopic(), new StringSerializer(), ContractSerdes.modelPrice());
@@ -107,5 +110,10 @@ final class TopologyFixture implements AutoCloseable {
     @Override
     public void close() {
         driver.close();
+        try {
+            Utils.delete(stateDir); // the driver removes its task directories, not the one it was given
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }
