@@ -168,9 +168,9 @@ class UsageTrackerIT {
     }
 
     @Test
-    void flushedEventsSurviveKillMinusNine() throws Exception {
+    void flushedEventsSurviveKillMinusNine(@TempDir Path scratch) throws Exception {
         String topic = newTopic();
-        Path ids = spoolDir.resolveSibling(spoolDir.getFileName() + "-ids.txt");
+        Path ids = scratch.resolve("ids.txt"); // outside the spool directory, which the child owns
         Path childSpool = spoolDir.resolve("child");
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), SpoolingChild.class.getName(),

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,7 +24,14 @@ class UsageTrackerTest {
     private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
 
     @TempDir
-    Path spoolDir;
+    Path tmp;
+    /** Inside {@link #tmp}, so the sibling a second tracker falls back to is removed with it. */
+    private Path spoolDir;
+
+    @BeforeEach
+    void spoolInTmp() {
+        spoolDir = tmp.resolve("spool");
+    }
 
     private final TrackerTestSupport.CollectingHandler handler = new TrackerTestSupport.CollectingHandler();
 
