@@ -7,6 +7,7 @@ import dev.agentmeter.model.Task;
 import dev.agentmeter.model.Usage;
 import dev.agentmeter.model.UsageEvent;
 import dev.agentmeter.model.json.ContractJson;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +24,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -92,14 +94,14 @@ public class TrackBenchmark {
     }
 
     @TearDown(Level.Trial)
-    public void tearDown() throws java.io.IOException {
+    public void tearDown() throws IOException {
         var m = tracker.metrics();
         System.out.printf("%n[tracker] tracked=%d sent=%d dropped=%d spooled=%d invalid=%d%n",
                 m.trackedCount(), m.sentCount(), m.droppedCount(), m.spooledCount(), m.invalidCount());
         tracker.close();
         raw.close();
         kafka.close();
-        org.apache.kafka.common.utils.Utils.delete(spool.toFile());
+        Utils.delete(spool.toFile());
     }
 
     @Benchmark
