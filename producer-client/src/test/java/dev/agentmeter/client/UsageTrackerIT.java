@@ -4,6 +4,7 @@ import static dev.agentmeter.client.TrackerTestSupport.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentmeter.embedded.KafkaExtension;
+import dev.agentmeter.embedded.TopicReader;
 import dev.agentmeter.model.Task;
 import dev.agentmeter.model.Usage;
 import dev.agentmeter.model.UsageEvent;
@@ -14,17 +15,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,33 +58,15 @@ class UsageTrackerIT {
         return UsageEvent.builder().model("gpt-4o").usage(Usage.of(100 + i, 10)).userId("user-" + (i % 7)).build();
     }
 
-    /** Reads the topic until {@code expected} distinct eventIds arrived (or 60 s passed), then once more. */
-    private static List<ConsumerRecord<String, String>> consume(String topic, int expected) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + System.nanoTime());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        List<ConsumerRecord<String, String>> out = new ArrayList<>();
-        Set<String> ids = new HashSet<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (ids.size() < expected && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
-                    out.add(r);
-                    ids.add(ContractJson.fromJson(r.value(), UsageEvent.class).eventId());
-                }
-            }
-            consumer.poll(Duration.ofMillis(500)).forEach(out::add);
-        }
-        return out;
+    /** Reads the topic until {@code expected} distinct eventIds arrived (or 60 s passed), then 0.5 s more. */
+    private static List<ConsumerRecord<String, byte[]>> consume(String topic, int expected) {
+        return TopicReader.await(kafka.bootstrapServers(), topic, records -> eventIds(records).size() >= expected,
+                Duration.ofSeconds(60), Duration.ofMillis(500));
     }
 
-    private static Set<String> eventIds(List<ConsumerRecord<String, String>> records) {
+    private static Set<String> eventIds(List<ConsumerRecord<String, byte[]>> records) {
         Set<String> ids = new HashSet<>();
-        records.forEach(r -> ids.add(ContractJson.fromJson(r.value(), UsageEvent.class).eventId()));
+        records.forEach(r -> ids.add(ContractJson.fromBytes(r.value(), UsageEvent.class).eventId()));
         return ids;
     }
 
@@ -104,11 +82,11 @@ class UsageTrackerIT {
             assertThat(t.flush(Duration.ofSeconds(30))).isTrue();
             assertThat(t.metrics().sentCount()).isEqualTo(1);
         }
-        List<ConsumerRecord<String, String>> records = consume(topic, 1);
+        List<ConsumerRecord<String, byte[]>> records = consume(topic, 1);
         assertThat(records).hasSize(1);
-        ConsumerRecord<String, String> r = records.get(0);
+        ConsumerRecord<String, byte[]> r = records.get(0);
         assertThat(r.key()).isEqualTo("session-123");
-        UsageEvent e = ContractJson.fromJson(r.value(), UsageEvent.class);
+        UsageEvent e = ContractJson.fromBytes(r.value(), UsageEvent.class);
         assertThat(e.eventId()).isEqualTo(id);
         assertThat(e.agent()).isEqualTo("triage");
         assertThat(e.teamId()).isEqualTo("support");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentmeter.embedded.KafkaExtension;
 import dev.agentmeter.embedded.PostgresExtension;
+import dev.agentmeter.embedded.TopicReader;
 import dev.agentmeter.model.BudgetAlert;
 import dev.agentmeter.model.PricedUsage;
 import dev.agentmeter.model.json.ContractJson;
@@ -27,14 +28,11 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import io.micrometer.core.instrument.Counter;
@@ -186,21 +184,11 @@ class SinkConnectorIT {
     }
 
     private Map<String, String> readDeadLetters(int expected) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "dlq-reader-" + UUID.randomUUID());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         Map<String, String> reasons = new HashMap<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(dlqTopic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (reasons.size() < expected && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    Header reason = record.headers().lastHeader("__connect.errors.exception.message");
-                    reasons.put(new String(record.key(), StandardCharsets.UTF_8),
-                            reason == null ? null : new String(reason.value(), StandardCharsets.UTF_8));
-                }
-            }
+        for (ConsumerRecord<String, byte[]> record : TopicReader.await(kafka.bootstrapServers(), dlqTopic, expected,
+                Duration.ofSeconds(60), Duration.ZERO)) {
+            Header reason = record.headers().lastHeader("__connect.errors.exception.message");
+            reasons.put(record.key(), reason == null ? null : new String(reason.value(), StandardCharsets.UTF_8));
         }
         assertThat(reasons).hasSize(expected);
         return reasons;

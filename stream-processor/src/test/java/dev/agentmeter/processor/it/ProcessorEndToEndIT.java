@@ -3,6 +3,7 @@ package dev.agentmeter.processor.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentmeter.embedded.KafkaExtension;
+import dev.agentmeter.embedded.TopicReader;
 import dev.agentmeter.model.Budget;
 import dev.agentmeter.model.BudgetAlert;
 import dev.agentmeter.model.Period;
@@ -23,21 +24,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -139,7 +135,7 @@ class ProcessorEndToEndIT {
                 assertThat(user.events()).isEqualTo(EVENTS / USERS);
             }
 
-            List<String> alertIds = readAlerts(second.alertsTopic()).stream().map(BudgetAlert::alertId).toList();
+            List<String> alertIds = readAlerts(second.alertsTopic(), 3).stream().map(BudgetAlert::alertId).toList();
             assertThat(alertIds).containsExactlyInAnyOrder(
                     "user:u0|DAY|" + day + "|0.5", "user:u0|DAY|" + day + "|0.8", "user:u0|DAY|" + day + "|1.0");
 
@@ -205,45 +201,16 @@ class ProcessorEndToEndIT {
         producer.flush();
     }
 
-    private static KafkaConsumer<String, String> consumer() {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + System.nanoTime());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        return new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
-    }
-
-    /** Reads the priced topic (committed records only) until {@code n} arrived or 120 s passed, then 2 s more. */
+    /** The priced topic's committed records once {@code n} arrived (or 120 s passed), then 2 s more. */
     private static List<PricedUsage> awaitPriced(String topic, int n) {
-        List<PricedUsage> out = new ArrayList<>();
-        try (KafkaConsumer<String, String> c = consumer()) {
-            c.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-            while (out.size() < n && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
-                    out.add(ContractJson.fromJson(r.value(), PricedUsage.class));
-                }
-            }
-            long extra = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-            while (System.nanoTime() < extra) {
-                c.poll(Duration.ofMillis(200)).forEach(r -> out.add(ContractJson.fromJson(r.value(), PricedUsage.class)));
-            }
-        }
-        return out;
+        return TopicReader.await(kafka.bootstrapServers(), topic, n, Duration.ofSeconds(120), Duration.ofSeconds(2))
+                .stream().map(r -> ContractJson.fromBytes(r.value(), PricedUsage.class)).toList();
     }
 
-    private static List<BudgetAlert> readAlerts(String topic) {
-        List<BudgetAlert> out = new ArrayList<>();
-        try (KafkaConsumer<String, String> c = consumer()) {
-            c.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (System.nanoTime() < deadline) {
-                c.poll(Duration.ofMillis(200)).forEach(r -> out.add(ContractSerdes.budgetAlert()
-                        .deserialize(topic, r.value().getBytes(java.nio.charset.StandardCharsets.UTF_8))));
-            }
-        }
-        return out;
+    /** The alert topic's committed records once {@code n} arrived (or 60 s passed), then 3 s more: an extra alert fails. */
+    private static List<BudgetAlert> readAlerts(String topic, int n) {
+        return TopicReader.await(kafka.bootstrapServers(), topic, n, Duration.ofSeconds(60), Duration.ofSeconds(3))
+                .stream().map(r -> ContractSerdes.budgetAlert().deserialize(topic, r.value())).toList();
     }
 
     private static void awaitCount(ReadOnlyKeyValueStore<String, SpendAggregate> store, String key, long events) {

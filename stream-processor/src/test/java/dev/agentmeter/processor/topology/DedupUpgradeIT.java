@@ -3,6 +3,7 @@ package dev.agentmeter.processor.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentmeter.embedded.KafkaExtension;
+import dev.agentmeter.embedded.TopicReader;
 import dev.agentmeter.model.Usage;
 import dev.agentmeter.model.UsageEvent;
 import dev.agentmeter.model.json.ContractJson;
@@ -20,16 +21,13 @@ import java.util.Properties;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.LongSerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.internals.WindowKeySchema;
 import org.junit.jupiter.api.Test;
@@ -138,27 +136,9 @@ class DedupUpgradeIT {
         producer.flush();
     }
 
-    /** eventIds on the priced topic (committed only) once {@code n} arrived (deadline 120 s), then 3 s more. */
+    /** eventIds on the priced topic (committed only) once {@code n} arrived (or 120 s passed), then 3 s more. */
     private static List<String> awaitPriced(String topic, int n) {
-        List<String> out = new ArrayList<>();
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + System.nanoTime());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
-            c.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-            while (out.size() < n && System.nanoTime() < deadline) {
-                c.poll(Duration.ofMillis(200)).forEach(r -> out.add(r.key()));
-            }
-            long extra = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-            while (System.nanoTime() < extra) {
-                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
-                    out.add(r.key());
-                }
-            }
-        }
-        return out;
+        return TopicReader.await(kafka.bootstrapServers(), topic, n, Duration.ofSeconds(120), Duration.ofSeconds(3))
+                .stream().map(ConsumerRecord::key).toList();
     }
 }
