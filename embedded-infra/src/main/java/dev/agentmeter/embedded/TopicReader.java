@@ -68,8 +68,10 @@ public final class TopicReader {
     }
 
     private static KafkaConsumer<String, byte[]> consumer(String bootstrap) {
+        // A reader never creates the topic it waits for: the component under test must.
         return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer());
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     /**
