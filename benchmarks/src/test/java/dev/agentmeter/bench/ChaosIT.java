@@ -29,15 +29,11 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -79,7 +75,7 @@ class ChaosIT {
         try (EmbeddedConnect connect = EmbeddedConnect.start(kafka.bootstrapServers(), work.resolve("connect.offsets"),
                 Map.of("consumer.max.poll.records", "2000"))) {
             connect.putConnector("sink", sinkConfig(pgUrl));
-            awaitTopic(Topics.BUDGETS);
+            TopicReader.awaitTopic(kafka.bootstrapServers(), Topics.BUDGETS, Duration.ofSeconds(90));
             for (Map.Entry<String, BigDecimal> l : limits.entrySet()) {
                 Budget b = new Budget(Scope.parse("user:" + l.getKey()), Map.of(Period.DAY, l.getValue()), null);
                 send(List.of(new ChaosTraffic.Raw(b.scope().toString(), ContractJson.toBytes(b))), Topics.BUDGETS);
@@ -196,21 +192,6 @@ class ChaosIT {
     private static List<byte[]> readAll(String topic) {
         return TopicReader.readToEnd(kafka.bootstrapServers(), topic, Duration.ofSeconds(60)).stream()
                 .map(ConsumerRecord::value).toList();
-    }
-
-    private static void awaitTopic(String topic) throws InterruptedException {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
-            while (System.nanoTime() < deadline) {
-                if (c.listTopics().containsKey(topic)) {
-                    return;
-                }
-                Thread.sleep(200);
-            }
-        }
-        throw new AssertionError("the processor did not create " + topic);
     }
 
     /** Waits until the processor has committed progress on the raw topic: a kill then lands mid-stream. */

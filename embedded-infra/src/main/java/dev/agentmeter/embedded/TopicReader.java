@@ -74,26 +74,38 @@ public final class TopicReader {
                 ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer());
     }
 
-    /**
-     * Assigned, not subscribed: no group, no rebalance to wait for, no offsets left behind on the
-     * broker. A topic another component creates (a dead-letter queue, a Streams output) may not
-     * exist yet: its metadata is asked again until it does, within {@code timeout}.
-     */
-    private static List<TopicPartition> assignFromBeginning(KafkaConsumer<String, byte[]> c, String topic, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        List<TopicPartition> partitions = List.of();
-        while (partitions.isEmpty()) {
-            partitions = c.partitionsFor(topic, timeout).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
-            if (partitions.isEmpty()) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("topic " + topic + " does not exist after " + timeout);
-                }
-                pause();
-            }
+    /** Returns once {@code topic} exists (another component creates it); fails after {@code timeout}. */
+    public static void awaitTopic(String bootstrap, String topic, Duration timeout) {
+        try (KafkaConsumer<String, byte[]> c = consumer(bootstrap)) {
+            partitions(c, topic, timeout);
         }
+    }
+
+    /** Assigned, not subscribed: no group, no rebalance to wait for, no offsets left behind on the broker. */
+    private static List<TopicPartition> assignFromBeginning(KafkaConsumer<String, byte[]> c, String topic, Duration timeout) {
+        List<TopicPartition> partitions = partitions(c, topic, timeout);
         c.assign(partitions);
         c.seekToBeginning(partitions);
         return partitions;
+    }
+
+    /**
+     * The topic's partitions. A topic another component creates (a dead-letter queue, a Streams
+     * output) may not exist yet: its metadata is asked again until it does, within {@code timeout}.
+     */
+    private static List<TopicPartition> partitions(KafkaConsumer<String, byte[]> c, String topic, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<TopicPartition> partitions = c.partitionsFor(topic, timeout).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+            if (!partitions.isEmpty()) {
+                return partitions;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("topic " + topic + " does not exist after " + timeout);
+            }
+            pause();
+        }
     }
 
     /** Between metadata requests: a topic's creation cannot be waited on otherwise. */
