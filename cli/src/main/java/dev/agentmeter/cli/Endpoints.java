@@ -26,4 +26,9 @@ public final class Endpoints {
     @Option(names = "--processor", paramLabel = "URL", defaultValue = "${env:AGENTMETER_PROCESSOR:-" + LOCAL_PROCESSOR + "}",
             description = "Stream processor HTTP address for live queries (env AGENTMETER_PROCESSOR; default ${DEFAULT-VALUE}).")
     public String processor;
+
+    @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:AGENTMETER_TOKEN}",
+            description = "Bearer token of the processor's query API, when it asks for one (env AGENTMETER_TOKEN;"
+                    + " prefer the variable: a flag shows in the process list).")
+    public String token;
 }

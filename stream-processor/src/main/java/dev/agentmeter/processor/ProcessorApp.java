@@ -3,13 +3,13 @@ package dev.agentmeter.processor;
 import dev.agentmeter.model.KafkaSecurity;
 import dev.agentmeter.model.TopicAdmin;
 import dev.agentmeter.processor.metrics.ProcessorMetrics;
+import dev.agentmeter.processor.metrics.StreamsMetricsBinder;
 import dev.agentmeter.processor.pricing.BundledCatalog;
 import dev.agentmeter.processor.pricing.CatalogSeeder;
 import dev.agentmeter.processor.topology.DedupStoreRocksDbConfig;
 import dev.agentmeter.processor.topology.UsageTopology;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.agentmeter.processor.budget.BudgetBook;
@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.Executors;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -40,14 +39,14 @@ public final class ProcessorApp implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ProcessorApp.class);
     /**
-     * How often the Kafka Streams binder looks for new Kafka metrics: a task's meters (stores,
-     * processors) exist only once the task is assigned. Micrometer's default is a minute.
+     * How often Kafka Streams' metrics are looked at for new and departed ones: a task's meters
+     * (stores, processors) exist only once the task is assigned.
      */
     static final Duration METRICS_REFRESH = Duration.ofSeconds(10);
 
     private final ProcessorConfig config;
     private KafkaStreams streams;
-    private KafkaStreamsMetrics streamsMetrics;
+    private StreamsMetricsBinder streamsMetrics;
     private final PrometheusMeterRegistry registry;
     private final int httpPort;
     private QueryServer queryServer;
@@ -55,7 +54,6 @@ public final class ProcessorApp implements AutoCloseable {
     public ProcessorApp(ProcessorConfig config, PrometheusMeterRegistry registry) {
         this.config = config;
         this.registry = registry;
-        registry.config().meterFilter(ProcessorMetrics.stateStoreTags());
         // The port is part of the instance's identity (application.server), so "any" is fixed now.
         this.httpPort = config.httpPort() == 0 ? freePort() : config.httpPort();
         // Heap, GC, threads and CPU next to the Streams metrics: what an operator sizes the instance by.
@@ -140,24 +138,16 @@ public final class ProcessorApp implements AutoCloseable {
         int rawPartitions = TopicAdmin.partitions(clientProperties(), config.rawTopic());
         streams = new KafkaStreams(UsageTopology.build(config, new ProcessorMetrics(registry), rawPartitions),
                 streamsProperties(config, httpPort));
-        streamsMetrics = new KafkaStreamsMetrics(streams, List.of(), Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "micrometer-kafka-metrics");
-            t.setDaemon(true);
-            return t;
-        }), METRICS_REFRESH);
-        streamsMetrics.bindTo(registry);
+        streamsMetrics = new StreamsMetricsBinder(streams::metrics, registry).start(METRICS_REFRESH);
         streams.setUncaughtExceptionHandler(e -> {
             log.error("stream thread failed; replacing it", e);
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.start();
-        try {
-            HostInfo self = new HostInfo(config.advertisedHost(), httpPort);
-            queryServer = new QueryServer(self, streams,
-                    new SpendQueries(streams, config.zone(), new BudgetBook(config.budgetDefaults()), self), registry).start();
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("cannot start the query server on port " + httpPort, e);
-        }
+        HostInfo self = new HostInfo(config.advertisedHost(), httpPort);
+        queryServer = new QueryServer(self, streams,
+                new SpendQueries(streams, config.zone(), new BudgetBook(config.budgetDefaults()), self), registry,
+                config.httpAccess()).start();
     }
 
     /** Waits until the instance is RUNNING (all tasks assigned and restored). */

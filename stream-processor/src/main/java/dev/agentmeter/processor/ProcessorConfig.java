@@ -1,5 +1,6 @@
 package dev.agentmeter.processor;
 
+import dev.agentmeter.http.HttpAccess;
 import dev.agentmeter.model.Period;
 import dev.agentmeter.model.ScopeType;
 import dev.agentmeter.model.Topics;
@@ -54,6 +55,12 @@ public final class ProcessorConfig extends AbstractConfig {
     public static final String THREADS = "num.stream.threads";
     public static final String PROCESSING_GUARANTEE = "processing.guarantee";
     public static final String HTTP_PORT = "http.port";
+    /** Prefix of the query server's access keys: http.bind.address, http.auth, http.auth.token, ... ({@link HttpAccess}). */
+    public static final String HTTP_PREFIX = "http.";
+    public static final String HTTP_BIND_ADDRESS = HTTP_PREFIX + HttpAccess.BIND_ADDRESS;
+    public static final String HTTP_AUTH = HTTP_PREFIX + HttpAccess.AUTH;
+    public static final String HTTP_AUTH_TOKEN = HTTP_PREFIX + HttpAccess.TOKEN;
+    public static final String HTTP_AUTH_TOKEN_FILE = HTTP_PREFIX + HttpAccess.TOKEN_FILE;
     public static final String ADVERTISED_HOST = "http.advertised.host";
     public static final String TOPIC_PARTITIONS = "topic.partitions";
     public static final String TOPIC_REPLICATION = "topic.replication";
@@ -106,7 +113,7 @@ public final class ProcessorConfig extends AbstractConfig {
         }
     };
 
-    public static final ConfigDef DEF = new ConfigDef()
+    public static final ConfigDef DEF = HttpAccess.define(new ConfigDef(), HTTP_PREFIX, "127.0.0.1")
             .define(APPLICATION_ID, Type.STRING, "agentmeter-processor", new ConfigDef.NonEmptyString(),
                     Importance.HIGH, "Kafka Streams application id; instances with the same id share the work.")
             .define(BOOTSTRAP_SERVERS, Type.STRING, "localhost:9092", new ConfigDef.NonEmptyString(),
@@ -167,15 +174,24 @@ public final class ProcessorConfig extends AbstractConfig {
             .define(HTTP_PORT, Type.INT, 8080, ConfigDef.Range.between(0, 65535), Importance.MEDIUM,
                     "Port of the query and metrics HTTP server (0 = any free port).")
             .define(ADVERTISED_HOST, Type.STRING, "localhost", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
-                    "Host name other instances use to reach this one's query server.")
+                    "Host name other instances use to reach this one's query server (with several instances, bind"
+                            + " to an address they can reach: " + HTTP_BIND_ADDRESS + ").")
             .define(TOPIC_PARTITIONS, Type.INT, 3, ConfigDef.Range.atLeast(1), Importance.LOW,
                     "Partitions of topics the processor creates when they are missing.")
             .define(TOPIC_REPLICATION, Type.SHORT, (short) 1, ConfigDef.Range.atLeast(1), Importance.LOW,
                     "Replication factor of topics the processor creates when they are missing.");
 
+    private final HttpAccess httpAccess;
+
     public ProcessorConfig(Map<?, ?> props) {
         super(DEF, props);
         budgetDefaults(); // validates the budget.default.* keys now, not at the first event
+        httpAccess = HttpAccess.of(this, HTTP_PREFIX); // a network-reachable server without a token fails now
+    }
+
+    /** Bind address and bearer token of the query server. */
+    public HttpAccess httpAccess() {
+        return httpAccess;
     }
 
     public String applicationId() { return getString(APPLICATION_ID); }

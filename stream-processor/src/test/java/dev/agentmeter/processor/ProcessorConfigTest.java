@@ -36,6 +36,41 @@ class ProcessorConfigTest {
         assertThat(c.budgetDefaults()).isEmpty();
         assertThat(c.windowRetention()).isEqualTo(Map.of(Period.HOUR, Duration.ofDays(2), Period.DAY,
                 Duration.ofDays(40), Period.MONTH, Duration.ofDays(400), Period.SESSION, Duration.ofDays(2)));
+        assertThat(c.httpAccess().bindAddress()).isEqualTo("127.0.0.1");
+        assertThat(c.httpAccess().tokenRequired()).isFalse();
+        assertThat(c.httpAccess().openPaths()).containsExactlyInAnyOrder("/health", "/metrics");
+    }
+
+    @Test
+    void aNetworkAddressWithoutATokenIsRefused() {
+        assertThatThrownBy(() -> ProcessorConfig.of(Map.of(ProcessorConfig.HTTP_BIND_ADDRESS, "0.0.0.0")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("Invalid value 0.0.0.0 for configuration http.bind.address: this address is"
+                        + " reachable from other hosts and no token is set: set http.auth.token (or"
+                        + " http.auth.token.file), bind to 127.0.0.1, or set http.auth=none");
+    }
+
+    @Test
+    void aNetworkAddressWithATokenOrAnExplicitNoneIsAccepted() {
+        ProcessorConfig withToken = ProcessorConfig.of(Map.of(ProcessorConfig.HTTP_BIND_ADDRESS, "0.0.0.0",
+                ProcessorConfig.HTTP_AUTH_TOKEN, " s3cret "));
+        ProcessorConfig none = ProcessorConfig.of(Map.of(ProcessorConfig.HTTP_BIND_ADDRESS, "0.0.0.0",
+                ProcessorConfig.HTTP_AUTH, "none", ProcessorConfig.HTTP_AUTH_TOKEN, "ignored"));
+
+        assertThat(withToken.httpAccess().token()).isEqualTo("s3cret");
+        assertThat(none.httpAccess().tokenRequired()).isFalse();
+        assertThat(none.httpAccess().authNone()).isTrue();
+    }
+
+    @Test
+    void theTokenCanComeFromAFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("token"), "from-a-secret\n");
+
+        ProcessorConfig c = ProcessorConfig.of(Map.of(ProcessorConfig.HTTP_BIND_ADDRESS, "10.0.0.7",
+                ProcessorConfig.HTTP_AUTH_TOKEN_FILE, file.toString()));
+
+        assertThat(c.httpAccess().token()).isEqualTo("from-a-secret");
+        assertThat(c.httpAccess().toString()).doesNotContain("from-a-secret");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.agentmeter.cli.kafka;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.agentmeter.cli.Endpoints;
 import dev.agentmeter.model.json.ContractJson;
 import java.io.IOException;
 import java.net.URI;
@@ -18,10 +19,23 @@ public final class ProcessorHttp {
     }
 
     /** The JSON answer of {@code base + path}; fails with the status and body on anything but 200. */
-    public static JsonNode get(String base, String path, Duration timeout) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout).GET().build();
+    public static JsonNode get(Endpoints endpoints, String path, Duration timeout) {
+        return get(endpoints.processor, endpoints.token, path, timeout);
+    }
+
+    /** As above, with the bearer {@code token} when not null. */
+    public static JsonNode get(String base, String token, String path, Duration timeout) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout).GET();
+        if (token != null && !token.isBlank()) {
+            builder.header("Authorization", "Bearer " + token.trim());
+        }
+        HttpRequest request = builder.build();
         try {
             HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 401) {
+                throw new IllegalStateException("the processor at " + base + " asks for a token: set AGENTMETER_TOKEN"
+                        + " (or --token) to its http.auth.token" + (token == null ? "" : "; the one given was refused"));
+            }
             if (response.statusCode() != 200) {
                 throw new IllegalStateException("processor at " + base + " answered " + response.statusCode() + ": " + response.body());
             }

@@ -32,7 +32,7 @@ public final class SpendCommand implements Runnable {
     @Override
     public void run() {
         Scope parsed = BudgetsCommand.parseScope(spec, scope);
-        JsonNode answer = ProcessorHttp.get(endpoints.processor, "/v1/spend/" + parsed.type().wireName() + "/"
+        JsonNode answer = ProcessorHttp.get(endpoints, "/v1/spend/" + parsed.type().wireName() + "/"
                 + URLEncoder.encode(parsed.id(), StandardCharsets.UTF_8) + "?period=" + period, Duration.ofSeconds(15));
         if (json) {
             spec.commandLine().getOut().println(answer.toPrettyString());

@@ -25,9 +25,22 @@ public final class LocalPipeline implements AutoCloseable {
 
     public static final String CONNECTOR = "agentmeter-postgres-sink";
 
-    /** Where things run and where local data lives. Ports 0 = any free port is not supported for Kafka/PG: data must find them again. */
+    /**
+     * Where things run and where local data lives. Ports 0 = any free port is not supported for
+     * Kafka/PG: data must find them again. {@code processor}: extra processor settings
+     * ({@code ProcessorConfig} keys), on top of the local ones.
+     */
     public record Settings(Path dataDir, String externalKafka, String externalPgUrl, int kafkaPort, int pgPort,
-                           int httpPort, int partitions) {
+                           int httpPort, int partitions, Map<String, String> processor) {
+
+        public Settings {
+            processor = Map.copyOf(processor);
+        }
+
+        public Settings(Path dataDir, String externalKafka, String externalPgUrl, int kafkaPort, int pgPort,
+                        int httpPort, int partitions) {
+            this(dataDir, externalKafka, externalPgUrl, kafkaPort, pgPort, httpPort, partitions, Map.of());
+        }
     }
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
@@ -71,6 +84,9 @@ public final class LocalPipeline implements AutoCloseable {
         config.put(ProcessorConfig.APPLICATION_ID, "agentmeter-local");
         config.put(ProcessorConfig.STATE_DIR, s.dataDir().resolve("streams").toString());
         config.put(ProcessorConfig.HTTP_PORT, Integer.toString(s.httpPort()));
+        // Loopback only: on this machine nothing needs a token, and nothing from the network gets in.
+        config.put(ProcessorConfig.HTTP_BIND_ADDRESS, "127.0.0.1");
+        config.putAll(s.processor());
         // One Prometheus registry for the processor's /metrics, also added to Micrometer's global
         // registry, where the sink task (created by Connect, no way to hand it one) registers its meters.
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

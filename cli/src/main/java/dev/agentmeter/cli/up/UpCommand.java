@@ -81,7 +81,8 @@ public final class UpCommand implements Runnable {
             }
         }, "agentmeter-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        out.println("agentmeter up: starting the pipeline (data in " + dataDir.toAbsolutePath() + ")");
+        Path logFile = Logs.toFile(dataDir.resolve("logs"));
+        out.println("agentmeter up: starting the pipeline (data in " + dataDir.toAbsolutePath() + ", logs in " + logFile + ")");
         out.flush();
         try (LocalPipeline pipeline = LocalPipeline.start(new LocalPipeline.Settings(dataDir, kafka, pgUrl, kafkaPort, pgPort,
                 httpPort, partitions), out)) {
@@ -176,7 +177,7 @@ public final class UpCommand implements Runnable {
 
     private static String globalSpendToday(String processorUrl) {
         try {
-            JsonNode json = ProcessorHttp.get(processorUrl, "/v1/spend/global/*?period=DAY", Duration.ofSeconds(2));
+            JsonNode json = ProcessorHttp.get(processorUrl, null, "/v1/spend/global/*?period=DAY", Duration.ofSeconds(2));
             return new BigDecimal(json.path("spendUsd").asText("0")).setScale(4, java.math.RoundingMode.HALF_EVEN).toPlainString();
         } catch (RuntimeException e) {
             return "?"; // a progress line, not a report: a slow answer shows as unknown

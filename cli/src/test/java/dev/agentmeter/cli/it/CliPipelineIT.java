@@ -231,7 +231,7 @@ class CliPipelineIT {
         String seen = null;
         while (System.nanoTime() < deadline) {
             try {
-                seen = ProcessorHttp.get(pipeline.processorUrl(), "/v1/prices/" + model, Duration.ofSeconds(5))
+                seen = ProcessorHttp.get(pipeline.processorUrl(), null, "/v1/prices/" + model, Duration.ofSeconds(5))
                         .path("price").path("inputPerMTok").asText();
                 if (inputPerMTok.equals(seen)) {
                     return;

@@ -4,12 +4,7 @@ import dev.agentmeter.model.AlertLevel;
 import dev.agentmeter.model.CostSource;
 import dev.agentmeter.model.PricedUsage;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tag;
-import io.micrometer.core.instrument.config.MeterFilter;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,6 +16,8 @@ public final class ProcessorMetrics {
     private final Counter duplicates;
     private final Counter late;
     private final Counter rerouted;
+    private final Counter truncated;
+    private final Counter replacedCharacters;
     private final Map<PricedKey, Counter> pricedCounters = new ConcurrentHashMap<>();
     private final Map<PricedKey, Counter> costCounters = new ConcurrentHashMap<>();
 
@@ -36,33 +33,13 @@ public final class ProcessorMetrics {
                 .description("events later than the grace period: priced and sunk, not aggregated").register(registry);
         this.rerouted = Counter.builder("agentmeter.processor.rerouted")
                 .description("valid events that arrived away from their home partition (a producer not keying raw"
-                        + " records by sessionId or eventId) and took the by-home-partition detour").register(registry);
-    }
-
-    /**
-     * Kafka Streams names a store's metrics alike for every store type but tags the store by a
-     * type-specific key ({@code rocksdb-state-id}, {@code rocksdb-window-state-id},
-     * {@code in-memory-state-id}, ...). Prometheus wants one set of tag keys per name, so only the
-     * first store type's meters registered and the others were dropped (e.g. every
-     * {@code spend-store} metric once {@code dedup-store}'s existed). This filter renames that key to
-     * {@code state.id} (store names are unique in the topology). It renames without adding a tag:
-     * Micrometer's Kafka binder skips a metric whose meter name already has meters with more tags
-     * than the metric itself. Install it before any Kafka Streams meter registers.
-     */
-    public static MeterFilter stateStoreTags() {
-        return new MeterFilter() {
-            @Override
-            public Meter.Id map(Meter.Id id) {
-                if (!id.getName().startsWith("kafka.stream.state")) {
-                    return id;
-                }
-                List<Tag> tags = new ArrayList<>();
-                for (Tag tag : id.getTagsAsIterable()) {
-                    tags.add(tag.getKey().endsWith(".state.id") ? Tag.of("state.id", tag.getValue()) : tag);
-                }
-                return id.replaceTags(tags);
-            }
-        };
+                        + " records by eventId) and took the by-home-partition detour").register(registry);
+        this.truncated = Counter.builder("agentmeter.processor.truncated")
+                .description("events whose free text the processor cut (they are priced and stored with truncated=true)")
+                .register(registry);
+        this.replacedCharacters = Counter.builder("agentmeter.processor.replaced.characters")
+                .description("U+0000 and unpaired surrogates in free text replaced by U+FFFD (Postgres cannot store them)")
+                .register(registry);
     }
 
     public MeterRegistry registry() {
@@ -79,6 +56,16 @@ public final class ProcessorMetrics {
 
     public void rerouted() {
         rerouted.increment();
+    }
+
+    /** Text of one event was cut ({@code cut}) and/or had {@code replaced} characters replaced. */
+    public void cut(boolean cut, int replaced) {
+        if (cut) {
+            truncated.increment();
+        }
+        if (replaced > 0) {
+            replacedCharacters.increment(replaced);
+        }
     }
 
     public void late(long events) {

@@ -1,7 +1,7 @@
 package dev.agentmeter.processor.query;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import dev.agentmeter.http.HttpAccess;
+import dev.agentmeter.http.HttpServers;
 import dev.agentmeter.model.EffectivePrice;
 import dev.agentmeter.model.ModelPrice;
 import dev.agentmeter.model.Period;
@@ -9,13 +9,12 @@ import dev.agentmeter.model.Scope;
 import dev.agentmeter.model.ScopeType;
 import dev.agentmeter.model.json.ContractJson;
 import dev.agentmeter.processor.aggregate.SpendStores;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -24,12 +23,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -39,9 +36,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Interactive queries over HTTP (JDK's built-in server: no extra dependency in the processor).
- * A spend query for a scope another instance owns is answered by that instance
- * ({@code queryMetadataForKey}); a top-N query asks every instance and merges.
+ * Interactive queries over HTTP. A spend query for a scope another instance owns is answered by
+ * that instance ({@code queryMetadataForKey}); a top-N query asks every instance and merges.
+ * Forwarded requests carry this instance's bearer token (all instances share one).
  *
  * <pre>
  * GET /v1/spend/{scopeType}/{scopeId}?period=DAY[&amp;at=2026-11-22T10:00:00Z]
@@ -60,107 +57,98 @@ public final class QueryServer implements AutoCloseable {
     private final SpendQueries queries;
     private final PrometheusMeterRegistry registry;
     private final HostInfo self;
-    private final HttpServer server;
+    private final HttpAccess access;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private Javalin server;
 
-    public QueryServer(HostInfo self, KafkaStreams streams, SpendQueries queries, PrometheusMeterRegistry registry)
-            throws IOException {
+    public QueryServer(HostInfo self, KafkaStreams streams, SpendQueries queries, PrometheusMeterRegistry registry,
+                       HttpAccess access) {
         this.self = self;
         this.streams = streams;
         this.queries = queries;
         this.registry = registry;
-        this.server = HttpServer.create(new InetSocketAddress(self.port()), 0);
-        server.setExecutor(Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "agentmeter-query");
-            t.setDaemon(true);
-            return t;
-        }));
-        server.createContext("/health", ex -> respond(ex, () -> health()));
-        server.createContext("/metrics", this::metrics);
-        server.createContext("/v1/spend/", ex -> respond(ex, () -> spend(ex)));
-        server.createContext("/v1/top/", ex -> respond(ex, () -> top(ex)));
-        server.createContext("/v1/prices/", ex -> respond(ex, () -> price(ex)));
+        this.access = access;
     }
 
     public QueryServer start() {
-        server.start();
-        log.info("Query server listening on {}:{}", self.host(), self.port());
+        server = HttpServers.create("query server", access, config -> {
+            config.http.prefer405over404 = true;
+            config.routes.get("/health", this::health);
+            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                    .result(registry.scrape()));
+            config.routes.get("/v1/spend/{scopeType}/<scopeId>", this::spend);
+            config.routes.get("/v1/top/{scopeType}", this::top);
+            config.routes.get("/v1/prices/<model>", this::price);
+        }).start(self.port());
+        log.info("Query server listening on {}:{} ({})", access.bindAddress(), self.port(), access);
         return this;
     }
 
     @Override
     public void close() {
-        server.stop(0);
+        if (server != null) {
+            server.stop();
+        }
     }
 
-    private record Answer(int status, Object body) {
-    }
-
-    private interface Handler {
-        Answer handle() throws Exception;
-    }
-
-    private Answer health() {
+    private void health(Context ctx) {
         KafkaStreams.State state = streams.state();
-        return new Answer(state == KafkaStreams.State.RUNNING ? 200 : 503, Map.of("status", state.name()));
+        ctx.status(state == KafkaStreams.State.RUNNING ? 200 : 503).json(Map.of("status", state.name()));
     }
 
-    private Answer spend(HttpExchange ex) throws Exception {
-        String[] parts = path(ex, "/v1/spend/").split("/", 2);
-        if (parts.length != 2 || parts[1].isEmpty()) {
-            return error(400, "use /v1/spend/{scopeType}/{scopeId}, e.g. /v1/spend/user/alice");
-        }
-        Scope scope = Scope.of(ScopeType.fromWire(parts[0]), parts[1]);
-        Map<String, String> q = query(ex);
-        Period period = period(q);
+    private void spend(Context ctx) throws IOException, InterruptedException {
+        Scope scope = Scope.of(ScopeType.fromWire(ctx.pathParam("scopeType")), ctx.pathParam("scopeId"));
+        Period period = period(ctx);
         if (period == Period.SESSION && scope.type() != ScopeType.SESSION) {
-            return error(400, "period SESSION applies to scope type session only");
+            throw new IllegalArgumentException("period SESSION applies to scope type session only");
         }
-        Instant at = q.containsKey("at") ? Instant.parse(q.get("at")) : Instant.now();
-        if (!q.containsKey(LOCAL)) {
+        Instant at = at(ctx);
+        if (ctx.queryParam(LOCAL) == null) {
             KeyQueryMetadata owner = streams.queryMetadataForKey(SpendStores.DEFAULT.spend(), scope.toString(),
                     new StringSerializer());
             if (owner != null && owner.activeHost() != null && !owner.activeHost().equals(self)
                     && owner.activeHost().port() > 0) {
-                return forward(owner.activeHost(), ex);
+                relay(ctx, forward(owner.activeHost(), ctx));
+                return;
             }
         }
-        return new Answer(200, queries.spend(scope, period, at));
+        ctx.json(queries.spend(scope, period, at));
     }
 
-    private Answer top(HttpExchange ex) throws Exception {
-        ScopeType type = ScopeType.fromWire(path(ex, "/v1/top/"));
-        Map<String, String> q = query(ex);
-        Period period = period(q);
+    private void top(Context ctx) throws IOException, InterruptedException {
+        ScopeType type = ScopeType.fromWire(ctx.pathParam("scopeType"));
+        Period period = period(ctx);
         if (period == Period.SESSION) {
-            return error(400, "top lists use HOUR, DAY or MONTH");
+            throw new IllegalArgumentException("top lists use HOUR, DAY or MONTH");
         }
-        int limit = q.containsKey("limit") ? Integer.parseInt(q.get("limit")) : 10;
+        int limit = ctx.queryParamAsClass("limit", Integer.class).getOrDefault(10);
         if (limit < 1 || limit > 1000) {
-            return error(400, "limit must be 1-1000");
+            throw new IllegalArgumentException("limit must be 1-1000");
         }
-        Instant at = q.containsKey("at") ? Instant.parse(q.get("at")) : Instant.now();
-        List<SpendView> all = new ArrayList<>(queries.top(type, period, at, limit));
-        if (!q.containsKey(LOCAL)) {
+        List<SpendView> all = new ArrayList<>(queries.top(type, period, at(ctx), limit));
+        if (ctx.queryParam(LOCAL) == null) {
             for (StreamsMetadata other : streams.metadataForAllStreamsClients()) {
                 if (!other.hostInfo().equals(self) && other.hostInfo().port() > 0) {
-                    Answer remote = forward(other.hostInfo(), ex);
-                    if (remote.status() == 200) {
-                        SpendView[] views = ContractJson.mapper().readValue(((RawJson) remote.body()).json(), SpendView[].class);
-                        all.addAll(List.of(views));
+                    HttpResponse<String> remote = forward(other.hostInfo(), ctx);
+                    if (remote.statusCode() == 200) {
+                        all.addAll(List.of(ContractJson.mapper().readValue(remote.body(), SpendView[].class)));
+                    } else {
+                        log.warn("top query: {} answered {}: {}", other.hostInfo(), remote.statusCode(), remote.body());
                     }
                 }
             }
         }
         all.sort(Comparator.comparing(SpendView::spendUsd).reversed().thenComparing(SpendView::scope));
-        return new Answer(200, all.size() > limit ? all.subList(0, limit) : all);
+        ctx.json(all.size() > limit ? all.subList(0, limit) : all);
     }
 
-    private Answer price(HttpExchange ex) {
-        String model = path(ex, "/v1/prices/");
+    private void price(Context ctx) {
+        String model = ctx.pathParam("model");
         var found = queries.price(model);
         if (found.isEmpty()) {
-            return error(404, "no catalog price for model '" + model + "'; events for it are priced at the default price");
+            ctx.status(404).json(Map.of("error", "no catalog price for model '" + model
+                    + "'; events for it are priced at the default price"));
+            return;
         }
         ModelPrice m = found.get();
         Instant now = Instant.now();
@@ -171,90 +159,46 @@ public final class QueryServer implements AutoCloseable {
         body.put("company", m.company());
         body.put("at", now);
         body.put("price", current);
-        return new Answer(200, body);
+        ctx.json(body);
     }
 
-    private void metrics(HttpExchange ex) throws IOException {
-        byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-        ex.sendResponseHeaders(200, body.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(body);
+    /** Asks another instance the same question, marked local so that it does not forward again. */
+    private HttpResponse<String> forward(HostInfo host, Context ctx) throws IOException, InterruptedException {
+        StringBuilder query = new StringBuilder();
+        ctx.queryParamMap().forEach((k, values) -> values.forEach(v -> query.append(enc(k)).append('=').append(enc(v)).append('&')));
+        query.append(LOCAL).append("=true");
+        URI uri = URI.create("http://" + host.host() + ":" + host.port() + rawPath(ctx) + "?" + query);
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET();
+        if (access.tokenRequired()) {
+            request.header("Authorization", "Bearer " + access.token());
         }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    /** Asks another instance the same question, marked local so it does not forward again. */
-    private Answer forward(HostInfo host, HttpExchange ex) throws IOException, InterruptedException {
-        String raw = ex.getRequestURI().getRawQuery();
-        String query = (raw == null || raw.isEmpty() ? "" : raw + "&") + LOCAL + "=true";
-        URI uri = URI.create("http://" + host.host() + ":" + host.port() + ex.getRequestURI().getRawPath() + "?" + query);
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-        return new Answer(r.statusCode(), new RawJson(r.body()));
+    private static void relay(Context ctx, HttpResponse<String> answer) {
+        ctx.status(answer.statusCode()).contentType("application/json").result(answer.body());
     }
 
-    /** A body that is already JSON (from another instance). */
-    private record RawJson(String json) {
-        @Override
-        public String toString() {
-            return json;
-        }
+    /** The path as it arrived (still percent-encoded), so that ids with '/' or '%' reach the other side intact. */
+    private static String rawPath(Context ctx) {
+        return ctx.req().getRequestURI();
     }
 
-    private static Answer error(int status, String message) {
-        return new Answer(status, Map.of("error", message));
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
-    private void respond(HttpExchange ex, Handler handler) throws IOException {
-        Answer answer;
+    private static Instant at(Context ctx) {
+        String at = ctx.queryParam("at");
+        return at == null ? Instant.now() : Instant.parse(at);
+    }
+
+    private static Period period(Context ctx) {
+        String p = ctx.queryParam("period");
         try {
-            if (!"GET".equals(ex.getRequestMethod())) {
-                answer = error(405, "only GET is supported");
-            } else {
-                answer = handler.handle();
-            }
-        } catch (IllegalArgumentException | java.time.format.DateTimeParseException e) {
-            answer = error(400, e.getMessage());
-        } catch (Exception e) {
-            log.warn("query {} failed", ex.getRequestURI(), e);
-            answer = error(503, "cannot answer now: " + e.getMessage());
-        }
-        byte[] body = answer.body() instanceof RawJson rj
-                ? rj.json().getBytes(StandardCharsets.UTF_8)
-                : ContractJson.toBytes(answer.body());
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(answer.status(), body.length);
-        try (OutputStream out = ex.getResponseBody(); InputStream in = ex.getRequestBody()) {
-            in.transferTo(OutputStream.nullOutputStream());
-            out.write(body);
-        }
-    }
-
-    private static String path(HttpExchange ex, String prefix) {
-        String p = ex.getRequestURI().getRawPath().substring(prefix.length());
-        return URLDecoder.decode(p, StandardCharsets.UTF_8);
-    }
-
-    private static Map<String, String> query(HttpExchange ex) {
-        Map<String, String> q = new HashMap<>();
-        String raw = ex.getRequestURI().getRawQuery();
-        if (raw != null) {
-            for (String pair : raw.split("&")) {
-                int eq = pair.indexOf('=');
-                String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-                q.put(k, v);
-            }
-        }
-        return q;
-    }
-
-    private static Period period(Map<String, String> q) {
-        String p = q.getOrDefault("period", "DAY").toUpperCase(Locale.ROOT);
-        try {
-            return Period.valueOf(p);
+            return Period.valueOf(p == null ? "DAY" : p.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("period '" + q.get("period") + "' is not one of HOUR, DAY, MONTH, SESSION");
+            throw new IllegalArgumentException("period '" + p + "' is not one of HOUR, DAY, MONTH, SESSION");
         }
     }
 }

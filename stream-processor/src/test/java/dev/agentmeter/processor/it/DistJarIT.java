@@ -102,6 +102,19 @@ class DistJarIT {
                 + " configuration grace: must be an ISO-8601 duration such as PT1H or P7D");
     }
 
+    @Test
+    void aNetworkAddressWithoutATokenStopsTheJarNamingTheKey() throws Exception {
+        Path config = Files.writeString(work.resolve("open.properties"), "http.bind.address=0.0.0.0\n");
+        Path log = work.resolve("open.log");
+
+        Process process = start(config, log);
+
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("exited").isTrue();
+        assertThat(process.exitValue()).isEqualTo(2);
+        assertThat(Files.readString(log)).contains("agentmeter processor: bad configuration: Invalid value 0.0.0.0 for"
+                + " configuration http.bind.address: this address is reachable from other hosts and no token is set");
+    }
+
     private static Process start(Path config, Path log) throws IOException {
         Path jar = Path.of(System.getProperty("agentmeter.dist.jar", "target/stream-processor-all.jar"));
         assertThat(jar).as("built by mvn package").exists();

@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
 final class Http {
 
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
+    /** The bearer token every request of this test JVM carries, if set (the processors under test ask for it). */
+    static volatile String token;
 
     private Http() {
     }
@@ -24,8 +26,16 @@ final class Http {
     }
 
     static Reply get(int port, String pathAndQuery) throws Exception {
-        HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + pathAndQuery))
-                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        return get(port, pathAndQuery, token);
+    }
+
+    /** A GET with {@code bearer} as its token (none if null). */
+    static Reply get(int port, String pathAndQuery, String bearer) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + pathAndQuery)).GET();
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
+        }
+        HttpResponse<String> r = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
         return new Reply(r.statusCode(), r.body());
     }
 

@@ -25,8 +25,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Two instances share the partitions; either answers for any scope by asking the owner. */
+/**
+ * Two instances share the partitions; either answers for any scope by asking the owner. The query
+ * API asks for a bearer token here, so forwarding between the instances must carry it.
+ */
 class TwoInstancesQueryIT {
+
+    private static final String TOKEN = "two-instances-s3cret";
 
     @RegisterExtension
     static final KafkaExtension kafka = new KafkaExtension();
@@ -42,6 +47,7 @@ class TwoInstancesQueryIT {
         p.put(ProcessorConfig.APPLICATION_ID, "two-" + prefix);
         p.put(ProcessorConfig.HTTP_PORT, "0");
         p.put(ProcessorConfig.TOPIC_PARTITIONS, "4");
+        p.put(ProcessorConfig.HTTP_AUTH_TOKEN, TOKEN);
         for (String key : new String[] {ProcessorConfig.TOPIC_RAW, ProcessorConfig.TOPIC_PRICED,
                 ProcessorConfig.TOPIC_REJECTED, ProcessorConfig.TOPIC_PRICES, ProcessorConfig.TOPIC_BUDGETS,
                 ProcessorConfig.TOPIC_ALERTS}) {
@@ -70,6 +76,7 @@ class TwoInstancesQueryIT {
                 }
             }
             String query = "?period=DAY&at=" + at;
+            Http.token = TOKEN;
             Http.awaitSpend(one.httpPort(), "/v1/spend/global/*" + query, "40");
             // Each task writes its windows to its store on its own commit or flush interval: the user
             // windows may show up a little after the global one, so each is awaited (and must be exactly 5).
@@ -92,6 +99,14 @@ class TwoInstancesQueryIT {
             assertThat(top.json().findValuesAsText("scope")).containsExactly("user:user-0", "user:user-1",
                     "user:user-2", "user:user-3", "user:user-4", "user:user-5", "user:user-6", "user:user-7");
             assertThat(top.json().findValuesAsText("spendUsd")).containsOnly("5");
+
+            assertThat(Http.get(one.httpPort(), "/v1/spend/user/user-1" + query, null).status()).isEqualTo(401);
+            assertThat(Http.get(one.httpPort(), "/v1/spend/user/user-1" + query, "wrong").status()).isEqualTo(401);
+            assertThat(Http.get(two.httpPort(), "/v1/top/user" + query, TOKEN.toUpperCase()).status()).isEqualTo(401);
+            assertThat(Http.get(one.httpPort(), "/health", null).status()).as("open for probes").isEqualTo(200);
+            assertThat(Http.get(one.httpPort(), "/metrics", null).status()).as("open for Prometheus").isEqualTo(200);
+        } finally {
+            Http.token = null;
         }
     }
 }

@@ -1,0 +1,64 @@
+package dev.agentmeter.http;
+
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Map;
+
+/**
+ * Checks the bearer token of every request to a path that is not open ({@link HttpAccess}). The
+ * token may come as {@code Authorization: Bearer <token>} or, for a browser that logged in to the
+ * dashboard, as the {@value #COOKIE} cookie. Tokens are compared as SHA-256 digests with
+ * {@link MessageDigest#isEqual}: the time taken says nothing about the token, not even its length.
+ */
+public final class BearerAuth implements Handler {
+
+    public static final String COOKIE = "agentmeter_token";
+    private static final String PREFIX = "Bearer ";
+
+    private final HttpAccess access;
+    private final byte[] expected;
+
+    public BearerAuth(HttpAccess access) {
+        this.access = access;
+        this.expected = access.tokenRequired() ? digest(access.token()) : null;
+    }
+
+    @Override
+    public void handle(Context ctx) {
+        if (expected == null || access.isOpen(ctx.path()) || ctx.method().name().equals("OPTIONS")) {
+            return;
+        }
+        if (!matches(presented(ctx))) {
+            ctx.header("WWW-Authenticate", "Bearer realm=\"agentmeter\"");
+            ctx.status(401).json(Map.of("error", "missing or wrong bearer token: send 'Authorization: Bearer <token>'"));
+            ctx.skipRemainingHandlers();
+        }
+    }
+
+    /** Whether {@code token} is the configured one (true for anything when no token is configured). */
+    public boolean matches(String token) {
+        if (expected == null) {
+            return true;
+        }
+        return token != null && MessageDigest.isEqual(expected, digest(token));
+    }
+
+    private static String presented(Context ctx) {
+        String header = ctx.header("Authorization");
+        if (header != null && header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
+            return header.substring(PREFIX.length()).trim();
+        }
+        return ctx.cookie(COOKIE);
+    }
+
+    private static byte[] digest(String token) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JVM", e);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package dev.agentmeter.http;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
+
+/**
+ * Who may talk to an agentmeter HTTP part (processor queries, collector, dashboard): the address it
+ * binds to and the bearer token it asks for. The rule, the same for every part:
+ * <ul>
+ *   <li>with a token, every path but the open ones ({@code /health} and {@code /metrics} by
+ *       default, for probes and Prometheus) answers 401 without it;</li>
+ *   <li>without a token, only a loopback address may be bound: a part that would be reachable from
+ *       the network without one refuses to start, unless {@code auth=none} says so explicitly.</li>
+ * </ul>
+ * Each part declares these keys in its own config class under its own prefix ({@link #define}).
+ */
+public record HttpAccess(String bindAddress, boolean authNone, String token, Set<String> openPaths) {
+
+    public static final String BIND_ADDRESS = "bind.address";
+    public static final String AUTH = "auth";
+    public static final String TOKEN = "auth.token";
+    public static final String TOKEN_FILE = "auth.token.file";
+    public static final String OPEN_PATHS = "auth.open.paths";
+    public static final String AUTH_TOKEN = "token";
+    public static final String AUTH_NONE = "none";
+    public static final String DEFAULT_OPEN_PATHS = "/health,/metrics";
+
+    /** Open to everyone on loopback, as a part started on a laptop; no token. */
+    public static HttpAccess loopback() {
+        return new HttpAccess("127.0.0.1", false, null, Set.of("/health", "/metrics"));
+    }
+
+    /** Adds the access keys under {@code prefix} (e.g. {@code http.}) to a part's config definition. */
+    public static ConfigDef define(ConfigDef def, String prefix, String defaultBindAddress) {
+        return def
+                .define(prefix + BIND_ADDRESS, Type.STRING, defaultBindAddress, new ConfigDef.NonEmptyString(),
+                        Importance.HIGH, "Address the HTTP server binds to. A non-loopback address (0.0.0.0, a pod IP)"
+                                + " needs " + prefix + TOKEN + " or " + prefix + TOKEN_FILE + ", or " + prefix + AUTH
+                                + "=none said explicitly.")
+                .define(prefix + AUTH, Type.STRING, AUTH_TOKEN, ConfigDef.ValidString.in(AUTH_TOKEN, AUTH_NONE),
+                        Importance.HIGH, "token: requests carry 'Authorization: Bearer <token>' when a token is set"
+                                + " (without one, only loopback may be bound); none: no authentication on any address"
+                                + " (for a network that is private by other means).")
+                .define(prefix + TOKEN, Type.PASSWORD, null, Importance.HIGH,
+                        "The bearer token clients must send; compared in constant time.")
+                .define(prefix + TOKEN_FILE, Type.STRING, null, Importance.HIGH,
+                        "A file holding the bearer token (a mounted Secret); whitespace around it is ignored.")
+                .define(prefix + OPEN_PATHS, Type.LIST, DEFAULT_OPEN_PATHS, Importance.LOW,
+                        "Paths answered without the token (exact paths). Empty: every path needs it.");
+    }
+
+    /** The access a part's config describes; fails naming the key when it is unusable. */
+    public static HttpAccess of(AbstractConfig config, String prefix) {
+        String bind = config.getString(prefix + BIND_ADDRESS).trim();
+        boolean none = AUTH_NONE.equals(config.getString(prefix + AUTH).toLowerCase(Locale.ROOT));
+        Password value = config.getPassword(prefix + TOKEN);
+        String file = config.getString(prefix + TOKEN_FILE);
+        String token = value == null ? null : value.value().trim();
+        if (value != null && file != null) {
+            throw new ConfigException(prefix + TOKEN_FILE, file, "set either " + prefix + TOKEN + " or "
+                    + prefix + TOKEN_FILE + ", not both");
+        }
+        if (file != null) {
+            token = readToken(prefix + TOKEN_FILE, file);
+        }
+        if (token != null && token.isEmpty()) {
+            throw new ConfigException(prefix + (file != null ? TOKEN_FILE : TOKEN), "(empty)", "the token is empty");
+        }
+        if (none) {
+            token = null;
+        } else if (token == null && !isLoopback(bind)) {
+            throw new ConfigException(prefix + BIND_ADDRESS, bind, "this address is reachable from other hosts and no"
+                    + " token is set: set " + prefix + TOKEN + " (or " + prefix + TOKEN_FILE + "), bind to 127.0.0.1,"
+                    + " or set " + prefix + AUTH + "=none to run without authentication on purpose");
+        }
+        List<String> open = config.getList(prefix + OPEN_PATHS);
+        return new HttpAccess(bind, none, token, open.stream().map(String::trim).filter(p -> !p.isEmpty())
+                .collect(Collectors.toUnmodifiableSet()));
+    }
+
+    /** Whether requests must carry the token. */
+    public boolean tokenRequired() {
+        return token != null;
+    }
+
+    /** Whether {@code path} is answered without the token. */
+    public boolean isOpen(String path) {
+        return openPaths.contains(path);
+    }
+
+    static boolean isLoopback(String address) {
+        if (address.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        try {
+            return InetAddress.getByName(address).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private static String readToken(String key, String file) {
+        try {
+            return Files.readString(Path.of(file), StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            throw new ConfigException(key, file, "cannot read the token file: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "HttpAccess[bind=" + bindAddress + ", auth=" + (authNone ? AUTH_NONE : tokenRequired() ? "token" : "open on loopback")
+                + ", open=" + openPaths + "]"; // never the token
+    }
+}

@@ -1,0 +1,55 @@
+package dev.agentmeter.http;
+
+import dev.agentmeter.model.json.ContractJson;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds the Javalin server of an agentmeter part the same way everywhere: the contract's JSON
+ * (money as decimal strings), the part's {@link HttpAccess} (bind address and bearer token), and
+ * errors as JSON a person can act on: 400 for bad parameters, 404 for unknown paths, 500 logged.
+ */
+public final class HttpServers {
+
+    private static final Logger log = LoggerFactory.getLogger(HttpServers.class);
+
+    private HttpServers() {
+    }
+
+    /**
+     * A server not yet started; {@code routes} adds the part's own endpoints. Start it with
+     * {@code start(port)} (0: any free port, then {@code port()} tells which).
+     */
+    public static Javalin create(String name, HttpAccess access, Consumer<JavalinConfig> routes) {
+        return Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.jsonMapper(new JavalinJackson(ContractJson.mapper(), false));
+            config.jetty.host = access.bindAddress();
+            // Jetty caches header fields per connection and, by default, matches a cached field's value
+            // ignoring case: on a reused connection "Authorization: Bearer S3CRET" came back as the
+            // earlier "Bearer s3cret", so a token differing only in case was accepted.
+            config.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));
+            config.http.defaultContentType = "application/json";
+            config.routes.before(new BearerAuth(access));
+            config.routes.exception(IllegalArgumentException.class,
+                    (e, ctx) -> ctx.status(400).json(Map.of("error", String.valueOf(e.getMessage()))));
+            config.routes.exception(DateTimeParseException.class,
+                    (e, ctx) -> ctx.status(400).json(Map.of("error", "not an ISO-8601 instant: " + e.getParsedString())));
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                log.warn("{}: {} {} failed", name, ctx.method(), ctx.path(), e);
+                ctx.status(500).json(Map.of("error", "cannot answer now: " + e.getMessage()));
+            });
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus())
+                    .json(Map.of("error", e.getStatus() == 404 ? "no such path: " + ctx.path() : e.getMessage())));
+            routes.accept(config);
+        });
+    }
+}

@@ -1,0 +1,133 @@
+package dev.agentmeter.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.javalin.Javalin;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** A real Jetty server on loopback, asked by a real HTTP client. */
+class HttpServersTest {
+
+    private static final HttpClient CLIENT = HttpClient.newHttpClient();
+    private Javalin server;
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.stop();
+        }
+    }
+
+    private void start(HttpAccess access) {
+        server = HttpServers.create("test", access, config -> {
+            config.routes.get("/health", ctx -> ctx.json(Map.of("status", "RUNNING")));
+            config.routes.get("/v1/money", ctx -> ctx.json(Map.of("spendUsd", new BigDecimal("0.0105"))));
+            config.routes.get("/v1/bad", ctx -> {
+                throw new IllegalArgumentException("period 'WEEK' is not one of HOUR, DAY, MONTH");
+            });
+        }).start(0);
+    }
+
+    private HttpResponse<String> get(String path, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).GET();
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpAccess withToken(String token) {
+        return new HttpAccess("127.0.0.1", false, token, Set.of("/health"));
+    }
+
+    @Test
+    void withoutATokenOnLoopbackEveryPathIsOpen() throws Exception {
+        start(HttpAccess.loopback());
+
+        assertThat(get("/v1/money").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void moneyIsADecimalString() throws Exception {
+        start(HttpAccess.loopback());
+
+        assertThat(get("/v1/money").body()).isEqualTo("{\"spendUsd\":\"0.0105\"}");
+    }
+
+    @Test
+    void aMissingTokenIs401WithTheBearerChallenge() throws Exception {
+        start(withToken("s3cret"));
+
+        HttpResponse<String> r = get("/v1/money");
+
+        assertThat(r.statusCode()).isEqualTo(401);
+        assertThat(r.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"agentmeter\"");
+        assertThat(r.body()).isEqualTo("{\"error\":\"missing or wrong bearer token: send 'Authorization: Bearer <token>'\"}");
+    }
+
+    @Test
+    void aWrongTokenIs401() throws Exception {
+        start(withToken("s3cret"));
+
+        assertThat(get("/v1/money", "Authorization", "Bearer s3cret-not").statusCode()).isEqualTo(401);
+        assertThat(get("/v1/money", "Authorization", "Basic s3cret").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void theRightTokenIs200WhateverTheSchemeCase() throws Exception {
+        start(withToken("s3cret"));
+
+        assertThat(get("/v1/money", "Authorization", "Bearer s3cret").statusCode()).isEqualTo(200);
+        assertThat(get("/v1/money", "Authorization", "bearer s3cret").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aTokenInTheWrongCaseIs401EvenOnAConnectionThatSentTheRightOne() throws Exception {
+        start(withToken("s3cret"));
+
+        assertThat(get("/v1/money", "Authorization", "Bearer s3cret").statusCode()).isEqualTo(200);
+        assertThat(get("/v1/money", "Authorization", "Bearer S3CRET").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aBrowserMayCarryTheTokenAsACookie() throws Exception {
+        start(withToken("s3cret"));
+
+        assertThat(get("/v1/money", "Cookie", BearerAuth.COOKIE + "=s3cret").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void openPathsNeedNoToken() throws Exception {
+        start(withToken("s3cret"));
+
+        assertThat(get("/health").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aBadParameterIs400WithTheReason() throws Exception {
+        start(HttpAccess.loopback());
+
+        HttpResponse<String> r = get("/v1/bad");
+
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).isEqualTo("{\"error\":\"period 'WEEK' is not one of HOUR, DAY, MONTH\"}");
+    }
+
+    @Test
+    void anUnknownPathIs404AsJson() throws Exception {
+        start(HttpAccess.loopback());
+
+        HttpResponse<String> r = get("/v2/nothing");
+
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(r.body()).isEqualTo("{\"error\":\"no such path: /v2/nothing\"}");
+    }
+}
