@@ -262,9 +262,12 @@ public final class DeltaCombiner implements Processor<String, PricedUsage, Strin
         hour = null;
     }
 
-    /** Keyed by its first scope, at its earliest delta's time (the owner moves stream time on per delta). */
+    /**
+     * Keyed by its first scope, at its earliest delta's time (the owner moves stream time on per
+     * delta), but never later than the wall clock: a broker refuses records from the future.
+     */
     private void send(List<ScopeInput> batch) {
-        long earliest = Long.MAX_VALUE;
+        long earliest = context.currentSystemTimeMs();
         for (ScopeInput input : batch) {
             earliest = Math.min(earliest, input.delta().lastAt().toEpochMilli());
         }

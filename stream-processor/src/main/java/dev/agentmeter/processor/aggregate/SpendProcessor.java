@@ -127,12 +127,15 @@ public final class SpendProcessor implements Processor<String, List<ScopeInput>,
     public void process(Record<String, List<ScopeInput>> record) {
         // A batch travels at its earliest delta's time; stream time moves on entry by entry here, as
         // it did when every delta was a record of its own (so no delta is judged later than it was).
+        // An event from a sender whose clock runs ahead moves it no further than the wall clock: else
+        // it would make everyone else's current events look late and leave them out of their windows.
         long streamTime = context.currentStreamTimeMs();
+        long now = context.currentSystemTimeMs();
         for (ScopeInput in : record.value()) {
             if (in.budgetChange()) {
                 onBudget(in.scope(), in.budget(), streamTime);
             } else {
-                streamTime = Math.max(streamTime, in.delta().lastAt().toEpochMilli());
+                streamTime = Math.max(streamTime, Math.min(in.delta().lastAt().toEpochMilli(), now));
                 onSpend(in.scope(), in.delta(), streamTime);
             }
         }
@@ -242,7 +245,9 @@ public final class SpendProcessor implements Processor<String, List<ScopeInput>,
                     scope, period, agg.windowStart(), agg.windowEnd(), threshold, level, agg.spendUsd(),
                     limit.limitUsd(), triggeringEventId, Instant.ofEpochMilli(context.currentSystemTimeMs()));
             metrics.alert(level);
-            context.forward(new Record<>(scopeKey, alert, agg.windowStart().toEpochMilli()));
+            // At the window's start, or now for a window that starts ahead (a broker refuses future records).
+            context.forward(new Record<>(scopeKey, alert, Math.min(agg.windowStart().toEpochMilli(),
+                    context.currentSystemTimeMs())));
         }
     }
 

@@ -14,10 +14,16 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
- * Parses and validates raw bytes with the shared parser. Valid events continue keyed by eventId,
- * timestamped with the event's own time (windows and lateness follow event time) and marked with
- * whether they arrived on their {@link HomePartition} (of {@code rawPartitions}); anything else
- * continues as its original bytes with the contract's error headers, for the rejected topic.
+ * Parses and validates raw bytes with the shared parser. Valid events continue keyed by eventId
+ * and marked with whether they arrived on their {@link HomePartition} (of {@code rawPartitions});
+ * anything else continues as its original bytes with the contract's error headers, for the
+ * rejected topic.
+ *
+ * <p>A valid event's record time is its own timestamp (windows and lateness follow event time), but
+ * never later than the wall clock: the validator accepts clocks up to {@code max.future.skew} ahead
+ * (a day by default), while a broker refuses records more than {@code log.message.timestamp.after.max.ms}
+ * ahead (an hour by default), and every record derived from the event (priced record, changelog,
+ * repartition) carries its time. Such an event still counts in the windows of its own timestamp.
  */
 final class ValidateProcessor implements Processor<byte[], byte[], String, Validated> {
 
@@ -48,8 +54,9 @@ final class ValidateProcessor implements Processor<byte[], byte[], String, Valid
                 metrics.rerouted();
             }
             Accepted accepted = new Accepted(event, result.plain() ? record.value() : null);
-            context.forward(new Record<>(event.eventId(), new Validated(accepted, atHome, null, null),
-                    event.timestamp().toEpochMilli(), record.headers()));
+            long time = Math.min(event.timestamp().toEpochMilli(), context.currentSystemTimeMs());
+            context.forward(new Record<>(event.eventId(), new Validated(accepted, atHome, null, null), time,
+                    record.headers()));
             return;
         }
         metrics.rejected(result.violations().get(0).rule());

@@ -27,6 +27,8 @@ import org.junit.jupiter.api.Test;
 class DeltaCombinerTest {
 
     private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
+    /** The wall clock: a day after the events (a flush never sends a record timed after it). */
+    private static final long WALL = T0.plus(Duration.ofDays(1)).toEpochMilli();
 
     private final MockProcessorContext<String, List<ScopeInput>> context = new MockProcessorContext<>(
             ProcessorApp.streamsProperties(ProcessorConfig.of(Map.of()), 0)); // the app's Streams settings
@@ -35,7 +37,7 @@ class DeltaCombinerTest {
 
     @BeforeEach
     void init() {
-        context.setCurrentSystemTimeMs(0); // the wall clock a commit's flush is timed by
+        context.setCurrentSystemTimeMs(WALL); // the wall clock a commit's flush is timed by
         hook.init(context.getStateStoreContext(), hook);
         context.addStateStore(hook);
         startWith(1);
@@ -189,16 +191,26 @@ class DeltaCombinerTest {
     void theFlushIntervalSkipsASendWhenACommitSentLessThanAnIntervalAgo() {
         MockProcessorContext.CapturedPunctuator flush = context.scheduledPunctuators().get(0);
         price("e1", "s1", "3", T0, false);
-        context.setCurrentSystemTimeMs(80_000);
+        context.setCurrentSystemTimeMs(WALL + 80_000);
         hook.flushCache();
         context.resetForwards();
         price("e2", "s1", "4", T0.plusSeconds(1), false);
 
-        flush.getPunctuator().punctuate(80_499);
+        flush.getPunctuator().punctuate(WALL + 80_499);
         assertThat(context.forwarded()).as("the commit 499 ms ago sent; the next commit sends e2").isEmpty();
-        flush.getPunctuator().punctuate(80_500);
+        flush.getPunctuator().punctuate(WALL + 80_500);
         assertThat(sent()).extracting(s -> s.substring(0, s.indexOf(" events"))).containsExactly(
                 "global:* 4", "agent:triage 4", "team:support 4", "user:alice 4", "session:s1 4");
+    }
+
+    @Test
+    void aDeltaFromAClockAheadTravelsAtTheWallClockNotInTheFuture() {
+        context.setCurrentSystemTimeMs(T0.toEpochMilli());
+        price("e1", "s1", "3", T0.plus(Duration.ofHours(5)), false);
+
+        hook.flushCache();
+
+        assertThat(context.forwarded()).extracting(f -> f.record().timestamp()).containsExactly(T0.toEpochMilli());
     }
 
     @Test

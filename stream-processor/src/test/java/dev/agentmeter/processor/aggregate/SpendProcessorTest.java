@@ -60,6 +60,7 @@ class SpendProcessorTest {
 
     @BeforeEach
     void init() {
+        context.setCurrentSystemTimeMs(T0.plus(Duration.ofDays(500)).toEpochMilli()); // tests that care set their own
         hook.init(context.getStateStoreContext(), hook);
         context.addStateStore(hook);
     }
@@ -163,6 +164,24 @@ class SpendProcessorTest {
 
         assertThat(spend.get(aliceHour)).isNull();
         assertThat(storedDay()).isEqualTo("2.5 in 1 events");
+    }
+
+    @Test
+    void aSenderWhoseClockRunsAheadDoesNotMakeEveryoneElsesEventsLate() {
+        start();
+        context.setCurrentSystemTimeMs(T0.plusSeconds(60).toEpochMilli());
+        context.setCurrentStreamTimeMs(T0.toEpochMilli()); // the records travel at the wall clock, not ahead
+        Instant ahead = T0.plus(Duration.ofHours(5));
+        SpendDelta fromTheFuture = new SpendDelta("ahead", ahead, ahead, new BigDecimal("4"), 1, 1, 1, 0, 0, 0, 0);
+        processor.process(new Record<>("user:alice", List.of(ScopeInput.spend(ALICE, fromTheFuture)), T0.toEpochMilli()));
+        SpendDelta now = new SpendDelta("now", T0, T0, new BigDecimal("2.5"), 1, 1, 1, 0, 0, 0, 0);
+        processor.process(new Record<>("user:alice", List.of(ScopeInput.spend(ALICE, now)), T0.toEpochMilli()));
+
+        hook.flushCache();
+
+        assertThat(spend.get(SpendStores.key(Period.HOUR, T0, ALICE)).spendUsd().toPlainString()).isEqualTo("2.5");
+        assertThat(spend.get(SpendStores.key(Period.HOUR, ahead, ALICE)).spendUsd().toPlainString()).isEqualTo("4");
+        assertThat(storedDay()).isEqualTo("6.5 in 2 events");
     }
 
     @Test

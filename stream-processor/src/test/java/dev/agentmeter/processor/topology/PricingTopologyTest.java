@@ -194,6 +194,16 @@ class PricingTopologyTest {
     }
 
     @Test
+    void anEventFromAClockAheadIsPricedAtTheWallClocksTimeNotInTheFuture() {
+        // A broker refuses records more than log.message.timestamp.after.max.ms (1 h) ahead of its clock.
+        t.send(event("e1", "gpt-4o", 1000, 100).toBuilder().timestamp(T0.plusSeconds(3 * 3600)).build());
+
+        TestRecord<String, PricedUsage> out = t.priced.readRecord();
+        assertThat(out.timestamp()).isEqualTo(T0.toEpochMilli());
+        assertThat(out.value().event().timestamp()).isEqualTo(T0.plusSeconds(3 * 3600));
+    }
+
+    @Test
     void aPricePublishedAtRuntimeAppliesWithoutRestart() {
         t.send(event("e1", "gpt-4o", 1_000_000, 0));
         t.prices.pipeInput("gpt-4o", new ModelPrice("gpt-4o", "OpenAI", List.of(), List.of(
