@@ -6,6 +6,8 @@ import dev.agentmeter.cli.kafka.LoadCommand;
 import dev.agentmeter.cli.kafka.PricesCommand;
 import dev.agentmeter.cli.kafka.SpendCommand;
 import dev.agentmeter.cli.kafka.TrackCommand;
+import dev.agentmeter.cli.recover.DlqCommand;
+import dev.agentmeter.cli.recover.RejectedCommand;
 import dev.agentmeter.cli.report.ReportCommand;
 import dev.agentmeter.cli.report.WhatIfCommand;
 import dev.agentmeter.cli.up.UpCommand;
@@ -17,7 +19,7 @@ import picocli.CommandLine.Command;
         description = "Cost tracking for AI agents: run the pipeline, capture usage, report spend.",
         subcommands = {UpCommand.class, TrackCommand.class, ReportCommand.class, WhatIfCommand.class,
                 PricesCommand.class, BudgetsCommand.class, SpendCommand.class, AlertsCommand.class,
-                LoadCommand.class, CommandLine.HelpCommand.class})
+                LoadCommand.class, RejectedCommand.class, DlqCommand.class, CommandLine.HelpCommand.class})
 public final class AgentMeterCli implements Runnable {
 
     @CommandLine.Spec

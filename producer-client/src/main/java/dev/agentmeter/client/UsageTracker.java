@@ -4,6 +4,7 @@ import dev.agentmeter.client.metrics.TrackerMetrics;
 import dev.agentmeter.client.redact.Redactor;
 import dev.agentmeter.model.ApiCall;
 import dev.agentmeter.model.Call;
+import dev.agentmeter.model.EventIds;
 import dev.agentmeter.model.UsageEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -17,7 +18,6 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * configured defaults, puts the event on an in-memory queue and returns: no network or disk I/O
  * and no exception on the caller's thread. One background thread validates, redacts and
  * serialises the events and sends them with an idempotent producer (acks=all), keyed by
- * {@code sessionId}. When Kafka is unreachable the events go to a disk spool and are replayed, in
- * order, when it is back, also after a restart.
+ * {@code eventId}. Free text beyond the contract's limits is cut, never a reason to drop an event.
+ * When Kafka is unreachable the events go to a disk spool and are replayed, in order, when it is
+ * back, also after a restart.
  *
  * <p>Guarantees: an event that {@link #flush()} or {@link #close()} has returned after is in Kafka
  * or fsynced in the spool. A {@code kill -9} loses what was only in memory: events still queued,
@@ -144,7 +145,7 @@ public final class UsageTracker implements AutoCloseable {
         }
         UsageEvent.Builder b = e.toBuilder();
         if (e.eventId() == null) {
-            b.eventId(fastUuid());
+            b.eventId(EventIds.next());
         }
         if (e.timestamp() == null) {
             b.timestamp(Instant.now());
@@ -162,14 +163,6 @@ public final class UsageTracker implements AutoCloseable {
             b.userId(config.defaultUser());
         }
         return b.build();
-    }
-
-    /** A random (version 4) UUID without SecureRandom's cost on the caller's thread. */
-    private static String fastUuid() {
-        ThreadLocalRandom r = ThreadLocalRandom.current();
-        long msb = (r.nextLong() & ~0xF000L) | 0x4000L;
-        long lsb = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
-        return new UUID(msb, lsb).toString();
     }
 
     private void dropped(UsageEvent event) {

@@ -71,7 +71,7 @@ class UsageTrackerIT {
     }
 
     @Test
-    void eventsArriveKeyedBySessionWithRedactedContent() {
+    void eventsArriveKeyedByEventIdWithRedactedContent() {
         String topic = newTopic();
         String id;
         try (UsageTracker t = tracker(topic).team("support").build()) {
@@ -85,7 +85,7 @@ class UsageTrackerIT {
         List<ConsumerRecord<String, byte[]>> records = consume(topic, 1);
         assertThat(records).hasSize(1);
         ConsumerRecord<String, byte[]> r = records.get(0);
-        assertThat(r.key()).isEqualTo("session-123");
+        assertThat(r.key()).isEqualTo(id);
         UsageEvent e = ContractJson.fromBytes(r.value(), UsageEvent.class);
         assertThat(e.eventId()).isEqualTo(id);
         assertThat(e.agent()).isEqualTo("triage");

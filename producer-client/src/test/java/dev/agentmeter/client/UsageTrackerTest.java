@@ -22,6 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 class UsageTrackerTest {
 
     private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+    /** eventIds: version 7, the creation millisecond first. */
+    private static final Pattern UUID7 = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
 
     @TempDir
     Path tmp;
@@ -63,7 +65,7 @@ class UsageTrackerTest {
         try (UsageTracker t = tracker()) {
             id = t.track(llm());
         }
-        assertThat(id).matches(UUID);
+        assertThat(id).matches(UUID7);
         List<UsageEvent> spooled = spooledEvents();
         assertThat(spooled).hasSize(1);
         UsageEvent e = spooled.get(0);
@@ -95,7 +97,7 @@ class UsageTrackerTest {
     void invalidEventGoesToTheHandlerAndCounterNotToKafka() throws Exception {
         try (UsageTracker t = tracker()) {
             String id = t.track(UsageEvent.builder().model("gpt-4o").usage(new Usage(10, 5, 20, 0, 0, 0, false)).build());
-            assertThat(id).matches(UUID);
+            assertThat(id).matches(UUID7);
             assertThat(t.flush(Duration.ofSeconds(30))).isTrue();
             assertThat(t.metrics().invalidCount()).isEqualTo(1);
         }
@@ -130,6 +132,44 @@ class UsageTrackerTest {
         assertThat(e.task().description()).isEqualTo("read /home/[USER]/.env with password=[REDACTED]");
         assertThat(e.call().errorMessage()).isEqualTo("401 for [REDACTED_API_KEY]");
         assertThat(e.attributes()).containsEntry("customer", "[REDACTED_EMAIL]").containsEntry("tier", "pro");
+    }
+
+    @Test
+    void aLongDescriptionIsCutAndSentNeverDropped() throws Exception {
+        String description = "step ".repeat(3000); // 15,000 characters
+        try (UsageTracker t = tracker()) {
+            t.track(llm().toBuilder().task(new Task("debug", null, description)).build());
+            assertThat(t.flush(Duration.ofSeconds(30))).isTrue();
+            assertThat(t.metrics().truncatedCount()).isEqualTo(1);
+            assertThat(t.metrics().invalidCount()).isZero();
+        }
+        UsageEvent e = spooledEvents().get(0);
+        assertThat(e.task().description()).isEqualTo(description.substring(0, 4000));
+        assertThat(e.truncated()).isTrue();
+        assertThat(handler.errors).isEmpty();
+    }
+
+    @Test
+    void aSecretAcrossTheCutIsRedactedWhole() throws Exception {
+        String message = "x".repeat(3990) + " sk-ant-api03-AAAAAAAAAAAAAAAAAAAA and more";
+        try (UsageTracker t = tracker()) {
+            t.track(llm().toBuilder().call(new dev.agentmeter.model.Call("generate", null, 1L, "error", message, null))
+                    .build());
+        }
+        String sent = spooledEvents().get(0).call().errorMessage();
+        assertThat(sent).hasSize(4000).doesNotContain("sk-ant").endsWith(" [REDACTED");
+    }
+
+    @Test
+    void threeHundredAttributesAreCutToSixtyFour() throws Exception {
+        java.util.Map<String, String> attributes = new java.util.HashMap<>();
+        for (int i = 0; i < 300; i++) {
+            attributes.put(String.format("k%03d", i), "v");
+        }
+        try (UsageTracker t = tracker()) {
+            t.track(llm().toBuilder().attributes(attributes).build());
+        }
+        assertThat(spooledEvents().get(0).attributes()).hasSize(64).containsKey("k063").doesNotContainKey("k064");
     }
 
     @Test

@@ -10,9 +10,16 @@ public final class Topics {
     public static final String BUDGETS = "agentmeter.budgets";
     public static final String BUDGET_ALERTS = "agentmeter.budget-alerts";
 
+    /** The sink's dead-letter topic (Connect's errors.deadletterqueue.topic.name in the shipped configs). */
+    public static final String SINK_DLQ = "agentmeter.sink.dlq";
+
     /** Headers on rejected records. */
     public static final String HEADER_ERROR_REASON = "agentmeter.error.reason";
     public static final String HEADER_ERROR_FIELD = "agentmeter.error.field";
+    /** The broken rule's short name ({@code notInFuture}, {@code cacheWithinInput}, ...): what counts group by. */
+    public static final String HEADER_ERROR_RULE = "agentmeter.error.rule";
+    /** On a record re-published by {@code agentmeter rejected replay}: where it was taken from ({@code topic:partition@offset}). */
+    public static final String HEADER_REPLAYED_FROM = "agentmeter.replayed.from";
     public static final String HEADER_SOURCE_TOPIC = "agentmeter.source.topic";
     public static final String HEADER_SOURCE_PARTITION = "agentmeter.source.partition";
     public static final String HEADER_SOURCE_OFFSET = "agentmeter.source.offset";

@@ -9,7 +9,9 @@ import java.util.Map;
 /**
  * A raw usage event on {@code agentmeter.usage.raw} ({@code schemaVersion} 1). Field names are the
  * contract's. {@code schemaVersion} and {@code timestamp} are boxed so that a missing value can be
- * reported by the validator instead of silently becoming a default.
+ * reported by the validator instead of silently becoming a default. {@code truncated} is true when
+ * a sender cut the event's text ({@code FreeText}), so that the priced record can say so; absent
+ * (null) otherwise. Attributes with a null key or value are left out: nothing can be stored for them.
  */
 public record UsageEvent(
         Integer schemaVersion,
@@ -29,7 +31,8 @@ public record UsageEvent(
         Task task,
         Call call,
         ApiCall api,
-        Map<String, String> attributes) {
+        Map<String, String> attributes,
+        Boolean truncated) {
 
     public static final int SCHEMA_VERSION = 1;
     public static final String KIND_LLM = "llm";
@@ -37,7 +40,22 @@ public record UsageEvent(
 
     public UsageEvent {
         handoffChain = handoffChain == null ? null : List.copyOf(handoffChain);
-        attributes = attributes == null ? null : Map.copyOf(attributes);
+        attributes = attributes == null ? null : withoutNulls(attributes);
+    }
+
+    private static Map<String, String> withoutNulls(Map<String, String> attributes) {
+        for (Map.Entry<String, String> a : attributes.entrySet()) {
+            if (a.getKey() == null || a.getValue() == null) {
+                Map<String, String> kept = new java.util.HashMap<>();
+                attributes.forEach((k, v) -> {
+                    if (k != null && v != null) {
+                        kept.put(k, v);
+                    }
+                });
+                return Map.copyOf(kept);
+            }
+        }
+        return Map.copyOf(attributes);
     }
 
     @JsonIgnore
@@ -50,9 +68,13 @@ public record UsageEvent(
         return KIND_API.equals(kind);
     }
 
-    /** The Kafka record key the contract prescribes: the session when there is one, else the event. */
+    /**
+     * The Kafka record key: the eventId, one of the two keys the contract allows. The processor
+     * de-duplicates each event on the raw partition its eventId hashes to, so an event keyed this
+     * way is handled where it lands; one keyed by its sessionId takes a repartition detour first.
+     */
     public String recordKey() {
-        return sessionId != null ? sessionId : eventId;
+        return eventId;
     }
 
     public Builder toBuilder() {
@@ -83,6 +105,7 @@ public record UsageEvent(
         private Call call;
         private ApiCall api;
         private Map<String, String> attributes;
+        private Boolean truncated;
 
         private Builder() {
         }
@@ -106,6 +129,7 @@ public record UsageEvent(
             call = e.call;
             api = e.api;
             attributes = e.attributes;
+            truncated = e.truncated;
         }
 
         public Builder schemaVersion(Integer v) { schemaVersion = v; return this; }
@@ -126,11 +150,12 @@ public record UsageEvent(
         public Builder call(Call v) { call = v; return this; }
         public Builder api(ApiCall v) { api = v; return this; }
         public Builder attributes(Map<String, String> v) { attributes = v; return this; }
+        public Builder truncated(Boolean v) { truncated = v; return this; }
 
         public UsageEvent build() {
             return new UsageEvent(schemaVersion, eventId, timestamp, kind, agent, userId, sessionId,
                     teamId, handoffChain, provider, model, region, usage, providerCostUsd, task, call,
-                    api, attributes);
+                    api, attributes, truncated);
         }
     }
 }

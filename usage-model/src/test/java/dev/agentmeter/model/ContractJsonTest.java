@@ -140,7 +140,7 @@ class ContractJsonTest {
                 + "\"unitPrices\":{\"inputPerMTok\":\"3\",\"outputPerMTok\":\"15\",\"cacheReadPerMTok\":\"0.30\","
                 + "\"cacheWritePerMTok\":\"3.75\",\"cacheWrite1hPerMTok\":\"6\"}},\"cost\":{\"inputUsd\":\"0.003\","
                 + "\"outputUsd\":\"0.0075\",\"cacheReadUsd\":\"0\",\"cacheWriteUsd\":\"0\",\"totalUsd\":\"0.0105\","
-                + "\"catalogUsd\":\"0.0105\"},\"pricedAt\":\"2026-11-22T10:15:30.456Z\"}");
+                + "\"catalogUsd\":\"0.0105\"},\"pricedAt\":\"2026-11-22T10:15:30.456Z\",\"truncated\":false}");
         assertThat(ContractSerdes.pricedUsage().deserialize("t", spliced.getBytes(UTF_8))).isEqualTo(priced);
     }
 

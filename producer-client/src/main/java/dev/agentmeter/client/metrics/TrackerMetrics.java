@@ -18,6 +18,7 @@ public final class TrackerMetrics {
     private final Counter invalid;
     private final Counter dropped;
     private final Counter undeliverable;
+    private final Counter truncated;
 
     public TrackerMetrics(MeterRegistry registry, String topic, Supplier<Number> spoolBytes, Supplier<Number> queued) {
         tracked = counter(registry, "agentmeter.client.tracked", "events handed to track()", topic);
@@ -27,6 +28,8 @@ public final class TrackerMetrics {
         invalid = counter(registry, "agentmeter.client.invalid", "events that broke the contract and were not sent", topic);
         dropped = counter(registry, "agentmeter.client.dropped", "events lost because the queue or spool was full", topic);
         undeliverable = counter(registry, "agentmeter.client.undeliverable", "events Kafka refused for good", topic);
+        truncated = counter(registry, "agentmeter.client.truncated",
+                "events whose free text was cut to the contract's limits before sending (sent, marked truncated)", topic);
         Gauge.builder("agentmeter.client.spool.bytes", spoolBytes).description("bytes in the disk spool")
                 .tag("topic", topic).baseUnit("bytes").register(registry);
         Gauge.builder("agentmeter.client.queue.size", queued).description("events waiting in memory")
@@ -44,6 +47,7 @@ public final class TrackerMetrics {
     public void invalid() { invalid.increment(); }
     public void dropped() { dropped.increment(); }
     public void undeliverable() { undeliverable.increment(); }
+    public void truncated() { truncated.increment(); }
 
     public long trackedCount() { return (long) tracked.count(); }
     public long sentCount() { return (long) sent.count(); }
@@ -52,4 +56,5 @@ public final class TrackerMetrics {
     public long invalidCount() { return (long) invalid.count(); }
     public long droppedCount() { return (long) dropped.count(); }
     public long undeliverableCount() { return (long) undeliverable.count(); }
+    public long truncatedCount() { return (long) truncated.count(); }
 }

@@ -26,7 +26,7 @@ import org.apache.kafka.connect.util.FutureCallback;
 public final class EmbeddedConnect implements AutoCloseable {
 
     /** Default dead-letter topic for records the sink cannot store. */
-    public static final String DEAD_LETTER_TOPIC = "agentmeter.sink.dlq";
+    public static final String DEAD_LETTER_TOPIC = Topics.SINK_DLQ;
 
     private final Connect<StandaloneHerder> connect;
 

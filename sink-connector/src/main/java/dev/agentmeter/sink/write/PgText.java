@@ -1,5 +1,6 @@
 package dev.agentmeter.sink.write;
 
+import dev.agentmeter.model.validation.FreeText;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
@@ -14,8 +15,6 @@ public final class PgText {
     public record Json(String text) {
     }
 
-    /** Postgres text and jsonb cannot hold U+0000; it is replaced, the rest of the string kept. */
-    static final char REPLACEMENT = '\uFFFD';
 
     private PgText() {
     }
@@ -67,8 +66,13 @@ public final class PgText {
         out.append('"');
     }
 
+    /**
+     * Postgres text and jsonb cannot hold U+0000, and UTF-8 cannot hold an unpaired surrogate: both
+     * become U+FFFD, the rest of the string is kept (the processor already did this for every event
+     * it priced; this guards records from elsewhere).
+     */
     public static String clean(String s) {
-        return s.indexOf('\0') < 0 ? s : s.replace('\0', REPLACEMENT);
+        return FreeText.storable(s);
     }
 
     private static String arrayLiteral(List<?> list) {

@@ -57,6 +57,7 @@ public final class UsageRows {
             pricing("price_effective_from", "timestamptz", Pricing::priceEffectiveFrom),
             pricing("unit_prices", "jsonb", p -> p.unitPrices() == null ? null : new PgText.Json(ContractJson.toJson(p.unitPrices()))),
             Column.of("long_context", "boolean", r -> r.pricing() != null && r.pricing().longContext()),
+            Column.of("truncated", "boolean", PricedUsage::truncated),
             task("task_type", Task::type),
             task("task_complexity", Task::complexity),
             task("task_description", Task::description),

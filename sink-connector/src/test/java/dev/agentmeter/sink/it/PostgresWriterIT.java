@@ -48,7 +48,7 @@ class PostgresWriterIT {
     void freshDatabase() throws SQLException {
         url = pg.createDatabase("writer_it_" + databases.incrementAndGet());
         schema = new SchemaMigrator("agent_usage", "budget_alerts");
-        assertThat(schema.migrate(url, null, null)).isEqualTo(5);
+        assertThat(schema.migrate(url, null, null)).isEqualTo(6);
         writer = new PostgresWriter(url, null, null, schema);
     }
 
@@ -95,6 +95,18 @@ class PostgresWriterIT {
         assertThat(api).containsEntry("kind", "api").containsEntry("total_cost_usd", "0")
                 .containsEntry("model", null).containsEntry("handoff_chain", null).containsEntry("attributes", null)
                 .containsEntry("input_tokens", "0");
+    }
+
+    @Test
+    void aTruncatedRecordIsStoredSoAndEarlierRowsReadFalse() throws SQLException {
+        PricedUsage plain = Samples.simple("evt-plain", Samples.AT, "u1", BigDecimal.ONE);
+        PricedUsage cut = Samples.simple("evt-cut", Samples.AT, "u1", BigDecimal.ONE);
+        cut = new PricedUsage(cut.event(), cut.pricing(), cut.cost(), cut.pricedAt(), true);
+
+        writer.write(UsageRows.table("agent_usage"), List.of(plain, cut), u -> u.event().timestamp());
+
+        assertThat(strings("SELECT event_id || ' ' || truncated FROM agent_usage ORDER BY 1"))
+                .containsExactly("evt-cut true", "evt-plain false");
     }
 
     @Test

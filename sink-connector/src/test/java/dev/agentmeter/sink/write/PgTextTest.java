@@ -51,4 +51,9 @@ class PgTextTest {
     void nulCharactersPostgresCannotStoreAreReplaced() {
         assertThat(PgText.encode("a\0b")).isEqualTo("a\uFFFDb");
     }
+
+    @Test
+    void unpairedSurrogatesUtf8CannotHoldAreReplacedAndPairsKept() {
+        assertThat(PgText.encode("x\uD800y\uDC00z😀")).isEqualTo("x\uFFFDy\uFFFDz😀");
+    }
 }

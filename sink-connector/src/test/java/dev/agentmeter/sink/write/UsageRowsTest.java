@@ -56,6 +56,7 @@ class UsageRowsTest {
         expected.put("unit_prices", "{\"inputPerMTok\":\"3\",\"outputPerMTok\":\"15\",\"cacheReadPerMTok\":\"0.30\","
                 + "\"cacheWritePerMTok\":\"3.75\",\"cacheWrite1hPerMTok\":\"6\"}");
         expected.put("long_context", "f");
+        expected.put("truncated", "f");
         expected.put("task_type", "feature_implementation");
         expected.put("task_complexity", "standard");
         expected.put("task_description", "Implement, \"settings\"\nscreen");

@@ -7,20 +7,13 @@ import org.apache.kafka.streams.state.RocksDBConfigSetter;
 import org.rocksdb.Options;
 
 /**
- * Keeps bloom filters on every level of the de-duplication stores' segments (both: {@code
- * dedup-by-time-store} and the earlier builds' {@code dedup-store}). Kafka Streams calls
+ * Keeps bloom filters on every level of the de-duplication store's segments. Kafka Streams calls
  * {@code optimizeFiltersForHits}, which leaves the last level (most of a store) without them: right
- * for lookups that usually hit, wrong here, where nearly every lookup is a new eventId that misses.
- * Without a filter, each miss reads an index and a data block of the last level, most of them
- * outside the block cache once a week of ids is stored. {@code DedupStoreBenchmark} (JMH, the
- * eventId-first store with sequential ids, 5M stored): a new event's lookup and put 5.2 ± 0.6 µs with the filters,
- * 6.7 ± 1.9 µs without (RocksDB 10.10; 7.7 ± 1.2 against 9.5 ± 1.4 µs with the 10.1 Kafka Streams
- * brings); the gap grows with the store (RocksDB alone, 9M ids: a missed get 5.2 µs against
- * 7.6 µs). The filters cost ~10 bits per id (about 2.5 % of the store). The time-first store
- * also gets a bloom filter over its memtable's whole keys, so a new id's lookup usually skips the
- * memtable's skiplist search: in a full-topology profile (async-profiler, 1M UUID events) the
- * lookup went from 3.7 to 2.8 µs per event and the put from 6.4 to 6.6 µs, for 0.8 MB per
- * memtable. Other stores are untouched.
+ * for lookups that usually hit, wrong here, where nearly every lookup is a new eventId that misses
+ * (and two of them per event, one per live segment). Without a filter each miss reads an index and
+ * a data block of the last level. The store also gets a bloom filter over its memtable's whole
+ * keys, so a new id's lookup usually skips the memtable's skiplist search. The filters cost ~10 bits
+ * per id; measurements are in {@code PERFORMANCE.md}. Other stores are untouched.
  * <p>
  * An operator's own {@code rocksdb.config.setter} (given as {@code kafka.rocksdb.config.setter})
  * still runs for every store, after this one: {@code ProcessorApp} passes it on under {@link #DELEGATE}.
@@ -38,11 +31,8 @@ public final class DedupStoreRocksDbConfig implements RocksDBConfigSetter {
 
     @Override
     public void setConfig(String storeName, Options options, Map<String, Object> configs) {
-        boolean dedup = isSegmentOf(storeName, UsageTopology.DEDUP_STORE);
-        if (dedup || isSegmentOf(storeName, UsageTopology.LEGACY_DEDUP_STORE)) {
+        if (isSegmentOf(storeName, UsageTopology.DEDUP_STORE)) {
             options.setOptimizeFiltersForHits(false);
-        }
-        if (dedup) {
             // A bloom filter over the memtable's whole keys: a new id's lookup skips the skiplist search.
             options.setMemtablePrefixBloomSizeRatio(MEMTABLE_BLOOM_RATIO);
             options.setMemtableWholeKeyFiltering(true);

@@ -9,18 +9,17 @@ import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 
 /**
- * The partition where an event is de-duplicated and priced: the one its {@code sessionId} (or,
- * without one, its {@code eventId}) hashes to with Kafka's default partitioner. That is where the
- * contract's raw key already puts it, so a conforming producer's events are handled where they
- * land and only the others take the {@code by-home-partition} detour. Computed from the value,
- * never from the record key: every copy of an event reaches the same task, whatever key or
- * partition it was produced with, and all events of a session are priced on one task.
+ * The partition where an event is de-duplicated and priced: the one its {@code eventId} hashes to
+ * with Kafka's default partitioner. The eventId is the contract's one idempotency key, so every copy
+ * of an event (whatever its timestamp, record key or sessionId) meets the others on this task and
+ * in its de-duplication store. It is computed from the value, never from the record key. A producer
+ * that keys raw records by eventId (the producer client, the collector) has put the event there
+ * already; events keyed otherwise (a sessionId, nothing) take the {@code by-home-partition} detour.
  */
 final class HomePartition implements StreamPartitioner<String, Accepted> {
 
     static int of(UsageEvent event, int partitions) {
-        String home = event.sessionId() != null ? event.sessionId() : event.eventId();
-        return Utils.toPositive(Utils.murmur2(home.getBytes(UTF_8))) % partitions;
+        return Utils.toPositive(Utils.murmur2(event.eventId().getBytes(UTF_8))) % partitions;
     }
 
     @Override

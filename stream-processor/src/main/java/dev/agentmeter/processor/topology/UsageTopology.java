@@ -35,9 +35,7 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.TimestampedWindowStore;
 import org.apache.kafka.streams.state.WindowStore;
-import org.apache.kafka.streams.state.internals.RocksDbIndexedTimeOrderedWindowBytesStoreSupplier;
 
 /**
  * The processor's data flow, top to bottom: validate → de-duplicate → price → aggregate → alert.
@@ -47,9 +45,7 @@ import org.apache.kafka.streams.state.internals.RocksDbIndexedTimeOrderedWindowB
 public final class UsageTopology {
 
     public static final String PRICES_STORE = "prices-store";
-    public static final String DEDUP_STORE = "dedup-by-time-store";
-    /** Earlier builds' de-duplication store (eventId first), read until its ids leave the retention. */
-    public static final String LEGACY_DEDUP_STORE = "dedup-store";
+    public static final String DEDUP_STORE = "event-id-store";
     public static final String BY_HOME_PARTITION = "by-home-partition";
     public static final String BY_SCOPE = "by-scope";
     public static final String DELTA_COMMIT_HOOK = "delta-commit-hook";
@@ -111,14 +107,13 @@ public final class UsageTopology {
 
     /**
      * Drops eventIds seen before, on the task of each event's {@link HomePartition} (keys are not
-     * trusted: the home is computed from the value). Events produced with the contract's key are
+     * trusted: the home is computed from the eventId in the value). Events keyed by eventId are
      * already there; the others take a detour through {@code by-home-partition} into the same task.
      */
     private static KStream<String, Accepted> dedupe(StreamsBuilder builder, ProcessorConfig config,
                                                       ProcessorMetrics metrics, int rawPartitions,
                                                       Map<String, KStream<String, Validated>> valid) {
         builder.addStateStore(dedupStore(config.dedupRetention()));
-        builder.addStateStore(legacyDedupStore(config.dedupRetention()));
         KStream<String, Accepted> arrived = valid.get("validation-away")
                 .mapValues(Validated::accepted, Named.as("away-event"))
                 .repartition(Repartitioned.with(Serdes.String(), Accepted.serde())
@@ -127,34 +122,20 @@ public final class UsageTopology {
         return valid.get("validation-at-home")
                 .mapValues(Validated::accepted, Named.as("at-home-event"))
                 .merge(arrived, Named.as("home-events"))
-                .process(() -> new DedupProcessor(metrics, config.dedupRetention(), config.maxFutureSkew()),
-                        Named.as("dedupe"), DEDUP_STORE, LEGACY_DEDUP_STORE);
+                .process(() -> new DedupProcessor(metrics, config.dedupRetention()),
+                        Named.as("dedupe"), DEDUP_STORE);
     }
 
     /**
-     * {@value #DEDUP_STORE}: eventId → its event time, each id kept for {@code retention} (a window
-     * store, so old ids go with whole segments instead of one tombstone each), keyed event time
-     * first. Nearly every lookup is a new id that misses; with random UUIDs (as the producer client
-     * makes them) an eventId-first key sends each lookup and put to a random place among all stored
-     * ids, while a time-first one lands next to the newest entries. {@code DedupStoreBenchmark}
-     * (JMH, 5M ids stored): a new UUID's lookup and put 5.5 ± 0.4 µs time first against
-     * 9.2 ± 3.0 µs eventId first. Its changelog records have the same format as the eventId-first
-     * store's. Kafka Streams builds this store type for stream-stream joins; the public
-     * {@code Stores} factory does not offer it, hence the internal supplier. It is a timestamped
-     * store: Kafka restores it by putting each changelog record's timestamp in front of its value,
-     * so it must be built as one ({@code DedupUpgradeIT} restores it).
+     * {@value #DEDUP_STORE}: eventId → the event time of its first copy, filed under a bucket of
+     * wall-clock time (see {@link DedupProcessor}). A window store, so that old ids go with whole
+     * segments instead of one tombstone each; it keeps two retentions, which makes its segments one
+     * retention long (Kafka's default segment interval is half the store's retention): every bucket
+     * is one segment, and a lookup is one point get per live segment.
      */
-    public static StoreBuilder<TimestampedWindowStore<String, Long>> dedupStore(Duration retention) {
-        return Stores.timestampedWindowStoreBuilder(
-                RocksDbIndexedTimeOrderedWindowBytesStoreSupplier.create(DEDUP_STORE, retention, Duration.ofMillis(1),
-                        false, false),
-                Serdes.String(), Serdes.Long());
-    }
-
-    /** {@value #LEGACY_DEDUP_STORE}: earlier builds' store, eventId first (see {@code DedupProcessor}). */
-    public static StoreBuilder<WindowStore<String, Long>> legacyDedupStore(Duration retention) {
-        return Stores.windowStoreBuilder(Stores.persistentWindowStore(LEGACY_DEDUP_STORE, retention, Duration.ofMillis(1),
-                false), Serdes.String(), Serdes.Long());
+    public static StoreBuilder<WindowStore<String, Long>> dedupStore(Duration retention) {
+        return Stores.windowStoreBuilder(Stores.persistentWindowStore(DEDUP_STORE, retention.multipliedBy(2),
+                Duration.ofMillis(1), false), Serdes.String(), Serdes.Long());
     }
 
     /**

@@ -14,10 +14,10 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
- * Parses and validates raw bytes with the shared parser. Valid events continue keyed by eventId
- * and marked with whether they arrived on their {@link HomePartition} (of {@code rawPartitions});
- * anything else continues as its original bytes with the contract's error headers, for the
- * rejected topic.
+ * Parses and validates raw bytes with the shared parser, which first cuts what arrives uncut (free
+ * text is never a reason to reject). Valid events continue keyed by eventId and marked with whether
+ * they arrived on their {@link HomePartition} (of {@code rawPartitions}); anything else continues as
+ * its original bytes with the contract's error headers, for the rejected topic.
  *
  * <p>A valid event's record time is its own timestamp (windows and lateness follow event time), but
  * never later than the wall clock: the validator accepts clocks up to {@code max.future.skew} ahead
@@ -53,6 +53,9 @@ final class ValidateProcessor implements Processor<byte[], byte[], String, Valid
             if (!atHome) {
                 metrics.rerouted();
             }
+            if (result.cut() || result.replaced() > 0) {
+                metrics.cut(result.cut(), result.replaced());
+            }
             Accepted accepted = new Accepted(event, result.plain() ? record.value() : null);
             long time = Math.min(event.timestamp().toEpochMilli(), context.currentSystemTimeMs());
             context.forward(new Record<>(event.eventId(), new Validated(accepted, atHome, null, null), time,
@@ -63,6 +66,7 @@ final class ValidateProcessor implements Processor<byte[], byte[], String, Valid
         Headers headers = new RecordHeaders(record.headers().toArray());
         headers.add(Topics.HEADER_ERROR_REASON, result.reason().getBytes(UTF_8));
         headers.add(Topics.HEADER_ERROR_FIELD, result.field().getBytes(UTF_8));
+        headers.add(Topics.HEADER_ERROR_RULE, result.violations().get(0).rule().getBytes(UTF_8));
         RecordMetadata source = context.recordMetadata().orElse(null);
         if (source != null) {
             headers.add(Topics.HEADER_SOURCE_TOPIC, source.topic().getBytes(UTF_8));

@@ -1,5 +1,6 @@
 package dev.agentmeter.processor.bench;
 
+import dev.agentmeter.model.EventIds;
 import dev.agentmeter.processor.ProcessorApp;
 import dev.agentmeter.processor.ProcessorConfig;
 import dev.agentmeter.processor.topology.UsageTopology;
@@ -16,8 +17,6 @@ import java.util.stream.Stream;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
-import org.apache.kafka.streams.state.TimestampedWindowStore;
-import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.apache.kafka.streams.state.WindowStore;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -34,12 +33,13 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The de-duplication step for a new event (a lookup that misses, then a put) against Kafka
- * Streams' own RocksDB window stores, built as the topology builds them ({@code layout}: the
- * app's time-first {@code dedup-by-time-store} or the eventId-first {@code dedup-store} of
- * earlier builds) and opened with the app's Streams settings, already holding {@code stored} ids.
- * {@code filters}: the app's {@code DedupStoreRocksDbConfig} (bloom filters on every level) or
- * Kafka Streams' default ({@code -p filters=kafka-default}: none on the last level).
+ * The de-duplication step for a new event (the lookups that miss, then a put) against Kafka
+ * Streams' own RocksDB window store, built as the topology builds it ({@code UsageTopology.dedupStore})
+ * and opened with the app's Streams settings, already holding {@code stored} ids filed in two
+ * buckets (a whole retention's worth), as {@code DedupProcessor} files them.
+ * {@code ids}: {@code uuid7} (the producer client's, time first), {@code uuid} (random version 4)
+ * or {@code seq}. {@code filters}: the app's {@code DedupStoreRocksDbConfig} (bloom filters on every
+ * level) or Kafka Streams' default ({@code -p filters=kafka-default}: none on the last level).
  * Changelogging is off: the changelog send is the same in all.
  * Run: {@code mvn install -DskipTests && mvn -pl stream-processor -Pjmh -DskipTests verify}.
  */
@@ -56,22 +56,16 @@ public class DedupStoreBenchmark {
     @Param({"every-level"})
     public String filters;
 
-    /** {@code uuid}: random version-4 UUIDs, as the producer client makes them; {@code seq}: {@code evt-<n>}. */
-    @Param({"uuid"})
+    @Param({"uuid7", "uuid"})
     public String ids;
 
-    /** {@code time-first}: the app's store; {@code id-first}: earlier builds' (now the legacy store). */
-    @Param({"time-first", "id-first"})
-    public String layout;
-
-    /** Ids already stored: 5M is about a day at 60 events/s (the store keeps 7 days by default). */
+    /** Ids already stored: 5M is about a day at 60 events/s (the store keeps 7 to 14 days by default). */
     @Param({"5000000"})
     public int stored;
 
     private Path stateDir;
-    private WindowStore<String, ?> store;
-    private TimestampedWindowStore<String, Long> timeFirst;
-    private WindowStore<String, Long> idFirst;
+    private WindowStore<String, Long> store;
+    private long bucketMs;
     private long next;
 
     @Setup(Level.Trial)
@@ -85,11 +79,8 @@ public class DedupStoreBenchmark {
         MockProcessorContext<Object, Object> context = new MockProcessorContext<>(streams, new TaskId(0, 0),
                 stateDir.toFile());
         Duration retention = ProcessorConfig.of(Map.of()).dedupRetention();
-        if (layout.equals("time-first")) {
-            store = timeFirst = UsageTopology.dedupStore(retention).withLoggingDisabled().build();
-        } else {
-            store = idFirst = UsageTopology.legacyDedupStore(retention).withLoggingDisabled().build();
-        }
+        bucketMs = retention.toMillis();
+        store = UsageTopology.dedupStore(retention).withLoggingDisabled().build();
         store.init(context.getStateStoreContext(), store);
         for (next = 0; next < stored; next++) {
             newEvent();
@@ -97,22 +88,26 @@ public class DedupStoreBenchmark {
         store.flush();
     }
 
-    /** One new event: 100 per millisecond of event time, as the processor benchmark produces them. */
+    /**
+     * One new event, as {@code DedupProcessor} handles it: 100 per millisecond of wall clock, the
+     * first half of the stored ids in the bucket before the current one.
+     */
     @Benchmark
     public boolean newEvent() {
-        String eventId = ids.equals("seq") ? "evt-" + next : new UUID(ProcessorThroughputBenchmark.mix(next), ProcessorThroughputBenchmark.mix(~next)).toString();
-        long at = T0 + next++ / 100;
-        if (timeFirst != null) { // as DedupProcessor
-            if (timeFirst.fetch(eventId, at) != null) {
-                return false;
-            }
-            timeFirst.put(eventId, ValueAndTimestamp.make(at, at), at);
-        } else {
-            if (idFirst.fetch(eventId, at) != null) {
-                return false;
-            }
-            idFirst.put(eventId, at, at);
+        long at = T0 + next / 100;
+        String eventId = switch (ids) {
+            case "seq" -> "evt-" + next;
+            case "uuid7" -> EventIds.next(at);
+            default -> new UUID(ProcessorThroughputBenchmark.mix(next), ProcessorThroughputBenchmark.mix(~next)).toString();
+        };
+        long now = next < stored / 2 ? T0 - bucketMs : T0;
+        next++;
+        long bucket = now - Math.floorMod(now, bucketMs);
+        if (store.fetch(eventId, bucket) != null || store.fetch(eventId, bucket - bucketMs) != null
+                || store.fetch(eventId, bucket + bucketMs) != null) {
+            return false;
         }
+        store.put(eventId, at, bucket);
         return true;
     }
 

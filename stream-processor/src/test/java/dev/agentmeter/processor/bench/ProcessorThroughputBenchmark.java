@@ -1,6 +1,7 @@
 package dev.agentmeter.processor.bench;
 
 import dev.agentmeter.embedded.EmbeddedKafka;
+import dev.agentmeter.model.EventIds;
 import dev.agentmeter.model.Usage;
 import dev.agentmeter.model.UsageEvent;
 import dev.agentmeter.model.json.ContractJson;
@@ -41,8 +42,7 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.state.TimestampedWindowStore;
-import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.apache.kafka.streams.state.WindowStore;
 
 /**
  * Events/s of the full topology against a pass-through topology ({@code stream(raw).to(out)}), both
@@ -58,10 +58,18 @@ public final class ProcessorThroughputBenchmark {
     private static final int PARTITIONS = Integer.getInteger("bench.partitions", 3);
 
     /**
-     * eventIds: {@code uuid} (default) random version-4 UUIDs as the producer client makes them;
-     * {@code seq} {@code b-<n>}, which arrive nearly in key order and flatter an id-first store.
+     * eventIds: {@code uuid7} (default) time-first version-7 UUIDs as the producer client makes them
+     * ({@code EventIds}); {@code uuid} random version-4 UUIDs (other senders, and earlier clients);
+     * {@code seq} {@code b-<n>}, which arrive in key order.
      */
-    private static final String IDS = System.getProperty("bench.ids", "uuid");
+    private static final String IDS = System.getProperty("bench.ids", "uuid7");
+
+    /**
+     * Raw record keys: {@code event} (default) the eventId, as the producer client keys them, so every
+     * event is de-duplicated where it lands; {@code session} the sessionId, so most events take the
+     * {@code by-home-partition} detour.
+     */
+    private static final String KEYS = System.getProperty("bench.key", "event");
 
     private ProcessorThroughputBenchmark() {
     }
@@ -120,18 +128,23 @@ public final class ProcessorThroughputBenchmark {
         Random ids = new Random(42);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < n; i++) {
-                UsageEvent e = UsageEvent.builder().eventId(eventId(i, ids)).timestamp(base.plusMillis(i / 100))
+                Instant at = base.plusMillis(i / 100);
+                UsageEvent e = UsageEvent.builder().eventId(eventId(i, ids, at)).timestamp(at)
                         .agent("agent-" + (i % 20)).userId("user-" + (i % users)).teamId("team-" + (i % 10))
                         .sessionId("s-" + (i % sessions)).model(i % 3 == 0 ? "claude-sonnet-4-5" : "gpt-4o")
                         .usage(new Usage(1200 + i % 1000, 300, 200, 0, 0, 0, false)).build();
-                producer.send(new ProducerRecord<>(topic, e.sessionId(), ContractJson.toBytes(e)));
+                producer.send(new ProducerRecord<>(topic, KEYS.equals("session") ? e.sessionId() : e.eventId(),
+                        ContractJson.toBytes(e)));
             }
         }
     }
 
-    private static String eventId(int i, Random random) {
+    private static String eventId(int i, Random random, Instant at) {
         if (IDS.equals("seq")) {
             return "b-" + i;
+        }
+        if (IDS.equals("uuid7")) {
+            return EventIds.next(at.toEpochMilli());
         }
         long msb = (random.nextLong() & ~0xF000L) | 0x4000L;
         long lsb = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
@@ -171,10 +184,11 @@ public final class ProcessorThroughputBenchmark {
         }
     }
 
-    /** The floor's one store write per record: a point lookup and a put, as the de-duplication does. */
+    /** The floor's store work per record: the de-duplication's lookups and put, nothing else. */
     private static final class Remember implements Processor<byte[], byte[], byte[], byte[]> {
+        private final long bucketMs = ProcessorConfig.of(Map.of()).dedupRetention().toMillis();
         private ProcessorContext<byte[], byte[]> context;
-        private TimestampedWindowStore<String, Long> store;
+        private WindowStore<String, Long> store;
 
         @Override
         public void init(ProcessorContext<byte[], byte[]> context) {
@@ -185,12 +199,15 @@ public final class ProcessorThroughputBenchmark {
         @Override
         public void process(Record<byte[], byte[]> record) {
             RecordMetadata source = context.recordMetadata().orElseThrow();
-            // Keys shaped as the input's ids (random UUIDs unless -Dbench.ids=seq), without parsing.
+            // Keys shaped as the input's ids, without parsing.
             long n = ((long) source.partition() << 48) ^ source.offset();
             String id = IDS.equals("seq") ? source.partition() + "-" + source.offset()
-                    : new UUID(mix(n), mix(~n)).toString();
-            if (store.fetch(id, record.timestamp()) == null) {
-                store.put(id, ValueAndTimestamp.make(record.timestamp(), record.timestamp()), record.timestamp());
+                    : IDS.equals("uuid7") ? EventIds.next(record.timestamp()) : new UUID(mix(n), mix(~n)).toString();
+            long now = context.currentSystemTimeMs();
+            long bucket = now - Math.floorMod(now, bucketMs);
+            if (store.fetch(id, bucket) == null && store.fetch(id, bucket - bucketMs) == null
+                    && store.fetch(id, bucket + bucketMs) == null) { // as DedupProcessor
+                store.put(id, record.timestamp(), bucket);
                 context.forward(record);
             }
         }

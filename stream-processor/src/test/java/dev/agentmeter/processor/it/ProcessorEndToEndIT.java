@@ -17,6 +17,7 @@ import dev.agentmeter.processor.ProcessorApp;
 import dev.agentmeter.processor.ProcessorConfig;
 import dev.agentmeter.processor.aggregate.SpendAggregate;
 import dev.agentmeter.processor.aggregate.SpendStores;
+import dev.agentmeter.processor.topology.UsageTopology;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -172,7 +173,7 @@ class ProcessorEndToEndIT {
                     .contains("kafka_stream_thread_");
             // Every store type's metrics, not only the first type's (ProcessorMetrics.stateStoreTags).
             Http.awaitMetric(b.httpPort(), "kafka_stream_state_commit_latency_avg\\{[^}]*state_id=\"spend-store\"");
-            Http.awaitMetric(b.httpPort(), "kafka_stream_state_commit_latency_avg\\{[^}]*state_id=\"dedup-by-time-store\"");
+            Http.awaitMetric(b.httpPort(), "kafka_stream_state_commit_latency_avg\\{[^}]*state_id=\"" + UsageTopology.DEDUP_STORE + "\"");
         }
     }
 

@@ -43,20 +43,15 @@ class DedupStoreRocksDbConfigTest {
     @Test
     void dedupSegmentsKeepFiltersOnEveryLevelOtherStoresKeepKafkasDefault() {
         try (Options dedup = new Options().setOptimizeFiltersForHits(true);
-             Options legacy = new Options().setOptimizeFiltersForHits(true);
              Options spend = new Options().setOptimizeFiltersForHits(true)) {
-            new DedupStoreRocksDbConfig().setConfig("dedup-by-time-store.1795348800000", dedup, Map.of());
-            new DedupStoreRocksDbConfig().setConfig("dedup-store.1795348800000", legacy, Map.of());
+            new DedupStoreRocksDbConfig().setConfig("event-id-store.1795046400000", dedup, Map.of());
             new DedupStoreRocksDbConfig().setConfig("spend-store", spend, Map.of());
 
             assertThat(dedup.optimizeFiltersForHits()).isFalse();
-            assertThat(legacy.optimizeFiltersForHits()).isFalse();
             assertThat(spend.optimizeFiltersForHits()).isTrue();
             // The memtable bloom filter only where new ids are written and looked up.
             assertThat(dedup.memtablePrefixBloomSizeRatio()).isEqualTo(0.05);
             assertThat(dedup.memtableWholeKeyFiltering()).isTrue();
-            assertThat(legacy.memtablePrefixBloomSizeRatio()).isEqualTo(0.0);
-            assertThat(legacy.memtableWholeKeyFiltering()).isFalse();
             assertThat(spend.memtablePrefixBloomSizeRatio()).isEqualTo(0.0);
             assertThat(spend.memtableWholeKeyFiltering()).isFalse();
         }
@@ -89,12 +84,13 @@ class DedupStoreRocksDbConfigTest {
             driver.createInputTopic(config.rawTopic(), new ByteArraySerializer(), new ByteArraySerializer())
                     .pipeInput(null, ContractJson.toBytes(TopologyFixture.event("e1", "gpt-4o", 1000, 100)));
         }
-        // The event (2026-11-22T10:00Z) lies in the dedup store's segment 5936 of 3.5 days (half the 7-day
-        // retention) since the epoch: it starts 2026-11-18T20:00Z. The other stores are key-value stores.
+        // The event arrives at the driver's wall clock, 2026-11-22T10:00Z: the dedup store files its id under
+        // bucket 2968 of 7 days (the retention) since the epoch, one segment, which starts 2026-11-18T20:00Z.
+        // The other stores are key-value stores.
         assertThat(RecordingSetter.SEEN).containsExactlyEntriesOf(new TreeMap<>(Map.of(
-                "alerted-store", true, "budget-store", true, "dedup-by-time-store.1795046400000", false, "spend-store", true)));
+                "alerted-store", true, "budget-store", true, "event-id-store.1795046400000", false, "spend-store", true)));
         assertThat(RecordingSetter.CLOSED).containsExactlyEntriesOf(new TreeMap<>(Map.of(
-                "alerted-store", 1, "budget-store", 1, "dedup-by-time-store.1795046400000", 1, "spend-store", 1)));
+                "alerted-store", 1, "budget-store", 1, "event-id-store.1795046400000", 1, "spend-store", 1)));
     }
 
     @Test

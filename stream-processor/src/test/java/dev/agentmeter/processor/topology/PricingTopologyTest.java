@@ -144,14 +144,14 @@ class PricingTopologyTest {
 
     /**
      * The contract's example as a producer might write it (spaces, line breaks, explicit nulls): the
-     * priced record is those bytes unchanged plus pricing, cost and pricedAt — at home and after the
-     * detour alike ("s4" hashes to the driver's partition 0, "s1" to partition 1).
+     * priced record is those bytes unchanged plus pricing, cost, pricedAt and truncated, at home and
+     * after the detour alike (the driver feeds partition 0 of 2: "…a11" hashes to 0, "…a12" to 1).
      */
     @ParameterizedTest
-    @ValueSource(strings = {"s4", "s1"})
-    void aPlainEventIsForwardedAsItArrivedWithThePricingAdded(String session) {
-        String arrived = CONTRACT_EXAMPLE.replace("session-123", session);
-        t.sendBytes(session, arrived);
+    @ValueSource(strings = {"9b6c1f0e-2f7e-4a53-9d1e-0f4f6c2d8a11", "9b6c1f0e-2f7e-4a53-9d1e-0f4f6c2d8a12"})
+    void aPlainEventIsForwardedAsItArrivedWithThePricingAdded(String eventId) {
+        String arrived = CONTRACT_EXAMPLE.replace("9b6c1f0e-2f7e-4a53-9d1e-0f4f6c2d8a11", eventId);
+        t.sendBytes(eventId, arrived);
 
         String priced = new String(t.driver.createOutputTopic(t.config.pricedTopic(), new StringDeserializer(),
                 new ByteArrayDeserializer()).readValue(), UTF_8);
@@ -160,11 +160,12 @@ class PricingTopologyTest {
         assertThat(priced).startsWith(unchanged + ",\"pricing\":{\"modelKey\":\"claude-sonnet-4-5\"")
                 .contains(",\"cost\":{\"inputUsd\":\"0.003\",\"outputUsd\":\"0.0075\",\"cacheReadUsd\":\"0\","
                         + "\"cacheWriteUsd\":\"0\",\"totalUsd\":\"0.0105\",\"catalogUsd\":\"0.0105\"}")
-                .endsWith(",\"pricedAt\":\"" + T0 + "\"}");
+                .endsWith(",\"pricedAt\":\"" + T0 + "\",\"truncated\":false}");
         PricedUsage read = ContractSerdes.pricedUsage().deserialize("t", priced.getBytes(UTF_8));
-        assertThat(read.event().sessionId()).isEqualTo(session);
+        assertThat(read.event().eventId()).isEqualTo(eventId);
         assertThat(read.event().call().errorMessage()).isNull();
-        assertThat(t.metrics.count("agentmeter.processor.rerouted")).isEqualTo(session.equals("s1") ? 1.0 : 0.0);
+        assertThat(read.truncated()).isFalse();
+        assertThat(t.metrics.count("agentmeter.processor.rerouted")).isEqualTo(eventId.endsWith("a12") ? 1.0 : 0.0);
     }
 
     @Test
@@ -183,12 +184,12 @@ class PricingTopologyTest {
 
     @Test
     void eventsAwayFromTheirHomePartitionTakeTheDetourAndAreStillPricedOnce() {
-        // The driver feeds raw partition 0 of 2: session "s4" hashes to 0 (home), "s1" to 1 (away).
-        t.send(event("e1", "gpt-4o", 1000, 100).toBuilder().sessionId("s4").build());
-        t.send(event("e2", "gpt-4o", 1000, 100));
-        t.send(event("e2", "gpt-4o", 1000, 100));
+        // The driver feeds raw partition 0 of 2: eventId "e3" hashes to 0 (home), "e1" to 1 (away).
+        t.send(event("e3", "gpt-4o", 1000, 100));
+        t.send(event("e1", "gpt-4o", 1000, 100));
+        t.send(event("e1", "gpt-4o", 1000, 100));
 
-        assertThat(t.priced.readRecordsToList()).extracting(TestRecord::key).containsExactly("e1", "e2");
+        assertThat(t.priced.readRecordsToList()).extracting(TestRecord::key).containsExactly("e3", "e1");
         assertThat(t.metrics.count("agentmeter.processor.rerouted")).isEqualTo(2.0);
         assertThat(t.metrics.count("agentmeter.processor.duplicates")).isEqualTo(1.0);
     }
@@ -196,7 +197,7 @@ class PricingTopologyTest {
     @Test
     void anEventFromAClockAheadIsPricedAtTheWallClocksTimeNotInTheFuture() {
         // A broker refuses records more than log.message.timestamp.after.max.ms (1 h) ahead of its clock.
-        t.send(event("e1", "gpt-4o", 1000, 100).toBuilder().timestamp(T0.plusSeconds(3 * 3600)).build());
+        t.send(event("e3", "gpt-4o", 1000, 100).toBuilder().timestamp(T0.plusSeconds(3 * 3600)).build());
 
         TestRecord<String, PricedUsage> out = t.priced.readRecord();
         assertThat(out.timestamp()).isEqualTo(T0.toEpochMilli());

@@ -44,6 +44,8 @@ public final class ContractJson {
     private static final byte[] PRICING_NAME = ascii("\"pricing\":");
     private static final byte[] COST_NAME = ascii("\"cost\":");
     private static final byte[] PRICED_AT_NAME = ascii("\"pricedAt\":");
+    private static final byte[] TRUNCATED_FALSE = ascii("\"truncated\":false");
+    private static final byte[] TRUNCATED_TRUE = ascii("\"truncated\":true");
     private static final byte[][] COST_FIELDS = {ascii("\"inputUsd\":"), ascii("\"outputUsd\":"),
             ascii("\"cacheReadUsd\":"), ascii("\"cacheWriteUsd\":"), ascii("\"totalUsd\":"), ascii("\"catalogUsd\":")};
 
@@ -115,7 +117,7 @@ public final class ContractJson {
 
     /**
      * A priced record from the bytes its event arrived as: those bytes unchanged, with
-     * {@code pricing}, {@code cost} and {@code pricedAt} added before the closing brace — the same
+     * {@code pricing}, {@code cost}, {@code pricedAt} and {@code truncated} added before the closing brace — the same
      * record {@link PricedUsageSerializer} writes (explicit nulls and field order aside), without
      * writing the event again. {@code eventJson} must be bytes {@link PlainUsageEventReader} read
      * {@code priced.event()} from: one JSON object, nothing after it but whitespace.
@@ -158,9 +160,13 @@ public final class ContractJson {
             out.append('}');
         }
         if (priced.pricedAt() != null) {
-            field(out, first, PRICED_AT_NAME);
+            first = field(out, first, PRICED_AT_NAME);
             out.write(quotedInstant(priced.pricedAt()));
         }
+        if (!first) {
+            out.append(',');
+        }
+        out.write(priced.truncated() ? TRUNCATED_TRUE : TRUNCATED_FALSE);
         out.append('}');
         return out.toByteArray();
     }
@@ -258,6 +264,7 @@ public final class ContractJson {
             if (value.pricedAt() != null) {
                 gen.writeStringField("pricedAt", value.pricedAt().toString());
             }
+            gen.writeBooleanField("truncated", value.truncated());
             gen.writeEndObject();
         }
     }
@@ -270,10 +277,12 @@ public final class ContractJson {
             Pricing pricing = node.hasNonNull("pricing") ? mapper.treeToValue(node.get("pricing"), Pricing.class) : null;
             Cost cost = node.hasNonNull("cost") ? mapper.treeToValue(node.get("cost"), Cost.class) : null;
             Instant pricedAt = node.hasNonNull("pricedAt") ? Instant.parse(node.get("pricedAt").asText()) : null;
+            boolean truncated = node.path("truncated").asBoolean(false);
             node.remove("pricing");
             node.remove("cost");
             node.remove("pricedAt");
-            return new PricedUsage(mapper.treeToValue(node, UsageEvent.class), pricing, cost, pricedAt);
+            node.remove("truncated");
+            return new PricedUsage(mapper.treeToValue(node, UsageEvent.class), pricing, cost, pricedAt, truncated);
         }
     }
 }

@@ -25,7 +25,9 @@ import java.util.Map;
  * <p>Plain means: one JSON object and nothing after it; only the contract's field names, each at
  * most once; every value of its natural JSON type (strings as strings, counts as integers, money as
  * plain decimal strings such as {@code "0.0105"}, instants as {@code 2026-11-22T10:15:30.123Z});
- * {@code null} only where the field is optional. What the producer client writes is always plain.
+ * {@code null} only where the field is optional. What the producer client writes is plain, except
+ * an event it cut, which says so in {@code truncated} (a field this reader does not take: the
+ * processor writes such an event's priced record anew, with the flag at the record's level).
  * Jackson's data binding also accepts coercions (a count as {@code "1000"}, a model as a number),
  * unknown fields and duplicates; those inputs are not plain.
  *
@@ -124,7 +126,7 @@ public final class PlainUsageEventReader {
             seen = once(seen, field);
         }
         return new UsageEvent(schemaVersion, eventId, timestamp, kind, agent, userId, sessionId, teamId,
-                handoffChain, provider, model, region, usage, providerCostUsd, task, call, api, attributes);
+                handoffChain, provider, model, region, usage, providerCostUsd, task, call, api, attributes, null);
     }
 
     private static Usage usage(JsonParser p, JsonToken t) throws IOException {

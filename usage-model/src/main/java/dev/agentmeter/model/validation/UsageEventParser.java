@@ -15,6 +15,8 @@ import java.util.stream.Collectors;
 /**
  * Bytes to a valid UsageEvent or the reasons it is not one, without throwing: non-JSON and wrong
  * types become a {@link Violation} naming the field, rule breaks come from {@link UsageEventValidator}.
+ * Text is cut and made storable ({@link FreeText}) before the rules are checked, so it is never
+ * the reason for a rejection.
  */
 public final class UsageEventParser {
 
@@ -29,10 +31,11 @@ public final class UsageEventParser {
 
     /**
      * The outcome: exactly one of {@code event} (valid) or a non-empty {@code violations}. {@code plain}:
-     * the bytes were the contract's plain shape ({@link PlainUsageEventReader}), so they may be
-     * forwarded verbatim as the event.
+     * the bytes were the contract's plain shape ({@link PlainUsageEventReader}) and nothing in them
+     * was cut or replaced, so they may be forwarded verbatim as the event. {@code cut}: text was cut
+     * here (the event is then marked truncated); {@code replaced}: characters replaced by U+FFFD.
      */
-    public record Result(UsageEvent event, List<Violation> violations, boolean plain) {
+    public record Result(UsageEvent event, List<Violation> violations, boolean plain, boolean cut, int replaced) {
         public boolean valid() {
             return violations.isEmpty();
         }
@@ -74,12 +77,15 @@ public final class UsageEventParser {
         } catch (IOException e) {
             return rejected(new Violation("", "json", "the record cannot be read: " + shorten(e.getMessage())));
         }
-        List<Violation> violations = validator.validate(event);
-        return violations.isEmpty() ? new Result(event, List.of(), plain) : new Result(null, List.copyOf(violations), false);
+        FreeText.Cut cut = FreeText.cut(event);
+        List<Violation> violations = validator.validate(cut.event());
+        return violations.isEmpty()
+                ? new Result(cut.event(), List.of(), plain && !cut.changed(), cut.cut(), cut.replaced())
+                : new Result(null, List.copyOf(violations), false, false, 0);
     }
 
     private static Result rejected(Violation v) {
-        return new Result(null, List.of(v), false);
+        return new Result(null, List.of(v), false, false, 0);
     }
 
     private static String path(JsonMappingException e) {

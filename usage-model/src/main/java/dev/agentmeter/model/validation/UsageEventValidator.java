@@ -2,7 +2,6 @@ package dev.agentmeter.model.validation;
 
 import dev.agentmeter.model.ApiCall;
 import dev.agentmeter.model.Call;
-import dev.agentmeter.model.Task;
 import dev.agentmeter.model.Usage;
 import dev.agentmeter.model.UsageEvent;
 import java.math.BigDecimal;
@@ -11,21 +10,22 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
- * The contract's rules for a UsageEvent, in one place: the producer client checks events with it
- * before they leave the process and the stream processor checks them again on arrival. Returns
- * every violation, not just the first, so one rejection tells the sender everything to fix.
+ * The contract's reasons to reject a UsageEvent, in one place: the producer client checks events
+ * with it before they leave the process and the stream processor checks them again on arrival.
+ * An event is rejected only when it cannot be priced or attributed: a required field missing, a
+ * wrong type, token arithmetic that does not hold, an identifier ({@code eventId}, {@code agent},
+ * {@code userId}, {@code sessionId}, {@code teamId}, {@code model}) out of bounds. Free text and
+ * labels are never a reason: {@link FreeText#cut} cuts them first. Returns every violation, not just
+ * the first, so one rejection tells the sender everything to fix.
  */
 public final class UsageEventValidator {
 
+    /** Code points of an eventId. */
     public static final int MAX_EVENT_ID = 128;
-    public static final int MAX_NAME = 200;
-    /** Free text (task description, error message) is capped so one record cannot carry a whole prompt. */
-    public static final int MAX_TEXT = 4000;
-    public static final int MAX_ATTRIBUTES = 64;
-    public static final int MAX_ATTRIBUTE_VALUE = 1000;
+    /** Code points of the other identifiers. */
+    public static final int MAX_NAME = FreeText.MAX_LABEL;
     public static final Duration DEFAULT_MAX_FUTURE_SKEW = Duration.ofHours(24);
 
     private final Clock clock;
@@ -56,28 +56,21 @@ public final class UsageEventValidator {
             v.add(new Violation("schemaVersion", "supportedVersion", "schemaVersion " + e.schemaVersion()
                     + " is not supported; this processor reads schemaVersion " + UsageEvent.SCHEMA_VERSION));
         }
-        text(v, "eventId", e.eventId(), true, MAX_EVENT_ID);
+        identifier(v, "eventId", e.eventId(), true, MAX_EVENT_ID);
         timestamp(v, e.timestamp());
-        text(v, "agent", e.agent(), true, MAX_NAME);
-        text(v, "userId", e.userId(), false, MAX_NAME);
-        text(v, "sessionId", e.sessionId(), false, MAX_NAME);
-        text(v, "teamId", e.teamId(), false, MAX_NAME);
-        text(v, "provider", e.provider(), false, MAX_NAME);
-        text(v, "region", e.region(), false, MAX_NAME);
-        if (e.handoffChain() != null) {
-            for (int i = 0; i < e.handoffChain().size(); i++) {
-                text(v, "handoffChain[" + i + "]", e.handoffChain().get(i), true, MAX_NAME);
-            }
-        }
+        identifier(v, "agent", e.agent(), true, MAX_NAME);
+        identifier(v, "userId", e.userId(), false, MAX_NAME);
+        identifier(v, "sessionId", e.sessionId(), false, MAX_NAME);
+        identifier(v, "teamId", e.teamId(), false, MAX_NAME);
         nonNegative(v, "providerCostUsd", e.providerCostUsd());
 
         if (e.kind() == null) {
             v.add(required("kind"));
         } else if (e.isLlm()) {
-            text(v, "model", e.model(), true, MAX_NAME);
+            identifier(v, "model", e.model(), true, MAX_NAME);
             usage(v, e.usage());
         } else if (e.isApi()) {
-            text(v, "model", e.model(), false, MAX_NAME);
+            identifier(v, "model", e.model(), false, MAX_NAME);
             if (e.usage() != null) {
                 usage(v, e.usage());
             }
@@ -85,9 +78,7 @@ public final class UsageEventValidator {
         } else {
             v.add(new Violation("kind", "oneOf", "kind '" + shorten(e.kind()) + "' is not one of: llm, api"));
         }
-        task(v, e.task());
         call(v, e.call());
-        attributes(v, e.attributes());
         return v;
     }
 
@@ -142,8 +133,9 @@ public final class UsageEventValidator {
             v.add(new Violation("api", "required", "api is required for kind api ({service, endpoint, statusCode, costUsd})"));
             return;
         }
-        text(v, "api.service", api.service(), true, MAX_NAME);
-        text(v, "api.endpoint", api.endpoint(), false, MAX_TEXT);
+        if (api.service() == null) {
+            v.add(required("api.service"));
+        }
         nonNegative(v, "api.costUsd", api.costUsd());
         if (api.statusCode() != null && (api.statusCode() < 100 || api.statusCode() > 599)) {
             v.add(new Violation("api.statusCode", "httpStatus", "api.statusCode " + api.statusCode()
@@ -151,23 +143,10 @@ public final class UsageEventValidator {
         }
     }
 
-    private static void task(List<Violation> v, Task task) {
-        if (task == null) {
-            return;
-        }
-        text(v, "task.type", task.type(), false, MAX_NAME);
-        text(v, "task.complexity", task.complexity(), false, MAX_NAME);
-        text(v, "task.description", task.description(), false, MAX_TEXT);
-    }
-
     private static void call(List<Violation> v, Call call) {
         if (call == null) {
             return;
         }
-        text(v, "call.method", call.method(), false, MAX_NAME);
-        text(v, "call.finishReason", call.finishReason(), false, MAX_NAME);
-        text(v, "call.status", call.status(), false, MAX_NAME);
-        text(v, "call.errorMessage", call.errorMessage(), false, MAX_TEXT);
         if (call.durationMs() != null) {
             nonNegative(v, "call.durationMs", call.durationMs());
         }
@@ -176,32 +155,24 @@ public final class UsageEventValidator {
         }
     }
 
-    private static void attributes(List<Violation> v, Map<String, String> attributes) {
-        if (attributes == null) {
-            return;
-        }
-        if (attributes.size() > MAX_ATTRIBUTES) {
-            v.add(new Violation("attributes", "maxEntries", "attributes has " + attributes.size()
-                    + " entries; at most " + MAX_ATTRIBUTES + " are accepted"));
-        }
-        attributes.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(a -> {
-            text(v, "attributes." + shorten(a.getKey()), a.getKey(), true, MAX_NAME);
-            text(v, "attributes." + shorten(a.getKey()), a.getValue(), false, MAX_ATTRIBUTE_VALUE);
-        });
-    }
-
-    private static void text(List<Violation> v, String field, String value, boolean required, int max) {
+    /** An identifier: 1 to {@code max} code points, each storable (no U+0000, no unpaired surrogate). */
+    private static void identifier(List<Violation> v, String field, String value, boolean required, int max) {
         if (value == null) {
             if (required) {
                 v.add(required(field));
             }
             return;
         }
-        if (value.isEmpty()) {
+        int length = value.codePointCount(0, value.length());
+        if (length == 0) {
             v.add(new Violation(field, "length", field + " is empty; give 1 to " + max + " characters or leave it out"));
-        } else if (value.length() > max) {
-            v.add(new Violation(field, "length", field + " has " + value.length() + " characters; at most "
+        } else if (length > max) {
+            v.add(new Violation(field, "length", field + " has " + length + " characters; at most "
                     + max + " are accepted"));
+        }
+        if (!FreeText.isStorable(value)) {
+            v.add(new Violation(field, "storable", field + " contains U+0000 or an unpaired UTF-16 surrogate, which"
+                    + " cannot be stored; an identifier must be plain text"));
         }
     }
 

@@ -42,6 +42,36 @@ class UsageEventParserTest {
     }
 
     @Test
+    void aLongDescriptionIsCutNotRejectedAndTheBytesAreNoLongerPlain() {
+        UsageEventParser.Result r = parser.parse(sampleWith("Implement settings screen", "d".repeat(10_000)));
+
+        assertThat(r.valid()).isTrue();
+        assertThat(r.event().task().description()).isEqualTo("d".repeat(4000));
+        assertThat(r.event().truncated()).isTrue();
+        assertThat(r.cut()).isTrue();
+        assertThat(r.plain()).as("the bytes hold the uncut text").isFalse();
+    }
+
+    @Test
+    void anEscapedNulInFreeTextIsReplacedAndTheEventKept() {
+        UsageEventParser.Result r = parser.parse(sampleWith("Implement settings screen", "Implement\\u0000settings"));
+
+        assertThat(r.valid()).isTrue();
+        assertThat(r.event().task().description()).isEqualTo("Implement\uFFFDsettings");
+        assertThat(r.replaced()).isEqualTo(1);
+        assertThat(r.event().truncated()).isNull();
+        assertThat(r.plain()).isFalse();
+    }
+
+    @Test
+    void anEscapedNulInAnIdentifierIsRejectedNamingTheField() {
+        UsageEventParser.Result r = parser.parse(sampleWith("\"user-456\"", "\"user\\u0000456\""));
+
+        assertThat(r.valid()).isFalse();
+        assertThat(r.field()).isEqualTo("userId");
+    }
+
+    @Test
     void nonJsonIsRejected() {
         UsageEventParser.Result r = parser.parse("hello world".getBytes(UTF_8));
 

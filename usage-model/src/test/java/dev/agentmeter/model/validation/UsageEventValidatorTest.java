@@ -144,11 +144,34 @@ class UsageEventValidatorTest {
     }
 
     @Test
-    void tenThousandCharacterDescriptionIsRejected() {
-        UsageEvent e = valid().task(new Task("chat", null, "x".repeat(10_000))).build();
+    void freeTextAndLabelsAreNeverAReasonToReject() {
+        UsageEvent e = valid().task(new Task("t".repeat(300), null, "x".repeat(10_000)))
+                .call(new Call("m".repeat(300), "f".repeat(5000), null, "s".repeat(300), "e".repeat(5000), null))
+                .provider("p".repeat(300)).region("").handoffChain(List.of("h".repeat(300), ""))
+                .attributes(attributes(300, "v".repeat(2000))).build();
 
-        assertThat(validate(e)).extracting(Violation::message)
-                .containsExactly("task.description has 10000 characters; at most 4000 are accepted");
+        assertThat(validate(e)).isEmpty();
+    }
+
+    @Test
+    void lengthsAreCountedInCodePoints() {
+        String emoji200 = "🤖".repeat(200);
+
+        assertThat(validate(valid().agent(emoji200).build())).isEmpty();
+        assertThat(validate(valid().agent(emoji200 + "a").build())).extracting(Violation::message)
+                .containsExactly("agent has 201 characters; at most 200 are accepted");
+    }
+
+    @Test
+    void anIdentifierHoldingANulCharacterIsRejectedWithItsFieldNamed() {
+        assertThat(validate(valid().userId("ali\u0000ce").build())).extracting(Violation::field, Violation::rule)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("userId", "storable"));
+    }
+
+    @Test
+    void anIdentifierHoldingAnUnpairedSurrogateIsRejected() {
+        assertThat(validate(valid().sessionId("s-\uD800").model("m\uDC00").build())).extracting(Violation::field)
+                .containsExactly("sessionId", "model");
     }
 
     @Test
@@ -166,12 +189,12 @@ class UsageEventValidatorTest {
         assertThat(validate(e)).extracting(Violation::field).containsExactly("call.durationMs", "call.promptChars");
     }
 
-    @Test
-    void attributeValuesAreBounded() {
-        UsageEvent e = valid().attributes(Map.of("tier", "p".repeat(1001))).build();
-
-        assertThat(validate(e)).extracting(Violation::message)
-                .containsExactly("attributes.tier has 1001 characters; at most 1000 are accepted");
+    private static Map<String, String> attributes(int n, String value) {
+        Map<String, String> out = new java.util.HashMap<>();
+        for (int i = 0; i < n; i++) {
+            out.put(String.format("k%03d", i), value);
+        }
+        return out;
     }
 
     @Test
