@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
         description = "Cost tracking for AI agents: run the pipeline, capture usage, report spend.",
         subcommands = {UpCommand.class, TrackCommand.class, ReportCommand.class, WhatIfCommand.class,
                 PricesCommand.class, BudgetsCommand.class, SpendCommand.class, AlertsCommand.class,
-                LoadCommand.class, RejectedCommand.class, DlqCommand.class, CommandLine.HelpCommand.class})
+                LoadCommand.class, RejectedCommand.class, DlqCommand.class, CollectorCommand.class,
+                CommandLine.HelpCommand.class})
 public final class AgentMeterCli implements Runnable {
 
     @CommandLine.Spec

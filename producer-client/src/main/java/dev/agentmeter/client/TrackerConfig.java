@@ -18,6 +18,7 @@ public record TrackerConfig(
         String defaultTeam,
         String defaultUser,
         String defaultSession,
+        boolean generateSession,
         Path spoolDirectory,
         long spoolMaxBytes,
         int spoolFsyncEveryEvents,

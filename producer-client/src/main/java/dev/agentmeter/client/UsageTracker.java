@@ -132,13 +132,19 @@ public final class UsageTracker implements AutoCloseable {
         return config;
     }
 
+    /** Events the in-memory queue can still take before {@link #track} drops them. */
+    public int remainingCapacity() {
+        return queue.remainingCapacity();
+    }
+
     /** True while events go to the spool because Kafka is unreachable. */
     public boolean isSpooling() {
         return sender.isSpooling();
     }
 
     private UsageEvent withDefaults(UsageEvent e) {
-        if (e.eventId() != null && e.timestamp() != null && e.sessionId() != null && e.agent() != null
+        if (e.eventId() != null && e.timestamp() != null && (e.sessionId() != null || !config.generateSession())
+                && e.agent() != null
                 && (e.teamId() != null || config.defaultTeam() == null)
                 && (e.userId() != null || config.defaultUser() == null)) {
             return e;
@@ -150,7 +156,7 @@ public final class UsageTracker implements AutoCloseable {
         if (e.timestamp() == null) {
             b.timestamp(Instant.now());
         }
-        if (e.sessionId() == null) {
+        if (e.sessionId() == null && config.generateSession()) {
             b.sessionId(config.defaultSession() != null ? config.defaultSession() : generatedSession);
         }
         if (e.agent() == null) {
@@ -194,6 +200,7 @@ public final class UsageTracker implements AutoCloseable {
         private String team;
         private String user;
         private String session;
+        private boolean generateSession = true;
         private Path spoolDirectory = Path.of(System.getProperty("user.home"), ".agentmeter", "spool");
         private long spoolMaxBytes = 256L * 1024 * 1024;
         private int spoolFsyncEveryEvents = 1000;
@@ -222,6 +229,12 @@ public final class UsageTracker implements AutoCloseable {
         public Builder user(String value) { user = value; return this; }
         /** Session for events that name none. Default: a UUID generated once per tracker. */
         public Builder session(String value) { session = value; return this; }
+        /**
+         * Whether events that name no session get one (the configured one, else the tracker's). Default
+         * true: one agent process, one session. A service forwarding many senders' events (the
+         * collector) turns it off, so that sessionless events stay sessionless.
+         */
+        public Builder generateSession(boolean value) { generateSession = value; return this; }
         /** Where events wait while Kafka is unreachable. Default {@code ~/.agentmeter/spool}; one process per directory. */
         public Builder spoolDirectory(Path value) { spoolDirectory = value; return this; }
         /** Upper bound of the spool on disk; beyond it new events are dropped and counted. Default 256 MiB. */
@@ -265,7 +278,7 @@ public final class UsageTracker implements AutoCloseable {
             Objects.requireNonNull(redactor, "redactor");
             Objects.requireNonNull(errorHandler, "errorHandler");
             return new UsageTracker(new TrackerConfig(bootstrapServers, topic, agent, team, user, session,
-                    spoolDirectory, spoolMaxBytes, spoolFsyncEveryEvents, spoolFsyncInterval, queueCapacity,
+                    generateSession, spoolDirectory, spoolMaxBytes, spoolFsyncEveryEvents, spoolFsyncInterval, queueCapacity,
                     replayProbeInterval, closeTimeout, redactor, errorHandler,
                     meterRegistry != null ? meterRegistry : new SimpleMeterRegistry(), kafka));
         }

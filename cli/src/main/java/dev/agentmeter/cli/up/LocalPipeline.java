@@ -1,5 +1,7 @@
 package dev.agentmeter.cli.up;
 
+import dev.agentmeter.collector.CollectorApp;
+import dev.agentmeter.collector.CollectorConfig;
 import dev.agentmeter.embedded.EmbeddedKafka;
 import dev.agentmeter.embedded.LocalPostgres;
 import dev.agentmeter.processor.ProcessorApp;
@@ -18,8 +20,8 @@ import java.util.Map;
 
 /**
  * The whole pipeline in this JVM: broker and PostgreSQL (embedded unless external ones are
- * given), the stream processor, and the sink connector in Connect's standalone runtime. Started
- * in dependency order, stopped in reverse.
+ * given), the stream processor, the collector, and the sink connector in Connect's standalone
+ * runtime. Started in dependency order, stopped in reverse. Everything that listens binds to loopback.
  */
 public final class LocalPipeline implements AutoCloseable {
 
@@ -31,15 +33,21 @@ public final class LocalPipeline implements AutoCloseable {
      * ({@code ProcessorConfig} keys), on top of the local ones.
      */
     public record Settings(Path dataDir, String externalKafka, String externalPgUrl, int kafkaPort, int pgPort,
-                           int httpPort, int partitions, Map<String, String> processor) {
+                           int httpPort, int collectorPort, int partitions, Map<String, String> processor) {
 
         public Settings {
             processor = Map.copyOf(processor);
         }
 
+        /** The collector on any free port, the processor with the local settings only. */
         public Settings(Path dataDir, String externalKafka, String externalPgUrl, int kafkaPort, int pgPort,
                         int httpPort, int partitions) {
-            this(dataDir, externalKafka, externalPgUrl, kafkaPort, pgPort, httpPort, partitions, Map.of());
+            this(dataDir, externalKafka, externalPgUrl, kafkaPort, pgPort, httpPort, 0, partitions, Map.of());
+        }
+
+        public Settings(Path dataDir, String externalKafka, String externalPgUrl, int kafkaPort, int pgPort,
+                        int httpPort, int partitions, Map<String, String> processor) {
+            this(dataDir, externalKafka, externalPgUrl, kafkaPort, pgPort, httpPort, 0, partitions, processor);
         }
     }
 
@@ -47,6 +55,7 @@ public final class LocalPipeline implements AutoCloseable {
     private String bootstrap;
     private String pgUrl;
     private ProcessorApp processor;
+    private CollectorApp collector;
 
     public static LocalPipeline start(Settings settings, PrintWriter out) throws InterruptedException {
         LocalPipeline pipeline = new LocalPipeline();
@@ -102,6 +111,14 @@ public final class LocalPipeline implements AutoCloseable {
         }
         step(out, "stream processor (topics created, prices seeded)", "http://localhost:" + app.httpPort());
 
+        collector = new CollectorApp(CollectorConfig.of(Map.of(
+                CollectorConfig.BOOTSTRAP_SERVERS, bootstrap,
+                CollectorConfig.HTTP_PORT, Integer.toString(s.collectorPort()),
+                CollectorConfig.HTTP_BIND_ADDRESS, "127.0.0.1",
+                CollectorConfig.SPOOL_DIRECTORY, s.dataDir().resolve("collector-spool").toString())), registry).start();
+        started.push(collector);
+        step(out, "collector (POST /v1/events, OTLP/HTTP /v1/traces)", collectorUrl());
+
         EmbeddedConnect connect = EmbeddedConnect.start(bootstrap, s.dataDir().resolve("connect.offsets"),
                 Map.of("consumer.max.poll.records", "2000"));
         started.push(connect);
@@ -125,6 +142,10 @@ public final class LocalPipeline implements AutoCloseable {
 
     public String processorUrl() {
         return "http://localhost:" + processor.httpPort();
+    }
+
+    public String collectorUrl() {
+        return "http://localhost:" + collector.port();
     }
 
     @Override

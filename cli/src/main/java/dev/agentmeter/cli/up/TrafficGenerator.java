@@ -75,7 +75,8 @@ public final class TrafficGenerator {
                 .userId(user)
                 .sessionId(user + "-s" + random.nextInt(4))
                 .teamId(team)
-                .handoffChain(agent.equals("coder") ? List.of("planner", "coder") : null)
+                // The agents that handed off to this one, before it (the agent frameworks' meaning).
+                .handoffChain(agent.equals("coder") ? List.of("planner") : null)
                 .provider(model.provider())
                 .model(model.name())
                 .usage(new Usage(input, error ? 0 : output, cacheRead, cacheWrite, 0, error ? 0 : reasoning, false))

@@ -6,6 +6,8 @@ import dev.agentmeter.cli.Endpoints;
 import dev.agentmeter.cli.kafka.KafkaIo;
 import dev.agentmeter.cli.kafka.ProcessorHttp;
 import dev.agentmeter.client.UsageTracker;
+import dev.agentmeter.collector.CollectorConfig;
+import dev.agentmeter.model.UsageEvent;
 import dev.agentmeter.model.Budget;
 import dev.agentmeter.model.Period;
 import dev.agentmeter.model.Scope;
@@ -61,6 +63,9 @@ public final class UpCommand implements Runnable {
     @Option(names = "--pg-port", defaultValue = "" + Endpoints.LOCAL_PG_PORT) int pgPort;
     @Option(names = "--http-port", defaultValue = "" + Endpoints.LOCAL_PROCESSOR_PORT, description = "Stream processor queries and /metrics.")
     int httpPort;
+    @Option(names = "--collector-port", defaultValue = "" + CollectorConfig.OTLP_HTTP_PORT,
+            description = "The collector: POST /v1/events and OTLP/HTTP /v1/traces (default ${DEFAULT-VALUE}, OTLP's).")
+    int collectorPort;
     @Option(names = "--seed", description = "Seed of the demo traffic, for a repeatable run (default: random).")
     Long seed;
     @Option(names = "--partitions", defaultValue = "3", hidden = true) int partitions;
@@ -85,7 +90,7 @@ public final class UpCommand implements Runnable {
         out.println("agentmeter up: starting the pipeline (data in " + dataDir.toAbsolutePath() + ", logs in " + logFile + ")");
         out.flush();
         try (LocalPipeline pipeline = LocalPipeline.start(new LocalPipeline.Settings(dataDir, kafka, pgUrl, kafkaPort, pgPort,
-                httpPort, partitions), out)) {
+                httpPort, collectorPort, partitions, Map.of()), out)) {
             String runId = DateTimeFormatter.ofPattern("HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
             String hotUser = "demo-" + runId;
             publishExampleBudgets(pipeline.bootstrapServers(), demo ? hotUser : null, out);
@@ -116,7 +121,10 @@ public final class UpCommand implements Runnable {
     private void runDemo(LocalPipeline pipeline, String hotUser, Duration limit, PrintWriter out) throws InterruptedException {
         long rowsBefore = count(pipeline.pgUrl(), "agent_usage");
         long alertsBefore = count(pipeline.pgUrl(), "budget_alerts");
-        TrafficGenerator traffic = new TrafficGenerator(seed != null ? seed : System.nanoTime(), 6, hotUser);
+        long demoSeed = seed != null ? seed : System.nanoTime();
+        TrafficGenerator traffic = new TrafficGenerator(demoSeed, 6, hotUser);
+        // One event in five reaches the collector as an OpenTelemetry span, as an instrumented agent reports it.
+        DemoOtlp otel = new DemoOtlp(pipeline.collectorUrl(), demoSeed);
         long tracked = 0;
         long start = System.nanoTime();
         long deadline = limit == null ? Long.MAX_VALUE : start + limit.toNanos();
@@ -130,13 +138,20 @@ public final class UpCommand implements Runnable {
                     LockSupport.parkNanos(Math.min(wait, 50_000_000L));
                     continue;
                 }
-                tracker.track(traffic.next(Instant.now()));
+                UsageEvent next = traffic.next(Instant.now());
+                if (tracked % 5 == 4) {
+                    otel.add(next);
+                } else {
+                    tracker.track(next);
+                }
                 tracked++;
                 if (System.nanoTime() >= nextProgress) {
+                    sendOtlp(otel, out);
                     progress(out, pipeline, tracked, start, rowsBefore, alertsBefore);
                     nextProgress += 1_000_000_000L;
                 }
             }
+            sendOtlp(otel, out);
             tracker.flush(Duration.ofSeconds(30));
         }
         out.println();
@@ -146,6 +161,15 @@ public final class UpCommand implements Runnable {
         out.println();
         AgentMeterCli.commandLine().setOut(out).setErr(spec.commandLine().getErr())
                 .execute("report", "--kafka", pipeline.bootstrapServers(), "--pg-url", pipeline.pgUrl(), "--period", "today");
+    }
+
+    private static void sendOtlp(DemoOtlp otel, PrintWriter out) throws InterruptedException {
+        try {
+            otel.send();
+        } catch (java.io.IOException e) {
+            out.println();
+            out.println("note: the demo's OpenTelemetry spans were not taken: " + e.getMessage());
+        }
     }
 
     private void progress(PrintWriter out, LocalPipeline pipeline, long tracked, long start, long rowsBefore, long alertsBefore) {
@@ -214,6 +238,9 @@ public final class UpCommand implements Runnable {
         out.println("  try (another terminal):  ./agentmeter spend global:*   ./agentmeter alerts --from-beginning");
         out.println("                           ./agentmeter report --group-by agent   psql '" + pipeline.pgUrl() + "'");
         out.println("  metrics: " + pipeline.processorUrl() + "/metrics");
+        out.println("  report from any language: curl -H 'Content-Type: application/json' --data '[{...}]' "
+                + pipeline.collectorUrl() + "/v1/events");
+        out.println("                            OTEL_EXPORTER_OTLP_ENDPOINT=" + pipeline.collectorUrl() + " (OTLP/HTTP)");
         out.println();
         out.flush();
     }

@@ -23,7 +23,8 @@ class UpDemoIT {
             @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path data) throws Exception { // kept for its logs if it fails
         Cli result = Cli.run("up", "--demo", "--duration", "20s", "--seed", "7", "--rate", "50",
                 "--data-dir", data.toString(), "--kafka-port", Integer.toString(FreePorts.next()),
-                "--pg-port", Integer.toString(FreePorts.next()), "--http-port", Integer.toString(FreePorts.next()));
+                "--pg-port", Integer.toString(FreePorts.next()), "--http-port", Integer.toString(FreePorts.next()),
+                "--collector-port", Integer.toString(FreePorts.next()));
 
         assertThat(result.exitCode()).as(result.err()).isZero();
         List<String> progress = result.out().lines().filter(l -> PROGRESS.matcher(l).matches()).toList();

@@ -10,6 +10,7 @@ import dev.agentmeter.model.json.ContractJson;
 import dev.agentmeter.model.json.PlainUsageEventReader;
 import java.io.IOException;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
@@ -52,6 +53,15 @@ public final class UsageEventParser {
     }
 
     public Result parse(byte[] bytes) {
+        return parse(bytes, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #parse(byte[])}, with {@code fill} applied to the event read before it is cut and
+     * checked: an ingest service fills in what its senders may leave out (eventId, timestamp). An
+     * event it changed is never plain.
+     */
+    public Result parse(byte[] bytes, UnaryOperator<UsageEvent> fill) {
         if (bytes == null || bytes.length == 0) {
             return rejected(new Violation("", "json", "the record value is empty; expected a UsageEvent JSON object"));
         }
@@ -77,7 +87,9 @@ public final class UsageEventParser {
         } catch (IOException e) {
             return rejected(new Violation("", "json", "the record cannot be read: " + shorten(e.getMessage())));
         }
-        FreeText.Cut cut = FreeText.cut(event);
+        UsageEvent filled = fill.apply(event);
+        plain &= filled == event;
+        FreeText.Cut cut = FreeText.cut(filled);
         List<Violation> violations = validator.validate(cut.event());
         return violations.isEmpty()
                 ? new Result(cut.event(), List.of(), plain && !cut.changed(), cut.cut(), cut.replaced())

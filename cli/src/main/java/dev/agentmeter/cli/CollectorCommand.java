@@ -1,0 +1,83 @@
+package dev.agentmeter.cli;
+
+import dev.agentmeter.collector.CollectorApp;
+import dev.agentmeter.collector.CollectorConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.common.config.ConfigException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** Runs the collector in this process until Ctrl-C: what a deployment's collector container runs. */
+@Command(name = "collector", mixinStandardHelpOptions = true,
+        description = {"Run the HTTP and OpenTelemetry ingest service: POST /v1/events (JSON array or NDJSON of",
+                "UsageEvents) and POST /v1/traces (OTLP/HTTP GenAI spans), in front of the producer client."})
+public final class CollectorCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+    @Option(names = "--kafka", paramLabel = "HOST:PORT", defaultValue = "${env:AGENTMETER_KAFKA:-" + Endpoints.LOCAL_KAFKA + "}",
+            description = "Kafka bootstrap servers (env AGENTMETER_KAFKA; default ${DEFAULT-VALUE}).")
+    String kafka;
+    @Option(names = "--port", paramLabel = "PORT", description = "HTTP port (default 4318, OTLP/HTTP's).")
+    Integer port;
+    @Option(names = "--bind", paramLabel = "ADDRESS", description = "Address to bind (default 127.0.0.1; another needs a"
+            + " token: http.auth.token.file, or http.auth=none).")
+    String bind;
+    @Option(names = "--config", paramLabel = "FILE", description = "A properties file of CollectorConfig keys.")
+    Path config;
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "One CollectorConfig key (repeatable), e.g."
+            + " --set http.auth.token.file=/run/secrets/agentmeter-token")
+    Map<String, String> set = new HashMap<>();
+
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    @Override
+    public void run() {
+        Map<String, String> settings = new HashMap<>();
+        if (config != null) {
+            Properties p = new Properties();
+            try (InputStream in = Files.newInputStream(config)) {
+                p.load(in);
+            } catch (IOException e) {
+                throw new ParameterException(spec.commandLine(), "--config: cannot read " + config + ": " + e.getMessage());
+            }
+            p.stringPropertyNames().forEach(k -> settings.put(k, p.getProperty(k)));
+        }
+        settings.put(CollectorConfig.BOOTSTRAP_SERVERS, kafka);
+        settings.putAll(set);
+        if (port != null) {
+            settings.put(CollectorConfig.HTTP_PORT, port.toString());
+        }
+        if (bind != null) {
+            settings.put(CollectorConfig.HTTP_BIND_ADDRESS, bind);
+        }
+        CollectorConfig collectorConfig;
+        try {
+            collectorConfig = CollectorConfig.of(settings);
+        } catch (ConfigException e) {
+            throw new ParameterException(spec.commandLine(), "bad configuration: " + e.getMessage());
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        try (CollectorApp app = new CollectorApp(collectorConfig).start()) {
+            Thread hook = new Thread(stopped::countDown, "agentmeter-collector-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            out.printf("agentmeter collector on http://%s:%d (POST /v1/events, OTLP/HTTP /v1/traces) -> %s at %s; Ctrl-C stops%n",
+                    collectorConfig.httpAccess().bindAddress(), app.port(), collectorConfig.rawTopic(), kafka);
+            out.flush();
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,217 @@
+package dev.agentmeter.cli.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.agentmeter.cli.up.LocalPipeline;
+import dev.agentmeter.embedded.FreePorts;
+import dev.agentmeter.embedded.KafkaExtension;
+import dev.agentmeter.embedded.PostgresExtension;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Agents outside the JVM, end to end: a real OpenTelemetry SDK exporting GenAI spans, and a JSON
+ * batch, through the collector, the processor and the Connect sink into PostgreSQL.
+ */
+class CollectorPipelineIT {
+
+    @RegisterExtension
+    static final KafkaExtension kafka = new KafkaExtension();
+    @RegisterExtension
+    static final PostgresExtension pg = new PostgresExtension();
+
+    static LocalPipeline pipeline;
+    static String pgUrl;
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+    static Path data;
+
+    @BeforeAll
+    static void up() throws Exception {
+        pgUrl = pg.createDatabase("collector_it");
+        pipeline = LocalPipeline.start(new LocalPipeline.Settings(data, kafka.bootstrapServers(), pgUrl, 0, 0,
+                FreePorts.next(), 2), new PrintWriter(new StringWriter()));
+    }
+
+    @AfterAll
+    static void down() {
+        if (pipeline != null) {
+            pipeline.close();
+        }
+    }
+
+    /** Passes spans to the OTLP exporter and keeps them, so that the test can export them once more. */
+    private static final class Recording implements SpanExporter {
+        final SpanExporter otlp;
+        final List<SpanData> seen = new ArrayList<>();
+
+        Recording(SpanExporter otlp) {
+            this.otlp = otlp;
+        }
+
+        @Override
+        public CompletableResultCode export(Collection<SpanData> spans) {
+            seen.addAll(spans);
+            return otlp.export(spans);
+        }
+
+        @Override
+        public CompletableResultCode flush() {
+            return otlp.flush();
+        }
+
+        @Override
+        public CompletableResultCode shutdown() {
+            return CompletableResultCode.ofSuccess(); // the test exports again after the provider is shut
+        }
+    }
+
+    @Test
+    void anAgentSpanWithTwoInferenceChildrenLandsAsTwoExactRowsAndARetryChangesNothing() throws Exception {
+        Recording exporter = new Recording(OtlpHttpSpanExporter.builder()
+                .setEndpoint(pipeline.collectorUrl() + "/v1/traces").build());
+        SdkTracerProvider provider = SdkTracerProvider.builder()
+                .setResource(Resource.getDefault().merge(Resource.create(Attributes.of(
+                        AttributeKey.stringKey("service.name"), "support-bot"))))
+                .addSpanProcessor(BatchSpanProcessor.builder(exporter).build()).build();
+        Tracer tracer = provider.get("agentmeter-it");
+        Span router = tracer.spanBuilder("invoke_agent Triage").setAttribute("gen_ai.operation.name", "invoke_agent")
+                .setAttribute("gen_ai.agent.name", "Triage").setAttribute("session.id", "otel-session").startSpan();
+        String trace = router.getSpanContext().getTraceId();
+        String cachedId;
+        String reasoningId;
+        try (Scope r = router.makeCurrent()) {
+            Span agent = tracer.spanBuilder("invoke_agent TechnicalSupport")
+                    .setAttribute("gen_ai.operation.name", "invoke_agent")
+                    .setAttribute("gen_ai.agent.name", "TechnicalSupport").startSpan();
+            try (Scope a = agent.makeCurrent()) {
+                Span cached = tracer.spanBuilder("chat claude-sonnet-4-5").setAttribute("gen_ai.operation.name", "chat")
+                        .setAttribute("gen_ai.provider.name", "anthropic")
+                        .setAttribute("gen_ai.request.model", "claude-sonnet-4-5")
+                        .setAttribute("gen_ai.usage.input_tokens", 2000L).setAttribute("gen_ai.usage.output_tokens", 300L)
+                        .setAttribute("gen_ai.usage.cache_read.input_tokens", 1500L)
+                        .setAttribute("gen_ai.usage.cache_creation.input_tokens", 200L)
+                        .setAttribute("user.id", "otel-user").startSpan();
+                cachedId = cached.getSpanContext().getSpanId();
+                cached.end();
+                Span reasoning = tracer.spanBuilder("chat o4-mini").setAttribute("gen_ai.operation.name", "chat")
+                        .setAttribute("gen_ai.provider.name", "openai").setAttribute("gen_ai.response.model", "o4-mini")
+                        .setAttribute("gen_ai.usage.input_tokens", 800L).setAttribute("gen_ai.usage.output_tokens", 900L)
+                        .setAttribute("gen_ai.usage.reasoning.output_tokens", 700L)
+                        .setAttribute("gen_ai.usage.cost", 0.0049)
+                        .setAttribute("user.id", "otel-user").startSpan();
+                reasoningId = reasoning.getSpanContext().getSpanId();
+                reasoning.end();
+            }
+            agent.end();
+        }
+        router.end();
+        assertThat(provider.forceFlush().join(30, TimeUnit.SECONDS).isSuccess()).isTrue();
+        provider.shutdown().join(10, TimeUnit.SECONDS);
+
+        // Sonnet: 300 uncached × $3 + 1,500 cache reads × $0.30 + 200 cache writes × $3.75 + 300 out × $15 per M.
+        assertThat(awaitRow("SELECT agent || ' ' || array_to_string(handoff_chain, ',') || ' ' || session_id || ' '"
+                + " || user_id || ' ' || total_cost_usd || ' ' || cost_source || ' ' || cache_read_tokens || ' '"
+                + " || cache_write_tokens FROM agent_usage WHERE event_id = '" + trace + ":" + cachedId + "'"))
+                .isEqualTo("TechnicalSupport Triage otel-session otel-user 0.0066 catalog 1500 200");
+        // o4-mini: the provider's cost is billed; the catalog's is kept: 800 in × $1.10 + 900 out × $4.40 per M.
+        assertThat(awaitRow("SELECT total_cost_usd || ' ' || catalog_cost_usd || ' ' || cost_source || ' '"
+                + " || reasoning_tokens || ' ' || output_tokens FROM agent_usage WHERE event_id = '" + trace + ":"
+                + reasoningId + "'")).isEqualTo("0.0049 0.00484 provider 700 900");
+
+        assertThat(awaitSpend("user/otel-user", "0.0115")).isEqualTo("0.0115");
+        double duplicatesBefore = duplicates();
+
+        assertThat(exporter.otlp.export(exporter.seen).join(30, TimeUnit.SECONDS).isSuccess()).as("exported again").isTrue();
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (duplicates() < duplicatesBefore + 2 && System.nanoTime() < deadline) {
+            Thread.sleep(200); // the pause of a deadline-bounded poll
+        }
+        assertThat(duplicates()).as("both copies reached the processor and were dropped").isEqualTo(duplicatesBefore + 2);
+        assertThat(awaitSpend("user/otel-user", "0.0115")).isEqualTo("0.0115");
+        assertThat(awaitRow("SELECT count(*) || ' ' || sum(total_cost_usd) FROM agent_usage WHERE event_id LIKE '"
+                + trace + ":%'")).isEqualTo("2 0.0115");
+    }
+
+    private static double duplicates() throws Exception {
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(pipeline.processorUrl()
+                + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return metrics.lines().filter(l -> l.startsWith("agentmeter_processor_duplicates_total "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1))).findFirst().orElse(0);
+    }
+
+    private static String awaitSpend(String scopePath, String expected) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        String seen = null;
+        while (System.nanoTime() < deadline && !expected.equals(seen)) {
+            seen = dev.agentmeter.cli.kafka.ProcessorHttp.get(pipeline.processorUrl(), null, "/v1/spend/" + scopePath
+                    + "?period=DAY", Duration.ofSeconds(5)).path("spendUsd").asText();
+            Thread.sleep(200);
+        }
+        return seen;
+    }
+
+    @Test
+    void aJsonBatchThroughTheCollectorLandsWithItsRejectsAnswered() throws Exception {
+        String batch = "[{\"schemaVersion\":1,\"eventId\":\"json-1\",\"timestamp\":\"" + java.time.Instant.now()
+                + "\",\"kind\":\"llm\",\"agent\":\"ts-agent\",\"model\":\"gpt-4o\",\"usage\":{\"inputTokens\":1000,"
+                + "\"outputTokens\":500}},{\"kind\":\"llm\",\"agent\":\"ts-agent\"}]";
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(pipeline.collectorUrl() + "/v1/events")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(batch)).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).startsWith("{\"accepted\":1,\"rejected\":1,\"results\":[{\"index\":0,\"status\":\"accepted\","
+                + "\"eventId\":\"json-1\"},{\"index\":1,\"status\":\"rejected\",\"field\":\"schemaVersion\"");
+        assertThat(awaitRow("SELECT total_cost_usd || ' ' || agent FROM agent_usage WHERE event_id = 'json-1'"))
+                .isEqualTo("0.0075 ts-agent");
+    }
+
+    private static String awaitRow(String sql) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Connection c = DriverManager.getConnection(pgUrl); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+                if (rs.next() && rs.getString(1) != null && !rs.getString(1).equals("0")) {
+                    return rs.getString(1);
+                }
+            } catch (SQLException tableNotYetCreated) {
+                // the sink migrates on its first batch
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no row within 60 s for " + sql);
+    }
+}

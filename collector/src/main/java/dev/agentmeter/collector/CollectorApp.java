@@ -1,0 +1,290 @@
+package dev.agentmeter.collector;
+
+import dev.agentmeter.client.UsageTracker;
+import dev.agentmeter.collector.events.EventBatch;
+import dev.agentmeter.collector.otlp.GenAiSpans;
+import dev.agentmeter.collector.otlp.OtlpJson;
+import dev.agentmeter.collector.otlp.OtlpProtobuf;
+import dev.agentmeter.collector.otlp.OtlpSpan;
+import dev.agentmeter.http.HttpServers;
+import dev.agentmeter.model.UsageEvent;
+import dev.agentmeter.model.validation.FreeText;
+import dev.agentmeter.model.validation.UsageEventParser;
+import dev.agentmeter.model.validation.UsageEventValidator;
+import dev.agentmeter.model.validation.Violation;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.zip.GZIPInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The collector: an HTTP service in front of the producer client for agents outside the JVM.
+ *
+ * <pre>
+ * POST /v1/events    a JSON array (or one object) or NDJSON of UsageEvents; a result per event
+ * POST /v1/traces    OTLP/HTTP, protobuf or JSON: GenAI inference spans become UsageEvents
+ * GET  /health       200 while the producer client runs (spooling or not)
+ * GET  /metrics      Prometheus: agentmeter_collector_* and the client's agentmeter_client_*
+ * </pre>
+ *
+ * A 2xx answer means every accepted event is acknowledged by Kafka or fsynced in the spool.
+ */
+public final class CollectorApp implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(CollectorApp.class);
+    private static final Set<String> NDJSON = Set.of("application/x-ndjson", "application/ndjson", "application/jsonl",
+            "application/x-jsonlines");
+    private static final int MAX_PROBLEMS_REPORTED = 10;
+
+    private final CollectorConfig config;
+    private final PrometheusMeterRegistry registry;
+    private final UsageTracker tracker;
+    private final Ingest ingest;
+    private final CollectorMetrics metrics;
+    private final UsageEventParser parser = new UsageEventParser(new UsageEventValidator());
+    private final UsageEventValidator validator = new UsageEventValidator();
+    private Javalin server;
+
+    public CollectorApp(CollectorConfig config, PrometheusMeterRegistry registry) {
+        this.config = config;
+        this.registry = registry;
+        this.metrics = new CollectorMetrics(registry);
+        this.tracker = UsageTracker.builder()
+                .bootstrapServers(config.bootstrapServers())
+                .topic(config.rawTopic())
+                .spoolDirectory(config.spoolDirectory())
+                .queueCapacity(config.queueCapacity())
+                .generateSession(false) // many senders: an event without a session stays without one
+                .meterRegistry(registry)
+                // A request waits until its events are acknowledged or spooled: a send to a broker that went
+                // away must give up (and spool) well within flush.timeout, not after the client's 30 s.
+                .kafka("delivery.timeout.ms", 5000)
+                .kafka("request.timeout.ms", 2000)
+                .kafka(config.kafkaOverrides())
+                .build();
+        this.ingest = new Ingest(tracker, config.flushTimeout());
+    }
+
+    public CollectorApp(CollectorConfig config) {
+        this(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    }
+
+    public CollectorApp start() {
+        server = HttpServers.create("collector", config.httpAccess(), c -> {
+            c.http.maxRequestSize = config.maxRequestBytes();
+            c.routes.get("/health", ctx -> ctx.json(Map.of("status", "UP", "spooling", tracker.isSpooling())));
+            c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                    .result(registry.scrape()));
+            c.routes.post("/v1/events", this::events);
+            c.routes.post("/v1/traces", this::traces);
+        }).start(config.httpPort());
+        log.info("Collector listening on {}:{} ({}), publishing to {} at {}", config.httpAccess().bindAddress(),
+                server.port(), config.httpAccess(), config.rawTopic(), config.bootstrapServers());
+        return this;
+    }
+
+    /** The port it listens on (the configured one, or the one chosen for 0). */
+    public int port() {
+        return server.port();
+    }
+
+    public UsageTracker tracker() {
+        return tracker;
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.stop();
+        }
+        tracker.close();
+    }
+
+    private void events(Context ctx) {
+        long start = System.nanoTime();
+        int status = eventsAnswer(ctx);
+        metrics.request("events", status, System.nanoTime() - start);
+    }
+
+    private int eventsAnswer(Context ctx) {
+        String type = mediaType(ctx);
+        if (!type.equals("application/json") && !NDJSON.contains(type)) {
+            return error(ctx, 415, "Content-Type must be application/json (a JSON array of UsageEvents) or"
+                    + " application/x-ndjson (one per line), not '" + ctx.contentType() + "'");
+        }
+        List<EventBatch.Item> items;
+        try {
+            items = EventBatch.parse(body(ctx), NDJSON.contains(type), parser, config.maxEventsPerRequest());
+        } catch (EventBatch.Refused e) {
+            return error(ctx, e.status(), e.getMessage());
+        }
+        List<UsageEvent> accepted = items.stream().filter(EventBatch.Item::valid).map(EventBatch.Item::event).toList();
+        int rejected = items.size() - accepted.size();
+        Ingest.Outcome outcome = ingest.submit(accepted);
+        if (outcome != Ingest.Outcome.DURABLE) {
+            return unavailable(ctx, outcome, accepted.size());
+        }
+        metrics.events("events", "accepted", accepted.size());
+        metrics.events("events", "rejected", rejected);
+        List<Map<String, Object>> results = new ArrayList<>(items.size());
+        for (EventBatch.Item item : items) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("index", item.index());
+            if (item.valid()) {
+                r.put("status", "accepted");
+                r.put("eventId", item.event().eventId());
+            } else {
+                r.put("status", "rejected");
+                r.put("field", item.violations().get(0).field());
+                r.put("reason", item.violations().stream().map(Violation::message).collect(Collectors.joining("; ")));
+            }
+            results.add(r);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("accepted", accepted.size());
+        body.put("rejected", rejected);
+        body.put("results", results);
+        int status = accepted.isEmpty() && rejected > 0 ? 422 : 200;
+        ctx.status(status).json(body);
+        return status;
+    }
+
+    private void traces(Context ctx) {
+        long start = System.nanoTime();
+        int status = tracesAnswer(ctx);
+        metrics.request("traces", status, System.nanoTime() - start);
+    }
+
+    private int tracesAnswer(Context ctx) {
+        String type = mediaType(ctx);
+        boolean protobuf = type.equals(OtlpProtobuf.CONTENT_TYPE);
+        if (!protobuf && !type.equals(OtlpJson.CONTENT_TYPE)) {
+            return otlpError(ctx, false, 415, "Content-Type must be application/x-protobuf or application/json"
+                    + " (OTLP/HTTP), not '" + ctx.contentType() + "'");
+        }
+        List<OtlpSpan> spans;
+        try {
+            byte[] body = body(ctx);
+            spans = protobuf ? OtlpProtobuf.decode(body) : OtlpJson.decode(body);
+        } catch (EventBatch.Refused e) {
+            return otlpError(ctx, protobuf, e.status(), e.getMessage());
+        } catch (IllegalArgumentException e) {
+            return otlpError(ctx, protobuf, 400, e.getMessage());
+        }
+        if (spans.size() > config.maxEventsPerRequest()) {
+            return otlpError(ctx, protobuf, 413, spans.size() + " spans in one request; at most "
+                    + config.maxEventsPerRequest() + " are accepted (lower the exporter's batch size)");
+        }
+        GenAiSpans.Result result = GenAiSpans.toEvents(spans);
+        List<String> problems = new ArrayList<>(result.problems());
+        List<UsageEvent> accepted = new ArrayList<>();
+        for (UsageEvent e : result.events()) {
+            UsageEvent cut = FreeText.cut(e).event();
+            List<Violation> violations = validator.validate(cut);
+            if (violations.isEmpty()) {
+                accepted.add(cut);
+            } else {
+                problems.add("span " + e.eventId() + ": " + violations.stream().map(Violation::message)
+                        .collect(Collectors.joining("; ")));
+            }
+        }
+        Ingest.Outcome outcome = ingest.submit(accepted);
+        if (outcome != Ingest.Outcome.DURABLE) {
+            String why = outcome == Ingest.Outcome.OVERLOADED ? "the collector is busy" : "the events were not yet"
+                    + " confirmed durable";
+            ctx.header("Retry-After", "1");
+            return otlpError(ctx, protobuf, 503, why + "; retry (spans are identified by trace and span id, a retry"
+                    + " is never counted twice)");
+        }
+        metrics.events("traces", "accepted", accepted.size());
+        metrics.events("traces", "rejected", problems.size());
+        metrics.events("traces", "ignored", result.ignored());
+        String message = problems.stream().limit(MAX_PROBLEMS_REPORTED).collect(Collectors.joining("; "))
+                + (problems.size() > MAX_PROBLEMS_REPORTED ? "; and " + (problems.size() - MAX_PROBLEMS_REPORTED)
+                + " more" : "");
+        ctx.status(200).result(protobuf ? OtlpProtobuf.response(problems.size(), message)
+                : OtlpJson.response(problems.size(), message));
+        otlpContentType(ctx, protobuf);
+        return 200;
+    }
+
+    private int unavailable(Context ctx, Ingest.Outcome outcome, int events) {
+        ctx.header("Retry-After", "1");
+        return error(ctx, 503, outcome == Ingest.Outcome.OVERLOADED
+                ? "the collector is busy: its queue cannot take " + events + " more events now; retry"
+                : "the events were taken but not confirmed durable within " + config.flushTimeout()
+                        + "; retry with the same eventIds (they are counted once)");
+    }
+
+    private static int error(Context ctx, int status, String message) {
+        ctx.status(status).json(Map.of("error", message));
+        return status;
+    }
+
+    private static int otlpError(Context ctx, boolean protobuf, int status, String message) {
+        ctx.status(status).result(protobuf ? OtlpProtobuf.status(grpcCode(status), message)
+                : OtlpJson.status(grpcCode(status), message));
+        otlpContentType(ctx, protobuf);
+        return status;
+    }
+
+    /**
+     * The request's own encoding, as OTLP/HTTP answers; protobuf without a charset (it is not text:
+     * the charset the default JSON content type set is cleared first, or Jetty would append it).
+     */
+    private static void otlpContentType(Context ctx, boolean protobuf) {
+        ctx.res().setCharacterEncoding(null);
+        ctx.res().setContentType(protobuf ? OtlpProtobuf.CONTENT_TYPE : OtlpJson.CONTENT_TYPE);
+    }
+
+    /** The google.rpc.Code OTLP pairs with an HTTP status. */
+    private static int grpcCode(int httpStatus) {
+        return switch (httpStatus) {
+            case 400, 413, 415 -> 3; // INVALID_ARGUMENT
+            case 401 -> 16; // UNAUTHENTICATED
+            case 503 -> 14; // UNAVAILABLE
+            default -> 2; // UNKNOWN
+        };
+    }
+
+    private static String mediaType(Context ctx) {
+        String type = ctx.contentType();
+        if (type == null) {
+            return "";
+        }
+        int semicolon = type.indexOf(';');
+        return (semicolon < 0 ? type : type.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+    }
+
+    /** The request body, gzip undone, at most {@code max.request.bytes}. */
+    private byte[] body(Context ctx) {
+        int max = config.maxRequestBytes();
+        long declared = ctx.req().getContentLengthLong();
+        String tooLarge = "the body is larger than " + max + " bytes (max.request.bytes); send smaller batches";
+        if (declared > max) {
+            throw new EventBatch.Refused(413, tooLarge);
+        }
+        boolean gzip = "gzip".equalsIgnoreCase(ctx.header("Content-Encoding"));
+        try (InputStream raw = ctx.req().getInputStream(); InputStream in = gzip ? new GZIPInputStream(raw) : raw) {
+            byte[] body = in.readNBytes(max + 1);
+            if (body.length > max) {
+                throw new EventBatch.Refused(413, tooLarge);
+            }
+            return body;
+        } catch (IOException e) {
+            throw new EventBatch.Refused(400, "the body cannot be read" + (gzip ? " as gzip" : "") + ": " + e.getMessage());
+        }
+    }
+}
