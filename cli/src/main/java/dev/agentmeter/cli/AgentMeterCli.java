@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
         description = "Cost tracking for AI agents: run the pipeline, capture usage, report spend.",
         subcommands = {UpCommand.class, TrackCommand.class, ReportCommand.class, WhatIfCommand.class,
                 PricesCommand.class, BudgetsCommand.class, SpendCommand.class, AlertsCommand.class,
-                LoadCommand.class, RejectedCommand.class, DlqCommand.class, CollectorCommand.class,
+                LoadCommand.class, RejectedCommand.class, DlqCommand.class, CollectorCommand.class, DashboardCommand.class,
                 CommandLine.HelpCommand.class})
 public final class AgentMeterCli implements Runnable {
 

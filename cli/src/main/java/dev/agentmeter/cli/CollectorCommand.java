@@ -2,14 +2,12 @@ package dev.agentmeter.cli;
 
 import dev.agentmeter.collector.CollectorApp;
 import dev.agentmeter.collector.CollectorConfig;
+import dev.agentmeter.model.PartSettings;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.Command;
@@ -44,15 +42,11 @@ public final class CollectorCommand implements Runnable {
 
     @Override
     public void run() {
-        Map<String, String> settings = new HashMap<>();
-        if (config != null) {
-            Properties p = new Properties();
-            try (InputStream in = Files.newInputStream(config)) {
-                p.load(in);
-            } catch (IOException e) {
-                throw new ParameterException(spec.commandLine(), "--config: cannot read " + config + ": " + e.getMessage());
-            }
-            p.stringPropertyNames().forEach(k -> settings.put(k, p.getProperty(k)));
+        Map<String, String> settings;
+        try {
+            settings = new HashMap<>(PartSettings.load(config, Map.of()));
+        } catch (IOException e) {
+            throw new ParameterException(spec.commandLine(), "--config: cannot read " + config + ": " + e.getMessage());
         }
         settings.put(CollectorConfig.BOOTSTRAP_SERVERS, kafka);
         settings.putAll(set);

@@ -1,13 +1,7 @@
 package dev.agentmeter.collector;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
+import dev.agentmeter.model.PartSettings;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.common.config.ConfigException;
 
@@ -24,7 +18,7 @@ public final class CollectorMain {
     public static void main(String[] args) throws Exception {
         CollectorConfig config;
         try {
-            config = CollectorConfig.of(settings(args.length > 0 ? Path.of(args[0]) : null, System.getenv()));
+            config = CollectorConfig.of(PartSettings.load(args.length > 0 ? Path.of(args[0]) : null, System.getenv()));
         } catch (ConfigException e) {
             System.err.println("agentmeter collector: bad configuration: " + e.getMessage());
             System.exit(2);
@@ -38,22 +32,5 @@ public final class CollectorMain {
         }, "agentmeter-collector-shutdown"));
         System.out.println("agentmeter collector listening on port " + app.port());
         stopped.await();
-    }
-
-    static Map<String, String> settings(Path file, Map<String, String> env) throws IOException {
-        Map<String, String> out = new HashMap<>();
-        if (file != null) {
-            Properties p = new Properties();
-            try (InputStream in = Files.newInputStream(file)) {
-                p.load(in);
-            }
-            p.stringPropertyNames().forEach(k -> out.put(k, p.getProperty(k)));
-        }
-        env.forEach((k, v) -> {
-            if (k.startsWith("AGENTMETER_")) {
-                out.put(k.substring("AGENTMETER_".length()).toLowerCase(Locale.ROOT).replace('_', '.'), v);
-            }
-        });
-        return out;
     }
 }

@@ -8,14 +8,13 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Map;
 
 /**
- * Checks the bearer token of every request to a path that is not open ({@link HttpAccess}). The
- * token may come as {@code Authorization: Bearer <token>} or, for a browser that logged in to the
- * dashboard, as the {@value #COOKIE} cookie. Tokens are compared as SHA-256 digests with
+ * Checks the bearer token ({@code Authorization: Bearer <token>}) of every request to a path that
+ * is not open ({@link HttpAccess}). Tokens are compared as SHA-256 digests with
  * {@link MessageDigest#isEqual}: the time taken says nothing about the token, not even its length.
+ * A part with a login page (the dashboard) puts its own handler in front and asks {@link #matches}.
  */
-public final class BearerAuth implements Handler {
+public class BearerAuth implements Handler {
 
-    public static final String COOKIE = "agentmeter_token";
     private static final String PREFIX = "Bearer ";
 
     private final HttpAccess access;
@@ -31,11 +30,16 @@ public final class BearerAuth implements Handler {
         if (expected == null || access.isOpen(ctx.path()) || ctx.method().name().equals("OPTIONS")) {
             return;
         }
-        if (!matches(presented(ctx))) {
-            ctx.header("WWW-Authenticate", "Bearer realm=\"agentmeter\"");
-            ctx.status(401).json(Map.of("error", "missing or wrong bearer token: send 'Authorization: Bearer <token>'"));
-            ctx.skipRemainingHandlers();
+        if (!matches(bearer(ctx))) {
+            deny(ctx);
         }
+    }
+
+    /** Answers 401 and skips the endpoint; a part with a login page overrides it to show that page. */
+    protected void deny(Context ctx) {
+        ctx.header("WWW-Authenticate", "Bearer realm=\"agentmeter\"");
+        ctx.status(401).json(Map.of("error", "missing or wrong bearer token: send 'Authorization: Bearer <token>'"));
+        ctx.skipRemainingHandlers();
     }
 
     /** Whether {@code token} is the configured one (true for anything when no token is configured). */
@@ -46,15 +50,20 @@ public final class BearerAuth implements Handler {
         return token != null && MessageDigest.isEqual(expected, digest(token));
     }
 
-    private static String presented(Context ctx) {
+    public HttpAccess access() {
+        return access;
+    }
+
+    /** The token of the {@code Authorization: Bearer} header, or null. */
+    public static String bearer(Context ctx) {
         String header = ctx.header("Authorization");
         if (header != null && header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
             return header.substring(PREFIX.length()).trim();
         }
-        return ctx.cookie(COOKIE);
+        return null;
     }
 
-    private static byte[] digest(String token) {
+    static byte[] digest(String token) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {

@@ -28,6 +28,12 @@ public final class HttpServers {
      * {@code start(port)} (0: any free port, then {@code port()} tells which).
      */
     public static Javalin create(String name, HttpAccess access, Consumer<JavalinConfig> routes) {
+        return create(name, new BearerAuth(access), routes);
+    }
+
+    /** As above, with a part's own check in front of every request (the dashboard's shows a login page). */
+    public static Javalin create(String name, BearerAuth auth, Consumer<JavalinConfig> routes) {
+        HttpAccess access = auth.access();
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -38,13 +44,20 @@ public final class HttpServers {
             // earlier "Bearer s3cret", so a token differing only in case was accepted.
             config.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));
             config.http.defaultContentType = "application/json";
-            config.routes.before(new BearerAuth(access));
+            config.routes.before(auth);
             config.routes.exception(IllegalArgumentException.class,
                     (e, ctx) -> ctx.status(400).json(Map.of("error", String.valueOf(e.getMessage()))));
             config.routes.exception(DateTimeParseException.class,
                     (e, ctx) -> ctx.status(400).json(Map.of("error", "not an ISO-8601 instant: " + e.getParsedString())));
             config.routes.exception(Exception.class, (e, ctx) -> {
-                log.warn("{}: {} {} failed", name, ctx.method(), ctx.path(), e);
+                String request;
+                try {
+                    request = ctx.method() + " " + ctx.path();
+                } catch (RuntimeException recycled) {
+                    log.debug("{}: failed after its client went away", name, e); // nobody left to answer
+                    return;
+                }
+                log.warn("{}: {} failed", name, request, e);
                 ctx.status(500).json(Map.of("error", "cannot answer now: " + e.getMessage()));
             });
             config.routes.exception(HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus())

@@ -98,10 +98,10 @@ class HttpServersTest {
     }
 
     @Test
-    void aBrowserMayCarryTheTokenAsACookie() throws Exception {
+    void aCookieIsNoBearerToken() throws Exception {
         start(withToken("s3cret"));
 
-        assertThat(get("/v1/money", "Cookie", BearerAuth.COOKIE + "=s3cret").statusCode()).isEqualTo(200);
+        assertThat(get("/v1/money", "Cookie", "agentmeter_token=s3cret").statusCode()).isEqualTo(401);
     }
 
     @Test

@@ -1,14 +1,8 @@
 package dev.agentmeter.processor;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
+import dev.agentmeter.model.PartSettings;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.common.config.ConfigException;
 
@@ -26,7 +20,7 @@ public final class ProcessorMain {
     public static void main(String[] args) throws Exception {
         ProcessorConfig config;
         try {
-            config = ProcessorConfig.of(settings(args.length > 0 ? Path.of(args[0]) : null, System.getenv()));
+            config = ProcessorConfig.of(PartSettings.load(args.length > 0 ? Path.of(args[0]) : null, System.getenv()));
         } catch (ConfigException e) {
             System.err.println("agentmeter processor: bad configuration: " + e.getMessage());
             System.exit(2);
@@ -44,22 +38,5 @@ public final class ProcessorMain {
             System.out.println("agentmeter processor RUNNING; queries and metrics on port " + app.httpPort());
         }
         stopped.await();
-    }
-
-    static Map<String, String> settings(Path file, Map<String, String> env) throws IOException {
-        Map<String, String> out = new HashMap<>();
-        if (file != null) {
-            Properties p = new Properties();
-            try (InputStream in = Files.newInputStream(file)) {
-                p.load(in);
-            }
-            p.stringPropertyNames().forEach(k -> out.put(k, p.getProperty(k)));
-        }
-        env.forEach((k, v) -> {
-            if (k.startsWith("AGENTMETER_")) {
-                out.put(k.substring("AGENTMETER_".length()).toLowerCase(Locale.ROOT).replace('_', '.'), v);
-            }
-        });
-        return out;
     }
 }

@@ -2,6 +2,10 @@ package dev.agentmeter.cli.report;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentmeter.analytics.GroupBy;
+import dev.agentmeter.analytics.ReportQueries;
+import dev.agentmeter.analytics.Usd;
+import dev.agentmeter.analytics.Window;
 import dev.agentmeter.cli.Endpoints;
 import dev.agentmeter.cli.kafka.KafkaIo;
 import dev.agentmeter.model.Budget;
@@ -16,7 +20,6 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -100,7 +103,7 @@ public final class ReportCommand implements Runnable {
             case table -> {
                 out.printf("agentmeter report · %s · by %s%n", describe(w), g.cliName());
                 table(out, g.cliName(), lines);
-                out.printf("%-40s %8d %16s%n", "total", totals.events(), "$" + totals.costUsd().toPlainString());
+                out.printf("%-40s %8d %16s%n", "total", totals.events(), Usd.human(totals.costUsd()));
             }
         }
     }
@@ -109,7 +112,7 @@ public final class ReportCommand implements Runnable {
         ReportQueries.Totals totals = q.totals(w);
         BigDecimal daily = totals.costUsd().divide(BigDecimal.valueOf(w.elapsedDays(now)), 6, RoundingMode.HALF_EVEN);
         BigDecimal weekly = daily.multiply(BigDecimal.valueOf(7));
-        BigDecimal projection = monthProjection(q, now);
+        BigDecimal projection = q.monthProjection(now, scope.zone);
         List<ReportQueries.Line> byModel = q.groupBy(w, GroupBy.MODEL, top, totals.costUsd());
         List<ReportQueries.Line> byCompany = q.groupBy(w, GroupBy.COMPANY, top, totals.costUsd());
         List<ReportQueries.Line> byTask = q.groupBy(w, GroupBy.TASK_TYPE, top, totals.costUsd());
@@ -141,12 +144,12 @@ public final class ReportCommand implements Runnable {
             }
             case table -> {
                 out.printf("agentmeter report · %s%n%n", describe(w));
-                out.printf("  total cost           $%s%n", totals.costUsd().toPlainString());
+                out.printf("  total cost           %s%n", Usd.human(totals.costUsd()));
                 out.printf("  interactions         %d (%d errors)%n", totals.events(), totals.errors());
-                out.printf("  average/interaction  $%s%n", totals.averageUsd().toPlainString());
-                out.printf("  daily average        $%s%n", daily.toPlainString());
-                out.printf("  weekly average       $%s%n", weekly.toPlainString());
-                out.printf("  month projection     $%s  (this month so far, extrapolated)%n%n", projection.toPlainString());
+                out.printf("  average/interaction  %s%n", Usd.human(totals.averageUsd()));
+                out.printf("  daily average        %s%n", Usd.human(daily));
+                out.printf("  weekly average       %s%n", Usd.human(weekly));
+                out.printf("  month projection     %s  (this month so far, extrapolated)%n%n", Usd.human(projection));
                 table(out, "model", byModel);
                 out.println();
                 table(out, "company", byCompany);
@@ -157,7 +160,8 @@ public final class ReportCommand implements Runnable {
                     out.println("budgets: none with DAY or MONTH limits");
                 } else {
                     out.printf("%-28s %-6s %14s %12s %8s%n", "budget", "period", "spend", "limit", "used");
-                    budgets.forEach(r -> out.printf("%-28s %-6s %14s %12s %7s%%%n", r[0], r[1], "$" + r[2], "$" + r[3], r[4]));
+                    budgets.forEach(r -> out.printf("%-28s %-6s %14s %12s %7s%%%n", r[0], r[1],
+                            Usd.human(new BigDecimal(r[2])), Usd.human(new BigDecimal(r[3])), r[4]));
                 }
                 out.println();
                 if (unpriced.isEmpty()) {
@@ -167,15 +171,6 @@ public final class ReportCommand implements Runnable {
                 }
             }
         }
-    }
-
-    /** This calendar month's spend so far, extrapolated to the whole month. */
-    private BigDecimal monthProjection(ReportQueries q, Instant now) throws SQLException {
-        Window month = Window.named("this-month", scope.zone, now);
-        BigDecimal soFar = q.scopeSpend(month, null, null);
-        long elapsed = month.elapsedDays(now);
-        int days = YearMonth.from(now.atZone(scope.zone)).lengthOfMonth();
-        return soFar.multiply(BigDecimal.valueOf(days)).divide(BigDecimal.valueOf(elapsed), 6, RoundingMode.HALF_EVEN);
     }
 
     /** Budget use in % for each budget's DAY and MONTH limits; empty (with a note) when Kafka is away. */
@@ -226,7 +221,7 @@ public final class ReportCommand implements Runnable {
         if (lines.isEmpty()) {
             out.println("  (no usage)");
         }
-        lines.forEach(l -> out.printf("%-40s %8d %16s %6s%%%n", truncate(l.key()), l.events(), "$" + l.costUsd().toPlainString(),
+        lines.forEach(l -> out.printf("%-40s %8d %16s %6s%%%n", truncate(l.key()), l.events(), Usd.human(l.costUsd()),
                 l.sharePercent().toPlainString()));
     }
 

@@ -1,5 +1,6 @@
 package dev.agentmeter.cli.report;
 
+import dev.agentmeter.analytics.Window;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;

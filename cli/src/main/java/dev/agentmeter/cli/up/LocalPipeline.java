@@ -2,6 +2,8 @@ package dev.agentmeter.cli.up;
 
 import dev.agentmeter.collector.CollectorApp;
 import dev.agentmeter.collector.CollectorConfig;
+import dev.agentmeter.dashboard.DashboardApp;
+import dev.agentmeter.dashboard.DashboardConfig;
 import dev.agentmeter.embedded.EmbeddedKafka;
 import dev.agentmeter.embedded.LocalPostgres;
 import dev.agentmeter.processor.ProcessorApp;
@@ -20,8 +22,8 @@ import java.util.Map;
 
 /**
  * The whole pipeline in this JVM: broker and PostgreSQL (embedded unless external ones are
- * given), the stream processor, the collector, and the sink connector in Connect's standalone
- * runtime. Started in dependency order, stopped in reverse. Everything that listens binds to loopback.
+ * given), the stream processor, the collector, the sink connector in Connect's standalone
+ * runtime, and the dashboard. Started in dependency order, stopped in reverse. Everything that listens binds to loopback.
  */
 public final class LocalPipeline implements AutoCloseable {
 
@@ -33,21 +35,22 @@ public final class LocalPipeline implements AutoCloseable {
      * ({@code ProcessorConfig} keys), on top of the local ones.
      */
     public record Settings(Path dataDir, String externalKafka, String externalPgUrl, int kafkaPort, int pgPort,
-                           int httpPort, int collectorPort, int partitions, Map<String, String> processor) {
+                           int httpPort, int collectorPort, int dashboardPort, int partitions,
+                           Map<String, String> processor) {
 
         public Settings {
             processor = Map.copyOf(processor);
         }
 
-        /** The collector on any free port, the processor with the local settings only. */
+        /** The collector and the dashboard on any free port, the processor with the local settings only. */
         public Settings(Path dataDir, String externalKafka, String externalPgUrl, int kafkaPort, int pgPort,
                         int httpPort, int partitions) {
-            this(dataDir, externalKafka, externalPgUrl, kafkaPort, pgPort, httpPort, 0, partitions, Map.of());
+            this(dataDir, externalKafka, externalPgUrl, kafkaPort, pgPort, httpPort, 0, 0, partitions, Map.of());
         }
 
         public Settings(Path dataDir, String externalKafka, String externalPgUrl, int kafkaPort, int pgPort,
                         int httpPort, int partitions, Map<String, String> processor) {
-            this(dataDir, externalKafka, externalPgUrl, kafkaPort, pgPort, httpPort, 0, partitions, processor);
+            this(dataDir, externalKafka, externalPgUrl, kafkaPort, pgPort, httpPort, 0, 0, partitions, processor);
         }
     }
 
@@ -56,6 +59,7 @@ public final class LocalPipeline implements AutoCloseable {
     private String pgUrl;
     private ProcessorApp processor;
     private CollectorApp collector;
+    private DashboardApp dashboard;
 
     public static LocalPipeline start(Settings settings, PrintWriter out) throws InterruptedException {
         LocalPipeline pipeline = new LocalPipeline();
@@ -125,6 +129,16 @@ public final class LocalPipeline implements AutoCloseable {
         connect.putConnector(CONNECTOR, EmbeddedConnect.sinkConfig(pgUrl, null, null, 1));
         connect.awaitRunning(CONNECTOR, Duration.ofSeconds(90));
         step(out, "sink connector (Kafka Connect standalone, in-process)", connect.restUrl());
+
+        // After the sink: its migrations made the tables and the read-only analyst role the dashboard logs in with.
+        Map<String, String> dash = new HashMap<>(AnalystLogin.ensure(pgUrl, out));
+        dash.put(DashboardConfig.PROCESSOR_URL, processorUrl());
+        dash.put(DashboardConfig.BOOTSTRAP_SERVERS, bootstrap);
+        dash.put(DashboardConfig.HTTP_PORT, Integer.toString(s.dashboardPort()));
+        dash.put(DashboardConfig.HTTP_BIND_ADDRESS, "127.0.0.1");
+        dashboard = new DashboardApp(DashboardConfig.of(dash)).start();
+        started.push(dashboard);
+        step(out, "dashboard (read-only, live)", dashboardUrl());
     }
 
     private static void step(PrintWriter out, String what, String where) {
@@ -142,6 +156,10 @@ public final class LocalPipeline implements AutoCloseable {
 
     public String processorUrl() {
         return "http://localhost:" + processor.httpPort();
+    }
+
+    public String dashboardUrl() {
+        return "http://localhost:" + dashboard.port() + "/";
     }
 
     public String collectorUrl() {

@@ -7,6 +7,7 @@ import dev.agentmeter.cli.kafka.KafkaIo;
 import dev.agentmeter.cli.kafka.ProcessorHttp;
 import dev.agentmeter.client.UsageTracker;
 import dev.agentmeter.collector.CollectorConfig;
+import dev.agentmeter.dashboard.DashboardConfig;
 import dev.agentmeter.model.UsageEvent;
 import dev.agentmeter.model.Budget;
 import dev.agentmeter.model.Period;
@@ -66,6 +67,9 @@ public final class UpCommand implements Runnable {
     @Option(names = "--collector-port", defaultValue = "" + CollectorConfig.OTLP_HTTP_PORT,
             description = "The collector: POST /v1/events and OTLP/HTTP /v1/traces (default ${DEFAULT-VALUE}, OTLP's).")
     int collectorPort;
+    @Option(names = "--dashboard-port", defaultValue = "" + DashboardConfig.DEFAULT_PORT,
+            description = "The dashboard (default ${DEFAULT-VALUE}).")
+    int dashboardPort;
     @Option(names = "--seed", description = "Seed of the demo traffic, for a repeatable run (default: random).")
     Long seed;
     @Option(names = "--partitions", defaultValue = "3", hidden = true) int partitions;
@@ -90,7 +94,7 @@ public final class UpCommand implements Runnable {
         out.println("agentmeter up: starting the pipeline (data in " + dataDir.toAbsolutePath() + ", logs in " + logFile + ")");
         out.flush();
         try (LocalPipeline pipeline = LocalPipeline.start(new LocalPipeline.Settings(dataDir, kafka, pgUrl, kafkaPort, pgPort,
-                httpPort, collectorPort, partitions, Map.of()), out)) {
+                httpPort, collectorPort, dashboardPort, partitions, Map.of()), out)) {
             String runId = DateTimeFormatter.ofPattern("HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
             String hotUser = "demo-" + runId;
             publishExampleBudgets(pipeline.bootstrapServers(), demo ? hotUser : null, out);
@@ -235,6 +239,7 @@ public final class UpCommand implements Runnable {
 
     private static void printHowTo(PrintWriter out, LocalPipeline pipeline) {
         out.println();
+        out.println("  dashboard: " + pipeline.dashboardUrl());
         out.println("  try (another terminal):  ./agentmeter spend global:*   ./agentmeter alerts --from-beginning");
         out.println("                           ./agentmeter report --group-by agent   psql '" + pipeline.pgUrl() + "'");
         out.println("  metrics: " + pipeline.processorUrl() + "/metrics");

@@ -119,10 +119,10 @@ class ReportIT {
         assertThat(result.exitCode()).as(result.err()).isZero();
         assertThat(result.out().lines().map(l -> l.replaceAll("\\s+", " ").trim()).toList()).containsExactly(
                 "model events billed what-if delta delta %",
-                "acme-large-2 1 $0.018 $0.018 +$0 0.0%",
-                "claude-sonnet-4-5 1 $0.009 $0.009 +$0 0.0%",
-                "gpt-4o 1 $0.0035 $0.00475 +$0.00125 35.7%",
-                "total 3 $0.0305 $0.03175 +$0.00125 4.1%");
+                "acme-large-2 1 $0.02 $0.02 +$0.00 0.0%",
+                "claude-sonnet-4-5 1 $0.009 $0.009 +$0.00 0.0%",
+                "gpt-4o 1 $0.0035 $0.0048 +$0.0012 35.7%",
+                "total 3 $0.03 $0.03 +$0.0012 4.1%");
     }
 
     @Test
@@ -131,8 +131,8 @@ class ReportIT {
         assertThat(result.exitCode()).as(result.err()).isZero();
         assertThat(result.out().lines().map(l -> l.replaceAll("\\s+", " ").trim()).toList()).containsExactly(
                 "team events billed what-if delta delta %",
-                "platform 1 $0.018 $0.018 +$0 0.0%",
-                "support 2 $0.0125 $0.0065 -$0.006 -48.0%",
-                "total 3 $0.0305 $0.0245 -$0.006 -19.7%");
+                "platform 1 $0.02 $0.02 +$0.00 0.0%",
+                "support 2 $0.01 $0.0065 -$0.006 -48.0%",
+                "total 3 $0.03 $0.02 -$0.006 -19.7%");
     }
 }

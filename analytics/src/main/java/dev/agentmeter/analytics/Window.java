@@ -1,4 +1,4 @@
-package dev.agentmeter.cli.report;
+package dev.agentmeter.analytics;
 
 import java.time.Instant;
 import java.time.LocalDate;

@@ -1,4 +1,4 @@
-package dev.agentmeter.cli.report;
+package dev.agentmeter.analytics;
 
 import java.util.Arrays;
 import java.util.stream.Collectors;
@@ -15,13 +15,18 @@ public enum GroupBy {
     SESSION("coalesce(session_id, '(none)')"),
     DAY("to_char(occurred_at AT TIME ZONE ?, 'YYYY-MM-DD')");
 
-    final String sql;
+    private final String sql;
 
     GroupBy(String sql) {
         this.sql = sql;
     }
 
-    boolean needsZone() {
+    /** The SQL expression over agent_usage (DAY takes the zone as its first parameter). */
+    public String sql() {
+        return sql;
+    }
+
+    public boolean needsZone() {
         return this == DAY;
     }
 

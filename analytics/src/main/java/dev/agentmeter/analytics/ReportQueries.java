@@ -1,0 +1,266 @@
+package dev.agentmeter.analytics;
+
+import dev.agentmeter.model.Money;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The SQL behind reports, on the sink's {@code agent_usage} table. Sums are Postgres numeric,
+ * exact; only derived figures (averages, shares, projections) are rounded, to 6 decimals.
+ */
+public final class ReportQueries {
+
+    /** One group: its key, interactions, exact cost and share of the total in percent. */
+    public record Line(String key, long events, BigDecimal costUsd, BigDecimal sharePercent) {
+    }
+
+    public record Totals(BigDecimal costUsd, long events, long errors) {
+        public BigDecimal averageUsd() {
+            return events == 0 ? BigDecimal.ZERO : costUsd.divide(BigDecimal.valueOf(events), 6, RoundingMode.HALF_EVEN);
+        }
+    }
+
+    private final Connection connection;
+    private final String table;
+    private final Map<String, String> filters;
+
+    /** @param filters column → value, AND-ed (e.g. agent → coder) */
+    public ReportQueries(Connection connection, String table, Map<String, String> filters) {
+        this.connection = connection;
+        this.table = table;
+        this.filters = new LinkedHashMap<>(filters);
+    }
+
+    public Totals totals(Window w) throws SQLException {
+        try (PreparedStatement s = prepare("SELECT coalesce(sum(total_cost_usd), 0), count(*), "
+                + "count(*) FILTER (WHERE status = 'error') FROM " + table + where(), w, List.of());
+             ResultSet rs = s.executeQuery()) {
+            rs.next();
+            return new Totals(rs.getBigDecimal(1), rs.getLong(2), rs.getLong(3));
+        }
+    }
+
+    /** @param total the window's total cost (from {@link #totals}), the base of the shares */
+    public List<Line> groupBy(Window w, GroupBy g, int top, BigDecimal total) throws SQLException {
+        List<Object> head = g.needsZone() ? List.of(w.zone().getId()) : List.of();
+        String sql = "SELECT " + g.sql() + " AS k, count(*), sum(total_cost_usd) FROM " + table + where()
+                + " GROUP BY 1 ORDER BY " + (g == GroupBy.DAY ? "1" : "3 DESC, 1") + (top > 0 ? " LIMIT " + top : "");
+        List<Line> lines = new ArrayList<>();
+        try (PreparedStatement s = prepare(sql, w, head); ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                BigDecimal cost = rs.getBigDecimal(3);
+                lines.add(new Line(rs.getString(1), rs.getLong(2), cost, share(cost, total)));
+            }
+        }
+        return lines;
+    }
+
+    /**
+     * One group with what a person sizes it by: tokens, what cache reads saved against the input
+     * price ({@code cacheSavingsUsd}, exact: cache-read tokens × (input − cache-read price) per
+     * million, from each row's applied prices), error rate and latency percentiles.
+     */
+    public record GroupStats(String key, long events, BigDecimal costUsd, BigDecimal sharePercent, long inputTokens,
+                             long outputTokens, long cacheReadTokens, long cacheWriteTokens, long reasoningTokens,
+                             BigDecimal cacheSavingsUsd, BigDecimal errorRatePercent, Long latencyP50Ms,
+                             Long latencyP95Ms) {
+    }
+
+    /** {@link #groupBy} with tokens, cache savings, error rate and latency per group. */
+    public List<GroupStats> groupStats(Window w, GroupBy g, int top, BigDecimal total) throws SQLException {
+        List<Object> head = g.needsZone() ? List.of(w.zone().getId()) : List.of();
+        String sql = "SELECT " + g.sql() + " AS k, count(*), sum(total_cost_usd), sum(input_tokens), sum(output_tokens),"
+                + " sum(cache_read_tokens), sum(cache_write_tokens), sum(reasoning_tokens),"
+                + " coalesce(sum(cache_read_tokens * ((unit_prices->>'inputPerMTok')::numeric"
+                + " - (unit_prices->>'cacheReadPerMTok')::numeric) / 1000000), 0),"
+                + " count(*) FILTER (WHERE status = 'error'),"
+                + " percentile_disc(0.5) WITHIN GROUP (ORDER BY duration_ms),"
+                + " percentile_disc(0.95) WITHIN GROUP (ORDER BY duration_ms)"
+                + " FROM " + table + where() + " GROUP BY 1 ORDER BY " + (g == GroupBy.DAY ? "1" : "3 DESC, 1")
+                + (top > 0 ? " LIMIT " + top : "");
+        List<GroupStats> out = new ArrayList<>();
+        try (PreparedStatement s = prepare(sql, w, head); ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                long events = rs.getLong(2);
+                BigDecimal cost = rs.getBigDecimal(3);
+                long errors = rs.getLong(10);
+                out.add(new GroupStats(rs.getString(1), events, cost, share(cost, total), rs.getLong(4), rs.getLong(5),
+                        rs.getLong(6), rs.getLong(7), rs.getLong(8), Money.normalise(rs.getBigDecimal(9)),
+                        share(BigDecimal.valueOf(errors), BigDecimal.valueOf(events)), longOrNull(rs, 11),
+                        longOrNull(rs, 12)));
+            }
+        }
+        return out;
+    }
+
+    /** One bucket of a trend: its first day, interactions and exact cost. */
+    public record TrendPoint(java.time.LocalDate start, long events, BigDecimal costUsd) {
+    }
+
+    /**
+     * Cost per calendar day (or ISO week, Monday first, with {@code week}) of the window in its
+     * zone, every bucket from the window's first to its last (or today's), empty ones as zero.
+     */
+    public List<TrendPoint> trend(Window w, boolean week, Instant now) throws SQLException {
+        String unit = week ? "week" : "day";
+        Map<java.time.LocalDate, TrendPoint> found = new LinkedHashMap<>();
+        try (PreparedStatement s = prepare("SELECT date_trunc('" + unit + "', occurred_at AT TIME ZONE ?)::date, count(*),"
+                + " sum(total_cost_usd) FROM " + table + where() + " GROUP BY 1 ORDER BY 1", w, List.of(w.zone().getId()));
+             ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                java.time.LocalDate day = rs.getObject(1, java.time.LocalDate.class);
+                found.put(day, new TrendPoint(day, rs.getLong(2), rs.getBigDecimal(3)));
+            }
+        }
+        java.time.LocalDate first = w.from().atZone(w.zone()).toLocalDate();
+        Instant end = now.isBefore(w.to()) ? now : w.to();
+        java.time.LocalDate last = end.minusNanos(1).atZone(w.zone()).toLocalDate();
+        if (week) {
+            first = first.with(java.time.DayOfWeek.MONDAY);
+            last = last.with(java.time.DayOfWeek.MONDAY);
+        }
+        java.util.TreeMap<java.time.LocalDate, TrendPoint> all = new java.util.TreeMap<>(found); // incl. rows dated ahead
+        for (java.time.LocalDate d = first; !d.isAfter(last); d = week ? d.plusWeeks(1) : d.plusDays(1)) {
+            all.putIfAbsent(d, new TrendPoint(d, 0, BigDecimal.ZERO));
+        }
+        return new ArrayList<>(all.values());
+    }
+
+    /** One session of the window, as analysts list them. */
+    public record Session(String sessionId, String userId, String teamId, String agents, long events, BigDecimal costUsd,
+                          java.time.Instant startedAt, java.time.Instant lastAt) {
+    }
+
+    /** The window's sessions, costliest first. */
+    public List<Session> sessions(Window w, int top) throws SQLException {
+        List<Session> out = new ArrayList<>();
+        try (PreparedStatement s = prepare("SELECT session_id, min(user_id), min(team_id),"
+                + " string_agg(DISTINCT agent, ', ' ORDER BY agent), count(*), sum(total_cost_usd), min(occurred_at),"
+                + " max(occurred_at) FROM " + table + where() + " AND session_id IS NOT NULL GROUP BY 1"
+                + " ORDER BY 6 DESC, 1" + (top > 0 ? " LIMIT " + top : ""), w, List.of()); ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                out.add(new Session(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5),
+                        rs.getBigDecimal(6), rs.getTimestamp(7).toInstant(), rs.getTimestamp(8).toInstant()));
+            }
+        }
+        return out;
+    }
+
+    /** One event of a session, in order. */
+    public record SessionEvent(java.time.Instant at, String eventId, String agent, List<String> handoffChain,
+                               String model, long inputTokens, long outputTokens, BigDecimal costUsd, String status) {
+    }
+
+    /** Every event of one session (all time, not the window: a session is one story), in order. */
+    public List<SessionEvent> sessionEvents(String sessionId) throws SQLException {
+        List<SessionEvent> out = new ArrayList<>();
+        try (PreparedStatement s = connection.prepareStatement("SELECT occurred_at, event_id, agent, handoff_chain,"
+                + " coalesce(model_key, model, 'api:' || api_service), input_tokens, output_tokens, total_cost_usd, status"
+                + " FROM " + table + " WHERE session_id = ? ORDER BY occurred_at, event_id")) {
+            s.setString(1, sessionId);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    java.sql.Array chain = rs.getArray(4);
+                    out.add(new SessionEvent(rs.getTimestamp(1).toInstant(), rs.getString(2), rs.getString(3),
+                            chain == null ? List.of() : List.of((String[]) chain.getArray()), rs.getString(5),
+                            rs.getLong(6), rs.getLong(7), rs.getBigDecimal(8), rs.getString(9)));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Long longOrNull(ResultSet rs, int column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : v;
+    }
+
+    /** Models billed at the default price (unknown to the catalog) in the window. */
+    public List<Line> unpriced(Window w, BigDecimal total) throws SQLException {
+        List<Line> lines = new ArrayList<>();
+        try (PreparedStatement s = prepare("SELECT coalesce(provider, '?') || '/' || model, count(*), sum(total_cost_usd) FROM "
+                + table + where() + " AND cost_source = 'default' GROUP BY 1 ORDER BY 3 DESC", w, List.of());
+             ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                lines.add(new Line(rs.getString(1), rs.getLong(2), rs.getBigDecimal(3), share(rs.getBigDecimal(3), total)));
+            }
+        }
+        return lines;
+    }
+
+    /**
+     * This calendar month's spend so far (under the filters), extrapolated to the whole month:
+     * spend × days in the month / days begun. A straight line, not a forecast: it says where the
+     * month ends if every remaining day costs what the average day so far cost.
+     */
+    public BigDecimal monthProjection(Instant now, ZoneId zone) throws SQLException {
+        return projectMonth(totals(Window.named("this-month", zone, now)).costUsd(), now, zone);
+    }
+
+    /** {@code monthSoFar} extrapolated to the whole calendar month of {@code now} in {@code zone} (6 decimals). */
+    public static BigDecimal projectMonth(BigDecimal monthSoFar, Instant now, ZoneId zone) {
+        Window month = Window.named("this-month", zone, now);
+        int days = YearMonth.from(now.atZone(zone)).lengthOfMonth();
+        return monthSoFar.multiply(BigDecimal.valueOf(days)).divide(BigDecimal.valueOf(month.elapsedDays(now)), 6,
+                RoundingMode.HALF_EVEN);
+    }
+
+    /** Spend of one scope column (null = everything) in the window, ignoring the report's filters. */
+    public BigDecimal scopeSpend(Window w, String column, String id) throws SQLException {
+        String sql = "SELECT coalesce(sum(total_cost_usd), 0) FROM " + table + " WHERE occurred_at >= ? AND occurred_at < ?"
+                + (column == null ? "" : " AND " + column + " = ?");
+        try (PreparedStatement s = connection.prepareStatement(sql)) {
+            s.setTimestamp(1, Timestamp.from(w.from()));
+            s.setTimestamp(2, Timestamp.from(w.to()));
+            if (column != null) {
+                s.setString(3, id);
+            }
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getBigDecimal(1);
+            }
+        }
+    }
+
+    /** {@code part} as a percentage of {@code total}, one decimal (0 when the total is 0). */
+    public static BigDecimal share(BigDecimal part, BigDecimal total) {
+        return total.signum() == 0 ? BigDecimal.ZERO : part.movePointRight(2).divide(total, 1, RoundingMode.HALF_EVEN);
+    }
+
+    private String where() {
+        StringBuilder sql = new StringBuilder(" WHERE occurred_at >= ? AND occurred_at < ?");
+        for (String column : filters.keySet()) {
+            sql.append(column.equals("model") ? " AND (model = ? OR model_key = ?)" : " AND " + column + " = ?");
+        }
+        return sql.toString();
+    }
+
+    private PreparedStatement prepare(String sql, Window w, List<Object> head) throws SQLException {
+        PreparedStatement s = connection.prepareStatement(sql);
+        int i = 1;
+        for (Object o : head) {
+            s.setObject(i++, o);
+        }
+        s.setTimestamp(i++, Timestamp.from(w.from()));
+        s.setTimestamp(i++, Timestamp.from(w.to()));
+        for (Map.Entry<String, String> f : filters.entrySet()) {
+            s.setString(i++, f.getValue());
+            if (f.getKey().equals("model")) {
+                s.setString(i++, f.getValue());
+            }
+        }
+        return s;
+    }
+}

@@ -1,0 +1,180 @@
+package dev.agentmeter.analytics;
+
+import dev.agentmeter.model.PricedUsage;
+import dev.agentmeter.model.Usage;
+import dev.agentmeter.model.UsageEvent;
+import dev.agentmeter.processor.pricing.PriceCatalog;
+import dev.agentmeter.processor.pricing.Pricer;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Stored usage re-priced under a hypothetical change, old against new per group, exact.
+ *
+ * <ul>
+ *   <li>A price change ({@link Scenario#inputFactor}, {@link Scenario#outputFactor}: +0.5 for +50 %)
+ *       moves each affected row by its input-side cost (input, cache reads, cache writes) times the
+ *       input factor plus its output cost times the output factor; the change is added to what was
+ *       billed, so provider-reported rows move by the same delta.</li>
+ *   <li>A model replacement prices the rows of model A as model B (the catalog given, at the row's
+ *       timestamp, every contract rule), replacing what was billed.</li>
+ * </ul>
+ * The CLI's {@code what-if} and the dashboard's what-if page both run this.
+ */
+public final class WhatIf {
+
+    /** {@code model}: the price changes apply to this model only (name or catalog key; null = all). */
+    public record Scenario(String model, BigDecimal inputFactor, BigDecimal outputFactor, Map<String, String> swaps) {
+        public Scenario {
+            swaps = Map.copyOf(swaps);
+        }
+
+        public boolean isEmpty() {
+            return inputFactor.signum() == 0 && outputFactor.signum() == 0 && swaps.isEmpty();
+        }
+    }
+
+    /** Per group: billed total and total under the scenario. */
+    public record Comparison(String key, long events, BigDecimal oldUsd, BigDecimal newUsd) {
+        public BigDecimal delta() {
+            return newUsd.subtract(oldUsd);
+        }
+    }
+
+    private static final java.util.regex.Pattern PERCENT = java.util.regex.Pattern.compile("([+-]?\\d+(?:\\.\\d+)?)%?");
+
+    /**
+     * "+50%" → 0.5, "-20%" → -0.2, "" or null → 0 (no change); the sign and % are optional.
+     *
+     * @throws IllegalArgumentException naming {@code what} when the text is not a percentage or
+     *         would lower a price below zero
+     */
+    public static BigDecimal parsePercent(String what, String text) {
+        if (text == null || text.isBlank()) {
+            return BigDecimal.ZERO;
+        }
+        java.util.regex.Matcher m = PERCENT.matcher(text.trim());
+        if (!m.matches()) {
+            throw new IllegalArgumentException(what + " must look like +50% or -20%, not " + text);
+        }
+        BigDecimal fraction = new BigDecimal(m.group(1)).movePointLeft(2);
+        if (fraction.compareTo(BigDecimal.ONE.negate()) < 0) {
+            throw new IllegalArgumentException(what + " cannot lower a price below zero: " + text);
+        }
+        return fraction;
+    }
+
+    /**
+     * "A=B" pairs (model A priced as model B) as a map; B must be in the catalog.
+     *
+     * @throws IllegalArgumentException naming {@code what} for a malformed pair or an unknown B
+     */
+    public static Map<String, String> parseSwaps(String what, List<String> pairs, PriceCatalog catalog) {
+        Map<String, String> swaps = new LinkedHashMap<>();
+        for (String r : pairs) {
+            if (r == null || r.isBlank()) {
+                continue;
+            }
+            int eq = r.indexOf('=');
+            if (eq <= 0 || eq == r.length() - 1) {
+                throw new IllegalArgumentException(what + " must be A=B (e.g. gpt-4o=gpt-4o-mini), not " + r);
+            }
+            String target = r.substring(eq + 1).trim();
+            if (catalog.find(target).isEmpty()) {
+                throw new IllegalArgumentException(what + ": " + target + " is not in the price catalog");
+            }
+            swaps.put(r.substring(0, eq).trim(), target);
+        }
+        return swaps;
+    }
+
+    private final PriceCatalog catalog;
+    private final Pricer pricer = new Pricer(new BigDecimal("3"), new BigDecimal("15"), Set.of("lmstudio", "ollama"));
+
+    public WhatIf(PriceCatalog catalog) {
+        this.catalog = catalog;
+    }
+
+    /** Rows of the window (and the filters: column → value), grouped, billed against the scenario's totals. */
+    public List<Comparison> compare(Connection c, String table, Window w, GroupBy g, Map<String, String> filters,
+                                    Scenario scenario) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT " + g.sql() + ", model, model_key, provider, occurred_at, input_tokens,"
+                + " output_tokens, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, reasoning_tokens,"
+                + " input_cost_usd, output_cost_usd, cache_read_cost_usd, cache_write_cost_usd, total_cost_usd, kind FROM "
+                + table + " WHERE occurred_at >= ? AND occurred_at < ?");
+        filters.keySet().forEach(column -> sql.append(column.equals("model") ? " AND (model = ? OR model_key = ?)"
+                : " AND " + column + " = ?"));
+        Map<String, Comparison> groups = new LinkedHashMap<>();
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(false); // lets the driver stream rows (fetch size) instead of loading them all
+        try (PreparedStatement s = c.prepareStatement(sql.toString())) {
+            s.setFetchSize(5000);
+            int i = 1;
+            if (g.needsZone()) {
+                s.setString(i++, w.zone().getId());
+            }
+            s.setTimestamp(i++, Timestamp.from(w.from()));
+            s.setTimestamp(i++, Timestamp.from(w.to()));
+            for (Map.Entry<String, String> f : filters.entrySet()) {
+                s.setString(i++, f.getValue());
+                if (f.getKey().equals("model")) {
+                    s.setString(i++, f.getValue());
+                }
+            }
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    BigDecimal old = rs.getBigDecimal(16);
+                    BigDecimal next = scenario(rs, old, scenario);
+                    groups.merge(rs.getString(1), new Comparison(rs.getString(1), 1, old, next),
+                            (a, b) -> new Comparison(a.key(), a.events() + 1, a.oldUsd().add(b.oldUsd()),
+                                    a.newUsd().add(b.newUsd())));
+                }
+            }
+        } finally {
+            c.rollback();
+            c.setAutoCommit(autoCommit);
+        }
+        List<Comparison> sorted = new ArrayList<>(groups.values());
+        sorted.sort((a, b) -> b.oldUsd().compareTo(a.oldUsd()));
+        return sorted;
+    }
+
+    private BigDecimal scenario(ResultSet rs, BigDecimal old, Scenario scenario) throws SQLException {
+        if (!"llm".equals(rs.getString(17))) {
+            return old;
+        }
+        String modelName = rs.getString(2);
+        String modelKey = rs.getString(3);
+        // model_key is null for a model priced at the default price; Map.copyOf's maps refuse get(null)
+        String replacement = modelName != null && scenario.swaps().containsKey(modelName) ? scenario.swaps().get(modelName)
+                : modelKey == null ? null : scenario.swaps().get(modelKey);
+        BigDecimal value = old;
+        if (replacement != null) {
+            UsageEvent hypothetical = UsageEvent.builder().eventId("what-if").timestamp(rs.getTimestamp(5).toInstant())
+                    .kind(UsageEvent.KIND_LLM).agent("what-if").model(replacement)
+                    .usage(new Usage(rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getLong(10),
+                            rs.getLong(11), false))
+                    .build();
+            PricedUsage priced = pricer.price(hypothetical, catalog, Instant.EPOCH);
+            value = priced.cost().totalUsd();
+        }
+        boolean changeApplies = scenario.model() == null || scenario.model().equals(modelName)
+                || scenario.model().equals(modelKey);
+        if (changeApplies && replacement == null) {
+            BigDecimal inputSide = rs.getBigDecimal(12).add(rs.getBigDecimal(14)).add(rs.getBigDecimal(15));
+            value = value.add(inputSide.multiply(scenario.inputFactor())).add(rs.getBigDecimal(13)
+                    .multiply(scenario.outputFactor()));
+        }
+        return value;
+    }
+}

@@ -1,0 +1,322 @@
+package dev.agentmeter.cli.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.agentmeter.cli.kafka.KafkaIo;
+import dev.agentmeter.cli.up.LocalPipeline;
+import dev.agentmeter.dashboard.DashboardApp;
+import dev.agentmeter.dashboard.DashboardConfig;
+import dev.agentmeter.embedded.FreePorts;
+import dev.agentmeter.embedded.KafkaExtension;
+import dev.agentmeter.embedded.PostgresExtension;
+import dev.agentmeter.model.Budget;
+import dev.agentmeter.model.Period;
+import dev.agentmeter.model.Scope;
+import dev.agentmeter.model.Topics;
+import dev.agentmeter.model.json.ContractJson;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+
+/**
+ * The dashboard in a real headless Chromium, against the whole local pipeline (broker, processor,
+ * collector, Connect sink, PostgreSQL) holding three known events of today:
+ *
+ * <pre>
+ * e1 coder / alice / platform / s-1, gpt-4o, 100,000 in (40,000 cache reads), 50,000 out, 2 s
+ *    = 60,000 × $2.50 + 40,000 × $1.25 + 50,000 × $10 per M              = $0.70      (cache saved $0.05)
+ * e2 TechnicalSupport (handed over by Triage) / bob / support / s-2, claude-sonnet-4-5, 150,000 in, 100,000 out
+ *    = 150,000 × $3 + 100,000 × $15 per M                                = $1.95
+ * e3 Triage / bob / support / s-2, gpt-4o, 10,000 in, 3,333 out, an error, 1 s
+ *    = 10,000 × $2.50 + 3,333 × $10 per M                                = $0.05833
+ * today: $2.70833 in 3 interactions; bob's $2.00 DAY budget is exceeded ($2.00833).
+ * </pre>
+ * Screenshots of every page land in {@code target/dashboard-screenshots}.
+ */
+class DashboardIT {
+
+    @RegisterExtension
+    static final KafkaExtension kafka = new KafkaExtension();
+    @RegisterExtension
+    static final PostgresExtension pg = new PostgresExtension();
+
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+    static Path data;
+
+    static LocalPipeline pipeline;
+    static String pgUrl;
+    static String dashboard;
+    static final HttpClient http = HttpClient.newHttpClient();
+    static final Path SHOTS = Path.of("target", "dashboard-screenshots");
+
+    ChromeDriver browser;
+
+    @BeforeAll
+    static void up() throws Exception {
+        pgUrl = pg.createDatabase("dashboard_it");
+        pipeline = LocalPipeline.start(new LocalPipeline.Settings(data, kafka.bootstrapServers(), pgUrl, 0, 0,
+                FreePorts.next(), 0, 0, 2, Map.of()), new PrintWriter(new StringWriter()));
+        dashboard = pipeline.dashboardUrl().replaceAll("/$", "");
+        budget("user:bob", "2.00");
+
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        String body = "[" + String.join(",",
+                event("e1", now.minusSeconds(3), "coder", "alice", "platform", "s-1", null, "gpt-4o", 100_000, 40_000, 50_000, "success", 2000),
+                event("e3", now.minusSeconds(2), "Triage", "bob", "support", "s-2", null, "gpt-4o", 10_000, 0, 3_333, "error", 1000),
+                event("e2", now.minusSeconds(1), "TechnicalSupport", "bob", "support", "s-2", "Triage", "claude-sonnet-4-5",
+                        150_000, 0, 100_000, "success", 3000)) + "]";
+        HttpResponse<String> posted = http.send(HttpRequest.newBuilder(URI.create(pipeline.collectorUrl() + "/v1/events"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(posted.statusCode()).as(posted.body()).isEqualTo(200);
+        await("3 rows in Postgres and 3 alerts", () -> "3 3".equals(sql("SELECT (SELECT count(*) FROM agent_usage) || ' ' ||"
+                + " (SELECT count(*) FROM budget_alerts)")));
+        await("today's spend in the processor", () -> get(pipeline.processorUrl() + "/v1/spend/global/*?period=DAY", null)
+                .body().contains("\"spendUsd\":\"2.70833\""));
+        Files.createDirectories(SHOTS);
+    }
+
+    @AfterAll
+    static void down() {
+        if (pipeline != null) {
+            pipeline.close();
+        }
+    }
+
+    @AfterEach
+    void closeBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void overviewShowsTodayTheMonthAndTheTopSpendersInCents() throws Exception {
+        open(1280, "/", "overview");
+
+        assertThat(text("[data-live='today']")).isEqualTo("$2.71");
+        assertThat(browser.findElement(By.cssSelector("[data-live='today']")).getAttribute("title")).isEqualTo("2.70833");
+        assertThat(text("[data-live='month']")).isEqualTo("$2.71");
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        BigDecimal projection = new BigDecimal("2.70833").multiply(BigDecimal.valueOf(today.lengthOfMonth()))
+                .divide(BigDecimal.valueOf(today.getDayOfMonth()), 2, java.math.RoundingMode.HALF_EVEN);
+        assertThat(text("[data-live='projection']")).isEqualTo("$" + projection.toPlainString());
+        assertThat(rows("#t-top-agent")).containsExactly(
+                "TechnicalSupport 1 $1.95 72.0 %", "coder 1 $0.70 25.8 %", "Triage 1 $0.06 2.2 %");
+        assertThat(rows("#t-top-team")).containsExactly("support 2 $2.01 74.2 %", "platform 1 $0.70 25.8 %");
+        assertThat(text("[data-budget='user:bob|DAY'] [data-field='level']")).isEqualTo("EXCEEDED");
+    }
+
+    @Test
+    void costsByModelShowTokensCacheSavingsErrorRateAndLatency() throws Exception {
+        open(1280, "/costs?period=today&group-by=model", "costs");
+
+        assertThat(rows("#t-by-model")).containsExactly(
+                "claude-sonnet-4-5 1 $1.95 72.0 % 150,000 100,000 0 0 0 $0.00 0.0 % 3,000 3,000",
+                "gpt-4o 2 $0.76 28.0 % 110,000 53,333 40,000 0 0 $0.05 50.0 % 1,000 2,000");
+        assertThat(browser.findElements(By.cssSelector("#chart-daily canvas"))).as("the daily chart is drawn").isNotEmpty();
+    }
+
+    @Test
+    void aTableDownloadsAsJsonAndCsvWithExactDecimals() throws Exception {
+        open(1280, "/costs?period=today&group-by=model", "costs");
+        String csvLink = browser.findElement(By.cssSelector("#t-by-model .downloads a[href*='format=csv']")).getAttribute("href");
+
+        String csv = get(csvLink, null).body();
+        assertThat(csv.lines().toList()).containsExactly(
+                "key,events,cost_usd,share_percent,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,"
+                        + "reasoning_tokens,cache_savings_usd,error_rate_percent,latency_p50_ms,latency_p95_ms",
+                "claude-sonnet-4-5,1,1.95,72.0,150000,100000,0,0,0,0,0.0,3000,3000",
+                "gpt-4o,2,0.75833,28.0,110000,53333,40000,0,0,0.05,50.0,1000,2000");
+        String json = get(csvLink.replace("format=csv", "format=json"), null).body();
+        assertThat(ContractJson.mapper().readTree(json).at("/rows/1/costUsd").asText()).isEqualTo("0.75833");
+    }
+
+    @Test
+    void aSessionShowsItsEventsInOrderWithTheHandoffChainAndTheCostPerAgent() throws Exception {
+        open(1280, "/sessions/s-2", "session");
+
+        assertThat(rows("#t-agents")).containsExactly("TechnicalSupport 1 $1.95 97.1 %", "Triage 1 $0.06 2.9 %");
+        assertThat(rows("#t-events")).extracting(r -> r.replaceFirst("^\\S+ \\S+ ", ""))
+                .containsExactly("Triage Triage gpt-4o 10,000 3,333 $0.06 error e3",
+                        "TechnicalSupport Triage → TechnicalSupport claude-sonnet-4-5 150,000 100,000 $1.95 success e2");
+    }
+
+    @Test
+    void budgetsShowLiveUseAndTheAlertHistory() throws Exception {
+        open(1280, "/budgets", "budgets");
+
+        assertThat(text("[data-budget='user:bob|DAY'] [data-field='usedPercent']")).isEqualTo("100.4 %");
+        assertThat(text("[data-budget='user:bob|DAY'] [data-field='text']")).isEqualTo("$2.01 of $2.00");
+        // Level, scope, period and threshold (the spend at raising depends on which event the processor took first).
+        assertThat(rows("#t-alerts")).extracting(r -> r.split(" ")).filteredOn(cells -> cells[3].equals("user:bob"))
+                .extracting(cells -> String.join(" ", List.of(cells).subList(2, 7)))
+                .containsExactlyInAnyOrder("EXCEEDED user:bob DAY 100 %", "WARNING user:bob DAY 80 %", "WARNING user:bob DAY 50 %");
+    }
+
+    @Test
+    void anAlertRaisedWhileThePageIsOpenAppearsInTheFeed() throws Exception {
+        open(1280, "/", null);
+        awaitBrowser("the live stream connected", () -> text("#live-status").startsWith("live"));
+
+        budget("team:platform", "1.00"); // alice's $0.70 is 70 % of it: the 50 % threshold is crossed at once
+        awaitBrowser("the alert in the feed", () -> browser.findElements(By.cssSelector("#alert-feed li")).stream()
+                .anyMatch(li -> li.getText().endsWith("WARNING team:platform DAY: $0.70 of $1.00 (50 % threshold)")));
+        screenshot("overview-live-alert");
+    }
+
+    @Test
+    void whatIfReplacingAModelRepricesItsTokens() throws Exception {
+        open(1280, "/what-if?period=today&replace-model=claude-sonnet-4-5%3Dgpt-4o", "what-if");
+
+        // 150,000 × $2.50 + 100,000 × $10 per M = $1.375 instead of $1.95
+        assertThat(rows("#t-what-if")).containsExactly("claude-sonnet-4-5 1 $1.95 $1.38 -$0.58 -29.5 %",
+                "gpt-4o 2 $0.76 $0.76 $0.00 0.0 %", "total 3 $2.71 $2.13 -$0.58 -21.2 %");
+    }
+
+    @Test
+    void onAPhoneThePageDoesNotScrollSideways() throws Exception {
+        open(390, "/", "overview-phone");
+
+        Object overflow = browser.executeScript("return document.documentElement.scrollWidth - window.innerWidth");
+        assertThat(((Number) overflow).intValue()).isLessThanOrEqualTo(0);
+    }
+
+    @Test
+    void withATokenAWrongOneGets401AndTheLoginPageLetsTheRightOneIn() throws Exception {
+        try (DashboardApp guarded = new DashboardApp(DashboardConfig.of(Map.of(DashboardConfig.PG_URL, pgUrl,
+                DashboardConfig.HTTP_PORT, "0", DashboardConfig.HTTP_AUTH_TOKEN, "s3cret"))).start()) {
+            String base = "http://localhost:" + guarded.port();
+            assertThat(get(base + "/costs?table=by-model&format=json", "Bearer wrong").statusCode()).isEqualTo(401);
+            assertThat(get(base + "/costs?table=by-model&format=json", "Bearer s3cret").statusCode()).isEqualTo(200);
+            HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(base + "/costs")).header("Accept", "text/html")
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(page.statusCode()).isEqualTo(401);
+            assertThat(page.body()).contains("<form method=\"post\" action=\"/login\"");
+
+            browser = Browser.start(data, 1280, 900);
+            browser.get(base + "/costs?period=today");
+            login("wrong");
+            assertThat(text("[role='alert']")).isEqualTo("Wrong token.");
+            login("s3cret");
+            assertThat(browser.getCurrentUrl()).isEqualTo(base + "/costs?period=today");
+            assertThat(text("h1")).isEqualTo("Costs");
+        }
+    }
+
+    private void login(String token) {
+        browser.findElement(By.name("token")).sendKeys(token);
+        browser.findElement(By.cssSelector("form.login button")).click();
+    }
+
+    private void open(int width, String path, String shot) throws Exception {
+        browser = Browser.start(data, width, 1400);
+        browser.get(dashboard + path);
+        if (shot != null) {
+            awaitBrowser("the live stream connected", () -> text("#live-status").startsWith("live"));
+            screenshot(shot);
+        }
+    }
+
+    private void screenshot(String name) throws Exception {
+        Files.write(SHOTS.resolve(name + ".png"), browser.getScreenshotAs(OutputType.BYTES));
+    }
+
+    private String text(String css) {
+        return browser.findElement(By.cssSelector(css)).getText().trim();
+    }
+
+    /** Each body row's cells, joined by single spaces. */
+    private List<String> rows(String table) {
+        return browser.findElements(By.cssSelector(table + " tbody tr, " + table + " tfoot tr")).stream()
+                .map(tr -> String.join(" ", tr.findElements(By.cssSelector("th, td")).stream().map(WebElement::getText)
+                        .map(String::trim).toList()))
+                .toList();
+    }
+
+    private void awaitBrowser(String what, Supplier<Boolean> condition) throws InterruptedException {
+        await(what, condition);
+    }
+
+    private static void budget(String scope, String dayLimit) {
+        Budget b = new Budget(Scope.parse(scope), Map.of(Period.DAY, new BigDecimal(dayLimit)), null);
+        KafkaIo.publish(pipeline.bootstrapServers(), Topics.BUDGETS, scope, ContractJson.toBytes(b));
+    }
+
+    private static String event(String id, Instant at, String agent, String user, String team, String session, String handoff,
+                                String model, long in, long cacheRead, long out, String status, long durationMs) {
+        return "{\"schemaVersion\":1,\"eventId\":\"" + id + "\",\"timestamp\":\"" + at + "\",\"kind\":\"llm\",\"agent\":\""
+                + agent + "\",\"userId\":\"" + user + "\",\"teamId\":\"" + team + "\",\"sessionId\":\"" + session + "\","
+                + (handoff == null ? "" : "\"handoffChain\":[\"" + handoff + "\"],")
+                + "\"model\":\"" + model + "\",\"usage\":{\"inputTokens\":" + in + ",\"outputTokens\":" + out
+                + ",\"cacheReadTokens\":" + cacheRead + "},\"call\":{\"status\":\"" + status + "\",\"durationMs\":" + durationMs + "}}";
+    }
+
+    private static HttpResponse<String> get(String url, String authorization) {
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10));
+        if (authorization != null) {
+            r.header("Authorization", authorization);
+        }
+        try {
+            return http.send(r.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String sql(String query) {
+        try (Connection c = DriverManager.getConnection(pgUrl); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+            return rs.next() ? rs.getString(1) : null;
+        } catch (SQLException notYet) {
+            return null; // the sink migrates on its first batch
+        }
+    }
+
+    private static void await(String what, Supplier<Boolean> condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (Boolean.TRUE.equals(condition.get())) {
+                    return;
+                }
+            } catch (RuntimeException notYet) {
+                // e.g. an element not rendered yet
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("not within 60 s: " + what);
+    }
+}
