@@ -32,9 +32,45 @@ public final class ReportQueries {
         }
     }
 
+    /**
+     * Where a query reads: the rows, or the hourly roll-up ({@code <table>_hourly}, kept by the
+     * database as rows are inserted, see the sink's V8 migration) when the window's bounds are
+     * whole UTC hours and the grouping and every filter are roll-up columns. The roll-up holds the
+     * rows' exact sums, so both give the same figures; it reads about one row per hour and
+     * attribution instead of one per call.
+     */
+    record Source(String table, String time, String events, String errors, boolean rollup) {
+        static final Source ROWS = new Source(null, "occurred_at", "count(*)", "count(*) FILTER (WHERE status = 'error')", false);
+
+        Source of(String usageTable) {
+            return new Source(usageTable, time, events, errors, rollup);
+        }
+
+        static Source rollup(String usageTable) {
+            return new Source(usageTable + "_hourly", "hour", "coalesce(sum(events), 0)", "coalesce(sum(errors), 0)", true);
+        }
+
+        /** The grouping's expression over this source. */
+        String group(GroupBy g) {
+            if (!rollup) {
+                return g.sql();
+            }
+            return switch (g) {
+                case MODEL -> "model";
+                case DAY -> "to_char(hour AT TIME ZONE ?, 'YYYY-MM-DD')";
+                default -> g.sql();
+            };
+        }
+    }
+
+    /** Columns the roll-up has, by the filter's column name ({@code model} is matched on name or key: rows only). */
+    private static final java.util.Set<String> ROLLUP_FILTERS = java.util.Set.of("agent", "user_id", "team_id", "provider",
+            "company", "task_type");
+
     private final Connection connection;
     private final String table;
     private final Map<String, String> filters;
+    private Boolean rollupExists;
 
     /** @param filters column → value, AND-ed (e.g. agent → coder) */
     public ReportQueries(Connection connection, String table, Map<String, String> filters) {
@@ -44,8 +80,9 @@ public final class ReportQueries {
     }
 
     public Totals totals(Window w) throws SQLException {
-        try (PreparedStatement s = prepare("SELECT coalesce(sum(total_cost_usd), 0), count(*), "
-                + "count(*) FILTER (WHERE status = 'error') FROM " + table + where(), w, List.of());
+        Source src = source(w, null);
+        try (PreparedStatement s = prepare("SELECT coalesce(sum(total_cost_usd), 0), " + src.events() + ", "
+                + src.errors() + " FROM " + src.table() + where(src), w, List.of());
              ResultSet rs = s.executeQuery()) {
             rs.next();
             return new Totals(rs.getBigDecimal(1), rs.getLong(2), rs.getLong(3));
@@ -55,7 +92,8 @@ public final class ReportQueries {
     /** @param total the window's total cost (from {@link #totals}), the base of the shares */
     public List<Line> groupBy(Window w, GroupBy g, int top, BigDecimal total) throws SQLException {
         List<Object> head = g.needsZone() ? List.of(w.zone().getId()) : List.of();
-        String sql = "SELECT " + g.sql() + " AS k, count(*), sum(total_cost_usd) FROM " + table + where()
+        Source src = source(w, g);
+        String sql = "SELECT " + src.group(g) + " AS k, " + src.events() + ", sum(total_cost_usd) FROM " + src.table() + where(src)
                 + " GROUP BY 1 ORDER BY " + (g == GroupBy.DAY ? "1" : "3 DESC, 1") + (top > 0 ? " LIMIT " + top : "");
         List<Line> lines = new ArrayList<>();
         try (PreparedStatement s = prepare(sql, w, head); ResultSet rs = s.executeQuery()) {
@@ -74,21 +112,24 @@ public final class ReportQueries {
      */
     public record GroupStats(String key, long events, BigDecimal costUsd, BigDecimal sharePercent, long inputTokens,
                              long outputTokens, long cacheReadTokens, long cacheWriteTokens, long reasoningTokens,
-                             BigDecimal cacheSavingsUsd, BigDecimal errorRatePercent, Long latencyP50Ms,
+                             BigDecimal cacheSavingsUsd, long errors, BigDecimal errorRatePercent, Long latencyP50Ms,
                              Long latencyP95Ms) {
     }
 
-    /** {@link #groupBy} with tokens, cache savings, error rate and latency per group. */
-    public List<GroupStats> groupStats(Window w, GroupBy g, int top, BigDecimal total) throws SQLException {
+    /**
+     * {@link #groupBy} with tokens, cache savings, error rate and (with {@code latency}) latency
+     * percentiles per group. Latency needs a sort per group (an ordered-set aggregate, which
+     * PostgreSQL cannot run in parallel): ask for it only where it is shown.
+     */
+    public List<GroupStats> groupStats(Window w, GroupBy g, int top, BigDecimal total, boolean latency) throws SQLException {
         List<Object> head = g.needsZone() ? List.of(w.zone().getId()) : List.of();
-        String sql = "SELECT " + g.sql() + " AS k, count(*), sum(total_cost_usd), sum(input_tokens), sum(output_tokens),"
-                + " sum(cache_read_tokens), sum(cache_write_tokens), sum(reasoning_tokens),"
-                + " coalesce(sum(cache_read_tokens * ((unit_prices->>'inputPerMTok')::numeric"
-                + " - (unit_prices->>'cacheReadPerMTok')::numeric) / 1000000), 0),"
-                + " count(*) FILTER (WHERE status = 'error'),"
-                + " percentile_disc(0.5) WITHIN GROUP (ORDER BY duration_ms),"
-                + " percentile_disc(0.95) WITHIN GROUP (ORDER BY duration_ms)"
-                + " FROM " + table + where() + " GROUP BY 1 ORDER BY " + (g == GroupBy.DAY ? "1" : "3 DESC, 1")
+        Source src = latency ? Source.ROWS.of(table) : source(w, g);
+        String sql = "SELECT " + src.group(g) + " AS k, " + src.events() + ", sum(total_cost_usd), sum(input_tokens),"
+                + " sum(output_tokens), sum(cache_read_tokens), sum(cache_write_tokens), sum(reasoning_tokens),"
+                + " coalesce(sum(cache_savings_usd), 0), " + src.errors() + ","
+                + (latency ? " percentile_disc(0.5) WITHIN GROUP (ORDER BY duration_ms),"
+                + " percentile_disc(0.95) WITHIN GROUP (ORDER BY duration_ms)" : " NULL::bigint, NULL::bigint")
+                + " FROM " + src.table() + where(src) + " GROUP BY 1 ORDER BY " + (g == GroupBy.DAY ? "1" : "3 DESC, 1")
                 + (top > 0 ? " LIMIT " + top : "");
         List<GroupStats> out = new ArrayList<>();
         try (PreparedStatement s = prepare(sql, w, head); ResultSet rs = s.executeQuery()) {
@@ -97,7 +138,7 @@ public final class ReportQueries {
                 BigDecimal cost = rs.getBigDecimal(3);
                 long errors = rs.getLong(10);
                 out.add(new GroupStats(rs.getString(1), events, cost, share(cost, total), rs.getLong(4), rs.getLong(5),
-                        rs.getLong(6), rs.getLong(7), rs.getLong(8), Money.normalise(rs.getBigDecimal(9)),
+                        rs.getLong(6), rs.getLong(7), rs.getLong(8), Money.normalise(rs.getBigDecimal(9)), errors,
                         share(BigDecimal.valueOf(errors), BigDecimal.valueOf(events)), longOrNull(rs, 11),
                         longOrNull(rs, 12)));
             }
@@ -105,37 +146,57 @@ public final class ReportQueries {
         return out;
     }
 
+    /** The same groups with their shares of {@code total} (when the total is known only after reading them). */
+    public static List<GroupStats> withShares(List<GroupStats> groups, BigDecimal total) {
+        return groups.stream().map(s -> new GroupStats(s.key(), s.events(), s.costUsd(), share(s.costUsd(), total),
+                s.inputTokens(), s.outputTokens(), s.cacheReadTokens(), s.cacheWriteTokens(), s.reasoningTokens(),
+                s.cacheSavingsUsd(), s.errors(), s.errorRatePercent(), s.latencyP50Ms(), s.latencyP95Ms())).toList();
+    }
+
     /** One bucket of a trend: its first day, interactions and exact cost. */
     public record TrendPoint(java.time.LocalDate start, long events, BigDecimal costUsd) {
     }
 
     /**
-     * Cost per calendar day (or ISO week, Monday first, with {@code week}) of the window in its
-     * zone, every bucket from the window's first to its last (or today's), empty ones as zero.
+     * Cost per calendar day of the window in its zone, every day from the window's first to its
+     * last (or today), empty ones as zero; rows dated later (a sender's clock ahead) still show.
      */
-    public List<TrendPoint> trend(Window w, boolean week, Instant now) throws SQLException {
-        String unit = week ? "week" : "day";
+    public List<TrendPoint> daily(Window w, Instant now) throws SQLException {
         Map<java.time.LocalDate, TrendPoint> found = new LinkedHashMap<>();
-        try (PreparedStatement s = prepare("SELECT date_trunc('" + unit + "', occurred_at AT TIME ZONE ?)::date, count(*),"
-                + " sum(total_cost_usd) FROM " + table + where() + " GROUP BY 1 ORDER BY 1", w, List.of(w.zone().getId()));
+        Source src = source(w, GroupBy.DAY);
+        try (PreparedStatement s = prepare("SELECT (" + src.time() + " AT TIME ZONE ?)::date, " + src.events()
+                + ", sum(total_cost_usd) FROM " + src.table() + where(src) + " GROUP BY 1 ORDER BY 1", w,
+                List.of(w.zone().getId()));
              ResultSet rs = s.executeQuery()) {
             while (rs.next()) {
                 java.time.LocalDate day = rs.getObject(1, java.time.LocalDate.class);
                 found.put(day, new TrendPoint(day, rs.getLong(2), rs.getBigDecimal(3)));
             }
         }
+        return fillDays(w, now, found);
+    }
+
+    /** Every day of the window up to today, those without rows as zero, plus any found later. */
+    private static List<TrendPoint> fillDays(Window w, Instant now, Map<java.time.LocalDate, TrendPoint> found) {
         java.time.LocalDate first = w.from().atZone(w.zone()).toLocalDate();
         Instant end = now.isBefore(w.to()) ? now : w.to();
         java.time.LocalDate last = end.minusNanos(1).atZone(w.zone()).toLocalDate();
-        if (week) {
-            first = first.with(java.time.DayOfWeek.MONDAY);
-            last = last.with(java.time.DayOfWeek.MONDAY);
-        }
-        java.util.TreeMap<java.time.LocalDate, TrendPoint> all = new java.util.TreeMap<>(found); // incl. rows dated ahead
-        for (java.time.LocalDate d = first; !d.isAfter(last); d = week ? d.plusWeeks(1) : d.plusDays(1)) {
+        java.util.TreeMap<java.time.LocalDate, TrendPoint> all = new java.util.TreeMap<>(found);
+        for (java.time.LocalDate d = first; !d.isAfter(last); d = d.plusDays(1)) {
             all.putIfAbsent(d, new TrendPoint(d, 0, BigDecimal.ZERO));
         }
         return new ArrayList<>(all.values());
+    }
+
+    /** Days summed into ISO weeks (Monday first), each labelled by its Monday. */
+    public static List<TrendPoint> weekly(List<TrendPoint> days) {
+        Map<java.time.LocalDate, TrendPoint> weeks = new java.util.TreeMap<>();
+        for (TrendPoint d : days) {
+            java.time.LocalDate monday = d.start().with(java.time.temporal.TemporalAdjusters.previousOrSame(java.time.DayOfWeek.MONDAY));
+            weeks.merge(monday, new TrendPoint(monday, d.events(), d.costUsd()),
+                    (a, b) -> new TrendPoint(monday, a.events() + b.events(), a.costUsd().add(b.costUsd())));
+        }
+        return new ArrayList<>(weeks.values());
     }
 
     /** One session of the window, as analysts list them. */
@@ -234,13 +295,41 @@ public final class ReportQueries {
         }
     }
 
+    private Source source(Window w, GroupBy g) throws SQLException {
+        if (rollupExists == null) {
+            rollupExists = rollupExists(connection, table);
+        }
+        return rollupExists && rollupServes(w, g, filters.keySet()) ? Source.rollup(table) : Source.ROWS.of(table);
+    }
+
+    /** Whether the roll-up answers for this window, grouping and filters (it exists: see {@link #rollupExists}). */
+    static boolean rollupServes(Window w, GroupBy g, java.util.Collection<String> filterColumns) {
+        boolean aligned = w.from().getEpochSecond() % 3600 == 0 && w.to().getEpochSecond() % 3600 == 0
+                && w.from().getNano() == 0 && w.to().getNano() == 0;
+        return aligned && g != GroupBy.SESSION && ROLLUP_FILTERS.containsAll(filterColumns);
+    }
+
+    static boolean rollupExists(Connection c, String table) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            s.setString(1, table + "_hourly");
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
     /** {@code part} as a percentage of {@code total}, one decimal (0 when the total is 0). */
     public static BigDecimal share(BigDecimal part, BigDecimal total) {
         return total.signum() == 0 ? BigDecimal.ZERO : part.movePointRight(2).divide(total, 1, RoundingMode.HALF_EVEN);
     }
 
     private String where() {
-        StringBuilder sql = new StringBuilder(" WHERE occurred_at >= ? AND occurred_at < ?");
+        return where(Source.ROWS.of(table));
+    }
+
+    private String where(Source src) {
+        StringBuilder sql = new StringBuilder(" WHERE " + src.time() + " >= ? AND " + src.time() + " < ?");
         for (String column : filters.keySet()) {
             sql.append(column.equals("model") ? " AND (model = ? OR model_key = ?)" : " AND " + column + " = ?");
         }
@@ -248,6 +337,11 @@ public final class ReportQueries {
     }
 
     private PreparedStatement prepare(String sql, Window w, List<Object> head) throws SQLException {
+        return prepare(sql, w, head, List.of());
+    }
+
+    /** Parameters: {@code head}, the window, the filters, then {@code tail}. */
+    private PreparedStatement prepare(String sql, Window w, List<Object> head, List<Object> tail) throws SQLException {
         PreparedStatement s = connection.prepareStatement(sql);
         int i = 1;
         for (Object o : head) {
@@ -260,6 +354,9 @@ public final class ReportQueries {
             if (f.getKey().equals("model")) {
                 s.setString(i++, f.getValue());
             }
+        }
+        for (Object o : tail) {
+            s.setObject(i++, o);
         }
         return s;
     }

@@ -105,16 +105,113 @@ public final class WhatIf {
         this.catalog = catalog;
     }
 
-    /** Rows of the window (and the filters: column → value), grouped, billed against the scenario's totals. */
+    /**
+     * Rows of the window (and the filters: column → value), grouped, billed against the scenario's
+     * totals. A price change is a sum PostgreSQL computes (exact: numeric times the factor); only
+     * the rows of replaced models are read one by one and priced as the other model here.
+     */
     public List<Comparison> compare(Connection c, String table, Window w, GroupBy g, Map<String, String> filters,
                                     Scenario scenario) throws SQLException {
+        Map<String, Comparison> groups = new LinkedHashMap<>();
+        String[] swapped = scenario.swaps().keySet().toArray(String[]::new);
+        if (swapped.length == 0 && ReportQueries.rollupServes(w, g, filters.keySet()) && ReportQueries.rollupExists(c, table)) {
+            sumInRollup(c, table, w, g, filters, scenario, groups);
+        } else {
+            sumInDatabase(c, table, w, g, filters, scenario, swapped, groups);
+        }
+        if (swapped.length > 0) {
+            repriceSwapped(c, table, w, g, filters, scenario, swapped, groups);
+        }
+        List<Comparison> sorted = new ArrayList<>(groups.values());
+        sorted.sort((a, b) -> b.oldUsd().compareTo(a.oldUsd()));
+        return sorted;
+    }
+
+    /**
+     * A price change alone, from the hourly roll-up: the input-side and output costs it keeps per
+     * hour and attribution are what the change multiplies. The model named is matched on the
+     * roll-up's model (the catalog key, or the name of a model without one), so a model's aliases
+     * all count.
+     */
+    private void sumInRollup(Connection c, String table, Window w, GroupBy g, Map<String, String> filters, Scenario scenario,
+                             Map<String, Comparison> groups) throws SQLException {
+        ReportQueries.Source src = ReportQueries.Source.rollup(table);
+        String model = scenario.model() == null ? null
+                : catalog.find(scenario.model()).map(m -> m.modelKey()).orElse(scenario.model());
+        StringBuilder sql = new StringBuilder("SELECT " + src.group(g) + ", " + src.events() + ", sum(total_cost_usd),"
+                + " coalesce(sum(" + (model == null ? "" : "CASE WHEN model = ? THEN ")
+                + "input_side_cost_usd * ? + output_cost_usd * ?" + (model == null ? "" : " ELSE 0 END") + "), 0)"
+                + " FROM " + src.table() + " WHERE hour >= ? AND hour < ?");
+        filters.keySet().forEach(column -> sql.append(" AND ").append(column).append(" = ?"));
+        sql.append(" GROUP BY 1");
+        try (PreparedStatement s = c.prepareStatement(sql.toString())) {
+            int i = 1;
+            if (g.needsZone()) {
+                s.setString(i++, w.zone().getId());
+            }
+            if (model != null) {
+                s.setString(i++, model);
+            }
+            s.setBigDecimal(i++, scenario.inputFactor());
+            s.setBigDecimal(i++, scenario.outputFactor());
+            window(s, i, w, filters);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    BigDecimal old = rs.getBigDecimal(3);
+                    add(groups, new Comparison(rs.getString(1), rs.getLong(2), old, old.add(rs.getBigDecimal(4))));
+                }
+            }
+        }
+    }
+
+    /** Every row but the replaced models': billed, and billed plus the price change's delta. */
+    private static void sumInDatabase(Connection c, String table, Window w, GroupBy g, Map<String, String> filters,
+                                      Scenario scenario, String[] swapped, Map<String, Comparison> groups) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT " + g.sql() + ", count(*), sum(total_cost_usd), coalesce(sum(CASE WHEN kind = 'llm'"
+                + (scenario.model() == null ? "" : " AND (model = ? OR model_key = ?)")
+                + " THEN (input_cost_usd + cache_read_cost_usd + cache_write_cost_usd) * ? + output_cost_usd * ? ELSE 0 END), 0)"
+                + " FROM " + table + " WHERE occurred_at >= ? AND occurred_at < ?");
+        filters.keySet().forEach(column -> sql.append(column.equals("model") ? " AND (model = ? OR model_key = ?)"
+                : " AND " + column + " = ?"));
+        if (swapped.length > 0) {
+            sql.append(" AND NOT (coalesce(model, '') = ANY (?) OR coalesce(model_key, '') = ANY (?))");
+        }
+        sql.append(" GROUP BY 1");
+        try (PreparedStatement s = c.prepareStatement(sql.toString())) {
+            int i = 1;
+            if (g.needsZone()) {
+                s.setString(i++, w.zone().getId());
+            }
+            if (scenario.model() != null) {
+                s.setString(i++, scenario.model());
+                s.setString(i++, scenario.model());
+            }
+            s.setBigDecimal(i++, scenario.inputFactor());
+            s.setBigDecimal(i++, scenario.outputFactor());
+            i = window(s, i, w, filters);
+            if (swapped.length > 0) {
+                s.setArray(i++, c.createArrayOf("text", swapped));
+                s.setArray(i++, c.createArrayOf("text", swapped));
+            }
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    BigDecimal old = rs.getBigDecimal(3);
+                    add(groups, new Comparison(rs.getString(1), rs.getLong(2), old, old.add(rs.getBigDecimal(4))));
+                }
+            }
+        }
+    }
+
+    /** The rows of replaced models, priced one by one as the replacement (every rule of the catalog). */
+    private void repriceSwapped(Connection c, String table, Window w, GroupBy g, Map<String, String> filters,
+                                Scenario scenario, String[] swapped, Map<String, Comparison> groups) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT " + g.sql() + ", model, model_key, provider, occurred_at, input_tokens,"
                 + " output_tokens, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, reasoning_tokens,"
                 + " input_cost_usd, output_cost_usd, cache_read_cost_usd, cache_write_cost_usd, total_cost_usd, kind FROM "
                 + table + " WHERE occurred_at >= ? AND occurred_at < ?");
         filters.keySet().forEach(column -> sql.append(column.equals("model") ? " AND (model = ? OR model_key = ?)"
                 : " AND " + column + " = ?"));
-        Map<String, Comparison> groups = new LinkedHashMap<>();
+        sql.append(" AND (model = ANY (?) OR model_key = ANY (?))");
         boolean autoCommit = c.getAutoCommit();
         c.setAutoCommit(false); // lets the driver stream rows (fetch size) instead of loading them all
         try (PreparedStatement s = c.prepareStatement(sql.toString())) {
@@ -123,30 +220,36 @@ public final class WhatIf {
             if (g.needsZone()) {
                 s.setString(i++, w.zone().getId());
             }
-            s.setTimestamp(i++, Timestamp.from(w.from()));
-            s.setTimestamp(i++, Timestamp.from(w.to()));
-            for (Map.Entry<String, String> f : filters.entrySet()) {
-                s.setString(i++, f.getValue());
-                if (f.getKey().equals("model")) {
-                    s.setString(i++, f.getValue());
-                }
-            }
+            i = window(s, i, w, filters);
+            s.setArray(i++, c.createArrayOf("text", swapped));
+            s.setArray(i++, c.createArrayOf("text", swapped));
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     BigDecimal old = rs.getBigDecimal(16);
-                    BigDecimal next = scenario(rs, old, scenario);
-                    groups.merge(rs.getString(1), new Comparison(rs.getString(1), 1, old, next),
-                            (a, b) -> new Comparison(a.key(), a.events() + 1, a.oldUsd().add(b.oldUsd()),
-                                    a.newUsd().add(b.newUsd())));
+                    add(groups, new Comparison(rs.getString(1), 1, old, scenario(rs, old, scenario)));
                 }
             }
         } finally {
             c.rollback();
             c.setAutoCommit(autoCommit);
         }
-        List<Comparison> sorted = new ArrayList<>(groups.values());
-        sorted.sort((a, b) -> b.oldUsd().compareTo(a.oldUsd()));
-        return sorted;
+    }
+
+    private static int window(PreparedStatement s, int i, Window w, Map<String, String> filters) throws SQLException {
+        s.setTimestamp(i++, Timestamp.from(w.from()));
+        s.setTimestamp(i++, Timestamp.from(w.to()));
+        for (Map.Entry<String, String> f : filters.entrySet()) {
+            s.setString(i++, f.getValue());
+            if (f.getKey().equals("model")) {
+                s.setString(i++, f.getValue());
+            }
+        }
+        return i;
+    }
+
+    private static void add(Map<String, Comparison> groups, Comparison c) {
+        groups.merge(c.key(), c, (a, b) -> new Comparison(a.key(), a.events() + b.events(), a.oldUsd().add(b.oldUsd()),
+                a.newUsd().add(b.newUsd())));
     }
 
     private BigDecimal scenario(ResultSet rs, BigDecimal old, Scenario scenario) throws SQLException {

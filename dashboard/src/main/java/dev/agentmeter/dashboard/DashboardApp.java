@@ -23,6 +23,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +58,7 @@ public final class DashboardApp implements AutoCloseable {
     private final KafkaFollower follower;
     private final LiveHub live;
     private final PageContext pages;
+    private final ExecutorService queries;
     private final PriceCatalog catalog = new PriceCatalog(BundledCatalog.load());
     private Javalin server;
 
@@ -76,7 +79,12 @@ public final class DashboardApp implements AutoCloseable {
                         });
         this.live = new LiveHub(db, config.usageTable(), processor, follower, config.zone(), config.liveInterval(), registry);
         hub[0] = live;
-        this.pages = new PageContext(db, config.usageTable(), config.alertsTable(), config.zone(), live, follower);
+        this.queries = Executors.newFixedThreadPool(Math.max(1, config.poolSize() / 2), r -> {
+            Thread t = new Thread(r, "agentmeter-dashboard-query");
+            t.setDaemon(true);
+            return t;
+        });
+        this.pages = new PageContext(db, config.usageTable(), config.alertsTable(), config.zone(), live, follower, queries);
     }
 
     public DashboardApp start() {
@@ -190,6 +198,7 @@ public final class DashboardApp implements AutoCloseable {
         if (follower != null) {
             follower.close();
         }
+        queries.shutdownNow();
         db.close();
         registry.close();
     }

@@ -138,12 +138,12 @@ class DashboardIT {
     }
 
     @Test
-    void costsByModelShowTokensCacheSavingsErrorRateAndLatency() throws Exception {
+    void costsByModelShowTokensCacheSavingsAndErrorRate() throws Exception {
         open(1280, "/costs?period=today&group-by=model", "costs");
 
         assertThat(rows("#t-by-model")).containsExactly(
-                "claude-sonnet-4-5 1 $1.95 72.0 % 150,000 100,000 0 0 0 $0.00 0.0 % 3,000 3,000",
-                "gpt-4o 2 $0.76 28.0 % 110,000 53,333 40,000 0 0 $0.05 50.0 % 1,000 2,000");
+                "claude-sonnet-4-5 1 $1.95 72.0 % 150,000 100,000 0 0 0 $0.00 0.0 %",
+                "gpt-4o 2 $0.76 28.0 % 110,000 53,333 40,000 0 0 $0.05 50.0 %");
         assertThat(browser.findElements(By.cssSelector("#chart-daily canvas"))).as("the daily chart is drawn").isNotEmpty();
     }
 
@@ -155,9 +155,9 @@ class DashboardIT {
         String csv = get(csvLink, null).body();
         assertThat(csv.lines().toList()).containsExactly(
                 "key,events,cost_usd,share_percent,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,"
-                        + "reasoning_tokens,cache_savings_usd,error_rate_percent,latency_p50_ms,latency_p95_ms",
-                "claude-sonnet-4-5,1,1.95,72.0,150000,100000,0,0,0,0,0.0,3000,3000",
-                "gpt-4o,2,0.75833,28.0,110000,53333,40000,0,0,0.05,50.0,1000,2000");
+                        + "reasoning_tokens,cache_savings_usd,error_rate_percent",
+                "claude-sonnet-4-5,1,1.95,72.0,150000,100000,0,0,0,0,0.0",
+                "gpt-4o,2,0.75833,28.0,110000,53333,40000,0,0,0.05,50.0");
         String json = get(csvLink.replace("format=csv", "format=json"), null).body();
         assertThat(ContractJson.mapper().readTree(json).at("/rows/1/costUsd").asText()).isEqualTo("0.75833");
     }

@@ -19,15 +19,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** What every page reads from: the database, the live figures, the followed topics, and the defaults. */
+/**
+ * What every page reads from: the database, the live figures, the followed topics, the defaults,
+ * and {@code queries}: threads for a page's second query, run beside its first.
+ */
 public record PageContext(Db db, String usageTable, String alertsTable, ZoneId zone, LiveHub live,
-                          KafkaFollower follower) {
+                          KafkaFollower follower, java.util.concurrent.ExecutorService queries) {
 
     /** Alerts raised in [from, to), newest first, from the alert table, as the topic's JSON shape. */
     List<JsonNode> storedAlerts(Connection c, Instant from, Instant to, int limit) throws SQLException {
         List<JsonNode> out = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement("SELECT alert_id, scope, period, window_start, window_end, threshold,"
-                + " level, spend_usd, limit_usd, triggering_event_id, raised_at FROM " + alertsTable
+                + " level, spend_usd, limit_usd, triggering_event_id, raised_at, projected_usd, projected_crossing_at FROM "
+                + alertsTable
                 + " WHERE raised_at >= ? AND raised_at < ? ORDER BY raised_at DESC, alert_id LIMIT ?")) {
             s.setTimestamp(1, Timestamp.from(from));
             s.setTimestamp(2, Timestamp.from(to));
@@ -47,6 +51,13 @@ public record PageContext(Db db, String usageTable, String alertsTable, ZoneId z
                     a.put("limitUsd", rs.getBigDecimal(9).toPlainString());
                     a.put("triggeringEventId", rs.getString(10));
                     a.put("raisedAt", rs.getTimestamp(11).toInstant().toString());
+                    if (rs.getBigDecimal(12) != null) {
+                        a.put("projectedUsd", rs.getBigDecimal(12).toPlainString());
+                    }
+                    Timestamp crossing = rs.getTimestamp(13);
+                    if (crossing != null) {
+                        a.put("projectedCrossingAt", crossing.toInstant().toString());
+                    }
                     out.add(a);
                 }
             }

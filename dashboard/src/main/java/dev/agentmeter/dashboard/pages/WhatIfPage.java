@@ -30,7 +30,7 @@ public final class WhatIfPage {
     }
 
     public Page render(Context ctx) throws SQLException {
-        Selection sel = Selection.of(ctx, "last-30-days", pc.zone(), GroupBy.MODEL);
+        Selection sel = Selection.of(ctx, "last-7-days", pc.zone(), GroupBy.MODEL);
         Window w = sel.window(Instant.now());
         String model = blank(ctx.queryParam("change-model"));
         String input = blank(ctx.queryParam("input-price-change"));

@@ -22,7 +22,9 @@ import java.util.Map;
 /**
  * How long each dashboard page takes with 1,000,000 rows in {@code agent_usage}, against the same
  * pages with 10,000 rows measured in the same run (the baseline): embedded PostgreSQL 17, rows
- * spread over the last 60 days (20 agents, 500 users, 8 teams, 6 models, sessions of 20 events).
+ * spread over the last 60 days in sessions of 20 calls, 90 s apart, each of one user, agent, team,
+ * model and task type (20 agents, 500 users, 8 teams, 6 models). The hourly roll-up (V8) then
+ * holds about one row per session and hour.
  * Run: {@code mvn -pl dashboard -Pbench -DskipTests verify} (-Dbench.rows=N to change the size).
  */
 public final class PageBenchmark {
@@ -36,8 +38,10 @@ public final class PageBenchmark {
         m.put("costs 30 days by user", "/costs?period=last-30-days&group-by=user");
         m.put("costs today by agent", "/costs?period=today&group-by=agent");
         m.put("sessions 7 days", "/sessions?period=last-7-days");
-        m.put("one session", "/sessions/s-1234");
+        m.put("one session", "/sessions/s-123");
         m.put("budgets & alerts", "/budgets");
+        m.put("what-if price +10% (7 days)", "/what-if?input-price-change=%2B10%25");
+        m.put("what-if replace model (7 days)", "/what-if?replace-model=claude-sonnet-4-5%3Dclaude-haiku-4-5");
         m.put("what-if price +10% 30 days", "/what-if?period=last-30-days&input-price-change=%2B10%25");
         m.put("what-if replace model 30 days", "/what-if?period=last-30-days&replace-model=claude-sonnet-4-5%3Dclaude-haiku-4-5");
         return Collections.unmodifiableMap(m);
@@ -52,6 +56,12 @@ public final class PageBenchmark {
             migrator.migrate(url, null, null);
             try (Connection c = DriverManager.getConnection(url)) {
                 migrator.ensurePartitions(c, Instant.now().minus(Duration.ofDays(62)), 3);
+            }
+            if (Boolean.getBoolean("bench.hold")) { // a database to EXPLAIN against: load it, print its URL, wait
+                insert(url, 0, rows);
+                System.out.println("holding " + url + " for 20 min");
+                Thread.sleep(Duration.ofMinutes(20).toMillis());
+                return;
             }
             insert(url, 0, baselineRows);
             Map<String, long[]> baseline = measure(url);
@@ -78,8 +88,8 @@ public final class PageBenchmark {
                         output_cost_usd, cache_read_cost_usd, cache_write_cost_usd, total_cost_usd, cost_source, unit_prices,
                         task_type, duration_ms, status, priced_at)
                     SELECT 'e-' || g,
-                           now() - ((g * 7919) %% (60 * 86400)) * interval '1 second',
-                           'llm', 'agent-' || (g %% 20), 'user-' || (g %% 500), 's-' || (g / 20), 'team-' || (g %% 8),
+                           now() - (((g / 20) * 7919) %% (60 * 86400)) * interval '1 second' + (g %% 20) * interval '90 seconds',
+                           'llm', 'agent-' || (g / 20 %% 20), 'user-' || (g / 20 %% 500), 's-' || (g / 20), 'team-' || (g / 20 %% 8),
                            CASE WHEN g %% 3 = 0 THEN ARRAY['router'] END,
                            m.provider, m.company, m.model, m.model, 1000 + g %% 5000, 200 + g %% 800, (g %% 4) * 100,
                            (1000 + g %% 5000 - (g %% 4) * 100) * m.input / 1000000, (200 + g %% 800) * m.output / 1000000,
@@ -88,16 +98,16 @@ public final class PageBenchmark {
                                + (g %% 4) * 100 * m.input / 10 / 1000000,
                            'catalog', jsonb_build_object('inputPerMTok', m.input::text, 'outputPerMTok', m.output::text,
                                'cacheReadPerMTok', (m.input / 10)::text),
-                           (ARRAY['bug_fix','code_review','feature','docs','triage'])[1 + g %% 5], 500 + g %% 9000,
+                           (ARRAY['bug_fix','code_review','feature','docs','triage'])[1 + g / 20 %% 5], 500 + g %% 9000,
                            CASE WHEN g %% 50 = 0 THEN 'error' ELSE 'success' END, now()
-                    FROM generate_series(%d, %d) g
+                    FROM generate_series(%d::bigint, %d::bigint) g
                     JOIN (VALUES (0, 'anthropic', 'Anthropic', 'claude-sonnet-4-5', 3::numeric, 15::numeric),
                                  (1, 'anthropic', 'Anthropic', 'claude-haiku-4-5', 1, 5),
                                  (2, 'openai', 'OpenAI', 'gpt-4o', 2.5, 10),
                                  (3, 'openai', 'OpenAI', 'gpt-4o-mini', 0.15, 0.6),
                                  (4, 'google', 'Google', 'gemini-2.5-pro', 1.25, 10),
                                  (5, 'openai', 'OpenAI', 'o4-mini', 1.1, 4.4)) AS m(i, provider, company, model, input, output)
-                      ON m.i = g %% 6
+                      ON m.i = g / 20 %% 6
                     """.formatted(from, to - 1));
             s.execute("ANALYZE agent_usage");
         }

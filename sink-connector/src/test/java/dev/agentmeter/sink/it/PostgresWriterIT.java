@@ -48,7 +48,7 @@ class PostgresWriterIT {
     void freshDatabase() throws SQLException {
         url = pg.createDatabase("writer_it_" + databases.incrementAndGet());
         schema = new SchemaMigrator("agent_usage", "budget_alerts");
-        assertThat(schema.migrate(url, null, null)).isEqualTo(6);
+        assertThat(schema.migrate(url, null, null)).isEqualTo(8);
         writer = new PostgresWriter(url, null, null, schema);
     }
 
@@ -122,6 +122,24 @@ class PostgresWriterIT {
 
         assertThat(writer.write(UsageRows.table("agent_usage"), withRepeats, u -> u.event().timestamp())).isEqualTo(1);
         assertThat(strings("SELECT count(*) || ' ' || sum(total_cost_usd) FROM agent_usage")).containsExactly("101 2.0500");
+    }
+
+    @Test
+    void theHourlyRollUpHoldsExactlyTheRowsSumsThroughRedeliveries() throws SQLException {
+        List<PricedUsage> batch = new ArrayList<>();
+        for (int i = 0; i < 100; i++) { // 100 s apart: two hours, seven users
+            batch.add(Samples.simple("evt-" + i, Samples.AT.plusSeconds(100L * i), "u" + (i % 7), new BigDecimal("0.0105")));
+        }
+        writer.write(UsageRows.table("agent_usage"), batch, u -> u.event().timestamp());
+        writer.write(UsageRows.table("agent_usage"), batch.subList(10, 30), u -> u.event().timestamp());
+
+        assertThat(strings("SELECT sum(events) || ' ' || sum(total_cost_usd) || ' ' || count(*) FROM agent_usage_hourly"))
+                .containsExactly("100 1.0500 " + strings("SELECT count(DISTINCT (date_trunc('hour', occurred_at, 'UTC'),"
+                        + " user_id)) FROM agent_usage").get(0));
+        assertThat(strings("SELECT string_agg(h.user_id || '=' || h.total_cost_usd, ',' ORDER BY h.user_id) FROM ("
+                + "SELECT user_id, sum(total_cost_usd) AS total_cost_usd FROM agent_usage_hourly GROUP BY 1) h"))
+                .containsExactly(strings("SELECT string_agg(user_id || '=' || c, ',' ORDER BY user_id) FROM ("
+                        + "SELECT user_id, sum(total_cost_usd) AS c FROM agent_usage GROUP BY 1) r").get(0));
     }
 
     @Test
