@@ -7,6 +7,8 @@ import dev.agentmeter.collector.otlp.OtlpJson;
 import dev.agentmeter.collector.otlp.OtlpProtobuf;
 import dev.agentmeter.collector.otlp.OtlpSpan;
 import dev.agentmeter.http.HttpServers;
+import dev.agentmeter.model.Period;
+import dev.agentmeter.model.Scope;
 import dev.agentmeter.model.UsageEvent;
 import dev.agentmeter.model.validation.FreeText;
 import dev.agentmeter.model.validation.UsageEventParser;
@@ -73,6 +75,7 @@ public final class CollectorApp implements AutoCloseable {
                 .kafka("delivery.timeout.ms", 5000)
                 .kafka("request.timeout.ms", 2000)
                 .kafka(config.kafkaOverrides())
+                .budgetStatusTopic(config.budgetStatusTopic())
                 .build();
         this.ingest = new Ingest(tracker, config.flushTimeout());
     }
@@ -89,10 +92,36 @@ public final class CollectorApp implements AutoCloseable {
                     .result(registry.scrape()));
             c.routes.post("/v1/events", this::events);
             c.routes.post("/v1/traces", this::traces);
+            c.routes.get("/v1/budget", this::budget);
         }).start(config.httpPort());
         log.info("Collector listening on {}:{} ({}), publishing to {} at {}", config.httpAccess().bindAddress(),
                 server.port(), config.httpAccess(), config.rawTopic(), config.bootstrapServers());
         return this;
+    }
+
+    /**
+     * {@code GET /v1/budget?scope=user:alice&scope=team:support}: what an agent in any language asks
+     * before its next call, answered from the budget status the collector follows (no call to the
+     * processor): {@code allows} (false once any scope is EXCEEDED in a current window) and each
+     * scope's current statuses.
+     */
+    private void budget(Context ctx) {
+        if (config.budgetStatusTopic() == null) {
+            ctx.status(404).json(Map.of("error", "budget status is not followed here (topic.budget.status is empty)"));
+            return;
+        }
+        List<String> scopes = ctx.queryParams("scope");
+        if (scopes.isEmpty()) {
+            throw new IllegalArgumentException("give at least one scope: /v1/budget?scope=user:alice&scope=team:support");
+        }
+        List<Object> statuses = new ArrayList<>();
+        for (String scope : scopes) {
+            Scope.parse(scope); // a malformed scope is a 400, not an empty answer
+            for (Period p : Period.values()) {
+                tracker.budget(scope, p).ifPresent(statuses::add);
+            }
+        }
+        ctx.json(Map.of("allows", tracker.allows(scopes.toArray(String[]::new)), "statuses", statuses));
     }
 
     /** The port it listens on (the configured one, or the one chosen for 0). */

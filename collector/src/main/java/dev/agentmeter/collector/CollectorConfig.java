@@ -34,6 +34,7 @@ public final class CollectorConfig extends AbstractConfig {
     public static final String SPOOL_DIRECTORY = "spool.directory";
     public static final String QUEUE_CAPACITY = "queue.capacity";
     public static final String KAFKA_PREFIX = "kafka.";
+    public static final String TOPIC_BUDGET_STATUS = "topic.budget.status";
 
     /** The OTLP/HTTP port, so that an exporter's default endpoint reaches the collector. */
     public static final int OTLP_HTTP_PORT = 4318;
@@ -54,6 +55,8 @@ public final class CollectorConfig extends AbstractConfig {
                     "Kafka bootstrap servers.")
             .define(TOPIC_RAW, Type.STRING, Topics.USAGE_RAW, new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                     "Raw usage events (output).")
+            .define(TOPIC_BUDGET_STATUS, Type.STRING, Topics.BUDGET_STATUS, Importance.LOW,
+                    "Budget status (input, compacted) behind GET /v1/budget; empty: not followed (the endpoint answers 404).")
             .define(HTTP_PORT, Type.INT, OTLP_HTTP_PORT, ConfigDef.Range.between(0, 65535), Importance.HIGH,
                     "HTTP port (0 = any free port). 4318 is OTLP/HTTP's: an exporter's default endpoint reaches it.")
             .define(MAX_REQUEST_BYTES, Type.INT, 4 * 1024 * 1024, ConfigDef.Range.between(1024, 256 * 1024 * 1024),
@@ -84,6 +87,10 @@ public final class CollectorConfig extends AbstractConfig {
     public String bootstrapServers() { return getString(BOOTSTRAP_SERVERS); }
     public String rawTopic() { return getString(TOPIC_RAW); }
     public int httpPort() { return getInt(HTTP_PORT); }
+    public String budgetStatusTopic() {
+        String t = getString(TOPIC_BUDGET_STATUS);
+        return t == null || t.isBlank() ? null : t;
+    }
     public HttpAccess httpAccess() { return httpAccess; }
     public int maxRequestBytes() { return getInt(MAX_REQUEST_BYTES); }
     public int maxEventsPerRequest() { return getInt(MAX_EVENTS_PER_REQUEST); }

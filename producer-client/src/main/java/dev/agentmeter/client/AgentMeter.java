@@ -1,7 +1,10 @@
 package dev.agentmeter.client;
 
+import dev.agentmeter.model.BudgetStatus;
+import dev.agentmeter.model.Period;
 import dev.agentmeter.model.UsageEvent;
 import java.math.BigDecimal;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -57,6 +60,21 @@ public final class AgentMeter {
             return null;
         }
         return t.trackApi(service, endpoint, statusCode, costUsd, durationMs);
+    }
+
+    /**
+     * See {@link UsageTracker#budget}: e.g. {@code AgentMeter.budget("user:alice", Period.DAY)}.
+     * Empty before {@link #configure}.
+     */
+    public static Optional<BudgetStatus> budget(String scope, Period period) {
+        UsageTracker t = tracker;
+        return t == null ? Optional.empty() : t.budget(scope, period);
+    }
+
+    /** See {@link UsageTracker#allows}; true before {@link #configure}. */
+    public static boolean allows(String... scopes) {
+        UsageTracker t = tracker;
+        return t == null || t.allows(scopes);
     }
 
     /** Events tracked while no tracker was configured. */

@@ -29,7 +29,8 @@ public record TrackerConfig(
         Redactor redactor,
         TrackingErrorHandler errorHandler,
         MeterRegistry meterRegistry,
-        Map<String, Object> kafkaOverrides) {
+        Map<String, Object> kafkaOverrides,
+        String budgetStatusTopic) {
 
     public static final String DEFAULT_TOPIC = Topics.USAGE_RAW;
 

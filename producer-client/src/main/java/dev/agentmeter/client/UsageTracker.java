@@ -1,20 +1,26 @@
 package dev.agentmeter.client;
 
+import dev.agentmeter.client.budget.BudgetWatch;
 import dev.agentmeter.client.metrics.TrackerMetrics;
 import dev.agentmeter.client.redact.Redactor;
 import dev.agentmeter.model.ApiCall;
+import dev.agentmeter.model.BudgetStatus;
 import dev.agentmeter.model.Call;
 import dev.agentmeter.model.EventIds;
+import dev.agentmeter.model.Period;
+import dev.agentmeter.model.Topics;
 import dev.agentmeter.model.UsageEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigDecimal;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -53,6 +59,8 @@ public final class UsageTracker implements AutoCloseable {
     private final String generatedSession = UUID.randomUUID().toString();
     private final AtomicLong droppedSinceReport = new AtomicLong();
     private final AtomicReference<UsageEvent> lastDropped = new AtomicReference<>();
+    /** The budget statuses, when subscribed ({@link Builder#budgetStatus}); else null. */
+    private final BudgetWatch budgets;
     private volatile boolean closed;
 
     private UsageTracker(TrackerConfig config) {
@@ -61,6 +69,9 @@ public final class UsageTracker implements AutoCloseable {
         this.sender = new Sender(config, queue, this::takeDropReport);
         this.metrics = sender.metrics();
         sender.start();
+        this.budgets = config.budgetStatusTopic() == null ? null
+                : new BudgetWatch(config.bootstrapServers(), config.kafkaOverrides(), config.budgetStatusTopic(),
+                        Clock.systemUTC()).start();
     }
 
     public static Builder builder() {
@@ -114,6 +125,35 @@ public final class UsageTracker implements AutoCloseable {
         return flush(config.closeTimeout());
     }
 
+    /**
+     * The scope's budget in {@code period} now: spend, limit, used ratio and level, as the processor
+     * last published it. Never blocks, never throws: empty when not subscribed
+     * ({@link Builder#budgetStatus}), when the scope has no budget for the period, or when its
+     * window has ended (a new window starts at zero).
+     */
+    public Optional<BudgetStatus> budget(String scope, Period period) {
+        try {
+            return budgets == null || scope == null || period == null ? Optional.empty() : budgets.status(scope, period);
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Whether the agent may spend on: false once any of the scopes ({@code "user:alice"},
+     * {@code "team:support"}, ...) is EXCEEDED in a current window, so that agent code can refuse
+     * the next call. Answers from memory, without a network call or a lock; true when not
+     * subscribed or before the first statuses arrive (tracking never stops an agent by itself).
+     * As fresh as the processor's commit interval and one poll (see the client README).
+     */
+    public boolean allows(String... scopes) {
+        try {
+            return budgets == null || scopes == null || budgets.allows(scopes);
+        } catch (RuntimeException e) {
+            return true;
+        }
+    }
+
     /** Stops accepting events, sends or spools what is queued, and releases Kafka and the spool. */
     @Override
     public void close() {
@@ -121,6 +161,9 @@ public final class UsageTracker implements AutoCloseable {
             return;
         }
         closed = true;
+        if (budgets != null) {
+            budgets.close();
+        }
         sender.shutdown(config.closeTimeout());
     }
 
@@ -213,6 +256,7 @@ public final class UsageTracker implements AutoCloseable {
                 error.type(), error.cause());
         private MeterRegistry meterRegistry;
         private final Map<String, Object> kafka = new HashMap<>();
+        private String budgetStatusTopic;
 
         private Builder() {
         }
@@ -263,6 +307,16 @@ public final class UsageTracker implements AutoCloseable {
         /** Any Kafka producer setting (SASL/SSL, client.id, ...); wins over the client's defaults. */
         public Builder kafka(String key, Object value) { kafka.put(key, value); return this; }
         public Builder kafka(Map<String, ?> values) { kafka.putAll(values); return this; }
+        /**
+         * Follow the budget status topic for {@link UsageTracker#budget} and {@link UsageTracker#allows}
+         * (one background consumer, the whole compacted table in memory). Default off.
+         */
+        public Builder budgetStatus(boolean value) {
+            budgetStatusTopic = value ? (budgetStatusTopic != null ? budgetStatusTopic : Topics.BUDGET_STATUS) : null;
+            return this;
+        }
+        /** The budget status topic to follow (turns {@link #budgetStatus} on). Default {@code agentmeter.budget-status}. */
+        public Builder budgetStatusTopic(String value) { budgetStatusTopic = value; return this; }
 
         public UsageTracker build() {
             require(bootstrapServers != null && !bootstrapServers.isBlank(), "bootstrapServers", "must not be empty");
@@ -280,7 +334,7 @@ public final class UsageTracker implements AutoCloseable {
             return new UsageTracker(new TrackerConfig(bootstrapServers, topic, agent, team, user, session,
                     generateSession, spoolDirectory, spoolMaxBytes, spoolFsyncEveryEvents, spoolFsyncInterval, queueCapacity,
                     replayProbeInterval, closeTimeout, redactor, errorHandler,
-                    meterRegistry != null ? meterRegistry : new SimpleMeterRegistry(), kafka));
+                    meterRegistry != null ? meterRegistry : new SimpleMeterRegistry(), kafka, budgetStatusTopic));
         }
 
         private static void requirePositive(Duration d, String key) {

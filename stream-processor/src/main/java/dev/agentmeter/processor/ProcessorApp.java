@@ -126,7 +126,8 @@ public final class ProcessorApp implements AutoCloseable {
                 new NewTopic(config.rejectedTopic(), partitions, replication),
                 new NewTopic(config.alertsTopic(), partitions, replication),
                 new NewTopic(config.pricesTopic(), 1, replication).configs(compact),
-                new NewTopic(config.budgetsTopic(), 1, replication).configs(compact)));
+                new NewTopic(config.budgetsTopic(), 1, replication).configs(compact),
+                new NewTopic(config.budgetStatusTopic(), partitions, replication).configs(compact)));
         CatalogSeeder.seed(config.pricesTopic(), BundledCatalog.load(), client);
     }
 

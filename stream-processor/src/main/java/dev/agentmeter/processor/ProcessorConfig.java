@@ -36,6 +36,7 @@ public final class ProcessorConfig extends AbstractConfig {
     public static final String TOPIC_PRICES = "topic.prices";
     public static final String TOPIC_BUDGETS = "topic.budgets";
     public static final String TOPIC_ALERTS = "topic.alerts";
+    public static final String TOPIC_BUDGET_STATUS = "topic.budget.status";
     public static final String ZONE = "zone";
     public static final String GRACE = "grace";
     public static final String DEDUP_RETENTION = "dedup.retention";
@@ -130,6 +131,8 @@ public final class ProcessorConfig extends AbstractConfig {
                     "Compacted budgets (key scope).")
             .define(TOPIC_ALERTS, Type.STRING, Topics.BUDGET_ALERTS, new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                     "Budget alerts (output, key scope).")
+            .define(TOPIC_BUDGET_STATUS, Type.STRING, Topics.BUDGET_STATUS, new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                    "Budget status per scope and period (output, compacted): what agents read before they spend.")
             .define(ZONE, Type.STRING, "UTC", ZONE_ID, Importance.MEDIUM,
                     "Time zone of the HOUR/DAY/MONTH calendar windows (DST-aware).")
             .define(GRACE, Type.STRING, "PT1H", DURATION, Importance.MEDIUM,
@@ -200,6 +203,7 @@ public final class ProcessorConfig extends AbstractConfig {
     public String pricedTopic() { return getString(TOPIC_PRICED); }
     public String rejectedTopic() { return getString(TOPIC_REJECTED); }
     public String pricesTopic() { return getString(TOPIC_PRICES); }
+    public String budgetStatusTopic() { return getString(TOPIC_BUDGET_STATUS); }
     public String budgetsTopic() { return getString(TOPIC_BUDGETS); }
     public String alertsTopic() { return getString(TOPIC_ALERTS); }
     public ZoneId zone() { return ZoneId.of(getString(ZONE)); }

@@ -9,6 +9,8 @@ public final class Topics {
     public static final String PRICES = "agentmeter.prices";
     public static final String BUDGETS = "agentmeter.budgets";
     public static final String BUDGET_ALERTS = "agentmeter.budget-alerts";
+    /** Compacted, key {@code scope|period}: each budgeted scope's current spend, limit and level. */
+    public static final String BUDGET_STATUS = "agentmeter.budget-status";
 
     /** The sink's dead-letter topic (Connect's errors.deadletterqueue.topic.name in the shipped configs). */
     public static final String SINK_DLQ = "agentmeter.sink.dlq";

@@ -62,6 +62,24 @@ class JsonSchemaTest {
     }
 
     @Test
+    void aForecastAlertWithItsProjectionValidates() {
+        BudgetAlert a = Samples.contractAlert();
+        BudgetAlert forecast = new BudgetAlert(a.scope() + "|DAY|" + a.windowStart() + "|forecast", a.scope(), a.period(),
+                a.windowStart(), a.windowEnd(), new java.math.BigDecimal("1.0"), AlertLevel.FORECAST, a.spendUsd(),
+                a.limitUsd(), a.triggeringEventId(), a.raisedAt(), new java.math.BigDecimal("24.5"),
+                java.time.Instant.parse("2026-11-22T20:00:00Z"));
+        assertThat(errors("budget-alert.schema.json", tree(forecast))).isEmpty();
+    }
+
+    @Test
+    void javaSerialisedBudgetStatusValidates() {
+        BudgetStatus s = BudgetStatus.of(Scope.parse("user:alice"), Period.DAY, java.time.Instant.parse("2026-11-22T00:00:00Z"),
+                java.time.Instant.parse("2026-11-23T00:00:00Z"), new java.math.BigDecimal("8.0123"),
+                new java.math.BigDecimal("10.00"), Budget.DEFAULT_THRESHOLDS, java.time.Instant.parse("2026-11-22T10:15:31.002Z"));
+        assertThat(errors("budget-status.schema.json", tree(s))).isEmpty();
+    }
+
+    @Test
     void usageEventWithoutEventIdFails() {
         ObjectNode json = tree(Samples.contractEvent());
         json.remove("eventId");

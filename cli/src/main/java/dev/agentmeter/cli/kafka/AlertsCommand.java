@@ -71,14 +71,34 @@ public final class AlertsCommand implements Runnable {
     }
 
     static String text(BudgetAlert a) {
-        return String.format("%s %s %s: $%s of $%s (%s %% threshold) in window %s, event %s",
-                a.level(), a.scope(), a.period(), a.spendUsd().toPlainString(), a.limitUsd().toPlainString(),
-                a.threshold().movePointRight(2).stripTrailingZeros().toPlainString(), a.windowStart(), a.triggeringEventId());
+        String threshold = a.threshold().movePointRight(2).stripTrailingZeros().toPlainString();
+        return switch (a.level()) {
+            case FORECAST -> String.format("FORECAST %s %s: $%s of $%s, heading for $%s by the window's end; limit reached"
+                            + " about %s (window %s), event %s", a.scope(), a.period(), a.spendUsd().toPlainString(),
+                    a.limitUsd().toPlainString(), a.projectedUsd() == null ? "?" : a.projectedUsd().toPlainString(),
+                    a.projectedCrossingAt(), a.windowStart(), a.triggeringEventId());
+            case RESOLVED -> String.format("RESOLVED %s %s: $%s of $%s, the %s %% threshold is no longer crossed"
+                            + " (the budget changed) in window %s", a.scope(), a.period(), a.spendUsd().toPlainString(),
+                    a.limitUsd().toPlainString(), threshold, a.windowStart());
+            default -> String.format("%s %s %s: $%s of $%s (%s %% threshold) in window %s, event %s",
+                    a.level(), a.scope(), a.period(), a.spendUsd().toPlainString(), a.limitUsd().toPlainString(),
+                    threshold, a.windowStart(), a.triggeringEventId());
+        };
+    }
+
+    /** The webhook's leading emoji: what a person glancing at the channel needs first. */
+    static String emoji(BudgetAlert a) {
+        return switch (a.level()) {
+            case RESOLVED -> ":white_check_mark:";
+            case FORECAST -> ":crystal_ball:";
+            case WARNING -> ":warning:";
+            case EXCEEDED -> ":rotating_light:";
+        };
     }
 
     private void post(HttpClient http, BudgetAlert alert) {
         ObjectNode body = ContractJson.mapper().valueToTree(alert);
-        body.put("text", ":rotating_light: agentmeter " + text(alert));
+        body.put("text", emoji(alert) + " agentmeter " + text(alert));
         HttpRequest request = HttpRequest.newBuilder(webhook).timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();

@@ -43,10 +43,11 @@ public final class BudgetsCommand extends SubcommandGroup {
             }
             for (byte[] value : budgets.values()) {
                 Budget b = ContractJson.fromBytes(value, Budget.class);
-                spec.commandLine().getOut().printf("%-28s %s  thresholds %s%n", b.scope(),
+                spec.commandLine().getOut().printf("%-28s %s  thresholds %s%s%s%n", b.scope(),
                         b.limits().entrySet().stream().map(e -> e.getKey() + " $" + e.getValue().toPlainString())
                                 .collect(Collectors.joining(", ")),
-                        b.thresholds().stream().map(BigDecimal::toPlainString).collect(Collectors.joining(",")));
+                        b.thresholds().stream().map(BigDecimal::toPlainString).collect(Collectors.joining(",")),
+                        b.zone() == null ? "" : "  zone " + b.zone(), b.forecasting() ? "  forecast" : "");
             }
         }
     }
@@ -67,10 +68,15 @@ public final class BudgetsCommand extends SubcommandGroup {
         @Option(names = "--thresholds", split = ",", paramLabel = "FRACTION",
                 description = "Fractions of the limit that raise an alert (default 0.5,0.8,1.0).")
         List<BigDecimal> thresholds = new ArrayList<>();
+        @Option(names = "--zone", paramLabel = "ZONE", description = "Time zone of its HOUR/DAY/MONTH windows, e.g."
+                + " America/New_York (default: the processor's).")
+        String zone;
+        @Option(names = "--forecast", description = "Alert (FORECAST) when spend is heading past a limit before the window ends.")
+        boolean forecast;
 
         @Override
         public void run() {
-            Budget budget = build(spec, scope, hour, day, month, session, thresholds);
+            Budget budget = build(spec, scope, hour, day, month, session, thresholds, zone, forecast);
             KafkaIo.publish(endpoints.kafka, Topics.BUDGETS, budget.scope().toString(), ContractJson.toBytes(budget));
             spec.commandLine().getOut().println("budget set: " + ContractJson.toJson(budget));
         }
@@ -95,7 +101,7 @@ public final class BudgetsCommand extends SubcommandGroup {
 
     /** Validates the flags into a Budget; every mistake is a usage error naming the flag. */
     static Budget build(CommandSpec spec, String scopeText, BigDecimal hour, BigDecimal day, BigDecimal month,
-                        BigDecimal session, List<BigDecimal> thresholds) {
+                        BigDecimal session, List<BigDecimal> thresholds, String zone, boolean forecast) {
         Scope scope = parseScope(spec, scopeText);
         Map<Period, BigDecimal> limits = new EnumMap<>(Period.class);
         put(spec, limits, Period.HOUR, "--hour", hour);
@@ -114,7 +120,15 @@ public final class BudgetsCommand extends SubcommandGroup {
                         + " is not a fraction of the limit in (0, 10], e.g. 0.8 for 80 %");
             }
         }
-        return new Budget(scope, limits, thresholds);
+        if (zone != null) {
+            try {
+                zone = java.time.ZoneId.of(zone).getId();
+            } catch (java.time.DateTimeException e) {
+                throw new ParameterException(spec.commandLine(), "--zone: not a time zone: " + zone
+                        + " (e.g. UTC, Europe/Berlin, America/New_York)");
+            }
+        }
+        return new Budget(scope, limits, thresholds, zone, forecast ? Boolean.TRUE : null);
     }
 
     private static void put(CommandSpec spec, Map<Period, BigDecimal> limits, Period period, String flag, BigDecimal usd) {

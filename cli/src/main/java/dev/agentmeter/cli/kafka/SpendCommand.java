@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentmeter.cli.Endpoints;
 import dev.agentmeter.model.Period;
 import dev.agentmeter.model.Scope;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -43,8 +45,14 @@ public final class SpendCommand implements Runnable {
                 .append(answer.path("windowStart").asText("")).append(": $").append(answer.path("spendUsd").asText("0"))
                 .append(" in ").append(answer.path("events").asText("0")).append(" events");
         if (answer.hasNonNull("limitUsd")) {
+            BigDecimal limit = new BigDecimal(answer.get("limitUsd").asText());
+            BigDecimal spend = new BigDecimal(answer.path("spendUsd").asText("0"));
             line.append(", limit $").append(answer.get("limitUsd").asText())
                     .append(", remaining $").append(answer.path("remainingUsd").asText());
+            if (limit.signum() > 0) {
+                line.append(", ").append(spend.movePointRight(2).divide(limit, 1, RoundingMode.HALF_EVEN).toPlainString())
+                        .append(" % used");
+            }
         }
         spec.commandLine().getOut().println(line);
     }

@@ -97,8 +97,9 @@ class CliPipelineIT {
                 + "FROM agent_usage WHERE event_id = '" + eventId + "'")).isEqualTo("0.0075 catalog 2500 bug_fix");
         String today = LocalDate.now(ZoneOffset.UTC) + "T00:00:00Z";
         // The row and the spend come by different paths (sink; aggregator store written per commit): await the spend too.
-        assertThat(awaitOutput("user:zoe DAY " + today + ": $0.0075 in 1 events, limit $0.01, remaining $0.0025\n",
-                "spend", "user:zoe")).isEqualTo("user:zoe DAY " + today + ": $0.0075 in 1 events, limit $0.01, remaining $0.0025\n");
+        assertThat(awaitOutput("user:zoe DAY " + today + ": $0.0075 in 1 events, limit $0.01, remaining $0.0025, 75.0 % used\n",
+                "spend", "user:zoe")).isEqualTo("user:zoe DAY " + today + ": $0.0075 in 1 events, limit $0.01, remaining $0.0025,"
+                + " 75.0 % used\n");
 
         Cli alerts = cli("alerts", "--from-beginning", "--max", "1", "--timeout", "PT30S");
         assertThat(alerts.out()).isEqualTo("WARNING user:zoe DAY: $0.0075 of $0.01 (50 % threshold) in window " + today
@@ -217,7 +218,7 @@ class CliPipelineIT {
             assertThat(bodies).hasSize(1);
             com.fasterxml.jackson.databind.JsonNode body = dev.agentmeter.model.json.ContractJson.mapper().readTree(bodies.get(0));
             String today = LocalDate.now(ZoneOffset.UTC) + "T00:00:00Z";
-            assertThat(body.get("text").asText()).startsWith(":rotating_light: agentmeter WARNING user:zoe DAY: $0.0075 of $0.01");
+            assertThat(body.get("text").asText()).startsWith(":warning: agentmeter WARNING user:zoe DAY: $0.0075 of $0.01");
             assertThat(body.get("alertId").asText()).isEqualTo("user:zoe|DAY|" + today + "|0.5");
             assertThat(alerts.out()).startsWith("{\"alertId\":\"user:zoe|DAY|" + today + "|0.5\"");
         } finally {

@@ -65,11 +65,12 @@ public final class BudgetsPage {
             DataTable history = new DataTable("alerts", "Alerts raised " + w.label() + ", newest first")
                     .instant("raisedAt", "Raised").text("level", "Level").text("scope", "Scope").text("period", "Period")
                     .percent("thresholdPercent", "Threshold").usd("spendUsd", "Spend").usd("limitUsd", "Limit")
-                    .instant("windowStart", "Window").text("alertId", "Alert id").whenEmpty("No alerts in this window.");
+                    .usd("projectedUsd", "Projected").instant("windowStart", "Window").text("alertId", "Alert id").whenEmpty("No alerts in this window.");
             for (JsonNode a : alerts) {
                 history.row(Instant.parse(a.get("raisedAt").asText()), a.path("level").asText(), a.path("scope").asText(),
                         a.path("period").asText(), new BigDecimal(a.get("threshold").asText()).movePointRight(2).stripTrailingZeros(),
                         new BigDecimal(a.get("spendUsd").asText()), new BigDecimal(a.get("limitUsd").asText()),
+                        a.hasNonNull("projectedUsd") ? new BigDecimal(a.get("projectedUsd").asText()) : null,
                         Instant.parse(a.get("windowStart").asText()), a.path("alertId").asText());
             }
             page.table(history);

@@ -27,7 +27,9 @@ public final class AlertRows {
             col("spend_usd", "numeric", BudgetAlert::spendUsd),
             col("limit_usd", "numeric", BudgetAlert::limitUsd),
             col("triggering_event_id", "text", BudgetAlert::triggeringEventId),
-            col("raised_at", "timestamptz", BudgetAlert::raisedAt));
+            col("raised_at", "timestamptz", BudgetAlert::raisedAt),
+            col("projected_usd", "numeric", BudgetAlert::projectedUsd),
+            col("projected_crossing_at", "timestamptz", BudgetAlert::projectedCrossingAt));
 
     private static Column<BudgetAlert> col(String name, String type, Function<BudgetAlert, Object> f) {
         return Column.of(name, type, f::apply);

@@ -48,7 +48,7 @@ class PostgresWriterIT {
     void freshDatabase() throws SQLException {
         url = pg.createDatabase("writer_it_" + databases.incrementAndGet());
         schema = new SchemaMigrator("agent_usage", "budget_alerts");
-        assertThat(schema.migrate(url, null, null)).isEqualTo(8);
+        assertThat(schema.migrate(url, null, null)).isEqualTo(9);
         writer = new PostgresWriter(url, null, null, schema);
     }
 

@@ -22,6 +22,18 @@ public record SpendAggregate(
         return new SpendAggregate(windowStart, windowEnd, BigDecimal.ZERO, 0, 0, 0, 0, 0, 0, 0, null);
     }
 
+    /** This window with {@code other}'s spend added (its window bounds kept); {@code other} null adds nothing. */
+    public SpendAggregate merge(SpendAggregate other) {
+        if (other == null) {
+            return this;
+        }
+        Instant last = lastEventAt == null || (other.lastEventAt != null && other.lastEventAt.isAfter(lastEventAt))
+                ? other.lastEventAt : lastEventAt;
+        return new SpendAggregate(windowStart, windowEnd, Money.normalise(spendUsd.add(other.spendUsd)), events + other.events,
+                inputTokens + other.inputTokens, outputTokens + other.outputTokens, cacheReadTokens + other.cacheReadTokens,
+                cacheWriteTokens + other.cacheWriteTokens, reasoningTokens + other.reasoningTokens, errors + other.errors, last);
+    }
+
     public SpendAggregate add(SpendDelta d) {
         Instant last = lastEventAt == null || d.lastAt().isAfter(lastEventAt) ? d.lastAt() : lastEventAt;
         return new SpendAggregate(windowStart, windowEnd, Money.normalise(spendUsd.add(d.costUsd())), events + d.events(),

@@ -3,10 +3,12 @@ package dev.agentmeter.processor.aggregate;
 import dev.agentmeter.model.AlertLevel;
 import dev.agentmeter.model.Budget;
 import dev.agentmeter.model.BudgetAlert;
+import dev.agentmeter.model.BudgetStatus;
 import dev.agentmeter.model.Period;
 import dev.agentmeter.model.Scope;
 import dev.agentmeter.model.ScopeType;
 import dev.agentmeter.processor.budget.BudgetBook;
+import dev.agentmeter.processor.budget.Forecast;
 import dev.agentmeter.processor.metrics.ProcessorMetrics;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -44,7 +46,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * active scopes' open windows are updated again after every flush. Budgets, few and rarely
  * changed, are mirrored in memory.
  */
-public final class SpendProcessor implements Processor<String, List<ScopeInput>, String, BudgetAlert> {
+public final class SpendProcessor implements Processor<String, List<ScopeInput>, String, BudgetOutput> {
 
     private static final List<Period> CALENDAR = List.of(Period.HOUR, Period.DAY, Period.MONTH);
     /** Windows kept as objects after they are written (~300 bytes each): see {@link #recent}. */
@@ -58,6 +60,8 @@ public final class SpendProcessor implements Processor<String, List<ScopeInput>,
      */
     static final int MAX_EXPIRED_PER_RUN = 100_000;
     static final Duration EXPIRY_INTERVAL = Duration.ofMinutes(10);
+    /** The alert mark of a window's FORECAST, after the window's key (threshold marks carry the threshold). */
+    static final String FORECAST_MARK = "forecast";
 
     private final SpendStores names;
     private final String hookName;
@@ -69,7 +73,7 @@ public final class SpendProcessor implements Processor<String, List<ScopeInput>,
     private final Map<Period, Duration> retention;
     private final BudgetBook budgets;
     private final ProcessorMetrics metrics;
-    private ProcessorContext<String, BudgetAlert> context;
+    private ProcessorContext<String, BudgetOutput> context;
     private KeyValueStore<String, SpendAggregate> spend;
     private KeyValueStore<String, Budget> budgetStore;
     private KeyValueStore<String, Long> alerted;
@@ -91,6 +95,12 @@ public final class SpendProcessor implements Processor<String, List<ScopeInput>,
     private final Map<String, Budget> budgetsByScope = new HashMap<>();
     /** Deletes the running expiry run may still make (see {@link #MAX_EXPIRED_PER_RUN}). */
     private int expiryBudget;
+    /**
+     * Budget statuses changed since the last flush, by {@code scope|period} (null: remove). Sent on
+     * the flush, so a status goes out at most once per scope and period per commit, however many
+     * deltas moved it.
+     */
+    private final Map<String, BudgetStatus> statuses = new LinkedHashMap<>();
 
     public SpendProcessor(SpendStores names, String hookName, Duration flushInterval, ZoneId zone, Duration grace,
                           Duration sessionInactivity, Map<Period, Duration> retention, BudgetBook budgets,
@@ -107,7 +117,7 @@ public final class SpendProcessor implements Processor<String, List<ScopeInput>,
     }
 
     @Override
-    public void init(ProcessorContext<String, BudgetAlert> context) {
+    public void init(ProcessorContext<String, BudgetOutput> context) {
         this.context = context;
         this.spend = context.getStateStore(names.spend());
         this.budgetStore = context.getStateStore(names.budgets());
@@ -116,6 +126,7 @@ public final class SpendProcessor implements Processor<String, List<ScopeInput>,
         unwritten.clear();
         recent.clear();
         budgetsByScope.clear();
+        statuses.clear();
         try (KeyValueIterator<String, Budget> all = budgetStore.all()) {
             all.forEachRemaining(kv -> budgetsByScope.put(kv.key, kv.value));
         }
@@ -141,22 +152,51 @@ public final class SpendProcessor implements Processor<String, List<ScopeInput>,
         }
     }
 
+    /**
+     * Adds a delta to the scope's windows in the processor's zone (what queries read) and, for a
+     * scope whose own budget names another zone, to its windows in that zone too (what its budget
+     * is checked against). A zoned window met for the first time is seeded from what the
+     * processor-zone windows already hold of it ({@link #seed}) before this delta is added.
+     */
     private void onSpend(Scope scope, SpendDelta d, long streamTime) {
         String scopeKey = scope.toString();
         Budget own = budgetsByScope.get(scopeKey);
+        ZoneId budgetZone = own == null ? zone : own.zoneOr(zone);
         boolean late = false;
+        // Zoned windows first, seeded (when new) before this delta reaches any processor-zone window.
+        Map<Period, SpendAggregate> zonedBefore = new java.util.EnumMap<>(Period.class);
+        if (!budgetZone.equals(zone)) {
+            for (Period period : CALENDAR) {
+                Windows.Window w = Windows.of(period, d.lastAt(), zone);
+                Windows.Window bw = Windows.of(period, d.lastAt(), budgetZone);
+                if (!bw.start().equals(w.start()) && !isLate(bw, streamTime)) {
+                    SpendAggregate agg = aggregate(SpendStores.key(period, bw.start(), scopeKey));
+                    zonedBefore.put(period, agg != null ? agg : seed(period, bw, scopeKey, streamTime));
+                }
+            }
+        }
         for (Period period : CALENDAR) {
             // A delta never spans two clock hours, so all its events share these windows.
             Windows.Window w = Windows.of(period, d.lastAt(), zone);
-            if (w.end().plus(grace).toEpochMilli() < streamTime) {
-                late = true;
-                continue;
+            SpendAggregate zonedAgg = zonedBefore.get(period);
+            if (zonedAgg != null) {
+                zonedAgg = zonedAgg.add(d);
+                unwritten.put(SpendStores.key(period, zonedAgg.windowStart(), scopeKey), zonedAgg);
             }
-            String key = SpendStores.key(period, w.start(), scopeKey);
-            SpendAggregate agg = aggregate(key);
-            agg = (agg == null ? SpendAggregate.empty(w.start(), w.end()) : agg).add(d);
-            unwritten.put(key, agg);
-            check(scope, scopeKey, own, period, agg, d.lastEventId());
+            SpendAggregate agg = null;
+            if (isLate(w, streamTime)) {
+                late = true;
+            } else {
+                String key = SpendStores.key(period, w.start(), scopeKey);
+                agg = aggregate(key);
+                agg = (agg == null ? SpendAggregate.empty(w.start(), w.end()) : agg).add(d);
+                unwritten.put(key, agg);
+            }
+            boolean zoned = !budgetZone.equals(zone) && !Windows.of(period, d.lastAt(), budgetZone).start().equals(w.start());
+            SpendAggregate checked = zoned ? zonedAgg : agg;
+            if (checked != null) {
+                check(scope, scopeKey, own, period, checked, d.lastEventId(), d.lastAt());
+            }
         }
         if (scope.type() == ScopeType.SESSION) {
             String key = SpendStores.sessionKey(scope);
@@ -166,36 +206,146 @@ public final class SpendProcessor implements Processor<String, List<ScopeInput>,
             }
             agg = agg.add(d);
             unwritten.put(key, agg);
-            check(scope, scopeKey, own, Period.SESSION, agg, d.lastEventId());
+            check(scope, scopeKey, own, Period.SESSION, agg, d.lastEventId(), d.lastAt());
         }
         if (late && scope.type() == ScopeType.GLOBAL) {
             metrics.late(d.events());
         }
     }
 
-    private void onBudget(Scope scope, Budget budget, long streamTime) {
-        if (budget == null) {
-            budgetStore.delete(scope.toString());
-            budgetsByScope.remove(scope.toString());
-            return;
-        }
-        budgetStore.put(scope.toString(), budget);
-        budgetsByScope.put(scope.toString(), budget);
-        if (streamTime <= 0) {
-            return;
-        }
-        Instant now = Instant.ofEpochMilli(streamTime);
-        for (Period period : CALENDAR) {
-            SpendAggregate agg = aggregate(SpendStores.key(period, Windows.of(period, now, zone).start(), scope));
-            if (agg != null) {
-                check(scope, scope.toString(), budget, period, agg, null);
+    private boolean isLate(Windows.Window w, long streamTime) {
+        return w.end().plus(grace).toEpochMilli() < streamTime;
+    }
+
+    /**
+     * What the processor-zone windows already hold of a window in another zone: whole processor-zone
+     * days inside it from their DAY windows, the rest hour by hour from the HOUR windows. Exact
+     * when those hours are still kept ({@code window.retention.hour}, 2 days): always for the
+     * current DAY of a zone whole hours away, and for a MONTH window only when the budget named
+     * its zone before the month's first partial day was dropped. Hours of an edge day no longer
+     * kept are counted as missing ({@code agentmeter_budget_zone_seed_inexact_total}), never guessed.
+     */
+    private SpendAggregate seed(Period period, Windows.Window bw, String scopeKey, long streamTime) {
+        SpendAggregate seeded = SpendAggregate.empty(bw.start(), bw.end());
+        Instant hourHorizon = Instant.ofEpochMilli(streamTime).minus(retention.get(Period.HOUR));
+        Instant stop = Instant.ofEpochMilli(Math.max(streamTime, bw.start().toEpochMilli())); // nothing is kept ahead of stream time
+        boolean exact = true;
+        Instant t = bw.start();
+        while (t.isBefore(bw.end()) && !t.isAfter(stop)) {
+            Windows.Window day = Windows.of(Period.DAY, t, zone);
+            if (period != Period.HOUR && !day.start().isBefore(bw.start()) && !day.end().isAfter(bw.end())) {
+                seeded = seeded.merge(aggregate(SpendStores.key(Period.DAY, day.start(), scopeKey)));
+                t = day.end();
+                continue;
             }
+            Instant until = day.end().isBefore(bw.end()) ? day.end() : bw.end();
+            SpendAggregate dayAgg = aggregate(SpendStores.key(Period.DAY, day.start(), scopeKey));
+            for (Instant h = t; h.isBefore(until) && !h.isAfter(stop); h = Windows.of(Period.HOUR, h, zone).end()) {
+                Windows.Window hour = Windows.of(Period.HOUR, h, zone);
+                boolean inside = !hour.start().isBefore(bw.start()) && !hour.end().isAfter(bw.end());
+                SpendAggregate hourAgg = aggregate(SpendStores.key(Period.HOUR, hour.start(), scopeKey));
+                if (inside && (hourAgg != null || !hour.start().isBefore(hourHorizon))) {
+                    seeded = seeded.merge(hourAgg);
+                } else if (dayAgg != null && dayAgg.spendUsd().signum() > 0) {
+                    exact = false; // spend that day, and this hour not kept (or not aligned): not counted
+                }
+            }
+            t = until;
+        }
+        if (!exact) {
+            metrics.zoneSeedInexact();
+        }
+        return seeded;
+    }
+
+    /**
+     * A budget set, changed or deleted: the current windows are checked against it at once (a new
+     * or lowered budget alerts now), thresholds alerted in them that it no longer crosses are
+     * RESOLVED, and its statuses are published (removed for limits that no longer exist).
+     */
+    private void onBudget(Scope scope, Budget budget, long streamTime) {
+        String scopeKey = scope.toString();
+        Budget old = budgetsByScope.get(scopeKey);
+        if (budget == null) {
+            budgetStore.delete(scopeKey);
+            budgetsByScope.remove(scopeKey);
+        } else {
+            budgetStore.put(scopeKey, budget);
+            budgetsByScope.put(scopeKey, budget);
+        }
+        Instant now = Instant.ofEpochMilli(streamTime > 0 ? streamTime : context.currentSystemTimeMs());
+        ZoneId budgetZone = budget == null ? zone : budget.zoneOr(zone);
+        for (Period period : CALENDAR) {
+            Windows.Window w = Windows.of(period, now, budgetZone);
+            String key = SpendStores.key(period, w.start(), scopeKey);
+            SpendAggregate agg = aggregate(key);
+            if (agg == null && !budgetZone.equals(zone)) {
+                agg = seed(period, w, scopeKey, now.toEpochMilli());
+                if (agg.events() > 0) {
+                    unwritten.put(key, agg);
+                }
+            }
+            afterBudgetChange(scope, scopeKey, old, budget, period,
+                    agg == null ? SpendAggregate.empty(w.start(), w.end()) : agg, now);
         }
         if (scope.type() == ScopeType.SESSION) {
             SpendAggregate agg = aggregate(SpendStores.sessionKey(scope));
             if (agg != null) {
-                check(scope, scope.toString(), budget, Period.SESSION, agg, null);
+                afterBudgetChange(scope, scopeKey, old, budget, Period.SESSION, agg, now);
+            } else if (budgets.limit(scope, budget, Period.SESSION) == null
+                    && budgets.limit(scope, old, Period.SESSION) != null) {
+                statuses.put(BudgetStatus.key(scope, Period.SESSION), null);
             }
+        }
+    }
+
+    private void afterBudgetChange(Scope scope, String scopeKey, Budget old, Budget budget, Period period,
+                                   SpendAggregate agg, Instant now) {
+        BudgetBook.Limit before = budgets.limit(scope, old, period);
+        BudgetBook.Limit after = budgets.limit(scope, budget, period);
+        resolve(scope, scopeKey, period, agg, before, after);
+        if (after == null) {
+            if (before != null) {
+                statuses.put(BudgetStatus.key(scope, period), null);
+            }
+            return;
+        }
+        check(scope, scopeKey, budget, period, agg, null, now);
+    }
+
+    /**
+     * RESOLVED, once, for each threshold alerted in this window that the new limit no longer
+     * crosses (or every alerted one, when no limit is left); crossing it again later alerts again
+     * with its next generation ({@code |2}, {@code |3}…).
+     */
+    private void resolve(Scope scope, String scopeKey, Period period, SpendAggregate agg, BudgetBook.Limit before,
+                         BudgetBook.Limit after) {
+        String prefix = SpendStores.key(period, agg.windowStart(), scopeKey) + "|";
+        List<KeyValue<String, Long>> marks = new ArrayList<>();
+        try (KeyValueIterator<String, Long> it = alerted.prefixScan(prefix, new StringSerializer())) {
+            it.forEachRemaining(marks::add);
+        }
+        for (KeyValue<String, Long> mark : marks) {
+            String suffix = mark.key.substring(prefix.length());
+            if (mark.value == null || mark.value <= 0 || suffix.equals(FORECAST_MARK) || suffix.contains("|")) {
+                continue; // already resolved, a forecast, or a scope whose id extends this one
+            }
+            BigDecimal threshold;
+            try {
+                threshold = new BigDecimal(suffix);
+            } catch (NumberFormatException e) {
+                continue; // a scope whose id extends this one ("user:al" and "user:al|ice" cannot be told apart otherwise)
+            }
+            boolean crossed = after != null && agg.spendUsd().compareTo(after.limitUsd().multiply(threshold)) >= 0;
+            if (crossed) {
+                continue;
+            }
+            long generation = mark.value;
+            alerted.put(mark.key, -generation);
+            BigDecimal limit = after != null ? after.limitUsd() : before != null ? before.limitUsd() : BigDecimal.ZERO;
+            raise(scopeKey, new BudgetAlert(BudgetAlert.alertId(scope, period, agg.windowStart(), threshold, generation)
+                    + "|resolved", scope, period, agg.windowStart(), agg.windowEnd(), threshold, AlertLevel.RESOLVED,
+                    agg.spendUsd(), limit, null, Instant.ofEpochMilli(context.currentSystemTimeMs())), agg);
         }
     }
 
@@ -215,6 +365,11 @@ public final class SpendProcessor implements Processor<String, List<ScopeInput>,
      * {@code ProcessorThroughputBenchmark}: 4.6 → 3.4 µs of stream thread per event.
      */
     private void write() {
+        if (!statuses.isEmpty()) {
+            long now = context.currentSystemTimeMs();
+            statuses.forEach((key, status) -> context.forward(new Record<>(key, new BudgetOutput.Status(key, status), now)));
+            statuses.clear();
+        }
         if (unwritten.isEmpty()) {
             return;
         }
@@ -225,8 +380,15 @@ public final class SpendProcessor implements Processor<String, List<ScopeInput>,
         unwritten.clear();
     }
 
-    /** Raises the alerts for every threshold the window's spend has reached and that was not raised yet. */
-    private void check(Scope scope, String scopeKey, Budget own, Period period, SpendAggregate agg, String triggeringEventId) {
+    /**
+     * Raises the alerts for every threshold the window's spend has reached and that is not alerted
+     * now (a threshold RESOLVED before alerts again, as its next generation), the FORECAST of a
+     * budget that asks for one, and notes the window's status for the next flush.
+     *
+     * @param at the time of the spend (event time), or of the budget change
+     */
+    private void check(Scope scope, String scopeKey, Budget own, Period period, SpendAggregate agg,
+                       String triggeringEventId, Instant at) {
         BudgetBook.Limit limit = budgets.limit(scope, own, period);
         if (limit == null) {
             return;
@@ -236,19 +398,48 @@ public final class SpendProcessor implements Processor<String, List<ScopeInput>,
                 break; // thresholds are sorted: none above this one is reached either
             }
             String mark = SpendStores.alertedKey(period, agg.windowStart(), scopeKey, threshold);
-            if (alerted.get(mark) != null) {
+            Long previous = alerted.get(mark);
+            if (previous != null && previous > 0) {
                 continue;
             }
-            alerted.put(mark, context.currentSystemTimeMs());
-            AlertLevel level = AlertLevel.forThreshold(threshold);
-            BudgetAlert alert = new BudgetAlert(BudgetAlert.alertId(scope, period, agg.windowStart(), threshold),
-                    scope, period, agg.windowStart(), agg.windowEnd(), threshold, level, agg.spendUsd(),
-                    limit.limitUsd(), triggeringEventId, Instant.ofEpochMilli(context.currentSystemTimeMs()));
-            metrics.alert(level);
-            // At the window's start, or now for a window that starts ahead (a broker refuses future records).
-            context.forward(new Record<>(scopeKey, alert, Math.min(agg.windowStart().toEpochMilli(),
-                    context.currentSystemTimeMs())));
+            long generation = previous == null ? 1 : -previous + 1;
+            alerted.put(mark, generation);
+            raise(scopeKey, new BudgetAlert(BudgetAlert.alertId(scope, period, agg.windowStart(), threshold, generation),
+                    scope, period, agg.windowStart(), agg.windowEnd(), threshold, AlertLevel.forThreshold(threshold),
+                    agg.spendUsd(), limit.limitUsd(), triggeringEventId, Instant.ofEpochMilli(context.currentSystemTimeMs())),
+                    agg);
         }
+        if (own != null && own.forecasting() && period != Period.SESSION) {
+            forecast(scope, scopeKey, period, agg, limit, triggeringEventId, at);
+        }
+        statuses.put(BudgetStatus.key(scope, period), BudgetStatus.of(scope, period, agg.windowStart(), agg.windowEnd(),
+                agg.spendUsd(), limit.limitUsd(), limit.thresholds(), Instant.ofEpochMilli(context.currentSystemTimeMs())));
+    }
+
+    /** One FORECAST per window, when {@link Forecast} has the evidence and the projection reaches the limit. */
+    private void forecast(Scope scope, String scopeKey, Period period, SpendAggregate agg, BudgetBook.Limit limit,
+                          String triggeringEventId, Instant at) {
+        String mark = SpendStores.key(period, agg.windowStart(), scopeKey) + "|" + FORECAST_MARK;
+        if (alerted.get(mark) != null) {
+            return;
+        }
+        Instant when = at.isBefore(agg.windowEnd()) ? at : agg.windowEnd();
+        Forecast f = Forecast.of(agg.windowStart(), agg.windowEnd(), when, agg.spendUsd(), agg.events(), limit.limitUsd());
+        if (f == null) {
+            return;
+        }
+        alerted.put(mark, 1L);
+        raise(scopeKey, new BudgetAlert(BudgetAlert.forecastId(scope, period, agg.windowStart()), scope, period,
+                agg.windowStart(), agg.windowEnd(), new BigDecimal("1.0"), AlertLevel.FORECAST, agg.spendUsd(),
+                limit.limitUsd(), triggeringEventId, Instant.ofEpochMilli(context.currentSystemTimeMs()),
+                f.projectedUsd(), f.crossingAt()), agg);
+    }
+
+    private void raise(String scopeKey, BudgetAlert alert, SpendAggregate agg) {
+        metrics.alert(alert.level());
+        // At the window's start, or now for a window that starts ahead (a broker refuses future records).
+        context.forward(new Record<>(scopeKey, new BudgetOutput.Raised(alert), Math.min(agg.windowStart().toEpochMilli(),
+                context.currentSystemTimeMs())));
     }
 
     /** Drops windows (and their alert marks) old enough that no event can reach them any more. */

@@ -90,6 +90,11 @@ public final class ProcessorMetrics {
         }
     }
 
+    /** A zoned budget window seeded with hours no longer kept: its spend may be short (see SpendProcessor#seed). */
+    public void zoneSeedInexact() {
+        registry.counter("agentmeter.budget.zone.seed.inexact").increment();
+    }
+
     public void alert(AlertLevel level) {
         registry.counter("agentmeter.processor.alerts", "level", level.name()).increment();
     }

@@ -41,7 +41,17 @@ public final class SpendQueries {
         this.self = self;
     }
 
+    /**
+     * The scope's spend in the {@code period} window containing {@code at}: in its budget's zone
+     * when its own budget names one (the window that budget is checked against), else in the
+     * processor's zone.
+     */
     public SpendView spend(Scope scope, Period period, Instant at) {
+        Budget own = budgetStore().get(scope.toString());
+        return spend(scope, period, at, own, own == null ? zone : own.zoneOr(zone));
+    }
+
+    private SpendView spend(Scope scope, Period period, Instant at, Budget own, ZoneId windowZone) {
         SpendAggregate agg;
         Instant start;
         Instant end;
@@ -50,7 +60,7 @@ public final class SpendQueries {
             start = agg == null ? null : agg.windowStart();
             end = null;
         } else {
-            Windows.Window w = Windows.of(period, at, zone);
+            Windows.Window w = Windows.of(period, at, windowZone);
             agg = spendStore().get(SpendStores.key(period, w.start(), scope));
             start = w.start();
             end = w.end();
@@ -58,7 +68,6 @@ public final class SpendQueries {
         if (agg == null) {
             agg = SpendAggregate.empty(start, end);
         }
-        Budget own = budgetStore().get(scope.toString());
         BudgetBook.Limit limit = budgets.limit(scope, own, period);
         BigDecimal remaining = null;
         List<BigDecimal> crossed = new ArrayList<>();
@@ -89,7 +98,9 @@ public final class SpendQueries {
                 new org.apache.kafka.common.serialization.StringSerializer())) {
             while (it.hasNext()) {
                 var kv = it.next();
-                out.add(spend(Scope.parse(kv.key.substring(kv.key.lastIndexOf('|') + 1)), period, at));
+                Scope scope = Scope.parse(kv.key.substring(kv.key.lastIndexOf('|') + 1));
+                // Ranked in one zone, the processor's: the windows listed are its.
+                out.add(spend(scope, period, at, budgetStore().get(scope.toString()), zone));
             }
         }
         out.sort(Comparator.comparing(SpendView::spendUsd).reversed().thenComparing(SpendView::scope));

@@ -1,6 +1,5 @@
 package dev.agentmeter.processor.topology;
 
-import dev.agentmeter.model.BudgetAlert;
 import dev.agentmeter.model.PricedUsage;
 import dev.agentmeter.model.json.ContractSerdes;
 import dev.agentmeter.model.validation.UsageEventParser;
@@ -8,6 +7,7 @@ import dev.agentmeter.model.validation.UsageEventValidator;
 import dev.agentmeter.processor.ProcessorConfig;
 import dev.agentmeter.processor.aggregate.AggregateSerdes;
 import dev.agentmeter.processor.aggregate.BudgetInputProcessor;
+import dev.agentmeter.processor.aggregate.BudgetOutput;
 import dev.agentmeter.processor.aggregate.CommitHook;
 import dev.agentmeter.processor.aggregate.ScopeInput;
 import dev.agentmeter.processor.aggregate.ScopePartitioner;
@@ -38,7 +38,8 @@ import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
 
 /**
- * The processor's data flow, top to bottom: validate → de-duplicate → price → aggregate → alert.
+ * The processor's data flow, top to bottom: validate → de-duplicate → price → aggregate → alert
+ * and budget status.
  * Every processor, store and repartition topic is named so the topology and its state stay stable
  * across releases. {@link #build} is a pure function of the configuration.
  */
@@ -66,10 +67,17 @@ public final class UsageTopology {
         KStream<String, Accepted> unique = dedupe(builder, config, metrics, rawPartitions, valid);
         KStream<String, Priced> priced = price(config, metrics, catalog, unique);
         priced.to(config.pricedTopic(), Produced.with(Serdes.String(), Priced.serde()).withName("priced-sink"));
-        KStream<String, BudgetAlert> alerts = aggregateAndAlert(builder, config, metrics, rawPartitions,
+        KStream<String, BudgetOutput> budgetOutput = aggregateAndAlert(builder, config, metrics, rawPartitions,
                 priced.mapValues(Priced::usage, Named.as("priced-usage")));
-        alerts.to(config.alertsTopic(), Produced.with(Serdes.String(), ContractSerdes.budgetAlert())
-                .withName("alerts-sink"));
+        budgetOutput.split(Named.as("budget-output-"))
+                .branch((scope, out) -> out instanceof BudgetOutput.Raised, Branched.withConsumer(raised -> raised
+                        .mapValues(out -> ((BudgetOutput.Raised) out).alert(), Named.as("alert"))
+                        .to(config.alertsTopic(), Produced.with(Serdes.String(), ContractSerdes.budgetAlert())
+                                .withName("alerts-sink")), "alerts"))
+                .defaultBranch(Branched.withConsumer(status -> status
+                        .mapValues(out -> ((BudgetOutput.Status) out).status(), Named.as("status"))
+                        .to(config.budgetStatusTopic(), Produced.with(Serdes.String(), ContractSerdes.budgetStatus())
+                                .withName("budget-status-sink")), "statuses"));
         return builder.build();
     }
 
@@ -142,7 +150,7 @@ public final class UsageTopology {
      * Each priced event adds to one spend delta per scope it belongs to; budgets join the same
      * stream; both are partitioned by scope so one task owns a scope's windows, budget and alerts.
      */
-    private static KStream<String, BudgetAlert> aggregateAndAlert(StreamsBuilder builder, ProcessorConfig config,
+    private static KStream<String, BudgetOutput> aggregateAndAlert(StreamsBuilder builder, ProcessorConfig config,
                                                                  ProcessorMetrics metrics, int rawPartitions,
                                                                  KStream<String, PricedUsage> priced) {
         SpendStores stores = SpendStores.DEFAULT;

@@ -41,7 +41,7 @@ class SpendProcessorTest {
     private static final Scope ALICE = Scope.of(ScopeType.USER, "alice");
     private static final String ALICE_DAY = SpendStores.key(Period.DAY, Instant.parse("2026-11-22T00:00:00Z"), ALICE);
 
-    private final MockProcessorContext<String, BudgetAlert> context = new MockProcessorContext<>(
+    private final MockProcessorContext<String, BudgetOutput> context = new MockProcessorContext<>(
             ProcessorApp.streamsProperties(ProcessorConfig.of(Map.of()), 0)); // the app's Streams settings
     private final CommitHook hook = CommitHook.builder("hook").build();
     private final KeyValueStore<String, SpendAggregate> spend = store(SpendStores.DEFAULT.spend(),
@@ -244,7 +244,7 @@ class SpendProcessorTest {
         expireAt(at);
         assertThat(alertMarks()).containsExactly(firstMark);
         spend(SESSION, "e-more", "1", at.plusSeconds(1));
-        assertThat(context.forwarded()).extracting(f -> f.record().value().alertId())
+        assertThat(alerts()).extracting(BudgetAlert::alertId)
                 .as("raised once, not again after an expiry run").containsExactly("session:s-1|SESSION|2026-11-22T10:00:00Z|0.5");
 
         Instant next = at.plus(Duration.ofHours(1)); // after a gap longer than session.inactivity
@@ -291,9 +291,9 @@ class SpendProcessorTest {
 
         spend("e1", "6", T0);
 
-        assertThat(context.forwarded()).extracting(f -> f.record().value().alertId())
+        assertThat(alerts()).extracting(BudgetAlert::alertId)
                 .containsExactly("user:alice|DAY|2026-11-22T00:00:00Z|0.5");
-        BudgetAlert alert = context.forwarded().get(0).record().value();
+        BudgetAlert alert = alerts().get(0);
         assertThat(alert.spendUsd().toPlainString()).isEqualTo("6");
         assertThat(alert.limitUsd().toPlainString()).isEqualTo("10");
         assertThat(alert.triggeringEventId()).isEqualTo("e1");
@@ -311,5 +311,11 @@ class SpendProcessorTest {
         hook.flushCache();
 
         assertThat(storedDay()).isEqualTo("3.5 in 2 events");
+    }
+
+    /** The alerts forwarded so far (statuses go out on the flush, beside them). */
+    private List<BudgetAlert> alerts() {
+        return context.forwarded().stream().map(f -> f.record().value())
+                .filter(v -> v instanceof BudgetOutput.Raised).map(v -> ((BudgetOutput.Raised) v).alert()).toList();
     }
 }

@@ -2,6 +2,7 @@ package dev.agentmeter.model.json;
 
 import dev.agentmeter.model.Budget;
 import dev.agentmeter.model.BudgetAlert;
+import dev.agentmeter.model.BudgetStatus;
 import dev.agentmeter.model.ModelPrice;
 import dev.agentmeter.model.PricedUsage;
 import dev.agentmeter.model.UsageEvent;
@@ -30,5 +31,9 @@ public final class ContractSerdes {
 
     public static JsonSerde<BudgetAlert> budgetAlert() {
         return new JsonSerde<>(BudgetAlert.class);
+    }
+
+    public static JsonSerde<BudgetStatus> budgetStatus() {
+        return new JsonSerde<>(BudgetStatus.class);
     }
 }

@@ -1,0 +1,174 @@
+package dev.agentmeter.cli.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.agentmeter.cli.kafka.KafkaIo;
+import dev.agentmeter.cli.up.LocalPipeline;
+import dev.agentmeter.client.UsageTracker;
+import dev.agentmeter.embedded.FreePorts;
+import dev.agentmeter.embedded.KafkaExtension;
+import dev.agentmeter.embedded.PostgresExtension;
+import dev.agentmeter.model.Budget;
+import dev.agentmeter.model.BudgetStatus;
+import dev.agentmeter.model.Period;
+import dev.agentmeter.model.Scope;
+import dev.agentmeter.model.Topics;
+import dev.agentmeter.model.Usage;
+import dev.agentmeter.model.UsageEvent;
+import dev.agentmeter.model.json.ContractJson;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Budgets that agents act on, end to end: the processor publishes budget status, the producer
+ * client follows it, {@code allows()} turns false once a budget is exceeded and true again when it
+ * is raised (the alerts RESOLVED, stored in Postgres). gpt-4o input costs $2.50 per million
+ * tokens: 100,000 input tokens cost $0.25.
+ */
+class BudgetEnforcementIT {
+
+    @RegisterExtension
+    static final KafkaExtension kafka = new KafkaExtension();
+    @RegisterExtension
+    static final PostgresExtension pg = new PostgresExtension();
+
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+    static Path data;
+
+    static LocalPipeline pipeline;
+    static String pgUrl;
+    static UsageTracker tracker;
+
+    @BeforeAll
+    static void up() throws Exception {
+        pgUrl = pg.createDatabase("budget_it");
+        pipeline = LocalPipeline.start(new LocalPipeline.Settings(data, kafka.bootstrapServers(), pgUrl, 0, 0,
+                FreePorts.next(), 2), new PrintWriter(new StringWriter()));
+        tracker = UsageTracker.builder().bootstrapServers(pipeline.bootstrapServers()).agent("enforcer")
+                .spoolDirectory(data.resolve("spool")).budgetStatus(true).build();
+    }
+
+    @AfterAll
+    static void down() {
+        if (tracker != null) {
+            tracker.close();
+        }
+        if (pipeline != null) {
+            pipeline.close();
+        }
+    }
+
+    private static void budget(String scope, String dayLimit) {
+        Budget b = new Budget(Scope.parse(scope), Map.of(Period.DAY, new BigDecimal(dayLimit)), null);
+        KafkaIo.publish(pipeline.bootstrapServers(), Topics.BUDGETS, scope, ContractJson.toBytes(b));
+    }
+
+    private static String quarterDollar(String user) {
+        return tracker.track(UsageEvent.builder().model("gpt-4o").usage(Usage.of(100_000, 0)).userId(user).build());
+    }
+
+    @Test
+    void allowsTurnsFalseOnceTheBudgetIsExceededAndTrueAgainWhenItIsRaised() throws Exception {
+        budget("user:ivy", "1.00");
+        await("ivy's budget status", () -> tracker.budget("user:ivy", Period.DAY).isPresent());
+        assertThat(tracker.allows("user:ivy", "team:none")).isTrue();
+
+        for (int i = 0; i < 4; i++) {
+            quarterDollar("ivy");
+        }
+        await("allows() false", () -> !tracker.allows("user:ivy"));
+        BudgetStatus s = tracker.budget("user:ivy", Period.DAY).orElseThrow();
+        assertThat(s.spendUsd().toPlainString()).isEqualTo("1");
+        assertThat(s.limitUsd().toPlainString()).isEqualTo("1.00");
+        assertThat(s.usedRatio().toPlainString()).isEqualTo("1");
+        assertThat(s.level()).isEqualTo(BudgetStatus.Level.EXCEEDED);
+        assertThat(tracker.allows("user:someone-else")).isTrue();
+        await("the collector's answer for agents in any language", () -> collectorBudget("user:ivy").contains("\"allows\":false"));
+        assertThat(collectorBudget("user:ivy")).contains("\"scope\":\"user:ivy\",\"period\":\"DAY\"")
+                .contains("\"usedRatio\":\"1\",\"level\":\"EXCEEDED\"");
+
+        budget("user:ivy", "10");
+        await("allows() true again", () -> tracker.allows("user:ivy"));
+        await("three RESOLVED alerts in Postgres", () -> "3".equals(sql(
+                "SELECT count(*) FROM budget_alerts WHERE scope = 'user:ivy' AND level = 'RESOLVED'")));
+        assertThat(sql("SELECT string_agg(right(alert_id, 13), ',' ORDER BY alert_id) FROM budget_alerts"
+                + " WHERE scope = 'user:ivy' AND level = 'RESOLVED'")).isEqualTo("|0.5|resolved,|0.8|resolved,|1.0|resolved");
+    }
+
+    /**
+     * Not an assertion on time (tests that time things fail on slow machines): the figures from
+     * event to the client seeing EXCEEDED, printed for the client README.
+     */
+    @Test
+    void measuresHowLongAnEventTakesToFlipAllows() throws Exception {
+        int trials = 20;
+        List<String> users = new ArrayList<>();
+        for (int i = 0; i < trials; i++) {
+            users.add("stale-" + i);
+            budget("user:stale-" + i, "0.25");
+        }
+        await("every trial's status", () -> users.stream().allMatch(u -> tracker.budget("user:" + u, Period.DAY).isPresent()));
+        List<Long> millis = new ArrayList<>();
+        for (String u : users) {
+            long start = System.nanoTime();
+            quarterDollar(u);
+            await("allows() false for " + u, () -> !tracker.allows("user:" + u));
+            millis.add((System.nanoTime() - start) / 1_000_000);
+        }
+        Collections.sort(millis);
+        System.out.printf("budget staleness, track() to allows() == false, %d trials: p50 %d ms, p99 %d ms, max %d ms%n",
+                trials, millis.get(trials / 2), millis.get((int) Math.ceil(trials * 0.99) - 1), millis.get(trials - 1));
+        assertThat(millis).hasSize(trials);
+    }
+
+    private static String collectorBudget(String scope) {
+        try {
+            return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(pipeline.collectorUrl() + "/v1/budget?scope=" + scope)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        } catch (java.io.IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    private static String sql(String query) {
+        try (Connection c = DriverManager.getConnection(pgUrl); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+            return rs.next() ? rs.getString(1) : null;
+        } catch (SQLException notYet) {
+            return null;
+        }
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            Thread.sleep(5);
+        }
+        throw new AssertionError("not within 60 s: " + what);
+    }
+}
