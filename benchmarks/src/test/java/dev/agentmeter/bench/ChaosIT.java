@@ -2,6 +2,7 @@ package dev.agentmeter.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.agentmeter.embedded.ChaosTraffic;
 import dev.agentmeter.embedded.ConsumerGroups;
 import dev.agentmeter.embedded.KafkaExtension;
 import dev.agentmeter.embedded.PostgresExtension;
@@ -67,7 +68,7 @@ class ChaosIT {
             @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path work) throws Exception { // kept for its logs if it fails
         String pgUrl = pg.createDatabase("chaos");
         ChaosTraffic traffic = new ChaosTraffic(VALID, 20261122L, Instant.now().minus(Duration.ofMinutes(5)));
-        Map<String, BigDecimal> limits = Map.of("u0", new BigDecimal("1.00"), "u1", budgetNearHalf(traffic, "u1"),
+        Map<String, BigDecimal> limits = Map.of("u0", new BigDecimal("1.00"), "u1", traffic.limitCrossingHalfOnly("u1"),
                 "u2", new BigDecimal("100000"));
 
         Path config = ProcessorProcess.config(work, kafka.bootstrapServers(), APP_ID, 0, Map.of());
@@ -78,7 +79,7 @@ class ChaosIT {
             TopicReader.awaitTopic(kafka.bootstrapServers(), Topics.BUDGETS, Duration.ofSeconds(90));
             for (Map.Entry<String, BigDecimal> l : limits.entrySet()) {
                 Budget b = new Budget(Scope.parse("user:" + l.getKey()), Map.of(Period.DAY, l.getValue()), null);
-                send(List.of(new ChaosTraffic.Raw(b.scope().toString(), ContractJson.toBytes(b))), Topics.BUDGETS);
+                send(List.of(new ChaosTraffic.Raw(b.scope().toString(), ContractJson.toBytes(b), null)), Topics.BUDGETS);
             }
 
             List<List<ChaosTraffic.Raw>> chunks = chunk(traffic.records, CHUNKS);
@@ -149,12 +150,6 @@ class ChaosIT {
         }
     }
 
-    /** u1's limit sits so its spend crosses 50 % but not 80 %: a partial threshold set to get exactly right. */
-    private static BigDecimal budgetNearHalf(ChaosTraffic traffic, String user) {
-        BigDecimal spend = traffic.userDaySpend.entrySet().stream().filter(e -> e.getKey().startsWith(user + "|"))
-                .map(Map.Entry::getValue).reduce(BigDecimal.ZERO, BigDecimal::add);
-        return spend.multiply(new BigDecimal("1.5")).setScale(2, java.math.RoundingMode.DOWN);
-    }
 
     private static Map<String, String> sinkConfig(String pgUrl) {
         Map<String, String> config = new HashMap<>(EmbeddedConnect.sinkConfig(pgUrl, null, null, 2));

@@ -64,6 +64,13 @@ public class AgentMeterSinkTask extends SinkTask {
         schema = new SchemaMigrator(config.usageTable(), config.alertsTable());
         writer = new PostgresWriter(config.url(), config.user(), config.password(), schema);
         metrics = new SinkMetrics();
+        try {
+            if (context != null && context.pluginMetrics() != null) {
+                metrics.publishTo(context.pluginMetrics());
+            }
+        } catch (UnsupportedOperationException e) {
+            log.debug("this runtime has no plugin metrics; the sink's counters stay in Micrometer only");
+        }
         usageTable = UsageRows.table(config.usageTable());
         alertsTable = AlertRows.table(config.alertsTable());
         try {

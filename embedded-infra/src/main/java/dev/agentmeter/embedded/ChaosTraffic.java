@@ -1,4 +1,4 @@
-package dev.agentmeter.bench;
+package dev.agentmeter.embedded;
 
 import dev.agentmeter.model.BudgetAlert;
 import dev.agentmeter.model.Period;
@@ -21,12 +21,13 @@ import java.util.TreeSet;
 /**
  * Raw records for the chaos suite — valid events, ~5 % exact redeliveries, ~2 % malformed of every
  * kind the contract rejects — and an oracle that prices the valid ones independently of the
- * processor (its own copy of two catalog prices and the contract's formula).
+ * processor (its own copy of two catalog prices and the contract's formula). Shared by the
+ * benchmarks' chaos suite (one JVM) and deploy/'s fault test (a cluster of processes).
  */
-final class ChaosTraffic {
+public final class ChaosTraffic {
 
-    /** One record as produced to the raw topic. */
-    record Raw(String key, byte[] value) {
+    /** One record as produced to the raw topic; {@code event} is the valid event it carries, null if malformed. */
+    public record Raw(String key, byte[] value, UsageEvent event) {
     }
 
     /** Catalog prices per million tokens, copied from the contract's catalog, not from the Pricer. */
@@ -37,17 +38,17 @@ final class ChaosTraffic {
             "gpt-4o", new Price(new BigDecimal("2.5"), new BigDecimal("10"), new BigDecimal("1.25"), new BigDecimal("2.5")),
             "claude-sonnet-4-5", new Price(new BigDecimal("3"), new BigDecimal("15"), new BigDecimal("0.3"), new BigDecimal("3.75")));
     private static final BigDecimal MILLION = new BigDecimal(1_000_000);
-    static final int USERS = 10;
+    public static final int USERS = 10;
 
-    final List<Raw> records = new ArrayList<>();
-    final Set<String> validIds = new TreeSet<>();
-    int malformed;
-    int duplicates;
-    BigDecimal expectedTotal = BigDecimal.ZERO;
+    public final List<Raw> records = new ArrayList<>();
+    public final Set<String> validIds = new TreeSet<>();
+    public int malformed;
+    public int duplicates;
+    public BigDecimal expectedTotal = BigDecimal.ZERO;
     /** Oracle spend per (user, UTC day start). */
-    final Map<String, BigDecimal> userDaySpend = new HashMap<>();
+    public final Map<String, BigDecimal> userDaySpend = new HashMap<>();
 
-    ChaosTraffic(int valid, long seed, Instant base) {
+    public ChaosTraffic(int valid, long seed, Instant base) {
         SplittableRandom random = new SplittableRandom(seed);
         List<Raw> validRecords = new ArrayList<>();
         int made = 0;
@@ -91,7 +92,7 @@ final class ChaosTraffic {
         String day = at.atZone(ZoneOffset.UTC).toLocalDate().atStartOfDay(ZoneOffset.UTC).toInstant().toString();
         userDaySpend.merge(user + "|" + day, cost, BigDecimal::add);
         validIds.add(id);
-        return new Raw(e.sessionId(), ContractJson.toBytes(e));
+        return new Raw(e.sessionId(), ContractJson.toBytes(e), e);
     }
 
     /** Every kind of bad input the contract names; each must land on the rejected topic. */
@@ -112,7 +113,7 @@ final class ChaosTraffic {
         };
         byte[] bytes = json != null ? json.getBytes(StandardCharsets.UTF_8)
                 : new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'}; // invalid UTF-8
-        return new Raw(id, bytes);
+        return new Raw(id, bytes, null);
     }
 
     private static String event(String id, String ts, String usage) {
@@ -120,8 +121,15 @@ final class ChaosTraffic {
                 + "\"model\":\"gpt-4o\",\"usage\":{" + usage + "}}";
     }
 
+    /** A day limit the user's spend crosses at 50 % but not at 80 %: a partial threshold set to get exactly right. */
+    public BigDecimal limitCrossingHalfOnly(String user) {
+        BigDecimal spend = userDaySpend.entrySet().stream().filter(e -> e.getKey().startsWith(user + "|"))
+                .map(Map.Entry::getValue).reduce(BigDecimal.ZERO, BigDecimal::add);
+        return spend.multiply(new BigDecimal("1.5")).setScale(2, java.math.RoundingMode.DOWN);
+    }
+
     /** The alertIds the budgets must raise: every threshold the oracle's final spend reaches. */
-    Set<String> expectedAlerts(Map<String, BigDecimal> dayLimits) {
+    public Set<String> expectedAlerts(Map<String, BigDecimal> dayLimits) {
         Set<String> ids = new TreeSet<>();
         userDaySpend.forEach((userDay, spend) -> {
             String user = userDay.substring(0, userDay.indexOf('|'));
