@@ -3,7 +3,11 @@ package dev.agentmeter.analytics;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
-/** What a report groups by, and the SQL expression over agent_usage for it. */
+/**
+ * What a report groups by, and the SQL expression over agent_usage for it. HANDOFF is the workflow
+ * view: a session's longest chain of agents ({@code handoffChain} + the agent), see
+ * {@link ReportQueries#workflows}.
+ */
 public enum GroupBy {
     MODEL("coalesce(model_key, model, 'api:' || api_service)"),
     COMPANY("coalesce(company, 'unknown')"),
@@ -13,7 +17,11 @@ public enum GroupBy {
     TEAM("coalesce(team_id, '(none)')"),
     TASK_TYPE("coalesce(task_type, '(none)')"),
     SESSION("coalesce(session_id, '(none)')"),
-    DAY("to_char(occurred_at AT TIME ZONE ?, 'YYYY-MM-DD')");
+    HANDOFF("coalesce(array_to_string(array_append(handoff_chain, agent), ' → '), agent)"),
+    DAY("to_char(occurred_at AT TIME ZONE ?, 'YYYY-MM-DD')"),
+    /** The ISO week (Monday) a row falls in, named by its first day. */
+    WEEK("to_char(date_trunc('week', occurred_at AT TIME ZONE ?), 'YYYY-MM-DD')"),
+    MONTH("to_char(occurred_at AT TIME ZONE ?, 'YYYY-MM')");
 
     private final String sql;
 
@@ -21,13 +29,18 @@ public enum GroupBy {
         this.sql = sql;
     }
 
-    /** The SQL expression over agent_usage (DAY takes the zone as its first parameter). */
+    /** The SQL expression over agent_usage (DAY, WEEK and MONTH take the zone as their first parameter). */
     public String sql() {
         return sql;
     }
 
     public boolean needsZone() {
-        return this == DAY;
+        return isCalendar();
+    }
+
+    /** A calendar bucket: listed in time order rather than by cost. */
+    public boolean isCalendar() {
+        return this == DAY || this == WEEK || this == MONTH;
     }
 
     public String cliName() {

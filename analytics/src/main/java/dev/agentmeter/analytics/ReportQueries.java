@@ -57,7 +57,7 @@ public final class ReportQueries {
             }
             return switch (g) {
                 case MODEL -> "model";
-                case DAY -> "to_char(hour AT TIME ZONE ?, 'YYYY-MM-DD')";
+                case DAY, WEEK, MONTH -> g.sql().replace("occurred_at", "hour");
                 default -> g.sql();
             };
         }
@@ -94,7 +94,7 @@ public final class ReportQueries {
         List<Object> head = g.needsZone() ? List.of(w.zone().getId()) : List.of();
         Source src = source(w, g);
         String sql = "SELECT " + src.group(g) + " AS k, " + src.events() + ", sum(total_cost_usd) FROM " + src.table() + where(src)
-                + " GROUP BY 1 ORDER BY " + (g == GroupBy.DAY ? "1" : "3 DESC, 1") + (top > 0 ? " LIMIT " + top : "");
+                + " GROUP BY 1 ORDER BY " + (g != null && g.isCalendar() ? "1" : "3 DESC, 1") + (top > 0 ? " LIMIT " + top : "");
         List<Line> lines = new ArrayList<>();
         try (PreparedStatement s = prepare(sql, w, head); ResultSet rs = s.executeQuery()) {
             while (rs.next()) {
@@ -129,7 +129,7 @@ public final class ReportQueries {
                 + " coalesce(sum(cache_savings_usd), 0), " + src.errors() + ","
                 + (latency ? " percentile_disc(0.5) WITHIN GROUP (ORDER BY duration_ms),"
                 + " percentile_disc(0.95) WITHIN GROUP (ORDER BY duration_ms)" : " NULL::bigint, NULL::bigint")
-                + " FROM " + src.table() + where(src) + " GROUP BY 1 ORDER BY " + (g == GroupBy.DAY ? "1" : "3 DESC, 1")
+                + " FROM " + src.table() + where(src) + " GROUP BY 1 ORDER BY " + (g != null && g.isCalendar() ? "1" : "3 DESC, 1")
                 + (top > 0 ? " LIMIT " + top : "");
         List<GroupStats> out = new ArrayList<>();
         try (PreparedStatement s = prepare(sql, w, head); ResultSet rs = s.executeQuery()) {
@@ -278,6 +278,53 @@ public final class ReportQueries {
                 RoundingMode.HALF_EVEN);
     }
 
+    /** One agent's part of a workflow: its interactions, cost and share of the workflow's cost. */
+    public record WorkflowAgent(String agent, long events, BigDecimal costUsd, BigDecimal sharePercent) {
+    }
+
+    /**
+     * A multi-agent workflow: the chain of agents a session handed off along (its longest
+     * {@code handoffChain} + agent, e.g. "Triage → TechnicalSupport"), summed over every session
+     * with that chain, and each agent's share of it.
+     */
+    public record Workflow(String chain, long sessions, long events, BigDecimal costUsd, BigDecimal sharePercent,
+                           List<WorkflowAgent> agents) {
+    }
+
+    /**
+     * The window's workflows, most expensive first: sessions with at least one handoff, grouped by
+     * their chain. {@code total} is the base of the workflows' shares (usually the window's total).
+     */
+    public List<Workflow> workflows(Window w, int top, BigDecimal total) throws SQLException {
+        String sql = "WITH e AS (SELECT session_id, agent, total_cost_usd,"
+                + " array_append(coalesce(handoff_chain, '{}'::text[]), agent) AS path FROM " + table + where()
+                + " AND session_id IS NOT NULL),"
+                + " s AS (SELECT session_id, (array_agg(array_to_string(path, ' → ') ORDER BY cardinality(path) DESC,"
+                + " array_to_string(path, ' → ')))[1] AS chain FROM e GROUP BY session_id HAVING max(cardinality(path)) > 1)"
+                + " SELECT s.chain, e.agent, count(DISTINCT e.session_id), count(*), sum(e.total_cost_usd)"
+                + " FROM e JOIN s USING (session_id) GROUP BY 1, 2";
+        Map<String, List<Object[]>> byChain = new LinkedHashMap<>();
+        try (PreparedStatement s = prepare(sql, w, List.of()); ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                byChain.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+                        .add(new Object[] {rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getBigDecimal(5)});
+            }
+        }
+        List<Workflow> workflows = new ArrayList<>();
+        byChain.forEach((chain, rows) -> {
+            BigDecimal cost = rows.stream().map(r -> (BigDecimal) r[3]).reduce(BigDecimal.ZERO, BigDecimal::add);
+            long events = rows.stream().mapToLong(r -> (Long) r[2]).sum();
+            long sessions = rows.stream().mapToLong(r -> (Long) r[1]).max().orElse(0);
+            List<WorkflowAgent> agents = rows.stream()
+                    .map(r -> new WorkflowAgent((String) r[0], (Long) r[2], (BigDecimal) r[3], share((BigDecimal) r[3], cost)))
+                    .sorted(java.util.Comparator.comparing(WorkflowAgent::costUsd).reversed().thenComparing(WorkflowAgent::agent))
+                    .toList();
+            workflows.add(new Workflow(chain, sessions, events, cost, share(cost, total), agents));
+        });
+        workflows.sort(java.util.Comparator.comparing(Workflow::costUsd).reversed().thenComparing(Workflow::chain));
+        return top > 0 && workflows.size() > top ? List.copyOf(workflows.subList(0, top)) : workflows;
+    }
+
     /** Spend of one scope column (null = everything) in the window, ignoring the report's filters. */
     public BigDecimal scopeSpend(Window w, String column, String id) throws SQLException {
         String sql = "SELECT coalesce(sum(total_cost_usd), 0) FROM " + table + " WHERE occurred_at >= ? AND occurred_at < ?"
@@ -306,7 +353,7 @@ public final class ReportQueries {
     static boolean rollupServes(Window w, GroupBy g, java.util.Collection<String> filterColumns) {
         boolean aligned = w.from().getEpochSecond() % 3600 == 0 && w.to().getEpochSecond() % 3600 == 0
                 && w.from().getNano() == 0 && w.to().getNano() == 0;
-        return aligned && g != GroupBy.SESSION && ROLLUP_FILTERS.containsAll(filterColumns);
+        return aligned && g != GroupBy.SESSION && g != GroupBy.HANDOFF && ROLLUP_FILTERS.containsAll(filterColumns);
     }
 
     static boolean rollupExists(Connection c, String table) throws SQLException {

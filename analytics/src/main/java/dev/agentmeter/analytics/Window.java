@@ -21,6 +21,30 @@ public record Window(Instant from, Instant to, ZoneId zone, String label) {
         };
     }
 
+    /**
+     * The last N days, weeks or months up to and including today, as the scripts say it:
+     * {@code 7d}, {@code 2w} (14 days), {@code 1m} (the same day a month ago + 1, to today).
+     */
+    public static Window last(String amount, ZoneId zone, Instant now) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,4})([dwm])").matcher(amount.trim().toLowerCase(Locale.ROOT));
+        if (!m.matches() || Integer.parseInt(m.group(1)) == 0) {
+            throw new IllegalArgumentException("--last takes a count and a unit, e.g. 7d, 2w or 3m, not " + amount);
+        }
+        int n = Integer.parseInt(m.group(1));
+        LocalDate today = now.atZone(zone).toLocalDate();
+        LocalDate first = switch (m.group(2)) {
+            case "d" -> today.minusDays(n - 1L);
+            case "w" -> today.minusDays(7L * n - 1);
+            default -> today.minusMonths(n).plusDays(1);
+        };
+        String unit = switch (m.group(2)) {
+            case "d" -> n == 1 ? "day" : "days";
+            case "w" -> n == 1 ? "week" : "weeks";
+            default -> n == 1 ? "month" : "months";
+        };
+        return days(first, today.plusDays(1), zone, "last " + n + " " + unit);
+    }
+
     public static Window between(LocalDate fromDay, LocalDate toDayInclusive, ZoneId zone) {
         if (toDayInclusive.isBefore(fromDay)) {
             throw new IllegalArgumentException("--to " + toDayInclusive + " is before --from " + fromDay);

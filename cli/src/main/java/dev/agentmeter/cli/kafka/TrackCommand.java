@@ -44,7 +44,8 @@ public final class TrackCommand implements Runnable {
     @Option(names = "--prompt-length", paramLabel = "CHARS",
             description = "Prompt size in characters; tokens are estimated from it when --input-tokens is missing.")
     Long promptLength;
-    @Option(names = "--response-time", paramLabel = "TIME", description = "Call duration: 2500, 2500ms or 2.5s.")
+    @Option(names = "--response-time", paramLabel = "TIME",
+            description = "Call duration in seconds, as capture-agent-usage.sh takes it: 2.5 (= 2.5 s), 2.5s or 2500ms.")
     String responseTime;
     @Option(names = "--task-type") String taskType;
     @Option(names = "--session-id") String sessionId;
@@ -115,17 +116,26 @@ public final class TrackCommand implements Runnable {
         if (responseTime == null) {
             return null;
         }
-        String t = responseTime.trim().toLowerCase(java.util.Locale.ROOT);
         try {
-            if (t.endsWith("ms")) {
-                return Long.parseLong(t.substring(0, t.length() - 2).trim());
+            return parseResponseTime(responseTime);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--response-time: '" + responseTime
+                    + "' is not seconds (2.5 or 2.5s) or milliseconds (2500ms)");
+        }
+    }
+
+    /** Milliseconds from {@code 2.5} or {@code 2.5s} (seconds, rounded to the millisecond) or {@code 2500ms}. */
+    static long parseResponseTime(String text) {
+        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+        try {
+            BigDecimal millis = t.endsWith("ms") ? new BigDecimal(t.substring(0, t.length() - 2).trim())
+                    : new BigDecimal(t.endsWith("s") ? t.substring(0, t.length() - 1).trim() : t).movePointRight(3);
+            if (millis.signum() < 0) {
+                throw new IllegalArgumentException("negative");
             }
-            if (t.endsWith("s")) {
-                return new BigDecimal(t.substring(0, t.length() - 1).trim()).movePointRight(3).longValueExact();
-            }
-            return Long.parseLong(t);
+            return millis.setScale(0, java.math.RoundingMode.HALF_UP).longValueExact();
         } catch (NumberFormatException | ArithmeticException e) {
-            throw new ParameterException(spec.commandLine(), "--response-time: '" + responseTime + "' is not 2500, 2500ms or 2.5s");
+            throw new IllegalArgumentException(text, e);
         }
     }
 

@@ -43,13 +43,18 @@ public final class ReportCommand implements Runnable {
 
     @Mixin
     ReportOptions scope;
-    @Option(names = "--group-by", paramLabel = "DIMENSION",
-            description = "model, company, provider, agent, user, team, task-type, session or day.")
+    @Option(names = {"--group-by", "--breakdown"}, paramLabel = "DIMENSION",
+            description = "model, company, provider, agent, user, team, task-type, session, handoff (workflows), day, week or month.")
     String groupBy;
     @Option(names = "--top", paramLabel = "N", defaultValue = "10", description = "Rows per grouping (0 = all; default ${DEFAULT-VALUE}).")
     int top;
-    @Option(names = "--output", defaultValue = "table", description = "table, json or csv (default ${DEFAULT-VALUE}).")
+    @Option(names = "--top-models", paramLabel = "N", arity = "0..1", fallbackValue = "10",
+            description = "The N most expensive models (default 10): --group-by model --top N.")
+    Integer topModels;
+    @Option(names = "--output", description = "table, json or csv (default table).")
     Output output;
+    @Option(names = "--json", description = "Same as --output json.") boolean json;
+    @Option(names = "--csv", description = "Same as --output csv.") boolean csv;
     @Option(names = "--skip-budgets", description = "Do not read budgets from Kafka (report from Postgres alone).")
     boolean skipBudgets;
     @Option(names = "--model", description = "Only this model (model name or catalog key).") String model;
@@ -58,6 +63,17 @@ public final class ReportCommand implements Runnable {
     public void run() {
         Instant now = Instant.now();
         Window window = scope.window(now);
+        if ((output != null ? 1 : 0) + (json ? 1 : 0) + (csv ? 1 : 0) > 1) {
+            throw new ParameterException(spec.commandLine(), "choose one of --output, --json and --csv");
+        }
+        output = json ? Output.json : csv ? Output.csv : output != null ? output : Output.table;
+        if (topModels != null) {
+            if (groupBy != null && !groupBy.equals("model")) {
+                throw new ParameterException(spec.commandLine(), "--top-models groups by model; drop --group-by " + groupBy);
+            }
+            groupBy = "model";
+            top = topModels;
+        }
         GroupBy grouping = null;
         if (groupBy != null) {
             try {
@@ -72,9 +88,12 @@ public final class ReportCommand implements Runnable {
         try (Connection c = DriverManager.getConnection(endpoints.pgUrl)) {
             ReportQueries q = new ReportQueries(c, scope.table, filters());
             PrintWriter out = spec.commandLine().getOut();
-            if (grouping != null) {
+            if (grouping == GroupBy.HANDOFF) {
                 ReportQueries.Totals totals = q.totals(window);
-                printGrouping(out, window, grouping, q.groupBy(window, grouping, top, totals.costUsd()), totals);
+                printWorkflows(out, window, q.workflows(window, top, totals.costUsd()), totals);
+            } else if (grouping != null) {
+                ReportQueries.Totals totals = q.totals(window);
+                printGrouping(out, window, grouping, q.groupStats(window, grouping, top, totals.costUsd(), true), totals);
             } else {
                 printOverview(out, q, window, now);
             }
@@ -89,23 +108,97 @@ public final class ReportCommand implements Runnable {
         return scope.filters(model);
     }
 
-    private void printGrouping(PrintWriter out, Window w, GroupBy g, List<ReportQueries.Line> lines, ReportQueries.Totals totals) {
+    private static final String STATS_CSV = "events,cost_usd,share_percent,input_tokens,output_tokens,cache_read_tokens,"
+            + "cache_write_tokens,reasoning_tokens,cache_savings_usd,error_rate_percent,latency_p50_ms,latency_p95_ms";
+
+    private void printGrouping(PrintWriter out, Window w, GroupBy g, List<ReportQueries.GroupStats> groups, ReportQueries.Totals totals) {
         switch (output) {
             case json -> {
                 ObjectNode root = header(w, totals);
-                root.set("by" + capitalise(g.cliName()), lines(lines));
+                ArrayNode array = root.putArray("by" + capitalise(g.cliName()));
+                groups.forEach(l -> {
+                    ObjectNode o = array.addObject().put("key", l.key()).put("events", l.events())
+                            .put("costUsd", l.costUsd().toPlainString()).put("sharePercent", l.sharePercent().toPlainString());
+                    o.putObject("tokens").put("input", l.inputTokens()).put("output", l.outputTokens())
+                            .put("cacheRead", l.cacheReadTokens()).put("cacheWrite", l.cacheWriteTokens())
+                            .put("reasoning", l.reasoningTokens());
+                    o.put("cacheSavingsUsd", l.cacheSavingsUsd().toPlainString());
+                    o.put("errorRatePercent", l.errorRatePercent().toPlainString());
+                    o.put("latencyP50Ms", l.latencyP50Ms());
+                    o.put("latencyP95Ms", l.latencyP95Ms());
+                });
                 out.println(root.toPrettyString());
             }
             case csv -> {
-                out.println(g.cliName() + ",events,cost_usd,share_percent");
-                lines.forEach(l -> out.println(csv(l.key()) + "," + l.events() + "," + l.costUsd().toPlainString() + "," + l.sharePercent().toPlainString()));
+                out.println(g.cliName() + "," + STATS_CSV);
+                groups.forEach(l -> out.println(csv(l.key()) + "," + l.events() + "," + l.costUsd().toPlainString() + ","
+                        + l.sharePercent().toPlainString() + "," + l.inputTokens() + "," + l.outputTokens() + ","
+                        + l.cacheReadTokens() + "," + l.cacheWriteTokens() + "," + l.reasoningTokens() + ","
+                        + l.cacheSavingsUsd().toPlainString() + "," + l.errorRatePercent().toPlainString() + ","
+                        + nullable(l.latencyP50Ms()) + "," + nullable(l.latencyP95Ms())));
             }
             case table -> {
                 out.printf("agentmeter report · %s · by %s%n", describe(w), g.cliName());
-                table(out, g.cliName(), lines);
-                out.printf("%-40s %8d %16s%n", "total", totals.events(), Usd.human(totals.costUsd()));
+                out.printf("%-32s %7s %12s %6s %10s %10s %10s %11s %7s %9s %9s%n", g.cliName(), "events", "cost", "share",
+                        "input tok", "output tok", "cache read", "cache saved", "errors", "p50", "p95");
+                if (groups.isEmpty()) {
+                    out.println("  (no usage)");
+                }
+                groups.forEach(l -> out.printf("%-32s %7d %12s %5s%% %10s %10s %10s %11s %6s%% %9s %9s%n", truncate(l.key(), 32),
+                        l.events(), Usd.human(l.costUsd()), l.sharePercent().toPlainString(), count(l.inputTokens()),
+                        count(l.outputTokens()), count(l.cacheReadTokens()), Usd.human(l.cacheSavingsUsd()),
+                        l.errorRatePercent().toPlainString(), millis(l.latencyP50Ms()), millis(l.latencyP95Ms())));
+                out.printf("%-32s %7d %12s%n", "total", totals.events(), Usd.human(totals.costUsd()));
             }
         }
+    }
+
+    private void printWorkflows(PrintWriter out, Window w, List<ReportQueries.Workflow> workflows, ReportQueries.Totals totals) {
+        switch (output) {
+            case json -> {
+                ObjectNode root = header(w, totals);
+                ArrayNode array = root.putArray("byHandoff");
+                workflows.forEach(f -> {
+                    ObjectNode o = array.addObject().put("chain", f.chain()).put("sessions", f.sessions()).put("events", f.events())
+                            .put("costUsd", f.costUsd().toPlainString()).put("sharePercent", f.sharePercent().toPlainString());
+                    ArrayNode agents = o.putArray("agents");
+                    f.agents().forEach(a -> agents.addObject().put("agent", a.agent()).put("events", a.events())
+                            .put("costUsd", a.costUsd().toPlainString()).put("sharePercent", a.sharePercent().toPlainString()));
+                });
+                out.println(root.toPrettyString());
+            }
+            case csv -> {
+                out.println("chain,sessions,chain_events,chain_cost_usd,chain_share_percent,agent,agent_events,agent_cost_usd,agent_share_percent");
+                workflows.forEach(f -> f.agents().forEach(a -> out.println(csv(f.chain()) + "," + f.sessions() + "," + f.events() + ","
+                        + f.costUsd().toPlainString() + "," + f.sharePercent().toPlainString() + "," + csv(a.agent()) + ","
+                        + a.events() + "," + a.costUsd().toPlainString() + "," + a.sharePercent().toPlainString())));
+            }
+            case table -> {
+                out.printf("agentmeter report · %s · workflows (handoff chains)%n", describe(w));
+                if (workflows.isEmpty()) {
+                    out.println("  (no session handed off between agents)");
+                }
+                workflows.forEach(f -> {
+                    out.printf("%s: %s, %d session%s, %d event%s, %s%% of all spend%n", f.chain(), Usd.human(f.costUsd()),
+                            f.sessions(), f.sessions() == 1 ? "" : "s", f.events(), f.events() == 1 ? "" : "s",
+                            f.sharePercent().toPlainString());
+                    f.agents().forEach(a -> out.printf("    %-30s %s %%  %s  (%d event%s)%n", a.agent(),
+                            a.sharePercent().toPlainString(), Usd.human(a.costUsd()), a.events(), a.events() == 1 ? "" : "s"));
+                });
+            }
+        }
+    }
+
+    private static String nullable(Long value) {
+        return value == null ? "" : value.toString();
+    }
+
+    private static String millis(Long value) {
+        return value == null ? "–" : value < 1000 ? value + " ms" : BigDecimal.valueOf(value, 3).setScale(1, RoundingMode.HALF_EVEN) + " s";
+    }
+
+    private static String count(long n) {
+        return String.format(java.util.Locale.ROOT, "%,d", n);
     }
 
     private void printOverview(PrintWriter out, ReportQueries q, Window w, Instant now) throws SQLException {
@@ -221,7 +314,7 @@ public final class ReportCommand implements Runnable {
         if (lines.isEmpty()) {
             out.println("  (no usage)");
         }
-        lines.forEach(l -> out.printf("%-40s %8d %16s %6s%%%n", truncate(l.key()), l.events(), Usd.human(l.costUsd()),
+        lines.forEach(l -> out.printf("%-40s %8d %16s %6s%%%n", truncate(l.key(), 40), l.events(), Usd.human(l.costUsd()),
                 l.sharePercent().toPlainString()));
     }
 
@@ -251,8 +344,8 @@ public final class ReportCommand implements Runnable {
         return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }
 
-    private static String truncate(String s) {
-        return s.length() <= 40 ? s : s.substring(0, 37) + "...";
+    private static String truncate(String s, int width) {
+        return s.length() <= width ? s : s.substring(0, width - 3) + "...";
     }
 
     private static String capitalise(String s) {

@@ -17,9 +17,12 @@ public final class ReportOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
 
-    @Option(names = "--period", defaultValue = "last-7-days",
-            description = "today, yesterday, last-7-days, last-30-days, this-month (default ${DEFAULT-VALUE}).")
+    @Option(names = "--period", description = "today, yesterday, last-7-days, last-30-days, this-month (default last-7-days).")
     String period;
+    @Option(names = "--today", description = "Same as --period today.") boolean today;
+    @Option(names = "--yesterday", description = "Same as --period yesterday.") boolean yesterday;
+    @Option(names = "--last", paramLabel = "Nd|Nw|Nm", description = "The last N days, weeks or months, up to today (e.g. 7d, 2w, 1m).")
+    String last;
     @Option(names = "--from", paramLabel = "YYYY-MM-DD") LocalDate from;
     @Option(names = "--to", paramLabel = "YYYY-MM-DD", description = "Inclusive; with --from instead of --period.") LocalDate to;
     @Option(names = "--zone", defaultValue = "UTC", description = "Calendar zone of days (default ${DEFAULT-VALUE}).")
@@ -28,9 +31,17 @@ public final class ReportOptions {
     @Option(names = "--user") String user;
     @Option(names = "--team") String team;
     @Option(names = "--task-type") String taskType;
+    @Option(names = "--provider") String provider;
+    @Option(names = "--company") String company;
+    @Option(names = "--session") String session;
     @Option(names = "--table", defaultValue = "agent_usage", hidden = true) String table;
 
     Window window(Instant now) {
+        int chosen = (period != null ? 1 : 0) + (today ? 1 : 0) + (yesterday ? 1 : 0) + (last != null ? 1 : 0)
+                + (from != null || to != null ? 1 : 0);
+        if (chosen > 1) {
+            throw new ParameterException(spec.commandLine(), "choose one of --period, --today, --yesterday, --last and --from/--to");
+        }
         try {
             if (from != null || to != null) {
                 if (from == null || to == null) {
@@ -38,7 +49,10 @@ public final class ReportOptions {
                 }
                 return Window.between(from, to, zone);
             }
-            return Window.named(period, zone, now);
+            if (last != null) {
+                return Window.last(last, zone, now);
+            }
+            return Window.named(today ? "today" : yesterday ? "yesterday" : period != null ? period : "last-7-days", zone, now);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -52,6 +66,9 @@ public final class ReportOptions {
         if (team != null) f.put("team_id", team);
         if (model != null) f.put("model", model);
         if (taskType != null) f.put("task_type", taskType);
+        if (provider != null) f.put("provider", provider);
+        if (company != null) f.put("company", company);
+        if (session != null) f.put("session_id", session);
         return f;
     }
 }

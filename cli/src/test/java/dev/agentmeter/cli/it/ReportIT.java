@@ -28,6 +28,8 @@ class ReportIT {
     @RegisterExtension
     static final PostgresExtension pg = new PostgresExtension();
     static String url;
+    static final String HEADER = "KEY,events,cost_usd,share_percent,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,"
+            + "reasoning_tokens,cache_savings_usd,error_rate_percent,latency_p50_ms,latency_p95_ms\n";
 
     @BeforeAll
     static void seed() throws Exception {
@@ -45,7 +47,34 @@ class ReportIT {
                     row("e4", "2026-11-08T00:00:00Z", "coder", "alice", "support", "openai", "gpt-4o", "gpt-4o", "OpenAI",
                             CostSource.CATALOG, 1000, 100, "0.5", "0.5", "1.00", "bug_fix", "success")),
                     p -> p.event().timestamp());
+            // A workflow (issue 23's example): Triage hands off to TechnicalSupport in session wf-1; wf-2 never hands off.
+            writer.write(UsageRows.table("agent_usage"), List.of(
+                    step("w1", "2026-11-10T09:00:00Z", "wf-1", "Triage", List.of(), "0.000015"),
+                    step("w2", "2026-11-10T09:00:05Z", "wf-1", "TechnicalSupport", List.of("Triage"), "0.000125"),
+                    step("w3", "2026-11-10T10:00:00Z", "wf-2", "Triage", List.of(), "0.00002")),
+                    p -> p.event().timestamp());
+            // Rows relative to today, for the scripts' --today, --yesterday and --last (UTC days).
+            Instant today = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.DAYS);
+            writer.write(UsageRows.table("agent_usage"), List.of(
+                    row("r1", today.plusSeconds(1).toString(), "marcus", "zoe", "sales", "openai", "gpt-4o", "gpt-4o", "OpenAI",
+                            CostSource.CATALOG, 1000, 100, "0.2", "0.05", "0.25", "chat", "success"),
+                    row("r2", today.minus(java.time.Duration.ofHours(12)).toString(), "marcus", "zoe", "sales", "anthropic",
+                            "claude-sonnet-4-5-20250929", "claude-sonnet-4-5", "Anthropic", CostSource.CATALOG, 1000, 100, "0.4",
+                            "0.1", "0.5", "chat", "success"),
+                    row("r3", today.minus(java.time.Duration.ofDays(5)).plusSeconds(3600).toString(), "ada", "yuki", "sales",
+                            "openai", "gpt-4o", "gpt-4o", "OpenAI", CostSource.CATALOG, 1000, 100, "0.8", "0.2", "1.00", "chat", "success")),
+                    p -> p.event().timestamp());
         }
+    }
+
+    private static PricedUsage step(String id, String at, String session, String agent, List<String> chain, String total) {
+        UsageEvent e = UsageEvent.builder().eventId(id).timestamp(Instant.parse(at)).kind("llm").agent(agent).userId("carol")
+                .sessionId(session).handoffChain(chain).provider("openai").model("gpt-4o-mini").usage(Usage.of(10, 10))
+                .call(new Call("generate", null, 100L, "success", null, null)).build();
+        Pricing pricing = new Pricing("gpt-4o-mini", "OpenAI", "openai", CostSource.CATALOG, null, false, "USD", null);
+        Cost cost = new Cost(new BigDecimal(total), BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO,
+                new BigDecimal(total), new BigDecimal(total));
+        return new PricedUsage(e, pricing, cost, Instant.parse(at));
     }
 
     private static PricedUsage row(String id, String at, String agent, String user, String team, String provider, String model,
@@ -58,6 +87,81 @@ class ReportIT {
         Cost cost = new Cost(new BigDecimal(inUsd), new BigDecimal(outUsd), BigDecimal.ZERO, BigDecimal.ZERO,
                 new BigDecimal(total), new BigDecimal(total));
         return new PricedUsage(e, pricing, cost, Instant.parse(at));
+    }
+
+    /** Runs the command on the seeded database as it is given (no window added). */
+    private static Cli plain(String... args) {
+        List<String> all = new java.util.ArrayList<>(List.of(args));
+        all.addAll(List.of("--pg-url", url, "--skip-budgets"));
+        Cli result = Cli.run(all.toArray(String[]::new));
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        return result;
+    }
+
+    @Test
+    void todayAsJsonLikeReportJs() {
+        Cli result = plain("report", "--today", "--json");
+        assertThat(result.out()).contains("\"totalCostUsd\" : \"0.25\"", "\"interactions\" : 1");
+    }
+
+    @Test
+    void yesterdayBrokenDownByProviderAsCsv() {
+        assertThat(plain("report", "--yesterday", "--breakdown", "provider", "--csv").out().lines().map(l -> l.split(",", 5))
+                .map(c -> c[0] + "," + c[1] + "," + c[2] + "," + c[3]).toList())
+                .containsExactly("provider,events,cost_usd,share_percent", "anthropic,1,0.5,100.0");
+    }
+
+    @Test
+    void lastSevenDaysForOneAgentLikeReportJs() {
+        Cli result = plain("report", "--agent", "marcus", "--last", "7d", "--json");
+        assertThat(result.out()).contains("\"totalCostUsd\" : \"0.75\"", "\"interactions\" : 2");
+    }
+
+    @Test
+    void topModelsOverTheLastWeek() {
+        assertThat(plain("report", "--top-models", "--last", "1w", "--csv").out().lines().map(l -> l.split(",", 5))
+                .map(c -> c[0] + "," + c[1] + "," + c[2] + "," + c[3]).toList())
+                .containsExactly("model,events,cost_usd,share_percent", "gpt-4o,2,1.25,71.4", "claude-sonnet-4-5,1,0.5,28.6");
+        assertThat(plain("report", "--top-models", "1", "--last", "1w", "--csv").out().lines().count()).isEqualTo(2);
+    }
+
+    @Test
+    void providerAndCompanyFiltersNarrowTheRows() {
+        assertThat(plain("report", "--provider", "openai", "--last", "7d", "--group-by", "agent", "--csv").out().lines()
+                .map(l -> l.split(",", 5)).map(c -> c[0] + "," + c[2]).toList())
+                .containsExactly("agent,cost_usd", "ada,1.00", "marcus,0.25");
+        assertThat(plain("report", "--company", "Anthropic", "--last", "7d", "--json").out()).contains("\"totalCostUsd\" : \"0.5\"");
+    }
+
+    @Test
+    void workflowsShowEachChainsCostAndEachAgentsShare() {
+        Cli table = plain("report", "--group-by", "handoff", "--from", "2026-11-10", "--to", "2026-11-10");
+        assertThat(table.out().lines().skip(1).map(String::strip).map(l -> l.replaceAll("\\s+", " ")).toList()).containsExactly(
+                "Triage → TechnicalSupport: $0.00014, 1 session, 2 events, 87.5% of all spend",
+                "TechnicalSupport 89.3 % $0.00012 (1 event)",
+                "Triage 10.7 % $0.000015 (1 event)");
+        Cli csv = plain("report", "--group-by", "handoff", "--from", "2026-11-10", "--to", "2026-11-10", "--csv");
+        assertThat(csv.out().lines().toList()).containsExactly(
+                "chain,sessions,chain_events,chain_cost_usd,chain_share_percent,agent,agent_events,agent_cost_usd,agent_share_percent",
+                "Triage → TechnicalSupport,1,2,0.000140,87.5,TechnicalSupport,1,0.000125,89.3",
+                "Triage → TechnicalSupport,1,2,0.000140,87.5,Triage,1,0.000015,10.7");
+    }
+
+    @Test
+    void weekAndMonthGroupings() {
+        assertThat(cli("report", "--group-by", "week", "--csv").out().lines().map(l -> l.split(",", 5))
+                .map(c -> c[0] + "," + c[1] + "," + c[2]).toList()).containsExactly("week,events,cost_usd", "2026-11-02,3,0.0305");
+        assertThat(cli("report", "--group-by", "month", "--csv").out().lines().map(l -> l.split(",", 5))
+                .map(c -> c[0] + "," + c[1] + "," + c[2]).toList()).containsExactly("month,events,cost_usd", "2026-11,3,0.0305");
+    }
+
+    @Test
+    void groupsCarryTokensCacheSavingsErrorRateAndLatency() {
+        assertThat(cli("report", "--group-by", "user", "--csv").out().lines().toList()).containsExactly(
+                "user,events,cost_usd,share_percent,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,"
+                        + "reasoning_tokens,cache_savings_usd,error_rate_percent,latency_p50_ms,latency_p95_ms",
+                "alice,2,0.0215,70.5,2000,1100,0,0,0,0,50.0,100,100",
+                "bob,1,0.009,29.5,2000,200,0,0,0,0,0.0,100,100");
     }
 
     /** Runs the command on the seeded database for the first week of November 2026. */
@@ -73,25 +177,33 @@ class ReportIT {
         assertThat(result.exitCode()).as(result.err()).isZero();
         assertThat(result.out().replaceAll("\\s", "")).isEqualTo(("{\"window\":{\"from\":\"2026-11-01T00:00:00Z\",\"to\":\"2026-11-08T00:00:00Z\",\"zone\":\"UTC\"},"
                 + "\"totalCostUsd\":\"0.0305\",\"interactions\":3,\"errors\":1,\"averagePerInteractionUsd\":\"0.010167\","
-                + "\"byModel\":[{\"key\":\"acme-large-2\",\"events\":1,\"costUsd\":\"0.018\",\"sharePercent\":\"59.0\"},"
-                + "{\"key\":\"claude-sonnet-4-5\",\"events\":1,\"costUsd\":\"0.009\",\"sharePercent\":\"29.5\"},"
-                + "{\"key\":\"gpt-4o\",\"events\":1,\"costUsd\":\"0.0035\",\"sharePercent\":\"11.5\"}]}"));
+                + "\"byModel\":[{\"key\":\"acme-large-2\",\"events\":1,\"costUsd\":\"0.018\",\"sharePercent\":\"59.0\","
+                + "\"tokens\":{\"input\":1000,\"output\":1000,\"cacheRead\":0,\"cacheWrite\":0,\"reasoning\":0},"
+                + "\"cacheSavingsUsd\":\"0\",\"errorRatePercent\":\"100.0\",\"latencyP50Ms\":100,\"latencyP95Ms\":100},"
+                + "{\"key\":\"claude-sonnet-4-5\",\"events\":1,\"costUsd\":\"0.009\",\"sharePercent\":\"29.5\","
+                + "\"tokens\":{\"input\":2000,\"output\":200,\"cacheRead\":0,\"cacheWrite\":0,\"reasoning\":0},"
+                + "\"cacheSavingsUsd\":\"0\",\"errorRatePercent\":\"0.0\",\"latencyP50Ms\":100,\"latencyP95Ms\":100},"
+                + "{\"key\":\"gpt-4o\",\"events\":1,\"costUsd\":\"0.0035\",\"sharePercent\":\"11.5\","
+                + "\"tokens\":{\"input\":1000,\"output\":100,\"cacheRead\":0,\"cacheWrite\":0,\"reasoning\":0},"
+                + "\"cacheSavingsUsd\":\"0\",\"errorRatePercent\":\"0.0\",\"latencyP50Ms\":100,\"latencyP95Ms\":100}]}"));
     }
 
     @Test
     void groupByDayAsCsvUsesCalendarDaysOfTheZone() {
         Cli utc = cli("report", "--group-by", "day", "--output", "csv");
-        assertThat(utc.out()).isEqualTo("day,events,cost_usd,share_percent\n2026-11-02,1,0.0035,11.5\n2026-11-03,2,0.027,88.5\n");
+        assertThat(utc.out()).isEqualTo(HEADER.replace("KEY", "day") + "2026-11-02,1,0.0035,11.5,1000,100,0,0,0,0,0.0,100,100\n"
+                + "2026-11-03,2,0.027,88.5,3000,1200,0,0,0,0,50.0,100,100\n");
 
         Cli berlin = cli("report", "--group-by", "day", "--output", "csv", "--zone", "Europe/Berlin");
-        assertThat(berlin.out()).isEqualTo("day,events,cost_usd,share_percent\n2026-11-02,1,0.0035,11.5\n"
-                + "2026-11-03,1,0.018,59.0\n2026-11-04,1,0.009,29.5\n");
+        assertThat(berlin.out()).isEqualTo(HEADER.replace("KEY", "day") + "2026-11-02,1,0.0035,11.5,1000,100,0,0,0,0,0.0,100,100\n"
+                + "2026-11-03,1,0.018,59.0,1000,1000,0,0,0,0,100.0,100,100\n2026-11-04,1,0.009,29.5,2000,200,0,0,0,0,0.0,100,100\n");
     }
 
     @Test
     void filtersNarrowTheRows() {
         Cli result = cli("report", "--group-by", "user", "--output", "csv", "--agent", "coder");
-        assertThat(result.out()).isEqualTo("user,events,cost_usd,share_percent\nbob,1,0.009,72.0\nalice,1,0.0035,28.0\n");
+        assertThat(result.out()).isEqualTo(HEADER.replace("KEY", "user") + "bob,1,0.009,72.0,2000,200,0,0,0,0,0.0,100,100\n"
+                + "alice,1,0.0035,28.0,1000,100,0,0,0,0,0.0,100,100\n");
     }
 
     @Test
