@@ -1,149 +1,321 @@
 package dev.agentmeter.client.adapters;
 
+import static dev.agentmeter.client.adapters.ProviderJson.decimal;
+import static dev.agentmeter.client.adapters.ProviderJson.hasAny;
+import static dev.agentmeter.client.adapters.ProviderJson.n;
+import static dev.agentmeter.client.adapters.ProviderJson.object;
+import static dev.agentmeter.client.adapters.ProviderJson.text;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.agentmeter.client.estimate.TokenEstimator;
+import dev.agentmeter.model.ApiCall;
 import dev.agentmeter.model.Usage;
 import dev.agentmeter.model.UsageEvent;
-import dev.agentmeter.model.json.ContractJson;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * Provider usage JSON converted to the contract's inclusive token semantics ({@code inputTokens}
+ * Provider usage converted to the contract's inclusive token semantics ({@code inputTokens}
  * includes cache reads and writes, {@code outputTokens} includes reasoning), with the model the
- * response names and, where the provider reports it, the billed cost.
+ * response names, the billed cost where the provider reports one, and what the contract has no
+ * field for yet ({@link #SERVICE_TIER}, server-tool requests) as {@code attributes}.
  *
- * <p>Each factory takes either the whole response body or just its usage object.
+ * <p>Each factory takes the whole response body, just its usage object, or the stream event that
+ * carries the final usage, as a JSON string, a Jackson tree or an official SDK object (see
+ * {@link ProviderJson}). A whole stream goes through {@link UsageStream}.
+ *
+ * <p><b>Never a silent zero.</b> A payload without a usage the adapter recognises is an
+ * {@link IllegalArgumentException} naming the path it looked for; it never becomes a record at $0.
+ * A caller that prefers a figure to an error opts in with {@link #estimated}.
  */
-public record ProviderUsage(String provider, String model, Usage usage, BigDecimal providerCostUsd) {
+public record ProviderUsage(String provider, String model, Usage usage, BigDecimal providerCostUsd,
+                            Map<String, String> attributes) {
 
-    /** Copies provider, model (when the event names none), usage and cost into an event builder. */
+    /** Attribute: the service tier the provider says it served ({@code batch}, {@code flex}, {@code priority}, …). */
+    public static final String SERVICE_TIER = "serviceTier";
+    /** Attribute: Anthropic server-side web searches in the call (billed per request). */
+    public static final String WEB_SEARCH_REQUESTS = "webSearchRequests";
+    /** Attribute: Anthropic server-side web fetches in the call (billed as tokens only). */
+    public static final String WEB_FETCH_REQUESTS = "webFetchRequests";
+    /** Attribute: OpenRouter BYOK, what the upstream provider billed on the caller's own key. */
+    public static final String UPSTREAM_INFERENCE_COST_USD = "upstreamInferenceCostUsd";
+    /** Attribute: {@code "true"} for an OpenRouter bring-your-own-key call. */
+    public static final String BYOK = "byok";
+
+    /** Anthropic's published web-search price: $10 per 1,000 searches. */
+    public static final BigDecimal ANTHROPIC_WEB_SEARCH_USD = new BigDecimal("0.01");
+
+    public ProviderUsage {
+        attributes = attributes == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(attributes));
+    }
+
+    public ProviderUsage(String provider, String model, Usage usage, BigDecimal providerCostUsd) {
+        this(provider, model, usage, providerCostUsd, Map.of());
+    }
+
+    /**
+     * Copies provider, model (when the event names none), usage, cost and attributes (the event's
+     * own attributes win on a clash) into an event builder.
+     */
     public UsageEvent.Builder applyTo(UsageEvent.Builder b) {
         UsageEvent current = b.build();
+        Map<String, String> merged = new TreeMap<>(attributes);
+        if (current.attributes() != null) {
+            merged.putAll(current.attributes());
+        }
         return b.provider(current.provider() != null ? current.provider() : provider)
                 .model(current.model() != null ? current.model() : model)
                 .usage(usage)
-                .providerCostUsd(providerCostUsd);
+                .providerCostUsd(providerCostUsd)
+                .attributes(merged.isEmpty() ? current.attributes() : merged);
     }
+
+    /**
+     * The per-request charges of server-side tools as contract {@code kind: "api"} events, so the
+     * processor prices them with the call: Anthropic web search at {@link #ANTHROPIC_WEB_SEARCH_USD}
+     * each. Their eventIds derive from the LLM event's ({@code <eventId>:web_search}), so a retry
+     * of both de-duplicates as one.
+     *
+     * @param llmEvent the tracked LLM event, with its eventId set
+     */
+    public List<UsageEvent> serverToolEvents(UsageEvent llmEvent) {
+        long searches = Long.parseLong(attributes.getOrDefault(WEB_SEARCH_REQUESTS, "0"));
+        if (searches == 0 || !"anthropic".equals(provider)) {
+            return List.of();
+        }
+        if (llmEvent.eventId() == null) {
+            throw new IllegalArgumentException("serverToolEvents needs the LLM event's eventId (set it before tracking)");
+        }
+        List<UsageEvent> events = new ArrayList<>();
+        events.add(llmEvent.toBuilder()
+                .eventId(llmEvent.eventId() + ":web_search")
+                .kind(UsageEvent.KIND_API)
+                .model(null).usage(null).providerCostUsd(null).call(null)
+                .api(new ApiCall("anthropic-web-search", "server_tool_use.web_search_requests", null,
+                        ANTHROPIC_WEB_SEARCH_USD.multiply(BigDecimal.valueOf(searches))))
+                .attributes(Map.of(WEB_SEARCH_REQUESTS, Long.toString(searches)))
+                .build());
+        return events;
+    }
+
+    /**
+     * The caller's opt-in instead of an error: tokens estimated from text length
+     * ({@link TokenEstimator}), marked {@code estimated: true}.
+     *
+     * @param outputChars characters returned, or negative when unknown
+     */
+    public static ProviderUsage estimated(String provider, String model, long promptChars, long outputChars) {
+        return new ProviderUsage(provider, model, TokenEstimator.estimate(promptChars, outputChars), null);
+    }
+
+    // ------------------------------------------------------------------ OpenAI
 
     /**
      * OpenAI Chat Completions ({@code prompt_tokens}, {@code prompt_tokens_details.cached_tokens},
-     * {@code completion_tokens_details.reasoning_tokens}) and Responses API ({@code input_tokens},
-     * {@code input_tokens_details.cached_tokens}, {@code output_tokens_details.reasoning_tokens}).
-     * OpenAI counts cached tokens inside the prompt already.
+     * {@code completion_tokens_details.reasoning_tokens}) and the Responses API
+     * ({@code input_tokens}, {@code input_tokens_details.cached_tokens} and
+     * {@code .cache_write_tokens}, {@code output_tokens_details.reasoning_tokens}), whole or as the
+     * {@code response.completed} stream event (usage under {@code response}). OpenAI counts cached
+     * tokens inside the input already. {@code service_tier} becomes an attribute.
      */
-    public static ProviderUsage openAi(String json) {
-        return openAi(tree(json));
+    public static ProviderUsage openAi(Object payload) {
+        JsonNode root = ProviderJson.tree(payload);
+        JsonNode body = object(root, "response") != null && !root.has("usage") ? object(root, "response") : root;
+        String where = body == root ? "$.usage" : "$.response.usage";
+        JsonNode u = object(body, "usage");
+        if (u == null) {
+            if (body.has("usage")) {
+                throw new IllegalArgumentException("OpenAI: " + where + " is null"
+                        + (body == root ? " (a streamed chunk: pass the whole stream to UsageStream.openAi(), and request"
+                        + " stream_options.include_usage=true)" : " (event " + text(root, "type") + ", before response.completed)"));
+            }
+            if (!hasAny(body, "prompt_tokens", "input_tokens")) {
+                throw new IllegalArgumentException("OpenAI: no usage at " + where + " (nor a bare usage object)");
+            }
+            u = body;
+        }
+        boolean responsesApi = u.has("input_tokens");
+        if (!responsesApi && !u.has("prompt_tokens")) {
+            throw new IllegalArgumentException("OpenAI: " + where + " has neither input_tokens nor prompt_tokens");
+        }
+        JsonNode inDetails = object(u, responsesApi ? "input_tokens_details" : "prompt_tokens_details");
+        JsonNode outDetails = object(u, responsesApi ? "output_tokens_details" : "completion_tokens_details");
+        Usage usage = new Usage(n(u, responsesApi ? "input_tokens" : "prompt_tokens"),
+                n(u, responsesApi ? "output_tokens" : "completion_tokens"),
+                n(inDetails, "cached_tokens"), n(inDetails, "cache_write_tokens"), 0,
+                n(outDetails, "reasoning_tokens"), false);
+        Map<String, String> attributes = new TreeMap<>();
+        putText(attributes, SERVICE_TIER, text(body, "service_tier"));
+        return new ProviderUsage("openai", text(body, "model"), usage, null, attributes);
     }
 
-    public static ProviderUsage openAi(JsonNode response) {
-        JsonNode u = usageNode(response, "usage");
-        boolean responsesApi = u.has("input_tokens");
-        long input = responsesApi ? n(u, "input_tokens") : n(u, "prompt_tokens");
-        long output = responsesApi ? n(u, "output_tokens") : n(u, "completion_tokens");
-        JsonNode inDetails = u.path(responsesApi ? "input_tokens_details" : "prompt_tokens_details");
-        JsonNode outDetails = u.path(responsesApi ? "output_tokens_details" : "completion_tokens_details");
-        Usage usage = new Usage(input, output, n(inDetails, "cached_tokens"), 0, 0, n(outDetails, "reasoning_tokens"), false);
-        return new ProviderUsage("openai", text(response, "model"), usage, null);
-    }
+    // ------------------------------------------------------------------ Anthropic
 
     /**
      * Anthropic Messages: {@code input_tokens} EXCLUDES cache reads and writes, so they are added
-     * back; {@code cache_creation.ephemeral_1h_input_tokens} is the one-hour part of the writes.
+     * back; {@code cache_creation.ephemeral_1h_input_tokens} is the one-hour part of the writes;
+     * {@code thinking_tokens} are inside {@code output_tokens}. Takes the response or a
+     * {@code message_start} event; a {@code message_delta} alone lacks the input and is refused
+     * (merge the two with {@link UsageStream#anthropic()}). {@code usage.service_tier} and
+     * {@code usage.server_tool_use} become attributes.
      */
-    public static ProviderUsage anthropic(String json) {
-        return anthropic(tree(json));
+    public static ProviderUsage anthropic(Object payload) {
+        JsonNode root = ProviderJson.tree(payload);
+        if ("message_delta".equals(text(root, "type"))) {
+            throw new IllegalArgumentException("Anthropic: a message_delta carries no $.message.usage.input_tokens;"
+                    + " feed message_start and message_delta to UsageStream.anthropic()");
+        }
+        JsonNode body = "message_start".equals(text(root, "type")) ? object(root, "message") : root;
+        String where = body == root ? "$.usage" : "$.message.usage";
+        if (body == null) {
+            throw new IllegalArgumentException("Anthropic: message_start without $.message");
+        }
+        JsonNode u = object(body, "usage");
+        if (u == null) {
+            if (!hasAny(body, "input_tokens", "output_tokens")) {
+                throw new IllegalArgumentException("Anthropic: no usage at " + where + " (nor a bare usage object)");
+            }
+            u = body;
+        }
+        if (!hasAny(u, "input_tokens")) {
+            throw new IllegalArgumentException("Anthropic: " + where + ".input_tokens is missing");
+        }
+        return anthropicUsage(text(body, "model"), u);
     }
 
-    public static ProviderUsage anthropic(JsonNode response) {
-        JsonNode u = usageNode(response, "usage");
+    static ProviderUsage anthropicUsage(String model, JsonNode u) {
         long cacheRead = n(u, "cache_read_input_tokens");
-        JsonNode split = u.path("cache_creation");
+        JsonNode split = object(u, "cache_creation");
         long write5m = n(split, "ephemeral_5m_input_tokens");
         long write1h = n(split, "ephemeral_1h_input_tokens");
-        long cacheWrite = u.has("cache_creation_input_tokens") ? n(u, "cache_creation_input_tokens") : write5m + write1h;
+        long cacheWrite = hasAny(u, "cache_creation_input_tokens") ? n(u, "cache_creation_input_tokens") : write5m + write1h;
         long input = n(u, "input_tokens") + cacheRead + cacheWrite;
-        Usage usage = new Usage(input, n(u, "output_tokens"), cacheRead, cacheWrite, write1h, 0, false);
-        return new ProviderUsage("anthropic", text(response, "model"), usage, null);
+        Usage usage = new Usage(input, n(u, "output_tokens"), cacheRead, cacheWrite, write1h, n(u, "thinking_tokens"), false);
+        Map<String, String> attributes = new TreeMap<>();
+        putText(attributes, SERVICE_TIER, text(u, "service_tier"));
+        JsonNode tools = object(u, "server_tool_use");
+        putCount(attributes, WEB_SEARCH_REQUESTS, n(tools, "web_search_requests"));
+        putCount(attributes, WEB_FETCH_REQUESTS, n(tools, "web_fetch_requests"));
+        return new ProviderUsage("anthropic", model, usage, null, attributes);
     }
+
+    // ------------------------------------------------------------------ OpenRouter
 
     /**
-     * OpenRouter (OpenAI-shaped, cached tokens inside the prompt): {@code usage.cost} is the billed
-     * cost in USD and becomes {@code providerCostUsd}, read exactly as written.
+     * OpenRouter (OpenAI-shaped, cached tokens inside the prompt): {@code usage.cost} is what
+     * OpenRouter billed, read exactly as written. For a bring-your-own-key call ({@code is_byok})
+     * the upstream provider bills {@code cost_details.upstream_inference_cost} on the caller's key
+     * as well, so the call cost, {@code providerCostUsd}, is the sum of the two.
      */
-    public static ProviderUsage openRouter(String json) {
-        return openRouter(tree(json));
-    }
-
-    public static ProviderUsage openRouter(JsonNode response) {
-        JsonNode u = usageNode(response, "usage");
-        JsonNode in = u.path("prompt_tokens_details");
-        JsonNode out = u.path("completion_tokens_details");
+    public static ProviderUsage openRouter(Object payload) {
+        JsonNode root = ProviderJson.tree(payload);
+        JsonNode u = object(root, "usage");
+        if (u == null) {
+            if (!hasAny(root, "prompt_tokens")) {
+                throw new IllegalArgumentException("OpenRouter: no usage at $.usage"
+                        + (root.has("usage") ? " (null: a streamed chunk before the final one)" : ""));
+            }
+            u = root;
+        }
+        if (!hasAny(u, "prompt_tokens")) {
+            throw new IllegalArgumentException("OpenRouter: $.usage.prompt_tokens is missing");
+        }
+        JsonNode in = object(u, "prompt_tokens_details");
+        JsonNode out = object(u, "completion_tokens_details");
         Usage usage = new Usage(n(u, "prompt_tokens"), n(u, "completion_tokens"), n(in, "cached_tokens"),
                 n(in, "cache_write_tokens"), 0, n(out, "reasoning_tokens"), false);
-        JsonNode c = u.get("cost");
-        BigDecimal cost = c == null || c.isNull() ? null : c.isTextual() ? new BigDecimal(c.asText()) : c.decimalValue();
-        return new ProviderUsage("openrouter", text(response, "model"), usage, cost);
+        BigDecimal cost = decimal(u, "cost");
+        BigDecimal upstream = decimal(object(u, "cost_details"), "upstream_inference_cost");
+        boolean byok = u.path("is_byok").asBoolean(false);
+        Map<String, String> attributes = new TreeMap<>();
+        if (byok) {
+            attributes.put(BYOK, "true");
+            if (upstream != null) {
+                cost = cost == null ? upstream : cost.add(upstream);
+            }
+        }
+        if (upstream != null) {
+            attributes.put(UPSTREAM_INFERENCE_COST_USD, upstream.toPlainString());
+        }
+        return new ProviderUsage("openrouter", text(root, "model"), usage, cost, attributes);
     }
+
+    // ------------------------------------------------------------------ Gemini
 
     /**
      * Google Gemini {@code usageMetadata}: {@code promptTokenCount} includes cached content;
      * {@code thoughtsTokenCount} is reported OUTSIDE {@code candidatesTokenCount}, so it is added to
      * the output; tool-use prompt tokens count as input.
      */
-    public static ProviderUsage gemini(String json) {
-        return gemini(tree(json));
-    }
-
-    public static ProviderUsage gemini(JsonNode response) {
-        JsonNode u = usageNode(response, "usageMetadata");
+    public static ProviderUsage gemini(Object payload) {
+        JsonNode root = ProviderJson.tree(payload);
+        JsonNode u = object(root, "usageMetadata");
+        if (u == null) {
+            if (!hasAny(root, "promptTokenCount")) {
+                throw new IllegalArgumentException("Gemini: no usage at $.usageMetadata (nor a bare usage object)");
+            }
+            u = root;
+        }
         long thoughts = n(u, "thoughtsTokenCount");
         long input = n(u, "promptTokenCount") + n(u, "toolUsePromptTokenCount");
         Usage usage = new Usage(input, n(u, "candidatesTokenCount") + thoughts, n(u, "cachedContentTokenCount"),
                 0, 0, thoughts, false);
-        return new ProviderUsage("google", text(response, "modelVersion"), usage, null);
+        return new ProviderUsage("google", text(root, "modelVersion"), usage, null);
     }
+
+    // ------------------------------------------------------------------ Bedrock
 
     /**
-     * AWS Bedrock Converse: {@code inputTokens} EXCLUDES {@code cacheReadInputTokens} and
-     * {@code cacheWriteInputTokens} ({@code totalTokens} is the sum of all four), so they are added.
+     * AWS Bedrock Converse, or the ConverseStream {@code metadata} event: {@code inputTokens}
+     * EXCLUDES {@code cacheReadInputTokens} and {@code cacheWriteInputTokens} ({@code totalTokens}
+     * is the sum of all four), so they are added; {@code cacheDetails} splits the writes by TTL,
+     * and its {@code 1h} entries are the one-hour writes. {@code serviceTier.type} becomes an
+     * attribute. Bedrock names no model in the response: the event's own model is kept.
      */
-    public static ProviderUsage bedrockConverse(String json) {
-        return bedrockConverse(tree(json));
-    }
-
-    public static ProviderUsage bedrockConverse(JsonNode response) {
-        JsonNode u = usageNode(response, "usage");
-        long cacheRead = n(u, "cacheReadInputTokens");
-        long cacheWrite = n(u, "cacheWriteInputTokens");
-        Usage usage = new Usage(n(u, "inputTokens") + cacheRead + cacheWrite, n(u, "outputTokens"), cacheRead,
-                cacheWrite, 0, 0, false);
-        return new ProviderUsage("aws-bedrock", null, usage, null);
-    }
-
-    private static JsonNode usageNode(JsonNode response, String field) {
-        if (response == null || response.isMissingNode() || response.isNull()) {
-            throw new IllegalArgumentException("no usage JSON given");
+    public static ProviderUsage bedrockConverse(Object payload) {
+        JsonNode root = ProviderJson.tree(payload);
+        JsonNode body = object(root, "metadata") != null ? object(root, "metadata") : root;
+        String where = body == root ? "$.usage" : "$.metadata.usage";
+        JsonNode u = object(body, "usage");
+        if (u == null) {
+            if (!hasAny(body, "inputTokens", "outputTokens")) {
+                throw new IllegalArgumentException("Bedrock: no usage at " + where + " (nor a bare usage object)");
+            }
+            u = body;
         }
-        JsonNode u = response.get(field);
-        return u != null && u.isObject() ? u : response;
+        if (!hasAny(u, "inputTokens")) {
+            throw new IllegalArgumentException("Bedrock: " + where + ".inputTokens is missing");
+        }
+        long cacheRead = n(u, "cacheReadInputTokens");
+        long detailed = 0;
+        long write1h = 0;
+        for (JsonNode detail : u.path("cacheDetails")) {
+            detailed += n(detail, "inputTokens");
+            if ("1h".equals(text(detail, "ttl"))) {
+                write1h += n(detail, "inputTokens");
+            }
+        }
+        long cacheWrite = hasAny(u, "cacheWriteInputTokens") ? n(u, "cacheWriteInputTokens") : detailed;
+        Usage usage = new Usage(n(u, "inputTokens") + cacheRead + cacheWrite, n(u, "outputTokens"), cacheRead,
+                cacheWrite, write1h, 0, false);
+        Map<String, String> attributes = new TreeMap<>();
+        putText(attributes, SERVICE_TIER, text(object(body, "serviceTier"), "type"));
+        return new ProviderUsage("aws-bedrock", null, usage, null, attributes);
     }
 
-    private static long n(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        return v == null || v.isNull() ? 0 : v.asLong();
+    private static void putText(Map<String, String> attributes, String key, String value) {
+        if (value != null && !value.isBlank()) {
+            attributes.put(key, value);
+        }
     }
 
-    private static String text(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        return v == null || v.isNull() ? null : v.asText();
-    }
-
-    private static JsonNode tree(String json) {
-        try {
-            return ContractJson.mapper().readTree(json);
-        } catch (IOException e) {
-            throw new UncheckedIOException("not JSON: " + e.getMessage(), e);
+    private static void putCount(Map<String, String> attributes, String key, long value) {
+        if (value > 0) {
+            attributes.put(key, Long.toString(value));
         }
     }
 }

@@ -1,30 +1,39 @@
 package dev.agentmeter.client.adapters;
 
+import static dev.agentmeter.client.adapters.ProviderFixtures.body;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.agentmeter.model.ApiCall;
 import dev.agentmeter.model.Usage;
 import dev.agentmeter.model.UsageEvent;
 import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Realistic response bodies from each provider, converted with exact numbers. */
+/**
+ * Whole response bodies, converted with exact numbers. Shapes follow, per provider:
+ * OpenAI https://platform.openai.com/docs/api-reference/chat/object and
+ * https://platform.openai.com/docs/api-reference/responses/object (usage, service_tier,
+ * input_tokens_details.cache_write_tokens);
+ * Anthropic https://docs.anthropic.com/en/api/messages (usage, cache_creation,
+ * server_tool_use, service_tier) and https://docs.anthropic.com/en/docs/build-with-claude/tool-use/web-search-tool;
+ * Bedrock https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_TokenUsage.html
+ * and API_runtime_CacheDetail.html; OpenRouter https://openrouter.ai/docs/use-cases/usage-accounting
+ * (cost, is_byok, cost_details.upstream_inference_cost); Gemini
+ * https://ai.google.dev/api/generate-content#UsageMetadata.
+ */
 class ProviderUsageTest {
 
     @Test
     void openAiChatCompletionKeepsCachedTokensInsideInput() {
-        ProviderUsage p = ProviderUsage.openAi("""
-                {"id":"chatcmpl-abc","object":"chat.completion","created":1763800000,"model":"gpt-4o-2024-08-06",
-                 "choices":[{"index":0,"message":{"role":"assistant","content":"Hi"},"finish_reason":"stop"}],
-                 "usage":{"prompt_tokens":2006,"completion_tokens":300,"total_tokens":2306,
-                   "prompt_tokens_details":{"cached_tokens":1920,"audio_tokens":0},
-                   "completion_tokens_details":{"reasoning_tokens":0,"audio_tokens":0,
-                     "accepted_prediction_tokens":0,"rejected_prediction_tokens":0}},
-                 "system_fingerprint":"fp_1"}
-                """);
+        ProviderUsage p = ProviderUsage.openAi(body("openai-chat"));
         assertThat(p.model()).isEqualTo("gpt-4o-2024-08-06");
         assertThat(p.provider()).isEqualTo("openai");
         assertThat(p.usage()).isEqualTo(new Usage(2006, 300, 1920, 0, 0, 0, false));
         assertThat(p.providerCostUsd()).isNull();
+        assertThat(p.attributes()).isEqualTo(Map.of("serviceTier", "default"));
     }
 
     @Test
@@ -37,33 +46,95 @@ class ProviderUsageTest {
     }
 
     @Test
-    void openAiResponsesApiUsesInputAndOutputTokenNames() {
-        ProviderUsage p = ProviderUsage.openAi("""
-                {"id":"resp_1","object":"response","model":"gpt-5-2025-08-07","status":"completed",
-                 "usage":{"input_tokens":5120,"input_tokens_details":{"cached_tokens":4096},
-                          "output_tokens":900,"output_tokens_details":{"reasoning_tokens":640},"total_tokens":6020}}
-                """);
+    void openAiResponsesApiReadsCacheWritesAndServiceTier() {
+        ProviderUsage p = ProviderUsage.openAi(body("openai-responses-cache-write"));
         assertThat(p.model()).isEqualTo("gpt-5-2025-08-07");
-        assertThat(p.usage()).isEqualTo(new Usage(5120, 900, 4096, 0, 0, 640, false));
+        assertThat(p.usage()).isEqualTo(new Usage(12000, 900, 8000, 3000, 0, 640, false));
+        assertThat(p.attributes()).isEqualTo(Map.of("serviceTier", "flex"));
+    }
+
+    @Test
+    void openAiResponseCompletedEventCarriesTheUsageUnderResponse() {
+        String completed = ProviderFixtures.stream("openai-responses-stream").get(4);
+        ProviderUsage p = ProviderUsage.openAi(completed);
+        assertThat(p.model()).isEqualTo("gpt-5-2025-08-07");
+        assertThat(p.usage()).isEqualTo(new Usage(37, 11, 0, 0, 0, 0, false));
+    }
+
+    @Test
+    void openAiChunkWithNullUsageIsAnErrorNamingThePath() {
+        String chunk = ProviderFixtures.stream("openai-chat-stream").get(0);
+        assertThatThrownBy(() -> ProviderUsage.openAi(chunk))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("$.usage is null")
+                .hasMessageContaining("stream_options.include_usage");
+    }
+
+    @Test
+    void openAiResponseCreatedEventIsAnErrorNotAZero() {
+        String created = ProviderFixtures.stream("openai-responses-stream").get(0);
+        assertThatThrownBy(() -> ProviderUsage.openAi(created))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("$.response.usage is null");
+    }
+
+    @Test
+    void unrecognisedBodyIsAnErrorForEveryAdapter() {
+        String body = "{\"id\":\"x\",\"choices\":[]}";
+        assertThatThrownBy(() -> ProviderUsage.openAi(body)).hasMessage("OpenAI: no usage at $.usage (nor a bare usage object)");
+        assertThatThrownBy(() -> ProviderUsage.anthropic(body)).hasMessage("Anthropic: no usage at $.usage (nor a bare usage object)");
+        assertThatThrownBy(() -> ProviderUsage.bedrockConverse(body)).hasMessage("Bedrock: no usage at $.usage (nor a bare usage object)");
+        assertThatThrownBy(() -> ProviderUsage.gemini(body)).hasMessage("Gemini: no usage at $.usageMetadata (nor a bare usage object)");
+        assertThatThrownBy(() -> ProviderUsage.openRouter(body)).hasMessage("OpenRouter: no usage at $.usage");
     }
 
     @Test
     void anthropicCacheTokensAreAddedToInput() {
-        ProviderUsage p = ProviderUsage.anthropic("""
-                {"id":"msg_01","type":"message","role":"assistant","model":"claude-sonnet-4-5-20250929",
-                 "content":[{"type":"text","text":"Done."}],"stop_reason":"end_turn",
-                 "usage":{"input_tokens":50,"cache_creation_input_tokens":2000,"cache_read_input_tokens":18000,
-                          "cache_creation":{"ephemeral_5m_input_tokens":1500,"ephemeral_1h_input_tokens":500},
-                          "output_tokens":420,"service_tier":"standard"}}
-                """);
+        ProviderUsage p = ProviderUsage.anthropic(body("anthropic-message"));
         assertThat(p.model()).isEqualTo("claude-sonnet-4-5-20250929");
         assertThat(p.usage()).isEqualTo(new Usage(20050, 420, 18000, 2000, 500, 0, false));
+        assertThat(p.attributes()).isEqualTo(Map.of("serviceTier", "standard"));
+    }
+
+    @Test
+    void anthropicServerToolsAndBatchTierTravelAsAttributes() {
+        ProviderUsage p = ProviderUsage.anthropic(body("anthropic-batch-web-search"));
+        assertThat(p.usage()).isEqualTo(new Usage(6039, 931, 0, 0, 0, 0, false));
+        assertThat(p.attributes()).isEqualTo(Map.of("serviceTier", "batch", "webSearchRequests", "3", "webFetchRequests", "1"));
+    }
+
+    @Test
+    void anthropicWebSearchesBecomeOneApiEventPricedPerRequest() {
+        ProviderUsage p = ProviderUsage.anthropic(body("anthropic-batch-web-search"));
+        UsageEvent llm = p.applyTo(UsageEvent.builder().eventId("evt-1").agent("researcher").sessionId("s1")).build();
+
+        List<UsageEvent> charges = p.serverToolEvents(llm);
+
+        assertThat(charges).hasSize(1);
+        UsageEvent search = charges.get(0);
+        assertThat(search.eventId()).isEqualTo("evt-1:web_search");
+        assertThat(search.kind()).isEqualTo("api");
+        assertThat(search.agent()).isEqualTo("researcher");
+        assertThat(search.sessionId()).isEqualTo("s1");
+        assertThat(search.model()).isNull();
+        assertThat(search.usage()).isNull();
+        assertThat(search.api()).isEqualTo(new ApiCall("anthropic-web-search", "server_tool_use.web_search_requests", null,
+                new BigDecimal("0.03")));
+    }
+
+    @Test
+    void serverToolEventsNeedTheLlmEventId() {
+        ProviderUsage p = ProviderUsage.anthropic(body("anthropic-batch-web-search"));
+        UsageEvent withoutId = p.applyTo(UsageEvent.builder().agent("a")).build();
+        assertThatThrownBy(() -> p.serverToolEvents(withoutId)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("eventId");
     }
 
     @Test
     void anthropicWithoutCacheFieldsIsPlainInput() {
         ProviderUsage p = ProviderUsage.anthropic("{\"input_tokens\":1000,\"output_tokens\":500}");
         assertThat(p.usage()).isEqualTo(new Usage(1000, 500, 0, 0, 0, 0, false));
+        assertThat(p.attributes()).isEmpty();
     }
 
     @Test
@@ -76,17 +147,35 @@ class ProviderUsageTest {
     }
 
     @Test
+    void anthropicMessageDeltaAloneIsRefusedBecauseItLacksTheInput() {
+        String delta = ProviderFixtures.stream("anthropic-stream").get(6);
+        assertThatThrownBy(() -> ProviderUsage.anthropic(delta)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("message_delta").hasMessageContaining("UsageStream.anthropic()");
+    }
+
+    @Test
+    void anthropicMessageStartIsReadUnderMessage() {
+        String start = ProviderFixtures.stream("anthropic-stream").get(0);
+        ProviderUsage p = ProviderUsage.anthropic(start);
+        assertThat(p.model()).isEqualTo("claude-opus-4-6");
+        assertThat(p.usage()).isEqualTo(new Usage(25, 1, 0, 0, 0, 0, false));
+    }
+
+    @Test
     void openRouterCostBecomesProviderCostExactly() {
-        ProviderUsage p = ProviderUsage.openRouter("""
-                {"id":"gen-1","model":"anthropic/claude-sonnet-4.5","provider":"Anthropic",
-                 "usage":{"prompt_tokens":10450,"completion_tokens":812,"total_tokens":11262,
-                          "cost":0.04355175,"is_byok":false,
-                          "prompt_tokens_details":{"cached_tokens":8192,"cache_write_tokens":1024,"audio_tokens":0},
-                          "completion_tokens_details":{"reasoning_tokens":256}}}
-                """);
+        ProviderUsage p = ProviderUsage.openRouter(body("openrouter"));
         assertThat(p.model()).isEqualTo("anthropic/claude-sonnet-4.5");
         assertThat(p.usage()).isEqualTo(new Usage(10450, 812, 8192, 1024, 0, 256, false));
         assertThat(p.providerCostUsd()).isEqualTo(new BigDecimal("0.04355175"));
+        assertThat(p.attributes()).isEmpty();
+    }
+
+    @Test
+    void openRouterByokAddsTheUpstreamInferenceCost() {
+        ProviderUsage p = ProviderUsage.openRouter(body("openrouter-byok"));
+        assertThat(p.usage()).isEqualTo(new Usage(1000, 500, 0, 0, 0, 0, false));
+        assertThat(p.providerCostUsd()).isEqualTo(new BigDecimal("0.007875"));
+        assertThat(p.attributes()).isEqualTo(Map.of("byok", "true", "upstreamInferenceCostUsd", "0.0075"));
     }
 
     @Test
@@ -97,13 +186,7 @@ class ProviderUsageTest {
 
     @Test
     void geminiThoughtsAreAddedToOutputAsReasoning() {
-        ProviderUsage p = ProviderUsage.gemini("""
-                {"candidates":[{"content":{"parts":[{"text":"ok"}],"role":"model"},"finishReason":"STOP"}],
-                 "usageMetadata":{"promptTokenCount":3000,"candidatesTokenCount":250,"totalTokenCount":4450,
-                   "cachedContentTokenCount":2048,"thoughtsTokenCount":1200,
-                   "promptTokensDetails":[{"modality":"TEXT","tokenCount":3000}]},
-                 "modelVersion":"gemini-2.5-pro","responseId":"abc"}
-                """);
+        ProviderUsage p = ProviderUsage.gemini(body("gemini"));
         assertThat(p.model()).isEqualTo("gemini-2.5-pro");
         assertThat(p.usage()).isEqualTo(new Usage(3000, 1450, 2048, 0, 0, 1200, false));
     }
@@ -118,25 +201,33 @@ class ProviderUsageTest {
 
     @Test
     void bedrockConverseCacheTokensAreAddedToInput() {
-        ProviderUsage p = ProviderUsage.bedrockConverse("""
-                {"output":{"message":{"role":"assistant","content":[{"text":"hi"}]}},"stopReason":"end_turn",
-                 "usage":{"inputTokens":120,"outputTokens":340,"totalTokens":5460,
-                          "cacheReadInputTokens":4000,"cacheWriteInputTokens":1000},
-                 "metrics":{"latencyMs":1830}}
-                """);
+        ProviderUsage p = ProviderUsage.bedrockConverse(body("bedrock-converse"));
         assertThat(p.provider()).isEqualTo("aws-bedrock");
         assertThat(p.usage()).isEqualTo(new Usage(5120, 340, 4000, 1000, 0, 0, false));
         assertThat(p.usage().totalTokens()).isEqualTo(5460);
     }
 
     @Test
-    void applyToKeepsTheEventsOwnModelAndProvider() {
-        ProviderUsage p = ProviderUsage.openRouter("{\"model\":\"openai/gpt-4o\",\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":2,\"cost\":0.0001}}");
-        UsageEvent e = p.applyTo(UsageEvent.builder().agent("a").model("gpt-4o")).build();
+    void bedrockCacheDetailsNameTheOneHourWrites() {
+        ProviderUsage p = ProviderUsage.bedrockConverse(body("bedrock-converse-cache-details"));
+        assertThat(p.usage()).isEqualTo(new Usage(10100, 200, 0, 10000, 10000, 0, false));
+    }
+
+    @Test
+    void estimatedIsTheOptInInsteadOfAnError() {
+        ProviderUsage p = ProviderUsage.estimated("openai", "gpt-4o", 4000, 800);
+        assertThat(p.usage()).isEqualTo(new Usage(1000, 200, 0, 0, 0, 0, true));
+    }
+
+    @Test
+    void applyToKeepsTheEventsOwnModelProviderAndAttributes() {
+        ProviderUsage p = ProviderUsage.openRouter(body("openrouter-byok"));
+        UsageEvent e = p.applyTo(UsageEvent.builder().agent("a").model("gpt-4o").attributes(Map.of("byok", "mine", "team", "x"))).build();
 
         assertThat(e.model()).isEqualTo("gpt-4o");
         assertThat(e.provider()).isEqualTo("openrouter");
-        assertThat(e.usage()).isEqualTo(new Usage(5, 2, 0, 0, 0, 0, false));
-        assertThat(e.providerCostUsd()).isEqualTo(new BigDecimal("0.0001"));
+        assertThat(e.usage()).isEqualTo(new Usage(1000, 500, 0, 0, 0, 0, false));
+        assertThat(e.providerCostUsd()).isEqualTo(new BigDecimal("0.007875"));
+        assertThat(e.attributes()).isEqualTo(Map.of("byok", "mine", "team", "x", "upstreamInferenceCostUsd", "0.0075"));
     }
 }
