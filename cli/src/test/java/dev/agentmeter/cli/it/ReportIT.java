@@ -67,7 +67,7 @@ class ReportIT {
         }
     }
 
-    private static PricedUsage step(String id, String at, String session, String agent, List<String> chain, String total) {
+    static PricedUsage step(String id, String at, String session, String agent, List<String> chain, String total) {
         UsageEvent e = UsageEvent.builder().eventId(id).timestamp(Instant.parse(at)).kind("llm").agent(agent).userId("carol")
                 .sessionId(session).handoffChain(chain).provider("openai").model("gpt-4o-mini").usage(Usage.of(10, 10))
                 .call(new Call("generate", null, 100L, "success", null, null)).build();
@@ -77,7 +77,7 @@ class ReportIT {
         return new PricedUsage(e, pricing, cost, Instant.parse(at));
     }
 
-    private static PricedUsage row(String id, String at, String agent, String user, String team, String provider, String model,
+    static PricedUsage row(String id, String at, String agent, String user, String team, String provider, String model,
                                    String modelKey, String company, CostSource source, long in, long out,
                                    String inUsd, String outUsd, String total, String task, String status) {
         UsageEvent e = UsageEvent.builder().eventId(id).timestamp(Instant.parse(at)).kind("llm").agent(agent).userId(user)

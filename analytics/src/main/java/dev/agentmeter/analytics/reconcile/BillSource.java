@@ -1,0 +1,251 @@
+package dev.agentmeter.analytics.reconcile;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.agentmeter.model.json.ContractJson;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * The provider exports {@code agentmeter reconcile} reads, each in its documented format, and the
+ * {@code provider} values of the tracked rows each is matched against.
+ */
+public enum BillSource {
+
+    /**
+     * OpenAI {@code GET /v1/organization/costs?bucket_width=1d&group_by=line_item&group_by=project_id}
+     * (the JSON page, or several pages concatenated as a JSON array): {@code data[].start_time}
+     * (epoch seconds), {@code results[].amount.value} (USD), {@code line_item}
+     * ({@code "<model>, input"}) and {@code project_id}.
+     */
+    OPENAI_COSTS("openai-costs", List.of("openai")),
+    /**
+     * Anthropic Admin API {@code GET /v1/organizations/cost_report?group_by[]=description&group_by[]=workspace_id}:
+     * {@code data[].starting_at}, {@code results[].amount} (a decimal string in CENTS),
+     * {@code model}, {@code cost_type} ({@code tokens}, {@code web_search}, {@code code_execution})
+     * and {@code workspace_id}.
+     */
+    ANTHROPIC_COST_REPORT("anthropic-cost-report", List.of("anthropic")),
+    /**
+     * AWS Cost and Usage Report (CUR 2.0 or legacy CSV, optionally gzipped): Bedrock usage lines
+     * ({@code line_item_product_code} AmazonBedrock, or a product name "… (Amazon Bedrock
+     * Edition)"), the day of {@code line_item_usage_start_date}, {@code line_item_unblended_cost},
+     * the model from {@code line_item_resource_id} ({@code …/foundation-model/<id>} or
+     * {@code …/inference-profile/<id>}), and {@code line_item_iam_principal} where the export has it.
+     */
+    AWS_CUR("aws-cur", List.of("aws-bedrock", "bedrock"));
+
+    private final String id;
+    private final List<String> providers;
+
+    BillSource(String id, List<String> providers) {
+        this.id = id;
+        this.providers = providers;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    /** The tracked rows' {@code provider} values this bill covers. */
+    public List<String> providers() {
+        return providers;
+    }
+
+    public static BillSource of(String id) {
+        for (BillSource s : values()) {
+            if (s.id.equals(id)) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("unknown --source " + id + "; one of openai-costs, anthropic-cost-report, aws-cur");
+    }
+
+    public List<BilledItem> read(Path file) throws IOException {
+        try (InputStream raw = Files.newInputStream(file);
+             InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw) {
+            return switch (this) {
+                case OPENAI_COSTS -> openAi(ContractJson.mapper().readTree(in));
+                case ANTHROPIC_COST_REPORT -> anthropic(ContractJson.mapper().readTree(in));
+                case AWS_CUR -> awsCur(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)));
+            };
+        }
+    }
+
+    private static List<JsonNode> pages(JsonNode root) {
+        List<JsonNode> pages = new ArrayList<>();
+        if (root.isArray()) {
+            root.forEach(pages::add);
+        } else {
+            pages.add(root);
+        }
+        return pages;
+    }
+
+    static List<BilledItem> openAi(JsonNode root) {
+        List<BilledItem> out = new ArrayList<>();
+        for (JsonNode page : pages(root)) {
+            for (JsonNode bucket : page.path("data")) {
+                LocalDate day = Instant.ofEpochSecond(bucket.path("start_time").asLong()).atOffset(ZoneOffset.UTC).toLocalDate();
+                for (JsonNode r : bucket.path("results")) {
+                    String lineItem = r.path("line_item").asText(null);
+                    if (lineItem == null) {
+                        throw new IllegalArgumentException("OpenAI costs export without line_item: export it with group_by=line_item");
+                    }
+                    int comma = lineItem.lastIndexOf(", ");
+                    String model = comma > 0 ? lineItem.substring(0, comma) : lineItem;
+                    out.add(new BilledItem(day, model, r.path("project_id").asText(null), r.path("amount").path("value").decimalValue()));
+                }
+            }
+        }
+        return out;
+    }
+
+    static List<BilledItem> anthropic(JsonNode root) {
+        List<BilledItem> out = new ArrayList<>();
+        for (JsonNode page : pages(root)) {
+            for (JsonNode bucket : page.path("data")) {
+                LocalDate day = OffsetDateTime.parse(bucket.path("starting_at").asText()).atZoneSameInstant(ZoneOffset.UTC).toLocalDate();
+                for (JsonNode r : bucket.path("results")) {
+                    String model = r.path("model").asText(null);
+                    String type = r.path("cost_type").asText("tokens");
+                    if (model == null) {
+                        model = "tokens".equals(type) ? r.path("description").asText("(unnamed)") : "api:anthropic-" + type.replace('_', '-');
+                    }
+                    // amount is in the currency's lowest unit (cents), as a decimal string: "123.45" is $1.2345.
+                    BigDecimal usd = new BigDecimal(r.path("amount").asText("0")).movePointLeft(2);
+                    out.add(new BilledItem(day, model, r.path("workspace_id").asText(null), usd));
+                }
+            }
+        }
+        return out;
+    }
+
+    static List<BilledItem> awsCur(BufferedReader in) throws IOException {
+        List<String> header = Csv.row(in);
+        if (header == null) {
+            return List.of();
+        }
+        Map<String, Integer> col = new HashMap<>();
+        for (int i = 0; i < header.size(); i++) {
+            col.put(snake(header.get(i).trim()), i);
+        }
+        int start = required(col, "line_item_usage_start_date");
+        int cost = required(col, "line_item_unblended_cost");
+        Integer product = col.get("line_item_product_code");
+        Integer productName = col.get("product_product_name");
+        Integer resource = col.get("line_item_resource_id");
+        Integer usageType = col.get("line_item_usage_type");
+        Integer type = col.get("line_item_line_item_type");
+        Integer principal = col.get("line_item_iam_principal");
+        List<BilledItem> out = new ArrayList<>();
+        for (List<String> row = Csv.row(in); row != null; row = Csv.row(in)) {
+            if (row.size() < header.size()) {
+                continue;
+            }
+            boolean bedrock = (product != null && "AmazonBedrock".equals(row.get(product)))
+                    || (productName != null && row.get(productName).contains("Amazon Bedrock"));
+            if (!bedrock || (type != null && !List.of("Usage", "DiscountedUsage", "SavingsPlanCoveredUsage").contains(row.get(type)))) {
+                continue;
+            }
+            String model = resource != null ? modelOf(row.get(resource)) : null;
+            if (model == null && usageType != null) {
+                model = row.get(usageType);
+            }
+            LocalDate day = OffsetDateTime.parse(row.get(start).replace(" ", "T").replaceFirst("(T\\d\\d:\\d\\d:\\d\\d)$", "$1Z"))
+                    .atZoneSameInstant(ZoneOffset.UTC).toLocalDate();
+            String account = principal != null && !row.get(principal).isBlank() ? row.get(principal) : null;
+            out.add(new BilledItem(day, model, account, new BigDecimal(row.get(cost))));
+        }
+        return out;
+    }
+
+    private static String snake(String legacy) {
+        String s = legacy.replace("lineItem/", "line_item_").replace("product/", "product_");
+        return s.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
+    }
+
+    private static int required(Map<String, Integer> col, String name) {
+        Integer i = col.get(name);
+        if (i == null) {
+            throw new IllegalArgumentException("not a Cost and Usage Report: no " + name + " column");
+        }
+        return i;
+    }
+
+    /** {@code arn:…:foundation-model/anthropic.claude-…} or {@code …:inference-profile/us.anthropic.claude-…}. */
+    static String modelOf(String resourceId) {
+        for (String marker : Arrays.asList("foundation-model/", "inference-profile/")) {
+            int at = resourceId.indexOf(marker);
+            if (at >= 0) {
+                return resourceId.substring(at + marker.length());
+            }
+        }
+        return null;
+    }
+
+    /** RFC 4180: quoted fields may hold commas, quotes ("") and newlines. */
+    static final class Csv {
+        private Csv() {
+        }
+
+        static List<String> row(BufferedReader in) throws IOException {
+            String line = in.readLine();
+            if (line == null) {
+                return null;
+            }
+            List<String> fields = new ArrayList<>();
+            StringBuilder field = new StringBuilder();
+            boolean quoted = false;
+            while (true) {
+                for (int i = 0; i < line.length(); i++) {
+                    char ch = line.charAt(i);
+                    if (quoted) {
+                        if (ch == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                            field.append('"');
+                            i++;
+                        } else if (ch == '"') {
+                            quoted = false;
+                        } else {
+                            field.append(ch);
+                        }
+                    } else if (ch == '"') {
+                        quoted = true;
+                    } else if (ch == ',') {
+                        fields.add(field.toString());
+                        field.setLength(0);
+                    } else {
+                        field.append(ch);
+                    }
+                }
+                if (!quoted) {
+                    break;
+                }
+                String next = in.readLine();
+                if (next == null) {
+                    break;
+                }
+                field.append('\n');
+                line = next;
+            }
+            fields.add(field.toString());
+            return fields;
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package dev.agentmeter.cli.books;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentmeter.analytics.Usd;
+import dev.agentmeter.analytics.reconcile.BillSource;
+import dev.agentmeter.analytics.reconcile.BilledItem;
+import dev.agentmeter.analytics.reconcile.Reconciler;
+import dev.agentmeter.cli.Endpoints;
+import dev.agentmeter.model.ModelPrice;
+import dev.agentmeter.model.json.ContractJson;
+import dev.agentmeter.processor.pricing.BundledCatalog;
+import dev.agentmeter.processor.pricing.PriceCatalog;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code agentmeter reconcile}: tracked spend against a provider's own cost export ({@link Reconciler}). */
+@Command(name = "reconcile", mixinStandardHelpOptions = true,
+        description = {"Compare tracked spend with a provider's bill, per day and model: capture rate,",
+                "differences beyond the tolerance, and items on one side only."})
+public final class ReconcileCommand implements Runnable {
+
+    @Mixin
+    Endpoints endpoints;
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--source", required = true, paramLabel = "openai-costs|anthropic-cost-report|aws-cur",
+            description = "The export's format (see docs/reconcile.md for how to export each).")
+    String source;
+    @Parameters(paramLabel = "FILE", description = "The provider's export (JSON for OpenAI and Anthropic; CUR CSV, .gz allowed, for AWS).")
+    Path file;
+    @Option(names = "--from", paramLabel = "YYYY-MM-DD", description = "First UTC day (default: the bill's first day).")
+    LocalDate from;
+    @Option(names = "--to", paramLabel = "YYYY-MM-DD", description = "Last UTC day, inclusive (default: the bill's last day).")
+    LocalDate to;
+    @Option(names = "--tolerance", defaultValue = "1%", paramLabel = "N%",
+            description = "A difference up to this share of the billed amount is a match (default ${DEFAULT-VALUE}).")
+    String tolerance;
+    @Option(names = "--output", defaultValue = "table", paramLabel = "table|json|csv", description = "Output format (default ${DEFAULT-VALUE}).")
+    String output;
+    @Option(names = "--account-attribute", paramLabel = "NAME",
+            description = "Match per account too: the tracked events' attribute holding the project, workspace or IAM principal.")
+    String accountAttribute;
+    @Option(names = "--table", defaultValue = "agent_usage", hidden = true)
+    String table;
+
+    @Override
+    public void run() {
+        BillSource bill;
+        BigDecimal tolerancePercent;
+        try {
+            bill = BillSource.of(source);
+            tolerancePercent = new BigDecimal(tolerance.trim().replace("%", ""));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (!List.of("table", "json", "csv").contains(output)) {
+            throw new ParameterException(spec.commandLine(), "--output is table, json or csv");
+        }
+        try (Connection c = DriverManager.getConnection(endpoints.pgUrl)) {
+            List<BilledItem> items = bill.read(file);
+            if (items.isEmpty()) {
+                throw new ParameterException(spec.commandLine(), file + " holds no billed items for " + bill.id());
+            }
+            LocalDate first = from != null ? from : items.stream().map(BilledItem::day).min(Comparator.naturalOrder()).orElseThrow();
+            LocalDate last = to != null ? to : items.stream().map(BilledItem::day).max(Comparator.naturalOrder()).orElseThrow();
+            PriceCatalog catalog = new PriceCatalog(BundledCatalog.load());
+            Reconciler.Result result = new Reconciler(name -> modelKey(catalog, name)).reconcile(items,
+                    Reconciler.tracked(c, table, bill, first, last, accountAttribute), first, last, tolerancePercent,
+                    accountAttribute != null);
+            PrintWriter out = spec.commandLine().getOut();
+            switch (output) {
+                case "json" -> out.println(json(bill, result));
+                case "csv" -> csv(out, result);
+                default -> table(out, bill, result);
+            }
+            out.flush();
+        } catch (IOException | SQLException e) {
+            throw new IllegalStateException("reconcile failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The catalog's key for a provider's model name; Bedrock's cross-region prefixes (us., eu., …) are tried without. */
+    static String modelKey(PriceCatalog catalog, String name) {
+        if (name == null || name.startsWith("api:")) {
+            return name;
+        }
+        Optional<ModelPrice> found = catalog.find(name);
+        if (found.isEmpty() && name.matches("^(us|eu|apac|jp|au|ca|us-gov)\\..*")) {
+            found = catalog.find(name.substring(name.indexOf('.') + 1));
+        }
+        return found.map(ModelPrice::modelKey).orElse(name);
+    }
+
+    private static void table(PrintWriter out, BillSource bill, Reconciler.Result r) {
+        out.printf("Reconciliation against %s, %s … %s (tolerance %s %%)%n", bill.id(), r.from(), r.to(),
+                r.tolerancePercent().toPlainString());
+        out.printf("Billed %s   Tracked %s   Capture rate %s%n%n", Usd.human(r.billedUsd()), Usd.human(r.trackedUsd()), pct(r.captureRatePercent()));
+        out.printf("%-10s %12s %12s %9s%n", "DAY", "BILLED", "TRACKED", "CAPTURE");
+        for (Reconciler.Day d : r.days()) {
+            out.printf("%-10s %12s %12s %9s%n", d.day(), Usd.human(d.billedUsd()), Usd.human(d.trackedUsd()), pct(d.captureRatePercent()));
+        }
+        List<Reconciler.Line> issues = r.discrepancies();
+        out.printf("%n%s%n", issues.isEmpty() ? "No discrepancies beyond the tolerance."
+                : issues.size() + " discrepanc" + (issues.size() == 1 ? "y" : "ies") + ":");
+        if (!issues.isEmpty()) {
+            out.printf("%-10s %-28s %-16s %12s %12s %12s  %s%n", "DAY", "MODEL", "ACCOUNT", "BILLED", "TRACKED", "DIFFERENCE", "STATUS");
+            for (Reconciler.Line l : issues) {
+                out.printf("%-10s %-28s %-16s %12s %12s %12s  %s%n", l.day(), l.model(), l.account() == null ? "" : l.account(),
+                        l.billedUsd() == null ? "–" : Usd.human(l.billedUsd()), l.trackedUsd() == null ? "–" : Usd.human(l.trackedUsd()),
+                        Usd.human(l.differenceUsd()), l.status().name().toLowerCase().replace('_', ' '));
+            }
+        }
+    }
+
+    private static String pct(BigDecimal p) {
+        return p == null ? "–" : p.toPlainString() + " %";
+    }
+
+    private static void csv(PrintWriter out, Reconciler.Result r) {
+        out.println("day,model,account,billed_usd,tracked_usd,difference_usd,status");
+        for (Reconciler.Line l : r.lines()) {
+            out.println(String.join(",", l.day().toString(), quote(l.model()), quote(l.account()), Usd.exact(l.billedUsd()),
+                    Usd.exact(l.trackedUsd()), Usd.exact(l.differenceUsd()), l.status().name()));
+        }
+    }
+
+    private static String quote(String v) {
+        if (v == null) {
+            return "";
+        }
+        return v.contains(",") || v.contains("\"") ? "\"" + v.replace("\"", "\"\"") + "\"" : v;
+    }
+
+    private static String json(BillSource bill, Reconciler.Result r) {
+        ObjectNode root = ContractJson.mapper().createObjectNode();
+        root.put("source", bill.id()).put("from", r.from().toString()).put("to", r.to().toString())
+                .put("tolerancePercent", r.tolerancePercent().toPlainString())
+                .put("billedUsd", Usd.exact(r.billedUsd())).put("trackedUsd", Usd.exact(r.trackedUsd()))
+                .put("captureRatePercent", r.captureRatePercent() == null ? null : r.captureRatePercent().toPlainString());
+        ArrayNode days = root.putArray("days");
+        for (Reconciler.Day d : r.days()) {
+            days.addObject().put("day", d.day().toString()).put("billedUsd", Usd.exact(d.billedUsd()))
+                    .put("trackedUsd", Usd.exact(d.trackedUsd()))
+                    .put("captureRatePercent", d.captureRatePercent() == null ? null : d.captureRatePercent().toPlainString());
+        }
+        ArrayNode lines = root.putArray("lines");
+        for (Reconciler.Line l : r.lines()) {
+            lines.addObject().put("day", l.day().toString()).put("model", l.model()).put("account", l.account())
+                    .put("billedUsd", l.billedUsd() == null ? null : Usd.exact(l.billedUsd()))
+                    .put("trackedUsd", l.trackedUsd() == null ? null : Usd.exact(l.trackedUsd()))
+                    .put("differenceUsd", Usd.exact(l.differenceUsd())).put("status", l.status().name());
+        }
+        try {
+            return ContractJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(root);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
