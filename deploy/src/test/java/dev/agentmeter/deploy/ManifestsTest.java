@@ -72,6 +72,8 @@ class ManifestsTest {
     static final Map<String, Class<?>> MODELS = Map.ofEntries(
             Map.entry("v1/Service", Service.class),
             Map.entry("v1/ConfigMap", ConfigMap.class),
+            Map.entry("v1/PersistentVolumeClaim", io.fabric8.kubernetes.api.model.PersistentVolumeClaim.class),
+            Map.entry("batch/v1/CronJob", io.fabric8.kubernetes.api.model.batch.v1.CronJob.class),
             Map.entry("apps/v1/StatefulSet", StatefulSet.class),
             Map.entry("apps/v1/Deployment", Deployment.class),
             Map.entry("policy/v1/PodDisruptionBudget", PodDisruptionBudget.class),

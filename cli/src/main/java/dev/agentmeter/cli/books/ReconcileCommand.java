@@ -42,7 +42,7 @@ public final class ReconcileCommand implements Runnable {
     CommandSpec spec;
 
     @Option(names = "--source", required = true, paramLabel = "openai-costs|anthropic-cost-report|aws-cur",
-            description = "The export's format (see docs/reconcile.md for how to export each).")
+            description = "The export's format (docs/books.md says how to export each).")
     String source;
     @Parameters(paramLabel = "FILE", description = "The provider's export (JSON for OpenAI and Anthropic; CUR CSV, .gz allowed, for AWS).")
     Path file;

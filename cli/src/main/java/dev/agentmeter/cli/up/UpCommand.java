@@ -73,6 +73,9 @@ public final class UpCommand implements Runnable {
     @Option(names = "--seed", description = "Seed of the demo traffic, for a repeatable run (default: random).")
     Long seed;
     @Option(names = "--partitions", defaultValue = "3", hidden = true) int partitions;
+    @Option(names = "--retention", paramLabel = "Nd|Nw|Nm",
+            description = "Archive whole months of usage older than this to <data-dir>/archive, daily (default: keep everything).")
+    String retention;
 
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -81,6 +84,13 @@ public final class UpCommand implements Runnable {
     public void run() {
         PrintWriter out = spec.commandLine().getOut();
         Duration limit = parseDuration();
+        if (retention != null) {
+            try {
+                dev.agentmeter.analytics.archive.Archiver.horizon(Instant.now(), retention);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--retention: " + e.getMessage());
+            }
+        }
         Thread hook = new Thread(() -> {
             stopRequested.countDown();
             try {
@@ -99,12 +109,17 @@ public final class UpCommand implements Runnable {
             String hotUser = "demo-" + runId;
             publishExampleBudgets(pipeline.bootstrapServers(), demo ? hotUser : null, out);
             printHowTo(out, pipeline);
+            RetentionSchedule retentionRuns = retention == null ? null
+                    : new RetentionSchedule(pipeline.pgUrl(), retention, dataDir.resolve("archive"), out);
             if (demo) {
                 runDemo(pipeline, hotUser, limit, out);
             } else {
                 out.println("pipeline running; Ctrl-C stops it");
                 out.flush();
                 await(limit);
+            }
+            if (retentionRuns != null) {
+                retentionRuns.close();
             }
             out.println("stopping...");
             out.flush();

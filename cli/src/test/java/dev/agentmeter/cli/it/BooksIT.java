@@ -192,6 +192,30 @@ class BooksIT {
         assertThat(query(url, "SELECT count(*) FROM agent_usage")).isEqualTo("1");
     }
 
+    @Test
+    void priceDriftViewCountsProviderCostsMoreThanOnePercentFromTheCatalog() throws Exception {
+        String url = pg.createDatabase("drift_" + (++databases));
+        SchemaMigrator schema = new SchemaMigrator("agent_usage", "budget_alerts");
+        schema.migrate(url, null, null);
+        try (PostgresWriter writer = new PostgresWriter(url, null, null, schema)) {
+            writer.write(UsageRows.table("agent_usage"), List.of(
+                    provider("d1", "0.0101", "0.01"), provider("d2", "0.0102", "0.01"), provider("d3", "0.02", "0.01")),
+                    p -> p.event().timestamp());
+        }
+        assertThat(query(url, "SELECT day || ' ' || model_key || ' ' || provider || ' ' || provider_priced_events || ' '"
+                + " || drifted_events || ' ' || difference_usd FROM price_drift_by_model"))
+                .isEqualTo("2026-11-02 claude-sonnet-4-5 openrouter 3 2 0.0103");
+    }
+
+    private static PricedUsage provider(String id, String billed, String catalog) {
+        UsageEvent e = UsageEvent.builder().eventId(id).timestamp(Instant.parse("2026-11-02T10:00:00Z")).kind("llm").agent("a")
+                .provider("openrouter").model("anthropic/claude-sonnet-4.5").usage(dev.agentmeter.model.Usage.of(1000, 100))
+                .providerCostUsd(new BigDecimal(billed)).build();
+        return new PricedUsage(e, new Pricing("claude-sonnet-4-5", "Anthropic", "openrouter", CostSource.PROVIDER, null, false, "USD", null),
+                new Cost(new BigDecimal(catalog), BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, new BigDecimal(billed),
+                        new BigDecimal(catalog)), Instant.parse("2026-11-02T10:00:00Z"));
+    }
+
     // ------------------------------------------------------------------ reconcile
 
     private static PricedUsage api(String id, String at, String provider, String service, String usd) {

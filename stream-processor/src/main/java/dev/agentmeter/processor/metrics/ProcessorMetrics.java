@@ -4,6 +4,7 @@ import dev.agentmeter.model.AlertLevel;
 import dev.agentmeter.model.CostSource;
 import dev.agentmeter.model.PricedUsage;
 import io.micrometer.core.instrument.Counter;
+import java.math.BigDecimal;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import java.util.Objects;
@@ -88,6 +89,27 @@ public final class ProcessorMetrics {
             registry.counter("agentmeter.processor.unknown.models", "model",
                     Objects.toString(p.event().model(), "none")).increment();
         }
+        if (source == CostSource.PROVIDER && drifted(p.cost().totalUsd(), p.cost().catalogUsd())) {
+            registry.counter("agentmeter.processor.price.drift", "model", model, "provider", provider).increment();
+        }
+    }
+
+    /** A provider-reported cost this far from our catalog's figure is drift (view {@code price_drift_by_model}: same rule). */
+    public static final BigDecimal DRIFT_TOLERANCE = new BigDecimal("0.01");
+
+    /**
+     * Whether the provider's billed cost and the catalog's own figure differ by more than
+     * {@link #DRIFT_TOLERANCE} of the catalog figure: the catalog is out of date, or the provider
+     * bills something the catalog does not know (a tier, a tool), before any invoice says so.
+     */
+    public static boolean drifted(BigDecimal billed, BigDecimal catalog) {
+        if (billed == null || catalog == null) {
+            return false;
+        }
+        if (catalog.signum() == 0) {
+            return billed.signum() != 0;
+        }
+        return billed.subtract(catalog).abs().compareTo(catalog.abs().multiply(DRIFT_TOLERANCE)) > 0;
     }
 
     /** A zoned budget window seeded with hours no longer kept: its spend may be short (see SpendProcessor#seed). */
