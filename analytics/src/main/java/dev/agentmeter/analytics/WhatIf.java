@@ -33,10 +33,18 @@ import java.util.Set;
  */
 public final class WhatIf {
 
-    /** {@code model}: the price changes apply to this model only (name or catalog key; null = all). */
-    public record Scenario(String model, BigDecimal inputFactor, BigDecimal outputFactor, Map<String, String> swaps) {
+    /**
+     * {@code models}: the price changes apply to these models only (names or catalog keys; empty =
+     * all), as {@link #resolveModels} finds them for a name, an alias or a family like "sonnet".
+     */
+    public record Scenario(List<String> models, BigDecimal inputFactor, BigDecimal outputFactor, Map<String, String> swaps) {
         public Scenario {
+            models = models == null ? List.of() : List.copyOf(models);
             swaps = Map.copyOf(swaps);
+        }
+
+        public Scenario(String model, BigDecimal inputFactor, BigDecimal outputFactor, Map<String, String> swaps) {
+            this(model == null ? List.of() : List.of(model), inputFactor, outputFactor, swaps);
         }
 
         public boolean isEmpty() {
@@ -98,6 +106,29 @@ public final class WhatIf {
         return swaps;
     }
 
+    /**
+     * What a model filter names: the catalog key of a name or alias it finds ({@code
+     * claude-sonnet-4-5-20250929} → {@code claude-sonnet-4-5}); else a family, every catalog key with
+     * the filter as one of its parts ({@code sonnet} → claude-3-7-sonnet, claude-sonnet-4, …); else
+     * the name as given (a model stored without a catalog entry).
+     */
+    public record ModelMatch(String filter, List<String> models, boolean family, boolean inCatalog) {
+    }
+
+    public static ModelMatch resolveModels(String filter, PriceCatalog catalog) {
+        if (filter == null || filter.isBlank()) {
+            return new ModelMatch(filter, List.of(), false, true);
+        }
+        var direct = catalog.find(filter);
+        if (direct.isPresent()) {
+            return new ModelMatch(filter, List.of(direct.get().modelKey()), false, true);
+        }
+        String token = filter.trim().toLowerCase(java.util.Locale.ROOT);
+        List<String> family = catalog.modelKeys().stream()
+                .filter(k -> List.of(k.toLowerCase(java.util.Locale.ROOT).split("[-._/:@]")).contains(token)).toList();
+        return family.isEmpty() ? new ModelMatch(filter, List.of(filter), false, false) : new ModelMatch(filter, family, true, true);
+    }
+
     private final PriceCatalog catalog;
     private final Pricer pricer = new Pricer(new BigDecimal("3"), new BigDecimal("15"), Set.of("lmstudio", "ollama"));
 
@@ -136,11 +167,12 @@ public final class WhatIf {
     private void sumInRollup(Connection c, String table, Window w, GroupBy g, Map<String, String> filters, Scenario scenario,
                              Map<String, Comparison> groups) throws SQLException {
         ReportQueries.Source src = ReportQueries.Source.rollup(table);
-        String model = scenario.model() == null ? null
-                : catalog.find(scenario.model()).map(m -> m.modelKey()).orElse(scenario.model());
+        String[] models = scenario.models().stream().map(m -> catalog.find(m).map(p -> p.modelKey()).orElse(m))
+                .distinct().toArray(String[]::new);
+        boolean some = models.length > 0;
         StringBuilder sql = new StringBuilder("SELECT " + src.group(g) + ", " + src.events() + ", sum(total_cost_usd),"
-                + " coalesce(sum(" + (model == null ? "" : "CASE WHEN model = ? THEN ")
-                + "input_side_cost_usd * ? + output_cost_usd * ?" + (model == null ? "" : " ELSE 0 END") + "), 0)"
+                + " coalesce(sum(" + (some ? "CASE WHEN model = ANY (?) THEN " : "")
+                + "input_side_cost_usd * ? + output_cost_usd * ?" + (some ? " ELSE 0 END" : "") + "), 0)"
                 + " FROM " + src.table() + " WHERE hour >= ? AND hour < ?");
         filters.keySet().forEach(column -> sql.append(" AND ").append(column).append(" = ?"));
         sql.append(" GROUP BY 1");
@@ -149,8 +181,8 @@ public final class WhatIf {
             if (g.needsZone()) {
                 s.setString(i++, w.zone().getId());
             }
-            if (model != null) {
-                s.setString(i++, model);
+            if (some) {
+                s.setArray(i++, c.createArrayOf("text", models));
             }
             s.setBigDecimal(i++, scenario.inputFactor());
             s.setBigDecimal(i++, scenario.outputFactor());
@@ -168,7 +200,7 @@ public final class WhatIf {
     private static void sumInDatabase(Connection c, String table, Window w, GroupBy g, Map<String, String> filters,
                                       Scenario scenario, String[] swapped, Map<String, Comparison> groups) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT " + g.sql() + ", count(*), sum(total_cost_usd), coalesce(sum(CASE WHEN kind = 'llm'"
-                + (scenario.model() == null ? "" : " AND (model = ? OR model_key = ?)")
+                + (scenario.models().isEmpty() ? "" : " AND (model = ANY (?) OR model_key = ANY (?))")
                 + " THEN (input_cost_usd + cache_read_cost_usd + cache_write_cost_usd) * ? + output_cost_usd * ? ELSE 0 END), 0)"
                 + " FROM " + table + " WHERE occurred_at >= ? AND occurred_at < ?");
         filters.keySet().forEach(column -> sql.append(column.equals("model") ? " AND (model = ? OR model_key = ?)"
@@ -182,9 +214,10 @@ public final class WhatIf {
             if (g.needsZone()) {
                 s.setString(i++, w.zone().getId());
             }
-            if (scenario.model() != null) {
-                s.setString(i++, scenario.model());
-                s.setString(i++, scenario.model());
+            if (!scenario.models().isEmpty()) {
+                String[] models = scenario.models().toArray(String[]::new);
+                s.setArray(i++, c.createArrayOf("text", models));
+                s.setArray(i++, c.createArrayOf("text", models));
             }
             s.setBigDecimal(i++, scenario.inputFactor());
             s.setBigDecimal(i++, scenario.outputFactor());
@@ -271,8 +304,8 @@ public final class WhatIf {
             PricedUsage priced = pricer.price(hypothetical, catalog, Instant.EPOCH);
             value = priced.cost().totalUsd();
         }
-        boolean changeApplies = scenario.model() == null || scenario.model().equals(modelName)
-                || scenario.model().equals(modelKey);
+        boolean changeApplies = scenario.models().isEmpty() || scenario.models().contains(modelName)
+                || (modelKey != null && scenario.models().contains(modelKey));
         if (changeApplies && replacement == null) {
             BigDecimal inputSide = rs.getBigDecimal(12).add(rs.getBigDecimal(14)).add(rs.getBigDecimal(15));
             value = value.add(inputSide.multiply(scenario.inputFactor())).add(rs.getBigDecimal(13)

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import dev.agentmeter.client.estimate.TokenEstimator;
 import dev.agentmeter.model.validation.UsageEventValidator;
@@ -40,7 +41,24 @@ public final class TrackCommand implements Runnable {
     @Option(names = "--output-tokens", paramLabel = "N") Long outputTokens;
     @Option(names = "--cache-read-tokens", paramLabel = "N") long cacheReadTokens;
     @Option(names = "--cache-write-tokens", paramLabel = "N") long cacheWriteTokens;
+    @Option(names = "--cache-write-1h-tokens", paramLabel = "N",
+            description = "The part of --cache-write-tokens written with a one-hour lifetime.") long cacheWrite1hTokens;
     @Option(names = "--reasoning-tokens", paramLabel = "N") long reasoningTokens;
+    @Option(names = "--prompt", paramLabel = "TEXT",
+            description = "The prompt, as capture-prompt.sh takes it: its characters and words are recorded and tokens estimated from it.")
+    String prompt;
+    @Option(names = "--prompt-file", paramLabel = "FILE", description = "The prompt, from a file (UTF-8).")
+    Path promptFile;
+    @Option(names = "--store-prompt", description = "Also store the prompt text (redacted, first 1,000 characters). Off by default.")
+    boolean storePrompt;
+    @Option(names = "--region") String region;
+    @Option(names = "--task-complexity") String taskComplexity;
+    @Option(names = "--task-description") String taskDescription;
+    @Option(names = "--error-message") String errorMessage;
+    @Option(names = "--handoff-chain", split = ",", paramLabel = "AGENT[,AGENT…]",
+            description = "The agents that handed this call on, first to last.") List<String> handoffChain;
+    @Option(names = "--attribute", paramLabel = "KEY=VALUE", description = "Any attribute (repeatable).")
+    java.util.Map<String, String> attributes = new java.util.LinkedHashMap<>();
     @Option(names = "--prompt-length", paramLabel = "CHARS",
             description = "Prompt size in characters; tokens are estimated from it when --input-tokens is missing.")
     Long promptLength;
@@ -77,12 +95,22 @@ public final class TrackCommand implements Runnable {
     }
 
     UsageEvent event() {
+        String promptText = promptText();
+        Long promptChars = promptText != null ? Long.valueOf(promptText.codePointCount(0, promptText.length())) : promptLength;
+        Map<String, String> attrs = new java.util.TreeMap<>(attributes);
+        if (promptText != null) {
+            attrs.put(PROMPT_WORDS, Long.toString(words(promptText)));
+            if (storePrompt) {
+                attrs.put(PROMPT, promptText); // redacted by the client, cut to 1,000 code points as the contract says
+            }
+        }
         Usage usage = null;
         if (inputTokens != null) {
             long output = outputTokens == null ? 0 : outputTokens;
-            usage = new Usage(inputTokens, output, cacheReadTokens, cacheWriteTokens, 0, reasoningTokens, false);
-        } else if (promptLength == null) {
-            throw new ParameterException(spec.commandLine(), "give --input-tokens (and --output-tokens), or --prompt-length to estimate them");
+            usage = new Usage(inputTokens, output, cacheReadTokens, cacheWriteTokens, cacheWrite1hTokens, reasoningTokens, false);
+        } else if (promptChars == null) {
+            throw new ParameterException(spec.commandLine(),
+                    "give --input-tokens (and --output-tokens), or --prompt, --prompt-file or --prompt-length to estimate them");
         }
         if (!"success".equals(status) && !"error".equals(status)) {
             throw new ParameterException(spec.commandLine(), "--status must be success or error, not " + status);
@@ -95,21 +123,52 @@ public final class TrackCommand implements Runnable {
                 .userId(blankToNull(user))
                 .sessionId(sessionId)
                 .teamId(team)
+                .handoffChain(handoffChain)
                 .provider(provider)
                 .model(model)
+                .region(region)
                 .usage(usage)
                 .providerCostUsd(providerCost)
-                .task(taskType == null ? null : new Task(taskType, null, null))
-                .call(new Call("cli", null, durationMillis(), status, null, promptLength))
+                .task(taskType == null && taskComplexity == null && taskDescription == null ? null
+                        : new Task(taskType, taskComplexity, taskDescription))
+                .call(new Call("cli", null, durationMillis(), status, errorMessage, promptChars))
+                .attributes(attrs.isEmpty() ? null : attrs)
                 .build();
         // The tracker never throws into its caller; here the caller is a person, who wants to know.
         List<Violation> violations = new UsageEventValidator().validate(
-                usage == null ? event.toBuilder().usage(TokenEstimator.estimate(promptLength, -1)).build() : event);
+                usage == null ? event.toBuilder().usage(TokenEstimator.estimate(promptChars, -1)).build() : event);
         if (!violations.isEmpty()) {
             throw new ParameterException(spec.commandLine(), violations.stream().map(Violation::message)
                     .collect(Collectors.joining("; ")));
         }
         return event;
+    }
+
+    /** Attribute: the prompt's word count (whitespace-separated), as capture-prompt.sh recorded it. */
+    public static final String PROMPT_WORDS = "promptWords";
+    /** Attribute: the prompt text itself, only with --store-prompt. */
+    public static final String PROMPT = "prompt";
+
+    private String promptText() {
+        if (prompt != null && promptFile != null) {
+            throw new ParameterException(spec.commandLine(), "give --prompt or --prompt-file, not both");
+        }
+        if (promptFile != null) {
+            try {
+                return java.nio.file.Files.readString(promptFile);
+            } catch (java.io.IOException e) {
+                throw new ParameterException(spec.commandLine(), "--prompt-file: cannot read " + promptFile + ": " + e.getMessage());
+            }
+        }
+        if (storePrompt && prompt == null) {
+            throw new ParameterException(spec.commandLine(), "--store-prompt needs --prompt or --prompt-file");
+        }
+        return prompt;
+    }
+
+    static long words(String text) {
+        String t = text.strip();
+        return t.isEmpty() ? 0 : t.split("\\s+").length;
     }
 
     private Long durationMillis() {

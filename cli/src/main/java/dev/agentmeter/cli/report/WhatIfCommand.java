@@ -5,6 +5,10 @@ import dev.agentmeter.analytics.Usd;
 import dev.agentmeter.analytics.WhatIf;
 import dev.agentmeter.analytics.Window;
 import dev.agentmeter.cli.Endpoints;
+import dev.agentmeter.cli.kafka.KafkaIo;
+import dev.agentmeter.model.ModelPrice;
+import dev.agentmeter.model.Topics;
+import dev.agentmeter.model.json.ContractJson;
 import dev.agentmeter.processor.pricing.BundledCatalog;
 import dev.agentmeter.processor.pricing.PriceCatalog;
 import java.io.PrintWriter;
@@ -46,7 +50,8 @@ public final class WhatIfCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", description = "Apply the price changes to this model only (name or catalog key).")
+    @Option(names = "--model", description = "Apply the price changes to this model only: a name, an alias, a catalog key,"
+            + " or a family (sonnet, haiku, gpt-4o, …: every catalog model with that part in its key).")
     String model;
     @Option(names = "--input-price-change", paramLabel = "±N%") String inputChange;
     @Option(names = "--output-price-change", paramLabel = "±N%") String outputChange;
@@ -54,12 +59,31 @@ public final class WhatIfCommand implements Runnable {
     List<String> replacements = new ArrayList<>();
     @Option(names = "--group-by", defaultValue = "model", description = "Grouping of the comparison (default ${DEFAULT-VALUE}).")
     String groupBy;
+    @Option(names = "--output", defaultValue = "table", paramLabel = "table|json|csv",
+            description = "table (rounded for people), json or csv (exact); default ${DEFAULT-VALUE}.")
+    String output;
+    @Option(names = "--json", description = "Same as --output json.") boolean json;
+    @Option(names = "--csv", description = "Same as --output csv.") boolean csv;
+    @Option(names = "--prices", defaultValue = "topic", paramLabel = "topic|bundled",
+            description = "Prices for --replace-model: those in force in the prices topic (over the bundled catalog; the"
+                    + " bundled one alone when Kafka cannot be read), or the bundled catalog only. Default ${DEFAULT-VALUE}.")
+    String prices;
 
     @Override
     public void run() {
+        String format = json ? "json" : csv ? "csv" : output;
+        if (!List.of("table", "json", "csv").contains(format)) {
+            throw new ParameterException(spec.commandLine(), "--output is table, json or csv, not " + output);
+        }
         BigDecimal inputFactor = percent("--input-price-change", inputChange);
         BigDecimal outputFactor = percent("--output-price-change", outputChange);
-        PriceCatalog catalog = new PriceCatalog(BundledCatalog.load());
+        PrintWriter err = spec.commandLine().getErr();
+        for (String r : replacements) { // the form first: no need to reach Kafka to say A=B is malformed
+            if (r == null || r.indexOf('=') <= 0 || r.indexOf('=') == r.length() - 1) {
+                throw new ParameterException(spec.commandLine(), "--replace-model must be A=B (e.g. gpt-4o=gpt-4o-mini), not " + r);
+            }
+        }
+        PriceCatalog catalog = catalog(err);
         Map<String, String> swaps = swaps(catalog);
         if (inputFactor.signum() == 0 && outputFactor.signum() == 0 && swaps.isEmpty()) {
             throw new ParameterException(spec.commandLine(),
@@ -71,13 +95,125 @@ public final class WhatIfCommand implements Runnable {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        Window window = scope.window(Instant.now());
+        WhatIf.ModelMatch match = WhatIf.resolveModels(model, catalog);
+        if (match.family()) {
+            err.println("what-if: --model " + model + " is the family " + String.join(", ", match.models()));
+        }
+        Instant now = Instant.now();
+        Window window = scope.window(now);
+        WhatIf.Scenario scenario = new WhatIf.Scenario(match.models(), inputFactor, outputFactor, swaps);
         try (Connection c = DriverManager.getConnection(endpoints.pgUrl)) {
-            List<WhatIf.Comparison> rows = new WhatIf(catalog).compare(c, scope.table, window, grouping,
-                    scope.filters(null), new WhatIf.Scenario(model, inputFactor, outputFactor, swaps));
-            print(spec.commandLine().getOut(), grouping, rows);
+            WhatIf engine = new WhatIf(catalog);
+            List<WhatIf.Comparison> rows = engine.compare(c, scope.table, window, grouping, scope.filters(null), scenario);
+            if (model != null && !swapsOnly(inputFactor, outputFactor) && totalDelta(rows).signum() == 0) {
+                err.println("what-if: warning: --model " + model + " matches no usage in " + window.label()
+                        + (match.inCatalog() ? "" : " and no model in the price catalog") + "; nothing changes");
+            }
+            Window month = Window.named("this-month", window.zone(), now);
+            Projection projection = Projection.of(engine.compare(c, scope.table, month, grouping, scope.filters(null), scenario),
+                    month, now);
+            PrintWriter out = spec.commandLine().getOut();
+            switch (format) {
+                case "json" -> out.println(json(grouping, window, rows, projection));
+                case "csv" -> csv(out, grouping, rows);
+                default -> {
+                    print(out, grouping, rows);
+                    out.printf("%nmonth-end projection at this month's pace (%s so far): billed %s, what-if %s, %s%n",
+                            projection.elapsedDays().toPlainString() + " days", Usd.human(projection.billedUsd()),
+                            Usd.human(projection.whatIfUsd()), signed(projection.whatIfUsd().subtract(projection.billedUsd())));
+                }
+            }
+            out.flush();
+            err.flush();
         } catch (SQLException e) {
             throw new IllegalStateException("cannot query Postgres: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean swapsOnly(BigDecimal in, BigDecimal out) {
+        return in.signum() == 0 && out.signum() == 0;
+    }
+
+    private static BigDecimal totalDelta(List<WhatIf.Comparison> rows) {
+        return rows.stream().map(WhatIf.Comparison::delta).reduce(BigDecimal.ZERO, BigDecimal::add);
+    }
+
+    /** This month so far, billed and under the scenario, carried to the month's end at the same pace. */
+    record Projection(BigDecimal elapsedDays, BigDecimal billedUsd, BigDecimal whatIfUsd) {
+        static Projection of(List<WhatIf.Comparison> monthToDate, Window month, Instant now) {
+            BigDecimal billed = monthToDate.stream().map(WhatIf.Comparison::oldUsd).reduce(BigDecimal.ZERO, BigDecimal::add);
+            BigDecimal whatIf = monthToDate.stream().map(WhatIf.Comparison::newUsd).reduce(BigDecimal.ZERO, BigDecimal::add);
+            BigDecimal elapsed = BigDecimal.valueOf(java.time.Duration.between(month.from(), now).toSeconds());
+            BigDecimal whole = BigDecimal.valueOf(java.time.Duration.between(month.from(), month.to()).toSeconds());
+            java.math.MathContext mc = new java.math.MathContext(20);
+            BigDecimal scale = elapsed.signum() == 0 ? BigDecimal.ONE : whole.divide(elapsed, mc);
+            return new Projection(elapsed.divide(BigDecimal.valueOf(86400), 1, RoundingMode.HALF_EVEN),
+                    billed.multiply(scale, mc).setScale(10, RoundingMode.HALF_EVEN).stripTrailingZeros(),
+                    whatIf.multiply(scale, mc).setScale(10, RoundingMode.HALF_EVEN).stripTrailingZeros());
+        }
+    }
+
+    /** The bundled catalog, with the prices topic's models over it unless --prices bundled. */
+    private PriceCatalog catalog(PrintWriter err) {
+        List<ModelPrice> bundled = BundledCatalog.load();
+        if ("bundled".equals(prices) || replacements.isEmpty()) {
+            return new PriceCatalog(bundled);
+        }
+        if (!"topic".equals(prices)) {
+            throw new ParameterException(spec.commandLine(), "--prices is topic or bundled, not " + prices);
+        }
+        Map<String, ModelPrice> merged = new java.util.LinkedHashMap<>();
+        bundled.forEach(p -> merged.put(p.modelKey(), p));
+        try {
+            for (byte[] value : KafkaIo.readCompacted(endpoints.kafka, Topics.PRICES).values()) {
+                ModelPrice p = ContractJson.fromBytes(value, ModelPrice.class);
+                merged.put(p.modelKey(), p);
+            }
+        } catch (RuntimeException e) {
+            err.println("what-if: the prices topic could not be read (" + e.getMessage() + "): using the bundled catalog");
+        }
+        return new PriceCatalog(merged.values());
+    }
+
+    private static void csv(PrintWriter out, GroupBy g, List<WhatIf.Comparison> rows) {
+        out.println(g.cliName() + ",events,billed_usd,what_if_usd,delta_usd");
+        for (WhatIf.Comparison r : rows) {
+            out.println(String.join(",", csvText(r.key()), Long.toString(r.events()), Usd.exact(r.oldUsd()), Usd.exact(r.newUsd()),
+                    Usd.exact(r.delta())));
+        }
+    }
+
+    private static String csvText(String v) {
+        if (v == null) {
+            return "";
+        }
+        return v.contains(",") || v.contains("\"") ? "\"" + v.replace("\"", "\"\"") + "\"" : v;
+    }
+
+    private static String json(GroupBy g, Window window, List<WhatIf.Comparison> rows, Projection projection) {
+        com.fasterxml.jackson.databind.node.ObjectNode root = ContractJson.mapper().createObjectNode();
+        root.put("window", window.label()).put("from", window.from().toString()).put("to", window.to().toString())
+                .put("groupBy", g.cliName());
+        com.fasterxml.jackson.databind.node.ArrayNode groups = root.putArray("groups");
+        BigDecimal billed = BigDecimal.ZERO;
+        BigDecimal whatIf = BigDecimal.ZERO;
+        long events = 0;
+        for (WhatIf.Comparison r : rows) {
+            groups.addObject().put("key", r.key()).put("events", r.events()).put("billedUsd", Usd.exact(r.oldUsd()))
+                    .put("whatIfUsd", Usd.exact(r.newUsd())).put("deltaUsd", Usd.exact(r.delta()));
+            billed = billed.add(r.oldUsd());
+            whatIf = whatIf.add(r.newUsd());
+            events += r.events();
+        }
+        root.putObject("total").put("events", events).put("billedUsd", Usd.exact(billed)).put("whatIfUsd", Usd.exact(whatIf))
+                .put("deltaUsd", Usd.exact(whatIf.subtract(billed)));
+        root.putObject("monthEndProjection").put("elapsedDays", projection.elapsedDays().toPlainString())
+                .put("billedUsd", Usd.exact(projection.billedUsd())).put("whatIfUsd", Usd.exact(projection.whatIfUsd()))
+                .put("deltaUsd", Usd.exact(projection.whatIfUsd().subtract(projection.billedUsd())));
+        try {
+            return ContractJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(root);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
     }
 

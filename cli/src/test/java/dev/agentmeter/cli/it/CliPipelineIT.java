@@ -117,6 +117,45 @@ class CliPipelineIT {
     }
 
     @Test
+    @Order(3)
+    void trackWithAPromptRecordsItsLengthWordsAndEstimatedTokensLikeCapturePromptSh() throws Exception {
+        Cli track = cli("track", "--prompt", "Implement a new feature", "--model", "gpt-4o", "--task-type", "feature_implementation",
+                "--session-id", "s-prompt", "--store-prompt", "--user", "yan", "--spool-dir", spool.toString());
+        assertThat(track.exitCode()).as(track.err()).isZero();
+
+        assertThat(awaitRow("SELECT session_id || ' ' || prompt_chars || ' ' || prompt_words || ' ' || input_tokens || ' '"
+                + " || output_tokens || ' ' || tokens_estimated || ' ' || prompt FROM prompts WHERE session_id = 's-prompt'"))
+                .isEqualTo("s-prompt 23 4 6 2 true Implement a new feature");
+    }
+
+    @Test
+    @Order(3)
+    void trackWithoutStorePromptKeepsOnlyTheLength() throws Exception {
+        Cli track = cli("track", "--prompt", "my password is hunter2 please fix", "--model", "gpt-4o", "--session-id", "s-private",
+                "--spool-dir", spool.toString());
+        assertThat(track.exitCode()).as(track.err()).isZero();
+
+        assertThat(awaitRow("SELECT prompt_chars || ' ' || prompt_words || ' ' || coalesce(prompt, 'not stored')"
+                + " FROM prompts WHERE session_id = 's-private'")).isEqualTo("33 6 not stored");
+    }
+
+    @Test
+    @Order(3)
+    void trackTakesTheScriptsOtherFields() throws Exception {
+        Cli track = cli("track", "--model", "claude-sonnet-4-5-20250929", "--input-tokens", "1000", "--output-tokens", "10",
+                "--cache-write-tokens", "100", "--cache-write-1h-tokens", "40", "--region", "eu-west-1",
+                "--task-complexity", "simple", "--task-description", "Fix the login page", "--status", "error",
+                "--error-message", "rate limited", "--handoff-chain", "triage,coder", "--attribute", "env=prod",
+                "--attribute", "ticket=T-42", "--spool-dir", spool.toString());
+        String eventId = track.out().substring("tracked ".length()).trim();
+
+        assertThat(awaitRow("SELECT cache_write_1h_tokens || ' ' || region || ' ' || task_complexity || ' ' || task_description"
+                + " || ' ' || status || ' ' || error_message || ' ' || array_to_string(handoff_chain, '>') || ' '"
+                + " || (attributes ->> 'env') || ' ' || (attributes ->> 'ticket') FROM agent_usage WHERE event_id = '" + eventId + "'"))
+                .isEqualTo("40 eu-west-1 simple Fix the login page error rate limited triage>coder prod T-42");
+    }
+
+    @Test
     @Order(4)
     void aPriceSetAtRuntimeAppliesToTheNextEvent() throws Exception {
         Cli set = cli("prices", "set", "acme-large-2", "--input", "1", "--output", "2", "--company", "Acme",

@@ -229,7 +229,7 @@ class ReportIT {
     void whatIfInputPriceRiseOnOneModelChangesOnlyItsRows() {
         Cli result = cli("what-if", "--model", "gpt-4o", "--input-price-change", "+50%");
         assertThat(result.exitCode()).as(result.err()).isZero();
-        assertThat(result.out().lines().map(l -> l.replaceAll("\\s+", " ").trim()).toList()).containsExactly(
+        assertThat(comparison(result)).containsExactly(
                 "model events billed what-if delta delta %",
                 "acme-large-2 1 $0.02 $0.02 +$0.00 0.0%",
                 "claude-sonnet-4-5 1 $0.009 $0.009 +$0.00 0.0%",
@@ -239,12 +239,52 @@ class ReportIT {
 
     @Test
     void whatIfReplacingAModelRepricesItsTokensAtTheOtherModelsCatalogPrice() {
-        Cli result = cli("what-if", "--replace-model", "claude-sonnet-4-5=claude-haiku-4-5", "--group-by", "team");
+        Cli result = cli("what-if", "--replace-model", "claude-sonnet-4-5=claude-haiku-4-5", "--group-by", "team", "--prices", "bundled");
         assertThat(result.exitCode()).as(result.err()).isZero();
-        assertThat(result.out().lines().map(l -> l.replaceAll("\\s+", " ").trim()).toList()).containsExactly(
+        assertThat(comparison(result)).containsExactly(
                 "team events billed what-if delta delta %",
                 "platform 1 $0.02 $0.02 +$0.00 0.0%",
                 "support 2 $0.01 $0.0065 -$0.006 -48.0%",
                 "total 3 $0.03 $0.02 -$0.006 -19.7%");
+    }
+
+    /** The what-if table without its month-end projection (which depends on today's date). */
+    private static List<String> comparison(Cli result) {
+        return result.out().lines().takeWhile(l -> !l.isBlank()).map(l -> l.replaceAll("\\s+", " ").trim()).toList();
+    }
+
+    @Test
+    void whatIfTableEndsWithTheMonthEndProjection() {
+        Cli result = cli("what-if", "--model", "gpt-4o", "--input-price-change", "+50%");
+        assertThat(result.out().lines().toList().get(result.out().lines().toList().size() - 1))
+                .matches("month-end projection at this month's pace \\(\\d+\\.\\d days so far\\): billed \\$\\S+, what-if \\$\\S+, [+-]\\$\\S+");
+    }
+
+    @Test
+    void whatIfModelFamilyLikeSonnetMatchesEveryCatalogSonnet() {
+        Cli result = cli("what-if", "--model", "sonnet", "--input-price-change", "+100%", "--output", "csv");
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.err()).startsWith("what-if: --model sonnet is the family ").contains("claude-sonnet-4-5");
+        assertThat(result.out()).isEqualTo("""
+                model,events,billed_usd,what_if_usd,delta_usd
+                acme-large-2,1,0.018,0.018,0
+                claude-sonnet-4-5,1,0.009,0.015,0.006
+                gpt-4o,1,0.0035,0.0035,0
+                """);
+    }
+
+    @Test
+    void whatIfWarnsWhenTheModelFilterMatchesNothing() {
+        Cli result = cli("what-if", "--model", "nonesuch-9", "--input-price-change", "+50%");
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.err()).isEqualTo("what-if: warning: --model nonesuch-9 matches no usage in 2026-11-01 .. 2026-11-07"
+                + " and no model in the price catalog; nothing changes\n");
+    }
+
+    @Test
+    void whatIfAsJsonHasExactTotalsAndTheProjection() {
+        Cli result = cli("what-if", "--model", "claude-sonnet-4-5-20250929", "--input-price-change", "+100%", "--json");
+        assertThat(result.out()).contains("\"total\" : {\n    \"events\" : 3,\n    \"billedUsd\" : \"0.0305\",\n"
+                + "    \"whatIfUsd\" : \"0.0365\",\n    \"deltaUsd\" : \"0.006\"", "\"monthEndProjection\"");
     }
 }

@@ -48,7 +48,7 @@ class PostgresWriterIT {
     void freshDatabase() throws SQLException {
         url = pg.createDatabase("writer_it_" + databases.incrementAndGet());
         schema = new SchemaMigrator("agent_usage", "budget_alerts");
-        assertThat(schema.migrate(url, null, null)).isEqualTo(9);
+        assertThat(schema.migrate(url, null, null)).isEqualTo(11);
         writer = new PostgresWriter(url, null, null, schema);
     }
 
@@ -62,7 +62,7 @@ class PostgresWriterIT {
         assertThat(new SchemaMigrator("agent_usage", "budget_alerts").migrate(url, null, null)).isZero();
         assertThat(strings("SELECT table_name FROM information_schema.views WHERE table_schema = 'public' ORDER BY 1"))
                 .containsExactly("cost_by_task_type", "daily_cost_by_agent", "daily_cost_by_model", "daily_cost_by_team",
-                        "daily_cost_by_user", "session_costs", "unpriced_models");
+                        "daily_cost_by_user", "price_drift_by_model", "prompts", "session_costs", "unpriced_models");
         assertThat(strings("SELECT partstrat FROM pg_partitioned_table WHERE partrelid = 'agent_usage'::regclass"))
                 .containsExactly("r");
         assertThat(strings("SELECT rolname FROM pg_roles WHERE rolname = 'agentmeter_analyst'"))

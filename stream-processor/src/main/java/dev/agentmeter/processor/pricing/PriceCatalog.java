@@ -53,6 +53,11 @@ public final class PriceCatalog {
         return Optional.ofNullable(p);
     }
 
+    /** The catalog's model keys, sorted. */
+    public java.util.List<String> modelKeys() {
+        return byKey.keySet().stream().sorted().toList();
+    }
+
     public int size() {
         return byKey.size();
     }
