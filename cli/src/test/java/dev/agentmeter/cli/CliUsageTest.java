@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class CliUsageTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"up", "track", "report", "what-if", "prices", "budgets", "spend", "alerts", "load"})
+    @ValueSource(strings = {"up", "track", "report", "what-if", "prices", "budgets", "spend", "alerts", "load", "risks", "archive", "reconcile"})
     void everySubcommandHasHelp(String command) {
         Cli result = Cli.run(command, "--help");
         assertThat(result.exitCode()).isZero();

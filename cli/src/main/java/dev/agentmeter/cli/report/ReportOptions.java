@@ -37,6 +37,11 @@ public final class ReportOptions {
     @Option(names = "--table", defaultValue = "agent_usage", hidden = true) String table;
 
     Window window(Instant now) {
+        return window(now, "last-7-days");
+    }
+
+    /** The window chosen, or {@code defaultPeriod} when none was. */
+    Window window(Instant now, String defaultPeriod) {
         int chosen = (period != null ? 1 : 0) + (today ? 1 : 0) + (yesterday ? 1 : 0) + (last != null ? 1 : 0)
                 + (from != null || to != null ? 1 : 0);
         if (chosen > 1) {
@@ -52,7 +57,7 @@ public final class ReportOptions {
             if (last != null) {
                 return Window.last(last, zone, now);
             }
-            return Window.named(today ? "today" : yesterday ? "yesterday" : period != null ? period : "last-7-days", zone, now);
+            return Window.named(today ? "today" : yesterday ? "yesterday" : period != null ? period : defaultPeriod, zone, now);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
