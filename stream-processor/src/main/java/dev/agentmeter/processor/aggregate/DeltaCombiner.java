@@ -21,12 +21,12 @@ import org.apache.kafka.streams.processor.api.Record;
 /**
  * Combines the spend of the events this task prices, per scope and clock hour, and sends one
  * delta per (scope, hour) to the scope's owner on every commit and, between commits, every
- * {@code flushInterval} ({@link FlushSchedule}), in one by-scope record per owning partition,
+ * {@code flushInterval} ({@link CommitFlush}), in one by-scope record per owning partition,
  * instead of one record per event and scope. The global, team and agent scopes see almost every
  * event, so this turns thousands of by-scope records a second into a few.
  *
  * <p>Nothing is lost or counted twice: the pending deltas live only in memory, and every commit
- * of the task sends them first ({@link CommitHook}), inside the transaction that commits the input
+ * of the task sends them first ({@link CommitFlush}), inside the transaction that commits the input
  * offsets they came from. A crash aborts that transaction, and the replayed input fills an empty
  * buffer again. An hour is the finest window, so all events of one delta fall into the same HOUR,
  * DAY and MONTH windows at the owner. A session's events are only combined while no gap longer
@@ -170,7 +170,7 @@ public final class DeltaCombiner implements Processor<String, PricedUsage, Strin
         // A task revived after an error is initialised again: whatever it held was never committed.
         pending.clear();
         hour = null;
-        FlushSchedule.start(context, context.getStateStore(hookName), flushInterval, this::flush);
+        CommitFlush.schedule(context, hookName, flushInterval, this::flush);
     }
 
     @Override

@@ -38,8 +38,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * across restarts.
  *
  * <p>Updated aggregates are kept as objects and written to the spend store on every commit
- * ({@link CommitHook}: inside the transaction that commits the inputs they came from) and, between
- * commits, every {@code flushInterval} ({@link FlushSchedule}), not on every update: a window is
+ * ({@link CommitFlush}: inside the transaction that commits the inputs they came from) and, between
+ * commits, every {@code flushInterval}, not on every update: a window is
  * updated about once per combiner flush, so writing through a store cache serialised and
  * deserialised nearly every aggregate twice for nothing. Queries read the store, so they see
  * spend up to one more flush interval late than the combiner already makes them. The windows written last stay in memory too (bounded), as the
@@ -130,7 +130,7 @@ public final class SpendProcessor implements Processor<String, List<ScopeInput>,
         try (KeyValueIterator<String, Budget> all = budgetStore.all()) {
             all.forEachRemaining(kv -> budgetsByScope.put(kv.key, kv.value));
         }
-        FlushSchedule.start(context, context.getStateStore(hookName), flushInterval, this::write);
+        CommitFlush.schedule(context, hookName, flushInterval, this::write);
         context.schedule(EXPIRY_INTERVAL, PunctuationType.STREAM_TIME, this::expire);
     }
 

@@ -8,7 +8,7 @@ import dev.agentmeter.processor.ProcessorConfig;
 import dev.agentmeter.processor.aggregate.AggregateSerdes;
 import dev.agentmeter.processor.aggregate.BudgetInputProcessor;
 import dev.agentmeter.processor.aggregate.BudgetOutput;
-import dev.agentmeter.processor.aggregate.CommitHook;
+import dev.agentmeter.processor.aggregate.CommitFlush;
 import dev.agentmeter.processor.aggregate.ScopeInput;
 import dev.agentmeter.processor.aggregate.ScopePartitioner;
 import dev.agentmeter.processor.aggregate.DeltaCombiner;
@@ -163,11 +163,11 @@ public final class UsageTopology {
                 Serdes.String(), ContractSerdes.budget()).withCachingDisabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stores.alerted()),
                 Serdes.String(), Serdes.Long()).withCachingEnabled());
-        builder.addStateStore(CommitHook.builder(SPEND_COMMIT_HOOK));
+        builder.addStateStore(CommitFlush.builder(SPEND_COMMIT_HOOK));
 
         // Deltas per scope and hour, combined on this task for aggregate.flush.interval and sent in one
         // batch per owning partition (see DeltaCombiner); by-scope has as many partitions as raw.
-        builder.addStateStore(CommitHook.builder(DELTA_COMMIT_HOOK));
+        builder.addStateStore(CommitFlush.builder(DELTA_COMMIT_HOOK));
         KStream<String, List<ScopeInput>> spend = priced.process(() -> new DeltaCombiner(DELTA_COMMIT_HOOK,
                 rawPartitions, config.zone(), config.aggregateFlushInterval(), config.sessionInactivity()),
                 Named.as("combine-deltas"), DELTA_COMMIT_HOOK);

@@ -32,7 +32,7 @@ class DeltaCombinerTest {
 
     private final MockProcessorContext<String, List<ScopeInput>> context = new MockProcessorContext<>(
             ProcessorApp.streamsProperties(ProcessorConfig.of(Map.of()), 0)); // the app's Streams settings
-    private final CommitHook hook = CommitHook.builder("hook").build();
+    private final CommitFlush hook = CommitFlush.builder("hook").build();
     private DeltaCombiner combiner;
 
     @BeforeEach

@@ -43,7 +43,7 @@ class SpendProcessorTest {
 
     private final MockProcessorContext<String, BudgetOutput> context = new MockProcessorContext<>(
             ProcessorApp.streamsProperties(ProcessorConfig.of(Map.of()), 0)); // the app's Streams settings
-    private final CommitHook hook = CommitHook.builder("hook").build();
+    private final CommitFlush hook = CommitFlush.builder("hook").build();
     private final KeyValueStore<String, SpendAggregate> spend = store(SpendStores.DEFAULT.spend(),
             AggregateSerdes.spendAggregate());
     private final KeyValueStore<String, Budget> budgets = store(SpendStores.DEFAULT.budgets(), ContractSerdes.budget());
