@@ -37,16 +37,13 @@ public final class AggregateSerdes {
 
     public static Serde<SpendAggregate> spendAggregate() {
         return Serdes.serdeFrom(serializer(VERSION, AggregateSerdes::writeAggregate),
-                deserializer(VERSION, AggregateSerdes::readAggregate, null));
+                deserializer(VERSION, AggregateSerdes::readAggregate));
     }
 
-    /**
-     * The by-scope records: a batch of inputs (version 3). A version-2 record, one input, as the
-     * previous release wrote them, is read as a batch of one, so an upgrade needs no drained topic.
-     */
+    /** The by-scope records: a batch of inputs (version 3). */
     public static Serde<List<ScopeInput>> scopeInputs() {
         return Serdes.serdeFrom(serializer(VERSION_BATCH, AggregateSerdes::writeInputs),
-                deserializer(VERSION_BATCH, AggregateSerdes::readInputs, in -> List.of(readInput(in))));
+                deserializer(VERSION_BATCH, AggregateSerdes::readInputs));
     }
 
     private interface Writer<T> {
@@ -73,8 +70,8 @@ public final class AggregateSerdes {
         };
     }
 
-    /** Reads {@code version}, and the version before it with {@code previous} unless that is null. */
-    private static <T> Deserializer<T> deserializer(byte version, Reader<T> reader, Reader<T> previous) {
+    /** Reads {@code version}; any other is refused, never misread. */
+    private static <T> Deserializer<T> deserializer(byte version, Reader<T> reader) {
         return (topic, data) -> {
             if (data == null) {
                 return null;
@@ -84,10 +81,7 @@ public final class AggregateSerdes {
                 if (found == version) {
                     return reader.read(in);
                 }
-                if (previous == null || found != version - 1) {
-                    throw new SerializationException("unknown aggregate format version " + found + " on " + topic);
-                }
-                return previous.read(in);
+                throw new SerializationException("unknown aggregate format version " + found + " on " + topic);
             } catch (IOException e) {
                 throw new SerializationException("corrupt aggregate record on " + topic, e);
             }
@@ -129,16 +123,18 @@ public final class AggregateSerdes {
         return batch;
     }
 
+    /** Scope, then a flag (budget change or spend), then the delta or the budget (null: -1). */
     private static void writeInput(DataOutputStream out, ScopeInput input) throws IOException {
         out.writeUTF(input.scope().toString());
-        out.writeBoolean(input.budgetChange());
-        SpendDelta d = input.delta();
+        SpendDelta d = input instanceof ScopeInput.Spend spend ? spend.delta() : null;
+        Budget set = input instanceof ScopeInput.BudgetChange change ? change.budget() : null;
+        out.writeBoolean(input instanceof ScopeInput.BudgetChange);
         out.writeBoolean(d != null);
         if (d != null) {
             writeDelta(out, d);
         }
         // Budgets change rarely: their contract JSON is good enough here.
-        byte[] budget = input.budget() == null ? null : ContractJson.toBytes(input.budget());
+        byte[] budget = set == null ? null : ContractJson.toBytes(set);
         out.writeInt(budget == null ? -1 : budget.length);
         if (budget != null) {
             out.write(budget);
@@ -159,7 +155,13 @@ public final class AggregateSerdes {
             in.readFully(json);
             budget = ContractJson.fromBytes(json, Budget.class);
         }
-        return new ScopeInput(scope, delta, budget, budgetChange);
+        if (budgetChange) {
+            return ScopeInput.budget(scope, budget);
+        }
+        if (delta == null) {
+            throw new IOException("a spend input without its delta for " + scope);
+        }
+        return ScopeInput.spend(scope, delta);
     }
 
     private static void writeDelta(DataOutputStream out, SpendDelta d) throws IOException {

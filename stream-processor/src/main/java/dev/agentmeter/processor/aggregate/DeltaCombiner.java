@@ -44,6 +44,7 @@ public final class DeltaCombiner implements Processor<String, PricedUsage, Strin
     /** The order an event's scopes are added in, and sent in within one hour. */
     private static final ScopeType[] SCOPES = {ScopeType.GLOBAL, ScopeType.AGENT, ScopeType.TEAM, ScopeType.USER,
             ScopeType.SESSION};
+    private static final int SCOPE_TYPES = ScopeType.values().length;
 
     /**
      * One scope's pending spend in one hour, added to in place: one object per scope rather than
@@ -122,22 +123,26 @@ public final class DeltaCombiner implements Processor<String, PricedUsage, Strin
                     && (user == null ? e.userId() == null : user.scope.id().equals(e.userId()));
         }
 
-        ScopeInput toInput() {
+        ScopeInput.Spend toInput() {
             return ScopeInput.spend(scope, new SpendDelta(lastEventId, Instant.ofEpochSecond(firstSecond, firstNano),
                     Instant.ofEpochSecond(lastSecond, lastNano), costUsd, events, inputTokens, outputTokens,
                     cacheReadTokens, cacheWriteTokens, reasoningTokens, errors));
         }
     }
 
-    /** The pending deltas of one clock hour: per scope type (index in {@link #SCOPES}), by scope id. */
+    /** The pending deltas of one clock hour: per scope type, by scope id (an array by the type's ordinal: one lookup per event and scope). */
     private static final class Hour {
         @SuppressWarnings("unchecked")
-        final Map<String, Pending>[] byType = new Map[SCOPES.length];
+        private final Map<String, Pending>[] byType = new Map[SCOPE_TYPES];
 
         Hour() {
-            for (int i = 0; i < byType.length; i++) {
-                byType[i] = new LinkedHashMap<>();
+            for (ScopeType type : SCOPES) {
+                byType[type.ordinal()] = new LinkedHashMap<>();
             }
+        }
+
+        Map<String, Pending> of(ScopeType type) {
+            return byType[type.ordinal()];
         }
     }
 
@@ -178,7 +183,7 @@ public final class DeltaCombiner implements Processor<String, PricedUsage, Strin
         SpendDelta delta = SpendDelta.of(record.value());
         UsageEvent e = record.value().event();
         Hour current = hourOf(delta.lastAt());
-        Pending session = e.sessionId() == null ? null : add(current, 4, e.sessionId(), delta);
+        Pending session = e.sessionId() == null ? null : add(current, ScopeType.SESSION, e.sessionId(), delta);
         if (session != null && session.sameScopes(e)) {
             session.global.add(delta);
             session.agent.add(delta);
@@ -190,10 +195,10 @@ public final class DeltaCombiner implements Processor<String, PricedUsage, Strin
             }
             return;
         }
-        Pending global = add(current, 0, Scope.GLOBAL.id(), delta);
-        Pending agent = add(current, 1, e.agent(), delta);
-        Pending team = e.teamId() == null ? null : add(current, 2, e.teamId(), delta);
-        Pending user = e.userId() == null ? null : add(current, 3, e.userId(), delta);
+        Pending global = add(current, ScopeType.GLOBAL, Scope.GLOBAL.id(), delta);
+        Pending agent = add(current, ScopeType.AGENT, e.agent(), delta);
+        Pending team = e.teamId() == null ? null : add(current, ScopeType.TEAM, e.teamId(), delta);
+        Pending user = e.userId() == null ? null : add(current, ScopeType.USER, e.userId(), delta);
         if (session != null) {
             session.global = global;
             session.agent = agent;
@@ -203,17 +208,18 @@ public final class DeltaCombiner implements Processor<String, PricedUsage, Strin
     }
 
     /** Adds to the pending delta of the scope (one map lookup) and returns the pending delta that now holds it. */
-    private Pending add(Hour hour, int type, String id, SpendDelta delta) {
-        Pending acc = hour.byType[type].get(id);
+    private Pending add(Hour hour, ScopeType type, String id, SpendDelta delta) {
+        Map<String, Pending> scopes = hour.of(type);
+        Pending acc = scopes.get(id);
         if (acc == null) {
-            Scope scope = type == 0 ? Scope.GLOBAL : Scope.of(SCOPES[type], id);
+            Scope scope = type == ScopeType.GLOBAL ? Scope.GLOBAL : Scope.of(type, id);
             acc = new Pending(scope, delta);
-            hour.byType[type].put(id, acc);
-        } else if (SCOPES[type] == ScopeType.SESSION && gapBetween(acc, delta)) {
+            scopes.put(id, acc);
+        } else if (type == ScopeType.SESSION && gapBetween(acc, delta)) {
             // The session may have ended in between: the owner must see the two parts separately, in order.
             send(List.of(acc.toInput()));
             acc = new Pending(acc.scope, delta);
-            hour.byType[type].put(id, acc);
+            scopes.put(id, acc);
         } else {
             acc.add(delta);
         }
@@ -238,8 +244,8 @@ public final class DeltaCombiner implements Processor<String, PricedUsage, Strin
         @SuppressWarnings("unchecked")
         List<ScopeInput>[] batches = new List[partitions];
         for (Hour pendingHour : pending.values()) {
-            for (Map<String, Pending> scopes : pendingHour.byType) {
-                for (Pending acc : scopes.values()) {
+            for (ScopeType type : SCOPES) {
+                for (Pending acc : pendingHour.of(type).values()) {
                     ScopeInput input = acc.toInput();
                     int p = ScopePartitioner.of(input.scope().toString(), partitions);
                     if (batches[p] == null) {
@@ -269,7 +275,7 @@ public final class DeltaCombiner implements Processor<String, PricedUsage, Strin
     private void send(List<ScopeInput> batch) {
         long earliest = context.currentSystemTimeMs();
         for (ScopeInput input : batch) {
-            earliest = Math.min(earliest, input.delta().lastAt().toEpochMilli());
+            earliest = Math.min(earliest, ((ScopeInput.Spend) input).delta().lastAt().toEpochMilli()); // the combiner sends spend only
         }
         context.forward(new Record<>(batch.get(0).scope().toString(), batch, earliest));
     }

@@ -3,17 +3,24 @@ package dev.agentmeter.processor.aggregate;
 import dev.agentmeter.model.Budget;
 import dev.agentmeter.model.Scope;
 
-/**
- * What reaches the per-scope aggregator, partitioned by scope: either a spend delta or a budget
- * change ({@code budget} null with {@code budgetChange} true is a deleted budget).
- */
-public record ScopeInput(Scope scope, SpendDelta delta, Budget budget, boolean budgetChange) {
+/** What reaches the per-scope aggregator, partitioned by scope: a spend delta or a budget change. */
+public sealed interface ScopeInput permits ScopeInput.Spend, ScopeInput.BudgetChange {
 
-    public static ScopeInput spend(Scope scope, SpendDelta delta) {
-        return new ScopeInput(scope, delta, null, false);
+    Scope scope();
+
+    /** Spend that one or more priced events add to the scope ({@link DeltaCombiner}). */
+    record Spend(Scope scope, SpendDelta delta) implements ScopeInput {
     }
 
-    public static ScopeInput budget(Scope scope, Budget budget) {
-        return new ScopeInput(scope, null, budget, true);
+    /** The scope's budget as set, or {@code budget} null when it was deleted. */
+    record BudgetChange(Scope scope, Budget budget) implements ScopeInput {
+    }
+
+    static Spend spend(Scope scope, SpendDelta delta) {
+        return new Spend(scope, delta);
+    }
+
+    static BudgetChange budget(Scope scope, Budget budget) {
+        return new BudgetChange(scope, budget);
     }
 }

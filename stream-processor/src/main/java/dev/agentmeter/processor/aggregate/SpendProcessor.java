@@ -143,11 +143,12 @@ public final class SpendProcessor implements Processor<String, List<ScopeInput>,
         long streamTime = context.currentStreamTimeMs();
         long now = context.currentSystemTimeMs();
         for (ScopeInput in : record.value()) {
-            if (in.budgetChange()) {
-                onBudget(in.scope(), in.budget(), streamTime);
+            if (in instanceof ScopeInput.BudgetChange change) {
+                onBudget(change.scope(), change.budget(), streamTime);
             } else {
-                streamTime = Math.max(streamTime, Math.min(in.delta().lastAt().toEpochMilli(), now));
-                onSpend(in.scope(), in.delta(), streamTime);
+                SpendDelta delta = ((ScopeInput.Spend) in).delta();
+                streamTime = Math.max(streamTime, Math.min(delta.lastAt().toEpochMilli(), now));
+                onSpend(in.scope(), delta, streamTime);
             }
         }
     }

@@ -46,12 +46,12 @@ class AggregateSerdesTest {
     }
 
     @Test
-    void aVersion2RecordOfTheLastReleaseIsReadAsABatchOfOne() {
-        // The previous release's by-scope record for a deleted global budget: version 2, then the input.
+    void aVersion2RecordOfAnUnreleasedFormatIsRefused() {
         byte[] v2 = {2, 0, 8, 'g', 'l', 'o', 'b', 'a', 'l', ':', '*', 1, 0, -1, -1, -1, -1};
 
-        assertThat(AggregateSerdes.scopeInputs().deserializer().deserialize("by-scope", v2))
-                .containsExactly(ScopeInput.budget(Scope.GLOBAL, null));
+        assertThatThrownBy(() -> AggregateSerdes.scopeInputs().deserializer().deserialize("by-scope", v2))
+                .isInstanceOf(SerializationException.class)
+                .hasMessage("unknown aggregate format version 2 on by-scope");
     }
 
     @Test

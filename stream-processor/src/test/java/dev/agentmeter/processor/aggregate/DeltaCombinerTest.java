@@ -66,7 +66,7 @@ class DeltaCombinerTest {
     /** Every delta sent, in order, whatever batch it travelled in. */
     private List<String> sent() {
         return context.forwarded().stream().flatMap(f -> f.record().value().stream()).map(in -> {
-            SpendDelta d = in.delta();
+            SpendDelta d = ((ScopeInput.Spend) in).delta();
             return in.scope() + " " + d.costUsd().toPlainString() + " events=" + d.events() + " errors="
                     + d.errors() + " in=" + d.inputTokens() + " reasoning=" + d.reasoningTokens() + " last="
                     + d.lastEventId() + " " + d.firstAt() + ".." + d.lastAt();
@@ -154,7 +154,7 @@ class DeltaCombinerTest {
             assertThat(f.record().value()).allSatisfy(in -> assertThat(ScopePartitioner.of(in.scope().toString(), 3))
                     .isEqualTo(p));
             assertThat(f.record().timestamp()).isEqualTo(f.record().value().stream()
-                    .mapToLong(in -> in.delta().lastAt().toEpochMilli()).min().orElseThrow());
+                    .mapToLong(in -> ((ScopeInput.Spend) in).delta().lastAt().toEpochMilli()).min().orElseThrow());
         }
         assertThat(partitions).doesNotHaveDuplicates();
         assertThat(sent()).extracting(s -> s.substring(0, s.indexOf(" events"))).containsExactlyInAnyOrder(

@@ -92,7 +92,7 @@ final class TopologyFixture implements AutoCloseable {
     }
 
     /** Pipes a delta straight into the by-scope repartition topic, as a combiner that held several events sends it. */
-    void sendDelta(ScopeInput input) {
+    void sendDelta(ScopeInput.Spend input) {
         driver.createInputTopic(APPLICATION_ID + "-" + UsageTopology.BY_SCOPE + "-repartition", new StringSerializer(),
                 AggregateSerdes.scopeInputs().serializer())
                 .pipeInput(input.scope().toString(), java.util.List.of(input), input.delta().lastAt());
