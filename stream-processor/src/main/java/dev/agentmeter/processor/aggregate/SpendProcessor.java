@@ -8,6 +8,7 @@ import dev.agentmeter.model.Period;
 import dev.agentmeter.model.Scope;
 import dev.agentmeter.model.ScopeType;
 import dev.agentmeter.processor.budget.BudgetBook;
+import dev.agentmeter.processor.budget.Thresholds;
 import dev.agentmeter.processor.budget.Forecast;
 import dev.agentmeter.processor.metrics.ProcessorMetrics;
 import java.math.BigDecimal;
@@ -337,8 +338,7 @@ public final class SpendProcessor implements Processor<String, List<ScopeInput>,
             } catch (NumberFormatException e) {
                 continue; // a scope whose id extends this one ("user:al" and "user:al|ice" cannot be told apart otherwise)
             }
-            boolean crossed = after != null && agg.spendUsd().compareTo(after.limitUsd().multiply(threshold)) >= 0;
-            if (crossed) {
+            if (!Thresholds.resolves(mark.value, agg.spendUsd(), after, threshold)) {
                 continue;
             }
             long generation = mark.value;
@@ -394,16 +394,12 @@ public final class SpendProcessor implements Processor<String, List<ScopeInput>,
         if (limit == null) {
             return;
         }
-        for (BigDecimal threshold : limit.thresholds()) {
-            if (agg.spendUsd().compareTo(limit.limitUsd().multiply(threshold)) < 0) {
-                break; // thresholds are sorted: none above this one is reached either
-            }
+        for (BigDecimal threshold : Thresholds.reached(agg.spendUsd(), limit)) {
             String mark = SpendStores.alertedKey(period, agg.windowStart(), scopeKey, threshold);
-            Long previous = alerted.get(mark);
-            if (previous != null && previous > 0) {
-                continue;
+            long generation = Thresholds.alertGeneration(alerted.get(mark));
+            if (generation == 0) {
+                continue; // alerted now
             }
-            long generation = previous == null ? 1 : -previous + 1;
             alerted.put(mark, generation);
             raise(scopeKey, new BudgetAlert(BudgetAlert.alertId(scope, period, agg.windowStart(), threshold, generation),
                     scope, period, agg.windowStart(), agg.windowEnd(), threshold, AlertLevel.forThreshold(threshold),
