@@ -40,7 +40,9 @@ public final class WhatIfPage {
         BigDecimal outputFactor = WhatIf.parsePercent("output price change", output);
         Map<String, String> swaps = WhatIf.parseSwaps("replace model",
                 replace == null ? List.of() : Arrays.asList(replace.split("[,\\n]")), catalog);
-        WhatIf.Scenario scenario = new WhatIf.Scenario(model, inputFactor, outputFactor, swaps);
+        // A name, an alias, a catalog key or a family ("sonnet"), as the CLI takes it.
+        WhatIf.Scenario scenario = new WhatIf.Scenario(WhatIf.resolveModels(model, catalog).models(), inputFactor,
+                outputFactor, swaps);
 
         String query = sel.query(true) + param("change-model", model) + param("input-price-change", input)
                 + param("output-price-change", output) + param("replace-model", replace);
@@ -48,7 +50,7 @@ public final class WhatIfPage {
         String fields = "<fieldset><legend>Scenario</legend>\n"
                 + "<label>Input price change <input name=\"input-price-change\" size=\"7\" placeholder=\"+50%\" value=\"" + Html.esc(input) + "\"></label>\n"
                 + "<label>Output price change <input name=\"output-price-change\" size=\"7\" placeholder=\"-20%\" value=\"" + Html.esc(output) + "\"></label>\n"
-                + "<label>…of model <input name=\"change-model\" size=\"16\" placeholder=\"all models\" value=\"" + Html.esc(model) + "\"></label>\n"
+                + "<label>…of model <input name=\"change-model\" size=\"16\" placeholder=\"all models (or a family: sonnet)\" value=\"" + Html.esc(model) + "\"></label>\n"
                 + "<label>Replace model <input name=\"replace-model\" size=\"30\" placeholder=\"gpt-4o=gpt-4o-mini\" value=\"" + Html.esc(replace) + "\"></label>\n"
                 + "</fieldset>\n";
         page.html(sel.form("/what-if", Selection.GROUPINGS, fields));
