@@ -109,6 +109,30 @@ class UsageStreamTest {
     }
 
     @Test
+    void openAiSdkChatChunksGiveTheSameUsageAsTheirJson() throws Exception {
+        UsageStream s = UsageStream.openAi();
+        for (String line : stream("openai-chat-stream")) {
+            s.accept(com.openai.core.ObjectMappers.jsonMapper().readValue(line,
+                    com.openai.models.chat.completions.ChatCompletionChunk.class));
+        }
+        ProviderUsage p = s.finish();
+        assertThat(p.model()).isEqualTo("gpt-4o-mini-2024-07-18");
+        assertThat(p.usage()).isEqualTo(new Usage(1117, 46, 1024, 0, 0, 0, false));
+    }
+
+    @Test
+    void openAiSdkResponseStreamEventsGiveTheSameUsageAsTheirJson() throws Exception {
+        UsageStream s = UsageStream.openAi();
+        for (String line : stream("openai-responses-stream")) {
+            s.accept(com.openai.core.ObjectMappers.jsonMapper().readValue(line,
+                    com.openai.models.responses.ResponseStreamEvent.class));
+        }
+        ProviderUsage p = s.finish();
+        assertThat(p.usage()).isEqualTo(new Usage(37, 11, 0, 0, 0, 0, false));
+        assertThat(p.attributes()).isEqualTo(Map.of("serviceTier", "default"));
+    }
+
+    @Test
     void bedrockStreamTakesTheMetadataEvent() {
         ProviderUsage p = feed(UsageStream.bedrock(), stream("bedrock-converse-stream")).finish();
         assertThat(p.provider()).isEqualTo("aws-bedrock");
