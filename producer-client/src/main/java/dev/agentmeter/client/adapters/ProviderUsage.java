@@ -92,7 +92,7 @@ public record ProviderUsage(String provider, String model, Usage usage, BigDecim
         }
         List<UsageEvent> events = new ArrayList<>();
         events.add(llmEvent.toBuilder()
-                .eventId(llmEvent.eventId() + ":web_search")
+                .eventId(derivedId(llmEvent.eventId(), ":web_search"))
                 .kind(UsageEvent.KIND_API)
                 .model(null).usage(null).providerCostUsd(null).call(null)
                 .api(new ApiCall("anthropic-web-search", "server_tool_use.web_search_requests", null,
@@ -100,6 +100,19 @@ public record ProviderUsage(String provider, String model, Usage usage, BigDecim
                 .attributes(Map.of(WEB_SEARCH_REQUESTS, Long.toString(searches)))
                 .build());
         return events;
+    }
+
+    /** {@code id + suffix}, or, past the contract's 128 characters, the id's SHA-256 (hex) + suffix: still derived, still stable. */
+    static String derivedId(String id, String suffix) {
+        if (id.length() + suffix.length() <= 128) {
+            return id + suffix;
+        }
+        try {
+            byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(id.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(hash) + suffix;
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**

@@ -123,6 +123,14 @@ class ProviderUsageTest {
     }
 
     @Test
+    void aLongLlmEventIdGivesAStableServerToolIdWithinTheContractsLimit() {
+        String longId = "x".repeat(125);
+        assertThat(ProviderUsage.derivedId(longId, ":web_search"))
+                .isEqualTo(ProviderUsage.derivedId(longId, ":web_search")).hasSize(75).endsWith(":web_search");
+        assertThat(ProviderUsage.derivedId("evt-1", ":web_search")).isEqualTo("evt-1:web_search");
+    }
+
+    @Test
     void serverToolEventsNeedTheLlmEventId() {
         ProviderUsage p = ProviderUsage.anthropic(body("anthropic-batch-web-search"));
         UsageEvent withoutId = p.applyTo(UsageEvent.builder().agent("a")).build();
