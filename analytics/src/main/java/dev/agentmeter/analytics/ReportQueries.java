@@ -376,11 +376,7 @@ public final class ReportQueries {
     }
 
     private String where(Source src) {
-        StringBuilder sql = new StringBuilder(" WHERE " + src.time() + " >= ? AND " + src.time() + " < ?");
-        for (String column : filters.keySet()) {
-            sql.append(column.equals("model") ? " AND (model = ? OR model_key = ?)" : " AND " + column + " = ?");
-        }
-        return sql.toString();
+        return " WHERE " + src.time() + " >= ? AND " + src.time() + " < ?" + SqlFilters.clause(filters);
     }
 
     private PreparedStatement prepare(String sql, Window w, List<Object> head) throws SQLException {
@@ -394,14 +390,7 @@ public final class ReportQueries {
         for (Object o : head) {
             s.setObject(i++, o);
         }
-        s.setTimestamp(i++, Timestamp.from(w.from()));
-        s.setTimestamp(i++, Timestamp.from(w.to()));
-        for (Map.Entry<String, String> f : filters.entrySet()) {
-            s.setString(i++, f.getValue());
-            if (f.getKey().equals("model")) {
-                s.setString(i++, f.getValue());
-            }
-        }
+        i = SqlFilters.bind(s, i, w, filters);
         for (Object o : tail) {
             s.setObject(i++, o);
         }

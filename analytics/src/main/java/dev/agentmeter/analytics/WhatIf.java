@@ -10,7 +10,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -186,7 +185,7 @@ public final class WhatIf {
             }
             s.setBigDecimal(i++, scenario.inputFactor());
             s.setBigDecimal(i++, scenario.outputFactor());
-            window(s, i, w, filters);
+            SqlFilters.bind(s, i, w, filters);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     BigDecimal old = rs.getBigDecimal(3);
@@ -203,8 +202,7 @@ public final class WhatIf {
                 + (scenario.models().isEmpty() ? "" : " AND (model = ANY (?) OR model_key = ANY (?))")
                 + " THEN (input_cost_usd + cache_read_cost_usd + cache_write_cost_usd) * ? + output_cost_usd * ? ELSE 0 END), 0)"
                 + " FROM " + table + " WHERE occurred_at >= ? AND occurred_at < ?");
-        filters.keySet().forEach(column -> sql.append(column.equals("model") ? " AND (model = ? OR model_key = ?)"
-                : " AND " + column + " = ?"));
+        sql.append(SqlFilters.clause(filters));
         if (swapped.length > 0) {
             sql.append(" AND NOT (coalesce(model, '') = ANY (?) OR coalesce(model_key, '') = ANY (?))");
         }
@@ -221,7 +219,7 @@ public final class WhatIf {
             }
             s.setBigDecimal(i++, scenario.inputFactor());
             s.setBigDecimal(i++, scenario.outputFactor());
-            i = window(s, i, w, filters);
+            i = SqlFilters.bind(s, i, w, filters);
             if (swapped.length > 0) {
                 s.setArray(i++, c.createArrayOf("text", swapped));
                 s.setArray(i++, c.createArrayOf("text", swapped));
@@ -242,8 +240,7 @@ public final class WhatIf {
                 + " output_tokens, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, reasoning_tokens,"
                 + " input_cost_usd, output_cost_usd, cache_read_cost_usd, cache_write_cost_usd, total_cost_usd, kind FROM "
                 + table + " WHERE occurred_at >= ? AND occurred_at < ?");
-        filters.keySet().forEach(column -> sql.append(column.equals("model") ? " AND (model = ? OR model_key = ?)"
-                : " AND " + column + " = ?"));
+        sql.append(SqlFilters.clause(filters));
         sql.append(" AND (model = ANY (?) OR model_key = ANY (?))");
         boolean autoCommit = c.getAutoCommit();
         c.setAutoCommit(false); // lets the driver stream rows (fetch size) instead of loading them all
@@ -253,7 +250,7 @@ public final class WhatIf {
             if (g.needsZone()) {
                 s.setString(i++, w.zone().getId());
             }
-            i = window(s, i, w, filters);
+            i = SqlFilters.bind(s, i, w, filters);
             s.setArray(i++, c.createArrayOf("text", swapped));
             s.setArray(i++, c.createArrayOf("text", swapped));
             try (ResultSet rs = s.executeQuery()) {
@@ -268,17 +265,6 @@ public final class WhatIf {
         }
     }
 
-    private static int window(PreparedStatement s, int i, Window w, Map<String, String> filters) throws SQLException {
-        s.setTimestamp(i++, Timestamp.from(w.from()));
-        s.setTimestamp(i++, Timestamp.from(w.to()));
-        for (Map.Entry<String, String> f : filters.entrySet()) {
-            s.setString(i++, f.getValue());
-            if (f.getKey().equals("model")) {
-                s.setString(i++, f.getValue());
-            }
-        }
-        return i;
-    }
 
     private static void add(Map<String, Comparison> groups, Comparison c) {
         groups.merge(c.key(), c, (a, b) -> new Comparison(a.key(), a.events() + b.events(), a.oldUsd().add(b.oldUsd()),

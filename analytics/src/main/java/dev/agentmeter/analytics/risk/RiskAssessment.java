@@ -2,6 +2,7 @@ package dev.agentmeter.analytics.risk;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentmeter.analytics.GroupBy;
+import dev.agentmeter.analytics.SqlFilters;
 import dev.agentmeter.analytics.Usd;
 import dev.agentmeter.analytics.WhatIf;
 import dev.agentmeter.analytics.Window;
@@ -18,7 +19,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -254,9 +254,9 @@ public final class RiskAssessment {
         Map<String, List<Use>> byTask = new LinkedHashMap<>();
         String sql = "SELECT task_type, model_key, count(*), sum(total_cost_usd) FROM " + table
                 + " WHERE kind = 'llm' AND task_type IS NOT NULL AND model_key IS NOT NULL AND cost_source <> 'free'"
-                + " AND occurred_at >= ? AND occurred_at < ?" + filterSql() + " GROUP BY 1, 2 ORDER BY 1, 4 DESC, 2";
+                + " AND occurred_at >= ? AND occurred_at < ?" + SqlFilters.clause(filters) + " GROUP BY 1, 2 ORDER BY 1, 4 DESC, 2";
         try (PreparedStatement s = c.prepareStatement(sql)) {
-            bind(s, w);
+            SqlFilters.bind(s, 1, w, filters);
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
                     byTask.computeIfAbsent(r.getString(1), k -> new ArrayList<>())
@@ -295,10 +295,10 @@ public final class RiskAssessment {
 
     private void cache(List<Finding> out, Window w) throws SQLException {
         String sql = "SELECT model_key, sum(input_tokens), sum(cache_read_tokens), sum(cache_write_tokens), sum(total_cost_usd) FROM "
-                + table + " WHERE kind = 'llm' AND model_key IS NOT NULL AND occurred_at >= ? AND occurred_at < ?" + filterSql()
+                + table + " WHERE kind = 'llm' AND model_key IS NOT NULL AND occurred_at >= ? AND occurred_at < ?" + SqlFilters.clause(filters)
                 + " GROUP BY 1 HAVING sum(input_tokens) >= " + CACHE_MIN_INPUT_TOKENS + " ORDER BY 5 DESC, 1";
         try (PreparedStatement s = c.prepareStatement(sql)) {
-            bind(s, w);
+            SqlFilters.bind(s, 1, w, filters);
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
                     String model = r.getString(1);
@@ -330,14 +330,14 @@ public final class RiskAssessment {
     private Map<String, BigDecimal> sums(Window w, String key, String condition) throws SQLException {
         boolean zoned = key.contains("?");
         String sql = "SELECT " + key + ", sum(total_cost_usd) FROM " + table + " WHERE occurred_at >= ? AND occurred_at < ?"
-                + (condition == null ? "" : " AND " + condition) + filterSql() + " GROUP BY 1 ORDER BY 2 DESC, 1";
+                + (condition == null ? "" : " AND " + condition) + SqlFilters.clause(filters) + " GROUP BY 1 ORDER BY 2 DESC, 1";
         Map<String, BigDecimal> out = new LinkedHashMap<>();
         try (PreparedStatement s = c.prepareStatement(sql)) {
             int i = 1;
             if (zoned) {
                 s.setString(i++, w.zone().getId());
             }
-            bind(s, i, w);
+            SqlFilters.bind(s, i, w, filters);
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
                     out.put(r.getString(1), r.getBigDecimal(2));
@@ -347,26 +347,6 @@ public final class RiskAssessment {
         return out;
     }
 
-    private String filterSql() {
-        StringBuilder b = new StringBuilder();
-        filters.keySet().forEach(col -> b.append(col.equals("model") ? " AND (model = ? OR model_key = ?)" : " AND " + col + " = ?"));
-        return b.toString();
-    }
-
-    private void bind(PreparedStatement s, Window w) throws SQLException {
-        bind(s, 1, w);
-    }
-
-    private void bind(PreparedStatement s, int i, Window w) throws SQLException {
-        s.setTimestamp(i++, Timestamp.from(w.from()));
-        s.setTimestamp(i++, Timestamp.from(w.to()));
-        for (Map.Entry<String, String> f : filters.entrySet()) {
-            s.setString(i++, f.getValue());
-            if (f.getKey().equals("model")) {
-                s.setString(i++, f.getValue());
-            }
-        }
-    }
 
     private static BigDecimal total(Map<String, BigDecimal> sums) {
         return sums.values().stream().reduce(BigDecimal.ZERO, BigDecimal::add);

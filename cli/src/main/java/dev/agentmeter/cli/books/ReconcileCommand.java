@@ -7,6 +7,7 @@ import dev.agentmeter.analytics.reconcile.BillSource;
 import dev.agentmeter.analytics.reconcile.BilledItem;
 import dev.agentmeter.analytics.reconcile.Reconciler;
 import dev.agentmeter.cli.Endpoints;
+import dev.agentmeter.cli.OutputOptions;
 import dev.agentmeter.model.ModelPrice;
 import dev.agentmeter.model.json.ContractJson;
 import dev.agentmeter.processor.pricing.BundledCatalog;
@@ -53,8 +54,8 @@ public final class ReconcileCommand implements Runnable {
     @Option(names = "--tolerance", defaultValue = "1%", paramLabel = "N%",
             description = "A difference up to this share of the billed amount is a match (default ${DEFAULT-VALUE}).")
     String tolerance;
-    @Option(names = "--output", defaultValue = "table", paramLabel = "table|json|csv", description = "Output format (default ${DEFAULT-VALUE}).")
-    String output;
+    @Mixin
+    OutputOptions output;
     @Option(names = "--account-attribute", paramLabel = "NAME",
             description = "Match per account too: the tracked events' attribute holding the project, workspace or IAM principal.")
     String accountAttribute;
@@ -71,9 +72,7 @@ public final class ReconcileCommand implements Runnable {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        if (!List.of("table", "json", "csv").contains(output)) {
-            throw new ParameterException(spec.commandLine(), "--output is table, json or csv");
-        }
+        OutputOptions.Output format = output.format();
         try (Connection c = DriverManager.getConnection(endpoints.pgUrl)) {
             List<BilledItem> items = bill.read(file);
             if (items.isEmpty()) {
@@ -86,10 +85,10 @@ public final class ReconcileCommand implements Runnable {
                     Reconciler.tracked(c, table, bill, first, last, accountAttribute), first, last, tolerancePercent,
                     accountAttribute != null);
             PrintWriter out = spec.commandLine().getOut();
-            switch (output) {
-                case "json" -> out.println(json(bill, result));
-                case "csv" -> csv(out, result);
-                default -> table(out, bill, result);
+            switch (format) {
+                case json -> out.println(json(bill, result));
+                case csv -> csv(out, result);
+                case table -> table(out, bill, result);
             }
             out.flush();
         } catch (IOException | SQLException e) {
@@ -137,16 +136,9 @@ public final class ReconcileCommand implements Runnable {
     private static void csv(PrintWriter out, Reconciler.Result r) {
         out.println("day,model,account,billed_usd,tracked_usd,difference_usd,status");
         for (Reconciler.Line l : r.lines()) {
-            out.println(String.join(",", l.day().toString(), quote(l.model()), quote(l.account()), Usd.exact(l.billedUsd()),
+            out.println(String.join(",", l.day().toString(), OutputOptions.csv(l.model()), OutputOptions.csv(l.account()), Usd.exact(l.billedUsd()),
                     Usd.exact(l.trackedUsd()), Usd.exact(l.differenceUsd()), l.status().name()));
         }
-    }
-
-    private static String quote(String v) {
-        if (v == null) {
-            return "";
-        }
-        return v.contains(",") || v.contains("\"") ? "\"" + v.replace("\"", "\"\"") + "\"" : v;
     }
 
     private static String json(BillSource bill, Reconciler.Result r) {
@@ -168,10 +160,6 @@ public final class ReconcileCommand implements Runnable {
                     .put("trackedUsd", l.trackedUsd() == null ? null : Usd.exact(l.trackedUsd()))
                     .put("differenceUsd", Usd.exact(l.differenceUsd())).put("status", l.status().name());
         }
-        try {
-            return ContractJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(root);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return root.toPrettyString();
     }
 }

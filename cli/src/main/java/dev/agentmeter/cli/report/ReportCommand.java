@@ -1,5 +1,7 @@
 package dev.agentmeter.cli.report;
 
+import static dev.agentmeter.cli.OutputOptions.csv;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentmeter.analytics.GroupBy;
@@ -7,6 +9,7 @@ import dev.agentmeter.analytics.ReportQueries;
 import dev.agentmeter.analytics.Usd;
 import dev.agentmeter.analytics.Window;
 import dev.agentmeter.cli.Endpoints;
+import dev.agentmeter.cli.OutputOptions;
 import dev.agentmeter.cli.kafka.KafkaIo;
 import dev.agentmeter.model.Budget;
 import dev.agentmeter.model.Period;
@@ -34,8 +37,6 @@ import picocli.CommandLine.Spec;
 @Command(name = "report", mixinStandardHelpOptions = true, description = "Spend report from Postgres.")
 public final class ReportCommand implements Runnable {
 
-    public enum Output { table, json, csv }
-
     @Mixin
     Endpoints endpoints;
     @Spec
@@ -51,10 +52,9 @@ public final class ReportCommand implements Runnable {
     @Option(names = "--top-models", paramLabel = "N", arity = "0..1", fallbackValue = "10",
             description = "The N most expensive models (default 10): --group-by model --top N.")
     Integer topModels;
-    @Option(names = "--output", description = "table, json or csv (default table).")
-    Output output;
-    @Option(names = "--json", description = "Same as --output json.") boolean json;
-    @Option(names = "--csv", description = "Same as --output csv.") boolean csv;
+    @Mixin
+    OutputOptions format;
+    private OutputOptions.Output output;
     @Option(names = "--skip-budgets", description = "Do not read budgets from Kafka (report from Postgres alone).")
     boolean skipBudgets;
     @Option(names = "--model", description = "Only this model (model name or catalog key).") String model;
@@ -63,10 +63,7 @@ public final class ReportCommand implements Runnable {
     public void run() {
         Instant now = Instant.now();
         Window window = scope.window(now);
-        if ((output != null ? 1 : 0) + (json ? 1 : 0) + (csv ? 1 : 0) > 1) {
-            throw new ParameterException(spec.commandLine(), "choose one of --output, --json and --csv");
-        }
-        output = json ? Output.json : csv ? Output.csv : output != null ? output : Output.table;
+        output = format.format();
         if (topModels != null) {
             if (groupBy != null && !groupBy.equals("model")) {
                 throw new ParameterException(spec.commandLine(), "--top-models groups by model; drop --group-by " + groupBy);
@@ -338,10 +335,6 @@ public final class ReportCommand implements Runnable {
     private static void csvSection(PrintWriter out, String section, List<ReportQueries.Line> lines) {
         lines.forEach(l -> out.println(section + "," + csv(l.key()) + "," + l.events() + "," + l.costUsd().toPlainString()
                 + "," + l.sharePercent().toPlainString()));
-    }
-
-    private static String csv(String s) {
-        return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }
 
     private static String truncate(String s, int width) {

@@ -6,6 +6,7 @@ import dev.agentmeter.analytics.Usd;
 import dev.agentmeter.analytics.Window;
 import dev.agentmeter.analytics.risk.RiskAssessment;
 import dev.agentmeter.cli.Endpoints;
+import dev.agentmeter.cli.OutputOptions;
 import dev.agentmeter.model.json.ContractJson;
 import dev.agentmeter.processor.pricing.BundledCatalog;
 import dev.agentmeter.processor.pricing.PriceCatalog;
@@ -38,19 +39,15 @@ public final class RisksCommand implements Runnable {
     CommandSpec spec;
 
     @Option(names = "--model", description = "Only this model's usage (name or catalog key).") String model;
-    @Option(names = "--output", defaultValue = "table", paramLabel = "table|json|csv") String output;
-    @Option(names = "--json", description = "Same as --output json.") boolean json;
-    @Option(names = "--csv", description = "Same as --output csv.") boolean csv;
+    @Mixin
+    OutputOptions output;
     @Option(names = "--deprecations", paramLabel = "FILE",
             description = "Retirement dates as JSON [{\"model\", \"retires\", \"replacement\"}] instead of the bundled list.")
     Path deprecations;
 
     @Override
     public void run() {
-        String format = json ? "json" : csv ? "csv" : output;
-        if (!List.of("table", "json", "csv").contains(format)) {
-            throw new ParameterException(spec.commandLine(), "--output is table, json or csv, not " + output);
-        }
+        OutputOptions.Output format = output.format();
         List<RiskAssessment.Deprecation> retiring;
         try {
             retiring = deprecations == null ? RiskAssessment.bundledDeprecations()
@@ -65,9 +62,9 @@ public final class RisksCommand implements Runnable {
                     new PriceCatalog(BundledCatalog.load()), retiring).assess(window, now);
             PrintWriter out = spec.commandLine().getOut();
             switch (format) {
-                case "json" -> out.println(json(window, findings));
-                case "csv" -> csv(out, findings);
-                default -> table(out, window, findings);
+                case json -> out.println(json(window, findings));
+                case csv -> csv(out, findings);
+                case table -> table(out, window, findings);
             }
             out.flush();
         } catch (SQLException e) {
@@ -91,13 +88,10 @@ public final class RisksCommand implements Runnable {
     private static void csv(PrintWriter out, List<RiskAssessment.Finding> findings) {
         out.println("category,subject,spend_usd,finding,action,savings_usd");
         for (RiskAssessment.Finding f : findings) {
-            out.println(String.join(",", f.category(), quote(f.subject()), Usd.exact(f.spendUsd()), quote(f.finding()),
-                    quote(f.action()), f.savingsUsd() == null ? "" : Usd.exact(f.savingsUsd())));
+            out.println(String.join(",", f.category(), OutputOptions.csv(f.subject()), Usd.exact(f.spendUsd()),
+                    OutputOptions.csv(f.finding()), OutputOptions.csv(f.action()),
+                    f.savingsUsd() == null ? "" : Usd.exact(f.savingsUsd())));
         }
-    }
-
-    private static String quote(String v) {
-        return v.contains(",") || v.contains("\"") ? "\"" + v.replace("\"", "\"\"") + "\"" : v;
     }
 
     private static String json(Window w, List<RiskAssessment.Finding> findings) {
@@ -109,10 +103,6 @@ public final class RisksCommand implements Runnable {
                     .put("finding", f.finding()).put("action", f.action())
                     .put("savingsUsd", f.savingsUsd() == null ? null : Usd.exact(f.savingsUsd()));
         }
-        try {
-            return ContractJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(root);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return root.toPrettyString();
     }
 }

@@ -5,6 +5,7 @@ import dev.agentmeter.analytics.Usd;
 import dev.agentmeter.analytics.WhatIf;
 import dev.agentmeter.analytics.Window;
 import dev.agentmeter.cli.Endpoints;
+import dev.agentmeter.cli.OutputOptions;
 import dev.agentmeter.cli.kafka.KafkaIo;
 import dev.agentmeter.model.ModelPrice;
 import dev.agentmeter.model.Topics;
@@ -59,11 +60,8 @@ public final class WhatIfCommand implements Runnable {
     List<String> replacements = new ArrayList<>();
     @Option(names = "--group-by", defaultValue = "model", description = "Grouping of the comparison (default ${DEFAULT-VALUE}).")
     String groupBy;
-    @Option(names = "--output", defaultValue = "table", paramLabel = "table|json|csv",
-            description = "table (rounded for people), json or csv (exact); default ${DEFAULT-VALUE}.")
-    String output;
-    @Option(names = "--json", description = "Same as --output json.") boolean json;
-    @Option(names = "--csv", description = "Same as --output csv.") boolean csv;
+    @Mixin
+    OutputOptions output;
     @Option(names = "--prices", defaultValue = "topic", paramLabel = "topic|bundled",
             description = "Prices for --replace-model: those in force in the prices topic (over the bundled catalog; the"
                     + " bundled one alone when Kafka cannot be read), or the bundled catalog only. Default ${DEFAULT-VALUE}.")
@@ -71,10 +69,7 @@ public final class WhatIfCommand implements Runnable {
 
     @Override
     public void run() {
-        String format = json ? "json" : csv ? "csv" : output;
-        if (!List.of("table", "json", "csv").contains(format)) {
-            throw new ParameterException(spec.commandLine(), "--output is table, json or csv, not " + output);
-        }
+        OutputOptions.Output format = output.format();
         BigDecimal inputFactor = percent("--input-price-change", inputChange);
         BigDecimal outputFactor = percent("--output-price-change", outputChange);
         PrintWriter err = spec.commandLine().getErr();
@@ -114,9 +109,9 @@ public final class WhatIfCommand implements Runnable {
                     month, now);
             PrintWriter out = spec.commandLine().getOut();
             switch (format) {
-                case "json" -> out.println(json(grouping, window, rows, projection));
-                case "csv" -> csv(out, grouping, rows);
-                default -> {
+                case json -> out.println(json(grouping, window, rows, projection));
+                case csv -> csv(out, grouping, rows);
+                case table -> {
                     print(out, grouping, rows);
                     out.printf("%nmonth-end projection at this month's pace (%s so far): billed %s, what-if %s, %s%n",
                             projection.elapsedDays().toPlainString() + " days", Usd.human(projection.billedUsd()),
@@ -178,16 +173,9 @@ public final class WhatIfCommand implements Runnable {
     private static void csv(PrintWriter out, GroupBy g, List<WhatIf.Comparison> rows) {
         out.println(g.cliName() + ",events,billed_usd,what_if_usd,delta_usd");
         for (WhatIf.Comparison r : rows) {
-            out.println(String.join(",", csvText(r.key()), Long.toString(r.events()), Usd.exact(r.oldUsd()), Usd.exact(r.newUsd()),
+            out.println(String.join(",", OutputOptions.csv(r.key()), Long.toString(r.events()), Usd.exact(r.oldUsd()), Usd.exact(r.newUsd()),
                     Usd.exact(r.delta())));
         }
-    }
-
-    private static String csvText(String v) {
-        if (v == null) {
-            return "";
-        }
-        return v.contains(",") || v.contains("\"") ? "\"" + v.replace("\"", "\"\"") + "\"" : v;
     }
 
     private static String json(GroupBy g, Window window, List<WhatIf.Comparison> rows, Projection projection) {
@@ -210,11 +198,7 @@ public final class WhatIfCommand implements Runnable {
         root.putObject("monthEndProjection").put("elapsedDays", projection.elapsedDays().toPlainString())
                 .put("billedUsd", Usd.exact(projection.billedUsd())).put("whatIfUsd", Usd.exact(projection.whatIfUsd()))
                 .put("deltaUsd", Usd.exact(projection.whatIfUsd().subtract(projection.billedUsd())));
-        try {
-            return ContractJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(root);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return root.toPrettyString();
     }
 
     private void print(PrintWriter out, GroupBy g, List<WhatIf.Comparison> rows) {

@@ -13,9 +13,6 @@ import dev.agentmeter.model.CostSource;
 import dev.agentmeter.model.PricedUsage;
 import dev.agentmeter.model.Pricing;
 import dev.agentmeter.model.UsageEvent;
-import dev.agentmeter.sink.schema.SchemaMigrator;
-import dev.agentmeter.sink.write.PostgresWriter;
-import dev.agentmeter.sink.write.UsageRows;
 import java.math.BigDecimal;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -47,12 +44,8 @@ class BooksIT {
 
     /** June and July 2026 (older than 90 days on 2026-12-02 and later), and this month. */
     private static String ledger() throws Exception {
-        String url = pg.createDatabase("books_" + (++databases));
-        SchemaMigrator schema = new SchemaMigrator("agent_usage", "budget_alerts");
-        schema.migrate(url, null, null);
         Instant now = Instant.now();
-        try (PostgresWriter writer = new PostgresWriter(url, null, null, schema)) {
-            writer.write(UsageRows.table("agent_usage"), List.of(
+        return Ledgers.create(pg, "books_" + (++databases), List.of(
                     row("j1", "2026-06-03T10:00:00Z", "coder", "alice", "support", "openai", "gpt-4o", "gpt-4o", "OpenAI",
                             CostSource.CATALOG, 1000, 100, "0.0025", "0.001", "0.0035", "bug_fix", "success"),
                     row("j2", "2026-06-30T23:59:59.999Z", "coder", "bob", "support", "openai", "gpt-4o", "gpt-4o", "OpenAI",
@@ -60,10 +53,7 @@ class BooksIT {
                     row("k1", "2026-07-01T00:00:00Z", "triage", "alice", "platform", "anthropic", "claude-sonnet-4-5-20250929",
                             "claude-sonnet-4-5", "Anthropic", CostSource.CATALOG, 2000, 200, "0.006", "0.003", "0.009", "chat", "error"),
                     row("n1", now.minusSeconds(60).toString(), "coder", "alice", "support", "openai", "gpt-4o", "gpt-4o", "OpenAI",
-                            CostSource.CATALOG, 1000, 100, "0.5", "0.5", "1", "bug_fix", "success")),
-                    p -> p.event().timestamp());
-        }
-        return url;
+                            CostSource.CATALOG, 1000, 100, "0.5", "0.5", "1", "bug_fix", "success")));
     }
 
     private static String query(String url, String sql) throws Exception {
@@ -194,14 +184,8 @@ class BooksIT {
 
     @Test
     void priceDriftViewCountsProviderCostsMoreThanOnePercentFromTheCatalog() throws Exception {
-        String url = pg.createDatabase("drift_" + (++databases));
-        SchemaMigrator schema = new SchemaMigrator("agent_usage", "budget_alerts");
-        schema.migrate(url, null, null);
-        try (PostgresWriter writer = new PostgresWriter(url, null, null, schema)) {
-            writer.write(UsageRows.table("agent_usage"), List.of(
-                    provider("d1", "0.0101", "0.01"), provider("d2", "0.0102", "0.01"), provider("d3", "0.02", "0.01")),
-                    p -> p.event().timestamp());
-        }
+        String url = Ledgers.create(pg, "drift_" + (++databases), List.of(
+                provider("d1", "0.0101", "0.01"), provider("d2", "0.0102", "0.01"), provider("d3", "0.02", "0.01")));
         assertThat(query(url, "SELECT day || ' ' || model_key || ' ' || provider || ' ' || provider_priced_events || ' '"
                 + " || drifted_events || ' ' || difference_usd FROM price_drift_by_model"))
                 .isEqualTo("2026-11-02 claude-sonnet-4-5 openrouter 3 2 0.0103");
@@ -231,11 +215,7 @@ class BooksIT {
     }
 
     private static String tracked() throws Exception {
-        String url = pg.createDatabase("reconcile_" + (++databases));
-        SchemaMigrator schema = new SchemaMigrator("agent_usage", "budget_alerts");
-        schema.migrate(url, null, null);
-        try (PostgresWriter writer = new PostgresWriter(url, null, null, schema)) {
-            writer.write(UsageRows.table("agent_usage"), List.of(
+        return Ledgers.create(pg, "reconcile_" + (++databases), List.of(
                     llm("o1", "2026-11-02T09:00:00Z", "openai", "gpt-4o-2024-08-06", "gpt-4o", "0.70"),
                     llm("o2", "2026-11-02T17:00:00Z", "openai", "gpt-4o-2024-08-06", "gpt-4o", "0.50"),
                     llm("o3", "2026-11-02T10:00:00Z", "openai", "gpt-4o-mini-2024-07-18", "gpt-4o-mini", "0.30"),
@@ -249,10 +229,7 @@ class BooksIT {
                     llm("b2", "2026-11-02T08:00:00Z", "aws-bedrock", "anthropic.claude-haiku-4-5-20251001-v1:0", "claude-haiku-4-5", "0.20"),
                     llm("b3", "2026-11-03T08:00:00Z", "aws-bedrock", "us.anthropic.claude-sonnet-4-5-20250929-v1:0", "claude-sonnet-4-5", "0.80"),
                     llm("b4", "2026-11-03T08:00:00Z", "aws-bedrock", "anthropic.claude-haiku-4-5-20251001-v1:0", "claude-haiku-4-5", "0.10"),
-                    llm("x1", "2026-11-05T08:00:00Z", "openai", "gpt-4o-2024-08-06", "gpt-4o", "9.99")),
-                    p -> p.event().timestamp());
-        }
-        return url;
+                    llm("x1", "2026-11-05T08:00:00Z", "openai", "gpt-4o-2024-08-06", "gpt-4o", "9.99")));
     }
 
     private static String fixture(String name) throws URISyntaxException {

@@ -6,9 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.agentmeter.cli.Cli;
 import dev.agentmeter.embedded.PostgresExtension;
 import dev.agentmeter.model.CostSource;
-import dev.agentmeter.sink.schema.SchemaMigrator;
-import dev.agentmeter.sink.write.PostgresWriter;
-import dev.agentmeter.sink.write.UsageRows;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,11 +23,7 @@ class RisksIT {
 
     @BeforeAll
     static void seed() throws Exception {
-        url = pg.createDatabase("risks_it");
-        SchemaMigrator schema = new SchemaMigrator("agent_usage", "budget_alerts");
-        schema.migrate(url, null, null);
-        try (PostgresWriter writer = new PostgresWriter(url, null, null, schema)) {
-            writer.write(UsageRows.table("agent_usage"), List.of(
+        url = Ledgers.create(pg, "risks_it", List.of(
                     // a spike day: one large gpt-4o call on bug_fix, where gpt-4o-mini also serves bug_fix, without cache reads
                     row("r1", "2026-10-10T10:00:00Z", "coder", "ann", "dev", "openai", "gpt-4o-2024-08-06", "gpt-4o", "OpenAI",
                             CostSource.CATALOG, 100_000, 1000, "0.25", "0.01", "0.26", "bug_fix", "success"),
@@ -44,9 +37,7 @@ class RisksIT {
                     row("r5", "2026-10-30T10:00:00Z", "triage", "bo", "support", "acme", "acme-large-2", null, null,
                             CostSource.DEFAULT, 1000, 1000, "0.003", "0.015", "0.018", "chat", "success"),
                     row("r6", "2026-10-31T10:00:00Z", "triage", "bo", "support", "anthropic", "claude-3-5-sonnet-20241022",
-                            "claude-3-5-sonnet", "Anthropic", CostSource.CATALOG, 10_000, 1000, "0.03", "0.015", "0.045", "chat", "success")),
-                    p -> p.event().timestamp());
-        }
+                            "claude-3-5-sonnet", "Anthropic", CostSource.CATALOG, 10_000, 1000, "0.03", "0.015", "0.045", "chat", "success")));
     }
 
     private static Cli risks(String... more) {

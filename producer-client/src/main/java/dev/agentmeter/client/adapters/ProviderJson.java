@@ -59,20 +59,29 @@ final class ProviderJson {
         return stainlessMapper(payload).orElse(MAPPER).valueToTree(payload);
     }
 
-    /** A Stainless SDK (com.openai, com.anthropic) object: its own mapper writes the wire JSON. */
-    private static Optional<ObjectMapper> stainlessMapper(Object sdkObject) {
-        String name = sdkObject.getClass().getName();
-        for (String root : List.of("com.openai", "com.anthropic")) {
-            if (name.startsWith(root + ".")) {
-                try {
-                    Class<?> mappers = Class.forName(root + ".core.ObjectMappers", true, sdkObject.getClass().getClassLoader());
-                    return Optional.of((ObjectMapper) mappers.getMethod("jsonMapper").invoke(null));
-                } catch (ReflectiveOperationException | ClassCastException | LinkageError e) {
-                    return Optional.empty();
+    /**
+     * A Stainless SDK (com.openai, com.anthropic) object: its own mapper writes the wire JSON. Looked
+     * up once per class: a stream feeds hundreds of events of a few classes.
+     */
+    private static final ClassValue<Optional<ObjectMapper>> STAINLESS = new ClassValue<>() {
+        @Override
+        protected Optional<ObjectMapper> computeValue(Class<?> type) {
+            for (String root : List.of("com.openai", "com.anthropic")) {
+                if (type.getName().startsWith(root + ".")) {
+                    try {
+                        Class<?> mappers = Class.forName(root + ".core.ObjectMappers", true, type.getClassLoader());
+                        return Optional.of((ObjectMapper) mappers.getMethod("jsonMapper").invoke(null));
+                    } catch (ReflectiveOperationException | ClassCastException | LinkageError e) {
+                        return Optional.empty();
+                    }
                 }
             }
+            return Optional.empty();
         }
-        return Optional.empty();
+    };
+
+    private static Optional<ObjectMapper> stainlessMapper(Object sdkObject) {
+        return STAINLESS.get(sdkObject.getClass());
     }
 
     /** An AWS SDK v2 model object ({@code SdkPojo}): its fields by their wire names. */
@@ -128,14 +137,24 @@ final class ProviderJson {
         return value.getClass().getSimpleName().startsWith("DefaultSdkAutoConstruct");
     }
 
-    private static Method method(Class<?> type, String name, Class<?>... params) {
-        try {
-            Method m = type.getMethod(name, params);
-            m.setAccessible(true);
-            return m;
-        } catch (NoSuchMethodException | RuntimeException e) {
-            return null;
+    /** Public methods by name (one overload each is used here), per class, looked up once (AWS SDK objects are walked field by field, event by event). */
+    private static final ClassValue<java.util.concurrent.ConcurrentHashMap<String, Optional<Method>>> METHODS = new ClassValue<>() {
+        @Override
+        protected java.util.concurrent.ConcurrentHashMap<String, Optional<Method>> computeValue(Class<?> type) {
+            return new java.util.concurrent.ConcurrentHashMap<>();
         }
+    };
+
+    private static Method method(Class<?> type, String name, Class<?>... params) {
+        return METHODS.get(type).computeIfAbsent(name, n -> {
+            try {
+                Method m = type.getMethod(n, params);
+                m.setAccessible(true);
+                return Optional.of(m);
+            } catch (NoSuchMethodException | RuntimeException e) {
+                return Optional.empty();
+            }
+        }).orElse(null);
     }
 
     /** The object at {@code field}, or null when absent, JSON null or not an object. */

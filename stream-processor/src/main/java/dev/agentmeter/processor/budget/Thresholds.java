@@ -1,7 +1,6 @@
 package dev.agentmeter.processor.budget;
 
 import java.math.BigDecimal;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -17,16 +16,17 @@ public final class Thresholds {
     private Thresholds() {
     }
 
-    /** The thresholds the spend reaches under the limit (thresholds sorted ascending), lowest first. */
+    /**
+     * The thresholds the spend reaches under the limit (thresholds sorted ascending), lowest first:
+     * a view of the limit's list, no copy (called for every window update of a budgeted scope).
+     */
     public static List<BigDecimal> reached(BigDecimal spendUsd, BudgetBook.Limit limit) {
-        List<BigDecimal> reached = new ArrayList<>();
-        for (BigDecimal threshold : limit.thresholds()) {
-            if (!crosses(spendUsd, limit.limitUsd(), threshold)) {
-                break; // sorted: none above this one is reached either
-            }
-            reached.add(threshold);
+        List<BigDecimal> thresholds = limit.thresholds();
+        int n = 0;
+        while (n < thresholds.size() && crosses(spendUsd, limit.limitUsd(), thresholds.get(n))) {
+            n++; // sorted: none above the first one missed is reached either
         }
-        return reached;
+        return thresholds.subList(0, n);
     }
 
     /** Whether spend reaches {@code threshold} (a fraction) of the limit; exact, no rounding. */
