@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import dev.agentmeter.client.estimate.TokenEstimator;
 import dev.agentmeter.model.validation.UsageEventValidator;
@@ -58,7 +60,7 @@ public final class TrackCommand implements Runnable {
     @Option(names = "--handoff-chain", split = ",", paramLabel = "AGENT[,AGENT…]",
             description = "The agents that handed this call on, first to last.") List<String> handoffChain;
     @Option(names = "--attribute", paramLabel = "KEY=VALUE", description = "Any attribute (repeatable).")
-    java.util.Map<String, String> attributes = new java.util.LinkedHashMap<>();
+    Map<String, String> attributes = new LinkedHashMap<>();
     @Option(names = "--prompt-length", paramLabel = "CHARS",
             description = "Prompt size in characters; tokens are estimated from it when --input-tokens is missing.")
     Long promptLength;
@@ -97,7 +99,7 @@ public final class TrackCommand implements Runnable {
     UsageEvent event() {
         String promptText = promptText();
         Long promptChars = promptText != null ? Long.valueOf(promptText.codePointCount(0, promptText.length())) : promptLength;
-        Map<String, String> attrs = new java.util.TreeMap<>(attributes);
+        Map<String, String> attrs = new TreeMap<>(attributes);
         if (promptText != null) {
             attrs.put(PROMPT_WORDS, Long.toString(words(promptText)));
             if (storePrompt) {

@@ -29,8 +29,8 @@ final class RetentionSchedule implements AutoCloseable {
         return t;
     });
 
+    /** @param retention a valid {@link Archiver#horizon} amount: {@code up} checks it before starting anything */
     RetentionSchedule(String pgUrl, String retention, Path dir, PrintWriter out) {
-        Archiver.horizon(Instant.now(), retention); // a bad value fails at start, not a day later
         Archiver archiver = new Archiver("agent_usage", dir, Clock.systemUTC());
         scheduler.scheduleWithFixedDelay(() -> {
             try (Connection c = DriverManager.getConnection(pgUrl)) {

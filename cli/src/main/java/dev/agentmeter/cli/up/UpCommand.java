@@ -109,17 +109,15 @@ public final class UpCommand implements Runnable {
             String hotUser = "demo-" + runId;
             publishExampleBudgets(pipeline.bootstrapServers(), demo ? hotUser : null, out);
             printHowTo(out, pipeline);
-            RetentionSchedule retentionRuns = retention == null ? null
-                    : new RetentionSchedule(pipeline.pgUrl(), retention, dataDir.resolve("archive"), out);
-            if (demo) {
-                runDemo(pipeline, hotUser, limit, out);
-            } else {
-                out.println("pipeline running; Ctrl-C stops it");
-                out.flush();
-                await(limit);
-            }
-            if (retentionRuns != null) {
-                retentionRuns.close();
+            try (RetentionSchedule retentionRuns = retention == null ? null
+                    : new RetentionSchedule(pipeline.pgUrl(), retention, dataDir.resolve("archive"), out)) {
+                if (demo) {
+                    runDemo(pipeline, hotUser, limit, out);
+                } else {
+                    out.println("pipeline running; Ctrl-C stops it");
+                    out.flush();
+                    await(limit);
+                }
             }
             out.println("stopping...");
             out.flush();

@@ -20,6 +20,7 @@ public final class ProcessorMetrics {
     private final Counter truncated;
     private final Counter replacedCharacters;
     private final Map<PricedKey, Counter> pricedCounters = new ConcurrentHashMap<>();
+    private final Map<PricedKey, Counter> driftCounters = new ConcurrentHashMap<>();
     private final Map<PricedKey, Counter> costCounters = new ConcurrentHashMap<>();
 
     /** A counter's tags; {@code provider} is null for the cost counter, which has none. */
@@ -90,7 +91,8 @@ public final class ProcessorMetrics {
                     Objects.toString(p.event().model(), "none")).increment();
         }
         if (source == CostSource.PROVIDER && drifted(p.cost().totalUsd(), p.cost().catalogUsd())) {
-            registry.counter("agentmeter.processor.price.drift", "model", model, "provider", provider).increment();
+            driftCounters.computeIfAbsent(new PricedKey(source, model, provider), k -> registry.counter(
+                    "agentmeter.processor.price.drift", "model", model, "provider", provider)).increment();
         }
     }
 
