@@ -20,7 +20,12 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -37,11 +42,15 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * POST /v1/events    a JSON array (or one object) or NDJSON of UsageEvents; a result per event
  * POST /v1/traces    OTLP/HTTP, protobuf or JSON: GenAI inference spans become UsageEvents
- * GET  /health       200 while the producer client runs (spooling or not)
+ * GET  /health       200 UP while events are made durable (to Kafka or the spool); 503 DOWN with the reason
+ *                    when the sender thread ended or nothing was confirmed for longer than flush.timeout
  * GET  /metrics      Prometheus: agentmeter_collector_* and the client's agentmeter_client_*
  * </pre>
  *
- * A 2xx answer means every accepted event is acknowledged by Kafka or fsynced in the spool.
+ * A 2xx answer means every accepted event is acknowledged by Kafka or fsynced in the spool; when
+ * one is not, the answer is 503 (507 when the spool is full) and names it. Events sent without an
+ * eventId get one derived from the request ({@code Idempotency-Key} header, else the body's
+ * SHA-256, and the event's index), so that a retried request counts once.
  */
 public final class CollectorApp implements AutoCloseable {
 
@@ -49,24 +58,29 @@ public final class CollectorApp implements AutoCloseable {
     private static final Set<String> NDJSON = Set.of("application/x-ndjson", "application/ndjson", "application/jsonl",
             "application/x-jsonlines");
     private static final int MAX_PROBLEMS_REPORTED = 10;
+    /** An Idempotency-Key, its colon and an index of up to 6 digits stay within an eventId's 128 characters. */
+    static final int MAX_IDEMPOTENCY_KEY = 100;
 
     private final CollectorConfig config;
     private final PrometheusMeterRegistry registry;
     private final UsageTracker tracker;
     private final Ingest ingest;
     private final CollectorMetrics metrics;
-    private final UsageEventParser parser = new UsageEventParser(new UsageEventValidator());
-    private final UsageEventValidator validator = new UsageEventValidator();
+    private final UsageEventParser parser;
+    private final UsageEventValidator validator;
     private Javalin server;
 
     public CollectorApp(CollectorConfig config, PrometheusMeterRegistry registry) {
         this.config = config;
         this.registry = registry;
         this.metrics = new CollectorMetrics(registry);
+        this.validator = new UsageEventValidator(Clock.systemUTC(), config.maxFutureSkew());
+        this.parser = new UsageEventParser(validator);
         this.tracker = UsageTracker.builder()
                 .bootstrapServers(config.bootstrapServers())
                 .topic(config.rawTopic())
                 .spoolDirectory(config.spoolDirectory())
+                .spoolMaxBytes(config.spoolMaxBytes())
                 .queueCapacity(config.queueCapacity())
                 .generateSession(false) // many senders: an event without a session stays without one
                 .meterRegistry(registry)
@@ -87,7 +101,7 @@ public final class CollectorApp implements AutoCloseable {
     public CollectorApp start() {
         server = HttpServers.create("collector", config.httpAccess(), c -> {
             c.http.maxRequestSize = config.maxRequestBytes();
-            c.routes.get("/health", ctx -> ctx.json(Map.of("status", "UP", "spooling", tracker.isSpooling())));
+            c.routes.get("/health", this::health);
             c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                     .result(registry.scrape()));
             c.routes.post("/v1/events", this::events);
@@ -124,6 +138,23 @@ public final class CollectorApp implements AutoCloseable {
         ctx.json(Map.of("allows", tracker.allows(scopes.toArray(String[]::new)), "statuses", statuses));
     }
 
+    /**
+     * UP while accepted events are made durable; DOWN, with the reason, when they cannot be: the
+     * client's sender thread ended, or events have waited longer than {@code flush.timeout} with
+     * nothing confirmed meanwhile (every request would answer 503).
+     */
+    private void health(Context ctx) {
+        UsageTracker.Health h = tracker.health(config.flushTimeout());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", h.up() ? "UP" : "DOWN");
+        if (!h.up()) {
+            body.put("reason", h.reason());
+        }
+        body.put("spooling", tracker.isSpooling());
+        body.put("unconfirmed", h.unconfirmed());
+        ctx.status(h.up() ? 200 : 503).json(body);
+    }
+
     /** The port it listens on (the configured one, or the one chosen for 0). */
     public int port() {
         return server.port();
@@ -153,27 +184,45 @@ public final class CollectorApp implements AutoCloseable {
             return error(ctx, 415, "Content-Type must be application/json (a JSON array of UsageEvents) or"
                     + " application/x-ndjson (one per line), not '" + ctx.contentType() + "'");
         }
-        List<EventBatch.Item> items;
+        byte[] body;
+        String idBase;
         try {
-            items = EventBatch.parse(body(ctx), NDJSON.contains(type), parser, config.maxEventsPerRequest());
+            body = body(ctx);
+            idBase = idBase(ctx, body);
         } catch (EventBatch.Refused e) {
             return error(ctx, e.status(), e.getMessage());
         }
-        List<UsageEvent> accepted = items.stream().filter(EventBatch.Item::valid).map(EventBatch.Item::event).toList();
-        int rejected = items.size() - accepted.size();
-        Ingest.Outcome outcome = ingest.submit(accepted);
-        if (outcome != Ingest.Outcome.DURABLE) {
-            return unavailable(ctx, outcome, accepted.size());
+        List<EventBatch.Item> items;
+        try {
+            items = EventBatch.parse(body, NDJSON.contains(type), parser, config.maxEventsPerRequest(), idBase);
+        } catch (EventBatch.Refused e) {
+            return error(ctx, e.status(), e.getMessage());
         }
-        metrics.events("events", "accepted", accepted.size());
-        metrics.events("events", "rejected", rejected);
+        List<EventBatch.Item> valid = items.stream().filter(EventBatch.Item::valid).toList();
+        List<UsageEvent> accepted = valid.stream().map(EventBatch.Item::event).toList();
+        int rejected = items.size() - accepted.size();
+        Ingest.Result outcome = ingest.submit(accepted);
+        if (outcome.outcome() == Ingest.Outcome.OVERLOADED) {
+            ctx.header("Retry-After", "1");
+            return error(ctx, 503, "the collector is busy: its queue cannot take " + accepted.size()
+                    + " more events now; retry");
+        }
+        Map<Integer, Ingest.NotDurable> notDurable = new HashMap<>();
+        for (Ingest.NotDurable n : outcome.notDurable()) {
+            notDurable.put(valid.get(n.position()).index(), n);
+        }
         List<Map<String, Object>> results = new ArrayList<>(items.size());
         for (EventBatch.Item item : items) {
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("index", item.index());
-            if (item.valid()) {
+            Ingest.NotDurable failed = notDurable.get(item.index());
+            if (item.valid() && failed == null) {
                 r.put("status", "accepted");
                 r.put("eventId", item.event().eventId());
+            } else if (item.valid()) {
+                r.put("status", "not_durable");
+                r.put("eventId", item.event().eventId());
+                r.put("reason", failed.reason());
             } else {
                 r.put("status", "rejected");
                 r.put("field", item.violations().get(0).field());
@@ -181,13 +230,54 @@ public final class CollectorApp implements AutoCloseable {
             }
             results.add(r);
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("accepted", accepted.size());
-        body.put("rejected", rejected);
-        body.put("results", results);
-        int status = accepted.isEmpty() && rejected > 0 ? 422 : 200;
-        ctx.status(status).json(body);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        int durable = accepted.size() - notDurable.size();
+        answer.put("accepted", durable);
+        answer.put("rejected", rejected);
+        if (!notDurable.isEmpty()) {
+            answer.put("notDurable", notDurable.size());
+        }
+        answer.put("results", results);
+        metrics.events("events", "accepted", durable);
+        metrics.events("events", "rejected", rejected);
+        metrics.events("events", "not_durable", notDurable.size());
+        int status;
+        if (outcome.outcome() == Ingest.Outcome.SPOOL_FULL) {
+            status = 507;
+            answer.put("error", notDurable.size() + " event(s) could not be kept: Kafka is away and the collector's"
+                    + " spool is full; retry later with the same eventIds");
+        } else if (outcome.outcome() == Ingest.Outcome.NOT_DURABLE) {
+            status = 503;
+            ctx.header("Retry-After", "1");
+            answer.put("error", notDurable.size() + " event(s) were not confirmed durable; retry them with the same"
+                    + " eventIds (they are counted once)");
+        } else {
+            status = accepted.isEmpty() && rejected > 0 ? 422 : 200;
+        }
+        ctx.status(status).json(answer);
         return status;
+    }
+
+    /**
+     * What the ids of events sent without one are made of: the request's {@code Idempotency-Key}
+     * (1–{@value #MAX_IDEMPOTENCY_KEY} visible ASCII characters), else the body's SHA-256; each
+     * event's id is that, a colon and its index, the same on every retry of the request.
+     */
+    static String idBase(Context ctx, byte[] body) {
+        String key = ctx.header("Idempotency-Key");
+        if (key != null) {
+            key = key.trim();
+            if (key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY || !key.chars().allMatch(c -> c > 32 && c < 127)) {
+                throw new EventBatch.Refused(400, "Idempotency-Key must be 1 to " + MAX_IDEMPOTENCY_KEY
+                        + " visible ASCII characters");
+            }
+            return key;
+        }
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
     }
 
     private void traces(Context ctx) {
@@ -229,13 +319,19 @@ public final class CollectorApp implements AutoCloseable {
                         .collect(Collectors.joining("; ")));
             }
         }
-        Ingest.Outcome outcome = ingest.submit(accepted);
-        if (outcome != Ingest.Outcome.DURABLE) {
-            String why = outcome == Ingest.Outcome.OVERLOADED ? "the collector is busy" : "the events were not yet"
-                    + " confirmed durable";
-            ctx.header("Retry-After", "1");
-            return otlpError(ctx, protobuf, 503, why + "; retry (spans are identified by trace and span id, a retry"
-                    + " is never counted twice)");
+        Ingest.Result outcome = ingest.submit(accepted);
+        if (outcome.outcome() != Ingest.Outcome.DURABLE) {
+            String why = switch (outcome.outcome()) {
+                case OVERLOADED -> "the collector is busy";
+                case SPOOL_FULL -> "Kafka is away and the collector's spool is full";
+                default -> outcome.notDurable().size() + " span(s) were not confirmed durable (first: "
+                        + outcome.notDurable().get(0).eventId() + ": " + outcome.notDurable().get(0).reason() + ")";
+            };
+            if (outcome.outcome() != Ingest.Outcome.SPOOL_FULL) {
+                ctx.header("Retry-After", "1");
+            }
+            return otlpError(ctx, protobuf, outcome.outcome() == Ingest.Outcome.SPOOL_FULL ? 507 : 503, why
+                    + "; retry (spans are identified by trace and span id, a retry is never counted twice)");
         }
         metrics.events("traces", "accepted", accepted.size());
         metrics.events("traces", "rejected", problems.size());
@@ -247,14 +343,6 @@ public final class CollectorApp implements AutoCloseable {
                 : OtlpJson.response(problems.size(), message));
         otlpContentType(ctx, protobuf);
         return 200;
-    }
-
-    private int unavailable(Context ctx, Ingest.Outcome outcome, int events) {
-        ctx.header("Retry-After", "1");
-        return error(ctx, 503, outcome == Ingest.Outcome.OVERLOADED
-                ? "the collector is busy: its queue cannot take " + events + " more events now; retry"
-                : "the events were taken but not confirmed durable within " + config.flushTimeout()
-                        + "; retry with the same eventIds (they are counted once)");
     }
 
     private static int error(Context ctx, int status, String message) {
@@ -283,7 +371,7 @@ public final class CollectorApp implements AutoCloseable {
         return switch (httpStatus) {
             case 400, 413, 415 -> 3; // INVALID_ARGUMENT
             case 401 -> 16; // UNAUTHENTICATED
-            case 503 -> 14; // UNAVAILABLE
+            case 503, 507 -> 14; // UNAVAILABLE
             default -> 2; // UNKNOWN
         };
     }

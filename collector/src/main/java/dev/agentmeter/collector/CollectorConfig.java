@@ -2,6 +2,7 @@ package dev.agentmeter.collector;
 
 import dev.agentmeter.http.HttpAccess;
 import dev.agentmeter.model.Topics;
+import dev.agentmeter.model.validation.UsageEventValidator;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -33,8 +34,10 @@ public final class CollectorConfig extends AbstractConfig {
     public static final String FLUSH_TIMEOUT = "flush.timeout";
     public static final String SPOOL_DIRECTORY = "spool.directory";
     public static final String QUEUE_CAPACITY = "queue.capacity";
+    public static final String SPOOL_MAX_BYTES = "spool.max.bytes";
     public static final String KAFKA_PREFIX = "kafka.";
     public static final String TOPIC_BUDGET_STATUS = "topic.budget.status";
+    public static final String MAX_FUTURE_SKEW = "max.future.skew";
 
     /** The OTLP/HTTP port, so that an exporter's default endpoint reaches the collector. */
     public static final int OTLP_HTTP_PORT = 4318;
@@ -69,6 +72,12 @@ public final class CollectorConfig extends AbstractConfig {
             .define(SPOOL_DIRECTORY, Type.STRING, Path.of(System.getProperty("user.home"), ".agentmeter",
                             "collector-spool").toString(), new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                     "Where events wait while Kafka is unreachable.")
+            .define(MAX_FUTURE_SKEW, Type.STRING, UsageEventValidator.DEFAULT_MAX_FUTURE_SKEW.toString(), DURATION,
+                    Importance.LOW, "How far ahead of this host's clock an event's timestamp may be (clock drift"
+                            + " between hosts); later ones are rejected. The same setting as the processor's.")
+            .define(SPOOL_MAX_BYTES, Type.LONG, 1024L * 1024 * 1024, ConfigDef.Range.atLeast(1024 * 1024),
+                    Importance.MEDIUM, "Upper bound of the spool on disk; while Kafka is away and the spool is full,"
+                            + " requests get 507 naming the events that could not be kept.")
             .define(QUEUE_CAPACITY, Type.INT, 200_000, ConfigDef.Range.atLeast(1000), Importance.LOW,
                     "Events held in memory between a request and the sender thread; a request that would not fit"
                             + " gets 503.");
@@ -97,6 +106,8 @@ public final class CollectorConfig extends AbstractConfig {
     public Duration flushTimeout() { return Duration.parse(getString(FLUSH_TIMEOUT)); }
     public Path spoolDirectory() { return Path.of(getString(SPOOL_DIRECTORY)); }
     public int queueCapacity() { return getInt(QUEUE_CAPACITY); }
+    public long spoolMaxBytes() { return getLong(SPOOL_MAX_BYTES); }
+    public Duration maxFutureSkew() { return Duration.parse(getString(MAX_FUTURE_SKEW)); }
 
     /**
      * Producer overrides: every {@code kafka.X} key becomes {@code X}. The collector's own defaults,

@@ -25,8 +25,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -258,5 +260,86 @@ class CollectorIT {
                     Duration.ofSeconds(60), Duration.ofSeconds(2));
             assertThat(records).extracting(ConsumerRecord::key).containsExactlyInAnyOrder("before", "during-1", "during-2");
         }
+    }
+
+    @Test
+    void anEventWithAProviderCostOf1e10000IsRejectedAloneAndTheCollectorKeepsAnswering() throws Exception {
+        start();
+        String poison = event("poison", 1).replace("\"agent\":\"bot\"", "\"agent\":\"bot\",\"providerCostUsd\":\"1e10000\"");
+
+        HttpResponse<String> first = postEvents("[" + poison + "," + event("ok-1", 1) + "]");
+        long start = System.nanoTime();
+        HttpResponse<String> second = postEvents("[" + event("ok-2", 2) + "]");
+        long millis = (System.nanoTime() - start) / 1_000_000;
+
+        JsonNode body = ContractJson.mapper().readTree(first.body());
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(body.at("/results/0/status").asText()).isEqualTo("rejected");
+        assertThat(body.at("/results/0/field").asText()).isEqualTo("providerCostUsd");
+        assertThat(body.at("/results/1/status").asText()).isEqualTo("accepted");
+        assertThat(second.statusCode()).isEqualTo(200);
+        assertThat(millis).as("a later request is not held up by the poison (ms)").isLessThan(5000);
+        assertThat(published(2)).extracting(UsageEvent::eventId).containsExactlyInAnyOrder("ok-1", "ok-2");
+        assertThat(get("/health").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aRetriedRequestWithoutEventIdsGetsTheSameIdsFromItsBody() throws Exception {
+        start();
+        String noIds = "[" + event("x", 1).replace("\"eventId\":\"x\",", "") + ","
+                + event("y", 2).replace("\"eventId\":\"y\",", "") + "]";
+
+        JsonNode first = ContractJson.mapper().readTree(postEvents(noIds).body());
+        JsonNode retry = ContractJson.mapper().readTree(postEvents(noIds).body());
+
+        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(noIds.getBytes(UTF_8)));
+        assertThat(first.at("/results/0/eventId").asText()).isEqualTo(sha + ":0");
+        assertThat(first.at("/results/1/eventId").asText()).isEqualTo(sha + ":1");
+        assertThat(retry.at("/results/1/eventId").asText()).isEqualTo(sha + ":1");
+    }
+
+    @Test
+    void anIdempotencyKeyNamesTheIdsOfEventsWithoutOne() throws Exception {
+        start();
+        String noId = "[" + event("x", 1).replace("\"eventId\":\"x\",", "") + "]";
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/v1/events"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + TOKEN)
+                .header("Idempotency-Key", "batch-2026-12-07-0001").POST(HttpRequest.BodyPublishers.ofString(noId)).build();
+
+        JsonNode body = ContractJson.mapper().readTree(HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body());
+
+        assertThat(body.at("/results/0/eventId").asText()).isEqualTo("batch-2026-12-07-0001:0");
+    }
+
+    @Test
+    void withKafkaAwayAndTheSpoolFullTheAnswerIs507AndNamesTheEventsNotKept() throws Exception {
+        try (EmbeddedKafka own = EmbeddedKafka.temporary().start()) {
+            start(own.bootstrapServers(), Map.of(CollectorConfig.SPOOL_MAX_BYTES, Long.toString(1024 * 1024),
+                    CollectorConfig.FLUSH_TIMEOUT, "PT30S"));
+            own.createTopics(new NewTopic(topic, 1, (short) 1));
+            own.stop();
+            StringBuilder batch = new StringBuilder("[");
+            for (int i = 0; i < 8000; i++) {
+                batch.append(i == 0 ? "" : ",").append(event("e-" + i, 1));
+            }
+
+            HttpResponse<String> answer = postEvents(batch.append(']').toString());
+
+            JsonNode body = ContractJson.mapper().readTree(answer.body());
+            assertThat(answer.statusCode()).isEqualTo(507);
+            int kept = body.get("accepted").asInt();
+            int notKept = body.get("notDurable").asInt();
+            assertThat(kept + notKept).isEqualTo(8000);
+            assertThat(kept).as("what fits in 1 MiB of spool").isBetween(1000, 7999);
+            assertThat(body.at("/results/7999/status").asText()).isEqualTo("not_durable");
+            assertThat(body.at("/results/7999/reason").asText()).startsWith("the spool is full");
+            assertThat(body.at("/results/0/status").asText()).isEqualTo("accepted");
+        }
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + path))
+                .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -9,11 +9,14 @@ import dev.agentmeter.model.json.ContractJson;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -35,6 +38,11 @@ import org.slf4j.LoggerFactory;
  * reason that may pass (broker unreachable, delivery timeout): appended to the disk spool; every
  * probe interval it asks the cluster whether it is back and, if so, replays the spool oldest-first
  * before returning to CONNECTED. A spool left by an earlier process starts it in SPOOLING.
+ *
+ * <p>Every delivered event is <em>unresolved</em> until it is acknowledged by Kafka, fsynced in
+ * the spool, or lost (spool full, spool unwritable, refused by Kafka for good); its {@link Tracked}
+ * future learns which. A flush waits until nothing is unresolved and says whether anything since it
+ * began was lost, without blocking the sender's thread on the producer.
  */
 final class Delivery {
 
@@ -46,7 +54,18 @@ final class Delivery {
     private final Spool spool;
     private final Consumer<TrackingError> errors;
     /** Records the producer gave up on, handed from its I/O thread to the sender's for spooling. */
-    private final ConcurrentLinkedQueue<byte[]> failed = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Pending> failed = new ConcurrentLinkedQueue<>();
+    /** Events delivered and neither acknowledged, fsynced nor lost yet. */
+    private final AtomicLong unresolved = new AtomicLong();
+    /** Events lost so far (dropped, undeliverable): what a flush compares. */
+    private final AtomicLong lost = new AtomicLong();
+    private volatile long lastResolvedNanos = System.nanoTime();
+    /** Spooled since the last fsync: resolved (SPOOLED) by the next one. Sender's thread only. */
+    private final List<Tracked> awaitingSync = new ArrayList<>();
+    /** Flushes waiting for nothing to be unresolved. Sender's thread only. */
+    private final List<CompletableFuture<Boolean>> flushes = new ArrayList<>();
+    /** The lost count the last completed flush answered for. Sender's thread only. */
+    private long lostAnswered;
     private volatile boolean spooling;
     private KafkaProducer<String, byte[]> producer;
     private Admin admin;
@@ -70,13 +89,37 @@ final class Delivery {
         return spooling;
     }
 
+    /** An event the producer gave up on for now, with whoever waits for it. */
+    private record Pending(byte[] json, Tracked tracked) {
+    }
+
+    /** Events delivered and not yet acknowledged, fsynced or lost. */
+    long unresolved() {
+        return unresolved.get();
+    }
+
+    /** When an event was last acknowledged, fsynced or lost ({@link System#nanoTime()}). */
+    long lastResolvedNanos() {
+        return lastResolvedNanos;
+    }
+
     /** Sends the event, or appends it to the spool while Kafka is away (behind what is there). */
-    void deliver(EventPreparer.Ready ready) {
+    void deliver(EventPreparer.Ready ready, Tracked tracked) {
+        unresolved.incrementAndGet();
         if (spooling) {
-            toSpool(ready.json(), ready.event());
+            toSpool(ready.json(), tracked);
         } else {
-            send(ready.key(), ready.json(), ready.event());
+            send(ready.key(), ready.json(), tracked);
         }
+    }
+
+    /**
+     * Completes {@code done} once every event delivered so far is acknowledged, fsynced or lost:
+     * true when none was lost since the previous flush answered. Checked on every {@link #tick}.
+     */
+    void flush(CompletableFuture<Boolean> done) {
+        flushes.add(done);
+        completeFlushes();
     }
 
     /**
@@ -86,19 +129,24 @@ final class Delivery {
      */
     void tick(boolean stopping, Runnable drainQueue) {
         spoolFailed();
-        syncSpoolIfDue(false);
+        // Someone waits for these (a collector request, a flush): fsync now, once for all of them.
+        syncSpoolIfDue(!flushes.isEmpty() || awaitingSync.stream().anyMatch(t -> t.done() != null));
         if (spooling && !stopping && System.nanoTime() >= nextProbeNanos) {
             tryReplay(drainQueue);
         }
+        completeFlushes();
     }
 
-    /** Everything delivered so far is acknowledged by Kafka or fsynced in the spool. */
-    void flush() {
-        if (!spooling) {
-            producer.flush();
+    private void completeFlushes() {
+        if (flushes.isEmpty() || unresolved.get() > 0) {
+            return;
         }
-        spoolFailed();
-        syncSpoolIfDue(true);
+        long lostNow = lost.get();
+        for (CompletableFuture<Boolean> f : flushes) {
+            f.complete(lostNow == lostAnswered);
+        }
+        lostAnswered = lostNow;
+        flushes.clear();
     }
 
     /** Closes the producer (waiting up to the close timeout) and spools what it could not deliver. */
@@ -112,40 +160,64 @@ final class Delivery {
         }
         spoolFailed();
         try {
-            spool.close();
+            spool.close(); // fsyncs what was appended
+            synced();
         } catch (IOException e) {
             error(TrackingError.Type.SPOOL_FAILURE, null, "cannot close the spool: " + e.getMessage(), e);
+            syncFailed(e);
         }
+        completeFlushes();
+        for (CompletableFuture<Boolean> f : flushes) {
+            f.complete(false);
+        }
+        flushes.clear();
         if (admin != null) {
             admin.close(Duration.ofSeconds(1));
         }
     }
 
-    private void send(String key, byte[] json, UsageEvent event) {
+    private void send(String key, byte[] json, Tracked tracked) {
         try {
             producer.send(new ProducerRecord<>(config.topic(), key, json), (metadata, ex) -> {
                 if (ex == null) {
                     metrics.sent();
+                    resolved(tracked, Durability.Outcome.SENT, null);
                 } else if (isPermanent(ex)) {
-                    metrics.undeliverable();
-                    error(TrackingError.Type.UNDELIVERABLE, event, "Kafka refused the event for good: " + ex.getMessage(), ex);
+                    undeliverable(tracked, ex);
                 } else {
                     // Runs on the producer's I/O thread: hand over to the sender thread for spooling.
-                    failed.add(json);
+                    failed.add(new Pending(json, tracked));
                     spooling = true;
                 }
             });
         } catch (RuntimeException ex) {
             if (isPermanent(ex)) {
-                metrics.undeliverable();
-                error(TrackingError.Type.UNDELIVERABLE, event, "Kafka refused the event for good: " + ex.getMessage(), ex);
+                undeliverable(tracked, ex);
                 return;
             }
             log.warn("agentmeter: Kafka at {} unreachable ({}); spooling to {}", config.bootstrapServers(),
                     ex.getMessage(), config.spoolDirectory());
             enterSpooling();
-            toSpool(json, event);
+            toSpool(json, tracked);
         }
+    }
+
+    private void undeliverable(Tracked tracked, Exception ex) {
+        metrics.undeliverable();
+        String reason = "Kafka refused the event for good: " + ex.getMessage();
+        error(TrackingError.Type.UNDELIVERABLE, tracked.event(), reason, ex);
+        lostOne(tracked, Durability.Outcome.UNDELIVERABLE, reason);
+    }
+
+    private void resolved(Tracked tracked, Durability.Outcome outcome, String reason) {
+        tracked.resolve(outcome, reason);
+        unresolved.decrementAndGet();
+        lastResolvedNanos = System.nanoTime();
+    }
+
+    private void lostOne(Tracked tracked, Durability.Outcome outcome, String reason) {
+        lost.incrementAndGet();
+        resolved(tracked, outcome, reason);
     }
 
     private static boolean isPermanent(Exception ex) {
@@ -158,39 +230,63 @@ final class Delivery {
         nextProbeNanos = System.nanoTime() + config.replayProbeInterval().toNanos();
     }
 
-    private void toSpool(byte[] json, UsageEvent event) {
+    private void toSpool(byte[] json, Tracked tracked) {
         try {
             if (spool.append(json)) {
                 metrics.spooled();
+                awaitingSync.add(tracked);
             } else {
                 metrics.dropped();
-                error(TrackingError.Type.DROPPED, event, "the spool is full (" + config.spoolMaxBytes()
-                        + " bytes in " + config.spoolDirectory() + "); the event is lost", null);
+                String reason = Durability.SPOOL_FULL + " (" + config.spoolMaxBytes() + " bytes in "
+                        + config.spoolDirectory() + "); the event is lost";
+                error(TrackingError.Type.DROPPED, tracked.event(), reason, null);
+                lostOne(tracked, Durability.Outcome.DROPPED, reason);
             }
         } catch (IOException e) {
             metrics.dropped();
-            error(TrackingError.Type.SPOOL_FAILURE, event, "cannot write the spool in " + config.spoolDirectory()
-                    + ": " + e.getMessage() + "; the event is lost", e);
+            String reason = "cannot write the spool in " + config.spoolDirectory() + ": " + e.getMessage()
+                    + "; the event is lost";
+            error(TrackingError.Type.SPOOL_FAILURE, tracked.event(), reason, e);
+            lostOne(tracked, Durability.Outcome.DROPPED, reason);
         }
         syncSpoolIfDue(false);
     }
 
     private void spoolFailed() {
-        byte[] json;
+        Pending pending;
         boolean any = false;
-        while ((json = failed.poll()) != null) {
+        while ((pending = failed.poll()) != null) {
             if (!any) {
                 enterSpooling();
                 any = true;
             }
-            toSpool(json, null);
+            toSpool(pending.json(), pending.tracked());
         }
+    }
+
+    /** The lines appended since the last fsync are on disk: their events are durable. */
+    private void synced() {
+        for (Tracked t : awaitingSync) {
+            resolved(t, Durability.Outcome.SPOOLED, null);
+        }
+        awaitingSync.clear();
+    }
+
+    /** An fsync failed: what it covered may not be on disk, so it does not count as durable. */
+    private void syncFailed(IOException e) {
+        String reason = "cannot fsync the spool in " + config.spoolDirectory() + ": " + e.getMessage()
+                + "; the event may not be on disk";
+        for (Tracked t : awaitingSync) {
+            lostOne(t, Durability.Outcome.DROPPED, reason);
+        }
+        awaitingSync.clear();
     }
 
     private void syncSpoolIfDue(boolean force) {
         int pending = spool.unsynced();
         if (pending == 0) {
             lastSyncNanos = System.nanoTime();
+            synced();
             return;
         }
         long now = System.nanoTime();
@@ -198,9 +294,11 @@ final class Delivery {
                 || now - lastSyncNanos >= config.spoolFsyncInterval().toNanos()) {
             try {
                 spool.sync();
+                synced();
             } catch (IOException e) {
                 error(TrackingError.Type.SPOOL_FAILURE, null, "cannot fsync the spool in "
                         + config.spoolDirectory() + ": " + e.getMessage(), e);
+                syncFailed(e);
             }
             lastSyncNanos = now;
         }
@@ -241,10 +339,18 @@ final class Delivery {
 
     private boolean replayChunk(List<byte[]> chunk) {
         AtomicBoolean allDelivered = new AtomicBoolean(true);
-        for (byte[] line : chunk) {
+        for (byte[] spooled : chunk) {
+            byte[] line = spooled;
             String key = keyOf(line);
             if (key == null) {
-                continue;
+                // A torn event joined with the next one (a spool from before tears were cut back): the next is kept.
+                line = Spool.afterTear(spooled);
+                key = line == null ? null : keyOf(line);
+                error(TrackingError.Type.SPOOL_FAILURE, null, "a spooled line is not JSON (torn by a failed write)"
+                        + (key == null ? " and is skipped" : "; the event after the tear is kept"), null);
+                if (key == null) {
+                    continue;
+                }
             }
             try {
                 producer.send(new ProducerRecord<>(config.topic(), key, line), (md, ex) -> {
@@ -264,14 +370,12 @@ final class Delivery {
         return allDelivered.get();
     }
 
-    /** The record key of a spooled line: its eventId, as for events sent directly. */
-    private String keyOf(byte[] line) {
+    /** The record key of a spooled line: its eventId, as for events sent directly; null when it is not JSON. */
+    private static String keyOf(byte[] line) {
         try {
             JsonNode eventId = ContractJson.mapper().readTree(line).get("eventId");
             return eventId == null ? "" : eventId.asText();
         } catch (IOException e) {
-            error(TrackingError.Type.SPOOL_FAILURE, null, "a spooled line is not JSON and is skipped: "
-                    + e.getMessage(), e);
             return null;
         }
     }

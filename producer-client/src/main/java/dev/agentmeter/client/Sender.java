@@ -2,7 +2,6 @@ package dev.agentmeter.client;
 
 import dev.agentmeter.client.metrics.TrackerMetrics;
 import dev.agentmeter.client.spool.Spool;
-import dev.agentmeter.model.UsageEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +25,7 @@ final class Sender implements Runnable {
     private static final int BATCH = 1024;
 
     private final TrackerConfig config;
-    private final BlockingQueue<UsageEvent> queue;
+    private final BlockingQueue<Tracked> queue;
     private final Supplier<TrackingError> dropReports;
     private final TrackerMetrics metrics;
     private final EventPreparer preparer;
@@ -34,8 +33,10 @@ final class Sender implements Runnable {
     private final Thread thread;
     private final ConcurrentLinkedQueue<CompletableFuture<Boolean>> flushRequests = new ConcurrentLinkedQueue<>();
     private volatile boolean stopping;
+    /** Why the thread ended before {@link #shutdown}: only an Error ends it (a record's failure never does). */
+    private volatile Throwable died;
 
-    Sender(TrackerConfig config, BlockingQueue<UsageEvent> queue, Supplier<TrackingError> dropReports) {
+    Sender(TrackerConfig config, BlockingQueue<Tracked> queue, Supplier<TrackingError> dropReports) {
         this.config = config;
         this.queue = queue;
         this.dropReports = dropReports;
@@ -53,6 +54,24 @@ final class Sender implements Runnable {
 
     boolean isSpooling() {
         return delivery.isSpooling();
+    }
+
+    /** Whether the thread runs (false once shut down, or when it died: see {@link #died()}). */
+    boolean isAlive() {
+        return thread.isAlive();
+    }
+
+    Throwable died() {
+        return died;
+    }
+
+    /** Events handed to Kafka or the spool and not yet acknowledged, fsynced or lost. */
+    long unresolved() {
+        return delivery.unresolved();
+    }
+
+    long lastResolvedNanos() {
+        return delivery.lastResolvedNanos();
     }
 
     void start() {
@@ -84,22 +103,27 @@ final class Sender implements Runnable {
 
     @Override
     public void run() {
-        delivery.open();
-        List<UsageEvent> batch = new ArrayList<>(BATCH);
+        List<Tracked> batch = new ArrayList<>(BATCH);
         long pollMillis = Math.max(1, Math.min(100, config.spoolFsyncInterval().toMillis()));
         try {
+            delivery.open();
             while (true) {
-                UsageEvent first = queue.poll(pollMillis, TimeUnit.MILLISECONDS);
+                Tracked first = queue.poll(pollMillis, TimeUnit.MILLISECONDS);
                 if (first != null) {
                     batch.add(first);
                     queue.drainTo(batch, BATCH - 1);
                     batch.forEach(this::handle);
                     batch.clear();
                 }
-                delivery.tick(stopping, this::drainQueue);
-                reportDrops();
-                if (!flushRequests.isEmpty()) {
-                    serveFlushRequests();
+                try {
+                    delivery.tick(stopping, this::drainQueue);
+                    reportDrops();
+                    if (!flushRequests.isEmpty()) {
+                        serveFlushRequests();
+                    }
+                } catch (RuntimeException e) {
+                    // Housekeeping failed this round (a spool read, a probe): it is tried again on the next.
+                    log.warn("agentmeter: the sender's housekeeping failed; retrying", e);
                 }
                 if (stopping && queue.isEmpty()) {
                     break;
@@ -108,6 +132,7 @@ final class Sender implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Throwable t) {
+            died = t;
             log.error("agentmeter sender stopped unexpectedly; events queued from now on are dropped", t);
         } finally {
             delivery.close();
@@ -119,35 +144,42 @@ final class Sender implements Runnable {
         }
     }
 
-    private void handle(UsageEvent tracked) {
-        EventPreparer.Prepared prepared = preparer.prepare(tracked);
+    /** One event is one unit of failure: whatever it makes fail, it alone is reported, never the thread. */
+    private void handle(Tracked tracked) {
+        EventPreparer.Prepared prepared;
+        try {
+            prepared = preparer.prepare(tracked.event());
+        } catch (RuntimeException e) {
+            prepared = new EventPreparer.Invalid(tracked.event(), "the event could not be prepared: " + e, e);
+        }
         if (prepared instanceof EventPreparer.Invalid invalid) {
             metrics.invalid();
             report(new TrackingError(TrackingError.Type.INVALID, invalid.event(), invalid.reason(), invalid.cause()));
+            tracked.resolve(Durability.Outcome.INVALID, invalid.reason());
             return;
         }
         EventPreparer.Ready ready = (EventPreparer.Ready) prepared;
         if (ready.cut()) {
             metrics.truncated();
         }
-        delivery.deliver(ready);
+        delivery.deliver(ready, tracked);
     }
 
     /** Handles everything queued right now (to Kafka or, while spooling, behind the spool's contents). */
     private void drainQueue() {
-        List<UsageEvent> batch = new ArrayList<>(BATCH);
+        List<Tracked> batch = new ArrayList<>(BATCH);
         while (queue.drainTo(batch, BATCH) > 0) {
             batch.forEach(this::handle);
             batch.clear();
         }
     }
 
+    /** Each request completes once everything handed over so far is resolved (see {@link Delivery#flush}). */
     private void serveFlushRequests() {
         drainQueue();
-        delivery.flush();
         CompletableFuture<Boolean> request;
         while ((request = flushRequests.poll()) != null) {
-            request.complete(true);
+            delivery.flush(request);
         }
     }
 

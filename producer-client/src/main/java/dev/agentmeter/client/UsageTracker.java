@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -54,7 +55,7 @@ public final class UsageTracker implements AutoCloseable {
 
     private final TrackerConfig config;
     private final TrackerMetrics metrics;
-    private final BlockingQueue<UsageEvent> queue;
+    private final BlockingQueue<Tracked> queue;
     private final Sender sender;
     private final String generatedSession = UUID.randomUUID().toString();
     private final AtomicLong droppedSinceReport = new AtomicLong();
@@ -91,7 +92,7 @@ public final class UsageTracker implements AutoCloseable {
                 return null;
             }
             UsageEvent filled = withDefaults(event);
-            if (!queue.offer(filled)) {
+            if (!queue.offer(new Tracked(filled, null))) {
                 dropped(filled);
                 return null;
             }
@@ -114,8 +115,39 @@ public final class UsageTracker implements AutoCloseable {
     }
 
     /**
-     * Waits until everything tracked so far is acknowledged by Kafka or fsynced in the spool.
-     * Blocks the caller: for shutdown hooks and tests, not for the hot path.
+     * As {@link #track}, for a caller that must know whether the event was made durable (the
+     * collector answers its senders only then): the future completes once the event is acknowledged
+     * by Kafka, fsynced in the spool, or not kept, and says which. Never throws, never blocks; a
+     * full queue or a closed tracker completes it at once as {@code DROPPED}.
+     */
+    public CompletableFuture<Durability> trackDurably(UsageEvent event) {
+        CompletableFuture<Durability> done = new CompletableFuture<>();
+        try {
+            metrics.tracked();
+            if (event == null || closed) {
+                dropped(event);
+                done.complete(new Durability(event == null ? null : event.eventId(), Durability.Outcome.DROPPED,
+                        event == null ? "the event is null" : "the tracker is closed"));
+                return done;
+            }
+            UsageEvent filled = withDefaults(event);
+            if (!queue.offer(new Tracked(filled, done))) {
+                dropped(filled);
+                done.complete(new Durability(filled.eventId(), Durability.Outcome.DROPPED,
+                        "the in-memory queue (" + config.queueCapacity() + " events) is full"));
+            }
+        } catch (Throwable t) {
+            done.complete(new Durability(event == null ? null : event.eventId(), Durability.Outcome.DROPPED,
+                    "the event could not be queued: " + t));
+        }
+        return done;
+    }
+
+    /**
+     * Waits until everything tracked so far is acknowledged by Kafka or fsynced in the spool; false
+     * when that did not happen within {@code timeout} or when an event was lost since the previous flush (spool
+     * full or unwritable, refused by Kafka). Blocks the caller: for shutdown hooks and tests, not
+     * for the hot path.
      */
     public boolean flush(Duration timeout) {
         return sender.flush(timeout);
@@ -183,6 +215,32 @@ public final class UsageTracker implements AutoCloseable {
     /** True while events go to the spool because Kafka is unreachable. */
     public boolean isSpooling() {
         return sender.isSpooling();
+    }
+
+    /**
+     * Whether the tracker can make progress, and if not why: its background thread ended, or events
+     * handed to Kafka or the spool have waited longer than {@code stalledAfter} with nothing
+     * confirmed meanwhile.
+     */
+    public Health health(Duration stalledAfter) {
+        if (closed) {
+            return new Health(false, "the tracker is closed", sender.unresolved());
+        }
+        if (!sender.isAlive()) {
+            Throwable why = sender.died();
+            return new Health(false, "the sender thread ended" + (why == null ? "" : ": " + why), sender.unresolved());
+        }
+        long waiting = sender.unresolved();
+        long quiet = System.nanoTime() - sender.lastResolvedNanos();
+        if (waiting > 0 && quiet > stalledAfter.toNanos()) {
+            return new Health(false, waiting + " event(s) handed over and nothing confirmed for "
+                    + Duration.ofNanos(quiet).toSeconds() + " s (Kafka and the spool both stuck?)", waiting);
+        }
+        return new Health(true, null, waiting);
+    }
+
+    /** What {@link #health} found: {@code reason} says why not when {@code up} is false. */
+    public record Health(boolean up, String reason, long unconfirmed) {
     }
 
     private UsageEvent withDefaults(UsageEvent e) {

@@ -9,10 +9,12 @@ import dev.agentmeter.model.Task;
 import dev.agentmeter.model.Usage;
 import dev.agentmeter.model.UsageEvent;
 import dev.agentmeter.model.json.ContractJson;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -232,5 +234,51 @@ class UsageTrackerTest {
         }
         assertThat(spoolDir.resolveSibling(spoolDir.getFileName() + "-" + ProcessHandle.current().pid() + "-1"))
                 .isDirectory();
+    }
+
+    @Test
+    void aPoisonEventIsReportedAloneAndTheEventsAfterItAreSpooled() throws Exception {
+        Durability poison;
+        Durability after;
+        try (UsageTracker t = tracker()) {
+            poison = t.trackDurably(llm().toBuilder().providerCostUsd(new BigDecimal("1e10000")).build())
+                    .get(30, TimeUnit.SECONDS);
+            after = t.trackDurably(llm()).get(30, TimeUnit.SECONDS);
+            assertThat(t.health(Duration.ofSeconds(10)).up()).isTrue();
+        }
+        assertThat(poison.outcome()).isEqualTo(Durability.Outcome.INVALID);
+        assertThat(poison.reason()).isEqualTo("providerCostUsd is 1E+10000; at most 1000000 is accepted");
+        assertThat(after.outcome()).as("Kafka is unreachable: fsynced in the spool").isEqualTo(Durability.Outcome.SPOOLED);
+        assertThat(spooledEvents()).extracting(UsageEvent::eventId).containsExactly(after.eventId());
+    }
+
+    @Test
+    void flushSaysFalseWhenTheSpoolWasFullAndEventsWereLost() {
+        try (UsageTracker t = UsageTracker.builder().bootstrapServers(TrackerTestSupport.deadBootstrap())
+                .spoolDirectory(spoolDir).spoolMaxBytes(1024 * 1024).errorHandler(handler)
+                .replayProbeInterval(Duration.ofMinutes(10)).closeTimeout(Duration.ofSeconds(2)).build()) {
+            for (int i = 0; i < 10_000; i++) {
+                t.track(llm());
+            }
+
+            assertThat(t.flush(Duration.ofSeconds(60))).isFalse();
+            assertThat(t.metrics().droppedCount()).isPositive();
+            assertThat(t.flush(Duration.ofSeconds(60))).as("nothing lost since the last flush").isTrue();
+        }
+    }
+
+    @Test
+    void aSenderThreadEndedByAnErrorMakesHealthDownWithTheReason() {
+        try (UsageTracker t = UsageTracker.builder().bootstrapServers(TrackerTestSupport.deadBootstrap())
+                .spoolDirectory(spoolDir).replayProbeInterval(Duration.ofMinutes(10)).closeTimeout(Duration.ofSeconds(2))
+                .errorHandler(error -> {
+                    throw new AssertionError("handler bug");
+                }).build()) {
+            t.track(UsageEvent.builder().model("gpt-4o").build()); // invalid: no usage, so the handler is called
+
+            await("health down", Duration.ofSeconds(30), () -> !t.health(Duration.ofSeconds(10)).up());
+            assertThat(t.health(Duration.ofSeconds(10)).reason())
+                    .isEqualTo("the sender thread ended: java.lang.AssertionError: handler bug");
+        }
     }
 }

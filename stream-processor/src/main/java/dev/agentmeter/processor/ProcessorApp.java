@@ -26,7 +26,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import dev.agentmeter.processor.reject.KafkaSideRejections;
+import dev.agentmeter.processor.reject.RejectingExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +51,7 @@ public final class ProcessorApp implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final int httpPort;
     private QueryServer queryServer;
+    private KafkaSideRejections sideRejections;
 
     public ProcessorApp(ProcessorConfig config, PrometheusMeterRegistry registry) {
         this.config = config;
@@ -86,8 +88,12 @@ public final class ProcessorApp implements AutoCloseable {
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processingGuarantee());
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir());
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.threads());
-        // Bad input is handled in the topology (raw is read as bytes); anything else undecodable is skipped, not fatal.
-        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        // One record is one unit of failure: what a record makes a processor, a deserialiser or a serialiser
+        // fail on goes to the rejected topic with the reason and the stage, and the task goes on.
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, RejectingExceptionHandler.class);
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, RejectingExceptionHandler.class);
+        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, RejectingExceptionHandler.class);
+        p.put(RejectingExceptionHandler.REJECTED_TOPIC, config.rejectedTopic());
         // Each commit is a transaction on every task; 1 s keeps queries and alerts fresh enough
         // for cost tracking and roughly doubled throughput against 200 ms (see README).
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
@@ -101,9 +107,10 @@ public final class ProcessorApp implements AutoCloseable {
         // tenth of the stream thread. kafka.max.task.idle.ms=0 restores Kafka's default.
         p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
         p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.advertisedHost() + ":" + httpPort);
-        // Kafka 5.0's default, set now: the price catalog's global processor skips bad entries itself, and
-        // anything else failing there fails the app as before (the default handler is log-and-fail). Without
-        // it every start logged a WARN asking for it.
+        // Kafka 5.0's default, set now: the price catalog's global processor rejects bad entries itself; a
+        // failure there that is a record's goes to the handler too (which cannot write dead letters from the
+        // global thread: the updater hands its rejections to KafkaSideRejections). Without it every start
+        // logged a WARN asking for it.
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         p.putAll(config.kafkaOverrides());
         // Bloom filters on every level of the de-dup store (see DedupStoreRocksDbConfig); an operator's
@@ -137,8 +144,11 @@ public final class ProcessorApp implements AutoCloseable {
      */
     public void start() {
         int rawPartitions = TopicAdmin.partitions(clientProperties(), config.rawTopic());
-        streams = new KafkaStreams(UsageTopology.build(config, new ProcessorMetrics(registry), rawPartitions),
-                streamsProperties(config, httpPort));
+        ProcessorMetrics metrics = new ProcessorMetrics(registry);
+        sideRejections = new KafkaSideRejections(clientProperties());
+        Properties properties = streamsProperties(config, httpPort);
+        properties.put(RejectingExceptionHandler.METRICS, metrics);
+        streams = new KafkaStreams(UsageTopology.build(config, metrics, rawPartitions, sideRejections), properties);
         streamsMetrics = new StreamsMetricsBinder(streams::metrics, registry).start(METRICS_REFRESH);
         streams.setUncaughtExceptionHandler(e -> {
             log.error("stream thread failed; replacing it", e);
@@ -185,6 +195,9 @@ public final class ProcessorApp implements AutoCloseable {
         if (streams != null) {
             streams.close(Duration.ofSeconds(30));
             streamsMetrics.close();
+        }
+        if (sideRejections != null) {
+            sideRejections.close();
         }
     }
 }

@@ -20,6 +20,11 @@ public final class Topics {
     public static final String HEADER_ERROR_FIELD = "agentmeter.error.field";
     /** The broken rule's short name ({@code notInFuture}, {@code cacheWithinInput}, ...): what counts group by. */
     public static final String HEADER_ERROR_RULE = "agentmeter.error.rule";
+    /**
+     * Where a part failed on the record ({@code validate}, {@code budget-input}, {@code serialize:priced-sink}, ...):
+     * not every rejection is a broken rule of the contract; this says which step to look at.
+     */
+    public static final String HEADER_ERROR_STAGE = "agentmeter.error.stage";
     /** On a record re-published by {@code agentmeter rejected replay}: where it was taken from ({@code topic:partition@offset}). */
     public static final String HEADER_REPLAYED_FROM = "agentmeter.replayed.from";
     public static final String HEADER_SOURCE_TOPIC = "agentmeter.source.topic";

@@ -3,7 +3,6 @@ package dev.agentmeter.collector.events;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import dev.agentmeter.model.EventIds;
 import dev.agentmeter.model.UsageEvent;
 import dev.agentmeter.model.json.ContractJson;
 import dev.agentmeter.model.validation.UsageEventParser;
@@ -24,10 +23,15 @@ import java.util.function.UnaryOperator;
 public final class EventBatch {
 
     private static final JsonFactory FACTORY = ContractJson.mapper().getFactory();
-    /** Fills what a sender may leave out: a new eventId, the time of arrival. */
-    private static final UnaryOperator<UsageEvent> FILL = e -> e == null || e.eventId() != null && e.timestamp() != null
-            ? e : e.toBuilder().eventId(e.eventId() != null ? e.eventId() : EventIds.next())
-                    .timestamp(e.timestamp() != null ? e.timestamp() : Instant.now()).build();
+    /**
+     * Fills what a sender may leave out: the eventId ({@code idBase:index}, the same on every retry
+     * of the request) and the time of arrival.
+     */
+    private static UnaryOperator<UsageEvent> fill(String idBase, int index) {
+        return e -> e == null || e.eventId() != null && e.timestamp() != null
+                ? e : e.toBuilder().eventId(e.eventId() != null ? e.eventId() : idBase + ":" + index)
+                        .timestamp(e.timestamp() != null ? e.timestamp() : Instant.now()).build();
+    }
 
     private EventBatch() {
     }
@@ -53,11 +57,14 @@ public final class EventBatch {
         }
     }
 
-    public static List<Item> parse(byte[] body, boolean ndjson, UsageEventParser parser, int maxEvents) {
+    /**
+     * @param idBase what the ids of events without one are made of (see {@code CollectorApp#idBase})
+     */
+    public static List<Item> parse(byte[] body, boolean ndjson, UsageEventParser parser, int maxEvents, String idBase) {
         List<byte[]> elements = ndjson ? lines(body, maxEvents) : elements(body, maxEvents);
         List<Item> items = new ArrayList<>(elements.size());
         for (int i = 0; i < elements.size(); i++) {
-            UsageEventParser.Result r = parser.parse(elements.get(i), FILL);
+            UsageEventParser.Result r = parser.parse(elements.get(i), fill(idBase, i));
             items.add(r.valid() ? new Item(i, r.event(), List.of()) : new Item(i, null, r.violations()));
         }
         if (ndjson && !items.isEmpty() && items.stream().allMatch(it -> !it.valid()

@@ -4,10 +4,13 @@ import dev.agentmeter.model.Call;
 import dev.agentmeter.model.Task;
 import dev.agentmeter.model.Usage;
 import dev.agentmeter.model.UsageEvent;
+import dev.agentmeter.model.validation.Bounds;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -75,6 +78,9 @@ public final class GenAiSpans {
                 events.add(event(span, byId));
             } catch (IllegalArgumentException e) {
                 problems.add("span " + span.traceId() + ":" + span.spanId() + ": " + e.getMessage());
+            } catch (RuntimeException e) {
+                // One span is one unit of failure: whatever it holds, the others of the export still count.
+                problems.add("span " + span.traceId() + ":" + span.spanId() + " cannot be read: " + e);
             }
         }
         return new Result(events, problems, ignored);
@@ -97,7 +103,8 @@ public final class GenAiSpans {
     private static UsageEvent event(OtlpSpan span, Map<String, OtlpSpan> byId) {
         Map<String, Object> a = span.attributes();
         List<String> agents = new ArrayList<>(); // agent spans above, nearest first
-        for (OtlpSpan up = parent(span, byId); up != null; up = parent(up, byId)) {
+        List<OtlpSpan> above = ancestors(span, byId);
+        for (OtlpSpan up : above) {
             if (isAgentSpan(up) && text(up.attributes(), "gen_ai.agent.name") != null) {
                 agents.add(text(up.attributes(), "gen_ai.agent.name"));
             }
@@ -110,7 +117,7 @@ public final class GenAiSpans {
             agent = text(span.resource(), "service.name");
         }
         List<String> chain = new ArrayList<>(agents);
-        java.util.Collections.reverse(chain); // outermost first
+        Collections.reverse(chain); // outermost first
 
         long input = tokens(a, INPUT);
         long output = tokens(a, OUTPUT);
@@ -139,16 +146,16 @@ public final class GenAiSpans {
                 ? (span.endNanos() - span.startNanos()) / 1_000_000 : null;
         String errorMessage = span.error() ? (span.statusMessage().isEmpty() ? text(a, "error.type")
                 : span.statusMessage()) : null;
-        String taskType = inherited(span, byId, "agentmeter.task.type");
+        String taskType = inherited(span, above, "agentmeter.task.type");
         return UsageEvent.builder()
                 .eventId(span.traceId() + ":" + span.spanId())
                 .timestamp(start == 0 ? Instant.now() : Instant.ofEpochSecond(0, start))
                 .kind(UsageEvent.KIND_LLM)
                 .agent(agent)
                 .handoffChain(chain.isEmpty() ? null : chain)
-                .userId(inherited(span, byId, "user.id", "enduser.id"))
-                .sessionId(inherited(span, byId, "session.id", "gen_ai.conversation.id"))
-                .teamId(inherited(span, byId, "agentmeter.team"))
+                .userId(inherited(span, above, "user.id", "enduser.id"))
+                .sessionId(inherited(span, above, "session.id", "gen_ai.conversation.id"))
+                .teamId(inherited(span, above, "agentmeter.team"))
                 .provider(provider == null ? null : PROVIDERS.getOrDefault(provider, provider))
                 .model(model)
                 .region(text(span.resource(), "cloud.region"))
@@ -164,9 +171,30 @@ public final class GenAiSpans {
         return span.parentSpanId().isEmpty() ? null : byId.get(span.traceId() + ":" + span.parentSpanId());
     }
 
+    /**
+     * The spans above {@code span} in this export, nearest first. A span that names itself as its
+     * parent, or parents that form a cycle, end the walk where a span would repeat: an exporter's
+     * broken ids must not make the collector loop.
+     */
+    static List<OtlpSpan> ancestors(OtlpSpan span, Map<String, OtlpSpan> byId) {
+        List<OtlpSpan> above = new ArrayList<>();
+        Set<OtlpSpan> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        seen.add(span);
+        for (OtlpSpan up = parent(span, byId); up != null && seen.add(up); up = parent(up, byId)) {
+            above.add(up);
+        }
+        return above;
+    }
+
     /** The first of {@code keys} on the span, then on the spans above it, then on the resource. */
-    private static String inherited(OtlpSpan span, Map<String, OtlpSpan> byId, String... keys) {
-        for (OtlpSpan s = span; s != null; s = parent(s, byId)) {
+    private static String inherited(OtlpSpan span, List<OtlpSpan> above, String... keys) {
+        for (String key : keys) {
+            String value = text(span.attributes(), key);
+            if (value != null) {
+                return value;
+            }
+        }
+        for (OtlpSpan s : above) {
             for (String key : keys) {
                 String value = text(s.attributes(), key);
                 if (value != null) {
@@ -213,12 +241,14 @@ public final class GenAiSpans {
             if (v instanceof Double d && d == Math.rint(d)) {
                 return d.longValue();
             }
-            if (v instanceof String s) {
+            if (v instanceof String s && s.length() <= 40) {
                 return Long.parseLong(s.trim());
             }
             throw new ArithmeticException();
         } catch (ArithmeticException | NumberFormatException e) {
-            throw new IllegalArgumentException(keys.get(0) + " is " + v + ", not a whole number of tokens");
+            String shown = String.valueOf(v);
+            throw new IllegalArgumentException(keys.get(0) + " is " + (shown.length() > 40 ? shown.substring(0, 40) + "…"
+                    : shown) + ", not a whole number of tokens");
         }
     }
 
@@ -237,11 +267,16 @@ public final class GenAiSpans {
                 return BigDecimal.valueOf(l);
             }
             if (v instanceof String s) {
+                if (s.length() > Bounds.MAX_MONEY_CHARS) {
+                    throw new NumberFormatException(); // never parse megabytes of digits
+                }
                 return new BigDecimal(s.trim());
             }
             throw new NumberFormatException();
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("gen_ai.usage.cost is " + v + ", not an amount in USD");
+            String shown = String.valueOf(v);
+            throw new IllegalArgumentException("gen_ai.usage.cost is " + (shown.length() > 40 ? shown.substring(0, 40)
+                    + "…" : shown) + ", not an amount in USD");
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.agentmeter.collector.events;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.agentmeter.model.validation.UsageEventParser;
 import dev.agentmeter.model.validation.UsageEventValidator;
@@ -20,7 +21,7 @@ class EventBatchTest {
     }
 
     private List<EventBatch.Item> parse(String body, boolean ndjson) {
-        return EventBatch.parse(body.getBytes(UTF_8), ndjson, parser, 3);
+        return EventBatch.parse(body.getBytes(UTF_8), ndjson, parser, 3, "req-1");
     }
 
     @Test
@@ -29,7 +30,7 @@ class EventBatchTest {
 
         assertThat(items).extracting(i -> i.valid() ? i.event().eventId() : "rejected").containsExactly("a", "rejected", "c");
         assertThat(items.get(1).violations()).extracting(Violation::field, Violation::message).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("usage.inputTokens",
+                tuple("usage.inputTokens",
                         "usage.inputTokens is -1; token counts and durations cannot be negative"));
     }
 
@@ -46,12 +47,13 @@ class EventBatchTest {
     }
 
     @Test
-    void aMissingEventIdAndTimestampAreFilled() {
-        EventBatch.Item item = parse("[{\"schemaVersion\":1,\"kind\":\"llm\",\"agent\":\"bot\",\"model\":\"gpt-4o\","
-                + "\"usage\":{\"inputTokens\":1,\"outputTokens\":1}}]", false).get(0);
+    void aMissingEventIdIsTheRequestsIdBaseAndTheIndexAndAMissingTimestampIsFilled() {
+        String noId = "{\"schemaVersion\":1,\"kind\":\"llm\",\"agent\":\"bot\",\"model\":\"gpt-4o\","
+                + "\"usage\":{\"inputTokens\":1,\"outputTokens\":1}}";
+        List<EventBatch.Item> items = parse("[" + event("a", 10) + "," + noId + "]", false);
 
-        assertThat(item.event().eventId()).matches("[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
-        assertThat(item.event().timestamp()).isNotNull();
+        assertThat(items.get(1).event().eventId()).isEqualTo("req-1:1");
+        assertThat(items.get(1).event().timestamp()).isNotNull();
     }
 
     @Test

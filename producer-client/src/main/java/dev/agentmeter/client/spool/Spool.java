@@ -37,6 +37,8 @@ public final class Spool implements Closeable {
     private long activeSeq;
     private long activeBytes;
     private int unsynced;
+    /** A write failed part-way and could not be cut back: the active segment ends in a torn line. */
+    private boolean torn;
 
     /**
      * Opens (creating if needed) the spool in {@code dir} and locks it for this tracker.
@@ -97,12 +99,22 @@ public final class Spool implements Closeable {
         if (bytes.get() + size > maxBytes) {
             return false;
         }
-        if (active == null || activeBytes + size > SEGMENT_BYTES) {
-            roll();
+        if (active == null || activeBytes + size > SEGMENT_BYTES || torn) {
+            roll(); // after a torn write, the next line starts a segment of its own: it never joins the torn one
         }
         ByteBuffer buf = ByteBuffer.allocate(json.length + 1).put(json).put((byte) '\n').flip();
-        while (buf.hasRemaining()) {
-            active.write(buf);
+        try {
+            while (buf.hasRemaining()) {
+                active.write(buf);
+            }
+        } catch (IOException e) {
+            // A full disk can take part of a line: cut the segment back to its last whole line.
+            try {
+                active.truncate(activeBytes);
+            } catch (IOException cannot) {
+                torn = true;
+            }
+            throw e;
         }
         activeBytes += size;
         bytes.addAndGet(size);
@@ -136,6 +148,32 @@ public final class Spool implements Closeable {
         return new Segment(first);
     }
 
+    /**
+     * The part of a line that follows a tear, when a spool written before tears were cut back holds a
+     * torn event joined with the next one: the last place a contract event starts
+     * ({@code {"schemaVersion":}), or null when there is none after the line's start.
+     */
+    public static byte[] afterTear(byte[] line) {
+        byte[] start = "{\"schemaVersion\":".getBytes(StandardCharsets.US_ASCII);
+        for (int i = line.length - start.length; i > 0; i--) {
+            if (line[i] == '{' && regionMatches(line, i, start)) {
+                byte[] tail = new byte[line.length - i];
+                System.arraycopy(line, i, tail, 0, tail.length);
+                return tail;
+            }
+        }
+        return null;
+    }
+
+    private static boolean regionMatches(byte[] line, int from, byte[] what) {
+        for (int j = 0; j < what.length; j++) {
+            if (line[from + j] != what[j]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Syncs and closes the active segment and releases the directory lock. */
     @Override
     public void close() throws IOException {
@@ -165,7 +203,9 @@ public final class Spool implements Closeable {
         if (active != null) {
             sync();
             active.close();
+            active = null;
         }
+        torn = false;
         activeSeq++;
         activeBytes = 0;
         active = FileChannel.open(dir.resolve(name(activeSeq)), StandardOpenOption.CREATE,

@@ -7,7 +7,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -79,7 +81,7 @@ class SpoolTest {
             spool.append("complete".getBytes(UTF_8));
         }
         Path segment;
-        try (var files = Files.list(dir)) {
+        try (Stream<Path> files = Files.list(dir)) {
             segment = files.filter(p -> p.toString().endsWith(".jsonl")).findFirst().orElseThrow();
         }
         Files.writeString(segment, "{\"torn", StandardOpenOption.APPEND);
@@ -97,6 +99,42 @@ class SpoolTest {
         }
         try (Spool again = new Spool(dir, 1 << 20)) {
             assertThat(again.directory()).isEqualTo(dir);
+        }
+    }
+
+    @Test
+    void aTornEventJoinedWithTheNextGivesTheNextBack() {
+        byte[] joined = "{\"schemaVersion\":1,\"eventId\":\"torn\",\"ti{\"schemaVersion\":1,\"eventId\":\"next\"}"
+                .getBytes(UTF_8);
+
+        assertThat(new String(Spool.afterTear(joined), UTF_8)).isEqualTo("{\"schemaVersion\":1,\"eventId\":\"next\"}");
+    }
+
+    @Test
+    void aLineWithoutATearHasNothingAfterIt() {
+        assertThat(Spool.afterTear("{\"schemaVersion\":1,\"eventId\":\"whole\"}".getBytes(UTF_8))).isNull();
+        assertThat(Spool.afterTear("garbage".getBytes(UTF_8))).isNull();
+    }
+
+    @Test
+    void afterAReopenTheNextLineNeverJoinsATornOne() throws Exception {
+        try (Spool spool = new Spool(dir, 1 << 20)) {
+            spool.append("complete".getBytes(UTF_8));
+        }
+        Path segment;
+        try (Stream<Path> files = Files.list(dir)) {
+            segment = files.filter(p -> p.getFileName().toString().endsWith(".jsonl")).findFirst().orElseThrow();
+        }
+        Files.write(segment, "{\"half".getBytes(UTF_8), StandardOpenOption.APPEND); // a write cut short
+        try (Spool spool = new Spool(dir, 1 << 20)) {
+            spool.append("after".getBytes(UTF_8));
+            List<String> lines = new ArrayList<>();
+            Spool.Segment s;
+            while ((s = spool.oldest()) != null) {
+                lines.addAll(text(s.pendingLines()));
+                s.delete();
+            }
+            assertThat(lines).containsExactly("complete", "after");
         }
     }
 }

@@ -48,8 +48,9 @@ public final class ProcessorMetrics {
         return registry;
     }
 
-    public void rejected(String rule) {
-        registry.counter("agentmeter.processor.rejected", "reason", rule).increment();
+    /** A record sent to the rejected topic: where ({@code validate}, {@code budget-input}, ...) and why (the rule). */
+    public void rejected(String stage, String rule) {
+        registry.counter("agentmeter.processor.rejected", "stage", stage, "reason", rule).increment();
     }
 
     public void duplicate() {

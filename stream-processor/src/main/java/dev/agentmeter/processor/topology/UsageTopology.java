@@ -19,6 +19,7 @@ import dev.agentmeter.processor.metrics.ProcessorMetrics;
 import dev.agentmeter.processor.pricing.CatalogState;
 import dev.agentmeter.processor.pricing.CatalogUpdater;
 import dev.agentmeter.processor.pricing.Pricer;
+import dev.agentmeter.processor.reject.SideRejections;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -60,8 +61,17 @@ public final class UsageTopology {
      *                      their {@link HomePartition}, and the detour topic gets as many partitions
      */
     public static Topology build(ProcessorConfig config, ProcessorMetrics metrics, int rawPartitions) {
+        return build(config, metrics, rawPartitions, SideRejections.NONE);
+    }
+
+    /**
+     * @param priceRejections where bad entries of the prices topic go (the global thread that reads
+     *                        it has no task producer to write dead letters with)
+     */
+    public static Topology build(ProcessorConfig config, ProcessorMetrics metrics, int rawPartitions,
+                                 SideRejections priceRejections) {
         StreamsBuilder builder = new StreamsBuilder();
-        CatalogState catalog = prices(builder, config);
+        CatalogState catalog = prices(builder, config, metrics, priceRejections);
 
         Map<String, KStream<String, Validated>> valid = validate(builder, config, metrics, rawPartitions);
         KStream<String, Accepted> unique = dedupe(builder, config, metrics, rawPartitions, valid);
@@ -82,14 +92,15 @@ public final class UsageTopology {
     }
 
     /** The compacted prices topic as a global store, so every instance prices with the full catalog. */
-    private static CatalogState prices(StreamsBuilder builder, ProcessorConfig config) {
+    private static CatalogState prices(StreamsBuilder builder, ProcessorConfig config, ProcessorMetrics metrics,
+                                       SideRejections rejections) {
         CatalogState state = new CatalogState();
         builder.addGlobalStore(
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PRICES_STORE), Serdes.String(),
                         ContractSerdes.modelPrice()).withLoggingDisabled(),
                 config.pricesTopic(),
                 Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("prices-source"),
-                () -> new CatalogUpdater(PRICES_STORE, state));
+                () -> new CatalogUpdater(PRICES_STORE, state, metrics, rejections, config.rejectedTopic()));
         return state;
     }
 

@@ -27,6 +27,9 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  */
 final class ValidateProcessor implements Processor<byte[], byte[], String, Validated> {
 
+    static final String STAGE = "validate";
+    private static final byte[] STAGE_BYTES = STAGE.getBytes(UTF_8);
+
     private final UsageEventParser parser;
     private final int rawPartitions;
     private final ProcessorMetrics metrics;
@@ -62,11 +65,12 @@ final class ValidateProcessor implements Processor<byte[], byte[], String, Valid
                     record.headers()));
             return;
         }
-        metrics.rejected(result.violations().get(0).rule());
+        metrics.rejected(STAGE, result.violations().get(0).rule());
         Headers headers = new RecordHeaders(record.headers().toArray());
         headers.add(Topics.HEADER_ERROR_REASON, result.reason().getBytes(UTF_8));
         headers.add(Topics.HEADER_ERROR_FIELD, result.field().getBytes(UTF_8));
         headers.add(Topics.HEADER_ERROR_RULE, result.violations().get(0).rule().getBytes(UTF_8));
+        headers.add(Topics.HEADER_ERROR_STAGE, STAGE_BYTES);
         RecordMetadata source = context.recordMetadata().orElse(null);
         if (source != null) {
             headers.add(Topics.HEADER_SOURCE_TOPIC, source.topic().getBytes(UTF_8));

@@ -8,17 +8,22 @@ import dev.agentmeter.model.Usage;
 import dev.agentmeter.model.UsageEvent;
 import dev.agentmeter.model.json.ContractJson;
 import dev.agentmeter.model.json.ContractSerdes;
+import dev.agentmeter.processor.ProcessorApp;
 import dev.agentmeter.processor.ProcessorConfig;
 import dev.agentmeter.processor.aggregate.AggregateSerdes;
 import dev.agentmeter.processor.aggregate.ScopeInput;
 import dev.agentmeter.processor.metrics.ProcessorMetrics;
 import dev.agentmeter.processor.pricing.BundledCatalog;
+import dev.agentmeter.processor.reject.RejectingExceptionHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -48,6 +53,9 @@ final class TopologyFixture implements AutoCloseable {
     final TestInputTopic<String, byte[]> pricesRaw;
     final TestOutputTopic<String, PricedUsage> priced;
     final TestOutputTopic<byte[], byte[]> rejected;
+    final TestInputTopic<String, byte[]> budgetsRaw;
+    /** What the prices' global updater rejected (it has no task producer: {@code SideRejections}). */
+    final List<ProducerRecord<byte[], byte[]>> priceRejections = new CopyOnWriteArrayList<>();
     private final java.io.File stateDir;
 
     TopologyFixture() {
@@ -55,6 +63,15 @@ final class TopologyFixture implements AutoCloseable {
     }
 
     TopologyFixture(Map<String, String> overrides) {
+        this(overrides, StreamsConfig.EXACTLY_ONCE_V2);
+    }
+
+    /**
+     * @param guarantee the processing guarantee; the driver keeps what a deserialisation failure
+     *                  dead-letters in an open transaction that it never commits, so tests of that
+     *                  path run at least once (a real broker commits it: {@code PoisonPipelineIT})
+     */
+    TopologyFixture(Map<String, String> overrides, String guarantee) {
         Map<String, String> props = new HashMap<>();
         props.put(ProcessorConfig.MAX_FUTURE_SKEW, "PT24H");
         props.putAll(overrides);
@@ -62,20 +79,31 @@ final class TopologyFixture implements AutoCloseable {
         Properties streams = new Properties();
         streams.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
         streams.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        streams.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        streams.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true); // as ProcessorApp
+        streams.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
+        // The error handling of ProcessorApp, exactly: one record is one unit of failure.
+        Properties app = ProcessorApp.streamsProperties(config, 0);
+        for (String key : List.of(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+                StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG,
+                RejectingExceptionHandler.REJECTED_TOPIC)) {
+            streams.put(key, app.get(key));
+        }
+        streams.put(RejectingExceptionHandler.METRICS, metrics);
         try {
             stateDir = Files.createTempDirectory("tt-state").toFile();
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
         streams.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(UsageTopology.build(config, metrics, RAW_PARTITIONS), streams, T0);
+        driver = new TopologyTestDriver(UsageTopology.build(config, metrics, RAW_PARTITIONS, priceRejections::add),
+                streams, T0);
         raw = driver.createInputTopic(config.rawTopic(), new ByteArraySerializer(), new ByteArraySerializer());
         prices = driver.createInputTopic(config.pricesTopic(), new StringSerializer(), ContractSerdes.modelPrice());
         pricesRaw = driver.createInputTopic(config.pricesTopic(), new StringSerializer(), new ByteArraySerializer());
         priced = driver.createOutputTopic(config.pricedTopic(), new StringDeserializer(), ContractSerdes.pricedUsage());
         rejected = driver.createOutputTopic(config.rejectedTopic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        budgetsRaw = driver.createInputTopic(config.budgetsTopic(), new StringSerializer(), new ByteArraySerializer());
         BundledCatalog.load().forEach(p -> prices.pipeInput(p.modelKey(), p));
     }
 
@@ -95,7 +123,7 @@ final class TopologyFixture implements AutoCloseable {
     void sendDelta(ScopeInput.Spend input) {
         driver.createInputTopic(APPLICATION_ID + "-" + UsageTopology.BY_SCOPE + "-repartition", new StringSerializer(),
                 AggregateSerdes.scopeInputs().serializer())
-                .pipeInput(input.scope().toString(), java.util.List.of(input), input.delta().lastAt());
+                .pipeInput(input.scope().toString(), List.of(input), input.delta().lastAt());
     }
 
     void sendBytes(String key, String value) {

@@ -13,6 +13,9 @@ import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -62,6 +65,7 @@ public final class ContractJson {
         contract.addDeserializer(PricedUsage.class, new PricedUsageDeserializer());
         contract.addDeserializer(Instant.class, new IsoInstantDeserializer());
         contract.addSerializer(Instant.class, new IsoInstantSerializer());
+        contract.addDeserializer(BigDecimal.class, new DecimalDeserializer());
         JsonMapper mapper = JsonMapper.builder()
                 .addModule(new JavaTimeModule())
                 // Generated accessors instead of reflection: JSON is most of the processor's per-event work.
@@ -80,6 +84,17 @@ public final class ContractJson {
                 .build();
         // Money travels as a decimal string ("0.0105"), never as a JSON number a reader might parse as double.
         mapper.configOverride(BigDecimal.class).setFormat(JsonFormat.Value.forShape(JsonFormat.Shape.STRING));
+        // A number has the JSON type its field names: a count given as "1000" or a flag as "true" is a
+        // wrong type, not a value to coerce (the contract, "rules that hold everywhere").
+        for (LogicalType type : new LogicalType[] {LogicalType.Integer, LogicalType.Boolean}) {
+            mapper.coercionConfigFor(type)
+                    .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Integer, type == LogicalType.Boolean ? CoercionAction.Fail
+                            : CoercionAction.TryConvert)
+                    .setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+        }
         return mapper;
     }
 

@@ -33,8 +33,10 @@ final class IsoInstantDeserializer extends StdScalarDeserializer<Instant> {
             if (fast != null) {
                 return fast;
             }
+            return FALLBACK.deserialize(p, ctxt);
         }
-        return FALLBACK.deserialize(p, ctxt);
+        // The contract's instants are ISO-8601 strings: Jackson's own reader would take a number as epoch seconds.
+        return (Instant) ctxt.handleUnexpectedToken(Instant.class, p);
     }
 
     /** The instant, or null when the text is not exactly {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}]Z} with valid fields. */

@@ -1,10 +1,7 @@
 package dev.agentmeter.model.validation;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.exc.InvalidFormatException;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.agentmeter.model.UsageEvent;
 import dev.agentmeter.model.json.ContractJson;
 import dev.agentmeter.model.json.PlainUsageEventReader;
@@ -21,8 +18,13 @@ import java.util.stream.Collectors;
  */
 public final class UsageEventParser {
 
-    /** Resolved once: {@code readValue(bytes, type)} looks the type up again on every call. */
-    private static final ObjectReader READER = ContractJson.mapper().readerFor(UsageEvent.class);
+    /**
+     * Resolved once: {@code readValue(bytes, type)} looks the type up again on every call. A field
+     * named twice is refused: which of the two counts would be each reader's choice (the plain
+     * reader already gives such input up).
+     */
+    private static final ObjectReader READER = ContractJson.mapper().readerFor(UsageEvent.class)
+            .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private final UsageEventValidator validator;
 
@@ -71,21 +73,8 @@ public final class UsageEventParser {
             if (!plain) {
                 event = READER.readValue(bytes);
             }
-        } catch (MismatchedInputException e) {
-            String field = path(e);
-            String why = e instanceof InvalidFormatException ife && ife.getValue() != null
-                    ? "value '" + shorten(String.valueOf(ife.getValue())) + "' has the wrong type or format"
-                    : "has the wrong type";
-            return rejected(new Violation(field, "type", (field.isEmpty() ? "the record" : field) + " " + why
-                    + " (expected " + e.getTargetType().getSimpleName() + ")"));
-        } catch (JsonMappingException e) {
-            String field = path(e);
-            return rejected(new Violation(field, "type", (field.isEmpty() ? "the record" : field)
-                    + " cannot be read: " + shorten(e.getOriginalMessage())));
-        } catch (JsonProcessingException e) {
-            return rejected(new Violation("", "json", "the record is not valid JSON: " + shorten(e.getOriginalMessage())));
         } catch (IOException e) {
-            return rejected(new Violation("", "json", "the record cannot be read: " + shorten(e.getMessage())));
+            return rejected(ContractReader.failure(e, bytes));
         }
         UsageEvent filled = fill.apply(event);
         plain &= filled == event;
@@ -98,19 +87,5 @@ public final class UsageEventParser {
 
     private static Result rejected(Violation v) {
         return new Result(null, List.of(v), false, false, 0);
-    }
-
-    private static String path(JsonMappingException e) {
-        return e.getPath().stream()
-                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                .collect(Collectors.joining("."))
-                .replace(".[", "[");
-    }
-
-    private static String shorten(String s) {
-        if (s == null) {
-            return "";
-        }
-        return s.length() <= 120 ? s : s.substring(0, 120) + "…";
     }
 }

@@ -4,7 +4,6 @@ import dev.agentmeter.model.ApiCall;
 import dev.agentmeter.model.Call;
 import dev.agentmeter.model.Usage;
 import dev.agentmeter.model.UsageEvent;
-import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -62,7 +61,7 @@ public final class UsageEventValidator {
         identifier(v, "userId", e.userId(), false, MAX_NAME);
         identifier(v, "sessionId", e.sessionId(), false, MAX_NAME);
         identifier(v, "teamId", e.teamId(), false, MAX_NAME);
-        nonNegative(v, "providerCostUsd", e.providerCostUsd());
+        add(v, Bounds.money("providerCostUsd", e.providerCostUsd()));
 
         if (e.kind() == null) {
             v.add(required("kind"));
@@ -87,11 +86,13 @@ public final class UsageEventValidator {
             v.add(required("timestamp"));
             return;
         }
-        Instant latest = clock.instant().plus(maxFutureSkew);
-        if (ts.isAfter(latest)) {
-            v.add(new Violation("timestamp", "notInFuture", "timestamp " + ts + " is more than "
-                    + maxFutureSkew.toHours() + "h in the future; check the sender's clock"));
-        }
+        add(v, Bounds.timestamp("timestamp", ts, clock.instant().plus(maxFutureSkew), skew()));
+    }
+
+    /** The allowed skew as a person writes it: 24h, 90s. */
+    private String skew() {
+        long seconds = maxFutureSkew.toSeconds();
+        return seconds % 3600 == 0 ? seconds / 3600 + "h" : seconds % 60 == 0 ? seconds / 60 + "min" : seconds + "s";
     }
 
     private static void usage(List<Violation> v, Usage u) {
@@ -99,14 +100,18 @@ public final class UsageEventValidator {
             v.add(new Violation("usage", "required", "usage is required for kind llm (token counts of the call)"));
             return;
         }
-        nonNegative(v, "usage.inputTokens", u.inputTokens());
-        nonNegative(v, "usage.outputTokens", u.outputTokens());
-        nonNegative(v, "usage.cacheReadTokens", u.cacheReadTokens());
-        nonNegative(v, "usage.cacheWriteTokens", u.cacheWriteTokens());
-        nonNegative(v, "usage.cacheWrite1hTokens", u.cacheWrite1hTokens());
-        nonNegative(v, "usage.reasoningTokens", u.reasoningTokens());
+        int before = v.size();
+        add(v, Bounds.count("usage.inputTokens", u.inputTokens()));
+        add(v, Bounds.count("usage.outputTokens", u.outputTokens()));
+        add(v, Bounds.count("usage.cacheReadTokens", u.cacheReadTokens()));
+        add(v, Bounds.count("usage.cacheWriteTokens", u.cacheWriteTokens()));
+        add(v, Bounds.count("usage.cacheWrite1hTokens", u.cacheWrite1hTokens()));
+        add(v, Bounds.count("usage.reasoningTokens", u.reasoningTokens()));
+        if (v.size() > before) {
+            return; // the sums below are only meaningful (and cannot overflow) within bounds
+        }
         long cached = u.cacheReadTokens() + u.cacheWriteTokens();
-        if (u.inputTokens() >= 0 && u.cacheReadTokens() >= 0 && u.cacheWriteTokens() >= 0 && cached > u.inputTokens()) {
+        if (cached > u.inputTokens()) {
             String field = u.cacheWriteTokens() == 0 ? "usage.cacheReadTokens" : "usage.cacheWriteTokens";
             String what = u.cacheWriteTokens() == 0
                     ? "usage.cacheReadTokens (" + u.cacheReadTokens() + ")"
@@ -116,12 +121,12 @@ public final class UsageEventValidator {
             v.add(new Violation(field, "cacheWithinInput", what + " exceeds usage.inputTokens ("
                     + u.inputTokens() + "); inputTokens must include cache reads and writes"));
         }
-        if (u.cacheWriteTokens() >= 0 && u.cacheWrite1hTokens() > u.cacheWriteTokens()) {
+        if (u.cacheWrite1hTokens() > u.cacheWriteTokens()) {
             v.add(new Violation("usage.cacheWrite1hTokens", "cacheWrite1hWithinCacheWrite",
                     "usage.cacheWrite1hTokens (" + u.cacheWrite1hTokens() + ") exceeds usage.cacheWriteTokens ("
                             + u.cacheWriteTokens() + "); one-hour writes are part of the cache writes"));
         }
-        if (u.outputTokens() >= 0 && u.reasoningTokens() > u.outputTokens()) {
+        if (u.reasoningTokens() > u.outputTokens()) {
             v.add(new Violation("usage.reasoningTokens", "reasoningWithinOutput",
                     "usage.reasoningTokens (" + u.reasoningTokens() + ") exceeds usage.outputTokens ("
                             + u.outputTokens() + "); outputTokens must include reasoning tokens"));
@@ -136,8 +141,9 @@ public final class UsageEventValidator {
         if (api.service() == null) {
             v.add(required("api.service"));
         }
-        nonNegative(v, "api.costUsd", api.costUsd());
-        if (api.statusCode() != null && (api.statusCode() < 100 || api.statusCode() > 599)) {
+        add(v, Bounds.money("api.costUsd", api.costUsd()));
+        if (api.statusCode() != null
+                && (api.statusCode() < Bounds.MIN_STATUS_CODE || api.statusCode() > Bounds.MAX_STATUS_CODE)) {
             v.add(new Violation("api.statusCode", "httpStatus", "api.statusCode " + api.statusCode()
                     + " is not an HTTP status code (100-599)"));
         }
@@ -148,10 +154,10 @@ public final class UsageEventValidator {
             return;
         }
         if (call.durationMs() != null) {
-            nonNegative(v, "call.durationMs", call.durationMs());
+            add(v, Bounds.count("call.durationMs", call.durationMs(), Bounds.MAX_DURATION_MS));
         }
         if (call.promptChars() != null) {
-            nonNegative(v, "call.promptChars", call.promptChars());
+            add(v, Bounds.count("call.promptChars", call.promptChars()));
         }
     }
 
@@ -176,15 +182,9 @@ public final class UsageEventValidator {
         }
     }
 
-    private static void nonNegative(List<Violation> v, String field, long value) {
-        if (value < 0) {
-            v.add(new Violation(field, "nonNegative", field + " is " + value + "; token counts and durations cannot be negative"));
-        }
-    }
-
-    private static void nonNegative(List<Violation> v, String field, BigDecimal value) {
-        if (value != null && value.signum() < 0) {
-            v.add(new Violation(field, "nonNegative", field + " is " + value.toPlainString() + "; a cost cannot be negative"));
+    private static void add(List<Violation> v, Violation violation) {
+        if (violation != null) {
+            v.add(violation);
         }
     }
 

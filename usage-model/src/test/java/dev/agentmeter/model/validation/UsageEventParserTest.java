@@ -97,7 +97,7 @@ class UsageEventParserTest {
         UsageEventParser.Result r = parser.parse(sampleWith("\"inputTokens\":1000", "\"inputTokens\":\"lots\""));
 
         assertThat(r.field()).isEqualTo("usage.inputTokens");
-        assertThat(r.reason()).isEqualTo("usage.inputTokens value 'lots' has the wrong type or format (expected long)");
+        assertThat(r.reason()).isEqualTo("usage.inputTokens has the wrong type (expected a JSON integer)");
     }
 
     @Test
@@ -113,7 +113,8 @@ class UsageEventParserTest {
         UsageEventParser.Result r = parser.parse(sampleWith("2026-11-22T10:15:30.123Z", "yesterday"));
 
         assertThat(r.field()).isEqualTo("timestamp");
-        assertThat(r.reason()).isEqualTo("timestamp value 'yesterday' has the wrong type or format (expected Instant)");
+        assertThat(r.reason()).isEqualTo("timestamp value 'yesterday' has the wrong type or format"
+                + " (expected an ISO-8601 UTC instant string such as \"2026-11-22T10:15:30.123Z\")");
     }
 
     @Test
@@ -141,5 +142,119 @@ class UsageEventParserTest {
                 .containsExactly("eventId", "timestamp", "agent", "model", "usage");
         assertThat(r.reason()).isEqualTo("eventId is required; timestamp is required; agent is required; "
                 + "model is required; usage is required for kind llm (token counts of the call)");
+    }
+
+    @Test
+    void aTokenCountGivenAsAStringIsAWrongTypeNotCoerced() {
+        UsageEventParser.Result r = parser.parse(sampleWith("\"inputTokens\":1000", "\"inputTokens\":\"1000\""));
+
+        assertThat(r.valid()).isFalse();
+        assertThat(r.field()).isEqualTo("usage.inputTokens");
+        assertThat(r.violations()).extracting(Violation::rule).containsExactly("type");
+    }
+
+    @Test
+    void aFlagGivenAsAStringIsAWrongType() {
+        UsageEventParser.Result r = parser.parse(sampleWith("\"estimated\":false", "\"estimated\":\"false\""));
+
+        assertThat(r.field()).isEqualTo("usage.estimated");
+        assertThat(r.violations()).extracting(Violation::rule).containsExactly("type");
+    }
+
+    @Test
+    void aSchemaVersionGivenAsAStringIsAWrongType() {
+        UsageEventParser.Result r = parser.parse(sampleWith("\"schemaVersion\":1", "\"schemaVersion\":\"1\""));
+
+        assertThat(r.field()).isEqualTo("schemaVersion");
+    }
+
+    @Test
+    void aTimestampGivenAsANumberIsAWrongType() {
+        UsageEventParser.Result r = parser.parse(sampleWith("\"2026-11-22T10:15:30.123Z\"", "1795341600"));
+
+        assertThat(r.field()).isEqualTo("timestamp");
+        assertThat(r.violations()).extracting(Violation::rule).containsExactly("type");
+    }
+
+    @Test
+    void aTokenCountBeyondALongNamesTheField() {
+        UsageEventParser.Result r = parser.parse(sampleWith("\"outputTokens\":500", "\"outputTokens\":99999999999999999999999"));
+
+        assertThat(r.field()).isEqualTo("usage.outputTokens");
+        assertThat(r.violations()).extracting(Violation::rule).containsExactly("type");
+    }
+
+    @Test
+    void aTokenCountAboveTenToTheTwelveIsOutOfBounds() {
+        UsageEventParser.Result r = parser.parse(sampleWith("\"outputTokens\":500", "\"outputTokens\":1000000000001"));
+
+        assertThat(r.field()).isEqualTo("usage.outputTokens");
+        assertThat(r.reason()).isEqualTo("usage.outputTokens is 1000000000001; at most 1000000000000 is accepted");
+    }
+
+    @Test
+    void aProviderCostWithAHugeExponentIsOutOfBoundsAndNeverWrittenOut() {
+        UsageEventParser.Result r = parser.parse(sampleWith("\"agent\":\"triage\"", "\"agent\":\"triage\"," + "\"providerCostUsd\":\"1e10000\""));
+
+        assertThat(r.field()).isEqualTo("providerCostUsd");
+        assertThat(r.reason()).isEqualTo("providerCostUsd is 1E+10000; at most 1000000 is accepted");
+    }
+
+    @Test
+    void aProviderCostWithATinyExponentIsOutOfBoundsByItsScale() {
+        UsageEventParser.Result r = parser.parse(sampleWith("\"agent\":\"triage\"", "\"agent\":\"triage\"," + "\"providerCostUsd\":\"1e-999999999\""));
+
+        assertThat(r.field()).isEqualTo("providerCostUsd");
+        assertThat(r.reason()).isEqualTo("providerCostUsd is 1E-999999999; at most 18 digits after the decimal point are accepted");
+    }
+
+    @Test
+    void aProviderCostAsAJsonNumberIsReadExactly() {
+        UsageEventParser.Result r = parser.parse(sampleWith("\"agent\":\"triage\"", "\"agent\":\"triage\"," + "\"providerCostUsd\":1e-7"));
+
+        assertThat(r.valid()).isTrue();
+        assertThat(r.event().providerCostUsd().toPlainString()).isEqualTo("0.0000001");
+    }
+
+    @Test
+    void anOverlongMoneyStringIsRefusedBeforeItIsParsed() {
+        UsageEventParser.Result r = parser.parse(sampleWith("\"agent\":\"triage\"", "\"agent\":\"triage\"," +
+                "\"providerCostUsd\":\"" + "9".repeat(5000) + "\""));
+
+        assertThat(r.field()).isEqualTo("providerCostUsd");
+        assertThat(r.reason()).hasSizeLessThan(300);
+    }
+
+    @Test
+    void aFieldGivenTwiceIsRejectedNamingIt() {
+        UsageEventParser.Result r = parser.parse(sampleWith("\"inputTokens\":1000", "\"inputTokens\":1000,\"inputTokens\":1"));
+
+        assertThat(r.field()).isEqualTo("usage.inputTokens");
+        assertThat(r.reason()).isEqualTo("usage.inputTokens is given twice; give each field once");
+    }
+
+    @Test
+    void deepNestingInAnUnknownFieldIsRejectedNotFatal() {
+        UsageEventParser.Result r = parser.parse(sampleWith("\"agent\":\"triage\"",
+                "\"agent\":\"triage\",\"x\":" + "[".repeat(5000) + "]".repeat(5000)));
+
+        assertThat(r.valid()).isFalse();
+        assertThat(r.violations()).extracting(Violation::rule).containsExactly("json");
+        assertThat(r.field()).startsWith("x[0][0]");
+    }
+
+    @Test
+    void aTimestampBefore2000IsOutOfBounds() {
+        UsageEventParser.Result r = parser.parse(sampleWith("2026-11-22T10:15:30.123Z", "1999-12-31T23:59:59Z"));
+
+        assertThat(r.field()).isEqualTo("timestamp");
+        assertThat(r.reason()).isEqualTo("timestamp 1999-12-31T23:59:59Z is before 2000-01-01T00:00:00Z; check the sender's clock");
+    }
+
+    @Test
+    void aDurationOfMoreThan31DaysIsOutOfBounds() {
+        UsageEventParser.Result r = parser.parse(sampleWith("\"durationMs\":2500", "\"durationMs\":2678400001"));
+
+        assertThat(r.field()).isEqualTo("call.durationMs");
     }
 }

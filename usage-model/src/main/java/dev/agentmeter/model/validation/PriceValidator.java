@@ -1,0 +1,95 @@
+package dev.agentmeter.model.validation;
+
+import dev.agentmeter.model.EffectivePrice;
+import dev.agentmeter.model.LongContextPrice;
+import dev.agentmeter.model.ModelPrice;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The contract's reasons to refuse a ModelPrice: no modelKey, no price, a price or a tier's
+ * threshold out of bounds, an alias out of bounds. {@code prices set} and {@code prices import}
+ * refuse them up front; the processor skips (and reports) what reaches the topic anyway.
+ */
+public final class PriceValidator {
+
+    public static final int MAX_ALIASES = 1000;
+
+    private PriceValidator() {
+    }
+
+    public static List<Violation> validate(ModelPrice price) {
+        List<Violation> v = new ArrayList<>();
+        identifier(v, "modelKey", price.modelKey());
+        if (price.aliases().size() > MAX_ALIASES) {
+            v.add(new Violation("aliases", "maximum", price.aliases().size() + " aliases; at most " + MAX_ALIASES
+                    + " are accepted"));
+        } else {
+            for (int i = 0; i < price.aliases().size(); i++) {
+                identifier(v, "aliases[" + i + "]", price.aliases().get(i));
+            }
+        }
+        if (price.prices().isEmpty()) {
+            v.add(new Violation("prices", "required", "prices is required: at least one entry with an effectiveFrom"
+                    + " and prices per million tokens"));
+        }
+        for (int i = 0; i < price.prices().size(); i++) {
+            EffectivePrice p = price.prices().get(i);
+            String at = "prices[" + i + "]";
+            if (p == null) {
+                v.add(new Violation(at, "required", at + " is null"));
+                continue;
+            }
+            if (p.effectiveFrom() != null && p.effectiveFrom().isBefore(Bounds.MIN_TIMESTAMP)) {
+                v.add(new Violation(at + ".effectiveFrom", "minimum", at + ".effectiveFrom " + p.effectiveFrom()
+                        + " is before " + Bounds.MIN_TIMESTAMP));
+            }
+            prices(v, at, p.inputPerMTok(), p.outputPerMTok(), p.cacheReadPerMTok(), p.cacheWritePerMTok(),
+                    p.cacheWrite1hPerMTok(), p.reasoningPerMTok());
+            longContext(v, at + ".longContext", p.longContext());
+        }
+        return v;
+    }
+
+    private static void longContext(List<Violation> v, String at, LongContextPrice t) {
+        if (t == null) {
+            return;
+        }
+        add(v, Bounds.count(at + ".aboveInputTokens", t.aboveInputTokens()));
+        prices(v, at, t.inputPerMTok(), t.outputPerMTok(), t.cacheReadPerMTok(), t.cacheWritePerMTok(),
+                t.cacheWrite1hPerMTok(), t.reasoningPerMTok());
+    }
+
+    private static void prices(List<Violation> v, String at, BigDecimal input, BigDecimal output, BigDecimal cacheRead,
+                               BigDecimal cacheWrite, BigDecimal cacheWrite1h, BigDecimal reasoning) {
+        add(v, Bounds.money(at + ".inputPerMTok", input));
+        add(v, Bounds.money(at + ".outputPerMTok", output));
+        add(v, Bounds.money(at + ".cacheReadPerMTok", cacheRead));
+        add(v, Bounds.money(at + ".cacheWritePerMTok", cacheWrite));
+        add(v, Bounds.money(at + ".cacheWrite1hPerMTok", cacheWrite1h));
+        add(v, Bounds.money(at + ".reasoningPerMTok", reasoning));
+    }
+
+    private static void identifier(List<Violation> v, String field, String value) {
+        if (value == null || value.isEmpty()) {
+            v.add(new Violation(field, "required", field + " is required (1 to " + UsageEventValidator.MAX_NAME
+                    + " characters)"));
+            return;
+        }
+        int length = value.codePointCount(0, value.length());
+        if (length > UsageEventValidator.MAX_NAME) {
+            v.add(new Violation(field, "length", field + " has " + length + " characters; at most "
+                    + UsageEventValidator.MAX_NAME + " are accepted"));
+        }
+        if (!FreeText.isStorable(value)) {
+            v.add(new Violation(field, "storable", field + " contains U+0000 or an unpaired UTF-16 surrogate"));
+        }
+    }
+
+    private static void add(List<Violation> v, Violation violation) {
+        if (violation != null) {
+            v.add(violation);
+        }
+    }
+}
