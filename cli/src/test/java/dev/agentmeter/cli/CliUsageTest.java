@@ -54,7 +54,11 @@ class CliUsageTest {
             "what-if --replace-model gpt-4o=gpt-99 --prices bundled|--replace-model: gpt-99 is not in the price catalog",
             "up --duration soon|--duration: 'soon' is not like 20s, 5m or PT1H",
             "load --events 0|--events and --users must be positive, --rate 0 or more",
-            "prices set m --input -1 --output 2|prices cannot be negative: -1",
+            "prices set m --input -1 --output 2|--input is -1; a cost cannot be negative; nothing published",
+            "prices set m --input 1e10000 --output 2|--input is 1E+10000; at most 1000000 is accepted; nothing published",
+            "prices set m --input 1e-30 --output 2|--input is 0.000000000000000000000000000001; at most 18 digits after the decimal point are accepted; nothing published",
+            "budgets set user:alice --day 2000000|--day is 2000000; at most 1000000 is accepted",
+            "budgets set user:alice --day 1e-999999999|--day is 1E-999999999; at most 18 digits after the decimal point are accepted",
     })
     void badInputIsExitCodeTwoWithAClearMessage(String args, String message) {
         Cli result = Cli.run(args.split(" "));

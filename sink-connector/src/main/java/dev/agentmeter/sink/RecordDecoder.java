@@ -1,9 +1,16 @@
 package dev.agentmeter.sink;
 
 import dev.agentmeter.model.BudgetAlert;
+import dev.agentmeter.model.Cost;
 import dev.agentmeter.model.PricedUsage;
+import dev.agentmeter.model.UnitPrices;
+import dev.agentmeter.model.UsageEvent;
 import dev.agentmeter.model.json.ContractJson;
+import dev.agentmeter.model.validation.Bounds;
+import dev.agentmeter.model.validation.Violation;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +42,10 @@ final class RecordDecoder {
             return parsed;
         }
         PricedUsage priced = parsed.value();
+        String outOfBounds = outOfBounds(priced);
+        if (outOfBounds != null) {
+            return Decoded.refused(outOfBounds);
+        }
         List<String> missing = new ArrayList<>();
         if (priced.event().eventId() == null || priced.event().eventId().isBlank()) {
             missing.add("eventId");
@@ -96,6 +107,65 @@ final class RecordDecoder {
         }
         return missing.isEmpty() ? parsed
                 : Decoded.refused("BudgetAlert lacks required field(s): " + String.join(", ", missing));
+    }
+
+    /**
+     * The first number of the record beyond the contract's bounds, or null: checked before any
+     * value is written out (formatting 1e-999999999 as a plain decimal alone is a billion characters).
+     * Costs may reach tokens × price: up to 10^12 USD with 24 decimal places.
+     */
+    private static String outOfBounds(PricedUsage p) {
+        UsageEvent e = p.event();
+        List<Violation> v = new ArrayList<>();
+        add(v, Bounds.money("providerCostUsd", e.providerCostUsd()));
+        if (e.api() != null) {
+            add(v, Bounds.money("api.costUsd", e.api().costUsd()));
+        }
+        if (e.usage() != null) {
+            add(v, Bounds.count("usage.inputTokens", e.usage().inputTokens()));
+            add(v, Bounds.count("usage.outputTokens", e.usage().outputTokens()));
+            add(v, Bounds.count("usage.cacheReadTokens", e.usage().cacheReadTokens()));
+            add(v, Bounds.count("usage.cacheWriteTokens", e.usage().cacheWriteTokens()));
+            add(v, Bounds.count("usage.cacheWrite1hTokens", e.usage().cacheWrite1hTokens()));
+            add(v, Bounds.count("usage.reasoningTokens", e.usage().reasoningTokens()));
+        }
+        if (e.call() != null) {
+            if (e.call().durationMs() != null) {
+                add(v, Bounds.count("call.durationMs", e.call().durationMs(), Bounds.MAX_DURATION_MS));
+            }
+            if (e.call().promptChars() != null) {
+                add(v, Bounds.count("call.promptChars", e.call().promptChars()));
+            }
+        }
+        if (e.timestamp() != null && (e.timestamp().isBefore(Bounds.MIN_TIMESTAMP)
+                || e.timestamp().isAfter(Instant.now().plus(Duration.ofDays(366))))) {
+            v.add(new Violation("timestamp", "range", "timestamp " + e.timestamp() + " is outside 2000 to a year ahead"));
+        }
+        Cost c = p.cost();
+        if (c != null) {
+            add(v, Bounds.cost("cost.inputUsd", c.inputUsd()));
+            add(v, Bounds.cost("cost.outputUsd", c.outputUsd()));
+            add(v, Bounds.cost("cost.cacheReadUsd", c.cacheReadUsd()));
+            add(v, Bounds.cost("cost.cacheWriteUsd", c.cacheWriteUsd()));
+            add(v, Bounds.cost("cost.totalUsd", c.totalUsd()));
+            add(v, Bounds.cost("cost.catalogUsd", c.catalogUsd()));
+        }
+        UnitPrices u = p.pricing() == null ? null : p.pricing().unitPrices();
+        if (u != null) {
+            add(v, Bounds.money("pricing.unitPrices.inputPerMTok", u.inputPerMTok()));
+            add(v, Bounds.money("pricing.unitPrices.outputPerMTok", u.outputPerMTok()));
+            add(v, Bounds.money("pricing.unitPrices.cacheReadPerMTok", u.cacheReadPerMTok()));
+            add(v, Bounds.money("pricing.unitPrices.cacheWritePerMTok", u.cacheWritePerMTok()));
+            add(v, Bounds.money("pricing.unitPrices.cacheWrite1hPerMTok", u.cacheWrite1hPerMTok()));
+            add(v, Bounds.money("pricing.unitPrices.reasoningPerMTok", u.reasoningPerMTok()));
+        }
+        return v.isEmpty() ? null : "PricedUsage out of bounds: " + v.get(0).message();
+    }
+
+    private static void add(List<Violation> v, Violation violation) {
+        if (violation != null) {
+            v.add(violation);
+        }
     }
 
     private static <T> Decoded<T> parse(Object value, Class<T> type) {

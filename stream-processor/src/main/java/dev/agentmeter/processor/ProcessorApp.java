@@ -26,6 +26,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import dev.agentmeter.processor.health.StreamsHealth;
 import dev.agentmeter.processor.reject.KafkaSideRejections;
 import dev.agentmeter.processor.reject.RejectingExceptionHandler;
 import org.slf4j.Logger;
@@ -44,6 +46,8 @@ public final class ProcessorApp implements AutoCloseable {
      * (stores, processors) exist only once the task is assigned.
      */
     static final Duration METRICS_REFRESH = Duration.ofSeconds(10);
+    /** Stream threads failing this often within this window make the instance FAILING on /health. */
+    static final Duration HEALTH_WINDOW = Duration.ofMinutes(10);
 
     private final ProcessorConfig config;
     private KafkaStreams streams;
@@ -52,6 +56,7 @@ public final class ProcessorApp implements AutoCloseable {
     private final int httpPort;
     private QueryServer queryServer;
     private KafkaSideRejections sideRejections;
+    private StreamsHealth health;
 
     public ProcessorApp(ProcessorConfig config, PrometheusMeterRegistry registry) {
         this.config = config;
@@ -150,15 +155,17 @@ public final class ProcessorApp implements AutoCloseable {
         properties.put(RejectingExceptionHandler.METRICS, metrics);
         streams = new KafkaStreams(UsageTopology.build(config, metrics, rawPartitions, sideRejections), properties);
         streamsMetrics = new StreamsMetricsBinder(streams::metrics, registry).start(METRICS_REFRESH);
+        health = new StreamsHealth(streams, HEALTH_WINDOW, config.stallTimeout());
         streams.setUncaughtExceptionHandler(e -> {
             log.error("stream thread failed; replacing it", e);
-            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+            health.threadFailed(e);
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.start();
         HostInfo self = new HostInfo(config.advertisedHost(), httpPort);
         queryServer = new QueryServer(self, streams,
                 new SpendQueries(streams, config.zone(), new BudgetBook(config.budgetDefaults()), self), registry,
-                config.httpAccess()).start();
+                config.httpAccess(), health).start();
     }
 
     /** Waits until the instance is RUNNING (all tasks assigned and restored). */

@@ -1,5 +1,6 @@
 package dev.agentmeter.processor;
 
+import dev.agentmeter.model.validation.UsageEventValidator;
 import dev.agentmeter.http.HttpAccess;
 import dev.agentmeter.model.Period;
 import dev.agentmeter.model.ScopeType;
@@ -47,6 +48,7 @@ public final class ProcessorConfig extends AbstractConfig {
     public static final String RETENTION_MONTH = RETENTION_PREFIX + "month";
     public static final String RETENTION_SESSION = RETENTION_PREFIX + "session";
     public static final String MAX_FUTURE_SKEW = "max.future.skew";
+    public static final String HEALTH_STALL_TIMEOUT = "health.stall.timeout";
     public static final String AGGREGATE_FLUSH_INTERVAL = "aggregate.flush.interval";
     public static final String DEFAULT_PRICE_INPUT = "default.price.input.per.mtok";
     public static final String DEFAULT_PRICE_OUTPUT = "default.price.output.per.mtok";
@@ -158,7 +160,10 @@ public final class ProcessorConfig extends AbstractConfig {
                             + "its store: fewer records and writes per event; alerts come at most one interval later, "
                             + "queries at most two. Every commit does both as well, so more than the commit interval "
                             + "(1 s) changes nothing.")
-            .define(MAX_FUTURE_SKEW, Type.STRING, "PT24H", DURATION, Importance.LOW,
+            .define(HEALTH_STALL_TIMEOUT, Type.STRING, "PT5M", DURATION, Importance.LOW,
+                    "How long the instance may process nothing while records wait on its input partitions before"
+                            + " /health answers STALLED (503): what the liveness probe restarts it on.")
+            .define(MAX_FUTURE_SKEW, Type.STRING, UsageEventValidator.DEFAULT_MAX_FUTURE_SKEW.toString(), DURATION, Importance.LOW,
                     "Events timestamped further than this in the future are rejected.")
             .define(DEFAULT_PRICE_INPUT, Type.STRING, "3", DECIMAL, Importance.MEDIUM,
                     "USD per million input tokens for models the catalog does not know.")
@@ -221,6 +226,7 @@ public final class ProcessorConfig extends AbstractConfig {
     }
     public Duration aggregateFlushInterval() { return Duration.parse(getString(AGGREGATE_FLUSH_INTERVAL)); }
     public Duration maxFutureSkew() { return Duration.parse(getString(MAX_FUTURE_SKEW)); }
+    public Duration stallTimeout() { return Duration.parse(getString(HEALTH_STALL_TIMEOUT)); }
     public BigDecimal defaultInputPrice() { return new BigDecimal(getString(DEFAULT_PRICE_INPUT)); }
     public BigDecimal defaultOutputPrice() { return new BigDecimal(getString(DEFAULT_PRICE_OUTPUT)); }
     public String stateDir() { return getString(STATE_DIR); }

@@ -7,9 +7,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.math.BigDecimal;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.DigestInputStream;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
@@ -27,6 +29,9 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -49,7 +54,15 @@ import org.postgresql.copy.CopyManager;
  * a scratch table and its count and sum match the partition's, (2) the manifest has been written
  * (it is written last, so its presence means a complete export), and (3) under a lock, the
  * partition still holds exactly what was exported. A run killed anywhere leaves either the
- * partition, or the partition and a complete archive; running it again finishes the job.
+ * partition, or the partition and a complete archive; running it again finishes the job. File,
+ * manifest and directory are fsynced before the drop, so a power cut after it cannot take the only
+ * copy. An archive never overwrites another: rows that arrive late for an archived month recreate
+ * its partition, and archiving that again writes a second generation ({@code <partition>.g2.csv.gz}
+ * and its manifest) beside the first; {@code restore} takes either.
+ *
+ * <p><b>Manifests are input.</b> Every field is checked before it is used (the partition name and
+ * the column names go into SQL, the file name into a path): a manifest edited or written by anyone
+ * else cannot make a restore touch another table or file.
  *
  * <p><b>Roll-up.</b> The hourly roll-up ({@code <table>_hourly}) keeps its sums for archived
  * months, so reports over whole hours keep their totals after the cut; restoring inserts straight
@@ -94,9 +107,15 @@ public final class Archiver {
     public record Column(String name, String type) {
     }
 
+    /** {@code generation}: 1 for the first archive of a partition, 2 for the one after late rows, …; null reads as 1. */
     public record Manifest(String format, String table, String partition, Instant from, Instant to, List<Column> columns,
-                           long rowCount, BigDecimal sumTotalCostUsd, String sha256, String file, Instant createdAt) {
+                           long rowCount, BigDecimal sumTotalCostUsd, String sha256, String file, Instant createdAt,
+                           Integer generation) {
     }
+
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+    private static final Pattern COLUMN_TYPE = Pattern.compile("[a-z][a-z0-9 _(),\\[\\]]{0,60}");
+    private static final int MAX_GENERATIONS = 1000;
 
     /** What one partition's archive did (or, in a dry run, would do). */
     public record Outcome(Partition partition, long rows, BigDecimal sumTotalCostUsd, Path file, boolean dropped) {
@@ -144,7 +163,14 @@ public final class Archiver {
                 out.add(new Outcome(p, t.rows(), t.sum(), file, false));
                 continue;
             }
-            Manifest m = export(c, p);
+            // A run killed after its export left a complete archive of exactly these rows: that one is
+            // dropped against, not written again as another generation.
+            Totals now = totals(c, p.name());
+            Manifest m = latest(p.name()).filter(a -> a.rowCount() == now.rows()
+                    && a.sumTotalCostUsd().compareTo(now.sum()) == 0).orElse(null);
+            if (m == null) {
+                m = export(c, p);
+            }
             afterExport.run();
             drop(c, p, m);
             out.add(new Outcome(p, m.rowCount(), m.sumTotalCostUsd(), file, true));
@@ -157,8 +183,10 @@ public final class Archiver {
         Files.createDirectories(dir);
         List<Column> columns = columns(c);
         String list = columnList(columns);
-        Path file = dir.resolve(p.name() + ".csv.gz");
-        Path tmp = dir.resolve(p.name() + ".csv.gz.part");
+        int generation = nextGeneration(p.name());
+        String base = baseName(p.name(), generation);
+        Path file = dir.resolve(base + ".csv.gz");
+        Path tmp = dir.resolve(base + ".csv.gz.part");
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
         Totals totals;
@@ -185,14 +213,61 @@ public final class Archiver {
             throw new IllegalStateException("archive of " + p.name() + " does not read back: " + reread + " in the file, "
                     + totals + " in the partition; nothing dropped");
         }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        fsync(tmp);
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE); // never REPLACE_EXISTING: a generation is never overwritten
         Manifest m = new Manifest(FORMAT, table, p.name(), p.from(), p.to(), columns, totals.rows(), totals.sum(), sha,
-                file.getFileName().toString(), clock.instant());
-        Path manifest = manifestPath(p.name());
-        Path manifestTmp = dir.resolve(p.name() + ".manifest.json.part");
+                file.getFileName().toString(), clock.instant(), generation);
+        Path manifest = dir.resolve(base + ".manifest.json");
+        Path manifestTmp = dir.resolve(base + ".manifest.json.part");
         JSON.writeValue(manifestTmp.toFile(), m);
-        Files.move(manifestTmp, manifest, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        fsync(manifestTmp);
+        Files.move(manifestTmp, manifest, StandardCopyOption.ATOMIC_MOVE);
+        fsync(dir); // the renames themselves: without this a crash may leave neither name on disk
         return m;
+    }
+
+    /** The newest complete archive (manifest present) of {@code partition} in the directory. */
+    private Optional<Manifest> latest(String partition) throws IOException {
+        Manifest found = null;
+        for (int g = 1; g <= MAX_GENERATIONS; g++) {
+            Path manifest = dir.resolve(baseName(partition, g) + ".manifest.json");
+            if (!Files.exists(manifest)) {
+                if (!Files.exists(dir.resolve(baseName(partition, g) + ".csv.gz"))) {
+                    break;
+                }
+                continue;
+            }
+            found = checked(JSON.readValue(manifest.toFile(), Manifest.class), manifest);
+        }
+        return Optional.ofNullable(found);
+    }
+
+    /** The first generation of {@code partition} with neither a file nor a manifest in the directory. */
+    private int nextGeneration(String partition) throws IOException {
+        for (int g = 1; g <= MAX_GENERATIONS; g++) {
+            String base = baseName(partition, g);
+            if (!Files.exists(dir.resolve(base + ".csv.gz")) && !Files.exists(dir.resolve(base + ".manifest.json"))) {
+                return g;
+            }
+        }
+        throw new IOException(MAX_GENERATIONS + " archives of " + partition + " in " + dir + " already");
+    }
+
+    static String baseName(String partition, int generation) {
+        return generation == 1 ? partition : partition + ".g" + generation;
+    }
+
+    /** Forces a file, or a directory's entries, to disk. */
+    static void fsync(Path path) throws IOException {
+        boolean directory = Files.isDirectory(path);
+        try (FileChannel ch = FileChannel.open(path, directory ? StandardOpenOption.READ : StandardOpenOption.WRITE)) {
+            ch.force(true);
+        } catch (IOException e) {
+            if (!directory) {
+                throw e;
+            }
+            // Some file systems cannot open a directory for fsync; the file fsyncs above still hold.
+        }
     }
 
     /** Detaches and drops the partition, if it still holds exactly what the manifest describes. */
@@ -225,11 +300,8 @@ public final class Archiver {
     public Restored restore(Connection c, Path fileOrManifest) throws SQLException, IOException {
         String name = fileOrManifest.getFileName().toString().replaceFirst("\\.(csv\\.gz|manifest\\.json)$", "");
         Path base = fileOrManifest.toAbsolutePath().getParent();
-        Manifest m = JSON.readValue(base.resolve(name + ".manifest.json").toFile(), Manifest.class);
-        if (!FORMAT.equals(m.format()) || !table.equals(m.table())) {
-            throw new IllegalArgumentException(fileOrManifest + " is a " + m.format() + " archive of " + m.table()
-                    + ", not a " + FORMAT + " archive of " + table);
-        }
+        Manifest m = checked(JSON.readValue(base.resolve(name + ".manifest.json").toFile(), Manifest.class),
+                fileOrManifest);
         Path file = base.resolve(m.file());
         String sha = sha256Of(file);
         if (!sha.equals(m.sha256())) {
@@ -260,22 +332,86 @@ public final class Archiver {
         }
     }
 
-    /** Archives in the directory and partitions in the database, by partition name. */
-    public List<Entry> list(Connection c) throws SQLException, IOException {
-        java.util.Map<String, Entry> byName = new java.util.TreeMap<>();
-        if (Files.isDirectory(dir)) {
-            try (Stream<Path> files = Files.list(dir)) {
-                for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".manifest.json")).toList()) {
-                    Manifest m = JSON.readValue(f.toFile(), Manifest.class);
-                    byName.put(m.partition(), new Entry(m.partition(), false, 0, m));
+    /**
+     * The manifest, if every field is what this table's archiver writes; else why not. Its partition
+     * and column names go into SQL and its file name into a path.
+     */
+    Manifest checked(Manifest m, Path from) {
+        List<String> wrong = new ArrayList<>();
+        if (!FORMAT.equals(m.format())) {
+            wrong.add("format is " + m.format() + ", not " + FORMAT);
+        }
+        if (!table.equals(m.table())) {
+            wrong.add("table is " + m.table() + ", not " + table);
+        }
+        Matcher month = m.partition() == null ? null : MONTHLY.matcher(m.partition());
+        Partition expected = null;
+        if (month == null || !m.partition().matches(Pattern.quote(table) + "_y\\d{4}m\\d{2}") || !month.find()) {
+            wrong.add("partition " + m.partition() + " is not a monthly partition of " + table);
+        } else {
+            expected = Partition.of(table, YearMonth.of(Integer.parseInt(month.group(1)), Integer.parseInt(month.group(2))));
+            if (!expected.from().equals(m.from()) || !expected.to().equals(m.to())) {
+                wrong.add("from/to " + m.from() + "/" + m.to() + " are not the month of " + m.partition());
+            }
+        }
+        int generation = m.generation() == null ? 1 : m.generation();
+        if (generation < 1 || generation > MAX_GENERATIONS) {
+            wrong.add("generation " + generation + " is out of 1.." + MAX_GENERATIONS);
+        } else if (expected != null && !(baseName(m.partition(), generation) + ".csv.gz").equals(m.file())) {
+            wrong.add("file " + m.file() + " is not " + baseName(m.partition(), generation) + ".csv.gz");
+        }
+        if (m.columns() == null || m.columns().isEmpty()) {
+            wrong.add("no columns");
+        } else {
+            for (Column col : m.columns()) {
+                if (col == null || col.name() == null || !col.name().matches("[a-z_][a-z0-9_]{0,62}")
+                        || col.type() == null || !COLUMN_TYPE.matcher(col.type()).matches()) {
+                    wrong.add("column " + col + " is not a plain column name and type");
+                    break;
                 }
             }
         }
-        for (Partition p : partitions(c)) {
-            Entry archived = byName.get(p.name());
-            byName.put(p.name(), new Entry(p.name(), true, totals(c, p.name()).rows(), archived == null ? null : archived.archive()));
+        if (m.rowCount() < 0) {
+            wrong.add("rowCount " + m.rowCount() + " is negative");
         }
-        return List.copyOf(byName.values());
+        if (m.sumTotalCostUsd() == null || m.sumTotalCostUsd().precision() > 40 || m.sumTotalCostUsd().scale() > 40
+                || m.sumTotalCostUsd().scale() < -40) {
+            wrong.add("sumTotalCostUsd is missing or not an amount");
+        }
+        if (m.sha256() == null || !SHA256.matcher(m.sha256()).matches()) {
+            wrong.add("sha256 is not 64 hex digits");
+        }
+        if (!wrong.isEmpty()) {
+            throw new IllegalArgumentException(from + " is not a usable " + FORMAT + " manifest of " + table + ": "
+                    + String.join("; ", wrong));
+        }
+        return m;
+    }
+
+    /** Archives in the directory and partitions in the database, by partition name. */
+    public List<Entry> list(Connection c) throws SQLException, IOException {
+        // Keyed by file: a partition archived twice (late rows) has two generations, each listed.
+        Map<String, Entry> byFile = new TreeMap<>();
+        Map<String, Long> inDatabase = new TreeMap<>();
+        for (Partition p : partitions(c)) {
+            inDatabase.put(p.name(), totals(c, p.name()).rows());
+        }
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".manifest.json")).sorted().toList()) {
+                    Manifest m = checked(JSON.readValue(f.toFile(), Manifest.class), f);
+                    Long rows = inDatabase.get(m.partition());
+                    byFile.put(m.file(), new Entry(m.partition(), rows != null, rows == null ? 0 : rows, m));
+                }
+            }
+        }
+        for (Map.Entry<String, Long> p : inDatabase.entrySet()) {
+            boolean archived = byFile.values().stream().anyMatch(e -> e.partition().equals(p.getKey()));
+            if (!archived) {
+                byFile.put(p.getKey() + ".csv.gz", new Entry(p.getKey(), true, p.getValue(), null));
+            }
+        }
+        return List.copyOf(byFile.values());
     }
 
     /** {@code now} minus "90d", "12w" or "3m" (calendar months, UTC). */
@@ -296,6 +432,7 @@ public final class Archiver {
         return clock;
     }
 
+    /** The manifest of a partition's first archive (later generations: {@code <partition>.gN.manifest.json}). */
     public Path manifestPath(String partition) {
         return dir.resolve(partition + ".manifest.json");
     }

@@ -8,7 +8,12 @@ import dev.agentmeter.model.Scope;
 import dev.agentmeter.model.ScopeType;
 import dev.agentmeter.model.Topics;
 import dev.agentmeter.model.json.ContractJson;
+import dev.agentmeter.model.validation.Bounds;
+import dev.agentmeter.model.validation.BudgetValidator;
+import dev.agentmeter.model.validation.Violation;
 import java.math.BigDecimal;
+import java.time.DateTimeException;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -116,19 +121,27 @@ public final class BudgetsCommand extends SubcommandGroup {
         }
         for (BigDecimal t : thresholds) {
             if (t.signum() <= 0 || t.compareTo(BigDecimal.TEN) > 0) {
-                throw new ParameterException(spec.commandLine(), "--thresholds: " + t.toPlainString()
+                throw new ParameterException(spec.commandLine(), "--thresholds: " + Bounds.describe(t)
                         + " is not a fraction of the limit in (0, 10], e.g. 0.8 for 80 %");
             }
         }
         if (zone != null) {
             try {
-                zone = java.time.ZoneId.of(zone).getId();
-            } catch (java.time.DateTimeException e) {
+                zone = ZoneId.of(zone).getId();
+            } catch (DateTimeException e) {
                 throw new ParameterException(spec.commandLine(), "--zone: not a time zone: " + zone
                         + " (e.g. UTC, Europe/Berlin, America/New_York)");
             }
         }
-        return new Budget(scope, limits, thresholds, zone, forecast ? Boolean.TRUE : null);
+        Budget budget = new Budget(scope, limits, thresholds, zone, forecast ? Boolean.TRUE : null);
+        // The contract's bounds, refused here before anything is published (the processor would reject it).
+        List<Violation> bad = BudgetValidator.validate(budget);
+        if (!bad.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), bad.stream().map(v -> v.message()
+                    .replace("limits.HOUR", "--hour").replace("limits.DAY", "--day").replace("limits.MONTH", "--month")
+                    .replace("limits.SESSION", "--session")).collect(Collectors.joining("; ")));
+        }
+        return budget;
     }
 
     private static void put(CommandSpec spec, Map<Period, BigDecimal> limits, Period period, String flag, BigDecimal usd) {
@@ -136,7 +149,8 @@ public final class BudgetsCommand extends SubcommandGroup {
             return;
         }
         if (usd.signum() <= 0) {
-            throw new ParameterException(spec.commandLine(), flag + ": the limit must be a positive amount in USD, not " + usd.toPlainString());
+            throw new ParameterException(spec.commandLine(), flag + ": the limit must be a positive amount in USD, not "
+                    + Bounds.describe(usd));
         }
         limits.put(period, usd);
     }

@@ -7,6 +7,8 @@ import dev.agentmeter.model.EffectivePrice;
 import dev.agentmeter.model.ModelPrice;
 import dev.agentmeter.model.Topics;
 import dev.agentmeter.model.json.ContractJson;
+import dev.agentmeter.model.validation.PriceValidator;
+import dev.agentmeter.model.validation.Violation;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -14,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -72,17 +75,19 @@ public final class PricesCommand extends SubcommandGroup {
 
         @Override
         public void run() {
-            for (BigDecimal price : new BigDecimal[] {input, output, cacheRead, cacheWrite, cacheWrite1h, reasoning}) {
-                if (price != null && price.signum() < 0) {
-                    throw new ParameterException(spec.commandLine(), "prices cannot be negative: " + price.toPlainString());
-                }
+            EffectivePrice entry = new EffectivePrice(effectiveFrom == null ? Instant.now() : effectiveFrom,
+                    input, output, cacheRead, cacheWrite, cacheWrite1h, reasoning, null);
+            // Refused here, before anything is published: the processor would reject it anyway.
+            List<Violation> bad = PriceValidator.validate(new ModelPrice(modelKey, company, aliases, List.of(entry)));
+            if (!bad.isEmpty()) {
+                throw new ParameterException(spec.commandLine(), bad.stream().map(v -> flag(v.message()))
+                        .collect(Collectors.joining("; ")) + "; nothing published");
             }
             byte[] existing = KafkaIo.readCompacted(endpoints.kafka, Topics.PRICES).get(modelKey);
             ModelPrice current = existing == null ? new ModelPrice(modelKey, company, aliases, List.of())
                     : ContractJson.fromBytes(existing, ModelPrice.class);
             List<EffectivePrice> prices = new ArrayList<>(current.prices());
-            prices.add(new EffectivePrice(effectiveFrom == null ? Instant.now() : effectiveFrom,
-                    input, output, cacheRead, cacheWrite, cacheWrite1h, reasoning, null));
+            prices.add(entry);
             List<String> allAliases = new ArrayList<>(current.aliases());
             aliases.stream().filter(a -> !allAliases.contains(a)).forEach(allAliases::add);
             ModelPrice updated = new ModelPrice(modelKey, company != null ? company : current.company(), allAliases, prices);
@@ -108,9 +113,13 @@ public final class PricesCommand extends SubcommandGroup {
             } catch (IOException e) {
                 throw new ParameterException(spec.commandLine(), "cannot read " + file + " as a JSON array of ModelPrice: " + e.getMessage());
             }
-            for (ModelPrice m : entries) {
-                if (m.modelKey() == null || m.modelKey().isBlank() || m.prices().isEmpty()) {
-                    throw new ParameterException(spec.commandLine(), file + ": every entry needs a modelKey and at least one price; nothing published");
+            for (int i = 0; i < entries.size(); i++) {
+                ModelPrice m = entries.get(i);
+                List<Violation> bad = m == null ? List.of(new Violation("", "required", "the entry is null"))
+                        : PriceValidator.validate(m);
+                if (!bad.isEmpty()) {
+                    throw new ParameterException(spec.commandLine(), file + ": entry " + i + " ("
+                            + (m == null ? "null" : m.modelKey()) + "): " + bad.get(0).message() + "; nothing published");
                 }
             }
             for (ModelPrice m : entries) {
@@ -118,6 +127,15 @@ public final class PricesCommand extends SubcommandGroup {
             }
             spec.commandLine().getOut().println("imported " + entries.size() + " model(s) from " + file);
         }
+    }
+
+    /** A validator's sentence in the flags' words: prices[0].inputPerMTok → --input. */
+    private static String flag(String message) {
+        return message.replace("prices[0].inputPerMTok", "--input").replace("prices[0].outputPerMTok", "--output")
+                .replace("prices[0].cacheReadPerMTok", "--cache-read").replace("prices[0].cacheWritePerMTok", "--cache-write")
+                .replace("prices[0].cacheWrite1hPerMTok", "--cache-write-1h")
+                .replace("prices[0].reasoningPerMTok", "--reasoning").replace("prices[0].effectiveFrom", "--effective-from")
+                .replace("aliases[", "--alias[");
     }
 
     private static String plain(BigDecimal value) {

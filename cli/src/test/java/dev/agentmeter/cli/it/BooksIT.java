@@ -13,6 +13,9 @@ import dev.agentmeter.model.CostSource;
 import dev.agentmeter.model.PricedUsage;
 import dev.agentmeter.model.Pricing;
 import dev.agentmeter.model.UsageEvent;
+import dev.agentmeter.sink.schema.SchemaMigrator;
+import dev.agentmeter.sink.write.PostgresWriter;
+import dev.agentmeter.sink.write.UsageRows;
 import java.math.BigDecimal;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -179,6 +182,48 @@ class BooksIT {
 
         assertThat(restore.exitCode()).isNotZero();
         assertThat(restore.err()).contains("is damaged: SHA-256");
+        assertThat(query(url, "SELECT count(*) FROM agent_usage")).isEqualTo("1");
+    }
+
+    @Test
+    void lateRowsForAnArchivedMonthGoToASecondGenerationAndNeitherArchiveIsOverwritten() throws Exception {
+        String url = ledger();
+        cli(url, "archive", "--older-than", "90d", "--dir", dir.toString());
+        String firstSha = Files.readString(dir.resolve("agent_usage_y2026m06.manifest.json"));
+        // A late event for June: the sink recreates the month's partition for it.
+        try (PostgresWriter writer = new PostgresWriter(url, null, null, new SchemaMigrator("agent_usage", "budget_alerts"))) {
+            writer.write(UsageRows.table("agent_usage"), List.of(row("late", "2026-06-15T12:00:00Z", "coder", "carol", "support",
+                    "openai", "gpt-4o", "gpt-4o", "OpenAI", CostSource.CATALOG, 10, 10, "0.1", "0.2", "0.3", "bug_fix",
+                    "success")), p -> p.event().timestamp());
+        }
+
+        Cli again = cli(url, "archive", "--older-than", "90d", "--dir", dir.toString());
+
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertThat(again.out()).contains("archived 2026-06: 1 rows, $0.30");
+        assertThat(Files.readString(dir.resolve("agent_usage_y2026m06.manifest.json"))).isEqualTo(firstSha);
+        assertThat(Files.readString(dir.resolve("agent_usage_y2026m06.g2.manifest.json")))
+                .contains("\"rowCount\" : 1", "\"generation\" : 2", "\"file\" : \"agent_usage_y2026m06.g2.csv.gz\"");
+        assertThat(cli(url, "archive", "restore", dir.resolve("agent_usage_y2026m06.g2.csv.gz").toString(), "--dir",
+                dir.toString()).out()).startsWith("restored agent_usage_y2026m06: 1 rows inserted");
+        assertThat(cli(url, "archive", "restore", dir.resolve("agent_usage_y2026m06.csv.gz").toString(), "--dir",
+                dir.toString()).out()).startsWith("restored agent_usage_y2026m06: 2 rows inserted");
+        assertThat(query(url, "SELECT count(*) FROM agent_usage_y2026m06")).isEqualTo("3");
+    }
+
+    @Test
+    void aManifestNamingAnotherRelationIsRefusedBeforeAnySql() throws Exception {
+        String url = ledger();
+        cli(url, "archive", "--older-than", "90d", "--dir", dir.toString());
+        Path manifest = dir.resolve("agent_usage_y2026m06.manifest.json");
+        Files.writeString(manifest, Files.readString(manifest).replace("\"partition\" : \"agent_usage_y2026m06\"",
+                "\"partition\" : \"pg_authid; DROP TABLE agent_usage\""));
+
+        Cli restore = cli(url, "archive", "restore", manifest.toString(), "--dir", dir.toString());
+
+        assertThat(restore.exitCode()).isNotZero();
+        assertThat(restore.err()).contains("is not a usable agentmeter-archive/1 manifest of agent_usage",
+                "partition pg_authid; DROP TABLE agent_usage is not a monthly partition of agent_usage");
         assertThat(query(url, "SELECT count(*) FROM agent_usage")).isEqualTo("1");
     }
 

@@ -123,11 +123,19 @@ public final class PostgresWriter implements AutoCloseable {
         StringBuilder csv = new StringBuilder(rows.size() * 512);
         List<Column<T>> columns = table.columns();
         for (T row : rows) {
-            for (int i = 0; i < columns.size(); i++) {
-                if (i > 0) {
-                    csv.append(',');
+            int start = csv.length();
+            try {
+                for (int i = 0; i < columns.size(); i++) {
+                    if (i > 0) {
+                        csv.append(',');
+                    }
+                    PgText.appendCsv(csv, columns.get(i).value().apply(row));
                 }
-                PgText.appendCsv(csv, columns.get(i).value().apply(row));
+            } catch (RuntimeException e) {
+                csv.setLength(start);
+                // A row that cannot even be written out is bad data, as a row the database refuses: the
+                // task isolates it (row by row) and hands it to the dead-letter queue.
+                throw new SQLException("a row for " + table.table() + " cannot be written out: " + e, "22000", e);
             }
             csv.append('\n');
         }

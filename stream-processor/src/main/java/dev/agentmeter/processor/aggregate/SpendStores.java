@@ -27,6 +27,14 @@ public record SpendStores(String spend, String budgets, String alerted) {
         return period + "|" + text(windowStart) + "|" + scope;
     }
 
+    /**
+     * The scope of a spend key within the window {@code windowPrefix} names: everything after the
+     * prefix, so that an id holding {@code |} itself is read whole.
+     */
+    public static Scope scopeOf(String key, String windowPrefix) {
+        return Scope.parse(key.substring(windowPrefix.length()));
+    }
+
     public static String windowPrefix(Period period, Instant windowStart) {
         return period + "|" + text(windowStart) + "|";
     }

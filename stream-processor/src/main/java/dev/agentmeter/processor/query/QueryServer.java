@@ -9,6 +9,7 @@ import dev.agentmeter.model.Scope;
 import dev.agentmeter.model.ScopeType;
 import dev.agentmeter.model.json.ContractJson;
 import dev.agentmeter.processor.aggregate.SpendStores;
+import dev.agentmeter.processor.health.StreamsHealth;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -44,7 +45,9 @@ import org.slf4j.LoggerFactory;
  * GET /v1/spend/{scopeType}/{scopeId}?period=DAY[&amp;at=2026-11-22T10:00:00Z]
  * GET /v1/top/{scopeType}?period=DAY[&amp;limit=10][&amp;at=…]
  * GET /v1/prices/{model}
- * GET /health      200 when RUNNING, else 503
+ * GET /health      200 when RUNNING and making progress, else 503 with the reason (FAILING, STALLED, or the state)
+ * GET /health?probe=live   503 only when the instance cannot recover by itself (FAILING, STALLED, ERROR,
+ *                  NOT_RUNNING): what a liveness probe restarts it on; restoring or rebalancing is alive
  * GET /metrics     Prometheus text format
  * </pre>
  */
@@ -58,12 +61,14 @@ public final class QueryServer implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final HostInfo self;
     private final HttpAccess access;
+    private final StreamsHealth health;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private Javalin server;
 
     public QueryServer(HostInfo self, KafkaStreams streams, SpendQueries queries, PrometheusMeterRegistry registry,
-                       HttpAccess access) {
+                       HttpAccess access, StreamsHealth health) {
         this.self = self;
+        this.health = health;
         this.streams = streams;
         this.queries = queries;
         this.registry = registry;
@@ -92,8 +97,15 @@ public final class QueryServer implements AutoCloseable {
     }
 
     private void health(Context ctx) {
-        KafkaStreams.State state = streams.state();
-        ctx.status(state == KafkaStreams.State.RUNNING ? 200 : 503).json(Map.of("status", state.name()));
+        StreamsHealth.Verdict v = health.check();
+        boolean live = "live".equals(ctx.queryParam("probe"));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", v.status());
+        body.put("state", v.state());
+        if (v.reason() != null) {
+            body.put("reason", v.reason());
+        }
+        ctx.status((live ? v.alive() : v.healthy()) ? 200 : 503).json(body);
     }
 
     private void spend(Context ctx) throws IOException, InterruptedException {

@@ -19,7 +19,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -92,13 +94,13 @@ public final class SpendQueries {
             return List.of();
         }
         Instant start = Windows.of(period, at, zone).start();
-        String prefix = SpendStores.windowPrefix(period, start) + type.wireName() + ":";
+        String window = SpendStores.windowPrefix(period, start);
+        String prefix = window + type.wireName() + ":";
         List<SpendView> out = new ArrayList<>();
-        try (KeyValueIterator<String, SpendAggregate> it = spendStore().prefixScan(prefix,
-                new org.apache.kafka.common.serialization.StringSerializer())) {
+        try (KeyValueIterator<String, SpendAggregate> it = spendStore().prefixScan(prefix, new StringSerializer())) {
             while (it.hasNext()) {
-                var kv = it.next();
-                Scope scope = Scope.parse(kv.key.substring(kv.key.lastIndexOf('|') + 1));
+                KeyValue<String, SpendAggregate> kv = it.next();
+                Scope scope = SpendStores.scopeOf(kv.key, window);
                 // Ranked in one zone, the processor's: the windows listed are its.
                 out.add(spend(scope, period, at, budgetStore().get(scope.toString()), zone));
             }

@@ -22,6 +22,9 @@ public final class Bounds {
     public static final BigDecimal MAX_MONEY = BigDecimal.valueOf(1_000_000);
     /** Digits after the decimal point once trailing zeros are removed. */
     public static final int MAX_MONEY_SCALE = 18;
+    /** A cost computed from bounded tokens and prices: tokens × price per million / 10^6. */
+    public static final BigDecimal MAX_COST = BigDecimal.valueOf(MAX_TOKENS);
+    public static final int MAX_COST_SCALE = MAX_MONEY_SCALE + 6;
     /** The earliest timestamp accepted. */
     public static final Instant MIN_TIMESTAMP = Instant.parse("2000-01-01T00:00:00Z");
     /**
@@ -69,6 +72,22 @@ public final class Bounds {
         if (value.scale() > MAX_MONEY_SCALE && value.stripTrailingZeros().scale() > MAX_MONEY_SCALE) {
             return new Violation(field, "scale", field + " is " + describe(value) + "; at most "
                     + MAX_MONEY_SCALE + " digits after the decimal point are accepted");
+        }
+        return null;
+    }
+
+    /**
+     * A computed cost (a priced record's {@code cost.*}) beyond what bounded tokens and prices can
+     * give: more than 10^12 USD or more than 24 decimal places; null when it is within.
+     */
+    public static Violation cost(String field, BigDecimal value) {
+        if (value == null) {
+            return null;
+        }
+        if (value.signum() < 0 || value.compareTo(MAX_COST) > 0
+                || value.scale() > MAX_COST_SCALE && value.stripTrailingZeros().scale() > MAX_COST_SCALE) {
+            return new Violation(field, "range", field + " is " + describe(value) + "; a cost is 0 to 10^12 USD with at"
+                    + " most " + MAX_COST_SCALE + " decimal places");
         }
         return null;
     }
