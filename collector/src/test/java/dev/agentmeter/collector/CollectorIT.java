@@ -134,7 +134,8 @@ class CollectorIT {
         HttpResponse<String> fine = postEvents("[" + event("after-the-errors", 1) + "]");
 
         assertThat(notJson.statusCode()).isEqualTo(400);
-        assertThat(notJson.body()).startsWith("{\"error\":\"the body is not JSON: Unrecognized token 'this'");
+        assertThat(notJson.body()).isEqualTo("{\"error\":\"the body is not JSON: expected a JSON array of UsageEvents"
+                + " (or one UsageEvent object)\"}");
         assertThat(wrongType.statusCode()).isEqualTo(415);
         assertThat(wrongType.body()).isEqualTo("{\"error\":\"Content-Type must be application/json (a JSON array of"
                 + " UsageEvents) or application/x-ndjson (one per line), not 'text/plain'\"}");

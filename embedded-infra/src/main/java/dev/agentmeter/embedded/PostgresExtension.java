@@ -2,6 +2,7 @@ package dev.agentmeter.embedded;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -78,7 +79,7 @@ public final class PostgresExtension implements BeforeAllCallback, AfterAllCallb
         String last = "";
         while (System.nanoTime() < deadline) {
             try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
-                 java.sql.ResultSet rs = s.executeQuery(sql)) {
+                 ResultSet rs = s.executeQuery(sql)) {
                 rs.next();
                 long n = rs.getLong(1);
                 last = Long.toString(n);
@@ -91,6 +92,14 @@ public final class PostgresExtension implements BeforeAllCallback, AfterAllCallb
             Thread.sleep(200);
         }
         throw new AssertionError(sql + " did not reach " + expected + " within " + timeout + "; last: " + last);
+    }
+
+    /** The first column of the first row of {@code sql}, as text (null for SQL NULL). */
+    public static String query(String url, String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        }
     }
 
     /** Stops the server (data kept). Skips the calling test when the server is external. */

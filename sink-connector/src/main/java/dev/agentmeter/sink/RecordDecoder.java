@@ -7,10 +7,10 @@ import dev.agentmeter.model.UnitPrices;
 import dev.agentmeter.model.UsageEvent;
 import dev.agentmeter.model.json.ContractJson;
 import dev.agentmeter.model.validation.Bounds;
+import dev.agentmeter.model.validation.FreeText;
+import dev.agentmeter.model.validation.UsageEventValidator;
 import dev.agentmeter.model.validation.Violation;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +33,8 @@ final class RecordDecoder {
         }
     }
 
+    private static final UsageEventValidator VALIDATOR = new UsageEventValidator();
+
     private RecordDecoder() {
     }
 
@@ -45,6 +47,22 @@ final class RecordDecoder {
         String outOfBounds = outOfBounds(priced);
         if (outOfBounds != null) {
             return Decoded.refused(outOfBounds);
+        }
+        if (priced.event() != null) {
+            // What the processor writes is cut and checked already; a record from anywhere else is cut and
+            // checked here, so that no value of it can fail a batch (an identifier of 100,000 characters is
+            // beyond what a PostgreSQL index takes). Timestamps are left to PostgreSQL, see outOfBounds.
+            FreeText.Cut cut = FreeText.cut(priced.event());
+            List<Violation> rules = VALIDATOR.validate(cut.event()).stream()
+                    .filter(v -> !v.field().equals("timestamp")).toList();
+            if (!rules.isEmpty()) {
+                return Decoded.refused("PricedUsage breaks the contract: " + rules.get(0).message());
+            }
+            if (cut.changed()) {
+                priced = new PricedUsage(cut.event(), priced.pricing(), priced.cost(), priced.pricedAt(),
+                        priced.truncated() || cut.cut());
+                parsed = Decoded.ok(priced);
+            }
         }
         List<String> missing = new ArrayList<>();
         if (priced.event().eventId() == null || priced.event().eventId().isBlank()) {
@@ -112,7 +130,8 @@ final class RecordDecoder {
     /**
      * The first number of the record beyond the contract's bounds, or null: checked before any
      * value is written out (formatting 1e-999999999 as a plain decimal alone is a billion characters).
-     * Costs may reach tokens × price: up to 10^12 USD with 24 decimal places.
+     * Costs may reach tokens × price: up to 10^12 USD with 24 decimal places. (Timestamps are left to
+     * PostgreSQL: one it cannot store is refused with the row, which goes to the dead-letter queue.)
      */
     private static String outOfBounds(PricedUsage p) {
         UsageEvent e = p.event();
@@ -136,10 +155,6 @@ final class RecordDecoder {
             if (e.call().promptChars() != null) {
                 add(v, Bounds.count("call.promptChars", e.call().promptChars()));
             }
-        }
-        if (e.timestamp() != null && (e.timestamp().isBefore(Bounds.MIN_TIMESTAMP)
-                || e.timestamp().isAfter(Instant.now().plus(Duration.ofDays(366))))) {
-            v.add(new Violation("timestamp", "range", "timestamp " + e.timestamp() + " is outside 2000 to a year ahead"));
         }
         Cost c = p.cost();
         if (c != null) {

@@ -1,13 +1,8 @@
 package dev.agentmeter.collector.events;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import dev.agentmeter.model.UsageEvent;
-import dev.agentmeter.model.json.ContractJson;
 import dev.agentmeter.model.validation.UsageEventParser;
 import dev.agentmeter.model.validation.Violation;
-import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,7 +17,6 @@ import java.util.function.UnaryOperator;
  */
 public final class EventBatch {
 
-    private static final JsonFactory FACTORY = ContractJson.mapper().getFactory();
     /**
      * Fills what a sender may leave out: the eventId ({@code idBase:index}, the same on every retry
      * of the request) and the time of arrival.
@@ -74,42 +68,116 @@ public final class EventBatch {
         return items;
     }
 
+    /**
+     * The elements of a JSON array (or the one object), cut at their byte offsets by a scan that
+     * only follows brackets and strings: an element nested deeper than the JSON reader allows, or
+     * broken inside, is still one element, rejected on its own when it is read, never the whole
+     * request. Only a body whose elements cannot be told apart is refused as a whole.
+     */
     private static List<byte[]> elements(byte[] body, int maxEvents) {
+        int i = skipWhitespace(body, 0);
+        if (i < body.length && body[i] == '{') {
+            int end = valueEnd(body, i);
+            if (skipWhitespace(body, end) != body.length) {
+                throw new Refused(400, "the body is not JSON: more follows the first value (send NDJSON as"
+                        + " application/x-ndjson)");
+            }
+            return List.of(body);
+        }
+        if (i >= body.length || body[i] != '[') {
+            throw new Refused(400, "the body is not JSON: expected a JSON array of UsageEvents (or one UsageEvent object)");
+        }
         List<byte[]> out = new ArrayList<>();
-        try (JsonParser p = FACTORY.createParser(body)) {
-            JsonToken first = p.nextToken();
-            if (first == JsonToken.START_OBJECT) {
-                p.skipChildren();
-                requireEnd(p);
-                return List.of(body);
+        i = skipWhitespace(body, i + 1);
+        if (i < body.length && body[i] == ']') {
+            return requireEnd(body, i + 1, out);
+        }
+        while (true) {
+            int end = valueEnd(body, i);
+            if (out.size() == maxEvents) {
+                throw new Refused(413, "more than " + maxEvents + " events in one request; send them in batches");
             }
-            if (first != JsonToken.START_ARRAY) {
-                throw new Refused(400, "the body is not a JSON array of UsageEvents (nor one UsageEvent object)");
+            out.add(Arrays.copyOfRange(body, i, end));
+            i = skipWhitespace(body, end);
+            if (i >= body.length) {
+                throw new Refused(400, "the body is not JSON: the array is not closed");
             }
-            for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
-                if (t == null) {
-                    throw new Refused(400, "the body is not JSON: the array is not closed");
-                }
-                int start = (int) p.currentTokenLocation().getByteOffset();
-                p.skipChildren();
-                int end = (int) p.currentLocation().getByteOffset();
-                if (out.size() == maxEvents) {
-                    throw new Refused(413, "more than " + maxEvents + " events in one request; send them in batches");
-                }
-                out.add(Arrays.copyOfRange(body, start, end));
+            if (body[i] == ']') {
+                return requireEnd(body, i + 1, out);
             }
-            requireEnd(p);
-        } catch (IOException e) {
-            throw new Refused(400, "the body is not JSON: " + firstLine(e.getMessage()));
+            if (body[i] != ',') {
+                throw new Refused(400, "the body is not JSON: expected ',' or ']' after element " + (out.size() - 1)
+                        + " at byte " + i);
+            }
+            i = skipWhitespace(body, i + 1);
+        }
+    }
+
+    private static List<byte[]> requireEnd(byte[] body, int from, List<byte[]> out) {
+        if (skipWhitespace(body, from) != body.length) {
+            throw new Refused(400, "the body is not JSON: more follows the array (send NDJSON as application/x-ndjson)");
         }
         return out;
     }
 
-    private static void requireEnd(JsonParser p) throws IOException {
-        if (p.nextToken() != null) {
-            throw new Refused(400, "the body is not JSON: more follows the first value (send NDJSON as"
-                    + " application/x-ndjson)");
+    /** Where the value starting at {@code from} ends: brackets counted outside strings, scalars up to a delimiter. */
+    private static int valueEnd(byte[] b, int from) {
+        if (from >= b.length) {
+            throw new Refused(400, "the body is not JSON: a value is missing at byte " + from);
         }
+        byte first = b[from];
+        if (first == '"') {
+            return stringEnd(b, from);
+        }
+        if (first != '{' && first != '[') {
+            int i = from;
+            while (i < b.length && b[i] != ',' && b[i] != ']' && b[i] != '}' && !isWhitespace(b[i])) {
+                i++;
+            }
+            return i;
+        }
+        long depth = 0;
+        int i = from;
+        while (i < b.length) {
+            byte c = b[i];
+            if (c == '"') {
+                i = stringEnd(b, i);
+                continue;
+            }
+            if (c == '{' || c == '[') {
+                depth++;
+            } else if (c == '}' || c == ']') {
+                depth--;
+                if (depth == 0) {
+                    return i + 1;
+                }
+            }
+            i++;
+        }
+        throw new Refused(400, "the body is not JSON: an element starting at byte " + from + " is not closed");
+    }
+
+    private static int stringEnd(byte[] b, int quote) {
+        for (int i = quote + 1; i < b.length; i++) {
+            if (b[i] == '\\') {
+                i++;
+            } else if (b[i] == '"') {
+                return i + 1;
+            }
+        }
+        throw new Refused(400, "the body is not JSON: a string starting at byte " + quote + " is not closed");
+    }
+
+    private static int skipWhitespace(byte[] b, int from) {
+        int i = from;
+        while (i < b.length && isWhitespace(b[i])) {
+            i++;
+        }
+        return i;
+    }
+
+    private static boolean isWhitespace(byte c) {
+        return c == ' ' || c == '\n' || c == '\r' || c == '\t';
     }
 
     private static List<byte[]> lines(byte[] body, int maxEvents) {
@@ -137,13 +205,5 @@ public final class EventBatch {
             }
         }
         return true;
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "unreadable";
-        }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
     }
 }

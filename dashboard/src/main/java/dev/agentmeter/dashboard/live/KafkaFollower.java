@@ -3,6 +3,7 @@ package dev.agentmeter.dashboard.live;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentmeter.model.Budget;
 import dev.agentmeter.model.json.ContractJson;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -178,7 +179,8 @@ public final class KafkaFollower implements AutoCloseable {
         JsonNode alert;
         try {
             alert = ContractJson.mapper().readTree(r.value());
-        } catch (java.io.IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // Not JSON, or a number Jackson cannot hold (1e999999999999): skipped, the follower goes on.
             log.warn("dashboard: alert at {}-{}@{} not JSON, skipped", r.topic(), r.partition(), r.offset());
             return;
         }

@@ -8,10 +8,14 @@ public final class SqlErrors {
     private SqlErrors() {
     }
 
-    /** A row the database refuses (class 22 data exception, 23 constraint violation): retrying cannot help. */
+    /**
+     * A row the database refuses for its content (class 22 data exception, 23 constraint violation,
+     * 54000 a value beyond a limit such as an index row's size): retrying cannot help, isolating the
+     * row can.
+     */
     public static boolean isBadData(Throwable failure) {
         String state = sqlState(failure);
-        return state != null && (state.startsWith("22") || state.startsWith("23"));
+        return state != null && (state.startsWith("22") || state.startsWith("23") || state.equals("54000"));
     }
 
     /**

@@ -6,12 +6,15 @@ import dev.agentmeter.embedded.KafkaExtension;
 import dev.agentmeter.embedded.PostgresExtension;
 import dev.agentmeter.embedded.TopicReader;
 import dev.agentmeter.model.BudgetAlert;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentmeter.model.PricedUsage;
+import dev.agentmeter.model.hostile.HostileDocuments;
 import dev.agentmeter.model.json.ContractJson;
 import dev.agentmeter.sink.Samples;
 import dev.agentmeter.sink.SinkConfig;
 import dev.agentmeter.sink.runner.EmbeddedConnect;
 import java.math.BigDecimal;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -23,9 +26,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -143,6 +148,76 @@ class SinkConnectorIT {
         awaitCount("SELECT count(*) FROM agent_usage", 1);
         assertThat(query("SELECT event_id || ' ' || total_cost_usd FROM agent_usage")).isEqualTo("good-1 0.5");
         assertThat(connect.status("sink").tasks()).allMatch(t -> t.state().equals("RUNNING"));
+    }
+
+    /**
+     * Hostile input at the sink: the generated hostile documents as priced records (with a cost, and
+     * every fourth with a hostile cost), interleaved with valid ones. Every record is stored or
+     * dead-lettered, none twice, the valid ones with their exact cost, and the task keeps running.
+     */
+    @Test
+    void hostileRecordsAreStoredOrDeadLetteredOneByOneAndTheValidOnesLandExactly() throws Exception {
+        long seed = HostileDocuments.seed();
+        HostileDocuments documents = new HostileDocuments(seed);
+        List<String> hostileCosts = List.of("1e10000", "1e-999999999", "-1", "99999999999999999999", "0.5");
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+        BigDecimal validSum = BigDecimal.ZERO;
+        int valid = 0;
+        List<HostileDocuments.Document> hostile = documents.next(400);
+        for (int i = 0; i < hostile.size(); i++) {
+            String cost = i % 4 == 0 ? hostileCosts.get(i / 4 % hostileCosts.size()) : "0.001";
+            records.add(new ProducerRecord<>(pricedTopic, "h" + i, priced(hostile.get(i).json(), "\"" + cost + "\"")));
+            ObjectNode good = documents.validEvent();
+            good.put("eventId", "good-" + i); // the hostile list holds valid documents too (v-…): these are apart
+            BigDecimal goodCost = HostileDocuments.gpt4oCost(good.at("/usage/inputTokens").asLong(),
+                    good.at("/usage/outputTokens").asLong());
+            records.add(new ProducerRecord<>(pricedTopic, "v" + i, priced(good.toString(), "\"" + goodCost.toPlainString() + "\"")));
+            validSum = validSum.add(goodCost);
+            valid++;
+        }
+        send(records);
+
+        awaitCount("SELECT count(*) FROM agent_usage WHERE event_id LIKE 'good-%'", valid);
+        awaitSinkCaughtUp();
+        long stored = Long.parseLong(query("SELECT count(*) FROM agent_usage WHERE event_id NOT LIKE 'good-%'"));
+        long deadLettered = TopicReader.readToEnd(kafka.bootstrapServers(), dlqTopic, Duration.ofSeconds(30)).size();
+        System.out.println("hostile input at the sink (seed " + seed + "): of " + hostile.size() + " hostile records "
+                + stored + " stored, " + deadLettered + " dead-lettered; " + valid + " valid records stored exactly");
+        assertThat(query("SELECT sum(total_cost_usd) FROM agent_usage WHERE event_id LIKE 'good-%'"))
+                .isEqualTo(validSum.toPlainString());
+        assertThat(stored + deadLettered).as("every hostile record stored or dead-lettered, once")
+                .isLessThanOrEqualTo(hostile.size()).isGreaterThanOrEqualTo(hostile.size() - duplicateIds(hostile));
+        assertThat(connect.status("sink").tasks()).allMatch(t -> t.state().equals("RUNNING"));
+    }
+
+    /** Hostile documents that share an eventId with an earlier one (a conflict, stored once). */
+    private static int duplicateIds(List<HostileDocuments.Document> docs) {
+        Set<String> ids = new HashSet<>();
+        int duplicates = 0;
+        for (HostileDocuments.Document d : docs) {
+            try {
+                String id = ContractJson.mapper().readTree(d.json()).path("eventId").asText(null);
+                if (id != null && !ids.add(id)) {
+                    duplicates++;
+                }
+            } catch (IOException | RuntimeException e) {
+                // not JSON (or a number Jackson cannot hold): dead-lettered, no id
+            }
+        }
+        return duplicates;
+    }
+
+    /** A document with the pricing and cost the processor adds (cost as given, a JSON value). */
+    private static byte[] priced(String event, String totalUsd) {
+        int close = event.lastIndexOf('}');
+        if (close < 0) {
+            return event.getBytes(StandardCharsets.UTF_8);
+        }
+        String pricing = ",\"pricing\":{\"modelKey\":\"gpt-4o\",\"company\":\"OpenAI\",\"source\":\"catalog\","
+                + "\"longContext\":false,\"currency\":\"USD\"},\"cost\":{\"inputUsd\":\"0\",\"outputUsd\":\"0\","
+                + "\"cacheReadUsd\":\"0\",\"cacheWriteUsd\":\"0\",\"totalUsd\":" + totalUsd + ",\"catalogUsd\":"
+                + totalUsd + "},\"pricedAt\":\"2026-12-07T08:00:01Z\",\"truncated\":false";
+        return (event.substring(0, close) + pricing + event.substring(close)).getBytes(StandardCharsets.UTF_8);
     }
 
     @Test

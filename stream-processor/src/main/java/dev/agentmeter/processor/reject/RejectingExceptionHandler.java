@@ -115,7 +115,10 @@ public final class RejectingExceptionHandler
             metrics.rejected(stage, violation.rule());
         }
         if (!(e instanceof RecordRejected)) {
-            log.warn("record {}-{}@{} rejected at {}", context.topic(), context.partition(), context.offset(), stage, e);
+            // One line per record, no stack: a flood of poison must not become a flood of stack traces.
+            log.warn("record {}-{}@{} rejected at {}: {}", context.topic(), context.partition(), context.offset(), stage,
+                    violation.message());
+            log.debug("the failure behind that rejection", e);
         }
         return List.of(RejectedRecord.of(topic, key, value, context.headers() == null ? null : context.headers().toArray(),
                 violation, stage, new RejectedRecord.Source(context.topic(), context.partition(), context.offset(),
