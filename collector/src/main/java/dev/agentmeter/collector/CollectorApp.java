@@ -81,6 +81,7 @@ public final class CollectorApp implements AutoCloseable {
                 .topic(config.rawTopic())
                 .spoolDirectory(config.spoolDirectory())
                 .spoolMaxBytes(config.spoolMaxBytes())
+                .maxFutureSkew(config.maxFutureSkew())
                 .queueCapacity(config.queueCapacity())
                 .generateSession(false) // many senders: an event without a session stays without one
                 .meterRegistry(registry)

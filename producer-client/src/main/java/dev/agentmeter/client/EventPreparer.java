@@ -9,6 +9,8 @@ import dev.agentmeter.model.json.ContractJson;
 import dev.agentmeter.model.validation.FreeText;
 import dev.agentmeter.model.validation.UsageEventValidator;
 import dev.agentmeter.model.validation.Violation;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,10 +40,11 @@ final class EventPreparer {
     }
 
     private final Redactor redactor;
-    private final UsageEventValidator validator = new UsageEventValidator();
+    private final UsageEventValidator validator;
 
-    EventPreparer(Redactor redactor) {
+    EventPreparer(Redactor redactor, Duration maxFutureSkew) {
         this.redactor = redactor;
+        this.validator = new UsageEventValidator(Clock.systemUTC(), maxFutureSkew);
     }
 
     Prepared prepare(UsageEvent tracked) {

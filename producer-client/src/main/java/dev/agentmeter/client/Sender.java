@@ -42,7 +42,7 @@ final class Sender implements Runnable {
         this.dropReports = dropReports;
         Spool spool = Delivery.openSpool(config.spoolDirectory(), config.spoolMaxBytes());
         this.metrics = new TrackerMetrics(config.meterRegistry(), config.topic(), spool::bytes, queue::size);
-        this.preparer = new EventPreparer(config.redactor());
+        this.preparer = new EventPreparer(config.redactor(), config.maxFutureSkew());
         this.delivery = new Delivery(config, metrics, spool, this::report);
         this.thread = new Thread(this, "agentmeter-sender-" + config.topic());
         this.thread.setDaemon(true);

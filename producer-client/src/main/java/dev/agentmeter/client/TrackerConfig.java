@@ -30,7 +30,8 @@ public record TrackerConfig(
         TrackingErrorHandler errorHandler,
         MeterRegistry meterRegistry,
         Map<String, Object> kafkaOverrides,
-        String budgetStatusTopic) {
+        String budgetStatusTopic,
+        Duration maxFutureSkew) {
 
     public static final String DEFAULT_TOPIC = Topics.USAGE_RAW;
 

@@ -10,6 +10,7 @@ import dev.agentmeter.model.EventIds;
 import dev.agentmeter.model.Period;
 import dev.agentmeter.model.Topics;
 import dev.agentmeter.model.UsageEvent;
+import dev.agentmeter.model.validation.UsageEventValidator;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigDecimal;
@@ -315,6 +316,7 @@ public final class UsageTracker implements AutoCloseable {
         private MeterRegistry meterRegistry;
         private final Map<String, Object> kafka = new HashMap<>();
         private String budgetStatusTopic;
+        private Duration maxFutureSkew = UsageEventValidator.DEFAULT_MAX_FUTURE_SKEW;
 
         private Builder() {
         }
@@ -373,6 +375,12 @@ public final class UsageTracker implements AutoCloseable {
             budgetStatusTopic = value ? (budgetStatusTopic != null ? budgetStatusTopic : Topics.BUDGET_STATUS) : null;
             return this;
         }
+        /**
+         * How far ahead of this host's clock an event's timestamp may be; later ones are reported as
+         * invalid and not sent. The same setting as the processor's and the collector's
+         * {@code max.future.skew}. Default 24 h.
+         */
+        public Builder maxFutureSkew(Duration value) { maxFutureSkew = value; return this; }
         /** The budget status topic to follow (turns {@link #budgetStatus} on). Default {@code agentmeter.budget-status}. */
         public Builder budgetStatusTopic(String value) { budgetStatusTopic = value; return this; }
 
@@ -387,12 +395,14 @@ public final class UsageTracker implements AutoCloseable {
             requirePositive(spoolFsyncInterval, "spoolFsyncInterval");
             requirePositive(replayProbeInterval, "replayProbeInterval");
             requirePositive(closeTimeout, "closeTimeout");
+            requirePositive(maxFutureSkew, "maxFutureSkew");
             Objects.requireNonNull(redactor, "redactor");
             Objects.requireNonNull(errorHandler, "errorHandler");
             return new UsageTracker(new TrackerConfig(bootstrapServers, topic, agent, team, user, session,
                     generateSession, spoolDirectory, spoolMaxBytes, spoolFsyncEveryEvents, spoolFsyncInterval, queueCapacity,
                     replayProbeInterval, closeTimeout, redactor, errorHandler,
-                    meterRegistry != null ? meterRegistry : new SimpleMeterRegistry(), kafka, budgetStatusTopic));
+                    meterRegistry != null ? meterRegistry : new SimpleMeterRegistry(), kafka, budgetStatusTopic,
+                    maxFutureSkew));
         }
 
         private static void requirePositive(Duration d, String key) {

@@ -102,11 +102,24 @@ class JsonSchemaTest {
     }
 
     @Test
-    void moneyAsJsonNumberFails() {
+    void moneySentAsAJsonNumberValidates() {
         ObjectNode json = tree(Samples.contractEvent());
         json.put("providerCostUsd", 0.5);
-        assertThat(errors("usage-event.schema.json", json)).isNotEmpty()
-                .anyMatch(m -> m.startsWith("$.providerCostUsd"));
+        assertThat(errors("usage-event.schema.json", json)).isEmpty();
+    }
+
+    @Test
+    void moneyAboveAMillionFails() {
+        ObjectNode json = tree(Samples.contractEvent());
+        json.put("providerCostUsd", 2_000_000);
+        assertThat(errors("usage-event.schema.json", json)).anyMatch(m -> m.startsWith("$.providerCostUsd"));
+    }
+
+    @Test
+    void aTokenCountAboveTenToTheTwelveFails() {
+        ObjectNode json = tree(Samples.contractEvent());
+        ((ObjectNode) json.get("usage")).put("inputTokens", 1_000_000_000_001L);
+        assertThat(errors("usage-event.schema.json", json)).anyMatch(m -> m.startsWith("$.usage.inputTokens"));
     }
 
     @Test

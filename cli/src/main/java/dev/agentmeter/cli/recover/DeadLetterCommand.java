@@ -7,6 +7,7 @@ import dev.agentmeter.cli.kafka.KafkaIo;
 import dev.agentmeter.model.Topics;
 import dev.agentmeter.model.json.ContractJson;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -116,8 +117,22 @@ public abstract class DeadLetterCommand implements Runnable {
      * {@value Topics#HEADER_REPLAYED_FROM}) to where each came from, and waits for every acknowledgement.
      */
     protected void replay(boolean dryRun) {
-        List<DeadLetters.Letter> letters = chosen();
         PrintWriter out = spec.commandLine().getOut();
+        // A record rejected from one of the processor's repartition topics is in its internal format, and
+        // only garbage ends up rejected there: nothing a replay could fix.
+        List<DeadLetters.Letter> letters = new ArrayList<>();
+        int internal = 0;
+        for (DeadLetters.Letter l : chosen()) {
+            if (l.replayTopic().endsWith("-repartition")) {
+                internal++;
+            } else {
+                letters.add(l);
+            }
+        }
+        if (internal > 0) {
+            out.printf("%d record%s rejected from the processor's repartition topics %s not replayed (internal format)%n",
+                    internal, internal == 1 ? "" : "s", internal == 1 ? "is" : "are");
+        }
         Map<String, Integer> byTopic = new LinkedHashMap<>();
         letters.forEach(l -> byTopic.merge(l.replayTopic(), 1, Integer::sum));
         if (dryRun) {
@@ -137,7 +152,7 @@ public abstract class DeadLetterCommand implements Runnable {
                         headers.add(h);
                     }
                 }
-                headers.add(Topics.HEADER_REPLAYED_FROM, l.origin().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                headers.add(Topics.HEADER_REPLAYED_FROM, l.origin().getBytes(StandardCharsets.UTF_8));
                 sent.add(producer.send(new ProducerRecord<>(l.replayTopic(), null, null, l.key(), l.value(), headers)));
             }
             producer.flush();
