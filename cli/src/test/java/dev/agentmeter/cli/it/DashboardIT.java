@@ -227,9 +227,12 @@ class DashboardIT {
             browser = Browser.start(data, 1280, 900);
             browser.get(base + "/costs?period=today");
             login("wrong");
+            // The click starts a navigation: wait for the answer page, not the page the click was made on.
+            awaitBrowser("the login page answered", () -> !browser.findElements(By.cssSelector("[role='alert']")).isEmpty());
             assertThat(text("[role='alert']")).isEqualTo("Wrong token.");
             login("s3cret");
-            assertThat(browser.getCurrentUrl()).isEqualTo(base + "/costs?period=today");
+            awaitBrowser("the costs page opened", () -> browser.getCurrentUrl().equals(base + "/costs?period=today")
+                    && !browser.findElements(By.cssSelector("h1")).isEmpty());
             assertThat(text("h1")).isEqualTo("Costs");
         }
     }
