@@ -4,7 +4,7 @@ import dev.agentmeter.model.KafkaSecurity;
 import dev.agentmeter.model.TopicAdmin;
 import dev.agentmeter.processor.metrics.ProcessorMetrics;
 import dev.agentmeter.processor.metrics.StreamsMetricsBinder;
-import dev.agentmeter.processor.pricing.BundledCatalog;
+import dev.agentmeter.pricing.BundledCatalog;
 import dev.agentmeter.processor.pricing.CatalogSeeder;
 import dev.agentmeter.processor.topology.DedupStoreRocksDbConfig;
 import dev.agentmeter.processor.topology.UsageTopology;

@@ -8,7 +8,7 @@ import dev.agentmeter.analytics.WhatIf;
 import dev.agentmeter.analytics.Window;
 import dev.agentmeter.model.EffectivePrice;
 import dev.agentmeter.model.json.ContractJson;
-import dev.agentmeter.processor.pricing.PriceCatalog;
+import dev.agentmeter.pricing.PriceCatalog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

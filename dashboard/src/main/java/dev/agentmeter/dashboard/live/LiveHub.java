@@ -12,7 +12,7 @@ import dev.agentmeter.model.Budget;
 import dev.agentmeter.model.Period;
 import dev.agentmeter.model.Scope;
 import dev.agentmeter.model.ScopeType;
-import dev.agentmeter.processor.query.SpendView;
+import dev.agentmeter.model.SpendView;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;

@@ -3,7 +3,7 @@ package dev.agentmeter.dashboard.live;
 import dev.agentmeter.model.Period;
 import dev.agentmeter.model.Scope;
 import dev.agentmeter.model.json.ContractJson;
-import dev.agentmeter.processor.query.SpendView;
+import dev.agentmeter.model.SpendView;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;

@@ -7,7 +7,7 @@ import dev.agentmeter.dashboard.web.DataTable;
 import dev.agentmeter.dashboard.web.Html;
 import dev.agentmeter.dashboard.web.Page;
 import dev.agentmeter.dashboard.web.Selection;
-import dev.agentmeter.processor.pricing.PriceCatalog;
+import dev.agentmeter.pricing.PriceCatalog;
 import io.javalin.http.Context;
 import java.math.BigDecimal;
 import java.math.RoundingMode;

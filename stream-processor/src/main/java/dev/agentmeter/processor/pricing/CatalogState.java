@@ -1,5 +1,6 @@
 package dev.agentmeter.processor.pricing;
 
+import dev.agentmeter.pricing.PriceCatalog;
 import dev.agentmeter.model.ModelPrice;
 import java.util.ArrayList;
 import java.util.List;

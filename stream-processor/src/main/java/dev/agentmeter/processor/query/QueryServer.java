@@ -1,5 +1,6 @@
 package dev.agentmeter.processor.query;
 
+import dev.agentmeter.model.SpendView;
 import dev.agentmeter.http.HttpAccess;
 import dev.agentmeter.http.HttpServers;
 import dev.agentmeter.model.EffectivePrice;

@@ -1,5 +1,6 @@
 package dev.agentmeter.processor.query;
 
+import dev.agentmeter.model.SpendView;
 import dev.agentmeter.model.Budget;
 import dev.agentmeter.model.Money;
 import dev.agentmeter.model.ModelPrice;
@@ -10,7 +11,7 @@ import dev.agentmeter.processor.aggregate.SpendAggregate;
 import dev.agentmeter.processor.aggregate.SpendStores;
 import dev.agentmeter.processor.aggregate.Windows;
 import dev.agentmeter.processor.budget.BudgetBook;
-import dev.agentmeter.processor.pricing.PriceCatalog;
+import dev.agentmeter.pricing.PriceCatalog;
 import dev.agentmeter.processor.topology.UsageTopology;
 import java.math.BigDecimal;
 import java.time.Instant;

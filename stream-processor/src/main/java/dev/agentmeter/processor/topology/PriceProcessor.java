@@ -4,7 +4,7 @@ import dev.agentmeter.model.ModelPrice;
 import dev.agentmeter.model.PricedUsage;
 import dev.agentmeter.processor.metrics.ProcessorMetrics;
 import dev.agentmeter.processor.pricing.CatalogState;
-import dev.agentmeter.processor.pricing.Pricer;
+import dev.agentmeter.pricing.Pricer;
 import java.time.Instant;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;

@@ -18,7 +18,7 @@ import dev.agentmeter.processor.budget.BudgetBook;
 import dev.agentmeter.processor.metrics.ProcessorMetrics;
 import dev.agentmeter.processor.pricing.CatalogState;
 import dev.agentmeter.processor.pricing.CatalogUpdater;
-import dev.agentmeter.processor.pricing.Pricer;
+import dev.agentmeter.pricing.Pricer;
 import dev.agentmeter.processor.reject.SideRejections;
 import java.time.Clock;
 import java.time.Duration;

@@ -13,7 +13,7 @@ import dev.agentmeter.processor.ProcessorConfig;
 import dev.agentmeter.processor.aggregate.AggregateSerdes;
 import dev.agentmeter.processor.aggregate.ScopeInput;
 import dev.agentmeter.processor.metrics.ProcessorMetrics;
-import dev.agentmeter.processor.pricing.BundledCatalog;
+import dev.agentmeter.pricing.BundledCatalog;
 import dev.agentmeter.processor.reject.RejectingExceptionHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;

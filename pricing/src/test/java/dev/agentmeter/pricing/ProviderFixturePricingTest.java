@@ -1,4 +1,4 @@
-package dev.agentmeter.processor.pricing;
+package dev.agentmeter.pricing;
 
 import static dev.agentmeter.client.adapters.ProviderFixtures.body;
 import static dev.agentmeter.client.adapters.ProviderFixtures.stream;

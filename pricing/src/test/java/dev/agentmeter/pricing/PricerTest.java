@@ -1,4 +1,4 @@
-package dev.agentmeter.processor.pricing;
+package dev.agentmeter.pricing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

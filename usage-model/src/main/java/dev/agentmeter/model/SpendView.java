@@ -1,10 +1,10 @@
-package dev.agentmeter.processor.query;
+package dev.agentmeter.model;
 
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 
-/** The answer to a spend query: zero, not absent, for a scope that spent nothing. */
+/** The processor's answer to a spend query ({@code GET /v1/spend/...}), read by the CLI and the dashboard: zero, not absent, for a scope that spent nothing. */
 public record SpendView(
         String scope,
         String period,

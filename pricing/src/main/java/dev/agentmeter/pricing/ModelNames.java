@@ -1,4 +1,4 @@
-package dev.agentmeter.processor.pricing;
+package dev.agentmeter.pricing;
 
 import java.util.Locale;
 import java.util.regex.Pattern;

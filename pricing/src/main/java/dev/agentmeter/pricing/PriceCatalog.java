@@ -1,4 +1,4 @@
-package dev.agentmeter.processor.pricing;
+package dev.agentmeter.pricing;
 
 import dev.agentmeter.model.ModelPrice;
 import java.util.Collection;

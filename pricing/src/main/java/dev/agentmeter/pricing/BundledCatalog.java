@@ -1,4 +1,4 @@
-package dev.agentmeter.processor.pricing;
+package dev.agentmeter.pricing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentmeter.model.EffectivePrice;
