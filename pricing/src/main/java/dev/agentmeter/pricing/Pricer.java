@@ -7,6 +7,8 @@ import dev.agentmeter.model.LongContextPrice;
 import dev.agentmeter.model.ModelPrice;
 import dev.agentmeter.model.Money;
 import dev.agentmeter.model.PricedUsage;
+import dev.agentmeter.model.ServiceTiers;
+import dev.agentmeter.model.TierPrice;
 import dev.agentmeter.model.Pricing;
 import dev.agentmeter.model.UnitPrices;
 import dev.agentmeter.model.Usage;
@@ -21,7 +23,10 @@ import java.util.Set;
  * The contract's pricing rules, as a pure function of an event, the catalog and the clock.
  * Precedence: {@code api} for kind api; {@code provider} when the provider reported the cost;
  * {@code free} for a free provider or an all-zero price; {@code catalog}; else {@code default}.
- * Every cost part is tokens × price per million / 1,000,000, exact, never rounded.
+ * Every cost part is tokens × price per million / 1,000,000, exact, never rounded. Service tiers:
+ * an event whose {@code serviceTier} has an entry in the price's {@code serviceTiers} is priced
+ * with it (its own long-context tier included) and {@code pricing.serviceTier} names it; any other
+ * is priced at the standard prices, {@code pricing.serviceTier} standard.
  */
 public final class Pricer {
 
@@ -39,8 +44,8 @@ public final class Pricer {
         if (e.isApi()) {
             BigDecimal total = e.api() != null && e.api().costUsd() != null ? e.api().costUsd() : BigDecimal.ZERO;
             Cost cost = new Cost(BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, total, total);
-            return new PricedUsage(e, new Pricing(null, null, e.provider(), CostSource.API, null, false, Pricing.USD,
-                    null), cost, pricedAt);
+            return new PricedUsage(e, new Pricing(null, null, e.provider(), CostSource.API, null, false,
+                    ServiceTiers.STANDARD, Pricing.USD, null), cost, pricedAt);
         }
         Optional<ModelPrice> model = catalog.find(e.model());
         Usage u = e.usage();
@@ -48,12 +53,17 @@ public final class Pricer {
             ModelPrice m = model.get();
             EffectivePrice price = m.priceAt(e.timestamp()).orElseGet(() -> m.prices().isEmpty() ? null : m.prices().get(0));
             if (price != null) {
-                boolean longContext = price.longContext() != null && u.inputTokens() > price.longContext().aboveInputTokens();
-                UnitPrices unit = longContext ? tierPrices(price, price.longContext()) : basePrices(price);
+                TierPrice tier = price.tier(e.servedTier());
+                String pricedTier = tier != null ? e.servedTier() : ServiceTiers.STANDARD;
+                LongContextPrice lc = tier != null ? tier.longContext() : price.longContext();
+                boolean longContext = lc != null && u.inputTokens() > lc.aboveInputTokens();
+                UnitPrices base = tier != null ? tierBase(price, tier) : basePrices(price);
+                UnitPrices unit = longContext ? longContextPrices(base, lc) : base;
                 Cost ours = cost(u, unit);
                 CostSource source = sourceFor(e, unit);
                 return new PricedUsage(e, new Pricing(m.modelKey(), m.company(), e.provider(), source,
-                        price.effectiveFrom(), longContext, Pricing.USD, unit), billed(source, e, ours), pricedAt);
+                        price.effectiveFrom(), longContext, pricedTier, Pricing.USD, unit), billed(source, e, ours),
+                        pricedAt);
             }
         }
         UnitPrices unit = fallback(defaultInput, defaultOutput, null, null, null, null);
@@ -62,8 +72,8 @@ public final class Pricer {
         if (source == CostSource.CATALOG) {
             source = CostSource.DEFAULT;
         }
-        return new PricedUsage(e, new Pricing(null, null, e.provider(), source, null, false, Pricing.USD, unit),
-                billed(source, e, ours), pricedAt);
+        return new PricedUsage(e, new Pricing(null, null, e.provider(), source, null, false, ServiceTiers.STANDARD,
+                Pricing.USD, unit), billed(source, e, ours), pricedAt);
     }
 
     private CostSource sourceFor(UsageEvent e, UnitPrices unit) {
@@ -111,8 +121,22 @@ public final class Pricer {
                 p.cacheWrite1hPerMTok(), p.reasoningPerMTok());
     }
 
-    /** Tier prices; a null inside the tier follows the fallback chain within the tier. */
-    private static UnitPrices tierPrices(EffectivePrice base, LongContextPrice t) {
+    /**
+     * A service tier's prices; a null inside the tier follows the fallback chain within the tier, a
+     * tier without input or output prices takes the standard ones.
+     */
+    private static UnitPrices tierBase(EffectivePrice standard, TierPrice t) {
+        BigDecimal input = t.inputPerMTok() != null ? t.inputPerMTok() : standard.inputPerMTok();
+        BigDecimal output = t.outputPerMTok() != null ? t.outputPerMTok() : standard.outputPerMTok();
+        return fallback(input, output, t.cacheReadPerMTok(), t.cacheWritePerMTok(), t.cacheWrite1hPerMTok(),
+                t.reasoningPerMTok());
+    }
+
+    /**
+     * Long-context prices over {@code base} (the standard's or a service tier's, after fallback); a
+     * null inside the long-context tier follows the fallback chain within it.
+     */
+    private static UnitPrices longContextPrices(UnitPrices base, LongContextPrice t) {
         BigDecimal input = t.inputPerMTok() != null ? t.inputPerMTok() : base.inputPerMTok();
         BigDecimal output = t.outputPerMTok() != null ? t.outputPerMTok() : base.outputPerMTok();
         return fallback(input, output, t.cacheReadPerMTok(), t.cacheWritePerMTok(), t.cacheWrite1hPerMTok(),

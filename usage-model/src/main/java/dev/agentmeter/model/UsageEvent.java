@@ -3,6 +3,7 @@ package dev.agentmeter.model;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -12,6 +13,8 @@ import java.util.Map;
  * reported by the validator instead of silently becoming a default. {@code truncated} is true when
  * a sender cut the event's text ({@code FreeText}), so that the priced record can say so; absent
  * (null) otherwise. Attributes with a null key or value are left out: nothing can be stored for them.
+ * {@code serviceTier}: the tier the provider says it served the request at (absent: standard); see
+ * {@link ServiceTiers}.
  */
 public record UsageEvent(
         Integer schemaVersion,
@@ -28,6 +31,7 @@ public record UsageEvent(
         String region,
         Usage usage,
         BigDecimal providerCostUsd,
+        String serviceTier,
         Task task,
         Call call,
         ApiCall api,
@@ -46,7 +50,7 @@ public record UsageEvent(
     private static Map<String, String> withoutNulls(Map<String, String> attributes) {
         for (Map.Entry<String, String> a : attributes.entrySet()) {
             if (a.getKey() == null || a.getValue() == null) {
-                Map<String, String> kept = new java.util.HashMap<>();
+                Map<String, String> kept = new HashMap<>();
                 attributes.forEach((k, v) -> {
                     if (k != null && v != null) {
                         kept.put(k, v);
@@ -77,6 +81,12 @@ public record UsageEvent(
         return eventId;
     }
 
+    /** The tier the event was served at, as the contract names it: {@code standard} when absent. */
+    @JsonIgnore
+    public String servedTier() {
+        return serviceTier == null ? ServiceTiers.STANDARD : serviceTier;
+    }
+
     public Builder toBuilder() {
         return new Builder(this);
     }
@@ -101,6 +111,7 @@ public record UsageEvent(
         private String region;
         private Usage usage;
         private BigDecimal providerCostUsd;
+        private String serviceTier;
         private Task task;
         private Call call;
         private ApiCall api;
@@ -125,6 +136,7 @@ public record UsageEvent(
             region = e.region;
             usage = e.usage;
             providerCostUsd = e.providerCostUsd;
+            serviceTier = e.serviceTier;
             task = e.task;
             call = e.call;
             api = e.api;
@@ -146,6 +158,7 @@ public record UsageEvent(
         public Builder region(String v) { region = v; return this; }
         public Builder usage(Usage v) { usage = v; return this; }
         public Builder providerCostUsd(BigDecimal v) { providerCostUsd = v; return this; }
+        public Builder serviceTier(String v) { serviceTier = v; return this; }
         public Builder task(Task v) { task = v; return this; }
         public Builder call(Call v) { call = v; return this; }
         public Builder api(ApiCall v) { api = v; return this; }
@@ -154,7 +167,7 @@ public record UsageEvent(
 
         public UsageEvent build() {
             return new UsageEvent(schemaVersion, eventId, timestamp, kind, agent, userId, sessionId,
-                    teamId, handoffChain, provider, model, region, usage, providerCostUsd, task, call,
+                    teamId, handoffChain, provider, model, region, usage, providerCostUsd, serviceTier, task, call,
                     api, attributes, truncated);
         }
     }

@@ -34,7 +34,9 @@ import java.util.Set;
  *       the agent spans further up, outermost first.</li>
  * </ul>
  * A provider-reported cost ({@code gen_ai.usage.cost}, OpenLIT's name) arrives as a double: it is
- * read through its shortest decimal representation, the digits the sender meant.
+ * read through its shortest decimal representation, the digits the sender meant. The service tier:
+ * {@code openai.response.service_tier} (or {@code gen_ai.openai.response.service_tier}), else a plain
+ * {@code service_tier} or {@code gen_ai.request.service_tier}.
  */
 public final class GenAiSpans {
 
@@ -49,6 +51,12 @@ public final class GenAiSpans {
             "gen_ai.usage.cache_write.input_tokens", "gen_ai.usage.cache_creation_input_tokens");
     private static final List<String> REASONING = List.of("gen_ai.usage.reasoning.output_tokens",
             "gen_ai.usage.reasoning_tokens");
+    /**
+     * The tier served: the response's (the semantic conventions' OpenAI attribute, old and new names),
+     * and as a last resort a plain or requested tier.
+     */
+    private static final List<String> SERVICE_TIER = List.of("openai.response.service_tier",
+            "gen_ai.openai.response.service_tier", "service_tier", "gen_ai.request.service_tier");
     /** Provider names of the conventions that agentmeter spells otherwise. */
     private static final Map<String, String> PROVIDERS = Map.of("aws.bedrock", "aws-bedrock");
 
@@ -161,6 +169,7 @@ public final class GenAiSpans {
                 .region(text(span.resource(), "cloud.region"))
                 .usage(new Usage(input, output, cacheRead, cacheWrite, 0, reasoning, false))
                 .providerCostUsd(money(a.get("gen_ai.usage.cost")))
+                .serviceTier(first(a, SERVICE_TIER) == null ? null : String.valueOf(first(a, SERVICE_TIER)))
                 .call(new Call(text(a, "gen_ai.operation.name"), finishReason, durationMs,
                         span.error() ? Call.STATUS_ERROR : Call.STATUS_SUCCESS, errorMessage, null))
                 .task(taskType == null ? null : new Task(taskType, null, null))

@@ -164,4 +164,34 @@ class GenAiSpansTest {
         assertThat(r.problems()).containsExactly("span " + TRACE + ":0000000000000001: gen_ai.usage.input_tokens is 1.5,"
                 + " not a whole number of tokens");
     }
+
+    @Test
+    void theServiceTierIsTheResponsesOpenAiAttributeBeforeAPlainOne() {
+        Map<String, Object> a = new HashMap<>(inference(100, 10));
+        a.put("gen_ai.request.service_tier", "auto");
+        a.put("openai.response.service_tier", "Flex");
+
+        assertThat(GenAiSpans.toEvents(List.of(span("0000000000000001", "", a))).events().get(0).serviceTier())
+                .isEqualTo("Flex"); // normalised on receipt, with the rest of the event (FreeText.cut)
+    }
+
+    @Test
+    void aRequestedTierIsTheLastResort() {
+        Map<String, Object> a = new HashMap<>(inference(100, 10));
+        a.put("gen_ai.request.service_tier", "priority");
+
+        assertThat(GenAiSpans.toEvents(List.of(span("0000000000000001", "", a))).events().get(0).serviceTier())
+                .isEqualTo("priority");
+    }
+
+    @Test
+    void aSpanThatIsItsOwnParentOrACycleEndsTheWalk() {
+        List<OtlpSpan> spans = List.of(span("0000000000000001", "0000000000000002", agent("A")),
+                span("0000000000000002", "0000000000000001", inference(10, 1)),
+                span("0000000000000003", "0000000000000003", inference(20, 2)));
+
+        GenAiSpans.Result r = GenAiSpans.toEvents(spans);
+
+        assertThat(r.events()).extracting(UsageEvent::agent).containsExactly("A", "support-bot");
+    }
 }

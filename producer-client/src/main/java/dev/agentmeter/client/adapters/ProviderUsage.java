@@ -9,6 +9,7 @@ import static dev.agentmeter.client.adapters.ProviderJson.text;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentmeter.client.estimate.TokenEstimator;
 import dev.agentmeter.model.ApiCall;
+import dev.agentmeter.model.ServiceTiers;
 import dev.agentmeter.model.Usage;
 import dev.agentmeter.model.UsageEvent;
 import java.math.BigDecimal;
@@ -21,8 +22,9 @@ import java.util.TreeMap;
 /**
  * Provider usage converted to the contract's inclusive token semantics ({@code inputTokens}
  * includes cache reads and writes, {@code outputTokens} includes reasoning), with the model the
- * response names, the billed cost where the provider reports one, and what the contract has no
- * field for yet ({@link #SERVICE_TIER}, server-tool requests) as {@code attributes}.
+ * response names, the billed cost where the provider reports one, the service tier the response
+ * says it was served at ({@code serviceTier}, the contract's words), and what the contract has no
+ * field for (server-tool requests, BYOK upstream costs) as {@code attributes}.
  *
  * <p>Each factory takes the whole response body, just its usage object, or the stream event that
  * carries the final usage, as a JSON string, a Jackson tree or an official SDK object (see
@@ -33,10 +35,8 @@ import java.util.TreeMap;
  * A caller that prefers a figure to an error opts in with {@link #estimated}.
  */
 public record ProviderUsage(String provider, String model, Usage usage, BigDecimal providerCostUsd,
-                            Map<String, String> attributes) {
+                            String serviceTier, Map<String, String> attributes) {
 
-    /** Attribute: the service tier the provider says it served ({@code batch}, {@code flex}, {@code priority}, …). */
-    public static final String SERVICE_TIER = "serviceTier";
     /** Attribute: Anthropic server-side web searches in the call (billed per request). */
     public static final String WEB_SEARCH_REQUESTS = "webSearchRequests";
     /** Attribute: Anthropic server-side web fetches in the call (billed as tokens only). */
@@ -51,10 +51,16 @@ public record ProviderUsage(String provider, String model, Usage usage, BigDecim
 
     public ProviderUsage {
         attributes = attributes == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(attributes));
+        serviceTier = serviceTier == null || serviceTier.isBlank() ? null : ServiceTiers.normalise(serviceTier);
+    }
+
+    public ProviderUsage(String provider, String model, Usage usage, BigDecimal providerCostUsd,
+                         Map<String, String> attributes) {
+        this(provider, model, usage, providerCostUsd, null, attributes);
     }
 
     public ProviderUsage(String provider, String model, Usage usage, BigDecimal providerCostUsd) {
-        this(provider, model, usage, providerCostUsd, Map.of());
+        this(provider, model, usage, providerCostUsd, null, Map.of());
     }
 
     /**
@@ -71,6 +77,7 @@ public record ProviderUsage(String provider, String model, Usage usage, BigDecim
                 .model(current.model() != null ? current.model() : model)
                 .usage(usage)
                 .providerCostUsd(providerCostUsd)
+                .serviceTier(current.serviceTier() != null ? current.serviceTier() : serviceTier)
                 .attributes(merged.isEmpty() ? current.attributes() : merged);
     }
 
@@ -133,10 +140,18 @@ public record ProviderUsage(String provider, String model, Usage usage, BigDecim
      * ({@code input_tokens}, {@code input_tokens_details.cached_tokens} and
      * {@code .cache_write_tokens}, {@code output_tokens_details.reasoning_tokens}), whole or as the
      * {@code response.completed} stream event (usage under {@code response}). OpenAI counts cached
-     * tokens inside the input already. {@code service_tier} becomes an attribute.
+     * tokens inside the input already. {@code service_tier} is the tier served ({@code default} is
+     * standard). A line of a Batch API output file ({@code custom_id}, {@code response.body}) is the
+     * body it holds, served at the {@code batch} tier.
      */
     public static ProviderUsage openAi(Object payload) {
         JsonNode root = ProviderJson.tree(payload);
+        JsonNode batchBody = root.has("custom_id") ? object(object(root, "response"), "body") : null;
+        if (batchBody != null) {
+            ProviderUsage inner = openAi(batchBody);
+            return new ProviderUsage(inner.provider(), inner.model(), inner.usage(), null, ServiceTiers.BATCH,
+                    inner.attributes());
+        }
         JsonNode body = object(root, "response") != null && !root.has("usage") ? object(root, "response") : root;
         String where = body == root ? "$.usage" : "$.response.usage";
         JsonNode u = object(body, "usage");
@@ -161,9 +176,7 @@ public record ProviderUsage(String provider, String model, Usage usage, BigDecim
                 n(u, responsesApi ? "output_tokens" : "completion_tokens"),
                 n(inDetails, "cached_tokens"), n(inDetails, "cache_write_tokens"), 0,
                 n(outDetails, "reasoning_tokens"), false);
-        Map<String, String> attributes = new TreeMap<>();
-        putText(attributes, SERVICE_TIER, text(body, "service_tier"));
-        return new ProviderUsage("openai", text(body, "model"), usage, null, attributes);
+        return new ProviderUsage("openai", text(body, "model"), usage, null, text(body, "service_tier"), Map.of());
     }
 
     // ------------------------------------------------------------------ Anthropic
@@ -171,16 +184,29 @@ public record ProviderUsage(String provider, String model, Usage usage, BigDecim
     /**
      * Anthropic Messages: {@code input_tokens} EXCLUDES cache reads and writes, so they are added
      * back; {@code cache_creation.ephemeral_1h_input_tokens} is the one-hour part of the writes;
-     * {@code thinking_tokens} are inside {@code output_tokens}. Takes the response or a
-     * {@code message_start} event; a {@code message_delta} alone lacks the input and is refused
-     * (merge the two with {@link UsageStream#anthropic()}). {@code usage.service_tier} and
-     * {@code usage.server_tool_use} become attributes.
+     * {@code thinking_tokens} are inside {@code output_tokens}. Takes the response, a
+     * {@code message_start} event, or a final {@code message_delta} that carries the whole usage
+     * (input and cache tokens included, as the API now sends it); a {@code message_delta} with only
+     * the output is refused (merge the stream with {@link UsageStream#anthropic()}). A Message Batches
+     * result ({@code custom_id}, {@code result.message}) is its message, served at the {@code batch}
+     * tier. {@code usage.service_tier} is the tier served; {@code usage.server_tool_use} becomes
+     * attributes.
      */
     public static ProviderUsage anthropic(Object payload) {
         JsonNode root = ProviderJson.tree(payload);
+        JsonNode batchMessage = root.has("custom_id") ? object(object(root, "result"), "message") : null;
+        if (batchMessage != null) {
+            ProviderUsage inner = anthropic(batchMessage);
+            return new ProviderUsage(inner.provider(), inner.model(), inner.usage(), null, ServiceTiers.BATCH,
+                    inner.attributes());
+        }
         if ("message_delta".equals(text(root, "type"))) {
-            throw new IllegalArgumentException("Anthropic: a message_delta carries no $.message.usage.input_tokens;"
-                    + " feed message_start and message_delta to UsageStream.anthropic()");
+            JsonNode u = object(root, "usage");
+            if (u == null || !hasAny(u, "input_tokens")) {
+                throw new IllegalArgumentException("Anthropic: a message_delta without $.usage.input_tokens carries only"
+                        + " the output; feed message_start and message_delta to UsageStream.anthropic()");
+            }
+            return anthropicUsage(null, u);
         }
         JsonNode body = "message_start".equals(text(root, "type")) ? object(root, "message") : root;
         String where = body == root ? "$.usage" : "$.message.usage";
@@ -209,11 +235,10 @@ public record ProviderUsage(String provider, String model, Usage usage, BigDecim
         long input = n(u, "input_tokens") + cacheRead + cacheWrite;
         Usage usage = new Usage(input, n(u, "output_tokens"), cacheRead, cacheWrite, write1h, n(u, "thinking_tokens"), false);
         Map<String, String> attributes = new TreeMap<>();
-        putText(attributes, SERVICE_TIER, text(u, "service_tier"));
         JsonNode tools = object(u, "server_tool_use");
         putCount(attributes, WEB_SEARCH_REQUESTS, n(tools, "web_search_requests"));
         putCount(attributes, WEB_FETCH_REQUESTS, n(tools, "web_fetch_requests"));
-        return new ProviderUsage("anthropic", model, usage, null, attributes);
+        return new ProviderUsage("anthropic", model, usage, null, text(u, "service_tier"), attributes);
     }
 
     // ------------------------------------------------------------------ OpenRouter
@@ -286,8 +311,9 @@ public record ProviderUsage(String provider, String model, Usage usage, BigDecim
      * AWS Bedrock Converse, or the ConverseStream {@code metadata} event: {@code inputTokens}
      * EXCLUDES {@code cacheReadInputTokens} and {@code cacheWriteInputTokens} ({@code totalTokens}
      * is the sum of all four), so they are added; {@code cacheDetails} splits the writes by TTL,
-     * and its {@code 1h} entries are the one-hour writes. {@code serviceTier.type} becomes an
-     * attribute. Bedrock names no model in the response: the event's own model is kept.
+     * and its {@code 1h} entries are the one-hour writes. {@code serviceTier.type} is the tier served
+     * ({@code default} is standard; {@code flex}, {@code priority} as Bedrock names them). Bedrock
+     * names no model in the response: the event's own model is kept.
      */
     public static ProviderUsage bedrockConverse(Object payload) {
         JsonNode root = ProviderJson.tree(payload);
@@ -315,15 +341,7 @@ public record ProviderUsage(String provider, String model, Usage usage, BigDecim
         long cacheWrite = hasAny(u, "cacheWriteInputTokens") ? n(u, "cacheWriteInputTokens") : detailed;
         Usage usage = new Usage(n(u, "inputTokens") + cacheRead + cacheWrite, n(u, "outputTokens"), cacheRead,
                 cacheWrite, write1h, 0, false);
-        Map<String, String> attributes = new TreeMap<>();
-        putText(attributes, SERVICE_TIER, text(object(body, "serviceTier"), "type"));
-        return new ProviderUsage("aws-bedrock", null, usage, null, attributes);
-    }
-
-    private static void putText(Map<String, String> attributes, String key, String value) {
-        if (value != null && !value.isBlank()) {
-            attributes.put(key, value);
-        }
+        return new ProviderUsage("aws-bedrock", null, usage, null, text(object(body, "serviceTier"), "type"), Map.of());
     }
 
     private static void putCount(Map<String, String> attributes, String key, long value) {

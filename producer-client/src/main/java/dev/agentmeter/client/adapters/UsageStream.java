@@ -124,7 +124,7 @@ public final class UsageStream {
             long output = Math.max(u.outputTokens(), TokenEstimator.estimate(promptChars, outputChars).outputTokens());
             return new ProviderUsage(name, model, new Usage(u.inputTokens(), output, u.cacheReadTokens(),
                     u.cacheWriteTokens(), u.cacheWrite1hTokens(), Math.min(u.reasoningTokens(), output), true),
-                    null, reported.attributes());
+                    null, reported.serviceTier(), reported.attributes());
         }
         return ProviderUsage.estimated(name, model, promptChars, outputChars);
     }
@@ -148,6 +148,12 @@ public final class UsageStream {
             JsonNode usage = object(message, "usage");
             anthropicUsage = usage == null ? JsonNodeFactory.instance.objectNode() : ((ObjectNode) usage).deepCopy();
         } else if ("message_delta".equals(type) && object(e, "usage") != null) {
+            if (anthropicUsage == null && object(e, "usage").has("input_tokens")) {
+                // The API now sends the whole usage with the final delta: it stands on its own.
+                anthropicUsage = ((ObjectNode) object(e, "usage")).deepCopy();
+                anthropicDelta = true;
+                return;
+            }
             if (anthropicUsage == null) {
                 throw new IllegalArgumentException("Anthropic: message_delta before message_start; feed the stream in order");
             }

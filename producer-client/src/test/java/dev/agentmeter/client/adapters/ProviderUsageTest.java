@@ -33,7 +33,8 @@ class ProviderUsageTest {
         assertThat(p.provider()).isEqualTo("openai");
         assertThat(p.usage()).isEqualTo(new Usage(2006, 300, 1920, 0, 0, 0, false));
         assertThat(p.providerCostUsd()).isNull();
-        assertThat(p.attributes()).isEqualTo(Map.of("serviceTier", "default"));
+        assertThat(p.serviceTier()).isEqualTo("standard");
+        assertThat(p.attributes()).isEmpty();
     }
 
     @Test
@@ -50,7 +51,8 @@ class ProviderUsageTest {
         ProviderUsage p = ProviderUsage.openAi(body("openai-responses-cache-write"));
         assertThat(p.model()).isEqualTo("gpt-5-2025-08-07");
         assertThat(p.usage()).isEqualTo(new Usage(12000, 900, 8000, 3000, 0, 640, false));
-        assertThat(p.attributes()).isEqualTo(Map.of("serviceTier", "flex"));
+        assertThat(p.serviceTier()).isEqualTo("flex");
+        assertThat(p.attributes()).isEmpty();
     }
 
     @Test
@@ -93,14 +95,16 @@ class ProviderUsageTest {
         ProviderUsage p = ProviderUsage.anthropic(body("anthropic-message"));
         assertThat(p.model()).isEqualTo("claude-sonnet-4-5-20250929");
         assertThat(p.usage()).isEqualTo(new Usage(20050, 420, 18000, 2000, 500, 0, false));
-        assertThat(p.attributes()).isEqualTo(Map.of("serviceTier", "standard"));
+        assertThat(p.serviceTier()).isEqualTo("standard");
+        assertThat(p.attributes()).isEmpty();
     }
 
     @Test
     void anthropicServerToolsAndBatchTierTravelAsAttributes() {
         ProviderUsage p = ProviderUsage.anthropic(body("anthropic-batch-web-search"));
         assertThat(p.usage()).isEqualTo(new Usage(6039, 931, 0, 0, 0, 0, false));
-        assertThat(p.attributes()).isEqualTo(Map.of("serviceTier", "batch", "webSearchRequests", "3", "webFetchRequests", "1"));
+        assertThat(p.serviceTier()).isEqualTo("batch");
+        assertThat(p.attributes()).isEqualTo(Map.of("webSearchRequests", "3", "webFetchRequests", "1"));
     }
 
     @Test
@@ -152,6 +156,42 @@ class ProviderUsageTest {
                  "cache_creation":{"ephemeral_5m_input_tokens":300,"ephemeral_1h_input_tokens":700}}}
                 """);
         assertThat(p.usage()).isEqualTo(new Usage(1010, 5, 0, 1000, 700, 0, false));
+    }
+
+    /** OpenAI Batch API, "Batch output file" (platform.openai.com/docs/guides/batch): one line, the body inside. */
+    @Test
+    void anOpenAiBatchOutputLineIsItsBodyServedAtTheBatchTier() {
+        ProviderUsage p = ProviderUsage.openAi(ProviderFixtures.body("openai-batch-output-line"));
+
+        assertThat(p.usage()).isEqualTo(new Usage(22, 2, 0, 0, 0, 0, false));
+        assertThat(p.model()).isEqualTo("gpt-4o-2024-08-06");
+        assertThat(p.serviceTier()).isEqualTo("batch");
+    }
+
+    /** Anthropic Message Batches, "Retrieving batch results" (docs.anthropic.com): a result line. */
+    @Test
+    void anAnthropicBatchResultIsItsMessageServedAtTheBatchTier() {
+        ProviderUsage p = ProviderUsage.anthropic(ProviderFixtures.body("anthropic-message-batch-result"));
+
+        assertThat(p.usage()).isEqualTo(new Usage(11, 36, 0, 0, 0, 0, false));
+        assertThat(p.serviceTier()).isEqualTo("batch");
+    }
+
+    /** Anthropic streaming: the final message_delta carries the whole cumulative usage, input and cache included. */
+    @Test
+    void anAnthropicMessageDeltaWithTheWholeUsageIsReadOnItsOwn() {
+        ProviderUsage p = ProviderUsage.anthropic(ProviderFixtures.body("anthropic-message-delta-full-usage"));
+
+        assertThat(p.usage()).isEqualTo(new Usage(1496, 89, 1024, 0, 0, 0, false));
+        assertThat(p.serviceTier()).isEqualTo("standard");
+    }
+
+    @Test
+    void aServiceTierAppliedToAnEventIsTheEventsUnlessItNamesItsOwn() {
+        ProviderUsage p = ProviderUsage.openAi(ProviderFixtures.body("openai-batch-output-line"));
+
+        assertThat(p.applyTo(UsageEvent.builder()).build().serviceTier()).isEqualTo("batch");
+        assertThat(p.applyTo(UsageEvent.builder().serviceTier("flex")).build().serviceTier()).isEqualTo("flex");
     }
 
     @Test

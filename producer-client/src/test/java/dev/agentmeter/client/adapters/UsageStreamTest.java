@@ -65,7 +65,8 @@ class UsageStreamTest {
         ProviderUsage p = feed(UsageStream.openAi(), stream("openai-responses-stream")).finish();
         assertThat(p.model()).isEqualTo("gpt-5-2025-08-07");
         assertThat(p.usage()).isEqualTo(new Usage(37, 11, 0, 0, 0, 0, false));
-        assertThat(p.attributes()).isEqualTo(Map.of("serviceTier", "default"));
+        assertThat(p.serviceTier()).isEqualTo("standard");
+        assertThat(p.attributes()).isEmpty();
     }
 
     @Test
@@ -79,7 +80,8 @@ class UsageStreamTest {
     void anthropicStreamReadsThinkingCacheTierAndServerToolsFromTheDelta() {
         ProviderUsage p = feed(UsageStream.anthropic(), stream("anthropic-stream-thinking-cache")).finish();
         assertThat(p.usage()).isEqualTo(new Usage(24472, 1840, 20000, 4000, 4000, 1500, false));
-        assertThat(p.attributes()).isEqualTo(Map.of("serviceTier", "priority", "webSearchRequests", "2"));
+        assertThat(p.serviceTier()).isEqualTo("priority");
+        assertThat(p.attributes()).isEqualTo(Map.of("webSearchRequests", "2"));
     }
 
     @Test
@@ -105,7 +107,8 @@ class UsageStreamTest {
         ProviderUsage p = s.finish();
         assertThat(p.model()).isEqualTo("claude-sonnet-4-5-20250929");
         assertThat(p.usage()).isEqualTo(new Usage(24472, 1840, 20000, 4000, 4000, 1500, false));
-        assertThat(p.attributes()).isEqualTo(Map.of("serviceTier", "priority", "webSearchRequests", "2"));
+        assertThat(p.serviceTier()).isEqualTo("priority");
+        assertThat(p.attributes()).isEqualTo(Map.of("webSearchRequests", "2"));
     }
 
     @Test
@@ -129,7 +132,8 @@ class UsageStreamTest {
         }
         ProviderUsage p = s.finish();
         assertThat(p.usage()).isEqualTo(new Usage(37, 11, 0, 0, 0, 0, false));
-        assertThat(p.attributes()).isEqualTo(Map.of("serviceTier", "default"));
+        assertThat(p.serviceTier()).isEqualTo("standard");
+        assertThat(p.attributes()).isEmpty();
     }
 
     @Test
@@ -163,5 +167,12 @@ class UsageStreamTest {
         ProviderUsage p = feed(UsageStream.bedrock(), events).finish();
 
         assertThat(p.usage()).isEqualTo(new Usage(3250, 120, 2000, 1000, 600, 0, false));
+    }
+
+    @Test
+    void anAnthropicStreamWhoseOnlyUsageIsAFinalDeltaWithTheWholeUsageIsComplete() {
+        ProviderUsage p = UsageStream.anthropic().accept(ProviderFixtures.body("anthropic-message-delta-full-usage")).finish();
+
+        assertThat(p.usage()).isEqualTo(new Usage(1496, 89, 1024, 0, 0, 0, false));
     }
 }

@@ -58,6 +58,8 @@ public final class UsageRows {
             pricing("unit_prices", "jsonb", p -> p.unitPrices() == null ? null : new PgText.Json(ContractJson.toJson(p.unitPrices()))),
             Column.of("long_context", "boolean", r -> r.pricing() != null && r.pricing().longContext()),
             Column.of("truncated", "boolean", PricedUsage::truncated),
+            event("service_tier", "text", UsageEvent::serviceTier),
+            pricing("priced_service_tier", "text", Pricing::serviceTier),
             task("task_type", Task::type),
             task("task_complexity", Task::complexity),
             task("task_description", Task::description),

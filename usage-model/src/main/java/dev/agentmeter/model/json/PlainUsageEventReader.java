@@ -42,7 +42,7 @@ public final class PlainUsageEventReader {
     /** UsageEvent's fields in the order the contract's writer puts them (and the bit numbers below). */
     private static final SerializedString[] EVENT_FIELDS = names("schemaVersion", "eventId", "timestamp", "kind",
             "agent", "userId", "sessionId", "teamId", "handoffChain", "provider", "model", "region", "usage",
-            "providerCostUsd", "task", "call", "api", "attributes");
+            "providerCostUsd", "serviceTier", "task", "call", "api", "attributes");
     private static final SerializedString[] USAGE_FIELDS = names("inputTokens", "outputTokens", "cacheReadTokens",
             "cacheWriteTokens", "cacheWrite1hTokens", "reasoningTokens", "estimated");
 
@@ -94,6 +94,7 @@ public final class PlainUsageEventReader {
         String region = null;
         Usage usage = null;
         BigDecimal providerCostUsd = null;
+        String serviceTier = null;
         Task task = null;
         Call call = null;
         ApiCall api = null;
@@ -117,16 +118,18 @@ public final class PlainUsageEventReader {
                 case "region" -> { field = 11; region = string(p, t); }
                 case "usage" -> { field = 12; usage = t == JsonToken.VALUE_NULL ? null : usage(p, t); }
                 case "providerCostUsd" -> { field = 13; providerCostUsd = money(p, t); }
-                case "task" -> { field = 14; task = t == JsonToken.VALUE_NULL ? null : task(p, t); }
-                case "call" -> { field = 15; call = t == JsonToken.VALUE_NULL ? null : call(p, t); }
-                case "api" -> { field = 16; api = t == JsonToken.VALUE_NULL ? null : api(p, t); }
-                case "attributes" -> { field = 17; attributes = stringMap(p, t); }
+                case "serviceTier" -> { field = 14; serviceTier = string(p, t); }
+                case "task" -> { field = 15; task = t == JsonToken.VALUE_NULL ? null : task(p, t); }
+                case "call" -> { field = 16; call = t == JsonToken.VALUE_NULL ? null : call(p, t); }
+                case "api" -> { field = 17; api = t == JsonToken.VALUE_NULL ? null : api(p, t); }
+                case "attributes" -> { field = 18; attributes = stringMap(p, t); }
                 default -> throw NotPlain.INSTANCE;
             }
             seen = once(seen, field);
         }
         return new UsageEvent(schemaVersion, eventId, timestamp, kind, agent, userId, sessionId, teamId,
-                handoffChain, provider, model, region, usage, providerCostUsd, task, call, api, attributes, null);
+                handoffChain, provider, model, region, usage, providerCostUsd, serviceTier, task, call, api, attributes,
+                null);
     }
 
     private static Usage usage(JsonParser p, JsonToken t) throws IOException {

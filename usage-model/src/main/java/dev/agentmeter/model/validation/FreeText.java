@@ -2,6 +2,7 @@ package dev.agentmeter.model.validation;
 
 import dev.agentmeter.model.ApiCall;
 import dev.agentmeter.model.Call;
+import dev.agentmeter.model.ServiceTiers;
 import dev.agentmeter.model.Task;
 import dev.agentmeter.model.UsageEvent;
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The contract's rule that free text is cut, never a reason to reject a billable event, and that
@@ -68,15 +70,26 @@ public final class FreeText {
      * cut or dropped. {@code cut}: this call cut something; {@code replaced}: characters it replaced by
      * U+FFFD. The same instance comes back when nothing changed ({@link #changed()} false).
      */
-    public record Cut(UsageEvent event, boolean cut, int replaced) {
+    public record Cut(UsageEvent event, boolean cut, int replaced, boolean normalised) {
+        public Cut(UsageEvent event, boolean cut, int replaced) {
+            this(event, cut, replaced, false);
+        }
+
+        /** Whether the event differs from what arrived (cut, replaced, or its tier written the contract's way). */
         public boolean changed() {
-            return cut || replaced > 0;
+            return cut || replaced > 0 || normalised;
         }
     }
 
     public static Cut cut(UsageEvent e) {
         if (e == null) {
             return new Cut(null, false, 0);
+        }
+        // Not text, but made canonical on receipt like it: "DEFAULT" is standard, "Batch" is batch.
+        String tier = ServiceTiers.normalise(e.serviceTier());
+        boolean normalised = !Objects.equals(tier, e.serviceTier());
+        if (normalised) {
+            e = e.toBuilder().serviceTier(tier).build();
         }
         Fixer f = new Fixer();
         String provider = f.fix(e.provider(), MAX_LABEL);
@@ -112,11 +125,11 @@ public final class FreeText {
         }
         Map<String, String> attributes = attributes(f, e.attributes());
         if (!f.truncated && f.replaced == 0) {
-            return new Cut(e, false, 0);
+            return new Cut(e, false, 0, normalised);
         }
         UsageEvent out = e.toBuilder().provider(provider).region(region).handoffChain(chain).task(task).call(call)
                 .api(api).attributes(attributes).truncated(f.truncated ? Boolean.TRUE : e.truncated()).build();
-        return new Cut(out, f.truncated, f.replaced);
+        return new Cut(out, f.truncated, f.replaced, normalised);
     }
 
     /** The first {@code max} code points of {@code s}, never half a surrogate pair; null stays null. */

@@ -3,9 +3,12 @@ package dev.agentmeter.model.validation;
 import dev.agentmeter.model.EffectivePrice;
 import dev.agentmeter.model.LongContextPrice;
 import dev.agentmeter.model.ModelPrice;
+import dev.agentmeter.model.ServiceTiers;
+import dev.agentmeter.model.TierPrice;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The contract's reasons to refuse a ModelPrice: no modelKey, no price, a price or a tier's
@@ -48,6 +51,23 @@ public final class PriceValidator {
             prices(v, at, p.inputPerMTok(), p.outputPerMTok(), p.cacheReadPerMTok(), p.cacheWritePerMTok(),
                     p.cacheWrite1hPerMTok(), p.reasoningPerMTok());
             longContext(v, at + ".longContext", p.longContext());
+            if (p.serviceTiers() != null) {
+                for (Map.Entry<String, TierPrice> tier : p.serviceTiers().entrySet()) {
+                    String where = at + ".serviceTiers." + FreeText.prefix(tier.getKey(), 40);
+                    if (!ServiceTiers.valid(tier.getKey())) {
+                        v.add(new Violation(where, "serviceTier", where + ": '" + FreeText.prefix(tier.getKey(), 40)
+                                + "' is not a tier name (1 to 40 characters of a-z, 0-9, _ and -)"));
+                    }
+                    TierPrice t = tier.getValue();
+                    if (t == null) {
+                        v.add(new Violation(where, "required", where + " is null"));
+                        continue;
+                    }
+                    prices(v, where, t.inputPerMTok(), t.outputPerMTok(), t.cacheReadPerMTok(), t.cacheWritePerMTok(),
+                            t.cacheWrite1hPerMTok(), t.reasoningPerMTok());
+                    longContext(v, where + ".longContext", t.longContext());
+                }
+            }
         }
         return v;
     }

@@ -2,6 +2,7 @@ package dev.agentmeter.model.validation;
 
 import dev.agentmeter.model.ApiCall;
 import dev.agentmeter.model.Call;
+import dev.agentmeter.model.ServiceTiers;
 import dev.agentmeter.model.Usage;
 import dev.agentmeter.model.UsageEvent;
 import java.time.Clock;
@@ -62,6 +63,10 @@ public final class UsageEventValidator {
         identifier(v, "sessionId", e.sessionId(), false, MAX_NAME);
         identifier(v, "teamId", e.teamId(), false, MAX_NAME);
         add(v, Bounds.money("providerCostUsd", e.providerCostUsd()));
+        if (e.serviceTier() != null && !ServiceTiers.valid(e.serviceTier())) {
+            v.add(new Violation("serviceTier", "serviceTier", "serviceTier '" + FreeText.prefix(e.serviceTier(), 40)
+                    + "' is not a tier name: 1 to 40 characters of a-z, 0-9, _ and - (standard, batch, flex, priority)"));
+        }
 
         if (e.kind() == null) {
             v.add(required("kind"));
