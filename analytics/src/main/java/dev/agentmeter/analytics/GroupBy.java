@@ -17,6 +17,8 @@ public enum GroupBy {
     TEAM("coalesce(team_id, '(none)')"),
     TASK_TYPE("coalesce(task_type, '(none)')"),
     SESSION("coalesce(session_id, '(none)')"),
+    /** The tier the provider served the call at (absent: standard). */
+    SERVICE_TIER("coalesce(service_tier, 'standard')"),
     HANDOFF("coalesce(array_to_string(array_append(handoff_chain, agent), ' → '), agent)"),
     DAY("to_char(occurred_at AT TIME ZONE ?, 'YYYY-MM-DD')"),
     /** The ISO week (Monday) a row falls in, named by its first day. */

@@ -65,7 +65,7 @@ public final class ReportQueries {
 
     /** Columns the roll-up has, by the filter's column name ({@code model} is matched on name or key: rows only). */
     private static final java.util.Set<String> ROLLUP_FILTERS = java.util.Set.of("agent", "user_id", "team_id", "provider",
-            "company", "task_type");
+            "company", "task_type", "service_tier");
 
     private final Connection connection;
     private final String table;
@@ -248,11 +248,18 @@ public final class ReportQueries {
         return rs.wasNull() ? null : v;
     }
 
-    /** Models billed at the default price (unknown to the catalog) in the window. */
+    /**
+     * Spend the catalog could not price as billed, in the window: models billed at the default price
+     * (unknown to the catalog: {@code provider/model}), and calls served at a tier the catalog has
+     * no prices for, priced at standard ({@code provider/model at flex (priced as standard)}).
+     */
     public List<Line> unpriced(Window w, BigDecimal total) throws SQLException {
         List<Line> lines = new ArrayList<>();
-        try (PreparedStatement s = prepare("SELECT coalesce(provider, '?') || '/' || model, count(*), sum(total_cost_usd) FROM "
-                + table + where() + " AND cost_source = 'default' GROUP BY 1 ORDER BY 3 DESC", w, List.of());
+        try (PreparedStatement s = prepare("SELECT coalesce(provider, '?') || '/' || model || CASE WHEN cost_source = 'default'"
+                + " THEN '' ELSE ' at ' || service_tier || ' (priced as standard)' END, count(*), sum(total_cost_usd) FROM "
+                + table + where() + " AND (cost_source = 'default' OR cost_source = 'catalog'"
+                + " AND coalesce(service_tier, 'standard') <> coalesce(priced_service_tier, 'standard'))"
+                + " GROUP BY 1 ORDER BY 3 DESC, 1", w, List.of());
              ResultSet rs = s.executeQuery()) {
             while (rs.next()) {
                 lines.add(new Line(rs.getString(1), rs.getLong(2), rs.getBigDecimal(3), share(rs.getBigDecimal(3), total)));

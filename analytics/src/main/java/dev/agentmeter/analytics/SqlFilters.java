@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * The reports' filters (column → value) as SQL, in one place: their clause and their parameters,
- * after the window's two bounds. {@code model} matches the stored name or the catalog key.
+ * after the window's two bounds. {@code model} matches the stored name or the catalog key;
+ * {@code service_tier} counts a row that names no tier as standard, as the contract does.
  */
 public final class SqlFilters {
 
@@ -18,7 +19,11 @@ public final class SqlFilters {
     public static String clause(Map<String, String> filters) {
         StringBuilder sql = new StringBuilder();
         for (String column : filters.keySet()) {
-            sql.append(column.equals("model") ? " AND (model = ? OR model_key = ?)" : " AND " + column + " = ?");
+            sql.append(switch (column) {
+                case "model" -> " AND (model = ? OR model_key = ?)";
+                case "service_tier" -> " AND coalesce(service_tier, 'standard') = ?";
+                default -> " AND " + column + " = ?";
+            });
         }
         return sql.toString();
     }

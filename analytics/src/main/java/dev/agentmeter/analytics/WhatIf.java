@@ -238,7 +238,7 @@ public final class WhatIf {
                                 Scenario scenario, String[] swapped, Map<String, Comparison> groups) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT " + g.sql() + ", model, model_key, provider, occurred_at, input_tokens,"
                 + " output_tokens, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, reasoning_tokens,"
-                + " input_cost_usd, output_cost_usd, cache_read_cost_usd, cache_write_cost_usd, total_cost_usd, kind FROM "
+                + " input_cost_usd, output_cost_usd, cache_read_cost_usd, cache_write_cost_usd, total_cost_usd, kind, service_tier FROM "
                 + table + " WHERE occurred_at >= ? AND occurred_at < ?");
         sql.append(SqlFilters.clause(filters));
         sql.append(" AND (model = ANY (?) OR model_key = ANY (?))");
@@ -284,6 +284,7 @@ public final class WhatIf {
         if (replacement != null) {
             UsageEvent hypothetical = UsageEvent.builder().eventId("what-if").timestamp(rs.getTimestamp(5).toInstant())
                     .kind(UsageEvent.KIND_LLM).agent("what-if").model(replacement)
+                    .serviceTier(rs.getString(18)) // a batch call moved to another model is billed at that model's batch price
                     .usage(new Usage(rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getLong(10),
                             rs.getLong(11), false))
                     .build();

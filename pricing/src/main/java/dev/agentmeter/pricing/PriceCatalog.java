@@ -10,6 +10,10 @@ import java.util.Optional;
  * An immutable index over catalog entries: exact {@code modelKey}, then exact alias, then the
  * normalised form of either (see {@link ModelNames}). Rebuilt whenever the prices topic changes;
  * lookups are map gets.
+ *
+ * <p>A geographic or regional Bedrock name ({@code us.anthropic.…}, see
+ * {@link ModelNames#isRegional}) is matched only against the regional aliases entries list, so it
+ * never lands on a global price: an unknown regional form is unpriced, not priced as global.
  */
 public final class PriceCatalog {
 
@@ -18,6 +22,7 @@ public final class PriceCatalog {
     private final Map<String, ModelPrice> byKey = new HashMap<>();
     private final Map<String, ModelPrice> byAlias = new HashMap<>();
     private final Map<String, ModelPrice> byNormalised = new HashMap<>();
+    private final Map<String, ModelPrice> byRegional = new HashMap<>();
 
     public PriceCatalog(Collection<ModelPrice> entries) {
         for (ModelPrice p : entries) {
@@ -34,7 +39,7 @@ public final class PriceCatalog {
         }
         for (ModelPrice p : entries) {
             for (String alias : p.aliases()) {
-                byNormalised.putIfAbsent(ModelNames.normalise(alias), p);
+                (ModelNames.isRegional(alias) ? byRegional : byNormalised).putIfAbsent(ModelNames.normalise(alias), p);
             }
         }
     }
@@ -48,7 +53,7 @@ public final class PriceCatalog {
             p = byAlias.get(model);
         }
         if (p == null) {
-            p = byNormalised.get(ModelNames.normalise(model));
+            p = (ModelNames.isRegional(model) ? byRegional : byNormalised).get(ModelNames.normalise(model));
         }
         return Optional.ofNullable(p);
     }

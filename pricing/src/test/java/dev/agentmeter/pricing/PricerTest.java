@@ -218,7 +218,7 @@ class PricerTest {
         assertThat(BUNDLED.find("GPT-4O").orElseThrow().modelKey()).isEqualTo("gpt-4o");
         assertThat(BUNDLED.find("gpt-4o-2024-08-06").orElseThrow().modelKey()).isEqualTo("gpt-4o");
         assertThat(BUNDLED.find("anthropic/claude-sonnet-4.5").orElseThrow().modelKey()).isEqualTo("claude-sonnet-4-5");
-        assertThat(BUNDLED.find("us.anthropic.claude-sonnet-4-5-20250929-v1:0").orElseThrow().modelKey())
+        assertThat(BUNDLED.find("global.anthropic.claude-sonnet-4-5-20250929-v1:0").orElseThrow().modelKey())
                 .isEqualTo("claude-sonnet-4-5");
         assertThat(BUNDLED.find("openai/gpt-4.1-mini").orElseThrow().modelKey()).isEqualTo("gpt-4.1-mini");
         assertThat(BUNDLED.find("meta.llama3-3-70b-instruct-v1:0").orElseThrow().modelKey())
@@ -230,7 +230,8 @@ class PricerTest {
 
     @Test
     void bundledCatalogHasEveryReferenceModelWithAnthropicOneHourWritesAtTwiceInput() {
-        assertThat(BUNDLED.size()).isEqualTo(46);
+        // 46 reference models and the Bedrock regional entries of the nine Claude models billed more there
+        assertThat(BUNDLED.size()).isEqualTo(46 + 9);
         var opus = BUNDLED.find("claude-opus-4-5").orElseThrow().prices().get(0);
         assertThat(opus.cacheWrite1hPerMTok()).isEqualByComparingTo("10");
         assertThat(opus.effectiveFrom()).isEqualTo(Instant.parse("2025-11-01T00:00:00Z"));

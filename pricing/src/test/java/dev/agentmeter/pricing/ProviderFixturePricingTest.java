@@ -43,10 +43,12 @@ class ProviderFixturePricingTest {
     }
 
     @Test
-    void openAiResponsesCacheWritesAtTheCacheWritePrice() {
+    void openAiResponsesCacheWritesAtTheCacheWritePriceOfTheFlexTierTheResponseNames() {
         PricedUsage priced = price(ProviderUsage.openAi(body("openai-responses-cache-write")));
-        assertThat(priced.cost().cacheWriteUsd()).isEqualByComparingTo("0.00375");
-        assertThat(priced.cost().totalUsd()).isEqualByComparingTo("0.015");
+        // flex is billed at half of the standard prices (0.00375 and 0.015 at standard)
+        assertThat(priced.pricing().serviceTier()).isEqualTo("flex");
+        assertThat(priced.cost().cacheWriteUsd()).isEqualByComparingTo("0.001875");
+        assertThat(priced.cost().totalUsd()).isEqualByComparingTo("0.0075");
     }
 
     @Test

@@ -35,12 +35,13 @@ public final class Samples {
                 .provider("aws-bedrock").model("anthropic.claude-sonnet-4-5-20250929-v1:0").region("eu-west-1")
                 .usage(new Usage(1000, 500, 200, 100, 40, 50, true))
                 .providerCostUsd(new BigDecimal("0.0123"))
+                .serviceTier("batch")
                 .task(new Task("feature_implementation", "standard", "Implement, \"settings\"\nscreen"))
                 .call(new Call("generate", "stop", 2500L, "success", null, 250L))
                 .attributes(Map.of("tier", "pro"))
                 .build();
         Pricing pricing = new Pricing("claude-sonnet-4-5", "Anthropic", "aws-bedrock", CostSource.PROVIDER,
-                Instant.parse("2025-09-29T00:00:00Z"), false, "USD",
+                Instant.parse("2025-09-29T00:00:00Z"), false, "batch", "USD",
                 new UnitPrices(new BigDecimal("3"), new BigDecimal("15"), new BigDecimal("0.30"),
                         new BigDecimal("3.75"), new BigDecimal("6"), null));
         Cost cost = new Cost(new BigDecimal("0.0021"), new BigDecimal("0.0075"), new BigDecimal("0.00006"),

@@ -3,6 +3,7 @@ package dev.agentmeter.cli.kafka;
 import dev.agentmeter.cli.Endpoints;
 import dev.agentmeter.client.UsageTracker;
 import dev.agentmeter.model.Call;
+import dev.agentmeter.model.ServiceTiers;
 import dev.agentmeter.model.Task;
 import dev.agentmeter.model.Usage;
 import dev.agentmeter.model.UsageEvent;
@@ -75,6 +76,10 @@ public final class TrackCommand implements Runnable {
     @Option(names = "--status", defaultValue = "success", description = "success or error") String status;
     @Option(names = "--provider-cost", paramLabel = "USD", description = "Cost the provider reported (billed as is).")
     BigDecimal providerCost;
+    @Option(names = "--service-tier", paramLabel = "TIER",
+            description = "The tier the provider's response says it served the call at: standard, batch, flex, priority"
+                    + " (default and auto mean standard). Absent means standard.")
+    String serviceTier;
     @Option(names = "--spool-dir", defaultValue = "${sys:user.home}/.agentmeter/spool",
             description = "Where events wait while Kafka is unreachable (default ${DEFAULT-VALUE}).")
     Path spoolDir;
@@ -131,6 +136,7 @@ public final class TrackCommand implements Runnable {
                 .region(region)
                 .usage(usage)
                 .providerCostUsd(providerCost)
+                .serviceTier(ServiceTiers.normalise(serviceTier))
                 .task(taskType == null && taskComplexity == null && taskDescription == null ? null
                         : new Task(taskType, taskComplexity, taskDescription))
                 .call(new Call("cli", null, durationMillis(), status, errorMessage, promptChars))

@@ -45,7 +45,7 @@ public final class ReportCommand implements Runnable {
     @Mixin
     ReportOptions scope;
     @Option(names = {"--group-by", "--breakdown"}, paramLabel = "DIMENSION",
-            description = "model, company, provider, agent, user, team, task-type, session, handoff (workflows), day, week or month.")
+            description = "model, company, provider, agent, user, team, task-type, service-tier, session, handoff (workflows), day, week or month.")
     String groupBy;
     @Option(names = "--top", paramLabel = "N", defaultValue = "10", description = "Rows per grouping (0 = all; default ${DEFAULT-VALUE}).")
     int top;

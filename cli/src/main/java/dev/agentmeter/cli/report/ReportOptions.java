@@ -34,6 +34,8 @@ public final class ReportOptions {
     @Option(names = "--provider") String provider;
     @Option(names = "--company") String company;
     @Option(names = "--session") String session;
+    @Option(names = "--service-tier", paramLabel = "TIER", description = "Only calls served at this tier (standard, batch, flex, priority).")
+    String serviceTier;
     @Option(names = "--table", defaultValue = "agent_usage", hidden = true) String table;
 
     Window window(Instant now) {
@@ -74,6 +76,7 @@ public final class ReportOptions {
         if (provider != null) f.put("provider", provider);
         if (company != null) f.put("company", company);
         if (session != null) f.put("session_id", session);
+        if (serviceTier != null) f.put("service_tier", dev.agentmeter.model.ServiceTiers.normalise(serviceTier));
         return f;
     }
 }

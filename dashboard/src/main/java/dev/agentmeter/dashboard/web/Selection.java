@@ -25,7 +25,7 @@ public record Selection(String period, LocalDate from, LocalDate to, ZoneId zone
     /** Filter parameter → agent_usage column. */
     public static final Map<String, String> FILTERS = orderedFilters();
     public static final List<GroupBy> GROUPINGS = List.of(GroupBy.MODEL, GroupBy.COMPANY, GroupBy.PROVIDER, GroupBy.AGENT,
-            GroupBy.TEAM, GroupBy.USER, GroupBy.TASK_TYPE);
+            GroupBy.TEAM, GroupBy.USER, GroupBy.TASK_TYPE, GroupBy.SERVICE_TIER);
 
     private static Map<String, String> orderedFilters() {
         Map<String, String> m = new LinkedHashMap<>();
@@ -36,6 +36,7 @@ public record Selection(String period, LocalDate from, LocalDate to, ZoneId zone
         m.put("provider", "provider");
         m.put("company", "company");
         m.put("task-type", "task_type");
+        m.put("service-tier", "service_tier");
         return java.util.Collections.unmodifiableMap(m);
     }
 
@@ -70,7 +71,7 @@ public record Selection(String period, LocalDate from, LocalDate to, ZoneId zone
         FILTERS.forEach((param, column) -> {
             String v = blankToNull(ctx.queryParam(param));
             if (v != null) {
-                filters.put(column, v);
+                filters.put(column, column.equals("service_tier") ? dev.agentmeter.model.ServiceTiers.normalise(v) : v);
             }
         });
         String g = blankToNull(ctx.queryParam("group-by"));

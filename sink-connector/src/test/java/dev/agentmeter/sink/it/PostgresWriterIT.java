@@ -48,7 +48,7 @@ class PostgresWriterIT {
     void freshDatabase() throws SQLException {
         url = pg.createDatabase("writer_it_" + databases.incrementAndGet());
         schema = new SchemaMigrator("agent_usage", "budget_alerts");
-        assertThat(schema.migrate(url, null, null)).isEqualTo(11);
+        assertThat(schema.migrate(url, null, null)).isEqualTo(12);
         writer = new PostgresWriter(url, null, null, schema);
     }
 
@@ -61,7 +61,8 @@ class PostgresWriterIT {
     void migrationsRunOnceAndCreateTablesViewsAndRole() throws SQLException {
         assertThat(new SchemaMigrator("agent_usage", "budget_alerts").migrate(url, null, null)).isZero();
         assertThat(strings("SELECT table_name FROM information_schema.views WHERE table_schema = 'public' ORDER BY 1"))
-                .containsExactly("cost_by_task_type", "daily_cost_by_agent", "daily_cost_by_model", "daily_cost_by_team",
+                .containsExactly("cost_by_task_type", "daily_cost_by_agent", "daily_cost_by_model",
+                        "daily_cost_by_service_tier", "daily_cost_by_team",
                         "daily_cost_by_user", "price_drift_by_model", "prompts", "session_costs", "unpriced_models");
         assertThat(strings("SELECT partstrat FROM pg_partitioned_table WHERE partrelid = 'agent_usage'::regclass"))
                 .containsExactly("r");
@@ -84,6 +85,7 @@ class PostgresWriterIT {
                 .containsEntry("cache_write_cost_usd", "0.000465").containsEntry("total_cost_usd", "0.0123")
                 .containsEntry("catalog_cost_usd", "0.010125").containsEntry("provider_cost_usd", "0.0123")
                 .containsEntry("cost_source", "provider")
+                .containsEntry("service_tier", "batch").containsEntry("priced_service_tier", "batch")
                 .containsEntry("unit_prices", "{\"inputPerMTok\": \"3\", \"outputPerMTok\": \"15\", \"cacheReadPerMTok\": \"0.30\", "
                         + "\"cacheWritePerMTok\": \"3.75\", \"cacheWrite1hPerMTok\": \"6\"}")
                 .containsEntry("task_description", "Implement, \"settings\"\nscreen")
@@ -95,6 +97,19 @@ class PostgresWriterIT {
         assertThat(api).containsEntry("kind", "api").containsEntry("total_cost_usd", "0")
                 .containsEntry("model", null).containsEntry("handoff_chain", null).containsEntry("attributes", null)
                 .containsEntry("input_tokens", "0");
+    }
+
+    @Test
+    void theServiceTierViewTellsSpendAtATierTheCatalogLacksFromTheRest() throws SQLException {
+        PricedUsage standard = Samples.simple("evt-standard", Samples.AT, "u1", new BigDecimal("1.5"));
+        PricedUsage flex = Samples.simple("evt-flex", Samples.AT, "u1", new BigDecimal("0.25"));
+        flex = new PricedUsage(flex.event().toBuilder().serviceTier("flex").build(), flex.pricing(), flex.cost(), flex.pricedAt());
+
+        writer.write(UsageRows.table("agent_usage"), List.of(standard, flex), u -> u.event().timestamp());
+
+        assertThat(strings("SELECT service_tier || ' ' || priced_service_tier || ' ' || tier_unpriced || ' ' || total_cost_usd"
+                + " FROM daily_cost_by_service_tier ORDER BY 1"))
+                .containsExactly("flex standard true 0.25", "standard standard false 1.5");
     }
 
     @Test

@@ -57,6 +57,8 @@ class UsageRowsTest {
                 + "\"cacheWritePerMTok\":\"3.75\",\"cacheWrite1hPerMTok\":\"6\"}");
         expected.put("long_context", "f");
         expected.put("truncated", "f");
+        expected.put("service_tier", "batch");
+        expected.put("priced_service_tier", "batch");
         expected.put("task_type", "feature_implementation");
         expected.put("task_complexity", "standard");
         expected.put("task_description", "Implement, \"settings\"\nscreen");
@@ -86,7 +88,7 @@ class UsageRowsTest {
         assertThat(row.entrySet().stream().filter(e -> e.getValue() == null).map(Map.Entry::getKey))
                 .containsExactly("user_id", "session_id", "team_id", "handoff_chain", "provider", "company",
                         "model", "model_key", "region", "provider_cost_usd", "price_effective_from", "unit_prices",
-                        "task_type", "task_complexity", "task_description", "method", "finish_reason",
+                        "service_tier", "priced_service_tier", "task_type", "task_complexity", "task_description", "method", "finish_reason",
                         "duration_ms", "status", "error_message", "prompt_chars", "api_service", "api_endpoint",
                         "api_status_code", "api_cost_usd", "attributes");
     }
