@@ -58,6 +58,15 @@ public final class PriceCatalog {
         return Optional.ofNullable(p);
     }
 
+    /** The entry whose key or alias is exactly {@code model}, without normalising it. */
+    public Optional<ModelPrice> findExact(String model) {
+        if (model == null) {
+            return Optional.empty();
+        }
+        ModelPrice p = byKey.get(model);
+        return Optional.ofNullable(p != null ? p : byAlias.get(model));
+    }
+
     /** The catalog's model keys, sorted. */
     public java.util.List<String> modelKeys() {
         return byKey.keySet().stream().sorted().toList();

@@ -50,6 +50,36 @@ public final class KafkaIo {
         }
     }
 
+    /**
+     * Publishes every record in one transaction: readers that read committed (the processor) see all
+     * of them or, when anything fails, none.
+     */
+    public static void publishAll(String bootstrap, String topic, Map<String, byte[]> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "agentmeter-cli-" + topic + "-" + UUID.randomUUID());
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) TIMEOUT.toMillis());
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis() - 1000);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            try {
+                records.forEach((key, value) -> producer.send(new ProducerRecord<>(topic, key, value)));
+                producer.commitTransaction();
+            } catch (org.apache.kafka.common.KafkaException e) {
+                producer.abortTransaction();
+                throw e;
+            }
+        } catch (org.apache.kafka.common.KafkaException e) {
+            throw new IllegalStateException("cannot publish to " + topic + " at " + bootstrap + " (nothing was): "
+                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+        }
+    }
+
     /** The latest value per key of a compacted topic (tombstones remove the key), read to its end. */
     public static Map<String, byte[]> readCompacted(String bootstrap, String topic) {
         Map<String, byte[]> latest = new LinkedHashMap<>();

@@ -9,10 +9,16 @@ import dev.agentmeter.model.Topics;
 import dev.agentmeter.model.json.ContractJson;
 import dev.agentmeter.model.validation.PriceValidator;
 import dev.agentmeter.model.validation.Violation;
+import dev.agentmeter.pricing.BundledCatalog;
+import dev.agentmeter.pricing.sources.GenAiPricesFormat;
+import dev.agentmeter.pricing.sources.PriceImport;
+import dev.agentmeter.pricing.sources.SourceCatalog;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.math.BigDecimal;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,35 +103,105 @@ public final class PricesCommand extends SubcommandGroup {
     }
 
     @Command(name = "import", mixinStandardHelpOptions = true,
-            description = "Publish every entry of a JSON array of ModelPrice documents (the contract's shape).")
+            description = {"Import prices from a maintained catalog: genai-prices data (the @pydantic/genai-prices package's JSON,"
+                    + " " + GenAiPricesFormat.DATA_URL + "), LiteLLM's model_prices_and_context_window.json, or a JSON array of"
+                    + " the contract's ModelPrice documents.",
+                    "A changed price becomes a new entry effective from now (never rewriting the past); a new model is published"
+                            + " as the source dates it; a model the source no longer lists is reported, never removed. A bad or"
+                            + " partial document publishes nothing and says why; everything is published in one transaction."})
     static final class ImportPrices implements Runnable {
         @Mixin
         Endpoints endpoints;
         @Spec
         CommandSpec spec;
-        @Parameters(index = "0", paramLabel = "FILE") Path file;
+        @Parameters(index = "0", paramLabel = "FILE|URL", description = "A file (.gz too) or an http(s) URL.") String source;
+        @Option(names = "--format", defaultValue = "auto", paramLabel = "FORMAT",
+                description = "auto (default), genai-prices, litellm or contract.") String format;
+        @Option(names = "--provider", paramLabel = "ID", description = "Only this provider of the source (repeatable; genai-prices:"
+                + " default the first-party providers, 'all' for every one; LiteLLM: its litellm_provider, default all).")
+        Set<String> providers = new LinkedHashSet<>();
+        @Option(names = "--model", paramLabel = "MODEL", description = "Only this model (repeatable): a source id, a catalog key or a name the catalog finds.")
+        Set<String> models = new LinkedHashSet<>();
+        @Option(names = "--only-new", description = "Only models the catalog does not have yet.") boolean onlyNew;
+        @Option(names = "--dry-run", description = "Print the differences against the live catalog; publish nothing.") boolean dryRun;
+        @Option(names = "--json", description = "The differences as JSON.") boolean json;
 
         @Override
         public void run() {
+            byte[] document = SourceDocuments.read(source, spec);
+            if (format.equals("contract") || format.equals("auto") && SourceDocuments.isContractArray(document)) {
+                importContract(document);
+                return;
+            }
+            SourceCatalog catalog;
+            PriceImport.Plan plan;
+            List<ModelPrice> live = live();
+            try {
+                catalog = PriceImport.read(document, format, providers);
+                plan = PriceImport.plan(live, catalog, Instant.now(), onlyNew, models);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), source + ": " + e.getMessage() + "; nothing published");
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                out.println(ImportReport.json(plan, catalog.format(), !dryRun).toPrettyString());
+            } else {
+                ImportReport.table(out, plan, catalog.format());
+            }
+            if (!dryRun) {
+                Map<String, byte[]> records = new LinkedHashMap<>();
+                plan.toPublish().forEach(m -> records.put(m.modelKey(), ContractJson.toBytes(m)));
+                KafkaIo.publishAll(endpoints.kafka, Topics.PRICES, records);
+                if (!json) {
+                    out.println(records.isEmpty() ? "nothing to publish: the catalog already has these prices"
+                            : "published " + records.size() + " model(s) to " + Topics.PRICES);
+                }
+            }
+        }
+
+        /** The prices topic now; the bundled catalog when nothing has seeded it yet (the processor seeds it on start). */
+        private List<ModelPrice> live() {
+            List<ModelPrice> live = new ArrayList<>();
+            for (Map.Entry<String, byte[]> e : KafkaIo.readCompacted(endpoints.kafka, Topics.PRICES).entrySet()) {
+                try {
+                    live.add(ContractJson.fromBytes(e.getValue(), ModelPrice.class));
+                } catch (RuntimeException unreadable) {
+                    spec.commandLine().getErr().println("prices topic: entry '" + e.getKey() + "' is unreadable, ignored: "
+                            + unreadable.getMessage());
+                }
+            }
+            if (live.isEmpty()) {
+                spec.commandLine().getErr().println(Topics.PRICES + " is empty: comparing with the bundled catalog");
+                live.addAll(BundledCatalog.load());
+            }
+            return live;
+        }
+
+        private void importContract(byte[] document) {
             List<ModelPrice> entries;
             try {
-                entries = ContractJson.mapper().readValue(Files.readAllBytes(file), new TypeReference<List<ModelPrice>>() { });
+                entries = ContractJson.mapper().readValue(document, new TypeReference<List<ModelPrice>>() { });
             } catch (IOException e) {
-                throw new ParameterException(spec.commandLine(), "cannot read " + file + " as a JSON array of ModelPrice: " + e.getMessage());
+                throw new ParameterException(spec.commandLine(), "cannot read " + source + " as a JSON array of ModelPrice: "
+                        + e.getMessage() + "; nothing published");
             }
             for (int i = 0; i < entries.size(); i++) {
                 ModelPrice m = entries.get(i);
                 List<Violation> bad = m == null ? List.of(new Violation("", "required", "the entry is null"))
                         : PriceValidator.validate(m);
                 if (!bad.isEmpty()) {
-                    throw new ParameterException(spec.commandLine(), file + ": entry " + i + " ("
+                    throw new ParameterException(spec.commandLine(), source + ": entry " + i + " ("
                             + (m == null ? "null" : m.modelKey()) + "): " + bad.get(0).message() + "; nothing published");
                 }
             }
-            for (ModelPrice m : entries) {
-                KafkaIo.publish(endpoints.kafka, Topics.PRICES, m.modelKey(), ContractJson.toBytes(m));
+            if (dryRun) {
+                entries.forEach(m -> spec.commandLine().getOut().println("would publish " + m.modelKey()));
+                return;
             }
-            spec.commandLine().getOut().println("imported " + entries.size() + " model(s) from " + file);
+            Map<String, byte[]> records = new LinkedHashMap<>();
+            entries.forEach(m -> records.put(m.modelKey(), ContractJson.toBytes(m)));
+            KafkaIo.publishAll(endpoints.kafka, Topics.PRICES, records);
+            spec.commandLine().getOut().println("imported " + entries.size() + " model(s) from " + source);
         }
     }
 

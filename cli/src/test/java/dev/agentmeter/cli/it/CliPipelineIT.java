@@ -235,7 +235,46 @@ class CliPipelineIT {
         Files.writeString(file, "{\"not\": \"an array\"}");
         Cli bad = cli("prices", "import", file.toString());
         assertThat(bad.exitCode()).isEqualTo(2);
-        assertThat(bad.err()).startsWith("cannot read " + file + " as a JSON array of ModelPrice: ");
+        assertThat(bad.err()).startsWith(file + ": neither genai-prices data (an array of providers) nor LiteLLM prices");
+    }
+
+    @Test
+    @Order(11)
+    void aLiteLlmCatalogFromAUrlIsDiffedThenPublishedAndItsBatchPricesBillABatchCall() throws Exception {
+        byte[] doc = ("{\"zeta-2\": {\"litellm_provider\": \"openai\", \"mode\": \"chat\", \"input_cost_per_token\": 2e-06,"
+                + " \"output_cost_per_token\": 8e-06, \"input_cost_per_token_batches\": 1e-06, \"output_cost_per_token_batches\": 4e-06}}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("localhost", 0), 0);
+        server.createContext("/prices.json", exchange -> {
+            exchange.sendResponseHeaders(200, doc.length);
+            exchange.getResponseBody().write(doc);
+            exchange.close();
+        });
+        server.start();
+        try {
+            String url = "http://localhost:" + server.getAddress().getPort() + "/prices.json";
+            Cli dry = cli("prices", "import", url, "--model", "zeta-2", "--dry-run");
+            assertThat(dry.exitCode()).as(dry.err()).isZero();
+            assertThat(dry.out()).isEqualTo("litellm: 1 new, 0 changed, 0 unchanged, 0 no longer listed (kept), 0 left out\n"
+                    + String.format("%-9s %-40s %s%n", "change", "model", "prices per million tokens (before → after)")
+                    + String.format("%-9s %-40s %s%n", "new", "zeta-2", "input - → 2, output - → 8"));
+            assertThat(cli("prices", "list").out()).doesNotContain("zeta-2");
+
+            Cli imported = cli("prices", "import", url, "--model", "zeta-2");
+            assertThat(imported.out()).endsWith("published 1 model(s) to agentmeter.prices\n");
+            assertThat(cli("prices", "import", url, "--model", "zeta-2").out())
+                    .endsWith("nothing to publish: the catalog already has these prices\n");
+        } finally {
+            server.stop(0);
+        }
+        awaitProcessorPrice("zeta-2", "2");
+        Cli track = cli("track", "--model", "zeta-2", "--input-tokens", "1000", "--output-tokens", "1000", "--service-tier", "batch",
+                "--spool-dir", spool.toString());
+        String eventId = track.out().substring("tracked ".length()).trim();
+        // 1,000 × $1 + 1,000 × $4 per million: the batch prices, not 1,000 × $2 + 1,000 × $8
+        assertThat(awaitRow("SELECT total_cost_usd || ' ' || service_tier || ' ' || priced_service_tier FROM agent_usage "
+                + "WHERE event_id = '" + eventId + "'")).isEqualTo("0.005 batch batch");
     }
 
     @Test
