@@ -129,10 +129,17 @@ public final class WhatIf {
     }
 
     private final PriceCatalog catalog;
-    private final Pricer pricer = new Pricer(new BigDecimal("3"), new BigDecimal("15"), Set.of("lmstudio", "ollama"));
+    private final Pricer pricer;
 
+    /** With the contract's default prices ({@link Pricer#withDefaults()}). */
     public WhatIf(PriceCatalog catalog) {
+        this(catalog, Pricer.withDefaults());
+    }
+
+    /** @param pricer the processor's pricing rules, its configured default prices and free providers included */
+    public WhatIf(PriceCatalog catalog, Pricer pricer) {
         this.catalog = catalog;
+        this.pricer = pricer;
     }
 
     /**

@@ -30,6 +30,12 @@ import java.util.Set;
  */
 public final class Pricer {
 
+    /** The contract's default price for a model no catalog knows: $3 in, $15 out per million tokens. */
+    public static final BigDecimal DEFAULT_INPUT_PER_MTOK = new BigDecimal("3");
+    public static final BigDecimal DEFAULT_OUTPUT_PER_MTOK = new BigDecimal("15");
+    /** Local inference, free unless configured otherwise. */
+    public static final Set<String> DEFAULT_FREE_PROVIDERS = Set.of("lmstudio", "ollama");
+
     private final BigDecimal defaultInput;
     private final BigDecimal defaultOutput;
     private final Set<String> freeProviders;
@@ -38,6 +44,11 @@ public final class Pricer {
         this.defaultInput = defaultInputPerMTok;
         this.defaultOutput = defaultOutputPerMTok;
         this.freeProviders = freeProviders;
+    }
+
+    /** A pricer with the contract's defaults (what the processor uses unless configured otherwise). */
+    public static Pricer withDefaults() {
+        return new Pricer(DEFAULT_INPUT_PER_MTOK, DEFAULT_OUTPUT_PER_MTOK, DEFAULT_FREE_PROVIDERS);
     }
 
     public PricedUsage price(UsageEvent e, PriceCatalog catalog, Instant pricedAt) {

@@ -1,5 +1,7 @@
 package dev.agentmeter.processor;
 
+import dev.agentmeter.pricing.Pricer;
+
 import dev.agentmeter.model.validation.UsageEventValidator;
 import dev.agentmeter.http.HttpAccess;
 import dev.agentmeter.model.Period;
@@ -165,11 +167,11 @@ public final class ProcessorConfig extends AbstractConfig {
                             + " /health answers STALLED (503): what the liveness probe restarts it on.")
             .define(MAX_FUTURE_SKEW, Type.STRING, UsageEventValidator.DEFAULT_MAX_FUTURE_SKEW.toString(), DURATION, Importance.LOW,
                     "Events timestamped further than this in the future are rejected.")
-            .define(DEFAULT_PRICE_INPUT, Type.STRING, "3", DECIMAL, Importance.MEDIUM,
+            .define(DEFAULT_PRICE_INPUT, Type.STRING, Pricer.DEFAULT_INPUT_PER_MTOK.toPlainString(), DECIMAL, Importance.MEDIUM,
                     "USD per million input tokens for models the catalog does not know.")
-            .define(DEFAULT_PRICE_OUTPUT, Type.STRING, "15", DECIMAL, Importance.MEDIUM,
+            .define(DEFAULT_PRICE_OUTPUT, Type.STRING, Pricer.DEFAULT_OUTPUT_PER_MTOK.toPlainString(), DECIMAL, Importance.MEDIUM,
                     "USD per million output tokens for models the catalog does not know.")
-            .define(FREE_PROVIDERS, Type.LIST, "lmstudio,ollama", Importance.MEDIUM,
+            .define(FREE_PROVIDERS, Type.LIST, String.join(",", new java.util.TreeSet<>(Pricer.DEFAULT_FREE_PROVIDERS)), Importance.MEDIUM,
                     "Providers whose calls cost nothing (local inference).")
             .define(STATE_DIR, Type.STRING, System.getProperty("java.io.tmpdir") + "/agentmeter-streams",
                     new ConfigDef.NonEmptyString(), Importance.MEDIUM, "Kafka Streams state directory.")

@@ -9,10 +9,7 @@ import dev.agentmeter.model.Topics;
 import dev.agentmeter.model.json.ContractJson;
 import dev.agentmeter.model.validation.PriceValidator;
 import dev.agentmeter.model.validation.Violation;
-import dev.agentmeter.pricing.BundledCatalog;
 import dev.agentmeter.pricing.sources.GenAiPricesFormat;
-import dev.agentmeter.pricing.sources.PriceImport;
-import dev.agentmeter.pricing.sources.SourceCatalog;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -128,53 +125,36 @@ public final class PricesCommand extends SubcommandGroup {
 
         @Override
         public void run() {
-            byte[] document = SourceDocuments.read(source, spec);
+            byte[] document;
+            try {
+                document = SourceDocuments.read(source);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage() + "; nothing published");
+            }
             if (format.equals("contract") || format.equals("auto") && SourceDocuments.isContractArray(document)) {
                 importContract(document);
                 return;
             }
-            SourceCatalog catalog;
-            PriceImport.Plan plan;
-            List<ModelPrice> live = live();
+            PriceImporter.Result result;
             try {
-                catalog = PriceImport.read(document, format, providers);
-                plan = PriceImport.plan(live, catalog, Instant.now(), onlyNew, models);
+                result = PriceImporter.plan(endpoints.kafka, document, format, providers, models, onlyNew,
+                        spec.commandLine().getErr());
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), source + ": " + e.getMessage() + "; nothing published");
             }
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                out.println(ImportReport.json(plan, catalog.format(), !dryRun).toPrettyString());
+                out.println(ImportReport.json(result.plan(), result.format(), !dryRun).toPrettyString());
             } else {
-                ImportReport.table(out, plan, catalog.format());
+                ImportReport.table(out, result.plan(), result.format());
             }
             if (!dryRun) {
-                Map<String, byte[]> records = new LinkedHashMap<>();
-                plan.toPublish().forEach(m -> records.put(m.modelKey(), ContractJson.toBytes(m)));
-                KafkaIo.publishAll(endpoints.kafka, Topics.PRICES, records);
+                int published = PriceImporter.publish(endpoints.kafka, result.plan());
                 if (!json) {
-                    out.println(records.isEmpty() ? "nothing to publish: the catalog already has these prices"
-                            : "published " + records.size() + " model(s) to " + Topics.PRICES);
+                    out.println(published == 0 ? "nothing to publish: the catalog already has these prices"
+                            : "published " + published + " model(s) to " + Topics.PRICES);
                 }
             }
-        }
-
-        /** The prices topic now; the bundled catalog when nothing has seeded it yet (the processor seeds it on start). */
-        private List<ModelPrice> live() {
-            List<ModelPrice> live = new ArrayList<>();
-            for (Map.Entry<String, byte[]> e : KafkaIo.readCompacted(endpoints.kafka, Topics.PRICES).entrySet()) {
-                try {
-                    live.add(ContractJson.fromBytes(e.getValue(), ModelPrice.class));
-                } catch (RuntimeException unreadable) {
-                    spec.commandLine().getErr().println("prices topic: entry '" + e.getKey() + "' is unreadable, ignored: "
-                            + unreadable.getMessage());
-                }
-            }
-            if (live.isEmpty()) {
-                spec.commandLine().getErr().println(Topics.PRICES + " is empty: comparing with the bundled catalog");
-                live.addAll(BundledCatalog.load());
-            }
-            return live;
         }
 
         private void importContract(byte[] document) {

@@ -11,11 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.zip.GZIPInputStream;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
 
-/** A price document from a file or an http(s) URL, gunzipped when it is gzip, at most {@link #MAX_BYTES}. */
-final class SourceDocuments {
+/**
+ * A price document from a file or an http(s) URL, gunzipped when it is gzip, at most
+ * {@link #MAX_BYTES}; what cannot be read is an {@link IllegalArgumentException} saying why.
+ */
+public final class SourceDocuments {
 
     static final int MAX_BYTES = 64 * 1024 * 1024;
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -23,7 +24,7 @@ final class SourceDocuments {
     private SourceDocuments() {
     }
 
-    static byte[] read(String source, CommandSpec spec) {
+    public static byte[] read(String source) {
         byte[] raw;
         try {
             raw = source.startsWith("http://") || source.startsWith("https://") ? download(source) : file(source);
@@ -33,14 +34,13 @@ final class SourceDocuments {
                 }
             }
         } catch (IOException e) {
-            throw new ParameterException(spec.commandLine(), "cannot read " + source + ": " + e.getMessage() + "; nothing published");
+            throw new IllegalArgumentException("cannot read " + source + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ParameterException(spec.commandLine(), "interrupted while fetching " + source + "; nothing published");
+            throw new IllegalArgumentException("interrupted while fetching " + source);
         }
         if (raw.length > MAX_BYTES) {
-            throw new ParameterException(spec.commandLine(), source + " is larger than " + MAX_BYTES / (1024 * 1024)
-                    + " MiB; nothing published");
+            throw new IllegalArgumentException(source + " is larger than " + MAX_BYTES / (1024 * 1024) + " MiB");
         }
         return raw;
     }

@@ -12,6 +12,7 @@ import dev.agentmeter.model.Topics;
 import dev.agentmeter.model.json.ContractJson;
 import dev.agentmeter.pricing.BundledCatalog;
 import dev.agentmeter.pricing.PriceCatalog;
+import dev.agentmeter.pricing.Pricer;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -62,6 +63,20 @@ public final class WhatIfCommand implements Runnable {
     String groupBy;
     @Mixin
     OutputOptions output;
+    @Option(names = "--default-price-input", paramLabel = "USD_PER_MTOK",
+            defaultValue = "${env:AGENTMETER_DEFAULT_PRICE_INPUT_PER_MTOK:-3}",
+            description = "What the processor bills per million input tokens of a model no catalog knows, as its"
+                    + " default.price.input.per.mtok (env AGENTMETER_DEFAULT_PRICE_INPUT_PER_MTOK; default ${DEFAULT-VALUE}).")
+    BigDecimal defaultInput;
+    @Option(names = "--default-price-output", paramLabel = "USD_PER_MTOK",
+            defaultValue = "${env:AGENTMETER_DEFAULT_PRICE_OUTPUT_PER_MTOK:-15}",
+            description = "Likewise for output tokens (env AGENTMETER_DEFAULT_PRICE_OUTPUT_PER_MTOK; default ${DEFAULT-VALUE}).")
+    BigDecimal defaultOutput;
+    @Option(names = "--free-provider", paramLabel = "PROVIDER", split = ",",
+            defaultValue = "${env:AGENTMETER_FREE_PROVIDERS:-lmstudio,ollama}",
+            description = "Providers billed nothing, as the processor's free.providers (env AGENTMETER_FREE_PROVIDERS;"
+                    + " default ${DEFAULT-VALUE}).")
+    java.util.Set<String> freeProviders;
     @Option(names = "--prices", defaultValue = "topic", paramLabel = "topic|bundled",
             description = "Prices for --replace-model: those in force in the prices topic (over the bundled catalog; the"
                     + " bundled one alone when Kafka cannot be read), or the bundled catalog only. Default ${DEFAULT-VALUE}.")
@@ -98,7 +113,7 @@ public final class WhatIfCommand implements Runnable {
         Window window = scope.window(now);
         WhatIf.Scenario scenario = new WhatIf.Scenario(match.models(), inputFactor, outputFactor, swaps);
         try (Connection c = DriverManager.getConnection(endpoints.pgUrl)) {
-            WhatIf engine = new WhatIf(catalog);
+            WhatIf engine = new WhatIf(catalog, new Pricer(defaultInput, defaultOutput, freeProviders));
             List<WhatIf.Comparison> rows = engine.compare(c, scope.table, window, grouping, scope.filters(null), scenario);
             if (model != null && !swapsOnly(inputFactor, outputFactor) && totalDelta(rows).signum() == 0) {
                 err.println("what-if: warning: --model " + model + " matches no usage in " + window.label()

@@ -76,6 +76,10 @@ public final class UpCommand implements Runnable {
     @Option(names = "--retention", paramLabel = "Nd|Nw|Nm",
             description = "Archive whole months of usage older than this to <data-dir>/archive, daily (default: keep everything).")
     String retention;
+    @Option(names = "--prices-from", paramLabel = "FILE|URL",
+            description = "Import prices from this maintained catalog (genai-prices data or LiteLLM's file) shortly after start"
+                    + " and daily, as `prices import` does.")
+    String pricesFrom;
 
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -110,7 +114,9 @@ public final class UpCommand implements Runnable {
             publishExampleBudgets(pipeline.bootstrapServers(), demo ? hotUser : null, out);
             printHowTo(out, pipeline);
             try (RetentionSchedule retentionRuns = retention == null ? null
-                    : new RetentionSchedule(pipeline.pgUrl(), retention, dataDir.resolve("archive"), out)) {
+                    : new RetentionSchedule(pipeline.pgUrl(), retention, dataDir.resolve("archive"), out);
+                 PriceImportSchedule priceImports = pricesFrom == null ? null
+                         : new PriceImportSchedule(pipeline.bootstrapServers(), pricesFrom, out)) {
                 if (demo) {
                     runDemo(pipeline, hotUser, limit, out);
                 } else {

@@ -91,6 +91,11 @@ public final class ProcessorMetrics {
             registry.counter("agentmeter.processor.unknown.models", "model",
                     Objects.toString(p.event().model(), "none")).increment();
         }
+        if (source == CostSource.CATALOG && p.pricing().serviceTier() != null
+                && !p.pricing().serviceTier().equals(p.event().servedTier())) {
+            // Served at a tier the catalog has no prices for: priced at standard, like an unknown model priced at the default.
+            registry.counter("agentmeter.processor.tier.unpriced", "model", model, "tier", p.event().servedTier()).increment();
+        }
         if (source == CostSource.PROVIDER && drifted(p.cost().totalUsd(), p.cost().catalogUsd())) {
             driftCounters.computeIfAbsent(new PricedKey(source, model, provider), k -> registry.counter(
                     "agentmeter.processor.price.drift", "model", model, "provider", provider)).increment();

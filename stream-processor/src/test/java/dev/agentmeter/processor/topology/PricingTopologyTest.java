@@ -237,4 +237,24 @@ class PricingTopologyTest {
 
         assertThat(t.priced.readValue().cost().totalUsd().toPlainString()).isEqualTo("2.5");
     }
+
+    @Test
+    void aBatchCallIsPricedAtTheBundledBatchPrice() {
+        t.send(event("e1", "gpt-4o", 1_000_000, 0).toBuilder().serviceTier("batch").build());
+
+        PricedUsage p = t.priced.readValue();
+        assertThat(p.pricing().serviceTier()).isEqualTo("batch");
+        assertThat(p.cost().totalUsd().toPlainString()).isEqualTo("1.25");
+    }
+
+    @Test
+    void aTierTheCatalogLacksIsPricedAtStandardAndCounted() {
+        t.send(event("e1", "gpt-4o", 1_000_000, 0).toBuilder().serviceTier("flex").build());
+
+        PricedUsage p = t.priced.readValue();
+        assertThat(p.pricing().serviceTier()).isEqualTo("standard");
+        assertThat(p.event().serviceTier()).isEqualTo("flex");
+        assertThat(p.cost().totalUsd().toPlainString()).isEqualTo("2.5");
+        assertThat(t.metrics.count("agentmeter.processor.tier.unpriced", "model", "gpt-4o", "tier", "flex")).isEqualTo(1.0);
+    }
 }
