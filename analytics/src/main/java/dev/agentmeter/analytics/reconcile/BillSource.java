@@ -43,11 +43,11 @@ public enum BillSource {
      */
     ANTHROPIC_COST_REPORT("anthropic-cost-report", List.of("anthropic")),
     /**
-     * AWS Cost and Usage Report (CUR 2.0 or legacy CSV, optionally gzipped): Bedrock usage lines
-     * ({@code line_item_product_code} AmazonBedrock, or a product name "… (Amazon Bedrock
-     * Edition)"), the day of {@code line_item_usage_start_date}, {@code line_item_unblended_cost},
-     * the model from {@code line_item_resource_id} ({@code …/foundation-model/<id>} or
-     * {@code …/inference-profile/<id>}), and {@code line_item_iam_principal} where the export has it.
+     * AWS Cost and Usage Report (CUR 2.0 or legacy CSV, optionally gzipped; CUR 2.0 Parquet through
+     * {@link #awsCurRows}): Bedrock lines ({@link BedrockLineItems}), the day of
+     * {@code line_item_usage_start_date}, {@code line_item_unblended_cost}, the model from
+     * {@code line_item_resource_id} ({@code …/foundation-model/<id>} or {@code …/inference-profile/<id>})
+     * else from the usage type, and {@code line_item_iam_principal} where the export has it.
      */
     AWS_CUR("aws-cur", List.of("aws-bedrock", "bedrock"));
 
@@ -142,51 +142,89 @@ public enum BillSource {
         if (header == null) {
             return List.of();
         }
-        Map<String, Integer> col = new HashMap<>();
-        for (int i = 0; i < header.size(); i++) {
-            col.put(snake(header.get(i).trim()), i);
-        }
-        int start = required(col, "line_item_usage_start_date");
-        int cost = required(col, "line_item_unblended_cost");
-        Integer product = col.get("line_item_product_code");
-        Integer productName = col.get("product_product_name");
-        Integer resource = col.get("line_item_resource_id");
-        Integer usageType = col.get("line_item_usage_type");
-        Integer type = col.get("line_item_line_item_type");
-        Integer principal = col.get("line_item_iam_principal");
-        List<BilledItem> out = new ArrayList<>();
+        List<Map<String, String>> rows = new ArrayList<>();
         for (List<String> row = Csv.row(in); row != null; row = Csv.row(in)) {
             if (row.size() < header.size()) {
                 continue;
             }
-            boolean bedrock = (product != null && "AmazonBedrock".equals(row.get(product)))
-                    || (productName != null && row.get(productName).contains("Amazon Bedrock"));
-            if (!bedrock || (type != null && !List.of("Usage", "DiscountedUsage", "SavingsPlanCoveredUsage").contains(row.get(type)))) {
+            Map<String, String> r = new HashMap<>();
+            for (int i = 0; i < header.size(); i++) {
+                r.put(header.get(i).trim(), row.get(i));
+            }
+            rows.add(r);
+        }
+        if (rows.isEmpty()) {
+            Map<String, String> columnsOnly = new HashMap<>();
+            header.forEach(h -> columnsOnly.put(h.trim(), null));
+            requireColumns(columnsOnly);
+        }
+        return awsCurRows(rows);
+    }
+
+    /**
+     * CUR line items as column → text (CSV, legacy {@code lineItem/UsageType} names included, or the
+     * rows of a CUR 2.0 Parquet file): Bedrock usage lines ({@link BedrockLineItems#isBedrock}) of
+     * type Usage, DiscountedUsage or SavingsPlanCoveredUsage, each named by the model its resource
+     * id holds, else by what its usage type, product name or description says; lines that are not
+     * model usage (provisioned throughput, guardrails, knowledge bases, …) are items of their own.
+     */
+    public static List<BilledItem> awsCurRows(Iterable<Map<String, String>> rows) {
+        List<BilledItem> out = new ArrayList<>();
+        boolean checked = false;
+        for (Map<String, String> raw : rows) {
+            Map<String, String> row = new HashMap<>();
+            raw.forEach((k, v) -> row.put(snake(k.trim()), v));
+            if (!checked) {
+                requireColumns(row);
+                checked = true;
+            }
+            String productName = first(row, "product_product_name", "product_name");
+            if (!BedrockLineItems.isBedrock(row.get("line_item_product_code"), productName)) {
                 continue;
             }
-            String model = resource != null ? modelOf(row.get(resource)) : null;
-            if (model == null && usageType != null) {
-                model = row.get(usageType);
+            String type = row.get("line_item_line_item_type");
+            if (type != null && !List.of("Usage", "DiscountedUsage", "SavingsPlanCoveredUsage").contains(type)) {
+                continue;
             }
-            LocalDate day = OffsetDateTime.parse(row.get(start).replace(" ", "T").replaceFirst("(T\\d\\d:\\d\\d:\\d\\d)$", "$1Z"))
+            String resource = row.get("line_item_resource_id");
+            String model = resource != null ? modelOf(resource) : null;
+            if (model == null) {
+                model = BedrockLineItems.classify(row.get("line_item_usage_type"), productName,
+                        row.get("line_item_line_item_description")).billName();
+            }
+            String start = row.get("line_item_usage_start_date");
+            LocalDate day = OffsetDateTime.parse(start.trim().replace(" ", "T").replaceFirst("(T\\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?)$", "$1Z"))
                     .atZoneSameInstant(ZoneOffset.UTC).toLocalDate();
-            String account = principal != null && !row.get(principal).isBlank() ? row.get(principal) : null;
-            out.add(new BilledItem(day, model, account, new BigDecimal(row.get(cost))));
+            String principal = row.get("line_item_iam_principal");
+            String account = principal != null && !principal.isBlank() ? principal : null;
+            out.add(new BilledItem(day, model, account, new BigDecimal(row.get("line_item_unblended_cost").trim())));
         }
         return out;
+    }
+
+    private static void requireColumns(Map<String, String> row) {
+        Map<String, String> snaked = new HashMap<>();
+        row.forEach((k, v) -> snaked.put(snake(k), v));
+        for (String c : List.of("line_item_usage_start_date", "line_item_unblended_cost")) {
+            if (!snaked.containsKey(c)) {
+                throw new IllegalArgumentException("not a Cost and Usage Report: no " + c + " column");
+            }
+        }
+    }
+
+    private static String first(Map<String, String> row, String... columns) {
+        for (String c : columns) {
+            String v = row.get(c);
+            if (v != null && !v.isBlank()) {
+                return v;
+            }
+        }
+        return null;
     }
 
     private static String snake(String legacy) {
         String s = legacy.replace("lineItem/", "line_item_").replace("product/", "product_");
         return s.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
-    }
-
-    private static int required(Map<String, Integer> col, String name) {
-        Integer i = col.get(name);
-        if (i == null) {
-            throw new IllegalArgumentException("not a Cost and Usage Report: no " + name + " column");
-        }
-        return i;
     }
 
     /** {@code arn:…:foundation-model/anthropic.claude-…} or {@code …:inference-profile/us.anthropic.claude-…}. */

@@ -45,7 +45,8 @@ public final class ReconcileCommand implements Runnable {
     @Option(names = "--source", required = true, paramLabel = "openai-costs|anthropic-cost-report|aws-cur",
             description = "The export's format (docs/books.md says how to export each).")
     String source;
-    @Parameters(paramLabel = "FILE", description = "The provider's export (JSON for OpenAI and Anthropic; CUR CSV, .gz allowed, for AWS).")
+    @Parameters(paramLabel = "FILE", description = "The provider's export (JSON for OpenAI and Anthropic; CUR 2.0 Parquet,"
+            + " or CSV with .gz allowed, for AWS).")
     Path file;
     @Option(names = "--from", paramLabel = "YYYY-MM-DD", description = "First UTC day (default: the bill's first day).")
     LocalDate from;
@@ -74,7 +75,9 @@ public final class ReconcileCommand implements Runnable {
         }
         OutputOptions.Output format = output.format();
         try (Connection c = DriverManager.getConnection(endpoints.pgUrl)) {
-            List<BilledItem> items = bill.read(file);
+            List<BilledItem> items = file.toString().endsWith(".parquet")
+                    ? parquet(bill)
+                    : bill.read(file);
             if (items.isEmpty()) {
                 throw new ParameterException(spec.commandLine(), file + " holds no billed items for " + bill.id());
             }
@@ -161,5 +164,12 @@ public final class ReconcileCommand implements Runnable {
                     .put("differenceUsd", Usd.exact(l.differenceUsd())).put("status", l.status().name());
         }
         return root.toPrettyString();
+    }
+
+    private List<BilledItem> parquet(BillSource bill) throws SQLException {
+        if (bill != BillSource.AWS_CUR) {
+            throw new ParameterException(spec.commandLine(), "a Parquet file is an AWS CUR export: use --source aws-cur");
+        }
+        return BillSource.awsCurRows(Parquet.rows(file));
     }
 }

@@ -270,9 +270,9 @@ class BooksIT {
                     api("a2", "2026-11-02T12:00:01Z", "anthropic", "anthropic-web-search", "0.03"),
                     llm("a3", "2026-11-03T12:00:00Z", "anthropic", "claude-haiku-4-5-20251001", "claude-haiku-4-5", "0.50"),
                     llm("a4", "2026-11-04T12:00:00Z", "anthropic", "claude-sonnet-4-5-20250929", "claude-sonnet-4-5", "1.00"),
-                    llm("b1", "2026-11-02T08:00:00Z", "aws-bedrock", "us.anthropic.claude-sonnet-4-5-20250929-v1:0", "claude-sonnet-4-5", "1.50"),
+                    llm("b1", "2026-11-02T08:00:00Z", "aws-bedrock", "us.anthropic.claude-sonnet-4-5-20250929-v1:0", "claude-sonnet-4-5-bedrock-regional", "1.50"),
                     llm("b2", "2026-11-02T08:00:00Z", "aws-bedrock", "anthropic.claude-haiku-4-5-20251001-v1:0", "claude-haiku-4-5", "0.20"),
-                    llm("b3", "2026-11-03T08:00:00Z", "aws-bedrock", "us.anthropic.claude-sonnet-4-5-20250929-v1:0", "claude-sonnet-4-5", "0.80"),
+                    llm("b3", "2026-11-03T08:00:00Z", "aws-bedrock", "us.anthropic.claude-sonnet-4-5-20250929-v1:0", "claude-sonnet-4-5-bedrock-regional", "0.80"),
                     llm("b4", "2026-11-03T08:00:00Z", "aws-bedrock", "anthropic.claude-haiku-4-5-20251001-v1:0", "claude-haiku-4-5", "0.10"),
                     llm("x1", "2026-11-05T08:00:00Z", "openai", "gpt-4o-2024-08-06", "gpt-4o", "9.99")));
     }
@@ -347,12 +347,42 @@ class BooksIT {
         assertThat(result.out()).isEqualTo("""
                 day,model,account,billed_usd,tracked_usd,difference_usd,status
                 2026-11-02,claude-haiku-4-5,,0.2,0.2,0,MATCH
-                2026-11-02,claude-sonnet-4-5,,1.5,1.5,0,MATCH
+                2026-11-02,claude-sonnet-4-5-bedrock-regional,,1.5,1.5,0,MATCH
                 2026-11-03,claude-haiku-4-5,,,0.1,0.1,ONLY_TRACKED
-                2026-11-03,claude-sonnet-4-5,,1,0.8,-0.2,MISMATCH
-                2026-11-04,claude-sonnet-4-5,,0.4,,-0.4,ONLY_BILLED
+                2026-11-03,claude-sonnet-4-5-bedrock-regional,,1,0.8,-0.2,MISMATCH
+                2026-11-04,claude-sonnet-4-5-bedrock-regional,,0.4,,-0.4,ONLY_BILLED
                 """);
         assertThat(cli(tracked(), "reconcile", "--source", "aws-cur", fixture("aws-cur.csv")).out())
                 .contains("Billed $3.10   Tracked $2.60   Capture rate 83.87 %");
+    }
+
+    @Test
+    void aCur2ParquetExportMapsEveryBedrockFormToItsModelAndKeepsWhatIsNotModelUsage() throws Exception {
+        // Written by a real Parquet writer (DuckDB), with CUR 2.0's map column for the product attributes.
+        Path parquet = dir.resolve("cur2.parquet");
+        try (Connection duck = DriverManager.getConnection("jdbc:duckdb:"); Statement s = duck.createStatement()) {
+            s.execute("COPY (SELECT identity_line_item_id, line_item_line_item_type,"
+                    + " CAST(line_item_usage_start_date AS TIMESTAMP) AS line_item_usage_start_date, line_item_product_code,"
+                    + " line_item_usage_type, line_item_resource_id, CAST(line_item_unblended_cost AS DECIMAL(18,10)) AS line_item_unblended_cost,"
+                    + " line_item_line_item_description,"
+                    + " MAP {'product_name': product_name, 'servicecode': product_servicecode} AS product"
+                    + " FROM read_csv('" + fixture("aws-cur2-bedrock.csv") + "', all_varchar = true, header = true))"
+                    + " TO '" + parquet + "' (FORMAT parquet)");
+        }
+        String url = Ledgers.create(pg, "reconcile_" + (++databases), List.of(
+                llm("g1", "2026-11-02T08:00:00Z", "aws-bedrock", "global.anthropic.claude-sonnet-4-5-20250929-v1:0", "claude-sonnet-4-5", "0.30"),
+                llm("g2", "2026-11-02T09:00:00Z", "aws-bedrock", "amazon.nova-pro-v1:0", "amazon.nova-pro-v1:0", "0.40"),
+                llm("g3", "2026-11-02T10:00:00Z", "aws-bedrock", "anthropic.claude-3-haiku-20240307-v1:0", "claude-3-haiku", "0.10")));
+
+        Cli result = cli(url, "reconcile", "--source", "aws-cur", parquet.toString(), "--output", "csv");
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.out()).isEqualTo("""
+                day,model,account,billed_usd,tracked_usd,difference_usd,status
+                2026-11-02,amazon.nova-pro-v1:0,,0.4,0.4,0,MATCH
+                2026-11-02,api:bedrock-guardrails,,0.15,,-0.15,ONLY_BILLED
+                2026-11-02,claude-3-haiku,,0.1,0.1,0,MATCH
+                2026-11-02,claude-sonnet-4-5,,0.3,0.3,0,MATCH
+                """);
     }
 }
