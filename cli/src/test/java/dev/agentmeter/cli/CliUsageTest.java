@@ -38,7 +38,7 @@ class CliUsageTest {
             "track --model gpt-4o --input-tokens 100 --output-tokens 5 --cache-read-tokens 200|usage.cacheReadTokens (200) exceeds usage.inputTokens (100); inputTokens must include cache reads and writes",
             "track --model gpt-4o --input-tokens 100 --response-time soon|--response-time: 'soon' is not seconds (2.5 or 2.5s) or milliseconds (2500ms)",
             "track --model gpt-4o --input-tokens 100 --status maybe|--status must be success or error, not maybe",
-            "report --group-by color|--group-by must be one of model, company, provider, agent, user, team, task-type, session, handoff, day, week, month, not color",
+            "report --group-by color|--group-by must be one of model, company, provider, agent, user, team, task-type, session, service-tier, handoff, day, week, month, not color",
             "report --today --last 7d|choose one of --period, --today, --yesterday, --last and --from/--to",
             "report --last 7x|--last takes a count and a unit, e.g. 7d, 2w or 3m, not 7x",
             "report --json --csv|choose one of --output, --json and --csv",
