@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
                 PricesCommand.class, BudgetsCommand.class, SpendCommand.class, AlertsCommand.class,
                 LoadCommand.class, RejectedCommand.class, DlqCommand.class, CollectorCommand.class, DashboardCommand.class,
                 dev.agentmeter.cli.report.RisksCommand.class, dev.agentmeter.cli.books.ArchiveCommand.class,
-                dev.agentmeter.cli.books.ReconcileCommand.class, dev.agentmeter.cli.books.ExportCommand.class,
+                dev.agentmeter.cli.books.ReconcileCommand.class, dev.agentmeter.cli.books.ExportCommand.class, NotifyCommand.class,
                 CommandLine.HelpCommand.class})
 public final class AgentMeterCli implements Runnable {
 

@@ -72,10 +72,14 @@ class NotifierWebhookIT {
     }
 
     static void await(String what, Supplier<Boolean> condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        await(what, condition, Duration.ofSeconds(30));
+    }
+
+    static void await(String what, Supplier<Boolean> condition, Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
         while (!condition.get()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within 30 s: " + what);
+                throw new AssertionError("not within " + within + ": " + what);
             }
             Thread.sleep(50);
         }
@@ -134,6 +138,34 @@ class NotifierWebhookIT {
             assertThat(other.requests).isEmpty();
             assertThat(toAll.get().get(0).body()).contains("\"text\":\":rotating_light: " + a.scope()
                     + " spent $10.50 of its $10.00 day budget (105.0 %)\"");
+        }
+    }
+
+    @Test
+    void aReplaySendsEachDeadLetterOnceTheEndpointIsBack() throws Exception {
+        BudgetAlert a = alert("team:replay-" + UUID.randomUUID());
+        String dlq = "it.dead-letters." + UUID.randomUUID();
+        TopicAdmin.createTopics(kafka.bootstrapServers(), new NewTopic(dlq, 1, (short) 1));
+        String group = "it-" + UUID.randomUUID();
+        try (Hooks down = new Hooks(n -> 500); Hooks back = new Hooks(n -> 200)) {
+            Map<String, String> settings = new java.util.HashMap<>(Map.of(NotifierConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
+                    NotifierConfig.GROUP_ID, group, NotifierConfig.TOPIC_DEAD_LETTERS, dlq, NotifierConfig.HTTP_PORT, "0",
+                    NotifierConfig.RETRY_MAX_ATTEMPTS, "2", NotifierConfig.RETRY_BACKOFF_INITIAL, "PT0.05S",
+                    NotifierConfig.WEBHOOK_ROUTES, a.scope() + "=json:" + down.url("/j")));
+            try (NotifierApp app = new NotifierApp(NotifierConfig.of(settings)).start()) {
+                publish(a);
+                await("two failed attempts", () -> down.requests.size() == 2);
+                Thread.sleep(1000); // the dead letter is written before the offset is committed
+            }
+            settings.put(NotifierConfig.WEBHOOK_ROUTES, a.scope() + "=json:" + back.url("/j"));
+            java.io.StringWriter out = new java.io.StringWriter();
+
+            Replay.Result first = Replay.run(NotifierConfig.of(settings), new java.io.PrintWriter(out), false);
+            Replay.Result second = Replay.run(NotifierConfig.of(settings), new java.io.PrintWriter(out), false);
+
+            assertThat(first).isEqualTo(new Replay.Result(1, 0, 0));
+            assertThat(second).isEqualTo(new Replay.Result(0, 0, 0));
+            assertThat(back.requests).extracting(r -> r.header(HttpTargets.IDEMPOTENCY_KEY)).containsExactly(a.alertId());
         }
     }
 
