@@ -72,6 +72,7 @@ class ManifestsTest {
     static final Map<String, Class<?>> MODELS = Map.ofEntries(
             Map.entry("v1/Service", Service.class),
             Map.entry("v1/ConfigMap", ConfigMap.class),
+            Map.entry("v1/Secret", io.fabric8.kubernetes.api.model.Secret.class),
             Map.entry("v1/PersistentVolumeClaim", io.fabric8.kubernetes.api.model.PersistentVolumeClaim.class),
             Map.entry("batch/v1/CronJob", io.fabric8.kubernetes.api.model.batch.v1.CronJob.class),
             Map.entry("apps/v1/StatefulSet", StatefulSet.class),
@@ -307,7 +308,8 @@ class ManifestsTest {
                 .collect(Collectors.toMap(t -> t.at("/metadata/name").asText(), t -> t));
 
         assertThat(topics.keySet()).containsExactlyInAnyOrder(Topics.USAGE_RAW, Topics.USAGE_PRICED, Topics.USAGE_REJECTED,
-                Topics.PRICES, Topics.BUDGETS, Topics.BUDGET_ALERTS, Topics.BUDGET_STATUS, Topics.SINK_DLQ);
+                Topics.PRICES, Topics.BUDGETS, Topics.BUDGET_ALERTS, Topics.BUDGET_STATUS, Topics.SINK_DLQ,
+                Topics.NOTIFY_DEAD_LETTERS);
         assertThat(topics.entrySet().stream().filter(e -> e.getValue().at("/spec/config/cleanup.policy").asText().equals("compact"))
                 .map(Map.Entry::getKey)).containsExactlyInAnyOrder(Topics.PRICES, Topics.BUDGETS, Topics.BUDGET_STATUS);
         assertThat(topics.values()).allSatisfy(t -> {

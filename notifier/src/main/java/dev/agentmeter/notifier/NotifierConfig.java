@@ -45,7 +45,7 @@ public final class NotifierConfig extends AbstractConfig {
     public static final String KAFKA_PREFIX = "kafka.";
 
     public static final int DEFAULT_PORT = 7072;
-    public static final String DEFAULT_DEAD_LETTERS = "agentmeter.notify.dead-letters";
+    public static final String DEFAULT_DEAD_LETTERS = Topics.NOTIFY_DEAD_LETTERS;
 
     private static final ConfigDef.Validator DURATION = (name, value) -> {
         try {

@@ -14,6 +14,8 @@ public final class Topics {
 
     /** The sink's dead-letter topic (Connect's errors.deadletterqueue.topic.name in the shipped configs). */
     public static final String SINK_DLQ = "agentmeter.sink.dlq";
+    /** The notifier's dead letters: budget alerts a target never took, with the target and the reason. */
+    public static final String NOTIFY_DEAD_LETTERS = "agentmeter.notify.dead-letters";
 
     /** Headers on rejected records. */
     public static final String HEADER_ERROR_REASON = "agentmeter.error.reason";

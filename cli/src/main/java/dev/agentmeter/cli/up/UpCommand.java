@@ -76,6 +76,12 @@ public final class UpCommand implements Runnable {
     @Option(names = "--retention", paramLabel = "Nd|Nw|Nm",
             description = "Archive whole months of usage older than this to <data-dir>/archive, daily (default: keep everything).")
     String retention;
+    @Option(names = "--alertmanager", paramLabel = "URL",
+            description = "Run the notifier and hand budget alerts to this Alertmanager (repeatable).")
+    java.util.List<String> alertmanagers = new java.util.ArrayList<>();
+    @Option(names = "--notify-webhook", paramLabel = "SCOPE=FORMAT:URL",
+            description = "Run the notifier and post budget alerts to this webhook rule (repeatable), e.g. 'team:*=slack:https://hooks.slack.com/…'.")
+    java.util.List<String> notifyWebhooks = new java.util.ArrayList<>();
     @Option(names = "--prices-from", paramLabel = "FILE|URL",
             description = "Import prices from this maintained catalog (genai-prices data or LiteLLM's file) shortly after start"
                     + " and daily, as `prices import` does.")
@@ -116,7 +122,8 @@ public final class UpCommand implements Runnable {
             try (RetentionSchedule retentionRuns = retention == null ? null
                     : new RetentionSchedule(pipeline.pgUrl(), retention, dataDir.resolve("archive"), out);
                  PriceImportSchedule priceImports = pricesFrom == null ? null
-                         : new PriceImportSchedule(pipeline.bootstrapServers(), pricesFrom, out)) {
+                         : new PriceImportSchedule(pipeline.bootstrapServers(), pricesFrom, out);
+                 dev.agentmeter.notifier.NotifierApp notifier = startNotifier(pipeline.bootstrapServers(), out)) {
                 if (demo) {
                     runDemo(pipeline, hotUser, limit, out);
                 } else {
@@ -139,6 +146,33 @@ public final class UpCommand implements Runnable {
         }
         out.println("stopped; nothing in flight was lost: what was sent is in Kafka and resumes on the next `up`");
         out.flush();
+    }
+
+    /** The notifier beside the pipeline when a target was given (loopback, any free port), else null. */
+    private dev.agentmeter.notifier.NotifierApp startNotifier(String bootstrap, PrintWriter out) {
+        if (alertmanagers.isEmpty() && notifyWebhooks.isEmpty()) {
+            return null;
+        }
+        dev.agentmeter.model.TopicAdmin.createTopics(bootstrap, new org.apache.kafka.clients.admin.NewTopic(
+                dev.agentmeter.model.Topics.NOTIFY_DEAD_LETTERS, 1, (short) 1));
+        Map<String, String> settings = new java.util.HashMap<>();
+        settings.put(dev.agentmeter.notifier.NotifierConfig.BOOTSTRAP_SERVERS, bootstrap);
+        settings.put(dev.agentmeter.notifier.NotifierConfig.ALERTMANAGER_URLS, String.join(",", alertmanagers));
+        settings.put(dev.agentmeter.notifier.NotifierConfig.WEBHOOK_ROUTES, String.join(",", notifyWebhooks));
+        settings.put(dev.agentmeter.notifier.NotifierConfig.HTTP_PORT, "0");
+        settings.put(dev.agentmeter.notifier.NotifierConfig.DASHBOARD_URL, "http://localhost:" + dashboardPort);
+        dev.agentmeter.notifier.NotifierApp app;
+        try {
+            app = new dev.agentmeter.notifier.NotifierApp(dev.agentmeter.notifier.NotifierConfig.of(settings)).start();
+        } catch (org.apache.kafka.common.config.ConfigException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "notifier: " + e.getMessage());
+        }
+        synchronized (out) {
+            out.println("notifier: budget alerts to " + alertmanagers.size() + " Alertmanager(s) and " + notifyWebhooks.size()
+                    + " webhook rule(s); /health on http://127.0.0.1:" + app.port());
+            out.flush();
+        }
+        return app;
     }
 
     private void runDemo(LocalPipeline pipeline, String hotUser, Duration limit, PrintWriter out) throws InterruptedException {
