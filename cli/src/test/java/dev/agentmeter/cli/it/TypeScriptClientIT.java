@@ -1,0 +1,147 @@
+package dev.agentmeter.cli.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.agentmeter.cli.up.LocalPipeline;
+import dev.agentmeter.embedded.FreePorts;
+import dev.agentmeter.embedded.KafkaExtension;
+import dev.agentmeter.embedded.PostgresExtension;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The TypeScript client (clients/typescript, built by its Maven module) in a real Node.js process
+ * against the real collector, processor and sink: every shape lands as rows with exact costs, and
+ * events queued by a process killed while the collector was away are sent by the next one.
+ */
+class TypeScriptClientIT {
+
+    @RegisterExtension
+    static final KafkaExtension kafka = new KafkaExtension();
+    @RegisterExtension
+    static final PostgresExtension pg = new PostgresExtension();
+    static final Path AGENT = Path.of("..", "clients", "typescript", "test", "it", "agent.mjs");
+    static final Path DIST = Path.of("..", "clients", "typescript", "dist", "esm", "index.js");
+
+    static LocalPipeline pipeline;
+    static String pgUrl;
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+    static Path data;
+
+    @BeforeAll
+    static void up() throws Exception {
+        boolean ready = Files.exists(DIST) && node() != null;
+        if (!ready && "1".equals(System.getenv("AGENTMETER_REQUIRE_NODE"))) {
+            throw new IllegalStateException("node or " + DIST + " missing: build clients/typescript first");
+        }
+        Assumptions.assumeTrue(ready, "node or the built TypeScript client is missing");
+        pgUrl = pg.createDatabase("typescript_it");
+        pipeline = LocalPipeline.start(new LocalPipeline.Settings(data, kafka.bootstrapServers(), pgUrl, 0, 0,
+                FreePorts.next(), 2), new PrintWriter(new StringWriter()));
+    }
+
+    @AfterAll
+    static void down() {
+        if (pipeline != null) {
+            pipeline.close();
+        }
+    }
+
+    static String node() {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            Path p = Path.of(dir, "node");
+            if (Files.isExecutable(p)) {
+                return p.toString();
+            }
+        }
+        return null;
+    }
+
+    private static Process agent(String mode, String endpoint, Path spool, String run) throws Exception {
+        return new ProcessBuilder(List.of(node(), AGENT.toString(), mode, endpoint, spool.toString(), run))
+                .redirectErrorStream(true).start();
+    }
+
+    private static String awaitLine(Process p, String prefix) throws Exception {
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        StringBuilder all = new StringBuilder();
+        for (String line = out.readLine(); line != null; line = out.readLine()) {
+            all.append(line).append('\n');
+            if (line.startsWith(prefix)) {
+                return line;
+            }
+        }
+        throw new AssertionError("the agent ended without '" + prefix + "': " + all);
+    }
+
+    private static String awaitRow(String sql, String expected) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        String last = null;
+        while (System.nanoTime() < deadline) {
+            try (Connection c = DriverManager.getConnection(pgUrl); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+                if (rs.next()) {
+                    last = rs.getString(1);
+                    if (expected.equals(last)) {
+                        return last;
+                    }
+                }
+            } catch (SQLException tableNotYetCreated) {
+                // the sink migrates on its first batch
+            }
+            Thread.sleep(200);
+        }
+        return last;
+    }
+
+    @Test
+    void everyShapeLandsOnceWithItsExactCost() throws Exception {
+        String run = "ts-" + UUID.randomUUID();
+        Process p = agent("send", pipeline.collectorUrl(), data.resolve("send-spool.ndjson"), run);
+        assertThat(awaitLine(p, "sent")).contains("\"sent\":9").contains("\"dropped\":0");
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+        // 5 × gpt-4o 1,000/100 ($0.0035), logLLM claude-sonnet-4-5 2,000/200 ($0.009), the hook's OpenRouter cost
+        // ($0.0123), the Anthropic message with cache ($0.020475) and one API call ($0.01)
+        assertThat(awaitRow("SELECT count(*) || ' ' || sum(total_cost_usd) FROM agent_usage WHERE session_id = '" + run + "'",
+                "9 0.069275")).isEqualTo("9 0.069275");
+        assertThat(awaitRow("SELECT string_agg(DISTINCT cost_source, ',' ORDER BY cost_source) FROM agent_usage WHERE session_id = '"
+                + run + "'", "api,catalog,provider")).isEqualTo("api,catalog,provider");
+    }
+
+    @Test
+    void eventsQueuedByAProcessKilledWhileTheCollectorWasAwayAreSentByTheNextOne() throws Exception {
+        String run = "ts-kill-" + UUID.randomUUID();
+        Path spool = data.resolve("kill-spool.ndjson");
+        Process queued = agent("queue", "http://127.0.0.1:" + FreePorts.next(), spool, run);
+        awaitLine(queued, "queued");
+        queued.destroyForcibly().waitFor(); // SIGKILL: no exit hook runs
+
+        Process drain = agent("drain", pipeline.collectorUrl(), spool, run);
+        assertThat(awaitLine(drain, "drained")).contains("\"waitingBytes\":0");
+        assertThat(drain.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(awaitRow("SELECT count(*) || ' ' || sum(total_cost_usd) FROM agent_usage WHERE session_id = '" + run + "'",
+                "10 0.0350")).isEqualTo("10 0.0350"); // numeric sum keeps the scale of its terms
+    }
+}
