@@ -83,6 +83,13 @@ public final class DashboardAuth extends BearerAuth {
         if (next == null || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) {
             return "/";
         }
+        // Browsers drop tabs and line breaks from a URL: "/\t/evil.com" would become "//evil.com", another site.
+        for (int i = 0; i < next.length(); i++) {
+            char c = next.charAt(i);
+            if (c <= 0x20 || c == 0x7f || c == '\\') {
+                return "/";
+            }
+        }
         return next;
     }
 

@@ -19,6 +19,15 @@ class DashboardAuthTest {
     }
 
     @Test
+    void aPathThatABrowserWouldTurnIntoAnotherSiteIsRefused() {
+        // "/%09/evil.com" arrives decoded from the login form: browsers drop the tab and go to //evil.com
+        assertThat(DashboardAuth.safeNext("/\t/evil.com")).isEqualTo("/");
+        assertThat(DashboardAuth.safeNext("/\n/evil.com")).isEqualTo("/");
+        assertThat(DashboardAuth.safeNext("/ /evil.com")).isEqualTo("/");
+        assertThat(DashboardAuth.safeNext("/costs\\..\\x")).isEqualTo("/");
+    }
+
+    @Test
     void theSessionCookieIsNotTheToken() {
         DashboardConfig config = DashboardConfig.of(Map.of(DashboardConfig.PG_URL, "jdbc:postgresql://x/db",
                 DashboardConfig.HTTP_AUTH_TOKEN, "s3cret"));

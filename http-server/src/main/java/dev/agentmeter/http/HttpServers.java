@@ -31,6 +31,42 @@ public final class HttpServers {
         return create(name, new BearerAuth(access), routes);
     }
 
+    /**
+     * A part bound to loopback answers only requests addressed to loopback by name: a web page the
+     * user visits cannot reach it through a DNS name it rebinds to 127.0.0.1 (the Host header then
+     * names the attacker's domain). 403 otherwise.
+     */
+    static void loopbackHost(HttpAccess access, io.javalin.http.Context ctx) {
+        if (!isLoopback(access.bindAddress())) {
+            return;
+        }
+        String host = ctx.header("Host");
+        if (host == null || !isLoopbackHost(host)) {
+            throw new io.javalin.http.ForbiddenResponse("Host '" + (host == null ? "" : host)
+                    + "' is not this machine: a part bound to loopback answers localhost, 127.0.0.1 and [::1] only");
+        }
+    }
+
+    static boolean isLoopback(String bindAddress) {
+        return bindAddress.equals("127.0.0.1") || bindAddress.equals("localhost") || bindAddress.equals("::1")
+                || bindAddress.equals("[::1]") || bindAddress.startsWith("127.");
+    }
+
+    /** {@code localhost}, {@code 127.x.x.x} or {@code [::1]}, with or without a port. */
+    static boolean isLoopbackHost(String host) {
+        String h = host.trim().toLowerCase(java.util.Locale.ROOT);
+        if (h.startsWith("[")) {
+            int end = h.indexOf(']');
+            return end > 0 && h.substring(1, end).equals("::1") && (end == h.length() - 1 || h.charAt(end + 1) == ':');
+        }
+        int colon = h.indexOf(':');
+        String name = colon < 0 ? h : h.substring(0, colon);
+        if (colon >= 0 && !h.substring(colon + 1).matches("\\d{1,5}")) {
+            return false;
+        }
+        return name.equals("localhost") || name.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
+    }
+
     /** As above, with a part's own check in front of every request (the dashboard's shows a login page). */
     public static Javalin create(String name, BearerAuth auth, Consumer<JavalinConfig> routes) {
         HttpAccess access = auth.access();
@@ -44,6 +80,7 @@ public final class HttpServers {
             // earlier "Bearer s3cret", so a token differing only in case was accepted.
             config.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));
             config.http.defaultContentType = "application/json";
+            config.routes.before(ctx -> loopbackHost(access, ctx));
             config.routes.before(auth);
             config.routes.exception(IllegalArgumentException.class,
                     (e, ctx) -> ctx.status(400).json(Map.of("error", String.valueOf(e.getMessage()))));

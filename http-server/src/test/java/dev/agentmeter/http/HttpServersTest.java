@@ -55,6 +55,35 @@ class HttpServersTest {
         assertThat(get("/v1/money").statusCode()).isEqualTo(200);
     }
 
+    /** The status line of a GET sent with {@code host} as its Host header (the JDK's client will not send another). */
+    private String statusWithHost(String host) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+            socket.getOutputStream().write(("GET /v1/money HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+        }
+    }
+
+    @Test
+    void onLoopbackARequestForAnotherHostIsRefusedAsADnsRebindingWouldSendIt() throws Exception {
+        start(HttpAccess.loopback());
+
+        assertThat(statusWithHost("attacker.example:" + server.port())).isEqualTo("HTTP/1.1 403 Forbidden");
+        assertThat(statusWithHost("localhost:" + server.port())).isEqualTo("HTTP/1.1 200 OK");
+        assertThat(statusWithHost("127.0.0.1:" + server.port())).isEqualTo("HTTP/1.1 200 OK");
+        assertThat(statusWithHost("[::1]:" + server.port())).isEqualTo("HTTP/1.1 200 OK");
+    }
+
+    @Test
+    void loopbackNamesAreLocalhostAnd127AndTheIpv6One() {
+        assertThat(HttpServers.isLoopbackHost("localhost")).isTrue();
+        assertThat(HttpServers.isLoopbackHost("127.0.0.2:80")).isTrue();
+        assertThat(HttpServers.isLoopbackHost("localhost.attacker.example")).isFalse();
+        assertThat(HttpServers.isLoopbackHost("127.0.0.1.nip.io")).isFalse();
+        assertThat(HttpServers.isLoopbackHost("localhost:80@evil")).isFalse();
+    }
+
     @Test
     void moneyIsADecimalString() throws Exception {
         start(HttpAccess.loopback());

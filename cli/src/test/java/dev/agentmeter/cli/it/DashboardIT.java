@@ -205,6 +205,17 @@ class DashboardIT {
     }
 
     @Test
+    void aPageTellsTheBrowserNotToFrameCacheOrSniffIt() {
+        HttpResponse<String> page = get(dashboard + "/costs", null);
+
+        assertThat(page.headers().firstValue("Content-Security-Policy").orElse(""))
+                .contains("frame-ancestors 'none'").contains("script-src 'self'");
+        assertThat(page.headers().firstValue("X-Frame-Options")).hasValue("DENY");
+        assertThat(page.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(page.headers().firstValue("Cache-Control")).hasValue("no-store");
+    }
+
+    @Test
     void onAPhoneThePageDoesNotScrollSideways() throws Exception {
         open(390, "/", "overview-phone");
 
