@@ -3,6 +3,7 @@ package dev.agentmeter.cli.books;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentmeter.analytics.Usd;
+import dev.agentmeter.analytics.reconcile.BillFetcher;
 import dev.agentmeter.analytics.reconcile.BillSource;
 import dev.agentmeter.analytics.reconcile.BilledItem;
 import dev.agentmeter.analytics.reconcile.Reconciler;
@@ -45,9 +46,14 @@ public final class ReconcileCommand implements Runnable {
     @Option(names = "--source", required = true, paramLabel = "openai-costs|anthropic-cost-report|aws-cur",
             description = "The export's format (docs/books.md says how to export each).")
     String source;
-    @Parameters(paramLabel = "FILE", description = "The provider's export (JSON for OpenAI and Anthropic; CUR 2.0 Parquet,"
-            + " or CSV with .gz allowed, for AWS).")
+    @Parameters(paramLabel = "FILE", arity = "0..1", description = "The provider's export (JSON for OpenAI and Anthropic; CUR 2.0 Parquet,"
+            + " or CSV with .gz allowed, for AWS); none with --fetch.")
     Path file;
+    @Option(names = "--fetch", description = "Fetch the bill from the provider's API instead of a file (openai-costs: env"
+            + " OPENAI_ADMIN_KEY; anthropic-cost-report: env ANTHROPIC_ADMIN_KEY); needs --from and --to.")
+    boolean fetch;
+    @Option(names = "--api-base", paramLabel = "URL", hidden = true, description = "The provider API's base URL (tests).")
+    String apiBase;
     @Option(names = "--from", paramLabel = "YYYY-MM-DD", description = "First UTC day (default: the bill's first day).")
     LocalDate from;
     @Option(names = "--to", paramLabel = "YYYY-MM-DD", description = "Last UTC day, inclusive (default: the bill's last day).")
@@ -75,11 +81,13 @@ public final class ReconcileCommand implements Runnable {
         }
         OutputOptions.Output format = output.format();
         try (Connection c = DriverManager.getConnection(endpoints.pgUrl)) {
-            List<BilledItem> items = file.toString().endsWith(".parquet")
-                    ? parquet(bill)
+            List<BilledItem> items = fetch ? fetched(bill)
+                    : file == null ? missingFile()
+                    : file.toString().endsWith(".parquet") ? parquet(bill)
                     : bill.read(file);
             if (items.isEmpty()) {
-                throw new ParameterException(spec.commandLine(), file + " holds no billed items for " + bill.id());
+                throw new ParameterException(spec.commandLine(), (fetch ? "the fetched bill" : file.toString())
+                        + " holds no billed items for " + bill.id());
             }
             LocalDate first = from != null ? from : items.stream().map(BilledItem::day).min(Comparator.naturalOrder()).orElseThrow();
             LocalDate last = to != null ? to : items.stream().map(BilledItem::day).max(Comparator.naturalOrder()).orElseThrow();
@@ -96,6 +104,35 @@ public final class ReconcileCommand implements Runnable {
             out.flush();
         } catch (IOException | SQLException e) {
             throw new IllegalStateException("reconcile failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private List<BilledItem> missingFile() {
+        throw new ParameterException(spec.commandLine(), "give the export FILE, or --fetch");
+    }
+
+    private List<BilledItem> fetched(BillSource bill) throws IOException, InterruptedException {
+        if (from == null || to == null) {
+            throw new ParameterException(spec.commandLine(), "--fetch needs --from and --to");
+        }
+        if (file != null) {
+            throw new ParameterException(spec.commandLine(), "--fetch reads the API: give no FILE");
+        }
+        String key = System.getenv(bill == BillSource.OPENAI_COSTS ? "OPENAI_ADMIN_KEY" : "ANTHROPIC_ADMIN_KEY");
+        String base = apiBase != null ? apiBase : bill == BillSource.OPENAI_COSTS ? BillFetcher.OPENAI_BASE : BillFetcher.ANTHROPIC_BASE;
+        try {
+            if (bill == BillSource.AWS_CUR) {
+                throw new IllegalArgumentException("aws-cur is read from the export's files (Data Exports to S3), not fetched");
+            }
+            if (key == null || key.isBlank()) {
+                throw new IllegalArgumentException("--fetch needs the admin key in "
+                        + (bill == BillSource.OPENAI_COSTS ? "OPENAI_ADMIN_KEY" : "ANTHROPIC_ADMIN_KEY"));
+            }
+            return BillFetcher.items(bill, new BillFetcher(base, key, java.time.Duration.ofMillis(500)).fetch(bill, from, to));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
     }
 
