@@ -2,6 +2,7 @@
 //   node agent.mjs send  ENDPOINT SPOOL RUN   every shape once, then shutdown
 //   node agent.mjs queue ENDPOINT SPOOL RUN   ten events to a collector that is away, then wait to be killed
 //   node agent.mjs drain ENDPOINT SPOOL RUN   a new process on the same spool: sends what the killed one queued
+//   node agent.mjs stream ENDPOINT SPOOL RUN  200 events over about 4 s, then waits until every one was taken
 import { readFileSync } from "node:fs";
 import { createTracker, fromAnthropic, usageTrackingHandler } from "../../dist/esm/index.js";
 
@@ -30,6 +31,19 @@ if (mode === "send") {
   await new Promise((r) => setTimeout(r, 300)); // journaled by now
   console.log("queued");
   setInterval(() => {}, 1000); // waits for the SIGKILL
+} else if (mode === "stream") {
+  for (let i = 0; i < 200; i++) {
+    tracker.track({ model: "gpt-4o-mini", provider: "openai", sessionId: run, usage: { inputTokens: 1000, outputTokens: 100 } });
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const deadline = Date.now() + 90_000;
+  await tracker.flush();
+  while (tracker.stats().waitingBytes > 0 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 250));
+    await tracker.flush();
+  }
+  await tracker.shutdown();
+  console.log(`streamed ${JSON.stringify(tracker.stats())}`);
 } else if (mode === "drain") {
   await tracker.shutdown();
   console.log(`drained ${JSON.stringify(tracker.stats())}`);

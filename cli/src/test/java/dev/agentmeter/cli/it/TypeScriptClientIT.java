@@ -3,6 +3,8 @@ package dev.agentmeter.cli.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentmeter.cli.up.LocalPipeline;
+import dev.agentmeter.collector.CollectorApp;
+import dev.agentmeter.collector.CollectorConfig;
 import dev.agentmeter.embedded.FreePorts;
 import dev.agentmeter.embedded.KafkaExtension;
 import dev.agentmeter.embedded.PostgresExtension;
@@ -143,5 +145,27 @@ class TypeScriptClientIT {
 
         assertThat(awaitRow("SELECT count(*) || ' ' || sum(total_cost_usd) FROM agent_usage WHERE session_id = '" + run + "'",
                 "10 0.0350")).isEqualTo("10 0.0350"); // numeric sum keeps the scale of its terms
+    }
+
+    @Test
+    void aCollectorStoppedMidRunLosesNothingAndCountsNothingTwice() throws Exception {
+        String run = "ts-stop-" + UUID.randomUUID();
+        int port = FreePorts.next();
+        java.util.function.Supplier<CollectorApp> collector = () -> new CollectorApp(CollectorConfig.of(java.util.Map.of(
+                CollectorConfig.BOOTSTRAP_SERVERS, pipeline.bootstrapServers(), CollectorConfig.HTTP_PORT, Integer.toString(port),
+                CollectorConfig.SPOOL_DIRECTORY, data.resolve("own-collector-spool").toString()))).start();
+        CollectorApp first = collector.get();
+        Process agent = agent("stream", "http://127.0.0.1:" + port, data.resolve("stream-spool.ndjson"), run);
+        Thread.sleep(1500);
+        first.close(); // mid-run: about a third of the events sent
+        Thread.sleep(2000);
+        try (CollectorApp second = collector.get()) {
+            assertThat(awaitLine(agent, "streamed")).contains("\"waitingBytes\":0").contains("\"dropped\":0");
+            assertThat(agent.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+            // 200 × gpt-4o-mini 1,000/100: $0.00015 + $0.00006 each
+            assertThat(awaitRow("SELECT count(*) || ' ' || count(DISTINCT event_id) || ' ' || sum(total_cost_usd) FROM agent_usage"
+                    + " WHERE session_id = '" + run + "'", "200 200 0.04200")).isEqualTo("200 200 0.04200");
+        }
     }
 }
