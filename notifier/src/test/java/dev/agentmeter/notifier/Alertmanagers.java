@@ -17,19 +17,19 @@ import java.util.List;
  * installs) on a free loopback port, routing every alert to a webhook. Absent, the tests skip,
  * unless {@code AGENTMETER_REQUIRE_ALERTMANAGER=1} (CI) makes that a failure.
  */
-final class Alertmanagers implements AutoCloseable {
+public final class Alertmanagers implements AutoCloseable {
 
     static final Path BINARY = Path.of("/usr/bin/prometheus-alertmanager");
 
     private final Process process;
-    final String url;
+    public final String url;
 
     private Alertmanagers(Process process, String url) {
         this.process = process;
         this.url = url;
     }
 
-    static Alertmanagers start(Path dir, int port, String receiverUrl) throws Exception {
+    public static Alertmanagers start(Path dir, int port, String receiverUrl) throws Exception {
         if (!Files.isExecutable(BINARY)) {
             if ("1".equals(System.getenv("AGENTMETER_REQUIRE_ALERTMANAGER"))) {
                 throw new IllegalStateException(BINARY + " is missing: apt-get install prometheus-alertmanager");

@@ -11,21 +11,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntUnaryOperator;
 
 /** A local HTTP receiver for the tests: records every request and answers the status its plan says for the n-th one. */
-final class Hooks implements AutoCloseable {
+public final class Hooks implements AutoCloseable {
 
-    record Request(String path, String body, Map<String, List<String>> headers) {
-        String header(String name) {
+    public record Request(String path, String body, Map<String, List<String>> headers) {
+        public String header(String name) {
             return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).map(e -> e.getValue().get(0))
                     .findFirst().orElse(null);
         }
     }
 
-    final List<Request> requests = new CopyOnWriteArrayList<>();
+    public final List<Request> requests = new CopyOnWriteArrayList<>();
     private final HttpServer server;
     private final AtomicInteger count = new AtomicInteger();
 
     /** @param status the status of the n-th request (1-based) */
-    Hooks(IntUnaryOperator status) throws IOException {
+    public Hooks(IntUnaryOperator status) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();
@@ -37,7 +37,7 @@ final class Hooks implements AutoCloseable {
         server.start();
     }
 
-    String url(String path) {
+    public String url(String path) {
         return "http://127.0.0.1:" + server.getAddress().getPort() + path;
     }
 

@@ -19,6 +19,7 @@ import dev.agentmeter.model.json.ContractJson;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.math.BigDecimal;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -158,6 +159,54 @@ class BudgetEnforcementIT {
             return rs.next() ? rs.getString(1) : null;
         } catch (SQLException notYet) {
             return null;
+        }
+    }
+
+    /** Alertmanager's notifications (status, alert count, level) about one scope, as its webhook receiver got them. */
+    private static List<String> notifications(dev.agentmeter.notifier.Hooks receiver, String scope) {
+        List<String> out = new ArrayList<>();
+        for (dev.agentmeter.notifier.Hooks.Request r : receiver.requests) {
+            var n = ContractJson.fromBytes(r.body().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    com.fasterxml.jackson.databind.JsonNode.class);
+            if (scope.equals(n.path("groupLabels").path("scope").asText())) {
+                out.add(n.path("status").asText() + " " + n.path("alerts").size() + " "
+                        + n.path("alerts").get(0).path("labels").path("level").asText());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void aCrossedBudgetReachesAlertmanagerOnceAndRaisingItResolvesTheAlert() throws Exception {
+        String scope = "team:am-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        try (dev.agentmeter.notifier.Hooks receiver = new dev.agentmeter.notifier.Hooks(n -> 200);
+             dev.agentmeter.notifier.Alertmanagers alertmanager = dev.agentmeter.notifier.Alertmanagers.start(
+                     Files.createDirectories(data.resolve("alertmanager")), FreePorts.next(), receiver.url("/am"));
+             dev.agentmeter.notifier.NotifierApp notifier = new dev.agentmeter.notifier.NotifierApp(
+                     dev.agentmeter.notifier.NotifierConfig.of(Map.of(
+                             dev.agentmeter.notifier.NotifierConfig.BOOTSTRAP_SERVERS, pipeline.bootstrapServers(),
+                             dev.agentmeter.notifier.NotifierConfig.ALERTMANAGER_URLS, alertmanager.url,
+                             dev.agentmeter.notifier.NotifierConfig.ALERTMANAGER_RESEND_INTERVAL, "PT0.5S",
+                             dev.agentmeter.notifier.NotifierConfig.HTTP_PORT, "0"))).start()) {
+            Budget tight = new Budget(Scope.parse(scope), Map.of(Period.DAY, new BigDecimal("0.001")), List.of(BigDecimal.ONE));
+            KafkaIo.publish(pipeline.bootstrapServers(), Topics.BUDGETS, scope, ContractJson.toBytes(tight));
+            String team = scope.substring("team:".length());
+            // Until the processor has the budget, a call does not cross it: one call a second until one does.
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (notifications(receiver, scope).isEmpty() && System.nanoTime() < deadline) {
+                tracker.track(UsageEvent.builder().model("gpt-4o").usage(Usage.of(1000, 100)).teamId(team).build());
+                Thread.sleep(1000);
+            }
+            Thread.sleep(4000); // the alert is re-posted every 0.5 s meanwhile: Alertmanager must not notify again
+
+            assertThat(notifications(receiver, scope)).containsExactly("firing 1 EXCEEDED");
+
+            Budget raised = new Budget(Scope.parse(scope), Map.of(Period.DAY, new BigDecimal("100")), List.of(BigDecimal.ONE));
+            KafkaIo.publish(pipeline.bootstrapServers(), Topics.BUDGETS, scope, ContractJson.toBytes(raised));
+            await("the resolved notification", () -> notifications(receiver, scope).size() == 2);
+            Thread.sleep(3000);
+
+            assertThat(notifications(receiver, scope)).containsExactly("firing 1 EXCEEDED", "resolved 1 EXCEEDED");
         }
     }
 
