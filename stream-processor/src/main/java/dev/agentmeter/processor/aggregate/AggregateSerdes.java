@@ -114,8 +114,15 @@ public final class AggregateSerdes {
         }
     }
 
+    /** The fewest bytes one written input takes (an empty scope, two flags, no budget): bounds a count read from the record. */
+    private static final int MIN_INPUT_BYTES = 2 + 1 + 1 + 4;
+
     private static List<ScopeInput> readInputs(DataInputStream in) throws IOException {
         int size = in.readInt();
+        // A count the record cannot hold is a corrupt (or hostile) record, refused, never an allocation of that size.
+        if (size < 0 || size > in.available() / MIN_INPUT_BYTES) {
+            throw new IOException("batch of " + size + " inputs in " + in.available() + " bytes");
+        }
         List<ScopeInput> batch = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {
             batch.add(readInput(in));
@@ -149,6 +156,9 @@ public final class AggregateSerdes {
             delta = readDelta(in);
         }
         int length = in.readInt();
+        if (length > in.available()) {
+            throw new IOException("budget of " + length + " bytes in " + in.available());
+        }
         Budget budget = null;
         if (length >= 0) {
             byte[] json = new byte[length];
@@ -202,8 +212,14 @@ public final class AggregateSerdes {
         out.write(unscaled);
     }
 
+    /** Far beyond any sum of contract money (Bounds.money), short of a number whose plain form would not fit in memory. */
+    private static final int MAX_SCALE = 1000;
+
     private static BigDecimal readDecimal(DataInputStream in) throws IOException {
         int scale = in.readInt();
+        if (Math.abs((long) scale) > MAX_SCALE) {
+            throw new IOException("decimal scale " + scale + " is out of bounds");
+        }
         byte[] unscaled = new byte[in.readUnsignedShort()];
         in.readFully(unscaled);
         return new BigDecimal(new BigInteger(unscaled), scale);

@@ -60,4 +60,56 @@ class AggregateSerdesTest {
                 .isInstanceOf(SerializationException.class)
                 .hasMessage("unknown aggregate format version 9 on spend-store");
     }
+
+    @Test
+    void aBatchCountTheRecordCannotHoldIsRefusedNotAllocated() {
+        // version 3, then a count of 2^31-1 inputs in a record of 5 bytes (a hostile repartition record: it ran the JVM out of heap)
+        byte[] hostile = {3, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff};
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AggregateSerdes.scopeInputs().deserializer()
+                        .deserialize("agentmeter-processor-by-scope-repartition", hostile))
+                .isInstanceOf(org.apache.kafka.common.errors.SerializationException.class)
+                .hasRootCauseMessage("batch of 2147483647 inputs in 0 bytes");
+    }
+
+    @Test
+    void aBudgetLengthBeyondTheRecordIsRefused() {
+        // version 3, one input: scope user:a, a budget change without a delta, and a budget length of 1 GiB
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            out.writeByte(3);
+            out.writeInt(1);
+            out.writeUTF("user:a");
+            out.writeBoolean(true);
+            out.writeBoolean(false);
+            out.writeInt(1 << 30);
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AggregateSerdes.scopeInputs().deserializer()
+                        .deserialize("t", bytes.toByteArray()))
+                .isInstanceOf(org.apache.kafka.common.errors.SerializationException.class)
+                .hasRootCauseMessage("budget of 1073741824 bytes in 0");
+    }
+
+    @Test
+    void randomBytesUnderTheBatchVersionAreReadOrRefusedWithinTheirOwnSize() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(42);
+        int read = 0;
+        int refused = 0;
+        for (int i = 0; i < 20_000; i++) {
+            byte[] garbage = new byte[1 + random.nextInt(96)];
+            random.nextBytes(garbage);
+            garbage[0] = 3;
+            try {
+                AggregateSerdes.scopeInputs().deserializer().deserialize("t", garbage);
+                read++;
+            } catch (RuntimeException refusedAsBadData) {
+                refused++;
+            }
+        }
+        // no OutOfMemoryError, no hang: every one of them either read or refused
+        assertThat(read + refused).isEqualTo(20_000);
+    }
 }
