@@ -188,20 +188,35 @@ public final class NotifierApp implements AutoCloseable {
     }
 
     private void handle(ConsumerRecord<String, byte[]> r) throws InterruptedException {
-        BudgetAlert alert;
+        java.util.Optional<BudgetAlert> alert = readAlert(r.value());
+        if (alert.isEmpty()) {
+            log.warn("{}-{}@{}: not a deliverable BudgetAlert, skipped", r.topic(), r.partition(), r.offset());
+            metrics.registry().counter("agentmeter.notifier.unreadable").increment();
+            return;
+        }
+        deliverer.deliver(alert.get());
+        track(alert.get());
+    }
+
+    /**
+     * A record of the alert topic as an alert every target can be given (id, scope, period, window,
+     * threshold, level, money and raisedAt present), else empty: a record nobody can act on is
+     * skipped and counted, never a reason to stop delivering the others.
+     */
+    static java.util.Optional<BudgetAlert> readAlert(byte[] value) {
+        if (value == null) {
+            return java.util.Optional.empty();
+        }
+        BudgetAlert a;
         try {
-            alert = ContractJson.fromBytes(r.value(), BudgetAlert.class);
+            a = ContractJson.fromBytes(value, BudgetAlert.class);
         } catch (RuntimeException unreadable) {
-            log.warn("{}-{}@{}: not a BudgetAlert, skipped: {}", r.topic(), r.partition(), r.offset(), unreadable.getMessage());
-            metrics.registry().counter("agentmeter.notifier.unreadable").increment();
-            return;
+            return java.util.Optional.empty();
         }
-        if (alert == null || alert.alertId() == null || alert.scope() == null || alert.level() == null) {
-            metrics.registry().counter("agentmeter.notifier.unreadable").increment();
-            return;
-        }
-        deliverer.deliver(alert);
-        track(alert);
+        boolean complete = a != null && a.alertId() != null && a.scope() != null && a.period() != null
+                && a.windowStart() != null && a.windowEnd() != null && a.threshold() != null && a.level() != null
+                && a.spendUsd() != null && a.limitUsd() != null && a.raisedAt() != null;
+        return complete ? java.util.Optional.of(a) : java.util.Optional.empty();
     }
 
     /** Keeps Alertmanager's copy alive: the alert is re-posted until its window ends, a RESOLVED one ends it. */

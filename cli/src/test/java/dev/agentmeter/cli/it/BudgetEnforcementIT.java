@@ -195,19 +195,38 @@ class BudgetEnforcementIT {
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (notifications(receiver, scope).isEmpty() && System.nanoTime() < deadline) {
                 tracker.track(UsageEvent.builder().model("gpt-4o").usage(Usage.of(1000, 100)).teamId(team).build());
-                Thread.sleep(1000);
+                awaitFor(Duration.ofSeconds(1), () -> !notifications(receiver, scope).isEmpty());
             }
-            Thread.sleep(4000); // the alert is re-posted every 0.5 s meanwhile: Alertmanager must not notify again
-
-            assertThat(notifications(receiver, scope)).containsExactly("firing 1 EXCEEDED");
+            // The alert is re-posted every 0.5 s meanwhile: Alertmanager must not notify again.
+            holds(Duration.ofSeconds(4), () -> notifications(receiver, scope), List.of("firing 1 EXCEEDED"));
 
             Budget raised = new Budget(Scope.parse(scope), Map.of(Period.DAY, new BigDecimal("100")), List.of(BigDecimal.ONE));
             KafkaIo.publish(pipeline.bootstrapServers(), Topics.BUDGETS, scope, ContractJson.toBytes(raised));
             await("the resolved notification", () -> notifications(receiver, scope).size() == 2);
-            Thread.sleep(3000);
 
-            assertThat(notifications(receiver, scope)).containsExactly("firing 1 EXCEEDED", "resolved 1 EXCEEDED");
+            holds(Duration.ofSeconds(3), () -> notifications(receiver, scope), List.of("firing 1 EXCEEDED", "resolved 1 EXCEEDED"));
         }
+    }
+
+    /** Polls until {@code within} is over or {@code condition} holds; returns which. */
+    private static boolean awaitFor(Duration within, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
+        }
+        return condition.getAsBoolean();
+    }
+
+    /** Polls for {@code within}, failing as soon as {@code value} is not {@code expected}: "and nothing more came". */
+    private static <T> void holds(Duration within, java.util.function.Supplier<T> value, T expected) {
+        long deadline = System.nanoTime() + within.toNanos();
+        do {
+            assertThat(value.get()).isEqualTo(expected);
+            java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
+        } while (System.nanoTime() < deadline);
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {

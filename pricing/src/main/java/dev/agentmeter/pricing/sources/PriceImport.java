@@ -56,8 +56,8 @@ public final class PriceImport {
         try {
             root = ContractJson.mapper().readTree(document);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("not JSON (" + e.getOriginalMessage() + " at line "
-                    + e.getLocation().getLineNr() + ")");
+            throw new IllegalArgumentException("not JSON (" + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()) + ")");
         } catch (java.io.IOException e) {
             throw new IllegalArgumentException("cannot read: " + e.getMessage());
         }
