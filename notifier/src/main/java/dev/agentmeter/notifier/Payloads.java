@@ -37,7 +37,7 @@ final class Payloads {
         labels.put("scope_type", a.scope().type().name().toLowerCase(java.util.Locale.ROOT));
         labels.put("period", a.period().name());
         labels.put("window_start", a.windowStart().toString());
-        labels.put("level", resolved ? firedLevel(a.threshold()).name() : a.level().name());
+        labels.put("level", resolved ? AlertLevel.forThreshold(a.threshold()).name() : a.level().name());
         if (!forecast) {
             labels.put("threshold", a.threshold().toPlainString());
         }
@@ -58,11 +58,6 @@ final class Payloads {
         alert.put("startsAt", a.raisedAt().toString());
         alert.put("endsAt", (resolved ? now : a.windowEnd()).toString());
         return ContractJson.toBytes(body);
-    }
-
-    /** The level a threshold alerts at: EXCEEDED from 100 % on, WARNING below. */
-    static AlertLevel firedLevel(BigDecimal threshold) {
-        return AlertLevel.forThreshold(threshold);
     }
 
     /** A Slack incoming-webhook message: {@code text} for people, and the alert's fields for bots. */

@@ -172,15 +172,19 @@ public final class BedrockLineItems {
     }
 
     /** "Claude 3 Haiku", "Claude Sonnet 4.5", "Amazon Nova Pro" as a model id the catalog finds. */
+    private static final Pattern MAKER = Pattern.compile("(?i)^(Anthropic|Amazon|Meta)\\s+");
+    private static final Pattern CLAUDE_NAME = Pattern.compile(
+            "(?i)^Claude\\s+(?:(\\d+(?:\\.\\d+)?)\\s+)?(Sonnet|Opus|Haiku|Instant)(?:\\s+(\\d+(?:\\.\\d+)?))?\\b.*");
+    private static final Pattern NOVA_NAME = Pattern.compile("(?i)^Nova\\s+(\\w+).*");
+
     static String modelFromName(String name) {
-        String n = name.replaceAll("(?i)^(Anthropic|Amazon|Meta)\\s+", "").trim();
-        Matcher c = Pattern.compile("(?i)^Claude\\s+(?:(\\d+(?:\\.\\d+)?)\\s+)?(Sonnet|Opus|Haiku|Instant)(?:\\s+(\\d+(?:\\.\\d+)?))?\\b.*")
-                .matcher(n);
+        String n = MAKER.matcher(name).replaceFirst("").trim();
+        Matcher c = CLAUDE_NAME.matcher(n);
         if (c.matches()) {
             String name2 = claude(c.group(1) != null ? c.group(1) : c.group(3), c.group(2));
             return name2 == null ? null : "anthropic." + name2;
         }
-        Matcher nova = Pattern.compile("(?i)^Nova\\s+(\\w+).*").matcher(n);
+        Matcher nova = NOVA_NAME.matcher(n);
         if (nova.matches()) {
             return "amazon.nova-" + nova.group(1).toLowerCase(Locale.ROOT);
         }
