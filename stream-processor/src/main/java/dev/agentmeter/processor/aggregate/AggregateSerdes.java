@@ -3,6 +3,9 @@ package dev.agentmeter.processor.aggregate;
 import dev.agentmeter.model.Budget;
 import dev.agentmeter.model.Scope;
 import dev.agentmeter.model.json.ContractJson;
+import dev.agentmeter.model.validation.Bounds;
+import dev.agentmeter.model.validation.BudgetValidator;
+import dev.agentmeter.model.validation.Violation;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -83,7 +86,7 @@ public final class AggregateSerdes {
                 }
                 throw new SerializationException("unknown aggregate format version " + found + " on " + topic);
             } catch (IOException e) {
-                throw new SerializationException("corrupt aggregate record on " + topic, e);
+                throw new SerializationException("corrupt aggregate record on " + topic + ": " + e.getMessage(), e);
             }
         };
     }
@@ -164,6 +167,13 @@ public final class AggregateSerdes {
             byte[] json = new byte[length];
             in.readFully(json);
             budget = ContractJson.fromBytes(json, Budget.class);
+            List<Violation> violations = BudgetValidator.validate(budget);
+            if (!violations.isEmpty()) {
+                throw new IOException("a budget the budgets topic would have refused: " + violations.get(0).message());
+            }
+            if (!budget.scope().equals(scope)) {
+                throw new IOException("a budget for " + budget.scope() + " filed under " + scope);
+            }
         }
         if (budgetChange) {
             return ScopeInput.budget(scope, budget);
@@ -188,10 +198,30 @@ public final class AggregateSerdes {
         out.writeLong(d.errors());
     }
 
+    /**
+     * A delta as the combiner writes one, else refused: bounds the aggregator relies on when it
+     * windows, sums and alerts at commit, where a failure could not be pinned on one record.
+     */
     private static SpendDelta readDelta(DataInputStream in) throws IOException {
-        return new SpendDelta(in.readUTF(), readInstant(in), readInstant(in), readDecimal(in), in.readLong(),
+        SpendDelta d = new SpendDelta(in.readUTF(), readInstant(in), readInstant(in), readDecimal(in), in.readLong(),
                 in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong());
+        if (d.lastEventId().isEmpty() || d.firstAt() == null || d.lastAt() == null || d.firstAt().isAfter(d.lastAt())
+                || d.firstAt().isBefore(Bounds.MIN_TIMESTAMP) || d.lastAt().isAfter(LATEST_DELTA)) {
+            throw new IOException("a delta without an event id or with times out of order or out of bounds");
+        }
+        if (d.costUsd().signum() < 0 || d.costUsd().scale() > Bounds.MAX_COST_SCALE
+                || d.events() > 0 && d.costUsd().compareTo(Bounds.MAX_COST.multiply(BigDecimal.valueOf(d.events()))) > 0) {
+            throw new IOException("a delta cost of " + Bounds.describe(d.costUsd()) + " is out of bounds");
+        }
+        if (d.events() < 1 || d.errors() < 0 || d.errors() > d.events() || d.inputTokens() < 0 || d.outputTokens() < 0
+                || d.cacheReadTokens() < 0 || d.cacheWriteTokens() < 0 || d.reasoningTokens() < 0) {
+            throw new IOException("a delta with a negative count or without events");
+        }
+        return d;
     }
+
+    /** Far beyond any event time a validator accepts, and within what every calendar window can hold. */
+    private static final Instant LATEST_DELTA = Instant.parse("9999-01-01T00:00:00Z");
 
     private static void writeInstant(DataOutputStream out, Instant instant) throws IOException {
         out.writeBoolean(instant != null);

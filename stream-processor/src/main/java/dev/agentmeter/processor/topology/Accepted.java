@@ -4,7 +4,8 @@ import dev.agentmeter.model.UsageEvent;
 import dev.agentmeter.model.json.ContractJson;
 import dev.agentmeter.model.json.ContractSerdes;
 import dev.agentmeter.model.json.JsonSerde;
-import dev.agentmeter.model.json.PlainUsageEventReader;
+import dev.agentmeter.model.validation.UsageEventParser;
+import dev.agentmeter.processor.reject.RecordRejected;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
@@ -19,17 +20,24 @@ record Accepted(UsageEvent event, byte[] plainJson) {
 
     /**
      * For the {@code by-home-partition} detour: the plain bytes as they arrived (else the event
-     * written by the contract's writer), read back with the plain reader first.
+     * written by the contract's writer), read back through {@code parser}, which validates them
+     * again. Only this processor writes the detour, but anybody allowed to write a topic may: a
+     * record there is input like any other, and one that is not a valid event is refused
+     * ({@link RecordRejected}, so it goes to the rejected topic with its reason) instead of reaching
+     * pricing and the aggregates, where it would fail a commit and stop the task.
      */
-    static Serde<Accepted> serde() {
+    static Serde<Accepted> serde(UsageEventParser parser) {
         return Serdes.serdeFrom(
                 (topic, a) -> a == null ? null : a.plainJson() != null ? a.plainJson() : EVENTS.serialize(topic, a.event()),
                 (topic, bytes) -> {
                     if (bytes == null) {
                         return null;
                     }
-                    UsageEvent plain = PlainUsageEventReader.read(bytes);
-                    return plain != null ? new Accepted(plain, bytes) : new Accepted(EVENTS.deserialize(topic, bytes), null);
+                    UsageEventParser.Result read = parser.parse(bytes);
+                    if (!read.valid()) {
+                        throw new RecordRejected(read.violations().get(0));
+                    }
+                    return new Accepted(read.event(), read.plain() ? bytes : null);
                 });
     }
 }

@@ -49,6 +49,8 @@ public final class UsageTopology {
     public static final String PRICES_STORE = "prices-store";
     public static final String DEDUP_STORE = "event-id-store";
     public static final String BY_HOME_PARTITION = "by-home-partition";
+    /** How much further ahead of this host's clock an event on the detour may be than at first validation. */
+    static final Duration DETOUR_CLOCK_MARGIN = Duration.ofHours(1);
     public static final String BY_SCOPE = "by-scope";
     public static final String DELTA_COMMIT_HOOK = "delta-commit-hook";
     public static final String SPEND_COMMIT_HOOK = "spend-commit-hook";
@@ -133,9 +135,13 @@ public final class UsageTopology {
                                                       ProcessorMetrics metrics, int rawPartitions,
                                                       Map<String, KStream<String, Validated>> valid) {
         builder.addStateStore(dedupStore(config.dedupRetention()));
+        // Validated again on arrival, with a little more future skew: a host whose clock runs behind the
+        // one that validated first must not refuse what that one accepted.
+        UsageEventParser detour = new UsageEventParser(new UsageEventValidator(Clock.systemUTC(),
+                config.maxFutureSkew().plus(DETOUR_CLOCK_MARGIN)));
         KStream<String, Accepted> arrived = valid.get("validation-away")
                 .mapValues(Validated::accepted, Named.as("away-event"))
-                .repartition(Repartitioned.with(Serdes.String(), Accepted.serde())
+                .repartition(Repartitioned.with(Serdes.String(), Accepted.serde(detour))
                         .withName(BY_HOME_PARTITION).withNumberOfPartitions(rawPartitions)
                         .withStreamPartitioner(new HomePartition()));
         return valid.get("validation-at-home")

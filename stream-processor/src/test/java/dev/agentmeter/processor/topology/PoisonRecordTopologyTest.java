@@ -4,8 +4,15 @@ import static dev.agentmeter.processor.topology.TopologyFixture.event;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.agentmeter.model.Budget;
+import dev.agentmeter.model.Scope;
+import dev.agentmeter.model.ScopeType;
 import dev.agentmeter.model.Topics;
 import dev.agentmeter.model.json.ContractJson;
+import dev.agentmeter.processor.aggregate.AggregateSerdes;
+import dev.agentmeter.processor.aggregate.ScopeInput;
+import dev.agentmeter.processor.aggregate.SpendDelta;
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -123,5 +130,52 @@ class PoisonRecordTopologyTest {
 
         assertThat(t.rejected.readRecordsToList()).hasSize(1);
         assertThat(t.priced.readRecord().value().event().eventId()).isEqualTo("after");
+    }
+
+    @Test
+    void anInvalidEventOnTheByHomePartitionTopicIsRejectedNamingItsFieldNotPriced() {
+        TestInputTopic<byte[], byte[]> byHome = t.driver.createInputTopic(
+                "topology-test-" + UsageTopology.BY_HOME_PARTITION + "-repartition", new ByteArraySerializer(),
+                new ByteArraySerializer());
+        // Well-formed JSON the raw path would refuse (no agent): the detour used to read it unchecked.
+        byHome.pipeInput("e".getBytes(UTF_8), validEvent("no-agent").replace("\"agent\":\"triage\",", "").getBytes(UTF_8));
+        t.sendBytes("k", validEvent("after"));
+
+        List<TestRecord<byte[], byte[]>> rejected = t.rejected.readRecordsToList();
+        assertThat(rejected).hasSize(1);
+        assertThat(header(rejected.get(0).headers(), Topics.HEADER_ERROR_FIELD)).isEqualTo("agent");
+        assertThat(header(rejected.get(0).headers(), Topics.HEADER_ERROR_STAGE))
+                .isEqualTo("deserialize:topology-test-by-home-partition-repartition");
+        assertThat(t.priced.readValuesToList()).extracting(p -> p.event().eventId()).containsExactly("after");
+    }
+
+    @Test
+    void aDeltaWithANegativeCostOnTheByScopeTopicIsRejected() {
+        TestInputTopic<byte[], byte[]> byScope = t.driver.createInputTopic(
+                "topology-test-" + UsageTopology.BY_SCOPE + "-repartition", new ByteArraySerializer(), new ByteArraySerializer());
+        SpendDelta negative = new SpendDelta("e1", TopologyFixture.T0, TopologyFixture.T0, new BigDecimal("-5"), 1, 0, 0,
+                0, 0, 0, 0);
+        byScope.pipeInput("user:alice".getBytes(UTF_8), AggregateSerdes.scopeInputs().serializer().serialize("t",
+                List.of(ScopeInput.spend(Scope.of(ScopeType.USER, "alice"), negative))));
+
+        List<TestRecord<byte[], byte[]>> rejected = t.rejected.readRecordsToList();
+        assertThat(rejected).hasSize(1);
+        assertThat(header(rejected.get(0).headers(), Topics.HEADER_ERROR_REASON)).contains("delta cost of -5");
+    }
+
+    @Test
+    void aBudgetTheBudgetsTopicWouldRefuseIsRejectedOnTheByScopeTopic() {
+        TestInputTopic<byte[], byte[]> byScope = t.driver.createInputTopic(
+                "topology-test-" + UsageTopology.BY_SCOPE + "-repartition", new ByteArraySerializer(), new ByteArraySerializer());
+        Scope alice = Scope.of(ScopeType.USER, "alice");
+        Budget negative = ContractJson.fromBytes("{\"scope\":\"user:alice\",\"limits\":{\"DAY\":\"-5\"}}".getBytes(UTF_8),
+                Budget.class);
+        byScope.pipeInput("user:alice".getBytes(UTF_8), AggregateSerdes.scopeInputs().serializer().serialize("t",
+                List.of(ScopeInput.budget(alice, negative))));
+
+        List<TestRecord<byte[], byte[]>> rejected = t.rejected.readRecordsToList();
+        assertThat(rejected).hasSize(1);
+        assertThat(header(rejected.get(0).headers(), Topics.HEADER_ERROR_REASON))
+                .contains("a budget the budgets topic would have refused: limits.DAY is -5");
     }
 }
