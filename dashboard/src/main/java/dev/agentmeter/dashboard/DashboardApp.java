@@ -60,12 +60,14 @@ public final class DashboardApp implements AutoCloseable {
     private final PageContext pages;
     private final ExecutorService queries;
     private final PriceCatalog catalog = new PriceCatalog(BundledCatalog.load());
+    private final ReconcileMetrics reconcileMetrics;
     private Javalin server;
 
     public DashboardApp(DashboardConfig config) {
         this.config = config;
         this.auth = new DashboardAuth(config.httpAccess());
         this.db = new Db(config);
+        this.reconcileMetrics = new ReconcileMetrics(db, registry, java.time.Clock.systemUTC());
         ProcessorSpend processor = config.processorUrl() == null ? null
                 : new ProcessorSpend(config.processorUrl(), config.processorToken());
         LiveHub[] hub = new LiveHub[1];
@@ -118,7 +120,10 @@ public final class DashboardApp implements AutoCloseable {
             c.routes.post("/login", this::login);
             c.routes.post("/logout", ctx -> ctx.header("Set-Cookie", DashboardAuth.clearCookie()).redirect("/login", io.javalin.http.HttpStatus.SEE_OTHER));
             c.routes.get("/health", this::health);
-            c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
+            c.routes.get("/metrics", ctx -> {
+                reconcileMetrics.refresh();
+                ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape());
+            });
         }).start(config.httpPort());
         log.info("Dashboard on http://{}:{}/ ({})", config.httpAccess().bindAddress(), server.port(), config.httpAccess());
         return this;

@@ -402,6 +402,70 @@ class ManifestsTest {
         assertThat(used).isEqualTo(built);
     }
 
+    // --- network policies -----------------------------------------------------------------------
+
+    /** The pod templates' {@code app.kubernetes.io/name} whose containers' env values contain {@code address}. */
+    static Set<String> podsReaching(List<JsonNode> docs, String address) {
+        Set<String> names = new TreeSet<>();
+        for (JsonNode doc : docs) {
+            JsonNode template = doc.path("kind").asText().equals("CronJob") ? doc.at("/spec/jobTemplate/spec/template")
+                    : doc.at("/spec/template");
+            String name = template.at("/metadata/labels").path("app.kubernetes.io/name").asText();
+            for (JsonNode container : template.at("/spec/containers")) {
+                for (JsonNode env : container.path("env")) {
+                    boolean secretPg = address.equals("postgres") && env.at("/valueFrom/secretKeyRef/name").asText()
+                            .equals("agentmeter-pg-app");
+                    if (env.path("value").asText().contains(address) || secretPg) {
+                        names.add(name);
+                    }
+                }
+            }
+        }
+        return names;
+    }
+
+    /** The {@code app.kubernetes.io/name}s a policy's ingress lets in (matchLabels and In expressions). */
+    static Set<String> admitted(JsonNode policy) {
+        Set<String> names = new TreeSet<>();
+        for (JsonNode rule : policy.at("/spec/ingress")) {
+            for (JsonNode from : rule.path("from")) {
+                JsonNode selector = from.path("podSelector");
+                if (selector.at("/matchLabels").has("app.kubernetes.io/name")) {
+                    names.add(selector.at("/matchLabels").get("app.kubernetes.io/name").asText());
+                }
+                for (JsonNode e : selector.path("matchExpressions")) {
+                    if (e.path("key").asText().equals("app.kubernetes.io/name") && e.path("operator").asText().equals("In")) {
+                        e.path("values").forEach(v -> names.add(v.asText()));
+                    }
+                }
+            }
+        }
+        return names;
+    }
+
+    private static JsonNode policy(List<JsonNode> docs, String name) {
+        return ofKind(docs, "NetworkPolicy").stream().filter(p -> p.at("/metadata/name").asText().equals(name))
+                .findFirst().orElseThrow();
+    }
+
+    @Test
+    void everyPartThatTalksToKafkaIsLetInByTheKafkaPolicy() throws Exception {
+        List<JsonNode> docs = base();
+        Set<String> clients = podsReaching(docs, "agentmeter-kafka-bootstrap");
+
+        assertThat(clients).contains("processor", "collector", "dashboard", "notifier", "price-import");
+        assertThat(admitted(policy(docs, "kafka-clients"))).containsAll(clients);
+    }
+
+    @Test
+    void everyPartThatTalksToPostgresIsLetInByThePostgresPolicy() throws Exception {
+        List<JsonNode> docs = base();
+        Set<String> clients = podsReaching(docs, "postgres");
+
+        assertThat(clients).contains("archive", "reconcile");
+        assertThat(admitted(policy(docs, "postgres"))).containsAll(clients);
+    }
+
     // --- operations: alert rules, runbook, Grafana -------------------------------------------
 
     @Test

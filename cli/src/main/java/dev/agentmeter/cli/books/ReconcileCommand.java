@@ -6,6 +6,7 @@ import dev.agentmeter.analytics.Usd;
 import dev.agentmeter.analytics.reconcile.BillFetcher;
 import dev.agentmeter.analytics.reconcile.BillSource;
 import dev.agentmeter.analytics.reconcile.BilledItem;
+import dev.agentmeter.analytics.reconcile.ReconciliationRuns;
 import dev.agentmeter.analytics.reconcile.Reconciler;
 import dev.agentmeter.cli.Endpoints;
 import dev.agentmeter.cli.OutputOptions;
@@ -20,7 +21,10 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -58,6 +62,12 @@ public final class ReconcileCommand implements Runnable {
     LocalDate from;
     @Option(names = "--to", paramLabel = "YYYY-MM-DD", description = "Last UTC day, inclusive (default: the bill's last day).")
     LocalDate to;
+    @Option(names = "--days", paramLabel = "N", description = "The N whole UTC days before today, instead of --from/--to"
+            + " (a scheduled run: providers finish a day's costs within about a day, so 3 re-checks what changed late).")
+    Integer days;
+    @Option(names = "--record", description = "Also record the run's totals in the reconciliation_runs table (needs a login"
+            + " that may write it); the dashboard exports the latest run per source as agentmeter_reconcile_* metrics.")
+    boolean record;
     @Option(names = "--tolerance", defaultValue = "1%", paramLabel = "N%",
             description = "A difference up to this share of the billed amount is a match (default ${DEFAULT-VALUE}).")
     String tolerance;
@@ -79,22 +89,26 @@ public final class ReconcileCommand implements Runnable {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+        if (days != null) {
+            if (from != null || to != null || days < 1) {
+                throw new ParameterException(spec.commandLine(), "--days N (1 or more) replaces --from and --to");
+            }
+            LocalDate today = LocalDate.now(ZoneOffset.UTC);
+            from = today.minusDays(days);
+            to = today.minusDays(1);
+        }
         OutputOptions.Output format = output.format();
         try (Connection c = DriverManager.getConnection(endpoints.pgUrl)) {
             List<BilledItem> items = fetch ? fetched(bill)
                     : file == null ? missingFile()
                     : file.toString().endsWith(".parquet") ? parquet(bill)
                     : bill.read(file);
-            if (items.isEmpty()) {
-                throw new ParameterException(spec.commandLine(), (fetch ? "the fetched bill" : file.toString())
-                        + " holds no billed items for " + bill.id());
+            if (items.isEmpty() && !fetch) {
+                throw new ParameterException(spec.commandLine(), file + " holds no billed items for " + bill.id());
             }
             LocalDate first = from != null ? from : items.stream().map(BilledItem::day).min(Comparator.naturalOrder()).orElseThrow();
             LocalDate last = to != null ? to : items.stream().map(BilledItem::day).max(Comparator.naturalOrder()).orElseThrow();
-            PriceCatalog catalog = new PriceCatalog(BundledCatalog.load());
-            Reconciler.Result result = new Reconciler(name -> modelKey(catalog, name)).reconcile(items,
-                    Reconciler.tracked(c, table, bill, first, last, accountAttribute), first, last, tolerancePercent,
-                    accountAttribute != null);
+            Reconciler.Result result = reconcile(c, table, bill, items, first, last, tolerancePercent, accountAttribute);
             PrintWriter out = spec.commandLine().getOut();
             switch (format) {
                 case json -> out.println(json(bill, result));
@@ -102,11 +116,40 @@ public final class ReconcileCommand implements Runnable {
                 case table -> table(out, bill, result);
             }
             out.flush();
+            if (record) {
+                ReconciliationRuns.record(c, ReconciliationRuns.Run.of(bill, result, Instant.now()));
+                spec.commandLine().getErr().println("recorded in " + ReconciliationRuns.TABLE);
+            }
         } catch (IOException | SQLException e) {
             throw new IllegalStateException("reconcile failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Tracked spend in {@code table} against {@code items} over {@code first} … {@code last}. */
+    public static Reconciler.Result reconcile(Connection c, String table, BillSource bill, List<BilledItem> items,
+                                              LocalDate first, LocalDate last, BigDecimal tolerancePercent,
+                                              String accountAttribute) throws SQLException {
+        PriceCatalog catalog = new PriceCatalog(BundledCatalog.load());
+        return new Reconciler(name -> modelKey(catalog, name)).reconcile(items,
+                Reconciler.tracked(c, table, bill, first, last, accountAttribute), first, last, tolerancePercent,
+                accountAttribute != null);
+    }
+
+    /** The environment variable holding {@code bill}'s admin key, for the sources that can be fetched. */
+    public static String adminKeyVariable(BillSource bill) {
+        return switch (bill) {
+            case OPENAI_COSTS -> "OPENAI_ADMIN_KEY";
+            case ANTHROPIC_COST_REPORT -> "ANTHROPIC_ADMIN_KEY";
+            case AWS_CUR -> throw new IllegalArgumentException(
+                    "aws-cur is read from the export's files (Data Exports to S3), not fetched");
+        };
+    }
+
+    /** The provider API's base URL for {@code bill}. */
+    public static String apiBase(BillSource bill) {
+        return bill == BillSource.OPENAI_COSTS ? BillFetcher.OPENAI_BASE : BillFetcher.ANTHROPIC_BASE;
     }
 
     private List<BilledItem> missingFile() {
@@ -115,22 +158,19 @@ public final class ReconcileCommand implements Runnable {
 
     private List<BilledItem> fetched(BillSource bill) throws IOException, InterruptedException {
         if (from == null || to == null) {
-            throw new ParameterException(spec.commandLine(), "--fetch needs --from and --to");
+            throw new ParameterException(spec.commandLine(), "--fetch needs --from and --to, or --days");
         }
         if (file != null) {
             throw new ParameterException(spec.commandLine(), "--fetch reads the API: give no FILE");
         }
-        String key = System.getenv(bill == BillSource.OPENAI_COSTS ? "OPENAI_ADMIN_KEY" : "ANTHROPIC_ADMIN_KEY");
-        String base = apiBase != null ? apiBase : bill == BillSource.OPENAI_COSTS ? BillFetcher.OPENAI_BASE : BillFetcher.ANTHROPIC_BASE;
         try {
-            if (bill == BillSource.AWS_CUR) {
-                throw new IllegalArgumentException("aws-cur is read from the export's files (Data Exports to S3), not fetched");
-            }
+            String variable = adminKeyVariable(bill);
+            String key = System.getenv(variable);
             if (key == null || key.isBlank()) {
-                throw new IllegalArgumentException("--fetch needs the admin key in "
-                        + (bill == BillSource.OPENAI_COSTS ? "OPENAI_ADMIN_KEY" : "ANTHROPIC_ADMIN_KEY"));
+                throw new IllegalArgumentException("--fetch needs the admin key in " + variable);
             }
-            return BillFetcher.items(bill, new BillFetcher(base, key, java.time.Duration.ofMillis(500)).fetch(bill, from, to));
+            return BillFetcher.items(bill, new BillFetcher(apiBase != null ? apiBase : apiBase(bill), key,
+                    Duration.ofMillis(500)).fetch(bill, from, to));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -86,6 +86,10 @@ public final class UpCommand implements Runnable {
             description = "Import prices from this maintained catalog (genai-prices data or LiteLLM's file) shortly after start"
                     + " and daily, as `prices import` does.")
     String pricesFrom;
+    @Option(names = "--reconcile-every", paramLabel = "DURATION",
+            description = "Fetch the providers' bills (env OPENAI_ADMIN_KEY, ANTHROPIC_ADMIN_KEY) for the last 3 days this often,"
+                    + " e.g. 24h, reconcile them with the ledger and record the capture rate (dashboard /metrics).")
+    String reconcileEvery;
 
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -93,7 +97,8 @@ public final class UpCommand implements Runnable {
     @Override
     public void run() {
         PrintWriter out = spec.commandLine().getOut();
-        Duration limit = parseDuration();
+        Duration limit = parseDuration("--duration", duration);
+        Duration reconcileInterval = parseDuration("--reconcile-every", reconcileEvery);
         if (retention != null) {
             try {
                 dev.agentmeter.analytics.archive.Archiver.horizon(Instant.now(), retention);
@@ -123,6 +128,8 @@ public final class UpCommand implements Runnable {
                     : new RetentionSchedule(pipeline.pgUrl(), retention, dataDir.resolve("archive"), out);
                  PriceImportSchedule priceImports = pricesFrom == null ? null
                          : new PriceImportSchedule(pipeline.bootstrapServers(), pricesFrom, out);
+                 ReconcileSchedule reconciles = reconcileInterval == null ? null
+                         : new ReconcileSchedule(pipeline.pgUrl(), reconcileInterval, ReconcileSchedule.keysFrom(System.getenv()), out);
                  dev.agentmeter.notifier.NotifierApp notifier = startNotifier(pipeline.bootstrapServers(), out)) {
                 if (demo) {
                     runDemo(pipeline, hotUser, limit, out);
@@ -311,15 +318,21 @@ public final class UpCommand implements Runnable {
         }
     }
 
-    private Duration parseDuration() {
-        if (duration == null) {
+    /** {@code value} of {@code option} as 20s, 5m, 24h or PT1H; null when not given. */
+    private Duration parseDuration(String option, String value) {
+        if (value == null) {
             return null;
         }
-        String d = duration.trim().toUpperCase(Locale.ROOT);
+        String d = value.trim().toUpperCase(Locale.ROOT);
         try {
-            return Duration.parse(d.startsWith("P") ? d : "PT" + d);
+            Duration parsed = Duration.parse(d.startsWith("P") ? d : "PT" + d);
+            if (parsed.isNegative() || parsed.isZero()) {
+                throw new java.time.format.DateTimeParseException("not positive", d, 0);
+            }
+            return parsed;
         } catch (java.time.format.DateTimeParseException e) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--duration: '" + duration + "' is not like 20s, 5m or PT1H");
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), option + ": '" + value
+                    + "' is not a positive duration like 20s, 5m, 24h or PT1H");
         }
     }
 }

@@ -297,6 +297,27 @@ class BooksIT {
     }
 
     @Test
+    void recordKeepsTheRunsTotalsForTheCaptureRateMetric() throws Exception {
+        String url = tracked();
+
+        Cli result = cli(url, "reconcile", "--source", "openai-costs", fixture("openai-costs.json"), "--output", "csv", "--record");
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.err()).contains("recorded in reconciliation_runs");
+        assertThat(query(url, "SELECT source || ' ' || from_day || ' ' || to_day || ' ' || billed_usd || ' ' || tracked_usd"
+                + " || ' ' || capture_rate_percent || ' ' || tolerance_percent || ' ' || discrepancies FROM reconciliation_runs"))
+                .isEqualTo("openai-costs 2026-11-02 2026-11-04 3.651 2.75 75.32 1 2");
+    }
+
+    @Test
+    void daysReplacesFromAndTo() throws Exception {
+        Cli result = cli(tracked(), "reconcile", "--source", "openai-costs", "--fetch", "--days", "3", "--from", "2026-11-02");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("--days N (1 or more) replaces --from and --to");
+    }
+
+    @Test
     void openAiTableShowsCaptureRatePerDayAndOnlyTheDiscrepancies() throws Exception {
         Cli result = cli(tracked(), "reconcile", "--source", "openai-costs", fixture("openai-costs.json"));
 

@@ -8,13 +8,13 @@ import dev.agentmeter.sink.write.UsageRows;
 import java.util.List;
 
 /** A fresh database with the sink's schema and the given priced rows, written as the sink writes them. */
-final class Ledgers {
+public final class Ledgers {
 
     private Ledgers() {
     }
 
     /** Returns the new database's JDBC URL. */
-    static String create(PostgresExtension pg, String name, List<PricedUsage> rows) throws Exception {
+    public static String create(PostgresExtension pg, String name, List<PricedUsage> rows) throws Exception {
         String url = pg.createDatabase(name);
         SchemaMigrator schema = new SchemaMigrator("agent_usage", "budget_alerts");
         schema.migrate(url, null, null);
