@@ -21,6 +21,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.sql.Connection;
+import java.time.Clock;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -54,6 +55,7 @@ public final class DashboardApp implements AutoCloseable {
     private final DashboardConfig config;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final DashboardAuth auth;
+    private final LoginThrottle throttle;
     private final Db db;
     private final KafkaFollower follower;
     private final LiveHub live;
@@ -65,7 +67,8 @@ public final class DashboardApp implements AutoCloseable {
 
     public DashboardApp(DashboardConfig config) {
         this.config = config;
-        this.auth = new DashboardAuth(config.httpAccess());
+        this.auth = new DashboardAuth(config.httpAccess(), new Sessions(Clock.systemUTC(), config.sessionMaxAge()));
+        this.throttle = new LoginThrottle(Clock.systemUTC(), config.loginMaxFailures());
         this.db = new Db(config);
         this.reconcileMetrics = new ReconcileMetrics(db, registry, java.time.Clock.systemUTC());
         ProcessorSpend processor = config.processorUrl() == null ? null
@@ -118,7 +121,10 @@ public final class DashboardApp implements AutoCloseable {
             c.routes.get("/live", live::join);
             c.routes.get("/login", this::loginForm);
             c.routes.post("/login", this::login);
-            c.routes.post("/logout", ctx -> ctx.header("Set-Cookie", DashboardAuth.clearCookie()).redirect("/login", io.javalin.http.HttpStatus.SEE_OTHER));
+            c.routes.post("/logout", ctx -> {
+                auth.logout(ctx.cookie(DashboardAuth.COOKIE));
+                ctx.header("Set-Cookie", DashboardAuth.clearCookie()).redirect("/login", io.javalin.http.HttpStatus.SEE_OTHER);
+            });
             c.routes.get("/health", this::health);
             c.routes.get("/metrics", ctx -> {
                 reconcileMetrics.refresh();
@@ -176,15 +182,28 @@ public final class DashboardApp implements AutoCloseable {
             ctx.redirect(next, io.javalin.http.HttpStatus.SEE_OTHER);
             return;
         }
+        String client = ctx.ip();
+        java.time.Duration wait = throttle.wait(client);
+        if (!wait.isZero()) {
+            registry.counter("agentmeter_dashboard_logins_total", "result", "throttled").increment();
+            long seconds = Math.max(1, wait.toSeconds());
+            ctx.status(429).header("Retry-After", String.valueOf(seconds)).contentType("text/html; charset=utf-8")
+                    .result(DashboardAuth.loginPage(next, "Too many wrong tokens from this address: try again in "
+                            + (seconds + 59) / 60 + " min."));
+            return;
+        }
         String token = ctx.formParam("token");
         if (token == null || !auth.matches(token.trim())) {
+            throttle.failed(client);
             registry.counter("agentmeter_dashboard_logins_total", "result", "refused").increment();
             ctx.status(401).contentType("text/html; charset=utf-8").result(DashboardAuth.loginPage(next, "Wrong token."));
             return;
         }
+        throttle.succeeded(client);
         registry.counter("agentmeter_dashboard_logins_total", "result", "ok").increment();
         boolean secure = "https".equalsIgnoreCase(ctx.scheme()) || "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto"));
-        ctx.header("Set-Cookie", auth.sessionCookie(secure)).redirect(next, io.javalin.http.HttpStatus.SEE_OTHER);
+        ctx.header("Set-Cookie", auth.sessionCookie(ctx.cookie(DashboardAuth.COOKIE), secure))
+                .redirect(next, io.javalin.http.HttpStatus.SEE_OTHER);
     }
 
     private void health(Context ctx) {

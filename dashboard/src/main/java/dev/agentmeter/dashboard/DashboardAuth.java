@@ -5,41 +5,32 @@ import dev.agentmeter.dashboard.web.Page;
 import dev.agentmeter.http.BearerAuth;
 import dev.agentmeter.http.HttpAccess;
 import io.javalin.http.Context;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.util.Base64;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The dashboard's door. With a token configured, a request passes with the bearer header (scripts,
  * downloads by curl) or with the session cookie a browser gets at {@code /login}. The cookie holds
- * an HMAC of a fixed label under the token, not the token: it is useless anywhere else, and
- * changing the token logs every browser out. A page asked for without either gets 401 with the
- * login form; anything else, 401 as JSON. Without a token (loopback by default) everything is open.
+ * a random session id ({@link Sessions}), not the token: it ends after the session's maximum age,
+ * at logout, or when the dashboard restarts, and every login gets a new one. A page asked for
+ * without either gets 401 with the login form; anything else, 401 as JSON. Without a token
+ * (loopback by default) everything is open.
  */
 public final class DashboardAuth extends BearerAuth {
 
     public static final String COOKIE = "agentmeter_session";
 
-    private final byte[] session;
+    private final Sessions sessions;
 
-    public DashboardAuth(HttpAccess access) {
+    DashboardAuth(HttpAccess access, Sessions sessions) {
         super(access);
-        this.session = access.tokenRequired() ? sessionValue(access.token()).getBytes(StandardCharsets.US_ASCII) : null;
+        this.sessions = access.tokenRequired() ? sessions : null;
     }
 
     @Override
     public void handle(Context ctx) {
-        if (session == null || open(ctx.path())) {
+        if (sessions == null || open(ctx.path())) {
             return;
         }
-        if (matches(bearer(ctx))) {
-            return;
-        }
-        String cookie = ctx.cookie(COOKIE);
-        if (cookie != null && MessageDigest.isEqual(session, cookie.getBytes(StandardCharsets.US_ASCII))) {
+        if (matches(bearer(ctx)) || sessions.valid(ctx.cookie(COOKIE))) {
             return;
         }
         deny(ctx);
@@ -65,13 +56,24 @@ public final class DashboardAuth extends BearerAuth {
     }
 
     public boolean tokenRequired() {
-        return session != null;
+        return sessions != null;
     }
 
-    /** The Set-Cookie value of a browser that gave the right token. */
-    String sessionCookie(boolean secure) {
-        return COOKIE + "=" + new String(session, StandardCharsets.US_ASCII) + "; Path=/; HttpOnly; SameSite=Strict"
-                + (secure ? "; Secure" : "");
+    /**
+     * The Set-Cookie value of a browser that gave the right token: a new session, whatever it had
+     * before ({@code previous}, closed), so an id planted before the login is worth nothing after it.
+     */
+    String sessionCookie(String previous, boolean secure) {
+        sessions.close(previous);
+        return COOKIE + "=" + sessions.open() + "; Path=/; Max-Age=" + sessions.maxAge().toSeconds()
+                + "; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "");
+    }
+
+    /** Logout: the session ends here, not only in the browser. */
+    void logout(String session) {
+        if (sessions != null) {
+            sessions.close(session);
+        }
     }
 
     static String clearCookie() {
@@ -104,14 +106,4 @@ public final class DashboardAuth extends BearerAuth {
         return Page.layout("Log in", "", main, false, false);
     }
 
-    private static String sessionValue(String token) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(token.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return Base64.getUrlEncoder().withoutPadding()
-                    .encodeToString(mac.doFinal("agentmeter-dashboard-session-v1".getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every JVM", e);
-        }
-    }
 }

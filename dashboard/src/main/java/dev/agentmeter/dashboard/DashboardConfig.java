@@ -40,6 +40,9 @@ public final class DashboardConfig extends AbstractConfig {
     public static final String ZONE = "zone";
     public static final String LIVE_INTERVAL = "live.interval";
     public static final String HTTP_PORT = "http.port";
+    public static final String SESSION_MAX_AGE = "http.session.max.age";
+    public static final String LOGIN_MAX_FAILURES = "http.login.max.failures";
+    public static final java.time.Duration DEFAULT_SESSION_MAX_AGE = java.time.Duration.ofHours(8);
     public static final String HTTP_PREFIX = "http.";
     public static final String HTTP_BIND_ADDRESS = HTTP_PREFIX + HttpAccess.BIND_ADDRESS;
     public static final String HTTP_AUTH = HTTP_PREFIX + HttpAccess.AUTH;
@@ -100,7 +103,12 @@ public final class DashboardConfig extends AbstractConfig {
                     "How often open pages get live spend (one processor round per interval, only while a page"
                             + " is open).")
             .define(HTTP_PORT, Type.INT, DEFAULT_PORT, ConfigDef.Range.between(0, 65535), Importance.HIGH,
-                    "HTTP port (0 = any free port).");
+                    "HTTP port (0 = any free port).")
+            .define(SESSION_MAX_AGE, Type.STRING, DEFAULT_SESSION_MAX_AGE.toString(), DURATION, Importance.MEDIUM,
+                    "How long a browser login lasts (with http.auth.token). Logout ends it at once, and a restart"
+                            + " ends every session.")
+            .define(LOGIN_MAX_FAILURES, Type.INT, 5, ConfigDef.Range.between(1, 1000), Importance.LOW,
+                    "Wrong tokens one client address may send to /login within 15 minutes before its logins get 429.");
 
     private final HttpAccess httpAccess;
 
@@ -134,6 +142,8 @@ public final class DashboardConfig extends AbstractConfig {
     public ZoneId zone() { return ZoneId.of(getString(ZONE)); }
     public Duration liveInterval() { return Duration.parse(getString(LIVE_INTERVAL)); }
     public int httpPort() { return getInt(HTTP_PORT); }
+    public Duration sessionMaxAge() { return Duration.parse(getString(SESSION_MAX_AGE)); }
+    public int loginMaxFailures() { return getInt(LOGIN_MAX_FAILURES); }
     public HttpAccess httpAccess() { return httpAccess; }
 
     /** Consumer overrides (security settings and the like): every {@code kafka.X} key becomes {@code X}. */

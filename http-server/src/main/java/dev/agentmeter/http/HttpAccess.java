@@ -28,20 +28,21 @@ import org.apache.kafka.common.config.types.Password;
  * </ul>
  * Each part declares these keys in its own config class under its own prefix ({@link #define}).
  */
-public record HttpAccess(String bindAddress, boolean authNone, String token, Set<String> openPaths) {
+public record HttpAccess(String bindAddress, boolean authNone, String token, Set<String> openPaths, Set<String> allowedHosts) {
 
     public static final String BIND_ADDRESS = "bind.address";
     public static final String AUTH = "auth";
     public static final String TOKEN = "auth.token";
     public static final String TOKEN_FILE = "auth.token.file";
     public static final String OPEN_PATHS = "auth.open.paths";
+    public static final String ALLOWED_HOSTS = "allowed.hosts";
     public static final String AUTH_TOKEN = "token";
     public static final String AUTH_NONE = "none";
     public static final String DEFAULT_OPEN_PATHS = "/health,/metrics";
 
     /** Open to everyone on loopback, as a part started on a laptop; no token. */
     public static HttpAccess loopback() {
-        return new HttpAccess("127.0.0.1", false, null, Set.of("/health", "/metrics"));
+        return new HttpAccess("127.0.0.1", false, null, Set.of("/health", "/metrics"), Set.of());
     }
 
     /** Adds the access keys under {@code prefix} (e.g. {@code http.}) to a part's config definition. */
@@ -60,7 +61,12 @@ public record HttpAccess(String bindAddress, boolean authNone, String token, Set
                 .define(prefix + TOKEN_FILE, Type.STRING, null, Importance.HIGH,
                         "A file holding the bearer token (a mounted Secret); whitespace around it is ignored.")
                 .define(prefix + OPEN_PATHS, Type.LIST, DEFAULT_OPEN_PATHS, Importance.LOW,
-                        "Paths answered without the token (exact paths). Empty: every path needs it.");
+                        "Paths answered without the token (exact paths). Empty: every path needs it.")
+                .define(prefix + ALLOWED_HOSTS, Type.LIST, "", Importance.MEDIUM,
+                        "Host names requests may be addressed to (the Host header, without its port), e.g. the"
+                                + " Service and Ingress names; others get 421. Empty: loopback names only when bound"
+                                + " to loopback (a web page cannot reach the part through DNS rebinding), any name"
+                                + " otherwise. Loopback names are always allowed on a loopback-bound part.");
     }
 
     /** The access a part's config describes; fails naming the key when it is unusable. */
@@ -89,6 +95,8 @@ public record HttpAccess(String bindAddress, boolean authNone, String token, Set
         }
         List<String> open = config.getList(prefix + OPEN_PATHS);
         return new HttpAccess(bind, none, token, open.stream().map(String::trim).filter(p -> !p.isEmpty())
+                .collect(Collectors.toUnmodifiableSet()), config.getList(prefix + ALLOWED_HOSTS).stream()
+                .map(h -> h.trim().toLowerCase(Locale.ROOT)).filter(h -> !h.isEmpty())
                 .collect(Collectors.toUnmodifiableSet()));
     }
 
@@ -124,6 +132,6 @@ public record HttpAccess(String bindAddress, boolean authNone, String token, Set
     @Override
     public String toString() {
         return "HttpAccess[bind=" + bindAddress + ", auth=" + (authNone ? AUTH_NONE : tokenRequired() ? "token" : "open on loopback")
-                + ", open=" + openPaths + "]"; // never the token
+                + ", open=" + openPaths + (allowedHosts.isEmpty() ? "" : ", hosts=" + allowedHosts) + "]"; // never the token
     }
 }

@@ -32,19 +32,41 @@ public final class HttpServers {
     }
 
     /**
-     * A part bound to loopback answers only requests addressed to loopback by name: a web page the
-     * user visits cannot reach it through a DNS name it rebinds to 127.0.0.1 (the Host header then
-     * names the attacker's domain). 403 otherwise.
+     * Refuses, with 421 Misdirected Request, a request addressed to a host this part does not
+     * answer to: on a part bound to loopback, any name but localhost, 127.x.x.x and [::1] (a web page
+     * the user visits cannot reach it through a DNS name it rebinds to 127.0.0.1: the Host header
+     * then names the attacker's domain); with {@code allowed.hosts} set, any name not listed.
      */
-    static void loopbackHost(HttpAccess access, io.javalin.http.Context ctx) {
-        if (!isLoopback(access.bindAddress())) {
+    static void allowedHost(HttpAccess access, io.javalin.http.Context ctx) {
+        boolean loopback = isLoopback(access.bindAddress());
+        if (!loopback && access.allowedHosts().isEmpty()) {
             return;
         }
         String host = ctx.header("Host");
-        if (host == null || !isLoopbackHost(host)) {
-            throw new io.javalin.http.ForbiddenResponse("Host '" + (host == null ? "" : host)
-                    + "' is not this machine: a part bound to loopback answers localhost, 127.0.0.1 and [::1] only");
+        String name = host == null ? "" : hostName(host);
+        if (loopback && host != null && isLoopbackHost(host) || name != null && access.allowedHosts().contains(name)) {
+            return;
         }
+        ctx.status(421).json(Map.of("error", "Host '" + (host == null ? "" : host) + "' is not a name this part answers to: "
+                + (access.allowedHosts().isEmpty() ? "a part bound to loopback answers localhost, 127.0.0.1 and [::1] only"
+                        : "allowed are " + new java.util.TreeSet<>(access.allowedHosts())
+                                + (loopback ? " and the loopback names" : ""))));
+        ctx.skipRemainingHandlers();
+    }
+
+    /** The name of a Host header (lower case, without the port), or null when it is not a plain host[:port]. */
+    static String hostName(String host) {
+        String h = host.trim().toLowerCase(java.util.Locale.ROOT);
+        if (h.startsWith("[")) {
+            int end = h.indexOf(']');
+            return end > 0 && (end == h.length() - 1 || h.substring(end + 1).matches(":\\d{1,5}")) ? h.substring(0, end + 1) : null;
+        }
+        int colon = h.indexOf(':');
+        if (colon >= 0 && !h.substring(colon + 1).matches("\\d{1,5}")) {
+            return null;
+        }
+        String name = colon < 0 ? h : h.substring(0, colon);
+        return name.matches("[a-z0-9.-]+") ? name : null;
     }
 
     static boolean isLoopback(String bindAddress) {
@@ -80,7 +102,7 @@ public final class HttpServers {
             // earlier "Bearer s3cret", so a token differing only in case was accepted.
             config.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));
             config.http.defaultContentType = "application/json";
-            config.routes.before(ctx -> loopbackHost(access, ctx));
+            config.routes.before(ctx -> allowedHost(access, ctx));
             config.routes.before(auth);
             config.routes.exception(IllegalArgumentException.class,
                     (e, ctx) -> ctx.status(400).json(Map.of("error", String.valueOf(e.getMessage()))));

@@ -45,7 +45,7 @@ class HttpServersTest {
     }
 
     private static HttpAccess withToken(String token) {
-        return new HttpAccess("127.0.0.1", false, token, Set.of("/health"));
+        return new HttpAccess("127.0.0.1", false, token, Set.of("/health"), Set.of());
     }
 
     @Test
@@ -69,10 +69,28 @@ class HttpServersTest {
     void onLoopbackARequestForAnotherHostIsRefusedAsADnsRebindingWouldSendIt() throws Exception {
         start(HttpAccess.loopback());
 
-        assertThat(statusWithHost("attacker.example:" + server.port())).isEqualTo("HTTP/1.1 403 Forbidden");
+        assertThat(statusWithHost("attacker.example:" + server.port())).isEqualTo("HTTP/1.1 421 Misdirected Request");
         assertThat(statusWithHost("localhost:" + server.port())).isEqualTo("HTTP/1.1 200 OK");
         assertThat(statusWithHost("127.0.0.1:" + server.port())).isEqualTo("HTTP/1.1 200 OK");
         assertThat(statusWithHost("[::1]:" + server.port())).isEqualTo("HTTP/1.1 200 OK");
+    }
+
+    @Test
+    void withAllowedHostsOnlyThoseNamesAreAnsweredOnAnyAddress() throws Exception {
+        start(new HttpAccess("0.0.0.0", false, null, Set.of("/health"), Set.of("dashboard.agentmeter.svc")));
+
+        assertThat(statusWithHost("dashboard.agentmeter.svc:8080")).isEqualTo("HTTP/1.1 200 OK");
+        assertThat(statusWithHost("DASHBOARD.agentmeter.svc")).isEqualTo("HTTP/1.1 200 OK");
+        assertThat(statusWithHost("attacker.example")).isEqualTo("HTTP/1.1 421 Misdirected Request");
+        assertThat(statusWithHost("dashboard.agentmeter.svc:80@evil")).as("Jetty refuses a malformed Host first")
+                .isEqualTo("HTTP/1.1 400 Bad Request");
+    }
+
+    @Test
+    void withoutAllowedHostsAPartOnANetworkAddressAnswersAnyName() throws Exception {
+        start(new HttpAccess("0.0.0.0", true, null, Set.of("/health"), Set.of()));
+
+        assertThat(statusWithHost("dashboard.agentmeter.svc")).isEqualTo("HTTP/1.1 200 OK");
     }
 
     @Test

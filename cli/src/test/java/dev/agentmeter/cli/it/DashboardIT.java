@@ -248,6 +248,64 @@ class DashboardIT {
         }
     }
 
+    @Test
+    void logoutEndsTheSessionSoItsCookieOpensNothingAfterwards() throws Exception {
+        try (DashboardApp guarded = new DashboardApp(DashboardConfig.of(Map.of(DashboardConfig.PG_URL, pgUrl,
+                DashboardConfig.HTTP_PORT, "0", DashboardConfig.HTTP_AUTH_TOKEN, "s3cret"))).start()) {
+            String base = "http://localhost:" + guarded.port();
+            browser = Browser.start(data, 1280, 900);
+            browser.get(base + "/costs");
+            login("s3cret");
+            awaitBrowser("the costs page opened", () -> !browser.findElements(By.cssSelector("form.logout")).isEmpty());
+            String session = browser.manage().getCookieNamed("agentmeter_session").getValue();
+            assertThat(cookieGet(base + "/costs?table=by-model&format=json", session).statusCode()).isEqualTo(200);
+
+            browser.findElement(By.cssSelector("form.logout button")).click();
+            awaitBrowser("the login page", () -> !browser.findElements(By.cssSelector("form.login")).isEmpty());
+
+            assertThat(browser.manage().getCookieNamed("agentmeter_session")).as("cleared in the browser").isNull();
+            assertThat(cookieGet(base + "/costs?table=by-model&format=json", session).statusCode())
+                    .as("and ended on the server: a copy of the cookie opens nothing").isEqualTo(401);
+        }
+    }
+
+    @Test
+    void afterFiveWrongTokensTheBrowsersLoginsAreRefusedForAWhile() throws Exception {
+        try (DashboardApp guarded = new DashboardApp(DashboardConfig.of(Map.of(DashboardConfig.PG_URL, pgUrl,
+                DashboardConfig.HTTP_PORT, "0", DashboardConfig.HTTP_AUTH_TOKEN, "s3cret"))).start()) {
+            String base = "http://localhost:" + guarded.port();
+            browser = Browser.start(data, 1280, 900);
+            browser.get(base + "/login");
+            for (int i = 1; i <= 5; i++) {
+                loginAndAwaitTheAnswer("guess-" + i);
+                assertThat(text("[role='alert']")).isEqualTo("Wrong token.");
+            }
+            loginAndAwaitTheAnswer("s3cret"); // even the right token waits: the address is throttled, not the token
+
+            assertThat(text("[role='alert']")).isEqualTo("Too many wrong tokens from this address: try again in 15 min.");
+            assertThat(browser.manage().getCookieNamed("agentmeter_session")).isNull();
+        }
+    }
+
+    /** Logs in and waits until the page the form was on has been replaced by the answer. */
+    private void loginAndAwaitTheAnswer(String token) throws InterruptedException {
+        WebElement before = browser.findElement(By.cssSelector("form.login"));
+        login(token);
+        awaitBrowser("the answer to the login", () -> {
+            try {
+                before.isDisplayed();
+                return false;
+            } catch (org.openqa.selenium.StaleElementReferenceException replaced) {
+                return !browser.findElements(By.cssSelector("[role='alert'], h1")).isEmpty();
+            }
+        });
+    }
+
+    private static HttpResponse<String> cookieGet(String url, String session) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).header("Cookie", "agentmeter_session=" + session)
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private void login(String token) {
         browser.findElement(By.name("token")).sendKeys(token);
         browser.findElement(By.cssSelector("form.login button")).click();
