@@ -466,6 +466,37 @@ class ManifestsTest {
         assertThat(admitted(policy(docs, "postgres"))).containsAll(clients);
     }
 
+    /** The Secrets a workload's pods mount or read env from, by {@code app.kubernetes.io/name}. */
+    static Set<String> secretsOf(List<JsonNode> docs, String app) {
+        Set<String> secrets = new TreeSet<>();
+        for (JsonNode doc : docs) {
+            JsonNode template = doc.at("/spec/template");
+            if (!template.at("/metadata/labels").path("app.kubernetes.io/name").asText().equals(app)) {
+                continue;
+            }
+            template.at("/spec/volumes").forEach(v -> {
+                if (v.has("secret")) {
+                    secrets.add(v.at("/secret/secretName").asText());
+                }
+            });
+            template.at("/spec/containers").forEach(c -> c.path("env").forEach(e -> {
+                if (e.at("/valueFrom/secretKeyRef").isObject()) {
+                    secrets.add(e.at("/valueFrom/secretKeyRef/name").asText());
+                }
+            }));
+        }
+        return secrets;
+    }
+
+    @Test
+    void theTokenAgentsHoldOpensOnlyTheCollector() throws Exception {
+        List<JsonNode> docs = base();
+
+        assertThat(secretsOf(docs, "collector")).containsExactly("agentmeter-ingest-tokens");
+        assertThat(secretsOf(docs, "dashboard")).doesNotContain("agentmeter-ingest-tokens").contains("agentmeter-http-token");
+        assertThat(secretsOf(docs, "processor")).doesNotContain("agentmeter-ingest-tokens").contains("agentmeter-http-token");
+    }
+
     // --- operations: alert rules, runbook, Grafana -------------------------------------------
 
     @Test

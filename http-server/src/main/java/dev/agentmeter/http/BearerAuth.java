@@ -5,6 +5,7 @@ import io.javalin.http.Handler;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,11 +19,11 @@ public class BearerAuth implements Handler {
     private static final String PREFIX = "Bearer ";
 
     private final HttpAccess access;
-    private final byte[] expected;
+    private final List<byte[]> expected;
 
     public BearerAuth(HttpAccess access) {
         this.access = access;
-        this.expected = access.tokenRequired() ? digest(access.token()) : null;
+        this.expected = access.tokenRequired() ? access.tokens().stream().map(BearerAuth::digest).toList() : null;
     }
 
     @Override
@@ -42,12 +43,23 @@ public class BearerAuth implements Handler {
         ctx.skipRemainingHandlers();
     }
 
-    /** Whether {@code token} is the configured one (true for anything when no token is configured). */
+    /**
+     * Whether {@code token} is one of the configured ones (true for anything when none is
+     * configured). Every configured token is compared, so the time says nothing about which matched.
+     */
     public boolean matches(String token) {
         if (expected == null) {
             return true;
         }
-        return token != null && MessageDigest.isEqual(expected, digest(token));
+        if (token == null) {
+            return false;
+        }
+        byte[] given = digest(token);
+        boolean found = false;
+        for (byte[] e : expected) {
+            found |= MessageDigest.isEqual(e, given);
+        }
+        return found;
     }
 
     public HttpAccess access() {

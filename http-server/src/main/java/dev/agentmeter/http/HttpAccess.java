@@ -28,7 +28,12 @@ import org.apache.kafka.common.config.types.Password;
  * </ul>
  * Each part declares these keys in its own config class under its own prefix ({@link #define}).
  */
-public record HttpAccess(String bindAddress, boolean authNone, String token, Set<String> openPaths, Set<String> allowedHosts) {
+public record HttpAccess(String bindAddress, boolean authNone, List<String> tokens, Set<String> openPaths,
+                         Set<String> allowedHosts) {
+
+    public HttpAccess {
+        tokens = tokens == null ? List.of() : List.copyOf(tokens);
+    }
 
     public static final String BIND_ADDRESS = "bind.address";
     public static final String AUTH = "auth";
@@ -42,7 +47,7 @@ public record HttpAccess(String bindAddress, boolean authNone, String token, Set
 
     /** Open to everyone on loopback, as a part started on a laptop; no token. */
     public static HttpAccess loopback() {
-        return new HttpAccess("127.0.0.1", false, null, Set.of("/health", "/metrics"), Set.of());
+        return new HttpAccess("127.0.0.1", false, List.of(), Set.of("/health", "/metrics"), Set.of());
     }
 
     /** Adds the access keys under {@code prefix} (e.g. {@code http.}) to a part's config definition. */
@@ -59,7 +64,9 @@ public record HttpAccess(String bindAddress, boolean authNone, String token, Set
                 .define(prefix + TOKEN, Type.PASSWORD, null, Importance.HIGH,
                         "The bearer token clients must send; compared in constant time.")
                 .define(prefix + TOKEN_FILE, Type.STRING, null, Importance.HIGH,
-                        "A file holding the bearer token (a mounted Secret); whitespace around it is ignored.")
+                        "A file holding the bearer token (a mounted Secret), or several, one per line, any of which"
+                                + " is accepted: rotate by adding the new one, moving clients over, then removing the old."
+                                + " Blank lines and lines starting with # are ignored.")
                 .define(prefix + OPEN_PATHS, Type.LIST, DEFAULT_OPEN_PATHS, Importance.LOW,
                         "Paths answered without the token (exact paths). Empty: every path needs it.")
                 .define(prefix + ALLOWED_HOSTS, Type.LIST, "", Importance.MEDIUM,
@@ -75,34 +82,38 @@ public record HttpAccess(String bindAddress, boolean authNone, String token, Set
         boolean none = AUTH_NONE.equals(config.getString(prefix + AUTH).toLowerCase(Locale.ROOT));
         Password value = config.getPassword(prefix + TOKEN);
         String file = config.getString(prefix + TOKEN_FILE);
-        String token = value == null ? null : value.value().trim();
         if (value != null && file != null) {
             throw new ConfigException(prefix + TOKEN_FILE, file, "set either " + prefix + TOKEN + " or "
                     + prefix + TOKEN_FILE + ", not both");
         }
-        if (file != null) {
-            token = readToken(prefix + TOKEN_FILE, file);
-        }
-        if (token != null && token.isEmpty()) {
-            throw new ConfigException(prefix + (file != null ? TOKEN_FILE : TOKEN), "(empty)", "the token is empty");
+        List<String> tokens = file != null ? readTokens(prefix + TOKEN_FILE, file)
+                : value == null ? List.of() : List.of(value.value().trim());
+        if (value != null && tokens.get(0).isEmpty() || file != null && tokens.isEmpty()) {
+            throw new ConfigException(prefix + (file != null ? TOKEN_FILE : TOKEN), file != null ? file : "(empty)",
+                    "the token is empty");
         }
         if (none) {
-            token = null;
-        } else if (token == null && !isLoopback(bind)) {
+            tokens = List.of();
+        } else if (tokens.isEmpty() && !isLoopback(bind)) {
             throw new ConfigException(prefix + BIND_ADDRESS, bind, "this address is reachable from other hosts and no"
                     + " token is set: set " + prefix + TOKEN + " (or " + prefix + TOKEN_FILE + "), bind to 127.0.0.1,"
                     + " or set " + prefix + AUTH + "=none to run without authentication on purpose");
         }
         List<String> open = config.getList(prefix + OPEN_PATHS);
-        return new HttpAccess(bind, none, token, open.stream().map(String::trim).filter(p -> !p.isEmpty())
+        return new HttpAccess(bind, none, tokens, open.stream().map(String::trim).filter(p -> !p.isEmpty())
                 .collect(Collectors.toUnmodifiableSet()), config.getList(prefix + ALLOWED_HOSTS).stream()
                 .map(h -> h.trim().toLowerCase(Locale.ROOT)).filter(h -> !h.isEmpty())
                 .collect(Collectors.toUnmodifiableSet()));
     }
 
-    /** Whether requests must carry the token. */
+    /** Whether requests must carry a token. */
     public boolean tokenRequired() {
-        return token != null;
+        return !tokens.isEmpty();
+    }
+
+    /** The first token: the one this part presents when it calls its peers (null without one). */
+    public String token() {
+        return tokens.isEmpty() ? null : tokens.get(0);
     }
 
     /** Whether {@code path} is answered without the token. */
@@ -121,9 +132,11 @@ public record HttpAccess(String bindAddress, boolean authNone, String token, Set
         }
     }
 
-    private static String readToken(String key, String file) {
+    /** The file's tokens, one per line; blank lines and # comments skipped. */
+    private static List<String> readTokens(String key, String file) {
         try {
-            return Files.readString(Path.of(file), StandardCharsets.UTF_8).trim();
+            return Files.readAllLines(Path.of(file), StandardCharsets.UTF_8).stream().map(String::trim)
+                    .filter(l -> !l.isEmpty() && !l.startsWith("#")).distinct().toList();
         } catch (IOException e) {
             throw new ConfigException(key, file, "cannot read the token file: " + e.getMessage());
         }
@@ -131,7 +144,8 @@ public record HttpAccess(String bindAddress, boolean authNone, String token, Set
 
     @Override
     public String toString() {
-        return "HttpAccess[bind=" + bindAddress + ", auth=" + (authNone ? AUTH_NONE : tokenRequired() ? "token" : "open on loopback")
+        return "HttpAccess[bind=" + bindAddress + ", auth=" + (authNone ? AUTH_NONE : tokenRequired() ? tokens.size() == 1 ? "token" : tokens.size() + " tokens"
+                : "open on loopback")
                 + ", open=" + openPaths + (allowedHosts.isEmpty() ? "" : ", hosts=" + allowedHosts) + "]"; // never the token
     }
 }
