@@ -497,6 +497,20 @@ class ManifestsTest {
         assertThat(secretsOf(docs, "processor")).doesNotContain("agentmeter-ingest-tokens").contains("agentmeter-http-token");
     }
 
+    @Test
+    void theBackupPatchMergedIntoTheBaseClusterIsValidAgainstTheCrd() throws Exception {
+        ObjectNode cluster = (ObjectNode) ofKind(base(), "Cluster").get(0).deepCopy();
+        JsonNode patch = documents(Files.readString(K8S.resolve("examples/pg-backup.yaml"))).get(0);
+        ((ObjectNode) cluster.get("spec")).set("backup", patch.at("/spec/backup"));
+
+        assertThat(check(cluster)).isEmpty();
+        assertThat(cluster.at("/spec/backup/barmanObjectStore/s3Credentials/secretAccessKey/name").asText())
+                .isEqualTo("agentmeter-pg-backup");
+        JsonNode broken = cluster.deepCopy();
+        ((ObjectNode) broken.at("/spec/backup/barmanObjectStore")).put("destinationPat", "s3://typo");
+        assertThat(check(broken)).as("a misspelt key is caught").isNotEmpty();
+    }
+
     // --- operations: alert rules, runbook, Grafana -------------------------------------------
 
     @Test
