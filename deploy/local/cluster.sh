@@ -2,6 +2,10 @@
 # agentmeter's cluster topology as real OS processes on one machine: 3 KRaft brokers (RF 3, min ISR 2),
 # PostgreSQL from Debian's packages, Kafka Connect in distributed mode with 2 workers loading the
 # packaged sink plugin from plugin.path, and 2 stream processor instances from the shaded jar.
+# Kafka is closed as deploy/k8s's: SASL/SCRAM-SHA-512 on every listener clients use, ACLs with
+# nothing allowed that no ACL allows, one user per part (KafkaAccess.java); each user's client
+# settings are in <data dir>/credentials/USER.properties (admin, collector, processor, connect,
+# prices, budgets).
 #
 #   deploy/local/cluster.sh up                 start everything (formats and installs on first use)
 #   deploy/local/cluster.sh down [--purge]     stop everything (SIGTERM); --purge also deletes the data
@@ -37,6 +41,9 @@ PG_PORT=$((BASE + 32))
 BOOTSTRAP="localhost:$(broker_port 1),localhost:$(broker_port 2),localhost:$(broker_port 3)"
 PG_URL="jdbc:postgresql://localhost:$PG_PORT/agentmeter?user=postgres"
 PARTS="postgres broker-1 broker-2 broker-3 processor-1 processor-2 connect-1 connect-2"
+
+CRED=$RUN/credentials
+USERS="admin collector processor connect prices budgets"
 
 say() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*"; }
 die() { printf 'cluster.sh: %s\n' "$*" >&2; exit 1; }
@@ -87,6 +94,31 @@ mark_log() {
 }
 
 java_opts() { echo "-Xms128m -Xmx$HEAP -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true"; }
+
+# --- Kafka credentials (made once, kept with the data) -------------------------------------------
+
+password() { cat "$CRED/$1.password"; }
+jaas() { echo "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"$1\" password=\"$(password "$1")\";"; }
+
+make_credentials() {
+  mkdir -p "$CRED" && chmod 700 "$CRED"
+  local user
+  for user in $USERS; do
+    if [ ! -f "$CRED/$user.password" ]; then
+      od -An -tx1 -N24 /dev/urandom | tr -d ' \n' > "$CRED/$user.password"
+      chmod 600 "$CRED/$user.password"
+    fi
+    printf 'security.protocol=SASL_PLAINTEXT\nsasl.mechanism=SCRAM-SHA-512\nsasl.jaas.config=%s\n' "$(jaas "$user")" \
+      > "$CRED/$user.properties"
+    chmod 600 "$CRED/$user.properties"
+  done
+}
+
+# The users and ACLs of every part, as the admin (idempotent).
+grant_access() {
+  "$JAVA" -cp "$LIBS/*" "$HERE/KafkaAccess.java" "$BOOTSTRAP" "$CRED/admin.properties" "$CRED" \
+    > "$RUN/logs/kafka-access.log" 2>&1 || die "creating the Kafka users and ACLs failed; see $RUN/logs/kafka-access.log"
+}
 
 # --- PostgreSQL (Debian's server) ----------------------------------------------------------------
 
@@ -140,11 +172,22 @@ broker_config() {
 process.roles=broker,controller
 node.id=$i
 controller.quorum.voters=$voters
-listeners=PLAINTEXT://localhost:$(broker_port "$i"),CONTROLLER://localhost:$(controller_port "$i")
-advertised.listeners=PLAINTEXT://localhost:$(broker_port "$i")
+listeners=SASL_PLAINTEXT://localhost:$(broker_port "$i"),CONTROLLER://localhost:$(controller_port "$i")
+advertised.listeners=SASL_PLAINTEXT://localhost:$(broker_port "$i")
 controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+inter.broker.listener.name=SASL_PLAINTEXT
+listener.security.protocol.map=SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT
+# Clients and brokers authenticate with SCRAM-SHA-512; the controllers (which SCRAM cannot serve in
+# KRaft: its credentials live in the metadata they hold) with PLAIN, the admin's password.
+sasl.enabled.mechanisms=SCRAM-SHA-512
+sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
+listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=$(jaas admin)
+sasl.mechanism.controller.protocol=PLAIN
+listener.name.controller.sasl.enabled.mechanisms=PLAIN
+listener.name.controller.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="admin" password="$(password admin)" user_admin="$(password admin)";
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+super.users=User:admin
+allow.everyone.if.no.acl.found=false
 log.dirs=$dir/data
 # As deploy/k8s: every topic on 3 brokers, a write acknowledged by 2, no unclean elections.
 default.replication.factor=3
@@ -171,7 +214,8 @@ start_broker() {
     [ -f "$RUN/cluster.id" ] || "$JAVA" -cp "$LIBS/*" kafka.tools.StorageTool random-uuid 2>/dev/null > "$RUN/cluster.id"
     # transaction.version=1: see embedded-infra's EmbeddedKafka (EOS producers on 4.3.1 with version 2).
     "$JAVA" -cp "$LIBS/*" kafka.tools.StorageTool format -t "$(cat "$RUN/cluster.id")" -c "$props" \
-      --ignore-formatted --feature transaction.version=1 >> "$(logfile "broker-$i")" 2>&1 \
+      --ignore-formatted --feature transaction.version=1 \
+      --add-scram "SCRAM-SHA-512=[name=admin,password=$(password admin)]" >> "$(logfile "broker-$i")" 2>&1 \
       || die "formatting broker-$i failed; see $(logfile "broker-$i")"
   fi
   mark_log "broker-$i"
@@ -209,6 +253,19 @@ listeners=http://localhost:$(connect_port "$i")
 rest.advertised.host.name=localhost
 rest.advertised.port=$(connect_port "$i")
 connector.client.config.override.policy=All
+# As the connect user, for the worker's own clients and the connector's consumer and DLQ producer.
+security.protocol=SASL_PLAINTEXT
+sasl.mechanism=SCRAM-SHA-512
+sasl.jaas.config=$(jaas connect)
+producer.security.protocol=SASL_PLAINTEXT
+producer.sasl.mechanism=SCRAM-SHA-512
+producer.sasl.jaas.config=$(jaas connect)
+consumer.security.protocol=SASL_PLAINTEXT
+consumer.sasl.mechanism=SCRAM-SHA-512
+consumer.sasl.jaas.config=$(jaas connect)
+admin.security.protocol=SASL_PLAINTEXT
+admin.sasl.mechanism=SCRAM-SHA-512
+admin.sasl.jaas.config=$(jaas connect)
 # A lost worker's tasks move to the survivor after this delay (default 5 min, meant for rolling restarts).
 scheduled.rebalance.max.delay.ms=15000
 offset.flush.interval.ms=5000
@@ -247,6 +304,9 @@ start_processor() {
     AGENTMETER_KAFKA_NUM_STANDBY_REPLICAS=1 \
     AGENTMETER_KAFKA_GROUP_INSTANCE_ID="processor-$i" \
     AGENTMETER_KAFKA_SESSION_TIMEOUT_MS=30000 \
+    AGENTMETER_KAFKA_SECURITY_PROTOCOL=SASL_PLAINTEXT \
+    AGENTMETER_KAFKA_SASL_MECHANISM=SCRAM-SHA-512 \
+    AGENTMETER_KAFKA_SASL_JAAS_CONFIG="$(jaas processor)" \
     "$JAVA" $(java_opts) -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dorg.slf4j.simpleLogger.showDateTime=true \
     -jar "$(processor_jar)"
 }
@@ -285,11 +345,13 @@ stop_part() {
 up() {
   check_artifacts
   mkdir -p "$RUN/logs" "$RUN/pids" "$RUN/config"
+  make_credentials
   start_part postgres
   # The three brokers start together: a KRaft quorum needs two voters before anyone is ready.
   for i in 1 2 3; do running "broker-$i" || start_broker "$i"; done
   for i in 1 2 3; do await_broker "$i"; done
-  say "brokers up at $BOOTSTRAP"
+  grant_access
+  say "brokers up at $BOOTSTRAP (SASL/SCRAM, ACLs; clients' settings in $CRED)"
   for i in 1 2; do running "processor-$i" || start_processor "$i"; done
   for i in 1 2; do await_processor "$i"; done
   say "processors up: http://localhost:$(processor_port 1) http://localhost:$(processor_port 2)"
@@ -318,12 +380,13 @@ case ${1:-} in
   status) status ;;
   kill) [ -n "${2:-}" ] || die "kill PART"; stop_part "$2" KILL; say "$2 killed" ;;
   stop) [ -n "${2:-}" ] || die "stop PART"; stop_part "$2" TERM; say "$2 stopped" ;;
-  start) [ -n "${2:-}" ] || die "start PART"; check_artifacts; start_part "$2" ;;
+  start) [ -n "${2:-}" ] || die "start PART"; check_artifacts; make_credentials; start_part "$2" ;;
   env)
     echo "BOOTSTRAP=$BOOTSTRAP"
     echo "PG_URL='$PG_URL'"
     echo "PROCESSORS=http://localhost:$(processor_port 1),http://localhost:$(processor_port 2)"
     echo "CONNECT=http://localhost:$(connect_port 1),http://localhost:$(connect_port 2)"
+    echo "CREDENTIALS=$CRED   # USER.properties: a Kafka client's security settings"
     ;;
   *) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -32,7 +32,7 @@ public final class DashboardCommand implements Runnable {
     @Option(names = "--bind", paramLabel = "ADDRESS", description = "Address to bind (default 127.0.0.1; another needs a"
             + " token: http.auth.token.file, or http.auth=none).")
     String bind;
-    @Option(names = "--config", paramLabel = "FILE", description = "A properties file of DashboardConfig keys.")
+    @Option(names = "--config", paramLabel = "FILE", description = "A properties file of DashboardConfig keys; environment variables AGENTMETER_<KEY> (dots as underscores) win over it, --set over both.")
     Path config;
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "One DashboardConfig key (repeatable), e.g."
             + " --set http.auth.token.file=/run/secrets/dashboard-token")
@@ -44,7 +44,7 @@ public final class DashboardCommand implements Runnable {
     public void run() {
         Map<String, String> settings;
         try {
-            settings = new HashMap<>(PartSettings.load(config, Map.of()));
+            settings = new HashMap<>(PartSettings.load(config, System.getenv()));
         } catch (IOException e) {
             throw new ParameterException(spec.commandLine(), "--config: cannot read " + config + ": " + e.getMessage());
         }

@@ -85,7 +85,7 @@ class LocalClusterIT {
     void killingABrokerAProcessorAndAConnectWorkerLosesNothingAndCountsNothingTwice() throws Exception {
         ChaosTraffic traffic = new ChaosTraffic(VALID, 20261202L, Instant.now().minus(Duration.ofMinutes(5)));
         Map<String, BigDecimal> limits = Map.of("u0", new BigDecimal("1.00"), "u1", traffic.limitCrossingHalfOnly("u1"));
-        try (KafkaProducer<String, byte[]> raw = producer()) {
+        try (KafkaProducer<String, byte[]> raw = producer("budgets")) {
             for (Map.Entry<String, BigDecimal> l : limits.entrySet()) {
                 Budget b = new Budget(Scope.parse("user:" + l.getKey()), Map.of(Period.DAY, l.getValue()), null);
                 raw.send(new ProducerRecord<>(Topics.BUDGETS, b.scope().toString(), ContractJson.toBytes(b))).get();
@@ -97,8 +97,9 @@ class LocalClusterIT {
         Set<String> sent = new HashSet<>();
         Map<String, String> figures = new LinkedHashMap<>();
         Path spool = Files.createDirectories(RUN.resolve("client-spool"));
-        try (UsageTracker tracker = UsageTracker.builder().bootstrapServers(BOOTSTRAP).spoolDirectory(spool).build();
-             KafkaProducer<String, byte[]> raw = producer()) {
+        try (UsageTracker tracker = UsageTracker.builder().bootstrapServers(BOOTSTRAP).kafka(credentials("collector"))
+                .spoolDirectory(spool).build();
+             KafkaProducer<String, byte[]> raw = producer("collector")) {
             for (int i = 0; i < chunks.size(); i++) {
                 String fault = switch (i) {
                     case 1 -> "broker-2";
@@ -148,13 +149,13 @@ class LocalClusterIT {
             assertThat(alerts).isEqualTo(expectedAlerts);
         }
 
-        List<String> pricedIds = TopicReader.readToEnd(BOOTSTRAP, Topics.USAGE_PRICED, Duration.ofSeconds(90)).stream()
+        List<String> pricedIds = TopicReader.readToEnd(BOOTSTRAP, credentials("admin"), Topics.USAGE_PRICED, Duration.ofSeconds(90)).stream()
                 .map(r -> ContractJson.fromBytes(r.value(), PricedUsage.class).event().eventId()).toList();
         assertThat(pricedIds).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(traffic.validIds);
-        List<String> alertIds = TopicReader.readToEnd(BOOTSTRAP, Topics.BUDGET_ALERTS, Duration.ofSeconds(60)).stream()
+        List<String> alertIds = TopicReader.readToEnd(BOOTSTRAP, credentials("admin"), Topics.BUDGET_ALERTS, Duration.ofSeconds(60)).stream()
                 .map(r -> ContractJson.fromBytes(r.value(), BudgetAlert.class).alertId()).toList();
         assertThat(alertIds).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(expectedAlerts);
-        assertThat(TopicReader.readToEnd(BOOTSTRAP, Topics.USAGE_REJECTED, Duration.ofSeconds(60))).hasSize(traffic.malformed);
+        assertThat(TopicReader.readToEnd(BOOTSTRAP, credentials("admin"), Topics.USAGE_REJECTED, Duration.ofSeconds(60))).hasSize(traffic.malformed);
 
         String at = traffic.records.get(0).event() != null ? traffic.records.get(0).event().timestamp().toString()
                 : Instant.now().toString();
@@ -169,6 +170,42 @@ class LocalClusterIT {
                 traffic.validIds.size(), traffic.duplicates, traffic.malformed, expectedAlerts.size(),
                 traffic.expectedTotal.toPlainString());
         figures.forEach((k, v) -> System.out.printf("local cluster: %-34s %s%n", k, v));
+    }
+
+    @Test
+    void pricesCannotBeWrittenWithoutCredentialsOrWithTheCollectorsOrAWrongPassword() throws Exception {
+        Map<String, Object> wrongPassword = new LinkedHashMap<>(credentials("collector"));
+        wrongPassword.put("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required"
+                + " username=\"prices\" password=\"guessed\";");
+        Map<String, Object> none = Map.of(); // PLAINTEXT against a SASL listener: the handshake never completes
+
+        assertThat(refusal(credentials("collector"))).isInstanceOf(org.apache.kafka.common.errors.TopicAuthorizationException.class);
+        assertThat(refusal(wrongPassword)).isInstanceOf(org.apache.kafka.common.errors.SaslAuthenticationException.class);
+        assertThat(refusal(none)).isInstanceOf(org.apache.kafka.common.errors.TimeoutException.class);
+        try (KafkaProducer<String, byte[]> prices = producer("prices")) {
+            prices.send(new ProducerRecord<>(Topics.PRICES, "allowed-probe", null)).get(60, TimeUnit.SECONDS);
+        }
+        List<String> keys = TopicReader.readToEnd(BOOTSTRAP, credentials("admin"), Topics.PRICES, Duration.ofSeconds(60))
+                .stream().map(r -> r.key()).toList();
+        assertThat(keys).as("the prices user's tombstone landed, no intruder's record").contains("allowed-probe")
+                .doesNotContain("intruder");
+    }
+
+    /** What refused an attempt to publish a price for model "intruder" with {@code security}. */
+    static Throwable refusal(Map<String, Object> security) throws Exception {
+        Map<String, Object> settings = new LinkedHashMap<>(security);
+        settings.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+        settings.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000);
+        settings.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        try (KafkaProducer<String, byte[]> p = producer(settings)) {
+            p.send(new ProducerRecord<>(Topics.PRICES, "intruder", "{\"modelKey\":\"intruder\"}".getBytes())).get(60,
+                    TimeUnit.SECONDS);
+            throw new AssertionError("the broker took a price from " + security.getOrDefault("sasl.jaas.config", "nobody"));
+        } catch (java.util.concurrent.ExecutionException e) {
+            return e.getCause();
+        } catch (org.apache.kafka.common.KafkaException e) {
+            return e;
+        }
     }
 
     // --- helpers ---------------------------------------------------------------------------------
@@ -192,12 +229,31 @@ class LocalClusterIT {
                 + " and " + RUN.resolve("run/logs")).isZero();
     }
 
-    static KafkaProducer<String, byte[]> producer() {
+    /** The Kafka security settings cluster.sh made for {@code user}. */
+    static Map<String, Object> credentials(String user) {
+        Properties p = new Properties();
+        try (var in = Files.newInputStream(RUN.resolve("run/credentials/" + user + ".properties"))) {
+            p.load(in);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        p.forEach((k, v) -> out.put((String) k, v));
+        return out;
+    }
+
+    static KafkaProducer<String, byte[]> producer(String user) {
+        return producer(credentials(user));
+    }
+
+    /** A producer with {@code settings} (security, timeouts) over the defaults. */
+    static KafkaProducer<String, byte[]> producer(Map<String, Object> settings) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP);
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
+        p.putAll(settings);
         return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     }
 

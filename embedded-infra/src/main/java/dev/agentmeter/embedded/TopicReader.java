@@ -55,8 +55,14 @@ public final class TopicReader {
      * stable offsets), or what arrived within {@code timeout}.
      */
     public static List<ConsumerRecord<String, byte[]>> readToEnd(String bootstrap, String topic, Duration timeout) {
+        return readToEnd(bootstrap, Map.of(), topic, timeout);
+    }
+
+    /** As above, with the client's security settings (SASL, TLS) in {@code security}. */
+    public static List<ConsumerRecord<String, byte[]>> readToEnd(String bootstrap, Map<String, ?> security, String topic,
+                                                                 Duration timeout) {
         List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> c = consumer(bootstrap)) {
+        try (KafkaConsumer<String, byte[]> c = consumer(bootstrap, security)) {
             List<TopicPartition> partitions = assignFromBeginning(c, topic, timeout);
             Map<TopicPartition, Long> end = c.endOffsets(partitions);
             long deadline = System.nanoTime() + timeout.toNanos();
@@ -68,10 +74,16 @@ public final class TopicReader {
     }
 
     private static KafkaConsumer<String, byte[]> consumer(String bootstrap) {
+        return consumer(bootstrap, Map.of());
+    }
+
+    private static KafkaConsumer<String, byte[]> consumer(String bootstrap, Map<String, ?> security) {
         // A reader never creates the topic it waits for: the component under test must.
-        return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer());
+        Map<String, Object> config = new java.util.HashMap<>(security);
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        return new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     /** Returns once {@code topic} exists (another component creates it); fails after {@code timeout}. */

@@ -26,14 +26,51 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class KafkaIo {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
+    /** A properties file of client security settings, as the Kafka tools' {@code --command-config}. */
+    public static final String CONFIG_ENV = "AGENTMETER_KAFKA_CONFIG";
+    private static final Map<String, Object> SECURITY = security(System.getenv());
 
     private KafkaIo() {
     }
 
+    /**
+     * The security settings (SASL, TLS) every Kafka client of the CLI uses: the file that
+     * {@value #CONFIG_ENV} names, then {@code AGENTMETER_KAFKA_SECURITY_PROTOCOL},
+     * {@code AGENTMETER_KAFKA_SASL_MECHANISM}, {@code AGENTMETER_KAFKA_SASL_JAAS_CONFIG} and the other
+     * {@code AGENTMETER_KAFKA_SASL_*} / {@code _SSL_*} variables, which win. Only {@code security.*},
+     * {@code sasl.*} and {@code ssl.*} keys are taken; none: a plaintext cluster, as {@code up} runs.
+     */
+    static Map<String, Object> security(Map<String, String> env) {
+        Map<String, Object> out = new java.util.HashMap<>();
+        String file = env.get(CONFIG_ENV);
+        if (file != null && !file.isBlank()) {
+            Properties p = new Properties();
+            try (java.io.InputStream in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(file))) {
+                p.load(in);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(CONFIG_ENV + ": cannot read " + file + ": " + e.getMessage(), e);
+            }
+            p.stringPropertyNames().forEach(k -> out.put(k, p.getProperty(k)));
+        }
+        env.forEach((k, v) -> {
+            if (k.startsWith("AGENTMETER_KAFKA_") && !k.equals(CONFIG_ENV)) {
+                out.put(k.substring("AGENTMETER_KAFKA_".length()).toLowerCase(java.util.Locale.ROOT).replace('_', '.'), v);
+            }
+        });
+        return dev.agentmeter.model.KafkaSecurity.settings(out);
+    }
+
+    /** A client's properties: the bootstrap servers and the CLI's security settings. */
+    private static Properties client(String bootstrap) {
+        Properties props = new Properties();
+        props.putAll(SECURITY);
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        return props;
+    }
+
     /** Publishes one record (value null = tombstone) and waits for the broker's acknowledgement. */
     public static void publish(String bootstrap, String topic, String key, byte[] value) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        Properties props = client(bootstrap);
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) TIMEOUT.toMillis());
@@ -58,8 +95,7 @@ public final class KafkaIo {
         if (records.isEmpty()) {
             return;
         }
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        Properties props = client(bootstrap);
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "agentmeter-cli-" + topic + "-" + UUID.randomUUID());
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) TIMEOUT.toMillis());
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
@@ -109,8 +145,7 @@ public final class KafkaIo {
     }
 
     public static KafkaConsumer<String, byte[]> consumer(String bootstrap) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        Properties props = client(bootstrap);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "agentmeter-cli-" + UUID.randomUUID());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -120,8 +155,7 @@ public final class KafkaIo {
 
     /** A read-committed consumer of raw keys and values, without a committed position (assign, don't subscribe). */
     public static KafkaConsumer<byte[], byte[]> bytesConsumer(String bootstrap) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        Properties props = client(bootstrap);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
@@ -130,8 +164,7 @@ public final class KafkaIo {
 
     /** An idempotent producer of raw keys and values that waits for every replica ({@code acks=all}). */
     public static KafkaProducer<byte[], byte[]> bytesProducer(String bootstrap) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        Properties props = client(bootstrap);
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) TIMEOUT.toMillis());
