@@ -515,6 +515,75 @@ class ManifestsTest {
         assertThat(check(broken)).as("a misspelt key is caught").isNotEmpty();
     }
 
+    // --- pods hardened ------------------------------------------------------------------------
+
+    /** Every rule a pod of ours breaks, as "workload/container: rule"; empty when it keeps them all. */
+    static List<String> hardeningProblems(List<JsonNode> docs) {
+        List<String> problems = new ArrayList<>();
+        for (JsonNode doc : docs) {
+            String kind = doc.path("kind").asText();
+            if (!Set.of("Deployment", "StatefulSet", "CronJob", "Job", "DaemonSet").contains(kind)) {
+                continue;
+            }
+            JsonNode pod = kind.equals("CronJob") ? doc.at("/spec/jobTemplate/spec/template/spec") : doc.at("/spec/template/spec");
+            String name = doc.at("/metadata/name").asText();
+            if (!pod.at("/securityContext/runAsNonRoot").asBoolean()) {
+                problems.add(name + ": runAsNonRoot");
+            }
+            if (!pod.at("/securityContext/seccompProfile/type").asText().equals("RuntimeDefault")) {
+                problems.add(name + ": seccompProfile RuntimeDefault");
+            }
+            for (JsonNode c : pod.path("containers")) {
+                String where = name + "/" + c.path("name").asText();
+                JsonNode sc = c.path("securityContext");
+                if (!sc.path("allowPrivilegeEscalation").isBoolean() || sc.path("allowPrivilegeEscalation").asBoolean()) {
+                    problems.add(where + ": allowPrivilegeEscalation false");
+                }
+                if (!sc.path("readOnlyRootFilesystem").asBoolean()) {
+                    problems.add(where + ": readOnlyRootFilesystem");
+                }
+                if (!sc.at("/capabilities/drop").toString().contains("\"ALL\"")) {
+                    problems.add(where + ": capabilities drop ALL");
+                }
+                for (String limit : List.of("memory", "ephemeral-storage")) {
+                    if (c.at("/resources/limits").path(limit).isMissingNode()) {
+                        problems.add(where + ": a " + limit + " limit");
+                    }
+                }
+                if (!kind.equals("CronJob") && !kind.equals("Job")
+                        && (c.path("livenessProbe").isMissingNode() || c.path("readinessProbe").isMissingNode())) {
+                    problems.add(where + ": liveness and readiness probes");
+                }
+            }
+            for (JsonNode v : pod.path("volumes")) {
+                if (v.has("emptyDir") && v.at("/emptyDir/sizeLimit").isMissingNode()) {
+                    problems.add(name + ": emptyDir " + v.path("name").asText() + " without a sizeLimit");
+                }
+            }
+        }
+        return problems;
+    }
+
+    @Test
+    void everyPodOfTheBaseIsHardened() throws Exception {
+        assertThat(hardeningProblems(base())).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void everyPodOfARenderedOverlayIsHardened(String overlay) throws Exception {
+        assertThat(hardeningProblems(documents(kustomize(overlay)))).isEmpty();
+    }
+
+    @Test
+    void aPodThatMayEscalateIsCaught() throws Exception {
+        JsonNode notifier = ofKind(base(), "Deployment").stream()
+                .filter(d -> d.at("/metadata/name").asText().equals("notifier")).findFirst().orElseThrow().deepCopy();
+        ((ObjectNode) notifier.at("/spec/template/spec/containers/0/securityContext")).put("allowPrivilegeEscalation", true);
+
+        assertThat(hardeningProblems(List.of(notifier))).containsExactly("notifier/notifier: allowPrivilegeEscalation false");
+    }
+
     // --- Kafka closed ---------------------------------------------------------------------------
 
     /** "user operation resource-type:name" for every ACL of every KafkaUser. */
