@@ -111,6 +111,15 @@ public record HttpAccess(String bindAddress, boolean authNone, List<String> toke
         return !tokens.isEmpty();
     }
 
+    /** This access with {@code token} accepted too, after the configured ones (a part's peer token). */
+    public HttpAccess alsoAccepting(String token) {
+        List<String> all = new java.util.ArrayList<>(tokens);
+        if (!all.contains(token)) {
+            all.add(token);
+        }
+        return new HttpAccess(bindAddress, authNone, all, openPaths, allowedHosts);
+    }
+
     /** The first token: the one this part presents when it calls its peers (null without one). */
     public String token() {
         return tokens.isEmpty() ? null : tokens.get(0);

@@ -165,7 +165,7 @@ public final class ProcessorApp implements AutoCloseable {
         HostInfo self = new HostInfo(config.advertisedHost(), httpPort);
         queryServer = new QueryServer(self, streams,
                 new SpendQueries(streams, config.zone(), new BudgetBook(config.budgetDefaults()), self), registry,
-                config.httpAccess(), health).start();
+                config.httpAccess(), config.forwardingToken(), health).start();
     }
 
     /** Waits until the instance is RUNNING (all tasks assigned and restored). */

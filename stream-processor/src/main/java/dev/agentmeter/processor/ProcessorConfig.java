@@ -66,6 +66,7 @@ public final class ProcessorConfig extends AbstractConfig {
     public static final String HTTP_AUTH = HTTP_PREFIX + HttpAccess.AUTH;
     public static final String HTTP_AUTH_TOKEN = HTTP_PREFIX + HttpAccess.TOKEN;
     public static final String HTTP_AUTH_TOKEN_FILE = HTTP_PREFIX + HttpAccess.TOKEN_FILE;
+    public static final String HTTP_PEER_TOKEN_FILE = HTTP_PREFIX + "peer.token.file";
     public static final String ADVERTISED_HOST = "http.advertised.host";
     public static final String TOPIC_PARTITIONS = "topic.partitions";
     public static final String TOPIC_REPLICATION = "topic.replication";
@@ -189,14 +190,43 @@ public final class ProcessorConfig extends AbstractConfig {
             .define(TOPIC_PARTITIONS, Type.INT, 3, ConfigDef.Range.atLeast(1), Importance.LOW,
                     "Partitions of topics the processor creates when they are missing.")
             .define(TOPIC_REPLICATION, Type.SHORT, (short) 1, ConfigDef.Range.atLeast(1), Importance.LOW,
-                    "Replication factor of topics the processor creates when they are missing.");
+                    "Replication factor of topics the processor creates when they are missing.")
+            .define(HTTP_PEER_TOKEN_FILE, Type.STRING, null, Importance.MEDIUM,
+                    "A file holding the token instances present to each other when one forwards a query to the"
+                            + " instance that owns the scope (first non-comment line). Accepted besides the"
+                            + " http.auth.token(s); without it, forwarded requests carry the first of those. Peers'"
+                            + " addresses come from the consumer group's metadata: a token of their own keeps a"
+                            + " client's token from travelling to them.");
 
     private final HttpAccess httpAccess;
 
     public ProcessorConfig(Map<?, ?> props) {
         super(DEF, props);
         budgetDefaults(); // validates the budget.default.* keys now, not at the first event
-        httpAccess = HttpAccess.of(this, HTTP_PREFIX); // a network-reachable server without a token fails now
+        HttpAccess access = HttpAccess.of(this, HTTP_PREFIX); // a network-reachable server without a token fails now
+        peerToken = readPeerToken();
+        httpAccess = peerToken != null && access.tokenRequired() ? access.alsoAccepting(peerToken) : access;
+    }
+
+    private final String peerToken;
+
+    private String readPeerToken() {
+        String file = getString(HTTP_PEER_TOKEN_FILE);
+        if (file == null) {
+            return null;
+        }
+        try {
+            return java.nio.file.Files.readAllLines(java.nio.file.Path.of(file)).stream().map(String::trim)
+                    .filter(l -> !l.isEmpty() && !l.startsWith("#")).findFirst()
+                    .orElseThrow(() -> new ConfigException(HTTP_PEER_TOKEN_FILE, file, "the token is empty"));
+        } catch (java.io.IOException e) {
+            throw new ConfigException(HTTP_PEER_TOKEN_FILE, file, "cannot read the token file: " + e.getMessage());
+        }
+    }
+
+    /** The token forwarded queries carry: the peer token, else the query server's first token (null: none). */
+    public String forwardingToken() {
+        return peerToken != null ? peerToken : httpAccess.token();
     }
 
     /** Bind address and bearer token of the query server. */

@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Interactive queries over HTTP. A spend query for a scope another instance owns is answered by
  * that instance ({@code queryMetadataForKey}); a top-N query asks every instance and merges.
- * Forwarded requests carry this instance's bearer token (all instances share one).
+ * Forwarded requests carry the peer token ({@code http.peer.token.file}), else this instance's
+ * first bearer token.
  *
  * <pre>
  * GET /v1/spend/{scopeType}/{scopeId}?period=DAY[&amp;at=2026-11-22T10:00:00Z]
@@ -64,10 +65,13 @@ public final class QueryServer implements AutoCloseable {
     private final HttpAccess access;
     private final StreamsHealth health;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final String forwardingToken;
     private Javalin server;
 
+    /** @param forwardingToken what forwarded queries carry (the peer token, else the first of {@code access}) */
     public QueryServer(HostInfo self, KafkaStreams streams, SpendQueries queries, PrometheusMeterRegistry registry,
-                       HttpAccess access, StreamsHealth health) {
+                       HttpAccess access, String forwardingToken, StreamsHealth health) {
+        this.forwardingToken = forwardingToken;
         this.self = self;
         this.health = health;
         this.streams = streams;
@@ -182,8 +186,8 @@ public final class QueryServer implements AutoCloseable {
         query.append(LOCAL).append("=true");
         URI uri = URI.create("http://" + host.host() + ":" + host.port() + rawPath(ctx) + "?" + query);
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET();
-        if (access.tokenRequired()) {
-            request.header("Authorization", "Bearer " + access.token());
+        if (access.tokenRequired() && forwardingToken != null) {
+            request.header("Authorization", "Bearer " + forwardingToken);
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -27,11 +27,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two instances share the partitions; either answers for any scope by asking the owner. The query
- * API asks for a bearer token here, so forwarding between the instances must carry it.
+ * API asks for a bearer token here, a different one on each instance, so forwarding between them
+ * works only with the peer token they share: a client's token never travels to a peer.
  */
 class TwoInstancesQueryIT {
 
     private static final String TOKEN = "two-instances-s3cret";
+    private static final String TOKEN_TWO = "second-instance-s3cret";
 
     @RegisterExtension
     static final KafkaExtension kafka = new KafkaExtension();
@@ -53,10 +55,13 @@ class TwoInstancesQueryIT {
                 ProcessorConfig.TOPIC_ALERTS}) {
             p.put(key, prefix + "." + key);
         }
+        Path peer = Files.writeString(work.resolve("peer-token"), "# shared by the instances only\npeer-s3cret\n");
+        p.put(ProcessorConfig.HTTP_PEER_TOKEN_FILE, peer.toString());
         Map<String, String> a = new HashMap<>(p);
         a.put(ProcessorConfig.STATE_DIR, Files.createDirectories(work.resolve("a")).toString());
         Map<String, String> b = new HashMap<>(p);
         b.put(ProcessorConfig.STATE_DIR, Files.createDirectories(work.resolve("b")).toString());
+        b.put(ProcessorConfig.HTTP_AUTH_TOKEN, TOKEN_TWO);
 
         try (ProcessorApp one = new ProcessorApp(ProcessorConfig.of(a)); ProcessorApp two = new ProcessorApp(ProcessorConfig.of(b))) {
             one.prepare(4, (short) 1);
@@ -81,9 +86,10 @@ class TwoInstancesQueryIT {
             // Each task writes its windows to its store on its own commit or flush interval: the user
             // windows may show up a little after the global one, so each is awaited (and must be exactly 5).
             for (int u = 0; u < 8; u++) {
-                for (int port : new int[] {one.httpPort(), two.httpPort()}) {
-                    Http.awaitSpend(port, "/v1/spend/user/user-" + u + query, "5");
-                }
+                Http.token = TOKEN;
+                Http.awaitSpend(one.httpPort(), "/v1/spend/user/user-" + u + query, "5");
+                Http.token = TOKEN_TWO;
+                Http.awaitSpend(two.httpPort(), "/v1/spend/user/user-" + u + query, "5");
             }
             // While the two instances rebalance, a top-N query answers 503 rather than a partial list: retry.
             Http.Reply top = null;
@@ -102,7 +108,8 @@ class TwoInstancesQueryIT {
 
             assertThat(Http.get(one.httpPort(), "/v1/spend/user/user-1" + query, null).status()).isEqualTo(401);
             assertThat(Http.get(one.httpPort(), "/v1/spend/user/user-1" + query, "wrong").status()).isEqualTo(401);
-            assertThat(Http.get(two.httpPort(), "/v1/top/user" + query, TOKEN.toUpperCase()).status()).isEqualTo(401);
+            assertThat(Http.get(two.httpPort(), "/v1/top/user" + query, TOKEN_TWO.toUpperCase()).status()).isEqualTo(401);
+            assertThat(Http.get(two.httpPort(), "/v1/top/user" + query, TOKEN).status()).as("the other's token").isEqualTo(401);
             assertThat(Http.get(one.httpPort(), "/health", null).status()).as("open for probes").isEqualTo(200);
             assertThat(Http.get(one.httpPort(), "/metrics", null).status()).as("open for Prometheus").isEqualTo(200);
         } finally {
