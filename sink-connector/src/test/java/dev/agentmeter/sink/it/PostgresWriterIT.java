@@ -48,7 +48,7 @@ class PostgresWriterIT {
     void freshDatabase() throws SQLException {
         url = pg.createDatabase("writer_it_" + databases.incrementAndGet());
         schema = new SchemaMigrator("agent_usage", "budget_alerts");
-        assertThat(schema.migrate(url, null, null)).isEqualTo(12);
+        assertThat(schema.migrate(url, null, null)).isEqualTo(13);
         writer = new PostgresWriter(url, null, null, schema);
     }
 
