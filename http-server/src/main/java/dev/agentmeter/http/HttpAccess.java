@@ -29,7 +29,7 @@ import org.apache.kafka.common.config.types.Password;
  * Each part declares these keys in its own config class under its own prefix ({@link #define}).
  */
 public record HttpAccess(String bindAddress, boolean authNone, List<String> tokens, Set<String> openPaths,
-                         Set<String> allowedHosts) {
+                         Set<String> allowedHosts, Tls tls) {
 
     public HttpAccess {
         tokens = tokens == null ? List.of() : List.copyOf(tokens);
@@ -41,13 +41,16 @@ public record HttpAccess(String bindAddress, boolean authNone, List<String> toke
     public static final String TOKEN_FILE = "auth.token.file";
     public static final String OPEN_PATHS = "auth.open.paths";
     public static final String ALLOWED_HOSTS = "allowed.hosts";
+    public static final String TLS_CERT_FILE = "tls.cert.file";
+    public static final String TLS_KEY_FILE = "tls.key.file";
+    public static final String TLS_CLIENT_CA_FILE = "tls.client.ca.file";
     public static final String AUTH_TOKEN = "token";
     public static final String AUTH_NONE = "none";
     public static final String DEFAULT_OPEN_PATHS = "/health,/metrics";
 
     /** Open to everyone on loopback, as a part started on a laptop; no token. */
     public static HttpAccess loopback() {
-        return new HttpAccess("127.0.0.1", false, List.of(), Set.of("/health", "/metrics"), Set.of());
+        return new HttpAccess("127.0.0.1", false, List.of(), Set.of("/health", "/metrics"), Set.of(), null);
     }
 
     /** Adds the access keys under {@code prefix} (e.g. {@code http.}) to a part's config definition. */
@@ -73,7 +76,15 @@ public record HttpAccess(String bindAddress, boolean authNone, List<String> toke
                         "Host names requests may be addressed to (the Host header, without its port), e.g. the"
                                 + " Service and Ingress names; others get 421. Empty: loopback names only when bound"
                                 + " to loopback (a web page cannot reach the part through DNS rebinding), any name"
-                                + " otherwise. Loopback names are always allowed on a loopback-bound part.");
+                                + " otherwise. Loopback names are always allowed on a loopback-bound part.")
+                .define(prefix + TLS_CERT_FILE, Type.STRING, null, Importance.HIGH,
+                        "Serve HTTPS with this PEM certificate chain (the part's certificate first, its CA after"
+                                + " it: cert-manager's tls.crt). Needs " + prefix + TLS_KEY_FILE + ".")
+                .define(prefix + TLS_KEY_FILE, Type.STRING, null, Importance.HIGH,
+                        "The PEM private key of " + prefix + TLS_CERT_FILE + ": PKCS#8, unencrypted (BEGIN PRIVATE KEY).")
+                .define(prefix + TLS_CLIENT_CA_FILE, Type.STRING, null, Importance.MEDIUM,
+                        "PEM CA certificates; when set, every client must present a certificate one of them signed"
+                                + " (mutual TLS). Probes then need one too: prefer it behind a mesh or an ingress.");
     }
 
     /** The access a part's config describes; fails naming the key when it is unusable. */
@@ -99,11 +110,30 @@ public record HttpAccess(String bindAddress, boolean authNone, List<String> toke
                     + " token is set: set " + prefix + TOKEN + " (or " + prefix + TOKEN_FILE + "), bind to 127.0.0.1,"
                     + " or set " + prefix + AUTH + "=none to run without authentication on purpose");
         }
+        String cert = config.getString(prefix + TLS_CERT_FILE);
+        String key = config.getString(prefix + TLS_KEY_FILE);
+        String clientCa = config.getString(prefix + TLS_CLIENT_CA_FILE);
+        if ((cert == null) != (key == null) || clientCa != null && cert == null) {
+            throw new ConfigException(prefix + (cert == null ? TLS_CERT_FILE : TLS_KEY_FILE), null, "TLS needs both "
+                    + prefix + TLS_CERT_FILE + " and " + prefix + TLS_KEY_FILE);
+        }
+        Tls tls;
+        try {
+            tls = cert == null ? null : Tls.read(Path.of(cert), Path.of(key), clientCa == null ? null : Path.of(clientCa),
+                    prefix + TLS_CERT_FILE, prefix + TLS_KEY_FILE, prefix + TLS_CLIENT_CA_FILE);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
         List<String> open = config.getList(prefix + OPEN_PATHS);
         return new HttpAccess(bind, none, tokens, open.stream().map(String::trim).filter(p -> !p.isEmpty())
                 .collect(Collectors.toUnmodifiableSet()), config.getList(prefix + ALLOWED_HOSTS).stream()
                 .map(h -> h.trim().toLowerCase(Locale.ROOT)).filter(h -> !h.isEmpty())
-                .collect(Collectors.toUnmodifiableSet()));
+                .collect(Collectors.toUnmodifiableSet()), tls);
+    }
+
+    /** {@code http} or {@code https}. */
+    public String scheme() {
+        return tls == null ? "http" : "https";
     }
 
     /** Whether requests must carry a token. */
@@ -117,7 +147,7 @@ public record HttpAccess(String bindAddress, boolean authNone, List<String> toke
         if (!all.contains(token)) {
             all.add(token);
         }
-        return new HttpAccess(bindAddress, authNone, all, openPaths, allowedHosts);
+        return new HttpAccess(bindAddress, authNone, all, openPaths, allowedHosts, tls);
     }
 
     /** The first token: the one this part presents when it calls its peers (null without one). */
@@ -155,6 +185,7 @@ public record HttpAccess(String bindAddress, boolean authNone, List<String> toke
     public String toString() {
         return "HttpAccess[bind=" + bindAddress + ", auth=" + (authNone ? AUTH_NONE : tokenRequired() ? tokens.size() == 1 ? "token" : tokens.size() + " tokens"
                 : "open on loopback")
-                + ", open=" + openPaths + (allowedHosts.isEmpty() ? "" : ", hosts=" + allowedHosts) + "]"; // never the token
+                + ", open=" + openPaths + (allowedHosts.isEmpty() ? "" : ", hosts=" + allowedHosts)
+                + (tls == null ? "" : tls.mutual() ? ", https with client certificates" : ", https") + "]"; // never the token
     }
 }

@@ -101,6 +101,21 @@ public final class HttpServers {
             // ignoring case: on a reused connection "Authorization: Bearer S3CRET" came back as the
             // earlier "Bearer s3cret", so a token differing only in case was accepted.
             config.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));
+            if (access.tls() != null) {
+                // HTTPS only: with a connector of its own, Javalin adds no plain one.
+                config.jetty.addConnector((server, http) -> {
+                    org.eclipse.jetty.server.HttpConfiguration https = new org.eclipse.jetty.server.HttpConfiguration(http);
+                    org.eclipse.jetty.server.SecureRequestCustomizer secure = new org.eclipse.jetty.server.SecureRequestCustomizer();
+                    secure.setSniHostCheck(false); // the Host allowlist decides which names are answered
+                    https.addCustomizer(secure);
+                    org.eclipse.jetty.server.ServerConnector connector = new org.eclipse.jetty.server.ServerConnector(server,
+                            new org.eclipse.jetty.server.SslConnectionFactory(access.tls().serverFactory(), "http/1.1"),
+                            new org.eclipse.jetty.server.HttpConnectionFactory(https));
+                    connector.setHost(access.bindAddress());
+                    connector.setPort(config.jetty.port);
+                    return connector;
+                });
+            }
             config.http.defaultContentType = "application/json";
             config.routes.before(ctx -> allowedHost(access, ctx));
             config.routes.before(auth);

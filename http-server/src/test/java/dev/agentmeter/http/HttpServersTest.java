@@ -45,7 +45,7 @@ class HttpServersTest {
     }
 
     private static HttpAccess withToken(String token) {
-        return new HttpAccess("127.0.0.1", false, java.util.List.of(token), Set.of("/health"), Set.of());
+        return new HttpAccess("127.0.0.1", false, java.util.List.of(token), Set.of("/health"), Set.of(), null);
     }
 
     @Test
@@ -77,7 +77,7 @@ class HttpServersTest {
 
     @Test
     void withAllowedHostsOnlyThoseNamesAreAnsweredOnAnyAddress() throws Exception {
-        start(new HttpAccess("0.0.0.0", false, java.util.List.of(), Set.of("/health"), Set.of("dashboard.agentmeter.svc")));
+        start(new HttpAccess("0.0.0.0", false, java.util.List.of(), Set.of("/health"), Set.of("dashboard.agentmeter.svc"), null));
 
         assertThat(statusWithHost("dashboard.agentmeter.svc:8080")).isEqualTo("HTTP/1.1 200 OK");
         assertThat(statusWithHost("DASHBOARD.agentmeter.svc")).isEqualTo("HTTP/1.1 200 OK");
@@ -88,7 +88,7 @@ class HttpServersTest {
 
     @Test
     void withoutAllowedHostsAPartOnANetworkAddressAnswersAnyName() throws Exception {
-        start(new HttpAccess("0.0.0.0", true, java.util.List.of(), Set.of("/health"), Set.of()));
+        start(new HttpAccess("0.0.0.0", true, java.util.List.of(), Set.of("/health"), Set.of(), null));
 
         assertThat(statusWithHost("dashboard.agentmeter.svc")).isEqualTo("HTTP/1.1 200 OK");
     }

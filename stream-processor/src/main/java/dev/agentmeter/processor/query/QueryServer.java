@@ -64,7 +64,7 @@ public final class QueryServer implements AutoCloseable {
     private final HostInfo self;
     private final HttpAccess access;
     private final StreamsHealth health;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http;
     private final String forwardingToken;
     private Javalin server;
 
@@ -72,6 +72,13 @@ public final class QueryServer implements AutoCloseable {
     public QueryServer(HostInfo self, KafkaStreams streams, SpendQueries queries, PrometheusMeterRegistry registry,
                        HttpAccess access, String forwardingToken, StreamsHealth health) {
         this.forwardingToken = forwardingToken;
+        // Over TLS, peers are asked over TLS too: trusting this instance's own chain (the peers' certificates
+        // come from the same CA) and presenting its certificate when they ask for client certificates.
+        HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+        if (access.tls() != null) {
+            client.sslContext(access.tls().peerClientContext());
+        }
+        this.http = client.build();
         this.self = self;
         this.health = health;
         this.streams = streams;
@@ -184,7 +191,7 @@ public final class QueryServer implements AutoCloseable {
         StringBuilder query = new StringBuilder();
         ctx.queryParamMap().forEach((k, values) -> values.forEach(v -> query.append(enc(k)).append('=').append(enc(v)).append('&')));
         query.append(LOCAL).append("=true");
-        URI uri = URI.create("http://" + host.host() + ":" + host.port() + rawPath(ctx) + "?" + query);
+        URI uri = URI.create(access.scheme() + "://" + host.host() + ":" + host.port() + rawPath(ctx) + "?" + query);
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET();
         if (access.tokenRequired() && forwardingToken != null) {
             request.header("Authorization", "Bearer " + forwardingToken);
