@@ -64,9 +64,16 @@ public final class AgentMeterCli implements Runnable {
 
     static final class Version implements CommandLine.IVersionProvider {
         @Override
-        public String[] getVersion() {
-            String v = AgentMeterCli.class.getPackage().getImplementationVersion();
-            return new String[] {"agentmeter " + (v == null ? "dev" : v)};
+        public String[] getVersion() throws java.io.IOException {
+            // From a resource the build filters, not the jar manifest: an image's classes have none.
+            java.util.Properties p = new java.util.Properties();
+            try (java.io.InputStream in = AgentMeterCli.class.getResourceAsStream("/agentmeter/cli-version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            }
+            String v = p.getProperty("version");
+            return new String[] {"agentmeter " + (v == null || v.startsWith("${") ? "dev" : v)};
         }
     }
 }

@@ -66,4 +66,13 @@ class CliUsageTest {
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err()).startsWith(message + System.lineSeparator());
     }
+
+    @Test
+    void versionIsTheBuildsEvenWithoutAJarManifest() {
+        // Tests run from target/classes, without the jar's manifest, as an image's classes do.
+        Cli result = Cli.run("--version");
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out().trim()).matches("agentmeter \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?");
+    }
 }
