@@ -515,6 +515,31 @@ class ManifestsTest {
         assertThat(check(broken)).as("a misspelt key is caught").isNotEmpty();
     }
 
+    @Test
+    void everyPartOfOursHasAnEgressPolicyAndTheCollectorReachesKafkaAndDnsOnly() throws Exception {
+        List<JsonNode> docs = base();
+        Map<String, JsonNode> egress = new java.util.HashMap<>();
+        for (JsonNode p : ofKind(docs, "NetworkPolicy")) {
+            if (p.at("/spec/policyTypes").toString().contains("Egress")) {
+                egress.put(p.at("/spec/podSelector/matchLabels").path("app.kubernetes.io/name").asText(), p);
+            }
+        }
+        Set<String> parts = new TreeSet<>();
+        for (JsonNode doc : docs) {
+            String kind = doc.path("kind").asText();
+            JsonNode template = kind.equals("CronJob") ? doc.at("/spec/jobTemplate/spec/template") : doc.at("/spec/template");
+            if (Set.of("Deployment", "StatefulSet", "CronJob").contains(kind)) {
+                parts.add(template.at("/metadata/labels").path("app.kubernetes.io/name").asText());
+            }
+        }
+
+        assertThat(parts).contains("processor", "collector", "dashboard", "notifier", "price-import", "reconcile", "archive");
+        assertThat(egress.keySet()).containsAll(parts);
+        List<String> collectorPorts = new ArrayList<>();
+        egress.get("collector").at("/spec/egress").forEach(r -> r.path("ports").forEach(port -> collectorPorts.add(port.path("port").asText())));
+        assertThat(collectorPorts).containsExactlyInAnyOrder("53", "53", "9093");
+    }
+
     // --- pods hardened ------------------------------------------------------------------------
 
     /** Every rule a pod of ours breaks, as "workload/container: rule"; empty when it keeps them all. */
