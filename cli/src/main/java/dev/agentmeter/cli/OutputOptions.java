@@ -28,12 +28,4 @@ public final class OutputOptions {
         }
         return json ? Output.json : csv ? Output.csv : output != null ? output : Output.table;
     }
-
-    /** A CSV field: quoted when it holds a comma, a quote or a line break (RFC 4180); empty for null. */
-    public static String csv(String s) {
-        if (s == null) {
-            return "";
-        }
-        return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
-    }
 }

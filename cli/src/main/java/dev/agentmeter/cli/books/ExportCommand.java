@@ -1,5 +1,6 @@
 package dev.agentmeter.cli.books;
 
+import dev.agentmeter.analytics.Csv;
 import dev.agentmeter.analytics.focus.FocusExport;
 import dev.agentmeter.cli.Endpoints;
 import dev.agentmeter.cli.OutputOptions;
@@ -72,18 +73,18 @@ public final class ExportCommand extends SubcommandGroup {
                 long rows;
                 if (format.equals("csv")) {
                     if (output == null) {
-                        rows = write(export, c, spec.commandLine().getOut());
+                        rows = write(export, c, spec.commandLine().getOut(), true);
                         spec.commandLine().getOut().flush();
                     } else {
                         try (Writer w = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
-                            rows = write(export, c, w);
+                            rows = write(export, c, w, true);
                         }
                     }
                 } else {
                     Path csv = Files.createTempFile("agentmeter-focus", ".csv");
                     try {
                         try (Writer w = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
-                            rows = write(export, c, w);
+                            rows = write(export, c, w, false); // read by DuckDB only: exact, unguarded
                         }
                         Files.deleteIfExists(output);
                         Parquet.csvToParquet(csv, output, FocusExport.DECIMALS);
@@ -99,11 +100,12 @@ public final class ExportCommand extends SubcommandGroup {
             }
         }
 
-        private long write(FocusExport export, Connection c, Writer w) throws SQLException {
+        /** @param guarded whether text a spreadsheet would run as a formula is guarded ({@link Csv#field}) */
+        private long write(FocusExport export, Connection c, Writer w, boolean guarded) throws SQLException {
             PrintWriter out = w instanceof PrintWriter p ? p : new PrintWriter(w);
             out.print(String.join(",", FocusExport.COLUMNS) + "\n");
             long rows = export.export(c, table, from, to, values -> out.print(values.stream()
-                    .map(v -> v == null ? "" : OutputOptions.csv(v)).collect(Collectors.joining(",")) + "\n"));
+                    .map(v -> guarded ? Csv.field(v) : Csv.exactField(v)).collect(Collectors.joining(",")) + "\n"));
             out.flush();
             if (out.checkError()) {
                 throw new UncheckedIOException(new IOException("cannot write the export"));

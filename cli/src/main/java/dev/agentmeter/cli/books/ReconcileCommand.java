@@ -1,5 +1,6 @@
 package dev.agentmeter.cli.books;
 
+import dev.agentmeter.analytics.Csv;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentmeter.analytics.Usd;
@@ -216,7 +217,7 @@ public final class ReconcileCommand implements Runnable {
     private static void csv(PrintWriter out, Reconciler.Result r) {
         out.println("day,model,account,billed_usd,tracked_usd,difference_usd,status");
         for (Reconciler.Line l : r.lines()) {
-            out.println(String.join(",", l.day().toString(), OutputOptions.csv(l.model()), OutputOptions.csv(l.account()), Usd.exact(l.billedUsd()),
+            out.println(String.join(",", l.day().toString(), Csv.field(l.model()), Csv.field(l.account()), Usd.exact(l.billedUsd()),
                     Usd.exact(l.trackedUsd()), Usd.exact(l.differenceUsd()), l.status().name()));
         }
     }

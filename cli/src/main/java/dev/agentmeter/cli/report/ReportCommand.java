@@ -1,6 +1,6 @@
 package dev.agentmeter.cli.report;
 
-import static dev.agentmeter.cli.OutputOptions.csv;
+import static dev.agentmeter.analytics.Csv.field;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -128,7 +128,7 @@ public final class ReportCommand implements Runnable {
             }
             case csv -> {
                 out.println(g.cliName() + "," + STATS_CSV);
-                groups.forEach(l -> out.println(csv(l.key()) + "," + l.events() + "," + l.costUsd().toPlainString() + ","
+                groups.forEach(l -> out.println(field(l.key()) + "," + l.events() + "," + l.costUsd().toPlainString() + ","
                         + l.sharePercent().toPlainString() + "," + l.inputTokens() + "," + l.outputTokens() + ","
                         + l.cacheReadTokens() + "," + l.cacheWriteTokens() + "," + l.reasoningTokens() + ","
                         + l.cacheSavingsUsd().toPlainString() + "," + l.errorRatePercent().toPlainString() + ","
@@ -166,8 +166,8 @@ public final class ReportCommand implements Runnable {
             }
             case csv -> {
                 out.println("chain,sessions,chain_events,chain_cost_usd,chain_share_percent,agent,agent_events,agent_cost_usd,agent_share_percent");
-                workflows.forEach(f -> f.agents().forEach(a -> out.println(csv(f.chain()) + "," + f.sessions() + "," + f.events() + ","
-                        + f.costUsd().toPlainString() + "," + f.sharePercent().toPlainString() + "," + csv(a.agent()) + ","
+                workflows.forEach(f -> f.agents().forEach(a -> out.println(field(f.chain()) + "," + f.sessions() + "," + f.events() + ","
+                        + f.costUsd().toPlainString() + "," + f.sharePercent().toPlainString() + "," + field(a.agent()) + ","
                         + a.events() + "," + a.costUsd().toPlainString() + "," + a.sharePercent().toPlainString())));
             }
             case table -> {
@@ -333,7 +333,7 @@ public final class ReportCommand implements Runnable {
     }
 
     private static void csvSection(PrintWriter out, String section, List<ReportQueries.Line> lines) {
-        lines.forEach(l -> out.println(section + "," + csv(l.key()) + "," + l.events() + "," + l.costUsd().toPlainString()
+        lines.forEach(l -> out.println(section + "," + field(l.key()) + "," + l.events() + "," + l.costUsd().toPlainString()
                 + "," + l.sharePercent().toPlainString()));
     }
 

@@ -1,5 +1,6 @@
 package dev.agentmeter.cli.report;
 
+import dev.agentmeter.analytics.Csv;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentmeter.analytics.Usd;
@@ -88,8 +89,8 @@ public final class RisksCommand implements Runnable {
     private static void csv(PrintWriter out, List<RiskAssessment.Finding> findings) {
         out.println("category,subject,spend_usd,finding,action,savings_usd");
         for (RiskAssessment.Finding f : findings) {
-            out.println(String.join(",", f.category(), OutputOptions.csv(f.subject()), Usd.exact(f.spendUsd()),
-                    OutputOptions.csv(f.finding()), OutputOptions.csv(f.action()),
+            out.println(String.join(",", f.category(), Csv.field(f.subject()), Usd.exact(f.spendUsd()),
+                    Csv.field(f.finding()), Csv.field(f.action()),
                     f.savingsUsd() == null ? "" : Usd.exact(f.savingsUsd())));
         }
     }

@@ -1,5 +1,6 @@
 package dev.agentmeter.cli.report;
 
+import dev.agentmeter.analytics.Csv;
 import dev.agentmeter.analytics.GroupBy;
 import dev.agentmeter.analytics.Usd;
 import dev.agentmeter.analytics.WhatIf;
@@ -188,7 +189,7 @@ public final class WhatIfCommand implements Runnable {
     private static void csv(PrintWriter out, GroupBy g, List<WhatIf.Comparison> rows) {
         out.println(g.cliName() + ",events,billed_usd,what_if_usd,delta_usd");
         for (WhatIf.Comparison r : rows) {
-            out.println(String.join(",", OutputOptions.csv(r.key()), Long.toString(r.events()), Usd.exact(r.oldUsd()), Usd.exact(r.newUsd()),
+            out.println(String.join(",", Csv.field(r.key()), Long.toString(r.events()), Usd.exact(r.oldUsd()), Usd.exact(r.newUsd()),
                     Usd.exact(r.delta())));
         }
     }

@@ -3,6 +3,7 @@ package dev.agentmeter.dashboard.web;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentmeter.analytics.Csv;
 import dev.agentmeter.analytics.Usd;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -153,11 +154,7 @@ public final class DataTable {
                 if (i > 0) {
                     out.append(',');
                 }
-                String field = exact(columns.get(i), row.get(i));
-                if (columns.get(i).kind() == Kind.TEXT && !field.isEmpty() && "=+-@\t\r".indexOf(field.charAt(0)) >= 0) {
-                    field = "'" + field;
-                }
-                out.append(csvField(field));
+                out.append(Csv.field(exact(columns.get(i), row.get(i))));
             }
             out.append('\n');
         }
@@ -196,13 +193,6 @@ public final class DataTable {
             return c.kind() == Kind.USD ? Usd.exact(d) : d.toPlainString();
         }
         return String.valueOf(v);
-    }
-
-    private static String csvField(String s) {
-        if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
-            return s;
-        }
-        return '"' + s.replace("\"", "\"\"") + '"';
     }
 
     static String snake(String camel) {
