@@ -1,18 +1,17 @@
 package dev.agentmeter.collector;
 
 import dev.agentmeter.http.HttpAccess;
+import dev.agentmeter.http.Validators;
 import dev.agentmeter.model.Topics;
 import dev.agentmeter.model.validation.UsageEventValidator;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
-import org.apache.kafka.common.config.ConfigException;
 
 /**
  * Every setting of the collector, each with type, default, validation and documentation. Keys come
@@ -42,16 +41,7 @@ public final class CollectorConfig extends AbstractConfig {
     /** The OTLP/HTTP port, so that an exporter's default endpoint reaches the collector. */
     public static final int OTLP_HTTP_PORT = 4318;
 
-    private static final ConfigDef.Validator DURATION = (name, value) -> {
-        try {
-            Duration d = Duration.parse((String) value);
-            if (d.isNegative() || d.isZero()) {
-                throw new ConfigException(name, value, "must be positive");
-            }
-        } catch (DateTimeParseException e) {
-            throw new ConfigException(name, value, "must be an ISO-8601 duration such as PT10S");
-        }
-    };
+    private static final ConfigDef.Validator DURATION = Validators.positiveDuration();
 
     public static final ConfigDef DEF = HttpAccess.define(new ConfigDef(), HTTP_PREFIX, "127.0.0.1")
             .define(BOOTSTRAP_SERVERS, Type.STRING, "localhost:9092", new ConfigDef.NonEmptyString(), Importance.HIGH,

@@ -1,18 +1,16 @@
 package dev.agentmeter.dashboard;
 
 import dev.agentmeter.http.HttpAccess;
+import dev.agentmeter.http.Validators;
 import dev.agentmeter.model.Topics;
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
-import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
 
 /**
@@ -51,24 +49,9 @@ public final class DashboardConfig extends AbstractConfig {
 
     public static final int DEFAULT_PORT = 7080;
 
-    private static final ConfigDef.Validator DURATION = (name, value) -> {
-        try {
-            Duration d = Duration.parse((String) value);
-            if (d.isNegative() || d.isZero()) {
-                throw new ConfigException(name, value, "must be positive");
-            }
-        } catch (DateTimeParseException e) {
-            throw new ConfigException(name, value, "must be an ISO-8601 duration such as PT2S");
-        }
-    };
+    private static final ConfigDef.Validator DURATION = Validators.positiveDuration();
 
-    private static final ConfigDef.Validator ZONE_ID = (name, value) -> {
-        try {
-            ZoneId.of((String) value);
-        } catch (DateTimeException e) {
-            throw new ConfigException(name, value, "not a time zone: " + e.getMessage());
-        }
-    };
+    private static final ConfigDef.Validator ZONE_ID = Validators.zoneId();
 
     public static final ConfigDef DEF = HttpAccess.define(new ConfigDef(), HTTP_PREFIX, "127.0.0.1")
             .define(PG_URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,

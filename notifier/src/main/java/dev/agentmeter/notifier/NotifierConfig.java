@@ -1,13 +1,13 @@
 package dev.agentmeter.notifier;
 
 import dev.agentmeter.http.HttpAccess;
+import dev.agentmeter.http.Validators;
 import dev.agentmeter.model.Topics;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -47,16 +47,7 @@ public final class NotifierConfig extends AbstractConfig {
     public static final int DEFAULT_PORT = 7072;
     public static final String DEFAULT_DEAD_LETTERS = Topics.NOTIFY_DEAD_LETTERS;
 
-    private static final ConfigDef.Validator DURATION = (name, value) -> {
-        try {
-            Duration d = Duration.parse((String) value);
-            if (d.isNegative() || d.isZero()) {
-                throw new ConfigException(name, value, "must be positive");
-            }
-        } catch (DateTimeParseException e) {
-            throw new ConfigException(name, value, "must be an ISO-8601 duration such as PT10S");
-        }
-    };
+    private static final ConfigDef.Validator DURATION = Validators.positiveDuration();
 
     public static final ConfigDef DEF = HttpAccess.define(new ConfigDef(), HTTP_PREFIX, "127.0.0.1")
             .define(BOOTSTRAP_SERVERS, Type.STRING, "localhost:9092", new ConfigDef.NonEmptyString(), Importance.HIGH,

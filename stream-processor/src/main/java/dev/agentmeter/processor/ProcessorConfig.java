@@ -4,13 +4,13 @@ import dev.agentmeter.pricing.Pricer;
 
 import dev.agentmeter.model.validation.UsageEventValidator;
 import dev.agentmeter.http.HttpAccess;
+import dev.agentmeter.http.Validators;
 import dev.agentmeter.model.Period;
 import dev.agentmeter.model.ScopeType;
 import dev.agentmeter.model.Topics;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.time.format.DateTimeParseException;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -72,16 +72,7 @@ public final class ProcessorConfig extends AbstractConfig {
     public static final String TOPIC_REPLICATION = "topic.replication";
     public static final String KAFKA_PREFIX = "kafka.";
 
-    private static final ConfigDef.Validator DURATION = (name, value) -> {
-        try {
-            Duration d = Duration.parse((String) value);
-            if (d.isNegative()) {
-                throw new ConfigException(name, value, "must not be negative");
-            }
-        } catch (DateTimeParseException e) {
-            throw new ConfigException(name, value, "must be an ISO-8601 duration such as PT1H or P7D");
-        }
-    };
+    private static final ConfigDef.Validator DURATION = Validators.nonNegativeDuration();
     private static final ConfigDef.Validator POSITIVE_DURATION = (name, value) -> {
         DURATION.ensureValid(name, value);
         Duration d = Duration.parse((String) value);
@@ -111,13 +102,7 @@ public final class ProcessorConfig extends AbstractConfig {
             throw new ConfigException(name, value, "must be a decimal number such as 3 or 0.25");
         }
     };
-    private static final ConfigDef.Validator ZONE_ID = (name, value) -> {
-        try {
-            ZoneId.of((String) value);
-        } catch (RuntimeException e) {
-            throw new ConfigException(name, value, "must be a time-zone id such as UTC or Europe/Berlin");
-        }
-    };
+    private static final ConfigDef.Validator ZONE_ID = Validators.zoneId();
 
     public static final ConfigDef DEF = HttpAccess.define(new ConfigDef(), HTTP_PREFIX, "127.0.0.1")
             .define(APPLICATION_ID, Type.STRING, "agentmeter-processor", new ConfigDef.NonEmptyString(),
