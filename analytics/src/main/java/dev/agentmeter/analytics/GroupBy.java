@@ -1,6 +1,7 @@
 package dev.agentmeter.analytics;
 
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
@@ -46,7 +47,7 @@ public enum GroupBy {
     }
 
     public String cliName() {
-        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     public static GroupBy parse(String text) {

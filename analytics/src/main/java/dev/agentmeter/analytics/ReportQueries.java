@@ -3,18 +3,26 @@ package dev.agentmeter.analytics;
 import dev.agentmeter.model.Money;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.DayOfWeek;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneId;
+import java.time.temporal.TemporalAdjusters;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The SQL behind reports, on the sink's {@code agent_usage} table. Sums are Postgres numeric,
@@ -64,7 +72,7 @@ public final class ReportQueries {
     }
 
     /** Columns the roll-up has, by the filter's column name ({@code model} is matched on name or key: rows only). */
-    private static final java.util.Set<String> ROLLUP_FILTERS = java.util.Set.of("agent", "user_id", "team_id", "provider",
+    private static final Set<String> ROLLUP_FILTERS = Set.of("agent", "user_id", "team_id", "provider",
             "company", "task_type", "service_tier");
 
     private final Connection connection;
@@ -154,7 +162,7 @@ public final class ReportQueries {
     }
 
     /** One bucket of a trend: its first day, interactions and exact cost. */
-    public record TrendPoint(java.time.LocalDate start, long events, BigDecimal costUsd) {
+    public record TrendPoint(LocalDate start, long events, BigDecimal costUsd) {
     }
 
     /**
@@ -162,14 +170,14 @@ public final class ReportQueries {
      * last (or today), empty ones as zero; rows dated later (a sender's clock ahead) still show.
      */
     public List<TrendPoint> daily(Window w, Instant now) throws SQLException {
-        Map<java.time.LocalDate, TrendPoint> found = new LinkedHashMap<>();
+        Map<LocalDate, TrendPoint> found = new LinkedHashMap<>();
         Source src = source(w, GroupBy.DAY);
         try (PreparedStatement s = prepare("SELECT (" + src.time() + " AT TIME ZONE ?)::date, " + src.events()
                 + ", sum(total_cost_usd) FROM " + src.table() + where(src) + " GROUP BY 1 ORDER BY 1", w,
                 List.of(w.zone().getId()));
              ResultSet rs = s.executeQuery()) {
             while (rs.next()) {
-                java.time.LocalDate day = rs.getObject(1, java.time.LocalDate.class);
+                LocalDate day = rs.getObject(1, LocalDate.class);
                 found.put(day, new TrendPoint(day, rs.getLong(2), rs.getBigDecimal(3)));
             }
         }
@@ -177,12 +185,12 @@ public final class ReportQueries {
     }
 
     /** Every day of the window up to today, those without rows as zero, plus any found later. */
-    private static List<TrendPoint> fillDays(Window w, Instant now, Map<java.time.LocalDate, TrendPoint> found) {
-        java.time.LocalDate first = w.from().atZone(w.zone()).toLocalDate();
+    private static List<TrendPoint> fillDays(Window w, Instant now, Map<LocalDate, TrendPoint> found) {
+        LocalDate first = w.from().atZone(w.zone()).toLocalDate();
         Instant end = now.isBefore(w.to()) ? now : w.to();
-        java.time.LocalDate last = end.minusNanos(1).atZone(w.zone()).toLocalDate();
-        java.util.TreeMap<java.time.LocalDate, TrendPoint> all = new java.util.TreeMap<>(found);
-        for (java.time.LocalDate d = first; !d.isAfter(last); d = d.plusDays(1)) {
+        LocalDate last = end.minusNanos(1).atZone(w.zone()).toLocalDate();
+        TreeMap<LocalDate, TrendPoint> all = new TreeMap<>(found);
+        for (LocalDate d = first; !d.isAfter(last); d = d.plusDays(1)) {
             all.putIfAbsent(d, new TrendPoint(d, 0, BigDecimal.ZERO));
         }
         return new ArrayList<>(all.values());
@@ -190,9 +198,9 @@ public final class ReportQueries {
 
     /** Days summed into ISO weeks (Monday first), each labelled by its Monday. */
     public static List<TrendPoint> weekly(List<TrendPoint> days) {
-        Map<java.time.LocalDate, TrendPoint> weeks = new java.util.TreeMap<>();
+        Map<LocalDate, TrendPoint> weeks = new TreeMap<>();
         for (TrendPoint d : days) {
-            java.time.LocalDate monday = d.start().with(java.time.temporal.TemporalAdjusters.previousOrSame(java.time.DayOfWeek.MONDAY));
+            LocalDate monday = d.start().with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
             weeks.merge(monday, new TrendPoint(monday, d.events(), d.costUsd()),
                     (a, b) -> new TrendPoint(monday, a.events() + b.events(), a.costUsd().add(b.costUsd())));
         }
@@ -201,7 +209,7 @@ public final class ReportQueries {
 
     /** One session of the window, as analysts list them. */
     public record Session(String sessionId, String userId, String teamId, String agents, long events, BigDecimal costUsd,
-                          java.time.Instant startedAt, java.time.Instant lastAt) {
+                          Instant startedAt, Instant lastAt) {
     }
 
     /** The window's sessions, costliest first. */
@@ -220,7 +228,7 @@ public final class ReportQueries {
     }
 
     /** One event of a session, in order. */
-    public record SessionEvent(java.time.Instant at, String eventId, String agent, List<String> handoffChain,
+    public record SessionEvent(Instant at, String eventId, String agent, List<String> handoffChain,
                                String model, long inputTokens, long outputTokens, BigDecimal costUsd, String status) {
     }
 
@@ -233,7 +241,7 @@ public final class ReportQueries {
             s.setString(1, sessionId);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    java.sql.Array chain = rs.getArray(4);
+                    Array chain = rs.getArray(4);
                     out.add(new SessionEvent(rs.getTimestamp(1).toInstant(), rs.getString(2), rs.getString(3),
                             chain == null ? List.of() : List.of((String[]) chain.getArray()), rs.getString(5),
                             rs.getLong(6), rs.getLong(7), rs.getBigDecimal(8), rs.getString(9)));
@@ -324,11 +332,11 @@ public final class ReportQueries {
             long sessions = rows.stream().mapToLong(r -> (Long) r[1]).max().orElse(0);
             List<WorkflowAgent> agents = rows.stream()
                     .map(r -> new WorkflowAgent((String) r[0], (Long) r[2], (BigDecimal) r[3], share((BigDecimal) r[3], cost)))
-                    .sorted(java.util.Comparator.comparing(WorkflowAgent::costUsd).reversed().thenComparing(WorkflowAgent::agent))
+                    .sorted(Comparator.comparing(WorkflowAgent::costUsd).reversed().thenComparing(WorkflowAgent::agent))
                     .toList();
             workflows.add(new Workflow(chain, sessions, events, cost, share(cost, total), agents));
         });
-        workflows.sort(java.util.Comparator.comparing(Workflow::costUsd).reversed().thenComparing(Workflow::chain));
+        workflows.sort(Comparator.comparing(Workflow::costUsd).reversed().thenComparing(Workflow::chain));
         return top > 0 && workflows.size() > top ? List.copyOf(workflows.subList(0, top)) : workflows;
     }
 
@@ -357,7 +365,7 @@ public final class ReportQueries {
     }
 
     /** Whether the roll-up answers for this window, grouping and filters (it exists: see {@link #rollupExists}). */
-    static boolean rollupServes(Window w, GroupBy g, java.util.Collection<String> filterColumns) {
+    static boolean rollupServes(Window w, GroupBy g, Collection<String> filterColumns) {
         boolean aligned = w.from().getEpochSecond() % 3600 == 0 && w.to().getEpochSecond() % 3600 == 0
                 && w.from().getNano() == 0 && w.to().getNano() == 0;
         return aligned && g != GroupBy.SESSION && g != GroupBy.HANDOFF && ROLLUP_FILTERS.containsAll(filterColumns);

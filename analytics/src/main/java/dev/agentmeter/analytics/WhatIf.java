@@ -14,8 +14,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Stored usage re-priced under a hypothetical change, old against new per group, exact.
@@ -58,7 +61,7 @@ public final class WhatIf {
         }
     }
 
-    private static final java.util.regex.Pattern PERCENT = java.util.regex.Pattern.compile("([+-]?\\d+(?:\\.\\d+)?)%?");
+    private static final Pattern PERCENT = Pattern.compile("([+-]?\\d+(?:\\.\\d+)?)%?");
 
     /**
      * "+50%" → 0.5, "-20%" → -0.2, "" or null → 0 (no change); the sign and % are optional.
@@ -70,7 +73,7 @@ public final class WhatIf {
         if (text == null || text.isBlank()) {
             return BigDecimal.ZERO;
         }
-        java.util.regex.Matcher m = PERCENT.matcher(text.trim());
+        Matcher m = PERCENT.matcher(text.trim());
         if (!m.matches()) {
             throw new IllegalArgumentException(what + " must look like +50% or -20%, not " + text);
         }
@@ -122,9 +125,9 @@ public final class WhatIf {
         if (direct.isPresent()) {
             return new ModelMatch(filter, List.of(direct.get().modelKey()), false, true);
         }
-        String token = filter.trim().toLowerCase(java.util.Locale.ROOT);
+        String token = filter.trim().toLowerCase(Locale.ROOT);
         List<String> family = catalog.modelKeys().stream()
-                .filter(k -> List.of(k.toLowerCase(java.util.Locale.ROOT).split("[-._/:@]")).contains(token)).toList();
+                .filter(k -> List.of(k.toLowerCase(Locale.ROOT).split("[-._/:@]")).contains(token)).toList();
         return family.isEmpty() ? new ModelMatch(filter, List.of(filter), false, false) : new ModelMatch(filter, family, true, true);
     }
 

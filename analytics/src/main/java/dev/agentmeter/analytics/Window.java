@@ -5,6 +5,8 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** A report's time range [from, to) and the calendar zone its days are counted in. */
 public record Window(Instant from, Instant to, ZoneId zone, String label) {
@@ -26,7 +28,7 @@ public record Window(Instant from, Instant to, ZoneId zone, String label) {
      * {@code 7d}, {@code 2w} (14 days), {@code 1m} (the same day a month ago + 1, to today).
      */
     public static Window last(String amount, ZoneId zone, Instant now) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,4})([dwm])").matcher(amount.trim().toLowerCase(Locale.ROOT));
+        Matcher m = Pattern.compile("(\\d{1,4})([dwm])").matcher(amount.trim().toLowerCase(Locale.ROOT));
         if (!m.matches() || Integer.parseInt(m.group(1)) == 0) {
             throw new IllegalArgumentException("--last takes a count and a unit, e.g. 7d, 2w or 3m, not " + amount);
         }

@@ -1,5 +1,8 @@
 package dev.agentmeter.cli;
 
+import dev.agentmeter.cli.books.ArchiveCommand;
+import dev.agentmeter.cli.books.ExportCommand;
+import dev.agentmeter.cli.books.ReconcileCommand;
 import dev.agentmeter.cli.kafka.AlertsCommand;
 import dev.agentmeter.cli.kafka.BudgetsCommand;
 import dev.agentmeter.cli.kafka.LoadCommand;
@@ -9,10 +12,14 @@ import dev.agentmeter.cli.kafka.TrackCommand;
 import dev.agentmeter.cli.recover.DlqCommand;
 import dev.agentmeter.cli.recover.RejectedCommand;
 import dev.agentmeter.cli.report.ReportCommand;
+import dev.agentmeter.cli.report.RisksCommand;
 import dev.agentmeter.cli.report.WhatIfCommand;
 import dev.agentmeter.cli.up.UpCommand;
-import picocli.CommandLine;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The {@code agentmeter} command. Exit codes: 0 ok, 1 failure, 2 bad usage. */
 @Command(name = "agentmeter", mixinStandardHelpOptions = true, versionProvider = AgentMeterCli.Version.class,
@@ -20,8 +27,8 @@ import picocli.CommandLine.Command;
         subcommands = {UpCommand.class, TrackCommand.class, ReportCommand.class, WhatIfCommand.class,
                 PricesCommand.class, BudgetsCommand.class, SpendCommand.class, AlertsCommand.class,
                 LoadCommand.class, RejectedCommand.class, DlqCommand.class, CollectorCommand.class, DashboardCommand.class,
-                dev.agentmeter.cli.report.RisksCommand.class, dev.agentmeter.cli.books.ArchiveCommand.class,
-                dev.agentmeter.cli.books.ReconcileCommand.class, dev.agentmeter.cli.books.ExportCommand.class, NotifyCommand.class,
+                RisksCommand.class, ArchiveCommand.class,
+                ReconcileCommand.class, ExportCommand.class, NotifyCommand.class,
                 CommandLine.HelpCommand.class})
 public final class AgentMeterCli implements Runnable {
 
@@ -64,10 +71,10 @@ public final class AgentMeterCli implements Runnable {
 
     static final class Version implements CommandLine.IVersionProvider {
         @Override
-        public String[] getVersion() throws java.io.IOException {
+        public String[] getVersion() throws IOException {
             // From a resource the build filters, not the jar manifest: an image's classes have none.
-            java.util.Properties p = new java.util.Properties();
-            try (java.io.InputStream in = AgentMeterCli.class.getResourceAsStream("/agentmeter/cli-version.properties")) {
+            Properties p = new Properties();
+            try (InputStream in = AgentMeterCli.class.getResourceAsStream("/agentmeter/cli-version.properties")) {
                 if (in != null) {
                     p.load(in);
                 }

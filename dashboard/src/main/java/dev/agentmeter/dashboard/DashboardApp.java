@@ -16,13 +16,16 @@ import dev.agentmeter.pricing.BundledCatalog;
 import dev.agentmeter.pricing.PriceCatalog;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HttpStatus;
 import io.javalin.http.staticfiles.Location;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.sql.Connection;
-import java.time.Clock;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -70,7 +73,7 @@ public final class DashboardApp implements AutoCloseable {
         this.auth = new DashboardAuth(config.httpAccess(), new Sessions(Clock.systemUTC(), config.sessionMaxAge()));
         this.throttle = new LoginThrottle(Clock.systemUTC(), config.loginMaxFailures());
         this.db = new Db(config);
-        this.reconcileMetrics = new ReconcileMetrics(db, registry, java.time.Clock.systemUTC());
+        this.reconcileMetrics = new ReconcileMetrics(db, registry, Clock.systemUTC());
         ProcessorSpend processor = config.processorUrl() == null ? null
                 : new ProcessorSpend(config.processorUrl(), config.processorToken());
         LiveHub[] hub = new LiveHub[1];
@@ -123,7 +126,7 @@ public final class DashboardApp implements AutoCloseable {
             c.routes.post("/login", this::login);
             c.routes.post("/logout", ctx -> {
                 auth.logout(ctx.cookie(DashboardAuth.COOKIE));
-                ctx.header("Set-Cookie", DashboardAuth.clearCookie()).redirect("/login", io.javalin.http.HttpStatus.SEE_OTHER);
+                ctx.header("Set-Cookie", DashboardAuth.clearCookie()).redirect("/login", HttpStatus.SEE_OTHER);
             });
             c.routes.get("/health", this::health);
             c.routes.get("/metrics", ctx -> {
@@ -140,7 +143,7 @@ public final class DashboardApp implements AutoCloseable {
     }
 
     /** Times the page, and turns a bad parameter into 400 and an unreachable database into 503, as pages. */
-    private io.javalin.http.Handler page(String name, Renderer renderer) {
+    private Handler page(String name, Renderer renderer) {
         Timer timer = Timer.builder("agentmeter_dashboard_page_seconds").tag("page", name)
                 .description("Time to build a page (or one of its downloads)").publishPercentileHistogram().register(registry);
         return ctx -> {
@@ -170,7 +173,7 @@ public final class DashboardApp implements AutoCloseable {
 
     private void loginForm(Context ctx) {
         if (!auth.tokenRequired()) {
-            ctx.redirect("/", io.javalin.http.HttpStatus.SEE_OTHER);
+            ctx.redirect("/", HttpStatus.SEE_OTHER);
             return;
         }
         ctx.contentType("text/html; charset=utf-8").result(DashboardAuth.loginPage(ctx.queryParam("next"), null));
@@ -179,11 +182,11 @@ public final class DashboardApp implements AutoCloseable {
     private void login(Context ctx) {
         String next = DashboardAuth.safeNext(ctx.formParam("next"));
         if (!auth.tokenRequired()) {
-            ctx.redirect(next, io.javalin.http.HttpStatus.SEE_OTHER);
+            ctx.redirect(next, HttpStatus.SEE_OTHER);
             return;
         }
         String client = ctx.ip();
-        java.time.Duration wait = throttle.wait(client);
+        Duration wait = throttle.wait(client);
         if (!wait.isZero()) {
             registry.counter("agentmeter_dashboard_logins_total", "result", "throttled").increment();
             long seconds = Math.max(1, wait.toSeconds());
@@ -203,7 +206,7 @@ public final class DashboardApp implements AutoCloseable {
         registry.counter("agentmeter_dashboard_logins_total", "result", "ok").increment();
         boolean secure = "https".equalsIgnoreCase(ctx.scheme()) || "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto"));
         ctx.header("Set-Cookie", auth.sessionCookie(ctx.cookie(DashboardAuth.COOKIE), secure))
-                .redirect(next, io.javalin.http.HttpStatus.SEE_OTHER);
+                .redirect(next, HttpStatus.SEE_OTHER);
     }
 
     private void health(Context ctx) {
@@ -234,7 +237,7 @@ public final class DashboardApp implements AutoCloseable {
      * copy of a page with spend on it in a shared cache or the back-button history of a logged-out
      * browser (assets excepted: they hold no data).
      */
-    static void securityHeaders(io.javalin.http.Context ctx) {
+    static void securityHeaders(Context ctx) {
         ctx.header("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';"
                 + " img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self';"
                 + " object-src 'none'");

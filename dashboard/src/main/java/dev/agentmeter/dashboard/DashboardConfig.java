@@ -8,9 +8,9 @@ import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
-import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.types.Password;
 
 /**
@@ -40,7 +40,7 @@ public final class DashboardConfig extends AbstractConfig {
     public static final String HTTP_PORT = "http.port";
     public static final String SESSION_MAX_AGE = "http.session.max.age";
     public static final String LOGIN_MAX_FAILURES = "http.login.max.failures";
-    public static final java.time.Duration DEFAULT_SESSION_MAX_AGE = java.time.Duration.ofHours(8);
+    public static final Duration DEFAULT_SESSION_MAX_AGE = Duration.ofHours(8);
     public static final String HTTP_PREFIX = "http.";
     public static final String HTTP_BIND_ADDRESS = HTTP_PREFIX + HttpAccess.BIND_ADDRESS;
     public static final String HTTP_AUTH = HTTP_PREFIX + HttpAccess.AUTH;

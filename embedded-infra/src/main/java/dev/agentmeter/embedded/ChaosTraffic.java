@@ -7,6 +7,7 @@ import dev.agentmeter.model.Usage;
 import dev.agentmeter.model.UsageEvent;
 import dev.agentmeter.model.json.ContractJson;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -125,7 +126,7 @@ public final class ChaosTraffic {
     public BigDecimal limitCrossingHalfOnly(String user) {
         BigDecimal spend = userDaySpend.entrySet().stream().filter(e -> e.getKey().startsWith(user + "|"))
                 .map(Map.Entry::getValue).reduce(BigDecimal.ZERO, BigDecimal::add);
-        return spend.multiply(new BigDecimal("1.5")).setScale(2, java.math.RoundingMode.DOWN);
+        return spend.multiply(new BigDecimal("1.5")).setScale(2, RoundingMode.DOWN);
     }
 
     /** The alertIds the budgets must raise: every threshold the oracle's final spend reaches. */

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -34,7 +35,7 @@ public final class ConsumerGroups {
                     if (lag.isEmpty()) {
                         return;
                     }
-                } catch (java.util.concurrent.ExecutionException e) {
+                } catch (ExecutionException e) {
                     lag = e.getCause().toString(); // broker restarting, topic being created: try again
                 }
                 Thread.sleep(200);
@@ -49,13 +50,13 @@ public final class ConsumerGroups {
             return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().entrySet().stream()
                     .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
                     .mapToLong(e -> e.getValue().offset()).sum();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             return 0; // group unknown yet, or the broker restarting
         }
     }
 
     /** Partitions still behind, as "topic-partition committed/end", or "" when none. */
-    private static String lag(Admin admin, String group, String... topics) throws java.util.concurrent.ExecutionException,
+    private static String lag(Admin admin, String group, String... topics) throws ExecutionException,
             InterruptedException {
         List<TopicPartition> partitions = new ArrayList<>();
         admin.describeTopics(List.of(topics)).allTopicNames().get().forEach((topic, description) ->

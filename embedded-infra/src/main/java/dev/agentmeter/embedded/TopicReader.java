@@ -2,6 +2,7 @@ package dev.agentmeter.embedded;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -79,7 +80,7 @@ public final class TopicReader {
 
     private static KafkaConsumer<String, byte[]> consumer(String bootstrap, Map<String, ?> security) {
         // A reader never creates the topic it waits for: the component under test must.
-        Map<String, Object> config = new java.util.HashMap<>(security);
+        Map<String, Object> config = new HashMap<>(security);
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);

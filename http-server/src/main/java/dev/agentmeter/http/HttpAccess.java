@@ -6,14 +6,15 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.config.AbstractConfig;
-import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
 
@@ -143,7 +144,7 @@ public record HttpAccess(String bindAddress, boolean authNone, List<String> toke
 
     /** This access with {@code token} accepted too, after the configured ones (a part's peer token). */
     public HttpAccess alsoAccepting(String token) {
-        List<String> all = new java.util.ArrayList<>(tokens);
+        List<String> all = new ArrayList<>(tokens);
         if (!all.contains(token)) {
             all.add(token);
         }

@@ -3,11 +3,19 @@ package dev.agentmeter.http;
 import dev.agentmeter.model.json.ContractJson;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.function.Consumer;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +45,7 @@ public final class HttpServers {
      * the user visits cannot reach it through a DNS name it rebinds to 127.0.0.1: the Host header
      * then names the attacker's domain); with {@code allowed.hosts} set, any name not listed.
      */
-    static void allowedHost(HttpAccess access, io.javalin.http.Context ctx) {
+    static void allowedHost(HttpAccess access, Context ctx) {
         boolean loopback = isLoopback(access.bindAddress());
         if (!loopback && access.allowedHosts().isEmpty()) {
             return;
@@ -49,14 +57,14 @@ public final class HttpServers {
         }
         ctx.status(421).json(Map.of("error", "Host '" + (host == null ? "" : host) + "' is not a name this part answers to: "
                 + (access.allowedHosts().isEmpty() ? "a part bound to loopback answers localhost, 127.0.0.1 and [::1] only"
-                        : "allowed are " + new java.util.TreeSet<>(access.allowedHosts())
+                        : "allowed are " + new TreeSet<>(access.allowedHosts())
                                 + (loopback ? " and the loopback names" : ""))));
         ctx.skipRemainingHandlers();
     }
 
     /** The name of a Host header (lower case, without the port), or null when it is not a plain host[:port]. */
     static String hostName(String host) {
-        String h = host.trim().toLowerCase(java.util.Locale.ROOT);
+        String h = host.trim().toLowerCase(Locale.ROOT);
         if (h.startsWith("[")) {
             int end = h.indexOf(']');
             return end > 0 && (end == h.length() - 1 || h.substring(end + 1).matches(":\\d{1,5}")) ? h.substring(0, end + 1) : null;
@@ -76,7 +84,7 @@ public final class HttpServers {
 
     /** {@code localhost}, {@code 127.x.x.x} or {@code [::1]}, with or without a port. */
     static boolean isLoopbackHost(String host) {
-        String h = host.trim().toLowerCase(java.util.Locale.ROOT);
+        String h = host.trim().toLowerCase(Locale.ROOT);
         if (h.startsWith("[")) {
             int end = h.indexOf(']');
             return end > 0 && h.substring(1, end).equals("::1") && (end == h.length() - 1 || h.charAt(end + 1) == ':');
@@ -104,13 +112,13 @@ public final class HttpServers {
             if (access.tls() != null) {
                 // HTTPS only: with a connector of its own, Javalin adds no plain one.
                 config.jetty.addConnector((server, http) -> {
-                    org.eclipse.jetty.server.HttpConfiguration https = new org.eclipse.jetty.server.HttpConfiguration(http);
-                    org.eclipse.jetty.server.SecureRequestCustomizer secure = new org.eclipse.jetty.server.SecureRequestCustomizer();
+                    HttpConfiguration https = new HttpConfiguration(http);
+                    SecureRequestCustomizer secure = new SecureRequestCustomizer();
                     secure.setSniHostCheck(false); // the Host allowlist decides which names are answered
                     https.addCustomizer(secure);
-                    org.eclipse.jetty.server.ServerConnector connector = new org.eclipse.jetty.server.ServerConnector(server,
-                            new org.eclipse.jetty.server.SslConnectionFactory(access.tls().serverFactory(), "http/1.1"),
-                            new org.eclipse.jetty.server.HttpConnectionFactory(https));
+                    ServerConnector connector = new ServerConnector(server,
+                            new SslConnectionFactory(access.tls().serverFactory(), "http/1.1"),
+                            new HttpConnectionFactory(https));
                     connector.setHost(access.bindAddress());
                     connector.setPort(config.jetty.port);
                     return connector;

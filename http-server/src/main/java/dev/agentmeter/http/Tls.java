@@ -10,6 +10,7 @@ import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -69,11 +70,11 @@ public record Tls(List<X509Certificate> chain, PrivateKey key, List<X509Certific
         try {
             byte[] challenge = new byte[32];
             new SecureRandom().nextBytes(challenge);
-            java.security.Signature sign = java.security.Signature.getInstance(algorithm);
+            Signature sign = Signature.getInstance(algorithm);
             sign.initSign(key);
             sign.update(challenge);
             byte[] signature = sign.sign();
-            java.security.Signature verify = java.security.Signature.getInstance(algorithm);
+            Signature verify = Signature.getInstance(algorithm);
             verify.initVerify(certificate.getPublicKey());
             verify.update(challenge);
             return verify.verify(signature);

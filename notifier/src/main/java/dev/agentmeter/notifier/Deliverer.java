@@ -4,6 +4,7 @@ import dev.agentmeter.model.BudgetAlert;
 import dev.agentmeter.model.json.ContractJson;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
@@ -49,7 +50,7 @@ final class Deliverer {
 
     /** The targets an alert goes to: Alertmanager when configured, and every webhook rule matching its scope. */
     List<Target> targetsFor(BudgetAlert alert) {
-        List<Target> out = new java.util.ArrayList<>();
+        List<Target> out = new ArrayList<>();
         if (alertmanager != null) {
             out.add(alertmanager);
         }

@@ -15,8 +15,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -188,7 +190,7 @@ public final class NotifierApp implements AutoCloseable {
     }
 
     private void handle(ConsumerRecord<String, byte[]> r) throws InterruptedException {
-        java.util.Optional<BudgetAlert> alert = readAlert(r.value());
+        Optional<BudgetAlert> alert = readAlert(r.value());
         if (alert.isEmpty()) {
             log.warn("{}-{}@{}: not a deliverable BudgetAlert, skipped", r.topic(), r.partition(), r.offset());
             metrics.registry().counter("agentmeter.notifier.unreadable").increment();
@@ -203,20 +205,20 @@ public final class NotifierApp implements AutoCloseable {
      * threshold, level, money and raisedAt present), else empty: a record nobody can act on is
      * skipped and counted, never a reason to stop delivering the others.
      */
-    static java.util.Optional<BudgetAlert> readAlert(byte[] value) {
+    static Optional<BudgetAlert> readAlert(byte[] value) {
         if (value == null) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         BudgetAlert a;
         try {
             a = ContractJson.fromBytes(value, BudgetAlert.class);
         } catch (RuntimeException unreadable) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         boolean complete = a != null && a.alertId() != null && a.scope() != null && a.period() != null
                 && a.windowStart() != null && a.windowEnd() != null && a.threshold() != null && a.level() != null
                 && a.spendUsd() != null && a.limitUsd() != null && a.raisedAt() != null;
-        return complete ? java.util.Optional.of(a) : java.util.Optional.empty();
+        return complete ? Optional.of(a) : Optional.empty();
     }
 
     /** Keeps Alertmanager's copy alive: the alert is re-posted until its window ends, a RESOLVED one ends it. */
@@ -259,7 +261,7 @@ public final class NotifierApp implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while dead-lettering " + d.alert().alertId(), e);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             // Not committed past it: the alert is delivered again after a restart rather than lost.
             throw new IllegalStateException("cannot write the dead letter of " + d.alert().alertId() + ": " + e.getCause(), e);
         }

@@ -3,6 +3,7 @@ package dev.agentmeter.notifier;
 import dev.agentmeter.http.HttpAccess;
 import dev.agentmeter.http.Validators;
 import dev.agentmeter.model.Topics;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,9 +14,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
-import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
@@ -167,7 +168,7 @@ public final class NotifierConfig extends AbstractConfig {
             if (file != null && !file.isBlank()) {
                 return Files.readString(Path.of(file), StandardCharsets.UTF_8).strip().getBytes(StandardCharsets.UTF_8);
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new ConfigException(WEBHOOK_SIGNING_KEY_FILE, file, "cannot read: " + e.getMessage());
         }
         var key = getPassword(WEBHOOK_SIGNING_KEY);

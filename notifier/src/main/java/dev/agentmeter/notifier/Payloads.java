@@ -10,6 +10,7 @@ import java.math.RoundingMode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Locale;
 
 /** The bodies the targets take, from one BudgetAlert. */
 final class Payloads {
@@ -34,7 +35,7 @@ final class Payloads {
         ObjectNode labels = alert.putObject("labels");
         labels.put("alertname", forecast ? FORECAST_ALERTNAME : ALERTNAME);
         labels.put("scope", a.scope().toString());
-        labels.put("scope_type", a.scope().type().name().toLowerCase(java.util.Locale.ROOT));
+        labels.put("scope_type", a.scope().type().name().toLowerCase(Locale.ROOT));
         labels.put("period", a.period().name());
         labels.put("window_start", a.windowStart().toString());
         labels.put("level", resolved ? AlertLevel.forThreshold(a.threshold()).name() : a.level().name());
@@ -79,12 +80,12 @@ final class Payloads {
                 : a.spendUsd().multiply(BigDecimal.valueOf(100)).divide(a.limitUsd(), 1, RoundingMode.HALF_EVEN).toPlainString() + " %";
         return switch (a.level()) {
             case FORECAST -> a.scope() + " is on course for $" + money(a.projectedUsd()) + " this " + a.period().name().toLowerCase(
-                    java.util.Locale.ROOT) + " against a $" + money(a.limitUsd()) + " budget";
+                    Locale.ROOT) + " against a $" + money(a.limitUsd()) + " budget";
             case RESOLVED -> a.scope() + " is back under " + a.threshold().multiply(BigDecimal.valueOf(100)).stripTrailingZeros()
-                    .toPlainString() + " % of its " + a.period().name().toLowerCase(java.util.Locale.ROOT) + " budget ($"
+                    .toPlainString() + " % of its " + a.period().name().toLowerCase(Locale.ROOT) + " budget ($"
                     + money(a.spendUsd()) + " of $" + money(a.limitUsd()) + ")";
             default -> a.scope() + " spent $" + money(a.spendUsd()) + " of its $" + money(a.limitUsd()) + " "
-                    + a.period().name().toLowerCase(java.util.Locale.ROOT) + " budget (" + pct + ")";
+                    + a.period().name().toLowerCase(Locale.ROOT) + " budget (" + pct + ")";
         };
     }
 

@@ -4,15 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentmeter.model.EffectivePrice;
 import dev.agentmeter.model.LongContextPrice;
 import dev.agentmeter.model.ModelPrice;
+import dev.agentmeter.model.TierPrice;
 import dev.agentmeter.model.json.ContractJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import dev.agentmeter.model.TierPrice;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -203,7 +204,7 @@ public final class BundledCatalog {
                     Instant at = LocalDate.of(Integer.parseInt(d.group(1)), Integer.parseInt(d.group(2)),
                             Integer.parseInt(d.group(3))).atStartOfDay(ZoneOffset.UTC).toInstant();
                     earliest = earliest == null || at.isBefore(earliest) ? at : earliest;
-                } catch (java.time.DateTimeException notADate) {
+                } catch (DateTimeException notADate) {
                     // eight digits that are not a date: ignore
                 }
             }

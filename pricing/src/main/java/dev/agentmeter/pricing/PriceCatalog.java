@@ -3,6 +3,7 @@ package dev.agentmeter.pricing;
 import dev.agentmeter.model.ModelPrice;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -17,7 +18,7 @@ import java.util.Optional;
  */
 public final class PriceCatalog {
 
-    public static final PriceCatalog EMPTY = new PriceCatalog(java.util.List.of());
+    public static final PriceCatalog EMPTY = new PriceCatalog(List.of());
 
     private final Map<String, ModelPrice> byKey = new HashMap<>();
     private final Map<String, ModelPrice> byAlias = new HashMap<>();
@@ -68,7 +69,7 @@ public final class PriceCatalog {
     }
 
     /** The catalog's model keys, sorted. */
-    public java.util.List<String> modelKeys() {
+    public List<String> modelKeys() {
         return byKey.keySet().stream().sorted().toList();
     }
 

@@ -2,24 +2,29 @@ package dev.agentmeter.processor;
 
 import dev.agentmeter.model.KafkaSecurity;
 import dev.agentmeter.model.TopicAdmin;
+import dev.agentmeter.pricing.BundledCatalog;
+import dev.agentmeter.processor.budget.BudgetBook;
+import dev.agentmeter.processor.health.StreamsHealth;
 import dev.agentmeter.processor.metrics.ProcessorMetrics;
 import dev.agentmeter.processor.metrics.StreamsMetricsBinder;
-import dev.agentmeter.pricing.BundledCatalog;
 import dev.agentmeter.processor.pricing.CatalogSeeder;
+import dev.agentmeter.processor.query.QueryServer;
+import dev.agentmeter.processor.query.SpendQueries;
+import dev.agentmeter.processor.reject.KafkaSideRejections;
+import dev.agentmeter.processor.reject.RejectingExceptionHandler;
 import dev.agentmeter.processor.topology.DedupStoreRocksDbConfig;
 import dev.agentmeter.processor.topology.UsageTopology;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import dev.agentmeter.processor.budget.BudgetBook;
-import dev.agentmeter.processor.query.QueryServer;
-import dev.agentmeter.processor.query.SpendQueries;
-import org.apache.kafka.streams.state.HostInfo;
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -27,9 +32,7 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
-import dev.agentmeter.processor.health.StreamsHealth;
-import dev.agentmeter.processor.reject.KafkaSideRejections;
-import dev.agentmeter.processor.reject.RejectingExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,9 +82,9 @@ public final class ProcessorApp implements AutoCloseable {
     }
 
     private static int freePort() {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+        try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("no free port for the query server", e);
         }
     }
@@ -175,7 +178,7 @@ public final class ProcessorApp implements AutoCloseable {
             if (streams != null && streams.state() == KafkaStreams.State.RUNNING) {
                 return true;
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
+            LockSupport.parkNanos(50_000_000);
         }
         return false;
     }

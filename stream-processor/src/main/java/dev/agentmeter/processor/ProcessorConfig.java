@@ -1,14 +1,16 @@
 package dev.agentmeter.processor;
 
-import dev.agentmeter.pricing.Pricer;
-
-import dev.agentmeter.model.validation.UsageEventValidator;
 import dev.agentmeter.http.HttpAccess;
 import dev.agentmeter.http.Validators;
 import dev.agentmeter.model.Period;
 import dev.agentmeter.model.ScopeType;
 import dev.agentmeter.model.Topics;
+import dev.agentmeter.model.validation.UsageEventValidator;
+import dev.agentmeter.pricing.Pricer;
+import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.EnumMap;
@@ -17,11 +19,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.config.AbstractConfig;
-import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
@@ -157,7 +160,7 @@ public final class ProcessorConfig extends AbstractConfig {
                     "USD per million input tokens for models the catalog does not know.")
             .define(DEFAULT_PRICE_OUTPUT, Type.STRING, Pricer.DEFAULT_OUTPUT_PER_MTOK.toPlainString(), DECIMAL, Importance.MEDIUM,
                     "USD per million output tokens for models the catalog does not know.")
-            .define(FREE_PROVIDERS, Type.LIST, String.join(",", new java.util.TreeSet<>(Pricer.DEFAULT_FREE_PROVIDERS)), Importance.MEDIUM,
+            .define(FREE_PROVIDERS, Type.LIST, String.join(",", new TreeSet<>(Pricer.DEFAULT_FREE_PROVIDERS)), Importance.MEDIUM,
                     "Providers whose calls cost nothing (local inference).")
             .define(STATE_DIR, Type.STRING, System.getProperty("java.io.tmpdir") + "/agentmeter-streams",
                     new ConfigDef.NonEmptyString(), Importance.MEDIUM, "Kafka Streams state directory.")
@@ -201,10 +204,10 @@ public final class ProcessorConfig extends AbstractConfig {
             return null;
         }
         try {
-            return java.nio.file.Files.readAllLines(java.nio.file.Path.of(file)).stream().map(String::trim)
+            return Files.readAllLines(Path.of(file)).stream().map(String::trim)
                     .filter(l -> !l.isEmpty() && !l.startsWith("#")).findFirst()
                     .orElseThrow(() -> new ConfigException(HTTP_PEER_TOKEN_FILE, file, "the token is empty"));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new ConfigException(HTTP_PEER_TOKEN_FILE, file, "cannot read the token file: " + e.getMessage());
         }
     }

@@ -3,6 +3,7 @@ package dev.agentmeter.model;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * A record on the compacted {@code agentmeter.budget-status} topic, key {@code scope|period}: what
@@ -20,7 +21,7 @@ public record BudgetStatus(Scope scope, Period period, Instant windowStart, Inst
 
     /** The status of {@code spend} against {@code limit} and its sorted {@code thresholds}. */
     public static BudgetStatus of(Scope scope, Period period, Instant windowStart, Instant windowEnd, BigDecimal spend,
-                                  BigDecimal limit, java.util.List<BigDecimal> thresholds, Instant updatedAt) {
+                                  BigDecimal limit, List<BigDecimal> thresholds, Instant updatedAt) {
         return new BudgetStatus(scope, period, windowStart, windowEnd, spend, limit, ratio(spend, limit),
                 level(spend, limit, thresholds), updatedAt);
     }
@@ -34,7 +35,7 @@ public record BudgetStatus(Scope scope, Period period, Instant windowStart, Inst
         return r.signum() == 0 ? BigDecimal.ZERO : r.scale() < 0 ? r.setScale(0) : r;
     }
 
-    static Level level(BigDecimal spend, BigDecimal limit, java.util.List<BigDecimal> thresholds) {
+    static Level level(BigDecimal spend, BigDecimal limit, List<BigDecimal> thresholds) {
         if (spend.compareTo(limit) >= 0) {
             return Level.EXCEEDED;
         }

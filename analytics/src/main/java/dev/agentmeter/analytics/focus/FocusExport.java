@@ -1,5 +1,6 @@
 package dev.agentmeter.analytics.focus;
 
+import dev.agentmeter.model.json.ContractJson;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -12,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The tracked spend as FinOps FOCUS 1.2 rows: one per UTC day × provider × model × token kind ×
@@ -79,7 +81,7 @@ public final class FocusExport {
     }
 
     /** Calls {@code sink} with each row (values in {@link #COLUMNS} order; null for empty), for the UTC days [from, to]. */
-    public long export(Connection c, String table, LocalDate from, LocalDate to, java.util.function.Consumer<List<String>> sink)
+    public long export(Connection c, String table, LocalDate from, LocalDate to, Consumer<List<String>> sink)
             throws SQLException {
         String attrs = attribution.isEmpty() ? "" : ", " + String.join(", ", attribution);
         String group = "day, provider, company, model, tier, cost_source" + attrs;
@@ -215,6 +217,6 @@ public final class FocusExport {
     }
 
     private static String json(Map<String, String> tags) {
-        return dev.agentmeter.model.json.ContractJson.toJson(tags);
+        return ContractJson.toJson(tags);
     }
 }

@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * {@code agentmeter risks}: what could make the bill jump or the agents stop, from the stored usage
@@ -230,7 +231,7 @@ public final class RiskAssessment {
         if (median.signum() == 0) {
             return;
         }
-        for (Map.Entry<String, BigDecimal> day : new java.util.TreeMap<>(daily).entrySet()) {
+        for (Map.Entry<String, BigDecimal> day : new TreeMap<>(daily).entrySet()) {
             if (day.getValue().compareTo(median.multiply(SPIKE_FACTOR)) <= 0) {
                 continue;
             }

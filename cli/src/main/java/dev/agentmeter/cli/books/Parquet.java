@@ -1,5 +1,7 @@
 package dev.agentmeter.cli.books;
 
+import dev.agentmeter.model.json.ContractJson;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -82,10 +84,10 @@ final class Parquet {
             return;
         }
         try {
-            var node = dev.agentmeter.model.json.ContractJson.mapper().readTree(json);
+            var node = ContractJson.mapper().readTree(json);
             node.fields().forEachRemaining(e -> row.putIfAbsent(column + "_" + e.getKey(),
                     e.getValue().isNull() ? null : e.getValue().asText()));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalArgumentException("column " + column + " is not a map of text: " + e.getMessage(), e);
         }
     }

@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Function;
 
 /** How {@code prices import} shows its plan: a table of the models that differ, or JSON with every change. */
@@ -26,7 +27,7 @@ final class ImportReport {
             if (c.kind() == PriceImport.Kind.UNCHANGED) {
                 continue;
             }
-            out.printf("%-9s %-40s %s%n", c.kind().name().toLowerCase(java.util.Locale.ROOT), c.modelKey(), differences(c));
+            out.printf("%-9s %-40s %s%n", c.kind().name().toLowerCase(Locale.ROOT), c.modelKey(), differences(c));
         }
         plan.skipped().forEach(s -> out.println("left out  " + s));
     }
@@ -71,12 +72,12 @@ final class ImportReport {
         root.put("published", published && !plan.toPublish().isEmpty());
         ObjectNode counts = root.putObject("counts");
         for (PriceImport.Kind k : PriceImport.Kind.values()) {
-            counts.put(k.name().toLowerCase(java.util.Locale.ROOT), plan.count(k));
+            counts.put(k.name().toLowerCase(Locale.ROOT), plan.count(k));
         }
         ArrayNode changes = root.putArray("changes");
         for (PriceImport.Change c : plan.changes()) {
             ObjectNode n = changes.addObject();
-            n.put("change", c.kind().name().toLowerCase(java.util.Locale.ROOT));
+            n.put("change", c.kind().name().toLowerCase(Locale.ROOT));
             n.put("modelKey", c.modelKey());
             n.put("source", c.source());
             n.set("before", ContractJson.mapper().valueToTree(c.before()));

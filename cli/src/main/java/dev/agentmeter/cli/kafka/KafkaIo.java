@@ -1,8 +1,15 @@
 package dev.agentmeter.cli.kafka;
 
+import dev.agentmeter.model.KafkaSecurity;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
@@ -15,6 +22,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -41,23 +49,23 @@ public final class KafkaIo {
      * {@code sasl.*} and {@code ssl.*} keys are taken; none: a plaintext cluster, as {@code up} runs.
      */
     static Map<String, Object> security(Map<String, String> env) {
-        Map<String, Object> out = new java.util.HashMap<>();
+        Map<String, Object> out = new HashMap<>();
         String file = env.get(CONFIG_ENV);
         if (file != null && !file.isBlank()) {
             Properties p = new Properties();
-            try (java.io.InputStream in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(file))) {
+            try (InputStream in = Files.newInputStream(Path.of(file))) {
                 p.load(in);
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new IllegalStateException(CONFIG_ENV + ": cannot read " + file + ": " + e.getMessage(), e);
             }
             p.stringPropertyNames().forEach(k -> out.put(k, p.getProperty(k)));
         }
         env.forEach((k, v) -> {
             if (k.startsWith("AGENTMETER_KAFKA_") && !k.equals(CONFIG_ENV)) {
-                out.put(k.substring("AGENTMETER_KAFKA_".length()).toLowerCase(java.util.Locale.ROOT).replace('_', '.'), v);
+                out.put(k.substring("AGENTMETER_KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.'), v);
             }
         });
-        return dev.agentmeter.model.KafkaSecurity.settings(out);
+        return KafkaSecurity.settings(out);
     }
 
     /** A client's properties: the bootstrap servers and the CLI's security settings. */
@@ -81,7 +89,7 @@ public final class KafkaIo {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while publishing to " + topic, e);
-        } catch (ExecutionException | TimeoutException | org.apache.kafka.common.KafkaException e) {
+        } catch (ExecutionException | TimeoutException | KafkaException e) {
             throw new IllegalStateException("cannot publish to " + topic + " at " + bootstrap + ": "
                     + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
         }
@@ -106,11 +114,11 @@ public final class KafkaIo {
             try {
                 records.forEach((key, value) -> producer.send(new ProducerRecord<>(topic, key, value)));
                 producer.commitTransaction();
-            } catch (org.apache.kafka.common.KafkaException e) {
+            } catch (KafkaException e) {
                 producer.abortTransaction();
                 throw e;
             }
-        } catch (org.apache.kafka.common.KafkaException e) {
+        } catch (KafkaException e) {
             throw new IllegalStateException("cannot publish to " + topic + " at " + bootstrap + " (nothing was): "
                     + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
         }

@@ -1,5 +1,6 @@
 package dev.agentmeter.cli.kafka;
 
+import dev.agentmeter.model.json.ContractJson;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -68,7 +69,7 @@ public final class SourceDocuments {
     /** Whether the document is a JSON array whose first element has a modelKey (the contract's ModelPrice). */
     static boolean isContractArray(byte[] document) {
         try {
-            var root = dev.agentmeter.model.json.ContractJson.mapper().readTree(document);
+            var root = ContractJson.mapper().readTree(document);
             return root != null && root.isArray() && (root.isEmpty() || root.get(0).has("modelKey"));
         } catch (IOException e) {
             return false;

@@ -2,23 +2,28 @@ package dev.agentmeter.cli.kafka;
 
 import dev.agentmeter.cli.Endpoints;
 import dev.agentmeter.client.UsageTracker;
+import dev.agentmeter.client.estimate.TokenEstimator;
 import dev.agentmeter.model.Call;
 import dev.agentmeter.model.ServiceTiers;
 import dev.agentmeter.model.Task;
 import dev.agentmeter.model.Usage;
 import dev.agentmeter.model.UsageEvent;
+import dev.agentmeter.model.validation.UsageEventValidator;
+import dev.agentmeter.model.validation.Violation;
+import java.io.IOException;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.stream.Collectors;
-import dev.agentmeter.client.estimate.TokenEstimator;
-import dev.agentmeter.model.validation.UsageEventValidator;
-import dev.agentmeter.model.validation.Violation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -123,7 +128,7 @@ public final class TrackCommand implements Runnable {
             throw new ParameterException(spec.commandLine(), "--status must be success or error, not " + status);
         }
         UsageEvent event = UsageEvent.builder()
-                .eventId(java.util.UUID.randomUUID().toString())
+                .eventId(UUID.randomUUID().toString())
                 .timestamp(Instant.now())
                 .kind(UsageEvent.KIND_LLM)
                 .agent(agent)
@@ -163,8 +168,8 @@ public final class TrackCommand implements Runnable {
         }
         if (promptFile != null) {
             try {
-                return java.nio.file.Files.readString(promptFile);
-            } catch (java.io.IOException e) {
+                return Files.readString(promptFile);
+            } catch (IOException e) {
                 throw new ParameterException(spec.commandLine(), "--prompt-file: cannot read " + promptFile + ": " + e.getMessage());
             }
         }
@@ -193,14 +198,14 @@ public final class TrackCommand implements Runnable {
 
     /** Milliseconds from {@code 2.5} or {@code 2.5s} (seconds, rounded to the millisecond) or {@code 2500ms}. */
     static long parseResponseTime(String text) {
-        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+        String t = text.trim().toLowerCase(Locale.ROOT);
         try {
             BigDecimal millis = t.endsWith("ms") ? new BigDecimal(t.substring(0, t.length() - 2).trim())
                     : new BigDecimal(t.endsWith("s") ? t.substring(0, t.length() - 1).trim() : t).movePointRight(3);
             if (millis.signum() < 0) {
                 throw new IllegalArgumentException("negative");
             }
-            return millis.setScale(0, java.math.RoundingMode.HALF_UP).longValueExact();
+            return millis.setScale(0, RoundingMode.HALF_UP).longValueExact();
         } catch (NumberFormatException | ArithmeticException e) {
             throw new IllegalArgumentException(text, e);
         }

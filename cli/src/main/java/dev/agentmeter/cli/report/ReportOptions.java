@@ -1,6 +1,7 @@
 package dev.agentmeter.cli.report;
 
 import dev.agentmeter.analytics.Window;
+import dev.agentmeter.model.ServiceTiers;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -76,7 +77,7 @@ public final class ReportOptions {
         if (provider != null) f.put("provider", provider);
         if (company != null) f.put("company", company);
         if (session != null) f.put("session_id", session);
-        if (serviceTier != null) f.put("service_tier", dev.agentmeter.model.ServiceTiers.normalise(serviceTier));
+        if (serviceTier != null) f.put("service_tier", ServiceTiers.normalise(serviceTier));
         return f;
     }
 }

@@ -1,5 +1,7 @@
 package dev.agentmeter.cli.report;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentmeter.analytics.Csv;
 import dev.agentmeter.analytics.GroupBy;
 import dev.agentmeter.analytics.Usd;
@@ -16,14 +18,18 @@ import dev.agentmeter.pricing.PriceCatalog;
 import dev.agentmeter.pricing.Pricer;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
+import java.math.MathContext;
 import java.math.RoundingMode;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -77,7 +83,7 @@ public final class WhatIfCommand implements Runnable {
             defaultValue = "${env:AGENTMETER_FREE_PROVIDERS:-lmstudio,ollama}",
             description = "Providers billed nothing, as the processor's free.providers (env AGENTMETER_FREE_PROVIDERS;"
                     + " default ${DEFAULT-VALUE}).")
-    java.util.Set<String> freeProviders;
+    Set<String> freeProviders;
     @Option(names = "--prices", defaultValue = "topic", paramLabel = "topic|bundled",
             description = "Prices for --replace-model: those in force in the prices topic (over the bundled catalog; the"
                     + " bundled one alone when Kafka cannot be read), or the bundled catalog only. Default ${DEFAULT-VALUE}.")
@@ -154,9 +160,9 @@ public final class WhatIfCommand implements Runnable {
         static Projection of(List<WhatIf.Comparison> monthToDate, Window month, Instant now) {
             BigDecimal billed = monthToDate.stream().map(WhatIf.Comparison::oldUsd).reduce(BigDecimal.ZERO, BigDecimal::add);
             BigDecimal whatIf = monthToDate.stream().map(WhatIf.Comparison::newUsd).reduce(BigDecimal.ZERO, BigDecimal::add);
-            BigDecimal elapsed = BigDecimal.valueOf(java.time.Duration.between(month.from(), now).toSeconds());
-            BigDecimal whole = BigDecimal.valueOf(java.time.Duration.between(month.from(), month.to()).toSeconds());
-            java.math.MathContext mc = new java.math.MathContext(20);
+            BigDecimal elapsed = BigDecimal.valueOf(Duration.between(month.from(), now).toSeconds());
+            BigDecimal whole = BigDecimal.valueOf(Duration.between(month.from(), month.to()).toSeconds());
+            MathContext mc = new MathContext(20);
             BigDecimal scale = elapsed.signum() == 0 ? BigDecimal.ONE : whole.divide(elapsed, mc);
             return new Projection(elapsed.divide(BigDecimal.valueOf(86400), 1, RoundingMode.HALF_EVEN),
                     billed.multiply(scale, mc).setScale(10, RoundingMode.HALF_EVEN).stripTrailingZeros(),
@@ -173,7 +179,7 @@ public final class WhatIfCommand implements Runnable {
         if (!"topic".equals(prices)) {
             throw new ParameterException(spec.commandLine(), "--prices is topic or bundled, not " + prices);
         }
-        Map<String, ModelPrice> merged = new java.util.LinkedHashMap<>();
+        Map<String, ModelPrice> merged = new LinkedHashMap<>();
         bundled.forEach(p -> merged.put(p.modelKey(), p));
         try {
             for (byte[] value : KafkaIo.readCompacted(endpoints.kafka, Topics.PRICES).values()) {
@@ -195,10 +201,10 @@ public final class WhatIfCommand implements Runnable {
     }
 
     private static String json(GroupBy g, Window window, List<WhatIf.Comparison> rows, Projection projection) {
-        com.fasterxml.jackson.databind.node.ObjectNode root = ContractJson.mapper().createObjectNode();
+        ObjectNode root = ContractJson.mapper().createObjectNode();
         root.put("window", window.label()).put("from", window.from().toString()).put("to", window.to().toString())
                 .put("groupBy", g.cliName());
-        com.fasterxml.jackson.databind.node.ArrayNode groups = root.putArray("groups");
+        ArrayNode groups = root.putArray("groups");
         BigDecimal billed = BigDecimal.ZERO;
         BigDecimal whatIf = BigDecimal.ZERO;
         long events = 0;

@@ -1,6 +1,7 @@
 package dev.agentmeter.cli.up;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.agentmeter.analytics.archive.Archiver;
 import dev.agentmeter.cli.AgentMeterCli;
 import dev.agentmeter.cli.Endpoints;
 import dev.agentmeter.cli.kafka.KafkaIo;
@@ -8,14 +9,19 @@ import dev.agentmeter.cli.kafka.ProcessorHttp;
 import dev.agentmeter.client.UsageTracker;
 import dev.agentmeter.collector.CollectorConfig;
 import dev.agentmeter.dashboard.DashboardConfig;
-import dev.agentmeter.model.UsageEvent;
 import dev.agentmeter.model.Budget;
 import dev.agentmeter.model.Period;
 import dev.agentmeter.model.Scope;
+import dev.agentmeter.model.TopicAdmin;
 import dev.agentmeter.model.Topics;
+import dev.agentmeter.model.UsageEvent;
 import dev.agentmeter.model.json.ContractJson;
+import dev.agentmeter.notifier.NotifierApp;
+import dev.agentmeter.notifier.NotifierConfig;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -24,18 +30,24 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * Runs the whole pipeline on this machine (README's first command). Data survives restarts in
@@ -78,10 +90,10 @@ public final class UpCommand implements Runnable {
     String retention;
     @Option(names = "--alertmanager", paramLabel = "URL",
             description = "Run the notifier and hand budget alerts to this Alertmanager (repeatable).")
-    java.util.List<String> alertmanagers = new java.util.ArrayList<>();
+    List<String> alertmanagers = new ArrayList<>();
     @Option(names = "--notify-webhook", paramLabel = "SCOPE=FORMAT:URL",
             description = "Run the notifier and post budget alerts to this webhook rule (repeatable), e.g. 'team:*=slack:https://hooks.slack.com/…'.")
-    java.util.List<String> notifyWebhooks = new java.util.ArrayList<>();
+    List<String> notifyWebhooks = new ArrayList<>();
     @Option(names = "--prices-from", paramLabel = "FILE|URL",
             description = "Import prices from this maintained catalog (genai-prices data or LiteLLM's file) shortly after start"
                     + " and daily, as `prices import` does.")
@@ -101,9 +113,9 @@ public final class UpCommand implements Runnable {
         Duration reconcileInterval = parseDuration("--reconcile-every", reconcileEvery);
         if (retention != null) {
             try {
-                dev.agentmeter.analytics.archive.Archiver.horizon(Instant.now(), retention);
+                Archiver.horizon(Instant.now(), retention);
             } catch (IllegalArgumentException e) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--retention: " + e.getMessage());
+                throw new CommandLine.ParameterException(spec.commandLine(), "--retention: " + e.getMessage());
             }
         }
         Thread hook = new Thread(() -> {
@@ -130,7 +142,7 @@ public final class UpCommand implements Runnable {
                          : new PriceImportSchedule(pipeline.bootstrapServers(), pricesFrom, out);
                  ReconcileSchedule reconciles = reconcileInterval == null ? null
                          : new ReconcileSchedule(pipeline.pgUrl(), reconcileInterval, ReconcileSchedule.keysFrom(System.getenv()), out);
-                 dev.agentmeter.notifier.NotifierApp notifier = startNotifier(pipeline.bootstrapServers(), out)) {
+                 NotifierApp notifier = startNotifier(pipeline.bootstrapServers(), out)) {
                 if (demo) {
                     runDemo(pipeline, hotUser, limit, out);
                 } else {
@@ -156,23 +168,23 @@ public final class UpCommand implements Runnable {
     }
 
     /** The notifier beside the pipeline when a target was given (loopback, any free port), else null. */
-    private dev.agentmeter.notifier.NotifierApp startNotifier(String bootstrap, PrintWriter out) {
+    private NotifierApp startNotifier(String bootstrap, PrintWriter out) {
         if (alertmanagers.isEmpty() && notifyWebhooks.isEmpty()) {
             return null;
         }
-        dev.agentmeter.model.TopicAdmin.createTopics(bootstrap, new org.apache.kafka.clients.admin.NewTopic(
-                dev.agentmeter.model.Topics.NOTIFY_DEAD_LETTERS, 1, (short) 1));
-        Map<String, String> settings = new java.util.HashMap<>();
-        settings.put(dev.agentmeter.notifier.NotifierConfig.BOOTSTRAP_SERVERS, bootstrap);
-        settings.put(dev.agentmeter.notifier.NotifierConfig.ALERTMANAGER_URLS, String.join(",", alertmanagers));
-        settings.put(dev.agentmeter.notifier.NotifierConfig.WEBHOOK_ROUTES, String.join(",", notifyWebhooks));
-        settings.put(dev.agentmeter.notifier.NotifierConfig.HTTP_PORT, "0");
-        settings.put(dev.agentmeter.notifier.NotifierConfig.DASHBOARD_URL, "http://localhost:" + dashboardPort);
-        dev.agentmeter.notifier.NotifierApp app;
+        TopicAdmin.createTopics(bootstrap, new NewTopic(
+                Topics.NOTIFY_DEAD_LETTERS, 1, (short) 1));
+        Map<String, String> settings = new HashMap<>();
+        settings.put(NotifierConfig.BOOTSTRAP_SERVERS, bootstrap);
+        settings.put(NotifierConfig.ALERTMANAGER_URLS, String.join(",", alertmanagers));
+        settings.put(NotifierConfig.WEBHOOK_ROUTES, String.join(",", notifyWebhooks));
+        settings.put(NotifierConfig.HTTP_PORT, "0");
+        settings.put(NotifierConfig.DASHBOARD_URL, "http://localhost:" + dashboardPort);
+        NotifierApp app;
         try {
-            app = new dev.agentmeter.notifier.NotifierApp(dev.agentmeter.notifier.NotifierConfig.of(settings)).start();
-        } catch (org.apache.kafka.common.config.ConfigException e) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "notifier: " + e.getMessage());
+            app = new NotifierApp(NotifierConfig.of(settings)).start();
+        } catch (ConfigException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "notifier: " + e.getMessage());
         }
         synchronized (out) {
             out.println("notifier: budget alerts to " + alertmanagers.size() + " Alertmanager(s) and " + notifyWebhooks.size()
@@ -230,7 +242,7 @@ public final class UpCommand implements Runnable {
     private static void sendOtlp(DemoOtlp otel, PrintWriter out) throws InterruptedException {
         try {
             otel.send();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             out.println();
             out.println("note: the demo's OpenTelemetry spans were not taken: " + e.getMessage());
         }
@@ -266,7 +278,7 @@ public final class UpCommand implements Runnable {
     private static String globalSpendToday(String processorUrl) {
         try {
             JsonNode json = ProcessorHttp.get(processorUrl, null, "/v1/spend/global/*?period=DAY", Duration.ofSeconds(2));
-            return new BigDecimal(json.path("spendUsd").asText("0")).setScale(4, java.math.RoundingMode.HALF_EVEN).toPlainString();
+            return new BigDecimal(json.path("spendUsd").asText("0")).setScale(4, RoundingMode.HALF_EVEN).toPlainString();
         } catch (RuntimeException e) {
             return "?"; // a progress line, not a report: a slow answer shows as unknown
         }
@@ -283,7 +295,7 @@ public final class UpCommand implements Runnable {
     }
 
     private static void publishExampleBudgets(String bootstrap, String hotUser, PrintWriter out) {
-        List<Budget> budgets = new java.util.ArrayList<>(List.of(
+        List<Budget> budgets = new ArrayList<>(List.of(
                 new Budget(Scope.GLOBAL, Map.of(Period.DAY, new BigDecimal("50.00"), Period.MONTH, new BigDecimal("1000.00")), null),
                 new Budget(Scope.parse("team:support"), Map.of(Period.DAY, new BigDecimal("20.00")), null)));
         if (hotUser != null) {
@@ -327,11 +339,11 @@ public final class UpCommand implements Runnable {
         try {
             Duration parsed = Duration.parse(d.startsWith("P") ? d : "PT" + d);
             if (parsed.isNegative() || parsed.isZero()) {
-                throw new java.time.format.DateTimeParseException("not positive", d, 0);
+                throw new DateTimeParseException("not positive", d, 0);
             }
             return parsed;
-        } catch (java.time.format.DateTimeParseException e) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), option + ": '" + value
+        } catch (DateTimeParseException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), option + ": '" + value
                     + "' is not a positive duration like 20s, 5m, 24h or PT1H");
         }
     }

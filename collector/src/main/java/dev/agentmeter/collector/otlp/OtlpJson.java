@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentmeter.model.json.ContractJson;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -61,13 +63,13 @@ public final class OtlpJson {
             root.putObject("partialSuccess").put("rejectedSpans", Long.toString(rejectedSpans))
                     .put("errorMessage", errorMessage);
         }
-        return root.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return root.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /** A {@code google.rpc.Status} in JSON, for 4xx and 5xx answers. */
     public static byte[] status(int code, String message) {
         return ContractJson.mapper().createObjectNode().put("code", code).put("message", message).toString()
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     /** Hex as OTLP/JSON writes ids; base64 (proto3's default JSON) is accepted too. */
@@ -129,7 +131,7 @@ public final class OtlpJson {
         if (v.has("doubleValue")) {
             // The contract's mapper reads JSON decimals as BigDecimal: a cost keeps the digits it was sent with.
             JsonNode d = v.get("doubleValue");
-            return d.isNumber() ? d.decimalValue() : new java.math.BigDecimal(d.asText());
+            return d.isNumber() ? d.decimalValue() : new BigDecimal(d.asText());
         }
         if (v.has("arrayValue")) {
             List<Object> values = new ArrayList<>();

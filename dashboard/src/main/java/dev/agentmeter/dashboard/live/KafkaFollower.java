@@ -19,6 +19,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -142,7 +143,7 @@ public final class KafkaFollower implements AutoCloseable {
                     return infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
                 }
                 problems.put(topic, "topic " + topic + " does not exist yet");
-            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            } catch (TimeoutException e) {
                 problems.put(topic, "cannot reach Kafka for " + topic + ": " + e.getMessage());
             }
             try {

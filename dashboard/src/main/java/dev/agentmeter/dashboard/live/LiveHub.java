@@ -15,10 +15,11 @@ import dev.agentmeter.model.ScopeType;
 import dev.agentmeter.model.SpendView;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -33,8 +34,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -89,7 +90,7 @@ public final class LiveHub implements AutoCloseable {
         this.follower = follower;
         this.zone = zone;
         this.interval = interval;
-        registry.gaugeCollectionSize("agentmeter_dashboard_live_clients", io.micrometer.core.instrument.Tags.empty(), clients);
+        registry.gaugeCollectionSize("agentmeter_dashboard_live_clients", Tags.empty(), clients);
     }
 
     public LiveHub start() {

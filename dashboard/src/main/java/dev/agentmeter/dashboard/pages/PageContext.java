@@ -13,18 +13,20 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 
 /**
  * What every page reads from: the database, the live figures, the followed topics, the defaults,
  * and {@code queries}: threads for a page's second query, run beside its first.
  */
 public record PageContext(Db db, String usageTable, String alertsTable, ZoneId zone, LiveHub live,
-                          KafkaFollower follower, java.util.concurrent.ExecutorService queries) {
+                          KafkaFollower follower, ExecutorService queries) {
 
     /** Alerts raised in [from, to), newest first, from the alert table, as the topic's JSON shape. */
     List<JsonNode> storedAlerts(Connection c, Instant from, Instant to, int limit) throws SQLException {
@@ -68,7 +70,7 @@ public record PageContext(Db db, String usageTable, String alertsTable, ZoneId z
     private static Instant raisedAt(JsonNode a) {
         try {
             return Instant.parse(a.path("raisedAt").asText());
-        } catch (java.time.format.DateTimeParseException e) {
+        } catch (DateTimeParseException e) {
             return Instant.EPOCH;
         }
     }

@@ -11,6 +11,8 @@ import dev.agentmeter.pricing.PriceCatalog;
 import io.javalin.http.Context;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -88,7 +90,7 @@ public final class WhatIfPage {
     }
 
     private static String param(String name, String value) {
-        return value == null ? "" : "&" + name + "=" + java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
+        return value == null ? "" : "&" + name + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
     private static String blank(String s) {

@@ -9,6 +9,7 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -61,13 +62,13 @@ public final class DataTable {
         if (values.length != columns.size()) {
             throw new IllegalArgumentException(name + ": " + values.length + " values for " + columns.size() + " columns");
         }
-        rows.add(java.util.Arrays.asList(values));
+        rows.add(Arrays.asList(values));
         return this;
     }
 
     /** A totals row, shown under the table (downloads hold the rows only: sums are theirs to take). */
     public DataTable footer(Object... values) {
-        footer = java.util.Arrays.asList(values);
+        footer = Arrays.asList(values);
         return this;
     }
 

@@ -2,6 +2,7 @@ package dev.agentmeter.dashboard.web;
 
 import dev.agentmeter.analytics.GroupBy;
 import dev.agentmeter.analytics.Window;
+import dev.agentmeter.model.ServiceTiers;
 import io.javalin.http.Context;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -9,8 +10,10 @@ import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -37,7 +40,7 @@ public record Selection(String period, LocalDate from, LocalDate to, ZoneId zone
         m.put("company", "company");
         m.put("task-type", "task_type");
         m.put("service-tier", "service_tier");
-        return java.util.Collections.unmodifiableMap(m);
+        return Collections.unmodifiableMap(m);
     }
 
     /** @throws IllegalArgumentException naming the parameter that is wrong */
@@ -71,7 +74,7 @@ public record Selection(String period, LocalDate from, LocalDate to, ZoneId zone
         FILTERS.forEach((param, column) -> {
             String v = blankToNull(ctx.queryParam(param));
             if (v != null) {
-                filters.put(column, column.equals("service_tier") ? dev.agentmeter.model.ServiceTiers.normalise(v) : v);
+                filters.put(column, column.equals("service_tier") ? ServiceTiers.normalise(v) : v);
             }
         });
         String g = blankToNull(ctx.queryParam("group-by"));
@@ -123,7 +126,7 @@ public record Selection(String period, LocalDate from, LocalDate to, ZoneId zone
         h.append("<label>To <input type=\"date\" name=\"to\" value=\"").append(to == null ? "" : to).append("\"></label>\n");
         h.append("<label>Zone <input name=\"zone\" size=\"14\" value=\"").append(Html.esc(zone.getId())).append("\"></label>\n");
         if (withFilters) {
-            FILTERS.forEach((param, column) -> h.append("<label>").append(param.substring(0, 1).toUpperCase(java.util.Locale.ROOT))
+            FILTERS.forEach((param, column) -> h.append("<label>").append(param.substring(0, 1).toUpperCase(Locale.ROOT))
                     .append(param.substring(1).replace('-', ' ')).append(" <input name=\"").append(param)
                     .append("\" size=\"12\" value=\"").append(Html.esc(filters.getOrDefault(column, ""))).append("\"></label>\n"));
         }

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -106,7 +107,7 @@ public final class GenAiPricesFormat {
         return out;
     }
 
-    private static java.util.Optional<SourceCatalog.Model> model(String providerId, String providerName, JsonNode m, String where) {
+    private static Optional<SourceCatalog.Model> model(String providerId, String providerName, JsonNode m, String where) {
         String id = m.path("id").asText();
         JsonNode prices = m.get("prices");
         if (prices == null || prices.isNull()) {
@@ -142,7 +143,7 @@ public final class GenAiPricesFormat {
             throw new IllegalArgumentException(where + ": prices is neither an object nor an array");
         }
         if (entries.isEmpty()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         Set<String> equals = new LinkedHashSet<>();
         Set<String> prefixes = new LinkedHashSet<>();
@@ -155,7 +156,7 @@ public final class GenAiPricesFormat {
         // Vertex AI and Bedrock resell Claude (and Bedrock others' models): the company is the model's maker.
         String company = id.contains("claude") ? "Anthropic"
                 : providerId.equals("aws") ? bedrockVendor(id, providerName) : providerName;
-        return java.util.Optional.of(new SourceCatalog.Model(providerId + "/" + id,
+        return Optional.of(new SourceCatalog.Model(providerId + "/" + id,
                 new ModelPrice(id, company, List.copyOf(equals), entries), candidates));
     }
 
@@ -180,11 +181,11 @@ public final class GenAiPricesFormat {
         }
     }
 
-    private static java.util.Optional<EffectivePrice> price(JsonNode p, Instant from, String where) {
+    private static Optional<EffectivePrice> price(JsonNode p, Instant from, String where) {
         Tiered input = tiered(p, "input_mtok", where);
         Tiered output = tiered(p, "output_mtok", where);
         if (input.base() == null && output.base() == null) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         Tiered cacheRead = tiered(p, "cache_read_mtok", where);
         Tiered cacheWrite = tiered(p, "cache_write_mtok", where);
@@ -201,7 +202,7 @@ public final class GenAiPricesFormat {
         }
         LongContextPrice lc = above == null ? null : new LongContextPrice(above, input.tier(), output.tier(), cacheRead.tier(),
                 cacheWrite.tier(), cacheWrite1h.tier(), reasoning.tier());
-        return java.util.Optional.of(new EffectivePrice(from, input.base(), output.base(), cacheRead.base(), cacheWrite.base(),
+        return Optional.of(new EffectivePrice(from, input.base(), output.base(), cacheRead.base(), cacheWrite.base(),
                 cacheWrite1h.base(), reasoning.base(), lc));
     }
 

@@ -12,14 +12,18 @@ import dev.agentmeter.model.validation.Violation;
 import dev.agentmeter.pricing.BundledCatalog;
 import dev.agentmeter.pricing.ModelNames;
 import dev.agentmeter.pricing.PriceCatalog;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -58,7 +62,7 @@ public final class PriceImport {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("not JSON (" + e.getOriginalMessage()
                     + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()) + ")");
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalArgumentException("cannot read: " + e.getMessage());
         }
         if (root == null || root.isMissingNode()) {
@@ -104,14 +108,14 @@ public final class PriceImport {
         // Who claims a catalog entry two models of the source map to: the model's maker before a reseller (Anthropic's
         // Claude before Vertex AI's and Bedrock's), then the name the catalog has exactly before one that only normalises
         // to it (gpt-4o before gpt-4o-2024-05-13, which OpenAI prices apart), then the source's order.
-        Map<SourceCatalog.Model, Optional<ModelPrice>> targets = new java.util.IdentityHashMap<>();
+        Map<SourceCatalog.Model, Optional<ModelPrice>> targets = new IdentityHashMap<>();
         for (SourceCatalog.Model m : source.models()) {
             targets.put(m, m.candidates().stream().map(catalog::find).flatMap(Optional::stream)
                     .filter(p -> !p.modelKey().endsWith(BundledCatalog.BEDROCK_REGIONAL) || ModelNames.isRegional(m.price().modelKey()))
                     .findFirst());
         }
         List<SourceCatalog.Model> ordered = new ArrayList<>(source.models());
-        ordered.sort(java.util.Comparator.<SourceCatalog.Model, Boolean>comparing(m -> !m.sourceId().startsWith(maker(m)))
+        ordered.sort(Comparator.<SourceCatalog.Model, Boolean>comparing(m -> !m.sourceId().startsWith(maker(m)))
                 .thenComparing(m -> catalog.findExact(m.price().modelKey()).isEmpty()));
         for (SourceCatalog.Model m : ordered) {
             Optional<ModelPrice> target = targets.get(m);
@@ -176,7 +180,7 @@ public final class PriceImport {
                 }
             }
         }
-        changes.sort(java.util.Comparator.comparing(Change::kind).thenComparing(Change::modelKey));
+        changes.sort(Comparator.comparing(Change::kind).thenComparing(Change::modelKey));
         return new Plan(changes, publish, skipped);
     }
 
@@ -205,7 +209,7 @@ public final class PriceImport {
 
     /** The genai-prices / LiteLLM provider id of a model's maker, from its company ("" when not known). */
     private static String maker(SourceCatalog.Model m) {
-        String c = m.price().company() == null ? "" : m.price().company().toLowerCase(java.util.Locale.ROOT);
+        String c = m.price().company() == null ? "" : m.price().company().toLowerCase(Locale.ROOT);
         return switch (c) {
             case "xai" -> "x-ai/";
             case "amazon" -> "aws/";

@@ -14,6 +14,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Provider payloads as JSON trees, whatever form the caller holds them in: a JSON string, bytes, a
@@ -138,10 +139,10 @@ final class ProviderJson {
     }
 
     /** Public methods by name (one overload each is used here), per class, looked up once (AWS SDK objects are walked field by field, event by event). */
-    private static final ClassValue<java.util.concurrent.ConcurrentHashMap<String, Optional<Method>>> METHODS = new ClassValue<>() {
+    private static final ClassValue<ConcurrentHashMap<String, Optional<Method>>> METHODS = new ClassValue<>() {
         @Override
-        protected java.util.concurrent.ConcurrentHashMap<String, Optional<Method>> computeValue(Class<?> type) {
-            return new java.util.concurrent.ConcurrentHashMap<>();
+        protected ConcurrentHashMap<String, Optional<Method>> computeValue(Class<?> type) {
+            return new ConcurrentHashMap<>();
         }
     };
 

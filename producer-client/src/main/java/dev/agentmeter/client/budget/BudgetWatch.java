@@ -17,6 +17,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -140,7 +141,7 @@ public final class BudgetWatch implements AutoCloseable {
                 if (infos != null && !infos.isEmpty()) {
                     return infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
                 }
-            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            } catch (TimeoutException e) {
                 // Kafka not reachable yet: the tracker spools meanwhile; try again
             }
             try {

@@ -1,9 +1,9 @@
 package dev.agentmeter.sink.runner;
 
-import dev.agentmeter.sink.AgentMeterSinkConnector;
-import dev.agentmeter.sink.SinkConfig;
 import dev.agentmeter.model.TopicAdmin;
 import dev.agentmeter.model.Topics;
+import dev.agentmeter.sink.AgentMeterSinkConnector;
+import dev.agentmeter.sink.SinkConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.connect.cli.ConnectStandalone;
+import org.apache.kafka.connect.errors.NotFoundException;
 import org.apache.kafka.connect.runtime.Connect;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
 import org.apache.kafka.connect.runtime.standalone.StandaloneHerder;
@@ -119,7 +120,7 @@ public final class EmbeddedConnect implements AutoCloseable {
                         && info.tasks().stream().allMatch(t -> "RUNNING".equals(t.state()))) {
                     return;
                 }
-            } catch (org.apache.kafka.connect.errors.NotFoundException notYet) {
+            } catch (NotFoundException notYet) {
                 // created asynchronously
             }
             Thread.sleep(100);

@@ -6,6 +6,7 @@ import dev.agentmeter.model.json.ContractJson;
 import dev.agentmeter.model.validation.Bounds;
 import dev.agentmeter.model.validation.BudgetValidator;
 import dev.agentmeter.model.validation.Violation;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -79,7 +80,7 @@ public final class AggregateSerdes {
             if (data == null) {
                 return null;
             }
-            try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(data))) {
+            try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
                 byte found = in.readByte();
                 if (found == version) {
                     return reader.read(in);

@@ -8,14 +8,15 @@ import dev.agentmeter.model.Period;
 import dev.agentmeter.model.Scope;
 import dev.agentmeter.model.ScopeType;
 import dev.agentmeter.processor.budget.BudgetBook;
-import dev.agentmeter.processor.budget.Thresholds;
 import dev.agentmeter.processor.budget.Forecast;
+import dev.agentmeter.processor.budget.Thresholds;
 import dev.agentmeter.processor.metrics.ProcessorMetrics;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -166,7 +167,7 @@ public final class SpendProcessor implements Processor<String, List<ScopeInput>,
         ZoneId budgetZone = own == null ? zone : own.zoneOr(zone);
         boolean late = false;
         // Zoned windows first, seeded (when new) before this delta reaches any processor-zone window.
-        Map<Period, SpendAggregate> zonedBefore = new java.util.EnumMap<>(Period.class);
+        Map<Period, SpendAggregate> zonedBefore = new EnumMap<>(Period.class);
         if (!budgetZone.equals(zone)) {
             for (Period period : CALENDAR) {
                 Windows.Window w = Windows.of(period, d.lastAt(), zone);
