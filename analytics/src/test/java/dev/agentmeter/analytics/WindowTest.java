@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.time.ZoneId;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -35,7 +36,7 @@ class WindowTest {
                 .hasMessage("--last takes a count and a unit, e.g. 7d, 2w or 3m, not " + amount);
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void lastUsesTheZonesCalendar() {
         Window w = Window.last("1d", ZoneId.of("Pacific/Auckland"), NOW); // 23:30 on 2 Dec there
         assertThat(w.from()).isEqualTo(Instant.parse("2026-12-01T11:00:00Z"));

@@ -1,5 +1,6 @@
 package dev.agentmeter.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import dev.agentmeter.client.UsageTracker;
 import dev.agentmeter.embedded.ConsumerGroups;
 import dev.agentmeter.embedded.EmbeddedKafka;
@@ -9,6 +10,7 @@ import dev.agentmeter.embedded.PostgresExtension;
 import dev.agentmeter.model.Budget;
 import dev.agentmeter.model.BudgetAlert;
 import dev.agentmeter.model.Period;
+import dev.agentmeter.model.PricedUsage;
 import dev.agentmeter.model.Scope;
 import dev.agentmeter.model.Topics;
 import dev.agentmeter.model.Usage;
@@ -16,13 +18,16 @@ import dev.agentmeter.model.UsageEvent;
 import dev.agentmeter.model.json.ContractJson;
 import dev.agentmeter.processor.topology.UsageTopology;
 import dev.agentmeter.sink.runner.EmbeddedConnect;
+import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
+import java.lang.management.ManagementFactory;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,15 +36,23 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
 import org.postgresql.PGConnection;
 
 /**
@@ -59,7 +72,7 @@ public final class EndToEndBenchmark {
     private static final int USERS = 200;
     private static final String APP_ID = "e2e";
     /** When each event was tracked, by phase ("t", "l") and sequence: alerts name their triggering event. */
-    private static final Map<String, long[]> TRACKED = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<String, long[]> TRACKED = new ConcurrentHashMap<>();
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
@@ -133,7 +146,7 @@ public final class EndToEndBenchmark {
                 processor.kill();
             }
         }
-        org.apache.kafka.common.utils.Utils.delete(work.toFile()); // kept, with the processor's log, only if the run failed
+        Utils.delete(work.toFile()); // kept, with the processor's log, only if the run failed
         System.out.println(ContractJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(figures));
     }
 
@@ -142,12 +155,12 @@ public final class EndToEndBenchmark {
      * softirq; steal = taken by the hypervisor) and of this JVM, at one moment or between two.
      */
     record MachineCpu(double wallSeconds, double busySeconds, double stealSeconds, double benchJvmSeconds) {
-        static MachineCpu now() throws java.io.IOException {
+        static MachineCpu now() throws IOException {
             // cpu  user nice system idle iowait irq softirq steal guest guest_nice (USER_HZ ticks)
             String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
             long busy = Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + Long.parseLong(f[6])
                     + Long.parseLong(f[7]);
-            double jvm = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+            double jvm = ((OperatingSystemMXBean) ManagementFactory
                     .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
             return new MachineCpu(System.nanoTime() / 1e9, busy / 100.0, Long.parseLong(f[8]) / 100.0, jvm);
         }
@@ -174,7 +187,7 @@ public final class EndToEndBenchmark {
                 if (rate > 0) {
                     long wait = t0 + i * 1_000_000_000L / rate - System.nanoTime();
                     if (wait > 0) {
-                        java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                        LockSupport.parkNanos(wait);
                     }
                 }
                 String user = phase + "-user-" + (i % USERS);
@@ -202,10 +215,10 @@ public final class EndToEndBenchmark {
         }
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);
-        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(p,
-                new org.apache.kafka.common.serialization.StringSerializer(),
-                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
-            budgets.forEach(b -> producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.BUDGETS,
+        try (var producer = new KafkaProducer<String, byte[]>(p,
+                new StringSerializer(),
+                new ByteArraySerializer())) {
+            budgets.forEach(b -> producer.send(new ProducerRecord<>(Topics.BUDGETS,
                     b.scope().toString(), ContractJson.toBytes(b))));
         }
     }
@@ -242,7 +255,7 @@ public final class EndToEndBenchmark {
                     for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(100))) {
                         long now = System.currentTimeMillis();
                         String eventId = alerts ? ContractJson.fromBytes(r.value(), BudgetAlert.class).triggeringEventId()
-                                : ContractJson.fromBytes(r.value(), dev.agentmeter.model.PricedUsage.class).event().eventId();
+                                : ContractJson.fromBytes(r.value(), PricedUsage.class).event().eventId();
                         if (eventId == null || !eventId.startsWith(phase)) {
                             continue;
                         }
@@ -266,7 +279,7 @@ public final class EndToEndBenchmark {
         }
 
         private static long eventTime(byte[] value) {
-            return ContractJson.fromBytes(value, dev.agentmeter.model.PricedUsage.class).event().timestamp().toEpochMilli();
+            return ContractJson.fromBytes(value, PricedUsage.class).event().timestamp().toEpochMilli();
         }
 
         void awaitCount(long n, Duration timeout) throws InterruptedException {
@@ -301,7 +314,7 @@ public final class EndToEndBenchmark {
              ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
             rs.next();
             return rs.getLong(1);
-        } catch (java.sql.SQLException notYet) {
+        } catch (SQLException notYet) {
             return 0;
         }
     }
@@ -344,7 +357,7 @@ public final class EndToEndBenchmark {
 
     /** Per second since the start: [second, priced records, rows ingested]. */
     private static List<long[]> perSecond(long startMillis, Stage priced, LocalPostgres pg) throws Exception {
-        Map<Long, long[]> bySecond = new java.util.TreeMap<>();
+        Map<Long, long[]> bySecond = new TreeMap<>();
         for (long arrival : priced.arrivals()) {
             bySecond.computeIfAbsent((arrival - startMillis) / 1000, k -> new long[3])[1]++;
         }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentmeter.embedded.EmbeddedKafka;
 import dev.agentmeter.embedded.KafkaExtension;
 import dev.agentmeter.embedded.TopicReader;
+import dev.agentmeter.model.Usage;
 import dev.agentmeter.model.UsageEvent;
 import dev.agentmeter.model.json.ContractJson;
 import io.opentelemetry.api.common.AttributeKey;
@@ -210,8 +211,8 @@ class CollectorIT {
         assertThat(a.sessionId()).isEqualTo("conv-42");
         assertThat(a.userId()).isEqualTo("alice");
         assertThat(a.model()).isEqualTo("claude-sonnet-4-5");
-        assertThat(a.usage()).isEqualTo(new dev.agentmeter.model.Usage(2000, 300, 1500, 200, 0, 0, false));
-        assertThat(b.usage()).isEqualTo(new dev.agentmeter.model.Usage(800, 900, 0, 0, 0, 700, false));
+        assertThat(a.usage()).isEqualTo(new Usage(2000, 300, 1500, 200, 0, 0, false));
+        assertThat(b.usage()).isEqualTo(new Usage(800, 900, 0, 0, 0, 700, false));
         assertThat(b.providerCostUsd()).isEqualTo(new BigDecimal("0.0049"));
         assertThat(b.call().status()).isEqualTo("error");
         assertThat(b.call().errorMessage()).isEqualTo("content filtered");

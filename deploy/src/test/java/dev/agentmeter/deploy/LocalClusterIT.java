@@ -15,6 +15,7 @@ import dev.agentmeter.model.Scope;
 import dev.agentmeter.model.Topics;
 import dev.agentmeter.model.json.ContractJson;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -37,10 +38,15 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -179,9 +185,9 @@ class LocalClusterIT {
                 + " username=\"prices\" password=\"guessed\";");
         Map<String, Object> none = Map.of(); // PLAINTEXT against a SASL listener: the handshake never completes
 
-        assertThat(refusal(credentials("collector"))).isInstanceOf(org.apache.kafka.common.errors.TopicAuthorizationException.class);
-        assertThat(refusal(wrongPassword)).isInstanceOf(org.apache.kafka.common.errors.SaslAuthenticationException.class);
-        assertThat(refusal(none)).isInstanceOf(org.apache.kafka.common.errors.TimeoutException.class);
+        assertThat(refusal(credentials("collector"))).isInstanceOf(TopicAuthorizationException.class);
+        assertThat(refusal(wrongPassword)).isInstanceOf(SaslAuthenticationException.class);
+        assertThat(refusal(none)).isInstanceOf(TimeoutException.class);
         try (KafkaProducer<String, byte[]> prices = producer("prices")) {
             prices.send(new ProducerRecord<>(Topics.PRICES, "allowed-probe", null)).get(60, TimeUnit.SECONDS);
         }
@@ -201,9 +207,9 @@ class LocalClusterIT {
             p.send(new ProducerRecord<>(Topics.PRICES, "intruder", "{\"modelKey\":\"intruder\"}".getBytes())).get(60,
                     TimeUnit.SECONDS);
             throw new AssertionError("the broker took a price from " + security.getOrDefault("sasl.jaas.config", "nobody"));
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             return e.getCause();
-        } catch (org.apache.kafka.common.KafkaException e) {
+        } catch (KafkaException e) {
             return e;
         }
     }
@@ -235,7 +241,7 @@ class LocalClusterIT {
         try (var in = Files.newInputStream(RUN.resolve("run/credentials/" + user + ".properties"))) {
             p.load(in);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
         Map<String, Object> out = new LinkedHashMap<>();
         p.forEach((k, v) -> out.put((String) k, v));

@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
-import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonMetaSchema;
+import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.NonValidationKeyword;
 import com.networknt.schema.SpecVersion;
@@ -20,9 +20,12 @@ import dev.agentmeter.sink.AgentMeterSinkConnector;
 import dev.agentmeter.sink.SinkConfig;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -36,6 +39,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -43,15 +47,17 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipInputStream;
 import org.apache.kafka.connect.runtime.SinkConnectorConfig;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * The Kubernetes manifests checked the way a cluster would check them, and against the code:
@@ -72,9 +78,9 @@ class ManifestsTest {
     static final Map<String, Class<?>> MODELS = Map.ofEntries(
             Map.entry("v1/Service", Service.class),
             Map.entry("v1/ConfigMap", ConfigMap.class),
-            Map.entry("v1/Secret", io.fabric8.kubernetes.api.model.Secret.class),
-            Map.entry("v1/PersistentVolumeClaim", io.fabric8.kubernetes.api.model.PersistentVolumeClaim.class),
-            Map.entry("batch/v1/CronJob", io.fabric8.kubernetes.api.model.batch.v1.CronJob.class),
+            Map.entry("v1/Secret", Secret.class),
+            Map.entry("v1/PersistentVolumeClaim", PersistentVolumeClaim.class),
+            Map.entry("batch/v1/CronJob", CronJob.class),
             Map.entry("apps/v1/StatefulSet", StatefulSet.class),
             Map.entry("apps/v1/Deployment", Deployment.class),
             Map.entry("policy/v1/PodDisruptionBudget", PodDisruptionBudget.class),
@@ -391,7 +397,7 @@ class ManifestsTest {
         String parent = Files.readString(DEPLOY.resolveSibling("pom.xml"));
         Set<String> built = new TreeSet<>();
         for (String property : List.of("image.processor", "image.connect", "image.cli")) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("<" + property + ">([^<]+)</" + property + ">").matcher(parent);
+            Matcher m = Pattern.compile("<" + property + ">([^<]+)</" + property + ">").matcher(parent);
             assertThat(m.find()).as(property + " in the parent pom").isTrue();
             built.add(m.group(1));
         }
@@ -518,7 +524,7 @@ class ManifestsTest {
     @Test
     void everyPartOfOursHasAnEgressPolicyAndTheCollectorReachesKafkaAndDnsOnly() throws Exception {
         List<JsonNode> docs = base();
-        Map<String, JsonNode> egress = new java.util.HashMap<>();
+        Map<String, JsonNode> egress = new HashMap<>();
         for (JsonNode p : ofKind(docs, "NetworkPolicy")) {
             if (p.at("/spec/policyTypes").toString().contains("Egress")) {
                 egress.put(p.at("/spec/podSelector/matchLabels").path("app.kubernetes.io/name").asText(), p);
@@ -662,7 +668,7 @@ class ManifestsTest {
             JsonNode template = doc.path("kind").asText().equals("CronJob") ? doc.at("/spec/jobTemplate/spec/template")
                     : doc.at("/spec/template");
             for (JsonNode c : template.at("/spec/containers")) {
-                Map<String, JsonNode> env = new java.util.HashMap<>();
+                Map<String, JsonNode> env = new HashMap<>();
                 c.path("env").forEach(e -> env.put(e.path("name").asText(), e));
                 boolean kafka = env.values().stream().anyMatch(e -> e.path("value").asText().contains("agentmeter-kafka-bootstrap"));
                 if (!kafka) {
@@ -686,10 +692,10 @@ class ManifestsTest {
     @Test
     void everyAgentmeterMetricTheAlertsAndGrafanaReadIsOneTheCodeExports() throws Exception {
         Set<String> exported = new TreeSet<>();
-        java.util.regex.Pattern meter = java.util.regex.Pattern.compile("\"(agentmeter\\.[a-z0-9.]+)\"");
+        Pattern meter = Pattern.compile("\"(agentmeter\\.[a-z0-9.]+)\"");
         try (var sources = Files.walk(DEPLOY.getParent())) {
             for (Path f : sources.filter(f -> f.toString().endsWith(".java") && f.toString().contains("/src/main/")).toList()) {
-                java.util.regex.Matcher m = meter.matcher(Files.readString(f));
+                Matcher m = meter.matcher(Files.readString(f));
                 while (m.find()) {
                     String name = m.group(1).replace('.', '_');
                     exported.add(name);
@@ -699,7 +705,7 @@ class ManifestsTest {
         }
         String read = Files.readString(K8S.resolve("base/alerts.yaml")) + Files.readString(DEPLOY.resolve("grafana/agentmeter.json"));
         Set<String> used = new TreeSet<>();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\b(agentmeter_[a-z0-9_]+)").matcher(read);
+        Matcher m = Pattern.compile("\\b(agentmeter_[a-z0-9_]+)").matcher(read);
         while (m.find()) {
             used.add(m.group(1));
         }

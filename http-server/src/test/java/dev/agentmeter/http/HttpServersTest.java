@@ -3,11 +3,16 @@ package dev.agentmeter.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.javalin.Javalin;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.math.BigDecimal;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -45,7 +50,7 @@ class HttpServersTest {
     }
 
     private static HttpAccess withToken(String token) {
-        return new HttpAccess("127.0.0.1", false, java.util.List.of(token), Set.of("/health"), Set.of(), null);
+        return new HttpAccess("127.0.0.1", false, List.of(token), Set.of("/health"), Set.of(), null);
     }
 
     @Test
@@ -57,11 +62,11 @@ class HttpServersTest {
 
     /** The status line of a GET sent with {@code host} as its Host header (the JDK's client will not send another). */
     private String statusWithHost(String host) throws Exception {
-        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
             socket.getOutputStream().write(("GET /v1/money HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
-                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            return new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
-                    java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+                    .getBytes(StandardCharsets.US_ASCII));
+            return new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.US_ASCII)).readLine();
         }
     }
 
@@ -77,7 +82,7 @@ class HttpServersTest {
 
     @Test
     void withAllowedHostsOnlyThoseNamesAreAnsweredOnAnyAddress() throws Exception {
-        start(new HttpAccess("0.0.0.0", false, java.util.List.of(), Set.of("/health"), Set.of("dashboard.agentmeter.svc"), null));
+        start(new HttpAccess("0.0.0.0", false, List.of(), Set.of("/health"), Set.of("dashboard.agentmeter.svc"), null));
 
         assertThat(statusWithHost("dashboard.agentmeter.svc:8080")).isEqualTo("HTTP/1.1 200 OK");
         assertThat(statusWithHost("DASHBOARD.agentmeter.svc")).isEqualTo("HTTP/1.1 200 OK");
@@ -88,7 +93,7 @@ class HttpServersTest {
 
     @Test
     void withoutAllowedHostsAPartOnANetworkAddressAnswersAnyName() throws Exception {
-        start(new HttpAccess("0.0.0.0", true, java.util.List.of(), Set.of("/health"), Set.of(), null));
+        start(new HttpAccess("0.0.0.0", true, List.of(), Set.of("/health"), Set.of(), null));
 
         assertThat(statusWithHost("dashboard.agentmeter.svc")).isEqualTo("HTTP/1.1 200 OK");
     }

@@ -19,6 +19,7 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -78,7 +79,7 @@ class TlsServersTest {
     }
 
     private static HttpAccess access(Map<String, String> tls) {
-        Map<String, String> props = new java.util.HashMap<>(tls);
+        Map<String, String> props = new HashMap<>(tls);
         props.put("http.auth", "none");
         return HttpAccess.of(new AbstractConfig(HttpAccess.define(new ConfigDef(), "http.", "127.0.0.1"), props), "http.");
     }
@@ -144,7 +145,7 @@ class TlsServersTest {
 
     @Test
     void withAClientCaAClientWithoutACertificateIsRefusedAndOneWithACertificateAnswered() throws Exception {
-        Map<String, String> mutual = new java.util.HashMap<>(serverTls());
+        Map<String, String> mutual = new HashMap<>(serverTls());
         mutual.put("http.tls.client.ca.file", pki.resolve("ca.crt").toString());
         int port = start(access(mutual));
 

@@ -3,6 +3,7 @@ package dev.agentmeter.notifier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentmeter.model.hostile.HostileDocuments;
+import dev.agentmeter.model.json.ContractJson;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +32,7 @@ class HostileAlertsTest {
 
     @Test
     void aWholeAlertIsRead() {
-        assertThat(NotifierApp.readAlert(dev.agentmeter.model.json.ContractJson.toBytes(NotifierWebhookIT.alert("team:x"))))
+        assertThat(NotifierApp.readAlert(ContractJson.toBytes(NotifierWebhookIT.alert("team:x"))))
                 .isPresent();
     }
 }

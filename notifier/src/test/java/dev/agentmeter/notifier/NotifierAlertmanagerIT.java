@@ -14,6 +14,7 @@ import dev.agentmeter.model.TopicAdmin;
 import dev.agentmeter.model.Topics;
 import dev.agentmeter.model.json.ContractJson;
 import java.io.File;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -62,7 +63,7 @@ class NotifierAlertmanagerIT {
     static List<String> notifications(String scope) {
         List<String> out = new ArrayList<>();
         for (Hooks.Request r : receiver.requests) {
-            JsonNode n = ContractJson.fromBytes(r.body().getBytes(java.nio.charset.StandardCharsets.UTF_8), JsonNode.class);
+            JsonNode n = ContractJson.fromBytes(r.body().getBytes(StandardCharsets.UTF_8), JsonNode.class);
             if (scope.equals(n.path("groupLabels").path("scope").asText())) {
                 out.add(n.path("status").asText() + " " + n.path("alerts").size() + " "
                         + n.path("alerts").get(0).path("labels").path("alertname").asText() + " "

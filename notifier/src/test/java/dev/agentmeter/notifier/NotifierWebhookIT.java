@@ -11,12 +11,15 @@ import dev.agentmeter.model.Scope;
 import dev.agentmeter.model.TopicAdmin;
 import dev.agentmeter.model.Topics;
 import dev.agentmeter.model.json.ContractJson;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -148,7 +151,7 @@ class NotifierWebhookIT {
         TopicAdmin.createTopics(kafka.bootstrapServers(), new NewTopic(dlq, 1, (short) 1));
         String group = "it-" + UUID.randomUUID();
         try (Hooks down = new Hooks(n -> 500); Hooks back = new Hooks(n -> 200)) {
-            Map<String, String> settings = new java.util.HashMap<>(Map.of(NotifierConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
+            Map<String, String> settings = new HashMap<>(Map.of(NotifierConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
                     NotifierConfig.GROUP_ID, group, NotifierConfig.TOPIC_DEAD_LETTERS, dlq, NotifierConfig.HTTP_PORT, "0",
                     NotifierConfig.RETRY_MAX_ATTEMPTS, "2", NotifierConfig.RETRY_BACKOFF_INITIAL, "PT0.05S",
                     NotifierConfig.WEBHOOK_ROUTES, a.scope() + "=json:" + down.url("/j")));
@@ -158,10 +161,10 @@ class NotifierWebhookIT {
                 Thread.sleep(1000); // the dead letter is written before the offset is committed
             }
             settings.put(NotifierConfig.WEBHOOK_ROUTES, a.scope() + "=json:" + back.url("/j"));
-            java.io.StringWriter out = new java.io.StringWriter();
+            StringWriter out = new StringWriter();
 
-            Replay.Result first = Replay.run(NotifierConfig.of(settings), new java.io.PrintWriter(out), false);
-            Replay.Result second = Replay.run(NotifierConfig.of(settings), new java.io.PrintWriter(out), false);
+            Replay.Result first = Replay.run(NotifierConfig.of(settings), new PrintWriter(out), false);
+            Replay.Result second = Replay.run(NotifierConfig.of(settings), new PrintWriter(out), false);
 
             assertThat(first).isEqualTo(new Replay.Result(1, 0, 0));
             assertThat(second).isEqualTo(new Replay.Result(0, 0, 0));

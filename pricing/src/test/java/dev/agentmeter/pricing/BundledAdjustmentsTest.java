@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.agentmeter.model.EffectivePrice;
 import dev.agentmeter.model.ModelPrice;
 import dev.agentmeter.model.TierPrice;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** What price-adjustments.json adds to the reference catalog: tier prices and Bedrock's regional profiles. */
@@ -88,8 +89,8 @@ class BundledAdjustmentsTest {
 
     @Test
     void aRegionalFormNoEntryListsIsUnpricedNotPricedAsGlobal() {
-        PriceCatalog onlyGlobal = new PriceCatalog(java.util.List.of(new ModelPrice("claude-next", "Anthropic",
-                java.util.List.of("global.anthropic.claude-next-v1:0"), java.util.List.of())));
+        PriceCatalog onlyGlobal = new PriceCatalog(List.of(new ModelPrice("claude-next", "Anthropic",
+                List.of("global.anthropic.claude-next-v1:0"), List.of())));
 
         assertThat(onlyGlobal.find("global.anthropic.claude-next-v1:0")).isPresent();
         assertThat(onlyGlobal.find("us.anthropic.claude-next-v1:0")).isEmpty();

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * Run in a child JVM by {@link UsageTrackerIT}: tracks events while Kafka is unreachable, flushes
@@ -36,6 +37,6 @@ public final class SpoolingChild {
         Files.write(Path.of(args[3]), ids);
         System.out.println("READY");
         System.out.flush();
-        new java.util.concurrent.CountDownLatch(1).await(); // until SIGKILL
+        new CountDownLatch(1).await(); // until SIGKILL
     }
 }

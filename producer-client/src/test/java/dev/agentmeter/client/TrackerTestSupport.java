@@ -6,6 +6,7 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 final class TrackerTestSupport {
@@ -30,7 +31,7 @@ final class TrackerTestSupport {
                 throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for: " + what);
             }
             Thread.onSpinWait();
-            java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
+            LockSupport.parkNanos(10_000_000);
         }
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.agentmeter.client.spool.Spool;
+import dev.agentmeter.model.Call;
 import dev.agentmeter.model.Task;
 import dev.agentmeter.model.Usage;
 import dev.agentmeter.model.UsageEvent;
@@ -13,9 +14,14 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,7 +82,7 @@ class UsageTrackerTest {
         assertThat(e.teamId()).isEqualTo("support");
         assertThat(e.sessionId()).matches(UUID);
         assertThat(e.schemaVersion()).isEqualTo(1);
-        assertThat(e.timestamp()).isBetween(java.time.Instant.now().minusSeconds(60), java.time.Instant.now());
+        assertThat(e.timestamp()).isBetween(Instant.now().minusSeconds(60), Instant.now());
     }
 
     @Test
@@ -89,8 +95,8 @@ class UsageTrackerTest {
             b = t.track(llm());
             own = t.track(llm().toBuilder().sessionId("s-own").build());
         }
-        java.util.Map<String, String> sessionById = spooledEvents().stream()
-                .collect(java.util.stream.Collectors.toMap(UsageEvent::eventId, UsageEvent::sessionId));
+        Map<String, String> sessionById = spooledEvents().stream()
+                .collect(Collectors.toMap(UsageEvent::eventId, UsageEvent::sessionId));
         assertThat(sessionById.get(a)).matches(UUID).isEqualTo(sessionById.get(b));
         assertThat(sessionById.get(own)).isEqualTo("s-own");
     }
@@ -126,8 +132,8 @@ class UsageTrackerTest {
         try (UsageTracker t = tracker()) {
             t.track(llm().toBuilder()
                     .task(new Task("debug", null, "read /home/alice/.env with password=hunter22"))
-                    .call(new dev.agentmeter.model.Call("generate", null, 10L, "error", "401 for sk-ant-api03-AAAAAAAAAAAAAAAAAAAA", null))
-                    .attributes(java.util.Map.of("customer", "bob@example.com", "tier", "pro"))
+                    .call(new Call("generate", null, 10L, "error", "401 for sk-ant-api03-AAAAAAAAAAAAAAAAAAAA", null))
+                    .attributes(Map.of("customer", "bob@example.com", "tier", "pro"))
                     .build());
         }
         UsageEvent e = spooledEvents().get(0);
@@ -155,7 +161,7 @@ class UsageTrackerTest {
     void aSecretAcrossTheCutIsRedactedWhole() throws Exception {
         String message = "x".repeat(3990) + " sk-ant-api03-AAAAAAAAAAAAAAAAAAAA and more";
         try (UsageTracker t = tracker()) {
-            t.track(llm().toBuilder().call(new dev.agentmeter.model.Call("generate", null, 1L, "error", message, null))
+            t.track(llm().toBuilder().call(new Call("generate", null, 1L, "error", message, null))
                     .build());
         }
         String sent = spooledEvents().get(0).call().errorMessage();
@@ -164,7 +170,7 @@ class UsageTrackerTest {
 
     @Test
     void threeHundredAttributesAreCutToSixtyFour() throws Exception {
-        java.util.Map<String, String> attributes = new java.util.HashMap<>();
+        Map<String, String> attributes = new HashMap<>();
         for (int i = 0; i < 300; i++) {
             attributes.put(String.format("k%03d", i), "v");
         }
@@ -178,7 +184,7 @@ class UsageTrackerTest {
     void missingTokenCountsAreEstimatedFromPromptLength() throws Exception {
         try (UsageTracker t = tracker()) {
             t.track(UsageEvent.builder().model("gpt-4o")
-                    .call(new dev.agentmeter.model.Call("generate", null, null, "success", null, 1000L)).build());
+                    .call(new Call("generate", null, null, "success", null, 1000L)).build());
         }
         assertThat(spooledEvents().get(0).usage()).isEqualTo(new Usage(250, 75, 0, 0, 0, 0, true));
     }
@@ -186,18 +192,18 @@ class UsageTrackerTest {
     @Test
     void apiCallsAreTrackedAsKindApi() throws Exception {
         try (UsageTracker t = tracker()) {
-            t.trackApi("serpapi", "/search", 503, new java.math.BigDecimal("0.005"), 120L);
+            t.trackApi("serpapi", "/search", 503, new BigDecimal("0.005"), 120L);
         }
         UsageEvent e = spooledEvents().get(0);
         assertThat(e.kind()).isEqualTo("api");
-        assertThat(e.api().costUsd()).isEqualTo(new java.math.BigDecimal("0.005"));
+        assertThat(e.api().costUsd()).isEqualTo(new BigDecimal("0.005"));
         assertThat(e.call().status()).isEqualTo("error");
         assertThat(e.model()).isNull();
     }
 
     @Test
     void unreachableKafkaSpoolsEveryEvent() throws Exception {
-        List<String> ids = new java.util.ArrayList<>();
+        List<String> ids = new ArrayList<>();
         try (UsageTracker t = tracker()) {
             for (int i = 0; i < 50; i++) {
                 ids.add(t.track(llm()));

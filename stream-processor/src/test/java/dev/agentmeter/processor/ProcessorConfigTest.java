@@ -6,12 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.agentmeter.model.Period;
 import dev.agentmeter.model.ScopeType;
 import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -63,8 +66,8 @@ class ProcessorConfigTest {
     }
 
     @Test
-    void theTokenCanComeFromAFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("token"), "from-a-secret\n");
+    void theTokenCanComeFromAFile(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("token"), "from-a-secret\n");
 
         ProcessorConfig c = ProcessorConfig.of(Map.of(ProcessorConfig.HTTP_BIND_ADDRESS, "10.0.0.7",
                 ProcessorConfig.HTTP_AUTH_TOKEN_FILE, file.toString()));

@@ -6,6 +6,7 @@ import dev.agentmeter.model.json.ContractJson;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class BudgetStatusTest {
@@ -41,8 +42,8 @@ class BudgetStatusTest {
 
     @Test
     void aBudgetCarriesItsZoneAndForecastOnlyWhenSet() {
-        Budget plain = new Budget(Scope.parse("user:alice"), java.util.Map.of(Period.DAY, new BigDecimal("10.00")), List.of());
-        Budget zoned = new Budget(Scope.parse("user:alice"), java.util.Map.of(Period.DAY, new BigDecimal("10.00")), List.of(),
+        Budget plain = new Budget(Scope.parse("user:alice"), Map.of(Period.DAY, new BigDecimal("10.00")), List.of());
+        Budget zoned = new Budget(Scope.parse("user:alice"), Map.of(Period.DAY, new BigDecimal("10.00")), List.of(),
                 "America/New_York", true);
 
         assertThat(ContractJson.toJson(plain)).isEqualTo("{\"scope\":\"user:alice\",\"limits\":{\"DAY\":\"10.00\"},"

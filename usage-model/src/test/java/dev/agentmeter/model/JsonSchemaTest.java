@@ -10,7 +10,9 @@ import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import dev.agentmeter.model.json.ContractJson;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -65,17 +67,17 @@ class JsonSchemaTest {
     void aForecastAlertWithItsProjectionValidates() {
         BudgetAlert a = Samples.contractAlert();
         BudgetAlert forecast = new BudgetAlert(a.scope() + "|DAY|" + a.windowStart() + "|forecast", a.scope(), a.period(),
-                a.windowStart(), a.windowEnd(), new java.math.BigDecimal("1.0"), AlertLevel.FORECAST, a.spendUsd(),
-                a.limitUsd(), a.triggeringEventId(), a.raisedAt(), new java.math.BigDecimal("24.5"),
-                java.time.Instant.parse("2026-11-22T20:00:00Z"));
+                a.windowStart(), a.windowEnd(), new BigDecimal("1.0"), AlertLevel.FORECAST, a.spendUsd(),
+                a.limitUsd(), a.triggeringEventId(), a.raisedAt(), new BigDecimal("24.5"),
+                Instant.parse("2026-11-22T20:00:00Z"));
         assertThat(errors("budget-alert.schema.json", tree(forecast))).isEmpty();
     }
 
     @Test
     void javaSerialisedBudgetStatusValidates() {
-        BudgetStatus s = BudgetStatus.of(Scope.parse("user:alice"), Period.DAY, java.time.Instant.parse("2026-11-22T00:00:00Z"),
-                java.time.Instant.parse("2026-11-23T00:00:00Z"), new java.math.BigDecimal("8.0123"),
-                new java.math.BigDecimal("10.00"), Budget.DEFAULT_THRESHOLDS, java.time.Instant.parse("2026-11-22T10:15:31.002Z"));
+        BudgetStatus s = BudgetStatus.of(Scope.parse("user:alice"), Period.DAY, Instant.parse("2026-11-22T00:00:00Z"),
+                Instant.parse("2026-11-23T00:00:00Z"), new BigDecimal("8.0123"),
+                new BigDecimal("10.00"), Budget.DEFAULT_THRESHOLDS, Instant.parse("2026-11-22T10:15:31.002Z"));
         assertThat(errors("budget-status.schema.json", tree(s))).isEmpty();
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +13,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +27,7 @@ class BillFetcherTest {
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private final List<String> auth = new CopyOnWriteArrayList<>();
 
-    private String serve(java.util.function.IntFunction<Object[]> answer) throws Exception {
+    private String serve(IntFunction<Object[]> answer) throws Exception {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         AtomicInteger n = new AtomicInteger();
         server.createContext("/", exchange -> {
@@ -111,7 +113,7 @@ class BillFetcherTest {
 
         assertThatThrownBy(() -> new BillFetcher(base, "k", Duration.ofMillis(1))
                 .fetch(BillSource.OPENAI_COSTS, LocalDate.parse("2026-11-02"), LocalDate.parse("2026-11-02")))
-                .isInstanceOf(java.io.IOException.class).hasMessageEndingWith("answered HTTP 503 after 5 attempts");
+                .isInstanceOf(IOException.class).hasMessageEndingWith("answered HTTP 503 after 5 attempts");
         assertThat(requests).hasSize(5);
     }
 }

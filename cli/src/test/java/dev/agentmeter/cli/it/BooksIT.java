@@ -12,6 +12,7 @@ import dev.agentmeter.model.Cost;
 import dev.agentmeter.model.CostSource;
 import dev.agentmeter.model.PricedUsage;
 import dev.agentmeter.model.Pricing;
+import dev.agentmeter.model.Usage;
 import dev.agentmeter.model.UsageEvent;
 import dev.agentmeter.sink.schema.SchemaMigrator;
 import dev.agentmeter.sink.write.PostgresWriter;
@@ -25,6 +26,8 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -146,7 +149,7 @@ class BooksIT {
         assertThat(lines.get(0)).isEqualTo(String.format("%-24s %-16s %12s %16s", "PARTITION", "STATE", "ROWS", "ARCHIVED COST"));
         assertThat(lines.get(1)).isEqualTo(String.format("%-24s %-16s %,12d %16s", "agent_usage_y2026m06", "archived", 2, "$1.50"));
         assertThat(lines.get(2)).isEqualTo(String.format("%-24s %-16s %,12d %16s", "agent_usage_y2026m07", "archived", 1, "$0.009"));
-        java.time.YearMonth thisMonth = java.time.YearMonth.now(java.time.ZoneOffset.UTC);
+        YearMonth thisMonth = YearMonth.now(ZoneOffset.UTC);
         assertThat(lines.get(3)).isEqualTo(String.format("%-24s %-16s %,12d %16s",
                 String.format("agent_usage_y%04dm%02d", thisMonth.getYear(), thisMonth.getMonthValue()), "in database", 1, ""));
     }
@@ -238,7 +241,7 @@ class BooksIT {
 
     private static PricedUsage provider(String id, String billed, String catalog) {
         UsageEvent e = UsageEvent.builder().eventId(id).timestamp(Instant.parse("2026-11-02T10:00:00Z")).kind("llm").agent("a")
-                .provider("openrouter").model("anthropic/claude-sonnet-4.5").usage(dev.agentmeter.model.Usage.of(1000, 100))
+                .provider("openrouter").model("anthropic/claude-sonnet-4.5").usage(Usage.of(1000, 100))
                 .providerCostUsd(new BigDecimal(billed)).build();
         return new PricedUsage(e, new Pricing("claude-sonnet-4-5", "Anthropic", "openrouter", CostSource.PROVIDER, null, false, "USD", null),
                 new Cost(new BigDecimal(catalog), BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, new BigDecimal(billed),

@@ -2,6 +2,7 @@ package dev.agentmeter.cli.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentmeter.cli.kafka.KafkaIo;
 import dev.agentmeter.cli.up.LocalPipeline;
 import dev.agentmeter.client.UsageTracker;
@@ -16,9 +17,19 @@ import dev.agentmeter.model.Topics;
 import dev.agentmeter.model.Usage;
 import dev.agentmeter.model.UsageEvent;
 import dev.agentmeter.model.json.ContractJson;
+import dev.agentmeter.notifier.Alertmanagers;
+import dev.agentmeter.notifier.Hooks;
+import dev.agentmeter.notifier.NotifierApp;
+import dev.agentmeter.notifier.NotifierConfig;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -31,7 +42,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -143,10 +157,10 @@ class BudgetEnforcementIT {
 
     private static String collectorBudget(String scope) {
         try {
-            return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                            java.net.URI.create(pipeline.collectorUrl() + "/v1/budget?scope=" + scope)).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-        } catch (java.io.IOException e) {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create(pipeline.collectorUrl() + "/v1/budget?scope=" + scope)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
             return "";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -163,11 +177,11 @@ class BudgetEnforcementIT {
     }
 
     /** Alertmanager's notifications (status, alert count, level) about one scope, as its webhook receiver got them. */
-    private static List<String> notifications(dev.agentmeter.notifier.Hooks receiver, String scope) {
+    private static List<String> notifications(Hooks receiver, String scope) {
         List<String> out = new ArrayList<>();
-        for (dev.agentmeter.notifier.Hooks.Request r : receiver.requests) {
-            var n = ContractJson.fromBytes(r.body().getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                    com.fasterxml.jackson.databind.JsonNode.class);
+        for (Hooks.Request r : receiver.requests) {
+            var n = ContractJson.fromBytes(r.body().getBytes(StandardCharsets.UTF_8),
+                    JsonNode.class);
             if (scope.equals(n.path("groupLabels").path("scope").asText())) {
                 out.add(n.path("status").asText() + " " + n.path("alerts").size() + " "
                         + n.path("alerts").get(0).path("labels").path("level").asText());
@@ -178,16 +192,16 @@ class BudgetEnforcementIT {
 
     @Test
     void aCrossedBudgetReachesAlertmanagerOnceAndRaisingItResolvesTheAlert() throws Exception {
-        String scope = "team:am-" + java.util.UUID.randomUUID().toString().substring(0, 8);
-        try (dev.agentmeter.notifier.Hooks receiver = new dev.agentmeter.notifier.Hooks(n -> 200);
-             dev.agentmeter.notifier.Alertmanagers alertmanager = dev.agentmeter.notifier.Alertmanagers.start(
+        String scope = "team:am-" + UUID.randomUUID().toString().substring(0, 8);
+        try (Hooks receiver = new Hooks(n -> 200);
+             Alertmanagers alertmanager = Alertmanagers.start(
                      Files.createDirectories(data.resolve("alertmanager")), FreePorts.next(), receiver.url("/am"));
-             dev.agentmeter.notifier.NotifierApp notifier = new dev.agentmeter.notifier.NotifierApp(
-                     dev.agentmeter.notifier.NotifierConfig.of(Map.of(
-                             dev.agentmeter.notifier.NotifierConfig.BOOTSTRAP_SERVERS, pipeline.bootstrapServers(),
-                             dev.agentmeter.notifier.NotifierConfig.ALERTMANAGER_URLS, alertmanager.url,
-                             dev.agentmeter.notifier.NotifierConfig.ALERTMANAGER_RESEND_INTERVAL, "PT0.5S",
-                             dev.agentmeter.notifier.NotifierConfig.HTTP_PORT, "0"))).start()) {
+             NotifierApp notifier = new NotifierApp(
+                     NotifierConfig.of(Map.of(
+                             NotifierConfig.BOOTSTRAP_SERVERS, pipeline.bootstrapServers(),
+                             NotifierConfig.ALERTMANAGER_URLS, alertmanager.url,
+                             NotifierConfig.ALERTMANAGER_RESEND_INTERVAL, "PT0.5S",
+                             NotifierConfig.HTTP_PORT, "0"))).start()) {
             Budget tight = new Budget(Scope.parse(scope), Map.of(Period.DAY, new BigDecimal("0.001")), List.of(BigDecimal.ONE));
             KafkaIo.publish(pipeline.bootstrapServers(), Topics.BUDGETS, scope, ContractJson.toBytes(tight));
             String team = scope.substring("team:".length());
@@ -215,17 +229,17 @@ class BudgetEnforcementIT {
             if (condition.getAsBoolean()) {
                 return true;
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
+            LockSupport.parkNanos(20_000_000);
         }
         return condition.getAsBoolean();
     }
 
     /** Polls for {@code within}, failing as soon as {@code value} is not {@code expected}: "and nothing more came". */
-    private static <T> void holds(Duration within, java.util.function.Supplier<T> value, T expected) {
+    private static <T> void holds(Duration within, Supplier<T> value, T expected) {
         long deadline = System.nanoTime() + within.toNanos();
         do {
             assertThat(value.get()).isEqualTo(expected);
-            java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
+            LockSupport.parkNanos(50_000_000);
         } while (System.nanoTime() < deadline);
     }
 

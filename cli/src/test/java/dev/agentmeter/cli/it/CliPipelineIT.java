@@ -2,14 +2,23 @@ package dev.agentmeter.cli.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
 import dev.agentmeter.cli.Cli;
 import dev.agentmeter.cli.kafka.ProcessorHttp;
 import dev.agentmeter.cli.up.LocalPipeline;
 import dev.agentmeter.embedded.FreePorts;
 import dev.agentmeter.embedded.KafkaExtension;
 import dev.agentmeter.embedded.PostgresExtension;
+import dev.agentmeter.model.json.ContractJson;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -22,6 +31,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -201,9 +211,9 @@ class CliPipelineIT {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         String written = null;
         while (System.nanoTime() < deadline && !(rows + ".0").equals(written)) {
-            String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                    java.net.URI.create(pipeline.processorUrl() + "/metrics")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(pipeline.processorUrl() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
             written = metrics.lines().filter(l -> l.startsWith(line)).map(l -> l.substring(line.length())).findFirst().orElse(null);
             Thread.sleep(100);
         }
@@ -243,9 +253,9 @@ class CliPipelineIT {
     void aLiteLlmCatalogFromAUrlIsDiffedThenPublishedAndItsBatchPricesBillABatchCall() throws Exception {
         byte[] doc = ("{\"zeta-2\": {\"litellm_provider\": \"openai\", \"mode\": \"chat\", \"input_cost_per_token\": 2e-06,"
                 + " \"output_cost_per_token\": 8e-06, \"input_cost_per_token_batches\": 1e-06, \"output_cost_per_token_batches\": 4e-06}}")
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
-                new java.net.InetSocketAddress("localhost", 0), 0);
+                .getBytes(StandardCharsets.UTF_8);
+        HttpServer server = HttpServer.create(
+                new InetSocketAddress("localhost", 0), 0);
         server.createContext("/prices.json", exchange -> {
             exchange.sendResponseHeaders(200, doc.length);
             exchange.getResponseBody().write(doc);
@@ -280,11 +290,11 @@ class CliPipelineIT {
     @Test
     @Order(9)
     void alertsArePostedToAWebhookInSlackShape() throws Exception {
-        List<String> bodies = new java.util.concurrent.CopyOnWriteArrayList<>();
-        com.sun.net.httpserver.HttpServer hook = com.sun.net.httpserver.HttpServer.create(
-                new java.net.InetSocketAddress("localhost", 0), 0);
+        List<String> bodies = new CopyOnWriteArrayList<>();
+        HttpServer hook = HttpServer.create(
+                new InetSocketAddress("localhost", 0), 0);
         hook.createContext("/hook", exchange -> {
-            bodies.add(new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
             exchange.sendResponseHeaders(200, -1);
             exchange.close();
         });
@@ -294,7 +304,7 @@ class CliPipelineIT {
                     "--webhook", "http://localhost:" + hook.getAddress().getPort() + "/hook");
             assertThat(alerts.exitCode()).as(alerts.err()).isZero();
             assertThat(bodies).hasSize(1);
-            com.fasterxml.jackson.databind.JsonNode body = dev.agentmeter.model.json.ContractJson.mapper().readTree(bodies.get(0));
+            JsonNode body = ContractJson.mapper().readTree(bodies.get(0));
             String today = LocalDate.now(ZoneOffset.UTC) + "T00:00:00Z";
             assertThat(body.get("text").asText()).startsWith(":warning: agentmeter WARNING user:zoe DAY: $0.0075 of $0.01");
             assertThat(body.get("alertId").asText()).isEqualTo("user:zoe|DAY|" + today + "|0.5");

@@ -2,6 +2,7 @@ package dev.agentmeter.cli.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.agentmeter.cli.kafka.ProcessorHttp;
 import dev.agentmeter.cli.up.LocalPipeline;
 import dev.agentmeter.embedded.FreePorts;
 import dev.agentmeter.embedded.KafkaExtension;
@@ -31,6 +32,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -177,7 +179,7 @@ class CollectorPipelineIT {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         String seen = null;
         while (System.nanoTime() < deadline && !expected.equals(seen)) {
-            seen = dev.agentmeter.cli.kafka.ProcessorHttp.get(pipeline.processorUrl(), null, "/v1/spend/" + scopePath
+            seen = ProcessorHttp.get(pipeline.processorUrl(), null, "/v1/spend/" + scopePath
                     + "?period=DAY", Duration.ofSeconds(5)).path("spendUsd").asText();
             Thread.sleep(200);
         }
@@ -186,7 +188,7 @@ class CollectorPipelineIT {
 
     @Test
     void aJsonBatchThroughTheCollectorLandsWithItsRejectsAnswered() throws Exception {
-        String batch = "[{\"schemaVersion\":1,\"eventId\":\"json-1\",\"timestamp\":\"" + java.time.Instant.now()
+        String batch = "[{\"schemaVersion\":1,\"eventId\":\"json-1\",\"timestamp\":\"" + Instant.now()
                 + "\",\"kind\":\"llm\",\"agent\":\"ts-agent\",\"model\":\"gpt-4o\",\"usage\":{\"inputTokens\":1000,"
                 + "\"outputTokens\":500}},{\"kind\":\"llm\",\"agent\":\"ts-agent\"}]";
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(

@@ -14,9 +14,12 @@ import dev.agentmeter.model.Period;
 import dev.agentmeter.model.Scope;
 import dev.agentmeter.model.Topics;
 import dev.agentmeter.model.json.ContractJson;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,6 +48,7 @@ import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 
@@ -129,7 +133,7 @@ class DashboardIT {
         assertThat(text("[data-live='month']")).isEqualTo("$2.71");
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
         BigDecimal projection = new BigDecimal("2.70833").multiply(BigDecimal.valueOf(today.lengthOfMonth()))
-                .divide(BigDecimal.valueOf(today.getDayOfMonth()), 2, java.math.RoundingMode.HALF_EVEN);
+                .divide(BigDecimal.valueOf(today.getDayOfMonth()), 2, RoundingMode.HALF_EVEN);
         assertThat(text("[data-live='projection']")).isEqualTo("$" + projection.toPlainString());
         assertThat(rows("#t-top-agent")).containsExactly(
                 "TechnicalSupport 1 $1.95 72.0 %", "coder 1 $0.70 25.8 %", "Triage 1 $0.06 2.2 %");
@@ -295,7 +299,7 @@ class DashboardIT {
             try {
                 before.isDisplayed();
                 return false;
-            } catch (org.openqa.selenium.StaleElementReferenceException replaced) {
+            } catch (StaleElementReferenceException replaced) {
                 return !browser.findElements(By.cssSelector("[role='alert'], h1")).isEmpty();
             }
         });
@@ -361,8 +365,8 @@ class DashboardIT {
         }
         try {
             return http.send(r.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

@@ -18,6 +18,10 @@ import dev.agentmeter.model.UsageEvent;
 import dev.agentmeter.model.json.ContractJson;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -28,6 +32,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -146,7 +151,7 @@ class NothingLostIT {
     void oneEventIdIsOneEventWhateverItsTimestampAndKey() throws Exception {
         Instant at = Instant.now().minus(Duration.ofMinutes(30)).truncatedTo(ChronoUnit.MILLIS);
         UsageEvent first = event("same-id", "dup", at);
-        produce(java.util.Arrays.asList(null, "s-other", "s-same-id"), List.of(first,
+        produce(Arrays.asList(null, "s-other", "s-same-id"), List.of(first,
                 first.toBuilder().timestamp(at.plusSeconds(7)).build(),
                 first.toBuilder().timestamp(at.minusSeconds(60)).sessionId("s-other").build()));
         produce(event("Case-1", "case", at), event("case-1", "case", at));
@@ -254,9 +259,9 @@ class NothingLostIT {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         String seen = null;
         while (System.nanoTime() < deadline && !value.equals(seen)) {
-            String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                    java.net.URI.create(pipeline.processorUrl() + "/metrics")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(pipeline.processorUrl() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
             seen = metrics.lines().filter(l -> l.startsWith(name + " ")).map(l -> l.substring(name.length() + 1))
                     .findFirst().orElse(null);
             Thread.sleep(200);

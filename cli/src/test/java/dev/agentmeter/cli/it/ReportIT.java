@@ -16,7 +16,10 @@ import dev.agentmeter.sink.schema.SchemaMigrator;
 import dev.agentmeter.sink.write.PostgresWriter;
 import dev.agentmeter.sink.write.UsageRows;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,14 +57,14 @@ class ReportIT {
                     step("w3", "2026-11-10T10:00:00Z", "wf-2", "Triage", List.of(), "0.00002")),
                     p -> p.event().timestamp());
             // Rows relative to today, for the scripts' --today, --yesterday and --last (UTC days).
-            Instant today = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.DAYS);
+            Instant today = Instant.now().truncatedTo(ChronoUnit.DAYS);
             writer.write(UsageRows.table("agent_usage"), List.of(
                     row("r1", today.plusSeconds(1).toString(), "marcus", "zoe", "sales", "openai", "gpt-4o", "gpt-4o", "OpenAI",
                             CostSource.CATALOG, 1000, 100, "0.2", "0.05", "0.25", "chat", "success"),
-                    row("r2", today.minus(java.time.Duration.ofHours(12)).toString(), "marcus", "zoe", "sales", "anthropic",
+                    row("r2", today.minus(Duration.ofHours(12)).toString(), "marcus", "zoe", "sales", "anthropic",
                             "claude-sonnet-4-5-20250929", "claude-sonnet-4-5", "Anthropic", CostSource.CATALOG, 1000, 100, "0.4",
                             "0.1", "0.5", "chat", "success"),
-                    row("r3", today.minus(java.time.Duration.ofDays(5)).plusSeconds(3600).toString(), "ada", "yuki", "sales",
+                    row("r3", today.minus(Duration.ofDays(5)).plusSeconds(3600).toString(), "ada", "yuki", "sales",
                             "openai", "gpt-4o", "gpt-4o", "OpenAI", CostSource.CATALOG, 1000, 100, "0.8", "0.2", "1.00", "chat", "success")),
                     p -> p.event().timestamp());
         }
@@ -91,7 +94,7 @@ class ReportIT {
 
     /** Runs the command on the seeded database as it is given (no window added). */
     private static Cli plain(String... args) {
-        List<String> all = new java.util.ArrayList<>(List.of(args));
+        List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--pg-url", url, "--skip-budgets"));
         Cli result = Cli.run(all.toArray(String[]::new));
         assertThat(result.exitCode()).as(result.err()).isZero();
@@ -166,7 +169,7 @@ class ReportIT {
 
     /** Runs the command on the seeded database for the first week of November 2026. */
     private static Cli cli(String... args) {
-        List<String> all = new java.util.ArrayList<>(List.of(args));
+        List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--pg-url", url, "--from", "2026-11-01", "--to", "2026-11-07"));
         return Cli.run(all.toArray(String[]::new));
     }

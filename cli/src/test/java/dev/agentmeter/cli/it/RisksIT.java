@@ -6,10 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.agentmeter.cli.Cli;
 import dev.agentmeter.embedded.PostgresExtension;
 import dev.agentmeter.model.CostSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code agentmeter risks} on a fixed month of usage (2026-10-06 … 2026-11-02, 28 days) in a real
@@ -41,7 +45,7 @@ class RisksIT {
     }
 
     private static Cli risks(String... more) {
-        List<String> all = new java.util.ArrayList<>(List.of("risks", "--pg-url", url, "--from", "2026-10-06", "--to", "2026-11-02"));
+        List<String> all = new ArrayList<>(List.of("risks", "--pg-url", url, "--from", "2026-10-06", "--to", "2026-11-02"));
         all.addAll(List.of(more));
         Cli result = Cli.run(all.toArray(String[]::new));
         assertThat(result.exitCode()).as(result.err()).isZero();
@@ -94,9 +98,9 @@ class RisksIT {
     }
 
     @Test
-    void aCallersDeprecationListReplacesTheBundledOne(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-        java.nio.file.Path file = dir.resolve("deprecations.json");
-        java.nio.file.Files.writeString(file, "[{\"model\": \"gpt-4o\", \"retires\": \"2099-02-01\", \"replacement\": \"gpt-5\"}]");
+    void aCallersDeprecationListReplacesTheBundledOne(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("deprecations.json");
+        Files.writeString(file, "[{\"model\": \"gpt-4o\", \"retires\": \"2099-02-01\", \"replacement\": \"gpt-5\"}]");
 
         String out = risks("--deprecations", file.toString(), "--output", "csv").out();
 

@@ -13,8 +13,10 @@ import dev.agentmeter.model.Usage;
 import dev.agentmeter.model.UsageEvent;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -38,7 +40,7 @@ class ServiceTierReportIT {
     static PricedUsage row(String id, String model, String company, String servedTier, String pricedTier, String total) {
         Instant at = Instant.parse("2026-11-02T10:00:00Z");
         UsageEvent e = UsageEvent.builder().eventId(id).timestamp(at).kind("llm").agent("coder").userId("alice")
-                .provider(company.toLowerCase(java.util.Locale.ROOT)).model(model).usage(Usage.of(1000, 100))
+                .provider(company.toLowerCase(Locale.ROOT)).model(model).usage(Usage.of(1000, 100))
                 .serviceTier(servedTier).call(new Call("generate", null, 100L, "success", null, null)).build();
         Pricing pricing = new Pricing(model, company, e.provider(), CostSource.CATALOG, null, false, pricedTier, "USD", null);
         BigDecimal t = new BigDecimal(total);
@@ -46,7 +48,7 @@ class ServiceTierReportIT {
     }
 
     private static Cli cli(String... args) {
-        List<String> all = new java.util.ArrayList<>(List.of(args));
+        List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--pg-url", url, "--from", "2026-11-01", "--to", "2026-11-07", "--skip-budgets", "--csv"));
         Cli result = Cli.run(all.toArray(String[]::new));
         assertThat(result.exitCode()).as(result.err()).isZero();

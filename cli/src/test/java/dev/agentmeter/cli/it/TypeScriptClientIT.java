@@ -9,6 +9,7 @@ import dev.agentmeter.embedded.FreePorts;
 import dev.agentmeter.embedded.KafkaExtension;
 import dev.agentmeter.embedded.PostgresExtension;
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -22,8 +23,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -71,7 +74,7 @@ class TypeScriptClientIT {
     }
 
     static String node() {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             Path p = Path.of(dir, "node");
             if (Files.isExecutable(p)) {
                 return p.toString();
@@ -151,7 +154,7 @@ class TypeScriptClientIT {
     void aCollectorStoppedMidRunLosesNothingAndCountsNothingTwice() throws Exception {
         String run = "ts-stop-" + UUID.randomUUID();
         int port = FreePorts.next();
-        java.util.function.Supplier<CollectorApp> collector = () -> new CollectorApp(CollectorConfig.of(java.util.Map.of(
+        Supplier<CollectorApp> collector = () -> new CollectorApp(CollectorConfig.of(Map.of(
                 CollectorConfig.BOOTSTRAP_SERVERS, pipeline.bootstrapServers(), CollectorConfig.HTTP_PORT, Integer.toString(port),
                 CollectorConfig.SPOOL_DIRECTORY, data.resolve("own-collector-spool").toString()))).start();
         CollectorApp first = collector.get();

@@ -9,10 +9,11 @@ import dev.agentmeter.model.TopicAdmin;
 import dev.agentmeter.model.Topics;
 import dev.agentmeter.model.json.ContractJson;
 import java.io.PrintWriter;
-import org.apache.kafka.clients.admin.NewTopic;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,7 +36,7 @@ class PriceImportScheduleIT {
                 + " \"prices\": {\"input_mtok\": \"cheap\"}}]}]");
         StringWriter out = new StringWriter();
         TopicAdmin.createTopics(kafka.bootstrapServers(), new NewTopic(Topics.PRICES, 1, (short) 1)
-                .configs(java.util.Map.of("cleanup.policy", "compact")));
+                .configs(Map.of("cleanup.policy", "compact")));
 
         String first = PriceImportSchedule.runOnce(kafka.bootstrapServers(), good.toString(), new PrintWriter(out));
         String second = PriceImportSchedule.runOnce(kafka.bootstrapServers(), bad.toString(), new PrintWriter(out));

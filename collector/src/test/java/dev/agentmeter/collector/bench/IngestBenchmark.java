@@ -20,6 +20,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,6 +35,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * Events/s into Kafka through the collector's two endpoints against the producer client's own
@@ -52,7 +54,7 @@ public final class IngestBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Path work = java.nio.file.Files.createTempDirectory("ingest-bench-");
+        Path work = Files.createTempDirectory("ingest-bench-");
         try (EmbeddedKafka kafka = EmbeddedKafka.temporary().start()) {
             for (String t : List.of("bench.track", "bench.events", "bench.traces", "bench.latency")) {
                 kafka.createTopics(new NewTopic(t, 3, (short) 1));
@@ -78,7 +80,7 @@ public final class IngestBenchmark {
                 }
             }
         } finally {
-            org.apache.kafka.common.utils.Utils.delete(work.toFile());
+            Utils.delete(work.toFile());
         }
     }
 

@@ -10,6 +10,7 @@ import dev.agentmeter.pricing.sources.PriceImport.Kind;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -116,7 +117,7 @@ class GenAiPricesImportTest {
 
     @Test
     void aTruncatedDocumentIsRefusedAndSaysWhy() {
-        byte[] half = java.util.Arrays.copyOf(data, data.length / 2);
+        byte[] half = Arrays.copyOf(data, data.length / 2);
 
         assertThatThrownBy(() -> PriceImport.read(half, "auto", Set.of())).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("not JSON");

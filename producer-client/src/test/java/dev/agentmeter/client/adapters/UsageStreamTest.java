@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.anthropic.core.ObjectMappers;
 import com.anthropic.models.messages.RawMessageStreamEvent;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.responses.ResponseStreamEvent;
 import dev.agentmeter.model.Usage;
 import java.util.List;
 import java.util.Map;
@@ -116,7 +118,7 @@ class UsageStreamTest {
         UsageStream s = UsageStream.openAi();
         for (String line : stream("openai-chat-stream")) {
             s.accept(com.openai.core.ObjectMappers.jsonMapper().readValue(line,
-                    com.openai.models.chat.completions.ChatCompletionChunk.class));
+                    ChatCompletionChunk.class));
         }
         ProviderUsage p = s.finish();
         assertThat(p.model()).isEqualTo("gpt-4o-mini-2024-07-18");
@@ -128,7 +130,7 @@ class UsageStreamTest {
         UsageStream s = UsageStream.openAi();
         for (String line : stream("openai-responses-stream")) {
             s.accept(com.openai.core.ObjectMappers.jsonMapper().readValue(line,
-                    com.openai.models.responses.ResponseStreamEvent.class));
+                    ResponseStreamEvent.class));
         }
         ProviderUsage p = s.finish();
         assertThat(p.usage()).isEqualTo(new Usage(37, 11, 0, 0, 0, 0, false));

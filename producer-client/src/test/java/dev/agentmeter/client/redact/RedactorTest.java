@@ -2,6 +2,7 @@ package dev.agentmeter.client.redact;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -111,7 +112,7 @@ class RedactorTest {
         assertThat(custom.redact(input)).isEqualTo(expected);
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void noneRedactsNothingAndNullStaysNull() {
         assertThat(Redactor.none().redact("alice@example.com")).isEqualTo("alice@example.com");
         assertThat(redactor.redact(null)).isNull();

@@ -6,12 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.agentmeter.model.Budget;
 import dev.agentmeter.model.Period;
 import dev.agentmeter.model.Scope;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 class AggregateSerdesTest {
@@ -66,36 +71,36 @@ class AggregateSerdesTest {
         // version 3, then a count of 2^31-1 inputs in a record of 5 bytes (a hostile repartition record: it ran the JVM out of heap)
         byte[] hostile = {3, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff};
 
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AggregateSerdes.scopeInputs().deserializer()
+        Assertions.assertThatThrownBy(() -> AggregateSerdes.scopeInputs().deserializer()
                         .deserialize("agentmeter-processor-by-scope-repartition", hostile))
-                .isInstanceOf(org.apache.kafka.common.errors.SerializationException.class)
+                .isInstanceOf(SerializationException.class)
                 .hasRootCauseMessage("batch of 2147483647 inputs in 0 bytes");
     }
 
     @Test
     void aBudgetLengthBeyondTheRecordIsRefused() {
         // version 3, one input: scope user:a, a budget change without a delta, and a budget length of 1 GiB
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(3);
             out.writeInt(1);
             out.writeUTF("user:a");
             out.writeBoolean(true);
             out.writeBoolean(false);
             out.writeInt(1 << 30);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new AssertionError(e);
         }
 
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AggregateSerdes.scopeInputs().deserializer()
+        Assertions.assertThatThrownBy(() -> AggregateSerdes.scopeInputs().deserializer()
                         .deserialize("t", bytes.toByteArray()))
-                .isInstanceOf(org.apache.kafka.common.errors.SerializationException.class)
+                .isInstanceOf(SerializationException.class)
                 .hasRootCauseMessage("budget of 1073741824 bytes in 0");
     }
 
     @Test
     void randomBytesUnderTheBatchVersionAreReadOrRefusedWithinTheirOwnSize() {
-        java.util.SplittableRandom random = new java.util.SplittableRandom(42);
+        SplittableRandom random = new SplittableRandom(42);
         int read = 0;
         int refused = 0;
         for (int i = 0; i < 20_000; i++) {

@@ -13,6 +13,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
@@ -147,7 +148,7 @@ class DeltaCombinerTest {
 
         hook.flushCache();
 
-        List<Integer> partitions = new java.util.ArrayList<>();
+        List<Integer> partitions = new ArrayList<>();
         for (MockProcessorContext.CapturedForward<? extends String, ? extends List<ScopeInput>> f : context.forwarded()) {
             int p = ScopePartitioner.of(f.record().key(), 3);
             partitions.add(p);

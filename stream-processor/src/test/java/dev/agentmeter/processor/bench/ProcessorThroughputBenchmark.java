@@ -1,5 +1,6 @@
 package dev.agentmeter.processor.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import dev.agentmeter.embedded.EmbeddedKafka;
 import dev.agentmeter.model.EventIds;
 import dev.agentmeter.model.Usage;
@@ -9,15 +10,21 @@ import dev.agentmeter.processor.ProcessorApp;
 import dev.agentmeter.processor.ProcessorConfig;
 import dev.agentmeter.processor.topology.DedupStoreRocksDbConfig;
 import dev.agentmeter.processor.topology.UsageTopology;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -222,7 +229,7 @@ public final class ProcessorThroughputBenchmark {
 
     private static Rate fullTopology(String bootstrap, String raw, int n, String appId) throws Exception {
         Path state = Files.createTempDirectory("bench-full");
-        Map<String, Object> props = new java.util.HashMap<>(Map.of(
+        Map<String, Object> props = new HashMap<>(Map.of(
                 ProcessorConfig.BOOTSTRAP_SERVERS, bootstrap, ProcessorConfig.APPLICATION_ID, appId,
                 ProcessorConfig.TOPIC_RAW, raw, ProcessorConfig.HTTP_PORT, "0",
                 ProcessorConfig.STATE_DIR, state.toString(),
@@ -248,9 +255,9 @@ public final class ProcessorThroughputBenchmark {
     }
 
     private static long streamThreadsCpuNanos(String appId) {
-        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long sum = 0;
-        for (java.lang.management.ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
+        for (ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
             if (t != null && t.getThreadName().startsWith(appId) && t.getThreadName().contains("-StreamThread-")) {
                 sum += Math.max(0, threads.getThreadCpuTime(t.getThreadId()));
             }
@@ -259,7 +266,7 @@ public final class ProcessorThroughputBenchmark {
     }
 
     private static long jvmCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        return ((OperatingSystemMXBean) ManagementFactory
                 .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
@@ -306,7 +313,7 @@ public final class ProcessorThroughputBenchmark {
                 if (done >= total && lag == 0 && committed.size() > parts.size() - 1) {
                     break;
                 }
-                java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
+                LockSupport.parkNanos(20_000_000);
             }
         }
         long t1 = System.nanoTime();
@@ -319,9 +326,9 @@ public final class ProcessorThroughputBenchmark {
 
     private static String rss() {
         try {
-            return Files.readAllLines(java.nio.file.Path.of("/proc/self/status")).stream()
+            return Files.readAllLines(Path.of("/proc/self/status")).stream()
                     .filter(l -> l.startsWith("VmRSS")).findFirst().orElse("?").replaceAll("\\s+", " ");
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return "?";
         }
     }

@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -221,7 +222,7 @@ class ProcessorEndToEndIT {
             if (a != null && a.events() >= events) {
                 return;
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(100_000_000);
+            LockSupport.parkNanos(100_000_000);
         }
     }
 }

@@ -16,6 +16,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -99,7 +100,7 @@ class TwoInstancesQueryIT {
                 if (top.status() == 200) {
                     break;
                 }
-                java.util.concurrent.locks.LockSupport.parkNanos(200_000_000);
+                LockSupport.parkNanos(200_000_000);
             }
             assertThat(top.status()).as(top.body()).isEqualTo(200);
             assertThat(top.json().findValuesAsText("scope")).containsExactly("user:user-0", "user:user-1",

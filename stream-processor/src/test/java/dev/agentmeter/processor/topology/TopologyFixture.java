@@ -8,14 +8,17 @@ import dev.agentmeter.model.Usage;
 import dev.agentmeter.model.UsageEvent;
 import dev.agentmeter.model.json.ContractJson;
 import dev.agentmeter.model.json.ContractSerdes;
+import dev.agentmeter.pricing.BundledCatalog;
 import dev.agentmeter.processor.ProcessorApp;
 import dev.agentmeter.processor.ProcessorConfig;
 import dev.agentmeter.processor.aggregate.AggregateSerdes;
 import dev.agentmeter.processor.aggregate.ScopeInput;
 import dev.agentmeter.processor.metrics.ProcessorMetrics;
-import dev.agentmeter.pricing.BundledCatalog;
 import dev.agentmeter.processor.reject.RejectingExceptionHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.util.HashMap;
@@ -56,7 +59,7 @@ final class TopologyFixture implements AutoCloseable {
     final TestInputTopic<String, byte[]> budgetsRaw;
     /** What the prices' global updater rejected (it has no task producer: {@code SideRejections}). */
     final List<ProducerRecord<byte[], byte[]>> priceRejections = new CopyOnWriteArrayList<>();
-    private final java.io.File stateDir;
+    private final File stateDir;
 
     TopologyFixture() {
         this(Map.of());
@@ -92,7 +95,7 @@ final class TopologyFixture implements AutoCloseable {
         streams.put(RejectingExceptionHandler.METRICS, metrics);
         try {
             stateDir = Files.createTempDirectory("tt-state").toFile();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
         streams.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
@@ -140,8 +143,8 @@ final class TopologyFixture implements AutoCloseable {
         driver.close();
         try {
             Utils.delete(stateDir); // the driver removes its task directories, not the one it was given
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

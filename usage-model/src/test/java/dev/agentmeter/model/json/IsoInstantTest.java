@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -48,8 +50,8 @@ class IsoInstantTest {
     void instantsAreWrittenExactlyAsToString() throws Exception {
         assertThat(ContractJson.mapper().getSerializerProviderInstance().findValueSerializer(Instant.class))
                 .isInstanceOf(IsoInstantSerializer.class);
-        java.util.SplittableRandom random = new java.util.SplittableRandom(42);
-        List<Instant> instants = new java.util.ArrayList<>(List.of(Instant.EPOCH, Instant.parse("2026-11-22T10:15:30Z"),
+        SplittableRandom random = new SplittableRandom(42);
+        List<Instant> instants = new ArrayList<>(List.of(Instant.EPOCH, Instant.parse("2026-11-22T10:15:30Z"),
                 Instant.parse("2026-11-22T10:15:30.120Z"), Instant.parse("2026-11-22T10:15:30.000100Z"),
                 Instant.parse("2026-11-22T10:15:30.000000001Z"), Instant.parse("1969-12-31T23:59:59.999999999Z"),
                 Instant.parse("0000-01-01T00:00:00Z"), Instant.parse("9999-12-31T23:59:59.5Z"),

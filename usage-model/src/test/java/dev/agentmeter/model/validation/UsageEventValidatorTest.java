@@ -13,8 +13,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 class UsageEventValidatorTest {
@@ -44,11 +46,11 @@ class UsageEventValidatorTest {
         UsageEvent e = UsageEvent.builder().schemaVersion(null).kind(null).build();
 
         assertThat(validate(e)).extracting(Violation::field, Violation::rule).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("schemaVersion", "required"),
-                org.assertj.core.groups.Tuple.tuple("eventId", "required"),
-                org.assertj.core.groups.Tuple.tuple("timestamp", "required"),
-                org.assertj.core.groups.Tuple.tuple("agent", "required"),
-                org.assertj.core.groups.Tuple.tuple("kind", "required"));
+                Tuple.tuple("schemaVersion", "required"),
+                Tuple.tuple("eventId", "required"),
+                Tuple.tuple("timestamp", "required"),
+                Tuple.tuple("agent", "required"),
+                Tuple.tuple("kind", "required"));
     }
 
     @Test
@@ -87,7 +89,7 @@ class UsageEventValidatorTest {
         List<Violation> v = validate(valid().usage(usage(1000, 10, 1200, 0, 0, 0)).build());
 
         assertThat(v).extracting(Violation::field, Violation::rule).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("usage.cacheReadTokens", "cacheWithinInput"));
+                Tuple.tuple("usage.cacheReadTokens", "cacheWithinInput"));
         assertThat(v.get(0).message()).isEqualTo("usage.cacheReadTokens (1200) exceeds usage.inputTokens (1000); "
                 + "inputTokens must include cache reads and writes");
     }
@@ -165,7 +167,7 @@ class UsageEventValidatorTest {
     @Test
     void anIdentifierHoldingANulCharacterIsRejectedWithItsFieldNamed() {
         assertThat(validate(valid().userId("ali\u0000ce").build())).extracting(Violation::field, Violation::rule)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("userId", "storable"));
+                .containsExactly(Tuple.tuple("userId", "storable"));
     }
 
     @Test
@@ -190,7 +192,7 @@ class UsageEventValidatorTest {
     }
 
     private static Map<String, String> attributes(int n, String value) {
-        Map<String, String> out = new java.util.HashMap<>();
+        Map<String, String> out = new HashMap<>();
         for (int i = 0; i < n; i++) {
             out.put(String.format("k%03d", i), value);
         }
