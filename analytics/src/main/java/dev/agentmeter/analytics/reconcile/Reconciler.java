@@ -1,8 +1,7 @@
 package dev.agentmeter.analytics.reconcile;
 
+import dev.agentmeter.analytics.Percent;
 import java.math.BigDecimal;
-import java.math.MathContext;
-import java.math.RoundingMode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -132,10 +131,7 @@ public final class Reconciler {
 
     /** tracked ÷ billed as a percentage, 2 decimals (a ratio, not money); null when nothing was billed. */
     static BigDecimal rate(BigDecimal tracked, BigDecimal billed) {
-        if (billed.signum() == 0) {
-            return null;
-        }
-        return tracked.multiply(BigDecimal.valueOf(100)).divide(billed, new MathContext(20)).setScale(2, RoundingMode.HALF_EVEN);
+        return Percent.of(tracked, billed, 2);
     }
 
     private static BigDecimal nz(BigDecimal v) {

@@ -2,6 +2,7 @@ package dev.agentmeter.analytics.risk;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentmeter.analytics.GroupBy;
+import dev.agentmeter.analytics.Percent;
 import dev.agentmeter.analytics.SqlFilters;
 import dev.agentmeter.analytics.Usd;
 import dev.agentmeter.analytics.WhatIf;
@@ -147,7 +148,7 @@ public final class RiskAssessment {
             BigDecimal share = e.getValue().multiply(BigDecimal.valueOf(100)).divide(total, MC);
             hhi = hhi.add(share.multiply(share));
             shares.append(shares.length() == 0 ? "" : ", ").append(e.getKey()).append(" ")
-                    .append(share.setScale(1, RoundingMode.HALF_EVEN).toPlainString()).append(" %");
+                    .append(Percent.human(share.setScale(1, RoundingMode.HALF_EVEN)));
             if (top == null) {
                 top = e.getKey();
                 topShare = share;

@@ -1,14 +1,15 @@
 package dev.agentmeter.cli.books;
 
-import dev.agentmeter.analytics.Csv;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentmeter.analytics.Csv;
+import dev.agentmeter.analytics.Percent;
 import dev.agentmeter.analytics.Usd;
 import dev.agentmeter.analytics.reconcile.BillFetcher;
 import dev.agentmeter.analytics.reconcile.BillSource;
 import dev.agentmeter.analytics.reconcile.BilledItem;
-import dev.agentmeter.analytics.reconcile.ReconciliationRuns;
 import dev.agentmeter.analytics.reconcile.Reconciler;
+import dev.agentmeter.analytics.reconcile.ReconciliationRuns;
 import dev.agentmeter.cli.Endpoints;
 import dev.agentmeter.cli.OutputOptions;
 import dev.agentmeter.model.ModelPrice;
@@ -211,7 +212,7 @@ public final class ReconcileCommand implements Runnable {
     }
 
     private static String pct(BigDecimal p) {
-        return p == null ? "–" : p.toPlainString() + " %";
+        return Percent.human(p);
     }
 
     private static void csv(PrintWriter out, Reconciler.Result r) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentmeter.analytics.Csv;
 import dev.agentmeter.analytics.GroupBy;
+import dev.agentmeter.analytics.Percent;
 import dev.agentmeter.analytics.Usd;
 import dev.agentmeter.analytics.WhatIf;
 import dev.agentmeter.analytics.Window;
@@ -246,7 +247,8 @@ public final class WhatIfCommand implements Runnable {
     }
 
     private static String percent(BigDecimal delta, BigDecimal base) {
-        return base.signum() == 0 ? "-" : delta.movePointRight(2).divide(base, 1, RoundingMode.HALF_EVEN).toPlainString() + "%";
+        BigDecimal p = Percent.of(delta, base, 1);
+        return p == null ? "-" : p.toPlainString() + "%";
     }
 
     private BigDecimal percent(String flag, String text) {

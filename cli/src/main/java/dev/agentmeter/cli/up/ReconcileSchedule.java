@@ -1,10 +1,11 @@
 package dev.agentmeter.cli.up;
 
+import dev.agentmeter.analytics.Percent;
 import dev.agentmeter.analytics.Usd;
 import dev.agentmeter.analytics.reconcile.BillFetcher;
 import dev.agentmeter.analytics.reconcile.BillSource;
-import dev.agentmeter.analytics.reconcile.ReconciliationRuns;
 import dev.agentmeter.analytics.reconcile.Reconciler;
+import dev.agentmeter.analytics.reconcile.ReconciliationRuns;
 import dev.agentmeter.cli.books.ReconcileCommand;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
@@ -79,7 +80,7 @@ final class ReconcileSchedule implements AutoCloseable {
             ReconciliationRuns.record(c, ReconciliationRuns.Run.of(bill, r, Instant.now()));
             line = "reconcile: " + bill.id() + " " + from + " … " + to + ": billed " + Usd.human(r.billedUsd())
                     + ", tracked " + Usd.human(r.trackedUsd()) + ", capture rate "
-                    + (r.captureRatePercent() == null ? "– (nothing billed)" : r.captureRatePercent().toPlainString() + " %")
+                    + (r.captureRatePercent() == null ? "– (nothing billed)" : Percent.human(r.captureRatePercent()))
                     + ", " + r.discrepancies().size() + " discrepancies (recorded)";
             log.info(line);
         } catch (Exception e) {

@@ -1,6 +1,7 @@
 package dev.agentmeter.dashboard.live;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.agentmeter.analytics.Percent;
 import dev.agentmeter.analytics.Usd;
 import dev.agentmeter.dashboard.web.Html;
 import java.math.BigDecimal;
@@ -38,6 +39,6 @@ public final class AlertText {
         if (!a.hasNonNull("threshold")) {
             return "?";
         }
-        return new BigDecimal(a.get("threshold").asText()).movePointRight(2).stripTrailingZeros().toPlainString() + " %";
+        return Percent.ofFraction(new BigDecimal(a.get("threshold").asText()));
     }
 }

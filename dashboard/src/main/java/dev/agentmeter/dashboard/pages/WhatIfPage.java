@@ -1,6 +1,7 @@
 package dev.agentmeter.dashboard.pages;
 
 import dev.agentmeter.analytics.GroupBy;
+import dev.agentmeter.analytics.Percent;
 import dev.agentmeter.analytics.WhatIf;
 import dev.agentmeter.analytics.Window;
 import dev.agentmeter.dashboard.web.DataTable;
@@ -10,7 +11,6 @@ import dev.agentmeter.dashboard.web.Selection;
 import dev.agentmeter.pricing.PriceCatalog;
 import io.javalin.http.Context;
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -79,14 +79,14 @@ public final class WhatIfPage {
             page.html("<dl class=\"cards\">\n").html(Views.card("Billed", billed, null, null))
                     .html(Views.card("What-if", next, null, null))
                     .html(Views.card("Delta", next.subtract(billed), null, percent(next.subtract(billed), billed) == null ? null
-                            : percent(next.subtract(billed), billed).toPlainString() + " %"))
+                            : Percent.human(percent(next.subtract(billed), billed))))
                     .html("</dl>\n").table(t);
         }
         return page;
     }
 
     private static BigDecimal percent(BigDecimal delta, BigDecimal base) {
-        return base.signum() == 0 ? null : delta.movePointRight(2).divide(base, 1, RoundingMode.HALF_EVEN);
+        return Percent.of(delta, base, 1);
     }
 
     private static String param(String name, String value) {

@@ -1,5 +1,6 @@
 package dev.agentmeter.dashboard.web;
 
+import dev.agentmeter.analytics.Percent;
 import dev.agentmeter.analytics.Usd;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -45,7 +46,7 @@ public final class Html {
 
     /** {@code 12.5 %}; a dash for null. */
     public static String percent(BigDecimal p) {
-        return p == null ? "–" : p.toPlainString() + " %";
+        return Percent.human(p);
     }
 
     public static String time(Instant t, ZoneId zone) {
