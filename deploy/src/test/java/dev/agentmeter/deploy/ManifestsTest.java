@@ -564,6 +564,9 @@ class ManifestsTest {
             if (!pod.at("/securityContext/seccompProfile/type").asText().equals("RuntimeDefault")) {
                 problems.add(name + ": seccompProfile RuntimeDefault");
             }
+            if (!pod.path("automountServiceAccountToken").isBoolean() || pod.path("automountServiceAccountToken").asBoolean()) {
+                problems.add(name + ": automountServiceAccountToken false");
+            }
             for (JsonNode c : pod.path("containers")) {
                 String where = name + "/" + c.path("name").asText();
                 JsonNode sc = c.path("securityContext");
