@@ -1,11 +1,11 @@
 package dev.agentmeter.dashboard.live;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentmeter.analytics.Percent;
 import dev.agentmeter.analytics.Usd;
 import dev.agentmeter.dashboard.web.Html;
+import dev.agentmeter.model.AlertLevel;
+import dev.agentmeter.model.BudgetAlert;
 import java.math.BigDecimal;
-import java.time.Instant;
 import java.time.ZoneId;
 
 /** One alert as the feed reads, the same whether it came from the topic or the alert table. */
@@ -16,29 +16,27 @@ public final class AlertText {
 
     /**
      * "user:alice DAY: $8.01 of $10.00 (80 % threshold)"; FORECAST alerts say where spend is heading,
-     * RESOLVED ones that the threshold is no longer crossed.
+     * RESOLVED ones that the threshold is no longer crossed. A field the record lacks shows as "?" or "–".
      */
-    public static String line(JsonNode a, ZoneId zone) {
-        String level = a.path("level").asText("?");
-        String head = a.path("scope").asText("?") + " " + a.path("period").asText("?") + ": ";
-        String money = usd(a, "spendUsd") + " of " + usd(a, "limitUsd");
-        return switch (level) {
-            case "FORECAST" -> head + money + ", heading for " + usd(a, "projectedUsd")
-                    + (a.hasNonNull("projectedCrossingAt") ? ", limit reached about "
-                    + Html.time(Instant.parse(a.get("projectedCrossingAt").asText()), zone) : "");
-            case "RESOLVED" -> head + money + ": " + percent(a) + " threshold no longer crossed (budget changed)";
-            default -> head + money + " (" + percent(a) + " threshold)";
-        };
-    }
-
-    private static String usd(JsonNode a, String field) {
-        return a.hasNonNull(field) ? Usd.human(new BigDecimal(a.get(field).asText())) : "–";
-    }
-
-    private static String percent(JsonNode a) {
-        if (!a.hasNonNull("threshold")) {
-            return "?";
+    public static String line(BudgetAlert a, ZoneId zone) {
+        String head = (a.scope() == null ? "?" : a.scope().toString()) + " " + (a.period() == null ? "?" : a.period().name()) + ": ";
+        String money = usd(a.spendUsd()) + " of " + usd(a.limitUsd());
+        AlertLevel level = a.level();
+        if (level == AlertLevel.FORECAST) {
+            return head + money + ", heading for " + usd(a.projectedUsd())
+                    + (a.projectedCrossingAt() != null ? ", limit reached about " + Html.time(a.projectedCrossingAt(), zone) : "");
         }
-        return Percent.ofFraction(new BigDecimal(a.get("threshold").asText()));
+        if (level == AlertLevel.RESOLVED) {
+            return head + money + ": " + percent(a.threshold()) + " threshold no longer crossed (budget changed)";
+        }
+        return head + money + " (" + percent(a.threshold()) + " threshold)";
+    }
+
+    private static String usd(BigDecimal v) {
+        return v == null ? "–" : Usd.human(v);
+    }
+
+    private static String percent(BigDecimal threshold) {
+        return threshold == null ? "?" : Percent.ofFraction(threshold);
     }
 }

@@ -1,9 +1,9 @@
 package dev.agentmeter.dashboard.live;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentmeter.model.Budget;
+import dev.agentmeter.model.BudgetAlert;
 import dev.agentmeter.model.json.ContractJson;
-import java.io.IOException;
+import dev.agentmeter.model.validation.ContractReader;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -41,9 +41,10 @@ public final class KafkaFollower implements AutoCloseable {
     private final Map<String, Object> consumerConfig;
     private final String budgetsTopic;
     private final String alertsTopic;
-    private final Consumer<JsonNode> onAlert;
+    private static final ContractReader<BudgetAlert> ALERTS = ContractReader.of(BudgetAlert.class);
+    private final Consumer<BudgetAlert> onAlert;
     private final Map<String, Budget> budgets = new ConcurrentSkipListMap<>();
-    private final Deque<JsonNode> recent = new ArrayDeque<>();
+    private final Deque<BudgetAlert> recent = new ArrayDeque<>();
     private final Map<String, String> problems = new ConcurrentHashMap<>();
     private final Thread thread;
     private volatile KafkaConsumer<String, byte[]> consumer;
@@ -51,7 +52,7 @@ public final class KafkaFollower implements AutoCloseable {
     private volatile boolean caughtUp;
 
     public KafkaFollower(String bootstrapServers, Map<String, Object> overrides, String budgetsTopic, String alertsTopic,
-                         Consumer<JsonNode> onAlert) {
+                         Consumer<BudgetAlert> onAlert) {
         Map<String, Object> c = new HashMap<>();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -83,7 +84,7 @@ public final class KafkaFollower implements AutoCloseable {
     }
 
     /** Alerts raised since the dashboard started, newest first. */
-    public List<JsonNode> recentAlerts() {
+    public List<BudgetAlert> recentAlerts() {
         synchronized (recent) {
             return new ArrayList<>(recent);
         }
@@ -177,14 +178,15 @@ public final class KafkaFollower implements AutoCloseable {
         if (r.value() == null) {
             return;
         }
-        JsonNode alert;
-        try {
-            alert = ContractJson.mapper().readTree(r.value());
-        } catch (IOException | RuntimeException e) {
-            // Not JSON, or a number Jackson cannot hold (1e999999999999): skipped, the follower goes on.
-            log.warn("dashboard: alert at {}-{}@{} not JSON, skipped", r.topic(), r.partition(), r.offset());
+        // Not a BudgetAlert (not JSON, a number Jackson cannot hold, a field of the wrong type): skipped,
+        // the follower goes on.
+        ContractReader.Read<BudgetAlert> read = ALERTS.read(r.value());
+        if (!read.ok()) {
+            log.warn("dashboard: alert at {}-{}@{} not readable, skipped: {}", r.topic(), r.partition(), r.offset(),
+                    read.violation().message());
             return;
         }
+        BudgetAlert alert = read.value();
         synchronized (recent) {
             recent.addFirst(alert);
             while (recent.size() > RECENT_ALERTS) {

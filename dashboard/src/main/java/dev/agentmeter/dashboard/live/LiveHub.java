@@ -1,6 +1,5 @@
 package dev.agentmeter.dashboard.live;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,10 +8,12 @@ import dev.agentmeter.analytics.Usd;
 import dev.agentmeter.analytics.Window;
 import dev.agentmeter.dashboard.Db;
 import dev.agentmeter.model.Budget;
+import dev.agentmeter.model.BudgetAlert;
 import dev.agentmeter.model.Period;
 import dev.agentmeter.model.Scope;
 import dev.agentmeter.model.ScopeType;
 import dev.agentmeter.model.SpendView;
+import dev.agentmeter.model.json.ContractJson;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -148,7 +149,7 @@ public final class LiveHub implements AutoCloseable {
     }
 
     /** Hands a new alert to every open page. */
-    public void alert(JsonNode alert) {
+    public void alert(BudgetAlert alert) {
         broadcast(event("alert", alertJson(alert, zone).toString()));
     }
 
@@ -308,8 +309,8 @@ public final class LiveHub implements AutoCloseable {
     }
 
     /** An {@code alert} event: the alert's own fields, plus what the feed shows. */
-    public static ObjectNode alertJson(JsonNode alert, ZoneId zone) {
-        ObjectNode o = alert.deepCopy();
+    public static ObjectNode alertJson(BudgetAlert alert, ZoneId zone) {
+        ObjectNode o = ContractJson.mapper().valueToTree(alert);
         o.put("text", AlertText.line(alert, zone));
         return o;
     }

@@ -1,6 +1,5 @@
 package dev.agentmeter.dashboard.pages;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentmeter.analytics.Window;
 import dev.agentmeter.dashboard.live.BudgetUse;
 import dev.agentmeter.dashboard.live.LiveHub;
@@ -8,6 +7,7 @@ import dev.agentmeter.dashboard.web.DataTable;
 import dev.agentmeter.dashboard.web.Html;
 import dev.agentmeter.dashboard.web.Page;
 import dev.agentmeter.dashboard.web.Selection;
+import dev.agentmeter.model.BudgetAlert;
 import io.javalin.http.Context;
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -61,17 +61,15 @@ public final class BudgetsPage {
 
             page.html("<section aria-labelledby=\"h-history\"><h2 id=\"h-history\">Alert history</h2>\n")
                     .html(sel.form("/budgets", List.of(), null, false));
-            List<JsonNode> alerts = pc.storedAlerts(c, w.from(), w.to(), MAX_ALERTS);
+            List<BudgetAlert> alerts = pc.storedAlerts(c, w.from(), w.to(), MAX_ALERTS);
             DataTable history = new DataTable("alerts", "Alerts raised " + w.label() + ", newest first")
                     .instant("raisedAt", "Raised").text("level", "Level").text("scope", "Scope").text("period", "Period")
                     .percent("thresholdPercent", "Threshold").usd("spendUsd", "Spend").usd("limitUsd", "Limit")
                     .usd("projectedUsd", "Projected").instant("windowStart", "Window").text("alertId", "Alert id").whenEmpty("No alerts in this window.");
-            for (JsonNode a : alerts) {
-                history.row(Instant.parse(a.get("raisedAt").asText()), a.path("level").asText(), a.path("scope").asText(),
-                        a.path("period").asText(), new BigDecimal(a.get("threshold").asText()).movePointRight(2).stripTrailingZeros(),
-                        new BigDecimal(a.get("spendUsd").asText()), new BigDecimal(a.get("limitUsd").asText()),
-                        a.hasNonNull("projectedUsd") ? new BigDecimal(a.get("projectedUsd").asText()) : null,
-                        Instant.parse(a.get("windowStart").asText()), a.path("alertId").asText());
+            for (BudgetAlert a : alerts) {
+                history.row(a.raisedAt(), a.level().name(), a.scope().toString(), a.period().name(),
+                        a.threshold().movePointRight(2).stripTrailingZeros(), a.spendUsd(), a.limitUsd(), a.projectedUsd(),
+                        a.windowStart(), a.alertId());
             }
             page.table(history);
             if (alerts.size() == MAX_ALERTS) {

@@ -1,11 +1,12 @@
 package dev.agentmeter.dashboard.pages;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentmeter.dashboard.Db;
 import dev.agentmeter.dashboard.live.KafkaFollower;
 import dev.agentmeter.dashboard.live.LiveHub;
+import dev.agentmeter.model.AlertLevel;
+import dev.agentmeter.model.BudgetAlert;
+import dev.agentmeter.model.Period;
+import dev.agentmeter.model.Scope;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,7 +14,6 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -28,9 +28,9 @@ import java.util.concurrent.ExecutorService;
 public record PageContext(Db db, String usageTable, String alertsTable, ZoneId zone, LiveHub live,
                           KafkaFollower follower, ExecutorService queries) {
 
-    /** Alerts raised in [from, to), newest first, from the alert table, as the topic's JSON shape. */
-    List<JsonNode> storedAlerts(Connection c, Instant from, Instant to, int limit) throws SQLException {
-        List<JsonNode> out = new ArrayList<>();
+    /** Alerts raised in [from, to), newest first, from the alert table. */
+    List<BudgetAlert> storedAlerts(Connection c, Instant from, Instant to, int limit) throws SQLException {
+        List<BudgetAlert> out = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement("SELECT alert_id, scope, period, window_start, window_end, threshold,"
                 + " level, spend_usd, limit_usd, triggering_event_id, raised_at, projected_usd, projected_crossing_at FROM "
                 + alertsTable
@@ -40,52 +40,31 @@ public record PageContext(Db db, String usageTable, String alertsTable, ZoneId z
             s.setInt(3, limit);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    ObjectNode a = JsonNodeFactory.instance.objectNode();
-                    a.put("alertId", rs.getString(1));
-                    a.put("scope", rs.getString(2));
-                    a.put("period", rs.getString(3));
-                    a.put("windowStart", rs.getTimestamp(4).toInstant().toString());
-                    Timestamp end = rs.getTimestamp(5);
-                    a.put("windowEnd", end == null ? null : end.toInstant().toString());
-                    a.put("threshold", rs.getBigDecimal(6).toPlainString());
-                    a.put("level", rs.getString(7));
-                    a.put("spendUsd", rs.getBigDecimal(8).toPlainString());
-                    a.put("limitUsd", rs.getBigDecimal(9).toPlainString());
-                    a.put("triggeringEventId", rs.getString(10));
-                    a.put("raisedAt", rs.getTimestamp(11).toInstant().toString());
-                    if (rs.getBigDecimal(12) != null) {
-                        a.put("projectedUsd", rs.getBigDecimal(12).toPlainString());
-                    }
-                    Timestamp crossing = rs.getTimestamp(13);
-                    if (crossing != null) {
-                        a.put("projectedCrossingAt", crossing.toInstant().toString());
-                    }
-                    out.add(a);
+                    out.add(new BudgetAlert(rs.getString(1), Scope.parse(rs.getString(2)), Period.valueOf(rs.getString(3)),
+                            instant(rs.getTimestamp(4)), instant(rs.getTimestamp(5)), rs.getBigDecimal(6),
+                            AlertLevel.valueOf(rs.getString(7)), rs.getBigDecimal(8), rs.getBigDecimal(9), rs.getString(10),
+                            instant(rs.getTimestamp(11)), rs.getBigDecimal(12), instant(rs.getTimestamp(13))));
                 }
             }
         }
         return out;
     }
 
-    private static Instant raisedAt(JsonNode a) {
-        try {
-            return Instant.parse(a.path("raisedAt").asText());
-        } catch (DateTimeParseException e) {
-            return Instant.EPOCH;
-        }
+    private static Instant instant(Timestamp t) {
+        return t == null ? null : t.toInstant();
     }
 
     /** The latest alerts: those read from the topic since start and those stored, once each, newest first. */
-    List<JsonNode> latestAlerts(Connection c, int limit) throws SQLException {
-        Map<String, JsonNode> byId = new LinkedHashMap<>();
+    List<BudgetAlert> latestAlerts(Connection c, int limit) throws SQLException {
+        Map<String, BudgetAlert> byId = new LinkedHashMap<>();
         if (follower != null) {
-            follower.recentAlerts().forEach(a -> byId.put(a.path("alertId").asText(), a));
+            follower.recentAlerts().forEach(a -> byId.put(String.valueOf(a.alertId()), a));
         }
-        for (JsonNode a : storedAlerts(c, Instant.EPOCH, Instant.now().plusSeconds(3600), limit)) {
-            byId.putIfAbsent(a.path("alertId").asText(), a);
+        for (BudgetAlert a : storedAlerts(c, Instant.EPOCH, Instant.now().plusSeconds(3600), limit)) {
+            byId.putIfAbsent(a.alertId(), a);
         }
         return byId.values().stream()
-                .sorted(Comparator.comparing(PageContext::raisedAt).reversed())
+                .sorted(Comparator.comparing((BudgetAlert a) -> a.raisedAt() == null ? Instant.EPOCH : a.raisedAt()).reversed())
                 .limit(limit).toList();
     }
 }

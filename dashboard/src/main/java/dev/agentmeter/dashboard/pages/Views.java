@@ -1,11 +1,11 @@
 package dev.agentmeter.dashboard.pages;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentmeter.analytics.Usd;
 import dev.agentmeter.dashboard.live.AlertText;
 import dev.agentmeter.dashboard.live.BudgetUse;
 import dev.agentmeter.dashboard.live.LiveHub;
 import dev.agentmeter.dashboard.web.Html;
+import dev.agentmeter.model.BudgetAlert;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -70,9 +70,9 @@ final class Views {
     }
 
     /** The alert feed: newest first; new alerts are put on top by the page's script. */
-    static String alertFeed(List<JsonNode> alerts, ZoneId zone) {
+    static String alertFeed(List<BudgetAlert> alerts, ZoneId zone) {
         StringBuilder h = new StringBuilder("<ol id=\"alert-feed\" class=\"feed\" aria-live=\"polite\" aria-label=\"Budget alerts, newest first\">\n");
-        for (JsonNode a : alerts) {
+        for (BudgetAlert a : alerts) {
             h.append(alertItem(a, zone));
         }
         h.append("</ol>\n");
@@ -82,10 +82,10 @@ final class Views {
         return h.toString();
     }
 
-    static String alertItem(JsonNode a, ZoneId zone) {
-        String level = a.path("level").asText("?");
-        Instant raised = a.hasNonNull("raisedAt") ? Instant.parse(a.get("raisedAt").asText()) : null;
-        return "<li data-alert-id=\"" + Html.esc(a.path("alertId").asText()) + "\"><time datetime=\""
+    static String alertItem(BudgetAlert a, ZoneId zone) {
+        String level = a.level() == null ? "?" : a.level().name();
+        Instant raised = a.raisedAt();
+        return "<li data-alert-id=\"" + Html.esc(String.valueOf(a.alertId())) + "\"><time datetime=\""
                 + (raised == null ? "" : raised) + "\">" + Html.time(raised, zone) + "</time> <span class=\"level level-"
                 + Html.esc(level) + "\">" + Html.esc(level) + "</span> " + Html.esc(AlertText.line(a, zone)) + "</li>\n";
     }

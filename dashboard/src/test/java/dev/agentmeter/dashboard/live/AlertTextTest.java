@@ -2,6 +2,7 @@ package dev.agentmeter.dashboard.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.agentmeter.model.BudgetAlert;
 import dev.agentmeter.model.json.ContractJson;
 import java.time.ZoneId;
 import org.junit.jupiter.api.Test;
@@ -9,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class AlertTextTest {
 
     private static String line(String json) throws Exception {
-        return AlertText.line(ContractJson.mapper().readTree(json), ZoneId.of("UTC"));
+        return AlertText.line(ContractJson.mapper().readValue(json, BudgetAlert.class), ZoneId.of("UTC"));
     }
 
     @Test
