@@ -3,11 +3,9 @@ package dev.agentmeter.dashboard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Clock;
+import dev.agentmeter.embedded.MovableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
@@ -32,27 +30,7 @@ class DashboardAuthTest {
         assertThat(DashboardAuth.safeNext("/costs\\..\\x")).isEqualTo("/");
     }
 
-    /** A clock the test moves. */
-    static final class TestClock extends Clock {
-        Instant now = Instant.parse("2026-12-07T10:00:00Z");
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    private final TestClock clock = new TestClock();
+    private final MovableClock clock = new MovableClock(Instant.parse("2026-12-07T10:00:00Z"));
 
     private DashboardAuth auth(Sessions sessions) {
         return new DashboardAuth(DashboardConfig.of(Map.of(DashboardConfig.PG_URL, "jdbc:postgresql://x/db",
@@ -77,9 +55,9 @@ class DashboardAuthTest {
         Sessions sessions = new Sessions(clock, Duration.ofHours(8));
         String id = id(auth(sessions).sessionCookie(null, false));
 
-        clock.now = clock.now.plus(Duration.ofHours(8)).minusSeconds(1);
+        clock.advance(Duration.ofHours(8).minusSeconds(1));
         assertThat(sessions.valid(id)).isTrue();
-        clock.now = clock.now.plusSeconds(1);
+        clock.advance(Duration.ofSeconds(1));
         assertThat(sessions.valid(id)).isFalse();
     }
 
@@ -113,12 +91,12 @@ class DashboardAuthTest {
         for (int i = 0; i < 5; i++) {
             assertThat(throttle.wait("10.0.0.7")).isZero();
             throttle.failed("10.0.0.7");
-            clock.now = clock.now.plusSeconds(60);
+            clock.advance(Duration.ofSeconds(60));
         }
 
         assertThat(throttle.wait("10.0.0.7")).isEqualTo(Duration.ofMinutes(10));
         assertThat(throttle.wait("10.0.0.8")).as("another client").isZero();
-        clock.now = clock.now.plus(Duration.ofMinutes(10));
+        clock.advance(Duration.ofMinutes(10));
         assertThat(throttle.wait("10.0.0.7")).isZero();
     }
 

@@ -229,8 +229,7 @@ class DashboardIT {
 
     @Test
     void withATokenAWrongOneGets401AndTheLoginPageLetsTheRightOneIn() throws Exception {
-        try (DashboardApp guarded = new DashboardApp(DashboardConfig.of(Map.of(DashboardConfig.PG_URL, pgUrl,
-                DashboardConfig.HTTP_PORT, "0", DashboardConfig.HTTP_AUTH_TOKEN, "s3cret"))).start()) {
+        try (DashboardApp guarded = guardedDashboard()) {
             String base = "http://localhost:" + guarded.port();
             assertThat(get(base + "/costs?table=by-model&format=json", "Bearer wrong").statusCode()).isEqualTo(401);
             assertThat(get(base + "/costs?table=by-model&format=json", "Bearer s3cret").statusCode()).isEqualTo(200);
@@ -254,8 +253,7 @@ class DashboardIT {
 
     @Test
     void logoutEndsTheSessionSoItsCookieOpensNothingAfterwards() throws Exception {
-        try (DashboardApp guarded = new DashboardApp(DashboardConfig.of(Map.of(DashboardConfig.PG_URL, pgUrl,
-                DashboardConfig.HTTP_PORT, "0", DashboardConfig.HTTP_AUTH_TOKEN, "s3cret"))).start()) {
+        try (DashboardApp guarded = guardedDashboard()) {
             String base = "http://localhost:" + guarded.port();
             browser = Browser.start(data, 1280, 900);
             browser.get(base + "/costs");
@@ -275,8 +273,7 @@ class DashboardIT {
 
     @Test
     void afterFiveWrongTokensTheBrowsersLoginsAreRefusedForAWhile() throws Exception {
-        try (DashboardApp guarded = new DashboardApp(DashboardConfig.of(Map.of(DashboardConfig.PG_URL, pgUrl,
-                DashboardConfig.HTTP_PORT, "0", DashboardConfig.HTTP_AUTH_TOKEN, "s3cret"))).start()) {
+        try (DashboardApp guarded = guardedDashboard()) {
             String base = "http://localhost:" + guarded.port();
             browser = Browser.start(data, 1280, 900);
             browser.get(base + "/login");
@@ -308,6 +305,12 @@ class DashboardIT {
     private static HttpResponse<String> cookieGet(String url, String session) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(url)).header("Cookie", "agentmeter_session=" + session)
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A dashboard that asks for the token s3cret, on a free port. */
+    private static DashboardApp guardedDashboard() {
+        return new DashboardApp(DashboardConfig.of(Map.of(DashboardConfig.PG_URL, pgUrl,
+                DashboardConfig.HTTP_PORT, "0", DashboardConfig.HTTP_AUTH_TOKEN, "s3cret"))).start();
     }
 
     private void login(String token) {

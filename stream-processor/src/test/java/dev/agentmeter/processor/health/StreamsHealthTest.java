@@ -2,14 +2,11 @@ package dev.agentmeter.processor.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
+import dev.agentmeter.embedded.MovableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.KafkaStreams;
@@ -17,23 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class StreamsHealthTest {
 
-    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-12-07T10:00:00Z"));
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    };
+    private final MovableClock clock = new MovableClock(Instant.parse("2026-12-07T10:00:00Z"));
     private final Map<MetricName, Metric> metrics = new HashMap<>();
     private KafkaStreams.State state = KafkaStreams.State.RUNNING;
     private final StreamsHealth health = new StreamsHealth(() -> state, () -> metrics, Duration.ofMinutes(10),
@@ -56,7 +37,7 @@ class StreamsHealthTest {
     }
 
     private void advance(Duration d) {
-        now.set(now.get().plus(d));
+        clock.advance(d);
     }
 
     @Test
