@@ -2,15 +2,12 @@ package dev.agentmeter.cli;
 
 import dev.agentmeter.collector.CollectorApp;
 import dev.agentmeter.collector.CollectorConfig;
-import dev.agentmeter.model.PartSettings;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -32,24 +29,16 @@ public final class CollectorCommand implements Runnable {
     @Option(names = "--bind", paramLabel = "ADDRESS", description = "Address to bind (default 127.0.0.1; another needs a"
             + " token: http.auth.token.file, or http.auth=none).")
     String bind;
-    @Option(names = "--config", paramLabel = "FILE", description = "A properties file of CollectorConfig keys; environment variables AGENTMETER_<KEY> (dots as underscores) win over it, --set over both.")
-    Path config;
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "One CollectorConfig key (repeatable), e.g."
-            + " --set http.auth.token.file=/run/secrets/agentmeter-token")
-    Map<String, String> set = new HashMap<>();
+    @Mixin
+    PartOptions part;
 
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     @Override
     public void run() {
-        Map<String, String> settings;
-        try {
-            settings = new HashMap<>(PartSettings.load(config, System.getenv()));
-        } catch (IOException e) {
-            throw new ParameterException(spec.commandLine(), "--config: cannot read " + config + ": " + e.getMessage());
-        }
+        Map<String, String> settings = part.fileAndEnvironment(spec);
         settings.put(CollectorConfig.BOOTSTRAP_SERVERS, kafka);
-        settings.putAll(set);
+        part.withSet(settings);
         if (port != null) {
             settings.put(CollectorConfig.HTTP_PORT, port.toString());
         }

@@ -2,11 +2,7 @@ package dev.agentmeter.cli;
 
 import dev.agentmeter.dashboard.DashboardApp;
 import dev.agentmeter.dashboard.DashboardConfig;
-import dev.agentmeter.model.PartSettings;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.common.config.ConfigException;
@@ -32,29 +28,21 @@ public final class DashboardCommand implements Runnable {
     @Option(names = "--bind", paramLabel = "ADDRESS", description = "Address to bind (default 127.0.0.1; another needs a"
             + " token: http.auth.token.file, or http.auth=none).")
     String bind;
-    @Option(names = "--config", paramLabel = "FILE", description = "A properties file of DashboardConfig keys; environment variables AGENTMETER_<KEY> (dots as underscores) win over it, --set over both.")
-    Path config;
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "One DashboardConfig key (repeatable), e.g."
-            + " --set http.auth.token.file=/run/secrets/dashboard-token")
-    Map<String, String> set = new HashMap<>();
+    @Mixin
+    PartOptions part;
 
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     @Override
     public void run() {
-        Map<String, String> settings;
-        try {
-            settings = new HashMap<>(PartSettings.load(config, System.getenv()));
-        } catch (IOException e) {
-            throw new ParameterException(spec.commandLine(), "--config: cannot read " + config + ": " + e.getMessage());
-        }
+        Map<String, String> settings = part.fileAndEnvironment(spec);
         settings.putIfAbsent(DashboardConfig.PG_URL, endpoints.pgUrl);
         settings.putIfAbsent(DashboardConfig.PROCESSOR_URL, endpoints.processor);
         settings.putIfAbsent(DashboardConfig.BOOTSTRAP_SERVERS, endpoints.kafka);
         if (endpoints.token != null) {
             settings.putIfAbsent(DashboardConfig.PROCESSOR_TOKEN, endpoints.token);
         }
-        settings.putAll(set);
+        part.withSet(settings);
         if (port != null) {
             settings.put(DashboardConfig.HTTP_PORT, port.toString());
         }

@@ -1,12 +1,9 @@
 package dev.agentmeter.cli;
 
-import dev.agentmeter.model.PartSettings;
 import dev.agentmeter.notifier.NotifierApp;
 import dev.agentmeter.notifier.NotifierConfig;
 import dev.agentmeter.notifier.Replay;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -37,19 +34,11 @@ public final class NotifyCommand implements Runnable {
         @Option(names = "--webhook", paramLabel = "SCOPE=FORMAT:URL",
                 description = "A webhook rule (repeatable), FORMAT slack or json: team:support=slack:https://hooks.slack.com/…, *=json:https://…")
         List<String> webhooks = new ArrayList<>();
-        @Option(names = "--config", paramLabel = "FILE", description = "A properties file of NotifierConfig keys.")
-        Path config;
-        @Option(names = "--set", paramLabel = "KEY=VALUE", description = "One NotifierConfig key (repeatable), e.g."
-                + " --set webhook.signing.key.file=/run/secrets/signing-key")
-        Map<String, String> set = new HashMap<>();
+        @Mixin
+        PartOptions part;
 
         NotifierConfig resolve(CommandSpec spec, Map<String, String> extra) {
-            Map<String, String> s;
-            try {
-                s = new HashMap<>(PartSettings.load(config, System.getenv()));
-            } catch (IOException e) {
-                throw new ParameterException(spec.commandLine(), "--config: cannot read " + config + ": " + e.getMessage());
-            }
+            Map<String, String> s = part.fileAndEnvironment(spec);
             s.put(NotifierConfig.BOOTSTRAP_SERVERS, kafka);
             if (!alertmanagers.isEmpty()) {
                 s.put(NotifierConfig.ALERTMANAGER_URLS, String.join(",", alertmanagers));
@@ -57,7 +46,7 @@ public final class NotifyCommand implements Runnable {
             if (!webhooks.isEmpty()) {
                 s.put(NotifierConfig.WEBHOOK_ROUTES, String.join(",", webhooks));
             }
-            s.putAll(set);
+            part.withSet(s);
             s.putAll(extra);
             try {
                 return NotifierConfig.of(s);
