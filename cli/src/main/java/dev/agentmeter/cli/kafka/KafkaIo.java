@@ -76,14 +76,29 @@ public final class KafkaIo {
         return props;
     }
 
-    /** Publishes one record (value null = tombstone) and waits for the broker's acknowledgement. */
-    public static void publish(String bootstrap, String topic, String key, byte[] value) {
+    /** An idempotent producer's properties ({@code acks=all}) with the CLI's short timeouts. */
+    private static Properties producer(String bootstrap) {
         Properties props = client(bootstrap);
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) TIMEOUT.toMillis());
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis() - 1000);
+        return props;
+    }
+
+    /** A read-committed consumer's properties that never commits, with the CLI's short timeouts. */
+    private static Properties consumerProperties(String bootstrap) {
+        Properties props = client(bootstrap);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
+        return props;
+    }
+
+    /** Publishes one record (value null = tombstone) and waits for the broker's acknowledgement. */
+    public static void publish(String bootstrap, String topic, String key, byte[] value) {
+        Properties props = producer(bootstrap);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(topic, key, value)).get(TIMEOUT.toMillis() + 5000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -103,11 +118,8 @@ public final class KafkaIo {
         if (records.isEmpty()) {
             return;
         }
-        Properties props = client(bootstrap);
+        Properties props = producer(bootstrap);
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "agentmeter-cli-" + topic + "-" + UUID.randomUUID());
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) TIMEOUT.toMillis());
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
-        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis() - 1000);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
             producer.initTransactions();
             producer.beginTransaction();
@@ -153,32 +165,19 @@ public final class KafkaIo {
     }
 
     public static KafkaConsumer<String, byte[]> consumer(String bootstrap) {
-        Properties props = client(bootstrap);
+        Properties props = consumerProperties(bootstrap);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "agentmeter-cli-" + UUID.randomUUID());
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
         return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     /** A read-committed consumer of raw keys and values, without a committed position (assign, don't subscribe). */
     public static KafkaConsumer<byte[], byte[]> bytesConsumer(String bootstrap) {
-        Properties props = client(bootstrap);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
-        return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        return new KafkaConsumer<>(consumerProperties(bootstrap), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     /** An idempotent producer of raw keys and values that waits for every replica ({@code acks=all}). */
     public static KafkaProducer<byte[], byte[]> bytesProducer(String bootstrap) {
-        Properties props = client(bootstrap);
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) TIMEOUT.toMillis());
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
-        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis() - 1000);
-        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+        return new KafkaProducer<>(producer(bootstrap), new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     private static boolean reached(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end) {
