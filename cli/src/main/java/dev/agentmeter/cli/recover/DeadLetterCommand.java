@@ -204,4 +204,28 @@ public abstract class DeadLetterCommand implements Runnable {
                     + "' is not a duration back (24h, 7d), a date (2026-12-01) or an instant (2026-12-01T10:00:00Z)");
         }
     }
+
+    /** A dead-letter topic's list command: counts by reason and the newest records. */
+    public abstract static class Listing extends DeadLetterCommand {
+        @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "Newest records shown (default ${DEFAULT-VALUE}).")
+        int limit;
+        @Option(names = "--json", description = "Counts and records as JSON.")
+        boolean json;
+
+        @Override
+        public void run() {
+            list(limit, json);
+        }
+    }
+
+    /** A dead-letter topic's replay command. */
+    public abstract static class Replaying extends DeadLetterCommand {
+        @Option(names = "--dry-run", description = "List what would be replayed; publish nothing.")
+        boolean dryRun;
+
+        @Override
+        public void run() {
+            replay(dryRun);
+        }
+    }
 }
