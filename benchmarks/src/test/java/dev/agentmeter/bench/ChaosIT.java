@@ -19,8 +19,6 @@ import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.TreeSet;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -118,25 +115,8 @@ class ChaosIT {
             kafka.awaitCaughtUp(APP_ID, Duration.ofMinutes(2), Topics.USAGE_RAW, Topics.BUDGETS,
                     APP_ID + "-" + UsageTopology.BY_HOME_PARTITION + "-repartition", APP_ID + "-" + UsageTopology.BY_SCOPE + "-repartition");
 
-            try (Connection c = DriverManager.getConnection(pgUrl); Statement s = c.createStatement()) {
-                ResultSet rs = s.executeQuery("SELECT count(*), count(DISTINCT event_id), sum(total_cost_usd) FROM agent_usage");
-                rs.next();
-                assertThat(rs.getLong(1)).isEqualTo(traffic.validIds.size());
-                assertThat(rs.getLong(2)).isEqualTo(traffic.validIds.size());
-                assertThat(rs.getBigDecimal(3).stripTrailingZeros().toPlainString())
-                        .isEqualTo(traffic.expectedTotal.stripTrailingZeros().toPlainString());
-                Set<String> storedIds = new TreeSet<>();
-                ResultSet ids = s.executeQuery("SELECT event_id FROM agent_usage");
-                while (ids.next()) {
-                    storedIds.add(ids.getString(1));
-                }
-                assertThat(storedIds).isEqualTo(traffic.validIds);
-                Set<String> storedAlerts = new TreeSet<>();
-                ResultSet alerts = s.executeQuery("SELECT alert_id FROM budget_alerts");
-                while (alerts.next()) {
-                    storedAlerts.add(alerts.getString(1));
-                }
-                assertThat(storedAlerts).isEqualTo(expectedAlerts);
+            try (Connection c = DriverManager.getConnection(pgUrl)) {
+                traffic.assertLedger(c, expectedAlerts);
             }
             List<String> alertTopic = readAll(Topics.BUDGET_ALERTS).stream()
                     .map(v -> ContractJson.fromBytes(v, BudgetAlert.class).alertId()).toList();

@@ -37,7 +37,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -140,19 +139,8 @@ class LocalClusterIT {
 
         Set<String> expectedAlerts = traffic.expectedAlerts(limits);
         awaitCount("SELECT count(*) FROM budget_alerts", expectedAlerts.size());
-        try (Connection c = DriverManager.getConnection(PG_URL); Statement s = c.createStatement()) {
-            ResultSet rs = s.executeQuery("SELECT count(*), count(DISTINCT event_id), sum(total_cost_usd) FROM agent_usage");
-            rs.next();
-            assertThat(rs.getLong(1)).isEqualTo(traffic.validIds.size());
-            assertThat(rs.getLong(2)).isEqualTo(traffic.validIds.size());
-            assertThat(rs.getBigDecimal(3).stripTrailingZeros().toPlainString())
-                    .isEqualTo(traffic.expectedTotal.stripTrailingZeros().toPlainString());
-            Set<String> alerts = new TreeSet<>();
-            ResultSet a = s.executeQuery("SELECT alert_id FROM budget_alerts");
-            while (a.next()) {
-                alerts.add(a.getString(1));
-            }
-            assertThat(alerts).isEqualTo(expectedAlerts);
+        try (Connection c = DriverManager.getConnection(PG_URL)) {
+            traffic.assertLedger(c, expectedAlerts);
         }
 
         List<String> pricedIds = TopicReader.readToEnd(BOOTSTRAP, credentials("admin"), Topics.USAGE_PRICED, Duration.ofSeconds(90)).stream()

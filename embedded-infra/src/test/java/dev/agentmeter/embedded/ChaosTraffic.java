@@ -1,5 +1,7 @@
 package dev.agentmeter.embedded;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.agentmeter.model.BudgetAlert;
 import dev.agentmeter.model.Period;
 import dev.agentmeter.model.Scope;
@@ -9,6 +11,10 @@ import dev.agentmeter.model.json.ContractJson;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -147,5 +153,32 @@ public final class ChaosTraffic {
             }
         });
         return ids;
+    }
+
+    /**
+     * The oracle against the sink's tables: one row per valid event, each valid eventId once, the
+     * exact total, and exactly {@code expectedAlerts} in the alert table.
+     */
+    public void assertLedger(Connection c, Set<String> expectedAlerts) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            ResultSet rs = s.executeQuery("SELECT count(*), count(DISTINCT event_id), sum(total_cost_usd) FROM agent_usage");
+            rs.next();
+            assertThat(rs.getLong(1)).as("rows").isEqualTo(validIds.size());
+            assertThat(rs.getLong(2)).as("distinct eventIds").isEqualTo(validIds.size());
+            assertThat(rs.getBigDecimal(3).stripTrailingZeros().toPlainString()).as("sum(total_cost_usd)")
+                    .isEqualTo(expectedTotal.stripTrailingZeros().toPlainString());
+            assertThat(strings(s, "SELECT event_id FROM agent_usage")).isEqualTo(validIds);
+            assertThat(strings(s, "SELECT alert_id FROM budget_alerts")).isEqualTo(expectedAlerts);
+        }
+    }
+
+    private static Set<String> strings(Statement s, String sql) throws SQLException {
+        Set<String> out = new TreeSet<>();
+        try (ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
     }
 }
