@@ -1,6 +1,7 @@
 package dev.agentmeter.processor.topology;
 
 import static dev.agentmeter.processor.topology.TopologyFixture.T0;
+import static dev.agentmeter.processor.topology.TopologyFixture.costing;
 import static dev.agentmeter.processor.topology.TopologyFixture.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,8 +12,6 @@ import dev.agentmeter.model.Call;
 import dev.agentmeter.model.Period;
 import dev.agentmeter.model.Scope;
 import dev.agentmeter.model.Usage;
-import dev.agentmeter.model.UsageEvent;
-import dev.agentmeter.model.json.ContractSerdes;
 import dev.agentmeter.processor.aggregate.ScopeInput;
 import dev.agentmeter.processor.aggregate.SpendAggregate;
 import dev.agentmeter.processor.aggregate.SpendDelta;
@@ -22,10 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -34,8 +29,6 @@ import org.junit.jupiter.api.Test;
 class AggregateAndAlertTopologyTest {
 
     private TopologyFixture t = new TopologyFixture();
-    private TestInputTopic<String, Budget> budgets = budgetsTopic();
-    private TestOutputTopic<String, BudgetAlert> alerts = alertsTopic();
 
     @AfterEach
     void close() {
@@ -45,27 +38,11 @@ class AggregateAndAlertTopologyTest {
     private void restartWith(Map<String, String> overrides) {
         t.close();
         t = new TopologyFixture(overrides);
-        budgets = budgetsTopic();
-        alerts = alertsTopic();
-    }
-
-    private TestInputTopic<String, Budget> budgetsTopic() {
-        return t.driver.createInputTopic(t.config.budgetsTopic(), new StringSerializer(), ContractSerdes.budget());
-    }
-
-    private TestOutputTopic<String, BudgetAlert> alertsTopic() {
-        return t.driver.createOutputTopic(t.config.alertsTopic(), new StringDeserializer(), ContractSerdes.budgetAlert());
-    }
-
-    /** An event costing {@code usd} (a multiple of 2.5 per million input tokens of gpt-4o). */
-    private static UsageEvent costing(String id, String usd, Instant at) {
-        long tokens = new BigDecimal(usd).multiply(BigDecimal.valueOf(400_000)).longValueExact();
-        return event(id, "gpt-4o", tokens, 0).toBuilder().timestamp(at).build();
     }
 
     private void budget(String scope, String period, String limit) {
         Budget b = new Budget(Scope.parse(scope), Map.of(Period.valueOf(period), new BigDecimal(limit)), null);
-        budgets.pipeInput(scope, b);
+        t.budgets.pipeInput(scope, b);
     }
 
     private SpendAggregate spend(Period period, Instant windowStart, String scope) {
@@ -74,7 +51,7 @@ class AggregateAndAlertTopologyTest {
     }
 
     private List<String> alertIds() {
-        return alerts.readValuesToList().stream().map(BudgetAlert::alertId).toList();
+        return t.alerts.readValuesToList().stream().map(BudgetAlert::alertId).toList();
     }
 
     @Test
@@ -83,7 +60,7 @@ class AggregateAndAlertTopologyTest {
         t.send(costing("e1", "2.5", T0));
         t.send(costing("e2", "2.5", T0));
 
-        List<BudgetAlert> raised = alerts.readValuesToList();
+        List<BudgetAlert> raised = t.alerts.readValuesToList();
         assertThat(raised).hasSize(1);
         BudgetAlert a = raised.get(0);
         assertThat(a.alertId()).isEqualTo("user:alice|DAY|2026-11-22T00:00:00Z|0.5");
@@ -102,7 +79,7 @@ class AggregateAndAlertTopologyTest {
         budget("user:alice", "DAY", "10");
         t.send(costing("e1", "12.5", T0));
 
-        List<BudgetAlert> raised = alerts.readValuesToList();
+        List<BudgetAlert> raised = t.alerts.readValuesToList();
         assertThat(raised).extracting(BudgetAlert::alertId).containsExactly(
                 "user:alice|DAY|2026-11-22T00:00:00Z|0.5",
                 "user:alice|DAY|2026-11-22T00:00:00Z|0.8",
@@ -132,7 +109,7 @@ class AggregateAndAlertTopologyTest {
 
         budget("user:alice", "DAY", "5");
 
-        List<BudgetAlert> raised = alerts.readValuesToList();
+        List<BudgetAlert> raised = t.alerts.readValuesToList();
         assertThat(raised).extracting(BudgetAlert::alertId).containsExactly(
                 "user:alice|DAY|2026-11-22T00:00:00Z|0.8", "user:alice|DAY|2026-11-22T00:00:00Z|1.0");
         assertThat(raised).extracting(a -> a.limitUsd().toPlainString()).containsOnly("5");
@@ -142,7 +119,7 @@ class AggregateAndAlertTopologyTest {
     @Test
     void creatingABudgetBelowCurrentSpendAlerts() {
         t.send(costing("e1", "9", T0));
-        assertThat(alerts.isEmpty()).isTrue();
+        assertThat(t.alerts.isEmpty()).isTrue();
 
         budget("team:support", "MONTH", "10");
 
@@ -243,10 +220,10 @@ class AggregateAndAlertTopologyTest {
     @Test
     void deletingABudgetStopsItsAlerts() {
         budget("user:alice", "DAY", "10");
-        budgets.pipeInput("user:alice", (Budget) null);
+        t.budgets.pipeInput("user:alice", (Budget) null);
         t.send(costing("e1", "10", T0));
 
-        assertThat(alerts.isEmpty()).isTrue();
+        assertThat(t.alerts.isEmpty()).isTrue();
     }
 
     @Test
@@ -255,7 +232,7 @@ class AggregateAndAlertTopologyTest {
         t.sendDelta(ScopeInput.spend(Scope.parse("user:alice"), new SpendDelta("e3", T0, T0.plusSeconds(2),
                 new BigDecimal("9.00"), 3, 3_600_000, 0, 0, 0, 0, 1)));
 
-        List<BudgetAlert> raised = alerts.readValuesToList();
+        List<BudgetAlert> raised = t.alerts.readValuesToList();
         assertThat(raised).extracting(BudgetAlert::alertId).containsExactly(
                 "user:alice|DAY|2026-11-22T00:00:00Z|0.5", "user:alice|DAY|2026-11-22T00:00:00Z|0.8");
         assertThat(raised).extracting(a -> a.spendUsd().toPlainString()).containsOnly("9");

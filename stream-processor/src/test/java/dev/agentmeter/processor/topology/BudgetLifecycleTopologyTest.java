@@ -1,6 +1,7 @@
 package dev.agentmeter.processor.topology;
 
 import static dev.agentmeter.processor.topology.TopologyFixture.T0;
+import static dev.agentmeter.processor.topology.TopologyFixture.costing;
 import static dev.agentmeter.processor.topology.TopologyFixture.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,8 +11,6 @@ import dev.agentmeter.model.BudgetAlert;
 import dev.agentmeter.model.BudgetStatus;
 import dev.agentmeter.model.Period;
 import dev.agentmeter.model.Scope;
-import dev.agentmeter.model.UsageEvent;
-import dev.agentmeter.model.json.ContractSerdes;
 import dev.agentmeter.processor.aggregate.SpendAggregate;
 import dev.agentmeter.processor.aggregate.SpendStores;
 import java.math.BigDecimal;
@@ -19,11 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -38,9 +33,6 @@ class BudgetLifecycleTopologyTest {
     private static final Instant DAY = Instant.parse("2026-11-22T00:00:00Z");
 
     private TopologyFixture t = new TopologyFixture();
-    private TestInputTopic<String, Budget> budgets = budgetsTopic();
-    private TestOutputTopic<String, BudgetAlert> alerts = alertsTopic();
-    private TestOutputTopic<String, BudgetStatus> statuses = statusTopic();
 
     @AfterEach
     void close() {
@@ -50,39 +42,19 @@ class BudgetLifecycleTopologyTest {
     private void restartWith(Map<String, String> overrides) {
         t.close();
         t = new TopologyFixture(overrides);
-        budgets = budgetsTopic();
-        alerts = alertsTopic();
-        statuses = statusTopic();
-    }
-
-    private TestInputTopic<String, Budget> budgetsTopic() {
-        return t.driver.createInputTopic(t.config.budgetsTopic(), new StringSerializer(), ContractSerdes.budget());
-    }
-
-    private TestOutputTopic<String, BudgetAlert> alertsTopic() {
-        return t.driver.createOutputTopic(t.config.alertsTopic(), new StringDeserializer(), ContractSerdes.budgetAlert());
-    }
-
-    private TestOutputTopic<String, BudgetStatus> statusTopic() {
-        return t.driver.createOutputTopic(t.config.budgetStatusTopic(), new StringDeserializer(), ContractSerdes.budgetStatus());
-    }
-
-    private static UsageEvent costing(String id, String usd, Instant at) {
-        long tokens = new BigDecimal(usd).multiply(BigDecimal.valueOf(400_000)).longValueExact();
-        return event(id, "gpt-4o", tokens, 0).toBuilder().timestamp(at).build();
     }
 
     private void budget(String scope, String limit, String zone, Boolean forecast) {
-        budgets.pipeInput(scope, new Budget(Scope.parse(scope), Map.of(Period.DAY, new BigDecimal(limit)), null, zone, forecast));
+        t.budgets.pipeInput(scope, new Budget(Scope.parse(scope), Map.of(Period.DAY, new BigDecimal(limit)), null, zone, forecast));
     }
 
     private List<String> alertIds() {
-        return alerts.readValuesToList().stream().map(BudgetAlert::alertId).toList();
+        return t.alerts.readValuesToList().stream().map(BudgetAlert::alertId).toList();
     }
 
     /** "spend ratio level" of each status record, in order. */
     private List<String> statusLine() {
-        return statuses.readKeyValuesToList().stream().map(kv -> kv.value == null ? kv.key + " removed"
+        return t.statuses.readKeyValuesToList().stream().map(kv -> kv.value == null ? kv.key + " removed"
                 : kv.key + " " + kv.value.spendUsd().toPlainString() + " " + kv.value.usedRatio().toPlainString() + " "
                 + kv.value.level()).toList();
     }
@@ -103,7 +75,7 @@ class BudgetLifecycleTopologyTest {
         budget("user:alice", "8.00", null, null);
         t.send(costing("e1", "2", T0));
 
-        List<BudgetStatus> all = statuses.readValuesToList();
+        List<BudgetStatus> all = t.statuses.readValuesToList();
         BudgetStatus last = all.get(all.size() - 1);
         assertThat(last.scope()).isEqualTo(Scope.parse("user:alice"));
         assertThat(last.period()).isEqualTo(Period.DAY);
@@ -117,7 +89,7 @@ class BudgetLifecycleTopologyTest {
     @Test
     void deletingABudgetRemovesItsStatus() {
         budget("user:alice", "10", null, null);
-        budgets.pipeInput("user:alice", (Budget) null);
+        t.budgets.pipeInput("user:alice", (Budget) null);
 
         assertThat(statusLine()).containsExactly("user:alice|DAY 0 0 OK", "user:alice|DAY removed");
     }
@@ -128,10 +100,10 @@ class BudgetLifecycleTopologyTest {
         for (int i = 1; i <= 5; i++) {
             t.send(costing("early-" + i, "0.5", DAY.plus(Duration.ofMinutes(30))));
         }
-        assertThat(alerts.isEmpty()).as("$2.50 by 00:30 would project $120, but 2 % of the day is no evidence").isTrue();
+        assertThat(t.alerts.isEmpty()).as("$2.50 by 00:30 would project $120, but 2 % of the day is no evidence").isTrue();
 
         t.send(costing("e6", "0.5", DAY.plus(Duration.ofHours(3))));
-        List<BudgetAlert> raised = alerts.readValuesToList();
+        List<BudgetAlert> raised = t.alerts.readValuesToList();
         assertThat(raised).hasSize(1);
         BudgetAlert f = raised.get(0);
         assertThat(f.alertId()).isEqualTo("user:alice|DAY|2026-11-22T00:00:00Z|forecast");
@@ -143,7 +115,7 @@ class BudgetLifecycleTopologyTest {
         assertThat(f.triggeringEventId()).isEqualTo("e6");
 
         t.send(costing("e7", "0.5", DAY.plus(Duration.ofHours(4))));
-        assertThat(alerts.isEmpty()).as("one forecast per window").isTrue();
+        assertThat(t.alerts.isEmpty()).as("one forecast per window").isTrue();
     }
 
     @Test
@@ -153,7 +125,7 @@ class BudgetLifecycleTopologyTest {
             t.send(costing("e" + i, "0.5", DAY.plus(Duration.ofHours(3))));
         }
 
-        assertThat(alerts.isEmpty()).isTrue();
+        assertThat(t.alerts.isEmpty()).isTrue();
     }
 
     @Test
@@ -163,14 +135,14 @@ class BudgetLifecycleTopologyTest {
         assertThat(alertIds()).containsExactly("user:alice|DAY|2026-11-22T00:00:00Z|0.5");
 
         budget("user:alice", "20", null, null);
-        List<BudgetAlert> resolved = alerts.readValuesToList();
+        List<BudgetAlert> resolved = t.alerts.readValuesToList();
         assertThat(resolved).extracting(BudgetAlert::alertId).containsExactly("user:alice|DAY|2026-11-22T00:00:00Z|0.5|resolved");
         assertThat(resolved.get(0).level()).isEqualTo(AlertLevel.RESOLVED);
         assertThat(resolved.get(0).limitUsd().toPlainString()).isEqualTo("20");
         assertThat(resolved.get(0).spendUsd().toPlainString()).isEqualTo("6");
 
         budget("user:alice", "20", null, null);
-        assertThat(alerts.isEmpty()).as("resolved exactly once").isTrue();
+        assertThat(t.alerts.isEmpty()).as("resolved exactly once").isTrue();
 
         t.send(costing("e2", "5", T0));
         assertThat(alertIds()).containsExactly("user:alice|DAY|2026-11-22T00:00:00Z|0.5|2");
@@ -183,11 +155,11 @@ class BudgetLifecycleTopologyTest {
     void deletingABudgetResolvesEveryThresholdItHadAlerted() {
         budget("user:alice", "10", null, null);
         t.send(costing("e1", "9", T0));
-        alerts.readValuesToList();
+        t.alerts.readValuesToList();
 
-        budgets.pipeInput("user:alice", (Budget) null);
+        t.budgets.pipeInput("user:alice", (Budget) null);
 
-        List<BudgetAlert> resolved = alerts.readValuesToList();
+        List<BudgetAlert> resolved = t.alerts.readValuesToList();
         assertThat(resolved).extracting(BudgetAlert::alertId).containsExactly(
                 "user:alice|DAY|2026-11-22T00:00:00Z|0.5|resolved", "user:alice|DAY|2026-11-22T00:00:00Z|0.8|resolved");
         assertThat(resolved).extracting(a -> a.limitUsd().toPlainString()).containsOnly("10");
@@ -198,12 +170,12 @@ class BudgetLifecycleTopologyTest {
         restartWith(Map.of("grace", "P400D"));
         budget("user:alice", "10", "America/New_York", null);
         budget("team:support", "10", "Europe/Berlin", null);
-        alerts.readValuesToList();
+        t.alerts.readValuesToList();
 
         // 2026-11-01 01:30 in New York (EDT → EST at 06:00Z that day), 06:30 in Berlin (already CET).
         t.send(costing("e1", "6", Instant.parse("2026-11-01T05:30:00Z")));
 
-        List<BudgetAlert> raised = alerts.readValuesToList();
+        List<BudgetAlert> raised = t.alerts.readValuesToList();
         assertThat(raised).extracting(BudgetAlert::alertId).containsExactlyInAnyOrder(
                 "user:alice|DAY|2026-11-01T04:00:00Z|0.5", "team:support|DAY|2026-10-31T23:00:00Z|0.5");
         BudgetAlert ny = raised.stream().filter(a -> a.scope().toString().equals("user:alice")).findFirst().orElseThrow();
@@ -222,11 +194,11 @@ class BudgetLifecycleTopologyTest {
         budget("user:alice", "10", "Asia/Tokyo", null); // Tokyo's 22 November: 21 Nov 15:00Z to 22 Nov 15:00Z
         t.send(costing("now", "2", T0));
 
-        assertThat(alerts.readValuesToList()).singleElement().satisfies(a -> {
+        assertThat(t.alerts.readValuesToList()).singleElement().satisfies(a -> {
             assertThat(a.alertId()).isEqualTo("user:alice|DAY|2026-11-21T15:00:00Z|0.5");
             assertThat(a.spendUsd().toPlainString()).isEqualTo("6");
         });
-        List<KeyValue<String, BudgetStatus>> last = statuses.readKeyValuesToList();
+        List<KeyValue<String, BudgetStatus>> last = t.statuses.readKeyValuesToList();
         assertThat(last.get(last.size() - 1).value.windowStart()).isEqualTo(Instant.parse("2026-11-21T15:00:00Z"));
     }
 }

@@ -2,6 +2,9 @@ package dev.agentmeter.processor.topology;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.agentmeter.model.Budget;
+import dev.agentmeter.model.BudgetAlert;
+import dev.agentmeter.model.BudgetStatus;
 import dev.agentmeter.model.ModelPrice;
 import dev.agentmeter.model.PricedUsage;
 import dev.agentmeter.model.Usage;
@@ -19,6 +22,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.util.HashMap;
@@ -57,6 +61,9 @@ final class TopologyFixture implements AutoCloseable {
     final TestOutputTopic<String, PricedUsage> priced;
     final TestOutputTopic<byte[], byte[]> rejected;
     final TestInputTopic<String, byte[]> budgetsRaw;
+    final TestInputTopic<String, Budget> budgets;
+    final TestOutputTopic<String, BudgetAlert> alerts;
+    final TestOutputTopic<String, BudgetStatus> statuses;
     /** What the prices' global updater rejected (it has no task producer: {@code SideRejections}). */
     final List<ProducerRecord<byte[], byte[]>> priceRejections = new CopyOnWriteArrayList<>();
     private final File stateDir;
@@ -107,6 +114,9 @@ final class TopologyFixture implements AutoCloseable {
         priced = driver.createOutputTopic(config.pricedTopic(), new StringDeserializer(), ContractSerdes.pricedUsage());
         rejected = driver.createOutputTopic(config.rejectedTopic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         budgetsRaw = driver.createInputTopic(config.budgetsTopic(), new StringSerializer(), new ByteArraySerializer());
+        budgets = driver.createInputTopic(config.budgetsTopic(), new StringSerializer(), ContractSerdes.budget());
+        alerts = driver.createOutputTopic(config.alertsTopic(), new StringDeserializer(), ContractSerdes.budgetAlert());
+        statuses = driver.createOutputTopic(config.budgetStatusTopic(), new StringDeserializer(), ContractSerdes.budgetStatus());
         BundledCatalog.load().forEach(p -> prices.pipeInput(p.modelKey(), p));
     }
 
@@ -131,6 +141,12 @@ final class TopologyFixture implements AutoCloseable {
 
     void sendBytes(String key, String value) {
         raw.pipeInput(key == null ? null : key.getBytes(UTF_8), value.getBytes(UTF_8));
+    }
+
+    /** An event costing {@code usd} (a multiple of 2.5 per million input tokens of gpt-4o) at {@code at}. */
+    static UsageEvent costing(String id, String usd, Instant at) {
+        long tokens = new BigDecimal(usd).multiply(BigDecimal.valueOf(400_000)).longValueExact();
+        return event(id, "gpt-4o", tokens, 0).toBuilder().timestamp(at).build();
     }
 
     static UsageEvent event(String id, String model, long in, long out) {
