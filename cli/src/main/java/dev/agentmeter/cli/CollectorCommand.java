@@ -2,15 +2,11 @@ package dev.agentmeter.cli;
 
 import dev.agentmeter.collector.CollectorApp;
 import dev.agentmeter.collector.CollectorConfig;
-import java.io.PrintWriter;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** Runs the collector in this process until Ctrl-C: what a deployment's collector container runs. */
@@ -32,8 +28,6 @@ public final class CollectorCommand implements Runnable {
     @Mixin
     PartOptions part;
 
-    private final CountDownLatch stopped = new CountDownLatch(1);
-
     @Override
     public void run() {
         Map<String, String> settings = part.fileAndEnvironment(spec);
@@ -45,22 +39,11 @@ public final class CollectorCommand implements Runnable {
         if (bind != null) {
             settings.put(CollectorConfig.HTTP_BIND_ADDRESS, bind);
         }
-        CollectorConfig collectorConfig;
-        try {
-            collectorConfig = CollectorConfig.of(settings);
-        } catch (ConfigException e) {
-            throw new ParameterException(spec.commandLine(), "bad configuration: " + e.getMessage());
-        }
-        PrintWriter out = spec.commandLine().getOut();
+        CollectorConfig collectorConfig = part.config(spec, settings, CollectorConfig::of);
         try (CollectorApp app = new CollectorApp(collectorConfig).start()) {
-            Thread hook = new Thread(stopped::countDown, "agentmeter-collector-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
-            out.printf("agentmeter collector on http://%s:%d (POST /v1/events, OTLP/HTTP /v1/traces) -> %s at %s; Ctrl-C stops%n",
-                    collectorConfig.httpAccess().bindAddress(), app.port(), collectorConfig.rawTopic(), kafka);
-            out.flush();
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            PartOptions.awaitStop(spec.commandLine().getOut(), String.format(
+                    "agentmeter collector on http://%s:%d (POST /v1/events, OTLP/HTTP /v1/traces) -> %s at %s; Ctrl-C stops",
+                    collectorConfig.httpAccess().bindAddress(), app.port(), collectorConfig.rawTopic(), kafka), "collector");
         }
     }
 }

@@ -2,15 +2,11 @@ package dev.agentmeter.cli;
 
 import dev.agentmeter.dashboard.DashboardApp;
 import dev.agentmeter.dashboard.DashboardConfig;
-import java.io.PrintWriter;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** Runs the dashboard in this process until Ctrl-C, against a deployment (what its container runs). */
@@ -31,8 +27,6 @@ public final class DashboardCommand implements Runnable {
     @Mixin
     PartOptions part;
 
-    private final CountDownLatch stopped = new CountDownLatch(1);
-
     @Override
     public void run() {
         Map<String, String> settings = part.fileAndEnvironment(spec);
@@ -49,22 +43,10 @@ public final class DashboardCommand implements Runnable {
         if (bind != null) {
             settings.put(DashboardConfig.HTTP_BIND_ADDRESS, bind);
         }
-        DashboardConfig dashboardConfig;
-        try {
-            dashboardConfig = DashboardConfig.of(settings);
-        } catch (ConfigException e) {
-            throw new ParameterException(spec.commandLine(), "bad configuration: " + e.getMessage());
-        }
-        PrintWriter out = spec.commandLine().getOut();
+        DashboardConfig dashboardConfig = part.config(spec, settings, DashboardConfig::of);
         try (DashboardApp app = new DashboardApp(dashboardConfig).start()) {
-            Thread hook = new Thread(stopped::countDown, "agentmeter-dashboard-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
-            out.printf("agentmeter dashboard on http://%s:%d/ (%s); Ctrl-C stops%n",
-                    dashboardConfig.httpAccess().bindAddress(), app.port(), dashboardConfig.httpAccess());
-            out.flush();
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            PartOptions.awaitStop(spec.commandLine().getOut(), String.format("agentmeter dashboard on http://%s:%d/ (%s); Ctrl-C stops",
+                    dashboardConfig.httpAccess().bindAddress(), app.port(), dashboardConfig.httpAccess()), "dashboard");
         }
     }
 }

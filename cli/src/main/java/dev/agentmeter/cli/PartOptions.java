@@ -2,9 +2,13 @@ package dev.agentmeter.cli;
 
 import dev.agentmeter.model.PartSettings;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
+import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -36,5 +40,27 @@ public final class PartOptions {
     public Map<String, String> withSet(Map<String, String> settings) {
         settings.putAll(set);
         return settings;
+    }
+
+    /** The part's config built from {@code settings}; a bad value is a usage error naming its key. */
+    public <C> C config(CommandSpec spec, Map<String, String> settings, Function<Map<String, String>, C> of) {
+        try {
+            return of.apply(settings);
+        } catch (ConfigException e) {
+            throw new ParameterException(spec.commandLine(), "bad configuration: " + e.getMessage());
+        }
+    }
+
+    /** Prints {@code line} and waits until the JVM is asked to stop (Ctrl-C, SIGTERM); the caller then closes the part. */
+    public static void awaitStop(PrintWriter out, String line, String part) {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "agentmeter-" + part + "-shutdown"));
+        out.println(line);
+        out.flush();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
