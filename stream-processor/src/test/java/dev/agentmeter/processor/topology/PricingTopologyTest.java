@@ -9,6 +9,7 @@ import dev.agentmeter.model.CostSource;
 import dev.agentmeter.model.EffectivePrice;
 import dev.agentmeter.model.ModelPrice;
 import dev.agentmeter.model.PricedUsage;
+import dev.agentmeter.model.Samples;
 import dev.agentmeter.model.Topics;
 import dev.agentmeter.model.Usage;
 import dev.agentmeter.model.UsageEvent;
@@ -29,33 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class PricingTopologyTest {
 
     /** The contract's UsageEvent example, timestamped at the driver's start. */
-    private static final String CONTRACT_EXAMPLE = """
-            {
-              "schemaVersion": 1,
-              "eventId": "9b6c1f0e-2f7e-4a53-9d1e-0f4f6c2d8a11",
-              "timestamp": "%s",
-              "kind": "llm",
-              "agent": "triage",
-              "userId": "user-456",
-              "sessionId": "session-123",
-              "teamId": "support",
-              "handoffChain": ["router"],
-              "provider": "aws-bedrock",
-              "model": "anthropic.claude-sonnet-4-5-20250929-v1:0",
-              "region": "eu-west-1",
-              "usage": {
-                "inputTokens": 1000, "outputTokens": 500,
-                "cacheReadTokens": 0, "cacheWriteTokens": 0, "cacheWrite1hTokens": 0,
-                "reasoningTokens": 0, "estimated": false
-              },
-              "providerCostUsd": null,
-              "task": { "type": "feature_implementation", "complexity": "standard", "description": "Implement settings screen" },
-              "call": { "method": "generate", "finishReason": "stop", "durationMs": 2500,
-                        "status": "success", "errorMessage": null, "promptChars": 250 },
-              "api": null,
-              "attributes": { "tier": "pro" }
-            }
-            """.formatted(T0);
+    private static final String CONTRACT_EXAMPLE = Samples.CONTRACT_EVENT_JSON.replace("2026-11-22T10:15:30.123Z", T0.toString());
 
     private final TopologyFixture t = new TopologyFixture();
 
