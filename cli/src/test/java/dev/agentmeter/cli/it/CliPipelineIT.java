@@ -7,12 +7,9 @@ import com.sun.net.httpserver.HttpServer;
 import dev.agentmeter.cli.Cli;
 import dev.agentmeter.cli.kafka.ProcessorHttp;
 import dev.agentmeter.cli.up.LocalPipeline;
-import dev.agentmeter.embedded.FreePorts;
 import dev.agentmeter.embedded.KafkaExtension;
 import dev.agentmeter.embedded.PostgresExtension;
 import dev.agentmeter.model.json.ContractJson;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -64,15 +61,12 @@ class CliPipelineIT {
     static void up() throws Exception {
         pgUrl = pg.createDatabase("cli_it");
         spool = data.resolve("spool");
-        pipeline = LocalPipeline.start(new LocalPipeline.Settings(data, kafka.bootstrapServers(), pgUrl, 0, 0,
-                FreePorts.next(), 2), new PrintWriter(new StringWriter()));
+        pipeline = TestPipeline.start(data, kafka, pgUrl);
     }
 
     @AfterAll
     static void down() {
-        if (pipeline != null) {
-            pipeline.close();
-        }
+        TestPipeline.stop(pipeline);
     }
 
     private static Cli cli(String... args) {

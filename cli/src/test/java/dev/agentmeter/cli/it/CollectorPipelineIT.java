@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentmeter.cli.kafka.ProcessorHttp;
 import dev.agentmeter.cli.up.LocalPipeline;
-import dev.agentmeter.embedded.FreePorts;
 import dev.agentmeter.embedded.KafkaExtension;
 import dev.agentmeter.embedded.PostgresExtension;
 import io.opentelemetry.api.common.AttributeKey;
@@ -19,8 +18,6 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -63,15 +60,12 @@ class CollectorPipelineIT {
     @BeforeAll
     static void up() throws Exception {
         pgUrl = pg.createDatabase("collector_it");
-        pipeline = LocalPipeline.start(new LocalPipeline.Settings(data, kafka.bootstrapServers(), pgUrl, 0, 0,
-                FreePorts.next(), 2), new PrintWriter(new StringWriter()));
+        pipeline = TestPipeline.start(data, kafka, pgUrl);
     }
 
     @AfterAll
     static void down() {
-        if (pipeline != null) {
-            pipeline.close();
-        }
+        TestPipeline.stop(pipeline);
     }
 
     /** Passes spans to the OTLP exporter and keeps them, so that the test can export them once more. */

@@ -5,14 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentmeter.cli.up.LocalPipeline;
-import dev.agentmeter.embedded.FreePorts;
 import dev.agentmeter.embedded.KafkaExtension;
 import dev.agentmeter.embedded.PostgresExtension;
 import dev.agentmeter.embedded.TopicReader;
 import dev.agentmeter.model.Topics;
 import dev.agentmeter.model.hostile.HostileDocuments;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -61,15 +58,12 @@ class PoisonPipelineIT {
     @BeforeAll
     static void up() throws Exception {
         pgUrl = pg.createDatabase("poison_it");
-        pipeline = LocalPipeline.start(new LocalPipeline.Settings(data, kafka.bootstrapServers(), pgUrl, 0, 0,
-                FreePorts.next(), 2), new PrintWriter(new StringWriter()));
+        pipeline = TestPipeline.start(data, kafka, pgUrl);
     }
 
     @AfterAll
     static void down() {
-        if (pipeline != null) {
-            pipeline.close();
-        }
+        TestPipeline.stop(pipeline);
     }
 
     private static ProducerRecord<byte[], byte[]> record(String topic, String key, String value) {

@@ -11,8 +11,6 @@ import dev.agentmeter.embedded.PostgresExtension;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,15 +60,12 @@ class TypeScriptClientIT {
         }
         Assumptions.assumeTrue(ready, "node or the built TypeScript client is missing");
         pgUrl = pg.createDatabase("typescript_it");
-        pipeline = LocalPipeline.start(new LocalPipeline.Settings(data, kafka.bootstrapServers(), pgUrl, 0, 0,
-                FreePorts.next(), 2), new PrintWriter(new StringWriter()));
+        pipeline = TestPipeline.start(data, kafka, pgUrl);
     }
 
     @AfterAll
     static void down() {
-        if (pipeline != null) {
-            pipeline.close();
-        }
+        TestPipeline.stop(pipeline);
     }
 
     static String node() {
