@@ -2,6 +2,7 @@ package dev.agentmeter.cli.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.agentmeter.cli.kafka.KafkaIo;
 import dev.agentmeter.cli.up.LocalPipeline;
 import dev.agentmeter.dashboard.DashboardApp;
@@ -20,10 +21,12 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -248,6 +251,41 @@ class DashboardIT {
             awaitBrowser("the costs page opened", () -> browser.getCurrentUrl().equals(base + "/costs?period=today")
                     && !browser.findElements(By.cssSelector("h1")).isEmpty());
             assertThat(text("h1")).isEqualTo("Costs");
+        }
+    }
+
+    @Test
+    void aPageOfAnotherSiteCannotReadTheDashboardEvenWhileTheBrowserIsLoggedIn() throws Exception {
+        try (DashboardApp guarded = guardedDashboard()) {
+            String base = "http://localhost:" + guarded.port();
+            // Another site (127.0.0.1 is not localhost to the browser) whose page tries to read the data with
+            // the browser's cookies: the session cookie is SameSite=Strict and the dashboard sends no CORS headers.
+            HttpServer attacker = HttpServer.create(
+                    new InetSocketAddress("127.0.0.1", 0), 0);
+            byte[] page = ("<!doctype html><title>waiting</title><script>fetch('" + base
+                    + "/costs?table=by-model&format=json', {credentials: 'include'})"
+                    + ".then(r => r.text()).then(t => { document.title = 'read ' + t.length; })"
+                    + ".catch(() => { document.title = 'blocked'; });</script>").getBytes(StandardCharsets.UTF_8);
+            attacker.createContext("/", exchange -> {
+                exchange.getResponseHeaders().add("Content-Type", "text/html; charset=utf-8");
+                exchange.sendResponseHeaders(200, page.length);
+                exchange.getResponseBody().write(page);
+                exchange.close();
+            });
+            attacker.start();
+            try {
+                browser = Browser.start(data, 1280, 900);
+                browser.get(base + "/costs");
+                login("s3cret");
+                awaitBrowser("logged in", () -> !browser.findElements(By.cssSelector("form.logout")).isEmpty());
+
+                browser.get("http://127.0.0.1:" + attacker.getAddress().getPort() + "/");
+                awaitBrowser("the other site's script finished", () -> !browser.getTitle().equals("waiting"));
+
+                assertThat(browser.getTitle()).isEqualTo("blocked");
+            } finally {
+                attacker.stop(0);
+            }
         }
     }
 
