@@ -313,7 +313,7 @@ public final class UpCommand implements Runnable {
         out.println();
         out.println("  dashboard: " + pipeline.dashboardUrl());
         out.println("  try (another terminal):  ./agentmeter spend global:*   ./agentmeter alerts --from-beginning");
-        out.println("                           ./agentmeter report --group-by agent   psql '" + pipeline.pgUrl() + "'");
+        out.println("                           ./agentmeter report --group-by agent   psql '" + libpq(pipeline.pgUrl()) + "'");
         out.println("  metrics: " + pipeline.processorUrl() + "/metrics");
         out.println("  report from any language: curl -H 'Content-Type: application/json' --data '[{...}]' "
                 + pipeline.collectorUrl() + "/v1/events");
@@ -346,5 +346,10 @@ public final class UpCommand implements Runnable {
             throw new CommandLine.ParameterException(spec.commandLine(), option + ": '" + value
                     + "' is not a positive duration like 20s, 5m, 24h or PT1H");
         }
+    }
+
+    /** A JDBC URL as psql takes it: libpq reads the same URI without the {@code jdbc:} prefix, query parameters included. */
+    static String libpq(String jdbcUrl) {
+        return jdbcUrl.startsWith("jdbc:") ? jdbcUrl.substring("jdbc:".length()) : jdbcUrl;
     }
 }
