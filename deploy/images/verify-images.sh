@@ -68,4 +68,17 @@ check "processor image: names the key" "yes" "$(grep -q 'bad configuration.*http
 java=$(chroot --userspec=65532:65532 "$WORK/processor/root" /usr/bin/java -version 2>&1 | head -1)
 check "processor image: Debian's JRE 17" "yes" "$(grep -q 'openjdk version "17' <<< "$java" && echo yes || echo "no: $java")"
 
+if [ -f "$ROOT/sink-connector/target/jib-image.tar" ]; then
+  unpack "$ROOT/sink-connector/target/jib-image.tar" connect
+  check "connect image user" "65532:65532" "$(python3 -c "import json;d='$WORK/connect/img';m=json.load(open(d+'/manifest.json'))[0];print(json.load(open(d+'/'+m['Config']))['config']['User'])")"
+  check "connect image: the sink plugin on plugin.path" "yes" \
+    "$(ls "$WORK/connect/root/opt/kafka/plugins/agentmeter-sink-connector/lib/"sink-connector-*.jar >/dev/null 2>&1 && echo yes || echo no)"
+  set +e
+  out=$(run connect 2>&1)
+  code=$?
+  set -e
+  check "connect image: ConnectDistributed starts and asks for its worker config" "yes" \
+    "$(grep -q 'Usage: ConnectDistributed' <<< "$out" && echo yes || echo "no (exit $code): $out")"
+fi
+
 [ "$failures" -eq 0 ] && echo "images verified" || { echo "$failures check(s) failed"; exit 1; }
