@@ -61,6 +61,8 @@ public final class NotifierApp implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final NotifierMetrics metrics = new NotifierMetrics(registry);
     private final Map<String, BudgetAlert> active = new ConcurrentHashMap<>();
+    /** Orders a resend against the RESOLVED of the same alert (see handle). */
+    private final Object resendLock = new Object();
     private final AtomicReference<String> problem = new AtomicReference<>();
     private volatile Instant lastPoll = Instant.EPOCH;
     private volatile boolean running = true;
@@ -196,8 +198,17 @@ public final class NotifierApp implements AutoCloseable {
             metrics.registry().counter("agentmeter.notifier.unreadable").increment();
             return;
         }
-        deliverer.deliver(alert.get());
-        track(alert.get());
+        BudgetAlert a = alert.get();
+        if (a.level() == AlertLevel.RESOLVED) {
+            // Out of the resent set before the RESOLVED is posted, under the resend lock: a resend of the firing
+            // alert in flight finishes first, and none comes after, so Alertmanager never gets the firing alert
+            // (endsAt the window's end) after the one that ends it (which would keep it firing: a lost resolve).
+            synchronized (resendLock) {
+                active.remove(identity(a));
+            }
+        }
+        deliverer.deliver(a);
+        track(a);
     }
 
     /**
@@ -248,8 +259,13 @@ public final class NotifierApp implements AutoCloseable {
         active.values().removeIf(a -> !a.windowEnd().isAfter(now));
         int sent = 0;
         for (BudgetAlert a : new ArrayList<>(active.values())) {
-            if (alertmanager.send(a).kind() == Target.Outcome.Kind.DELIVERED) {
-                sent++;
+            synchronized (resendLock) {
+                if (active.get(identity(a)) != a) {
+                    continue; // resolved (or replaced) since the snapshot
+                }
+                if (alertmanager.send(a).kind() == Target.Outcome.Kind.DELIVERED) {
+                    sent++;
+                }
             }
         }
         metrics.resent(sent);
