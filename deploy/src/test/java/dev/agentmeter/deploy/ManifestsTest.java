@@ -499,6 +499,25 @@ class ManifestsTest {
     }
 
     @Test
+    void noSecretIsPassedOnACommandLine() throws Exception {
+        List<String> leaks = new ArrayList<>();
+        for (JsonNode doc : base()) {
+            JsonNode template = doc.path("kind").asText().equals("CronJob") ? doc.at("/spec/jobTemplate/spec/template")
+                    : doc.at("/spec/template");
+            for (JsonNode c : template.at("/spec/containers")) {
+                String args = c.path("args").toString() + c.path("command").toString();
+                c.path("env").forEach(e -> {
+                    if (e.at("/valueFrom/secretKeyRef").isObject() && args.contains("$(" + e.path("name").asText() + ")")) {
+                        leaks.add(doc.at("/metadata/name").asText() + "/" + c.path("name").asText() + ": " + e.path("name").asText());
+                    }
+                });
+            }
+        }
+        // Arguments are visible to every process on the node (ps, /proc); a Secret goes in as a file or an env var.
+        assertThat(leaks).isEmpty();
+    }
+
+    @Test
     void theTokenAgentsHoldOpensOnlyTheCollector() throws Exception {
         List<JsonNode> docs = base();
 
