@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
@@ -44,7 +45,14 @@ class PriceImportScheduleIT {
         assertThat(first).isEqualTo("prices: genai-prices from " + good + ": 1 new, 0 changed, 1 published");
         assertThat(second).isEqualTo("prices: import from " + bad + " failed, nothing published (next try in 24 h):"
                 + " openai/omega-2.input_mtok is not a number: 'cheap'");
+        // A committed transaction becomes readable (read committed) once its markers are written, a few
+        // milliseconds after commitTransaction returns: read again until it is, for at most 10 s.
         var topic = KafkaIo.readCompacted(kafka.bootstrapServers(), Topics.PRICES);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (topic.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            topic = KafkaIo.readCompacted(kafka.bootstrapServers(), Topics.PRICES);
+        }
         assertThat(topic).containsOnlyKeys("omega-1");
         assertThat(ContractJson.fromBytes(topic.get("omega-1"), ModelPrice.class).prices().get(0).outputPerMTok())
                 .hasToString("1.6");
