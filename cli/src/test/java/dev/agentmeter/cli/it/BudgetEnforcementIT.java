@@ -249,7 +249,7 @@ class BudgetEnforcementIT {
             if (condition.getAsBoolean()) {
                 return;
             }
-            Thread.sleep(5);
+            LockSupport.parkNanos(5_000_000);
         }
         throw new AssertionError("not within 60 s: " + what);
     }

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -50,7 +51,7 @@ class PriceImportScheduleIT {
         var topic = KafkaIo.readCompacted(kafka.bootstrapServers(), Topics.PRICES);
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (topic.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(100);
+            LockSupport.parkNanos(100_000_000);
             topic = KafkaIo.readCompacted(kafka.bootstrapServers(), Topics.PRICES);
         }
         assertThat(topic).containsOnlyKeys("omega-1");
