@@ -122,8 +122,9 @@ public final class CommitFlush implements StateStore, CachedStateStore<Object, O
     /** Runs {@code action} at commit as the processor whose context is given. */
     private void bind(ProcessorContext<?, ?> context, Runnable action) {
         if (!(context instanceof InternalProcessorContext<?, ?> internal)) {
-            onCommit = action; // a test's mock context: always in scope
-            return;
+            // A MockProcessorContext never commits, so a test on it would never see the flush as Kafka Streams runs it.
+            throw new IllegalArgumentException("CommitFlush runs in a Kafka Streams task (KafkaStreams or"
+                    + " TopologyTestDriver), not in " + context.getClass().getName());
         }
         ProcessorNode<?, ?, ?, ?> node = internal.currentNode();
         onCommit = () -> {

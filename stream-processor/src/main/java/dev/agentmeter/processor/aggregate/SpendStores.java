@@ -2,10 +2,15 @@ package dev.agentmeter.processor.aggregate;
 
 import dev.agentmeter.model.Period;
 import dev.agentmeter.model.Scope;
+import dev.agentmeter.model.json.ContractSerdes;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
 
 /**
  * Names and key layout of the aggregator's stores. Spend keys are {@code PERIOD|windowStart|scope}
@@ -15,6 +20,22 @@ import java.util.concurrent.ConcurrentHashMap;
 public record SpendStores(String spend, String budgets, String alerted) {
 
     public static final SpendStores DEFAULT = new SpendStores("spend-store", "budget-store", "alerted-store");
+
+    /**
+     * The three stores, persistent and logged. Spend and budgets are not cached: the aggregator
+     * writes each updated window once per commit and keeps the budgets in memory itself (see
+     * {@link SpendWindows}, {@link SpendProcessor}). Alert marks stay cached: they are looked up for
+     * every delta to a window past a threshold.
+     */
+    public List<StoreBuilder<?>> builders() {
+        return List.of(
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(spend), Serdes.String(),
+                        AggregateSerdes.spendAggregate()).withCachingDisabled(),
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(budgets), Serdes.String(),
+                        ContractSerdes.budget()).withCachingDisabled(),
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(alerted), Serdes.String(), Serdes.Long())
+                        .withCachingEnabled());
+    }
 
     /** Window starts repeat for every event of a window: their ISO text is formatted once. */
     private static final Map<Instant, String> INSTANT_TEXT = new ConcurrentHashMap<>();

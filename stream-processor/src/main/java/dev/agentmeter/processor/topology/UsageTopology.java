@@ -4,21 +4,21 @@ import dev.agentmeter.model.PricedUsage;
 import dev.agentmeter.model.json.ContractSerdes;
 import dev.agentmeter.model.validation.UsageEventParser;
 import dev.agentmeter.model.validation.UsageEventValidator;
+import dev.agentmeter.pricing.Pricer;
 import dev.agentmeter.processor.ProcessorConfig;
 import dev.agentmeter.processor.aggregate.AggregateSerdes;
 import dev.agentmeter.processor.aggregate.BudgetInputProcessor;
 import dev.agentmeter.processor.aggregate.BudgetOutput;
 import dev.agentmeter.processor.aggregate.CommitFlush;
+import dev.agentmeter.processor.aggregate.DeltaCombiner;
 import dev.agentmeter.processor.aggregate.ScopeInput;
 import dev.agentmeter.processor.aggregate.ScopePartitioner;
-import dev.agentmeter.processor.aggregate.DeltaCombiner;
 import dev.agentmeter.processor.aggregate.SpendProcessor;
 import dev.agentmeter.processor.aggregate.SpendStores;
 import dev.agentmeter.processor.budget.BudgetBook;
 import dev.agentmeter.processor.metrics.ProcessorMetrics;
 import dev.agentmeter.processor.pricing.CatalogState;
 import dev.agentmeter.processor.pricing.CatalogUpdater;
-import dev.agentmeter.pricing.Pricer;
 import dev.agentmeter.processor.reject.SideRejections;
 import java.time.Clock;
 import java.time.Duration;
@@ -171,15 +171,7 @@ public final class UsageTopology {
                                                                  ProcessorMetrics metrics, int rawPartitions,
                                                                  KStream<String, PricedUsage> priced) {
         SpendStores stores = SpendStores.DEFAULT;
-        // Spend and budgets are not cached: the aggregator writes each updated window once per commit and
-        // keeps the budgets in memory itself (see SpendProcessor). Alert marks stay cached: they are looked up
-        // for every delta to a window past a threshold.
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stores.spend()),
-                Serdes.String(), AggregateSerdes.spendAggregate()).withCachingDisabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stores.budgets()),
-                Serdes.String(), ContractSerdes.budget()).withCachingDisabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stores.alerted()),
-                Serdes.String(), Serdes.Long()).withCachingEnabled());
+        stores.builders().forEach(builder::addStateStore);
         builder.addStateStore(CommitFlush.builder(SPEND_COMMIT_HOOK));
 
         // Deltas per scope and hour, combined on this task for aggregate.flush.interval and sent in one
