@@ -1,6 +1,6 @@
 package dev.agentmeter.bench;
 
-import dev.agentmeter.model.TopicAdmin;
+import dev.agentmeter.support.TopicAdmin;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

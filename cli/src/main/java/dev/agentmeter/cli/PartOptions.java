@@ -1,6 +1,6 @@
 package dev.agentmeter.cli;
 
-import dev.agentmeter.model.PartSettings;
+import dev.agentmeter.support.PartSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

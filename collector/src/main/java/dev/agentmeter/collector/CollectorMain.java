@@ -1,6 +1,6 @@
 package dev.agentmeter.collector;
 
-import dev.agentmeter.model.PartSettings;
+import dev.agentmeter.support.PartSettings;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.common.config.ConfigException;

@@ -1,6 +1,6 @@
 package dev.agentmeter.embedded;
 
-import dev.agentmeter.model.TopicAdmin;
+import dev.agentmeter.support.TopicAdmin;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

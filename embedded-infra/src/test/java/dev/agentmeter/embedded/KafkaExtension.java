@@ -1,6 +1,6 @@
 package dev.agentmeter.embedded;
 
-import dev.agentmeter.model.TopicAdmin;
+import dev.agentmeter.support.TopicAdmin;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;

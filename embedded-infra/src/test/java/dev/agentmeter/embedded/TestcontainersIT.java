@@ -1,8 +1,6 @@
 package dev.agentmeter.embedded;
 
-import dev.agentmeter.model.TopicAdmin;
-import static org.assertj.core.api.Assertions.assertThat;
-
+import dev.agentmeter.support.TopicAdmin;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -13,6 +11,7 @@ import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
 import org.testcontainers.kafka.KafkaContainer;
 import org.testcontainers.postgresql.PostgreSQLContainer;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The same checks against containerised Kafka and PostgreSQL where a Docker engine exists; skipped

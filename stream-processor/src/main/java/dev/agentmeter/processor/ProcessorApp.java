@@ -1,7 +1,5 @@
 package dev.agentmeter.processor;
 
-import dev.agentmeter.model.KafkaSecurity;
-import dev.agentmeter.model.TopicAdmin;
 import dev.agentmeter.pricing.BundledCatalog;
 import dev.agentmeter.processor.budget.BudgetBook;
 import dev.agentmeter.processor.health.StreamsHealth;
@@ -14,6 +12,8 @@ import dev.agentmeter.processor.reject.KafkaSideRejections;
 import dev.agentmeter.processor.reject.RejectingExceptionHandler;
 import dev.agentmeter.processor.topology.DedupStoreRocksDbConfig;
 import dev.agentmeter.processor.topology.UsageTopology;
+import dev.agentmeter.support.KafkaSecurity;
+import dev.agentmeter.support.TopicAdmin;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;

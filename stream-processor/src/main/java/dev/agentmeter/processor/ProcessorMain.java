@@ -1,6 +1,6 @@
 package dev.agentmeter.processor;
 
-import dev.agentmeter.model.PartSettings;
+import dev.agentmeter.support.PartSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;

@@ -1,6 +1,7 @@
 package dev.agentmeter.cli.kafka;
 
-import dev.agentmeter.model.KafkaSecurity;
+import dev.agentmeter.support.KafkaSecurity;
+import dev.agentmeter.support.TopicToEnd;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -17,13 +18,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -140,24 +139,17 @@ public final class KafkaIo {
     public static Map<String, byte[]> readCompacted(String bootstrap, String topic) {
         Map<String, byte[]> latest = new LinkedHashMap<>();
         try (KafkaConsumer<String, byte[]> consumer = consumer(bootstrap)) {
-            List<PartitionInfo> partitions = consumer.partitionsFor(topic, TIMEOUT);
-            if (partitions == null || partitions.isEmpty()) {
+            List<TopicPartition> partitions = TopicToEnd.partitions(consumer, topic, TIMEOUT);
+            if (partitions.isEmpty()) {
                 throw new IllegalStateException("topic " + topic + " does not exist at " + bootstrap + " (is the pipeline up?)");
             }
-            List<TopicPartition> tps = partitions.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(tps);
-            consumer.seekToBeginning(tps);
-            Map<TopicPartition, Long> end = consumer.endOffsets(tps, TIMEOUT);
-            long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (!reached(consumer, end) && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (record.value() == null) {
-                        latest.remove(record.key());
-                    } else {
-                        latest.put(record.key(), record.value());
-                    }
+            TopicToEnd.read(consumer, partitions, TIMEOUT, record -> {
+                if (record.value() == null) {
+                    latest.remove(record.key());
+                } else {
+                    latest.put(record.key(), record.value());
                 }
-            }
+            });
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
             throw new IllegalStateException("Kafka at " + bootstrap + " did not answer within " + TIMEOUT.toSeconds() + " s", e);
         }
@@ -178,14 +170,5 @@ public final class KafkaIo {
     /** An idempotent producer of raw keys and values that waits for every replica ({@code acks=all}). */
     public static KafkaProducer<byte[], byte[]> bytesProducer(String bootstrap) {
         return new KafkaProducer<>(producer(bootstrap), new ByteArraySerializer(), new ByteArraySerializer());
-    }
-
-    private static boolean reached(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end) {
-        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
-            if (consumer.position(e.getKey()) < e.getValue()) {
-                return false;
-            }
-        }
-        return true;
     }
 }

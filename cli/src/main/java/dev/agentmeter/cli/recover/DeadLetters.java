@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentmeter.cli.kafka.KafkaIo;
 import dev.agentmeter.model.Topics;
 import dev.agentmeter.model.json.ContractJson;
+import dev.agentmeter.support.TopicToEnd;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,7 +17,6 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -95,23 +95,22 @@ public enum DeadLetters {
     public List<Letter> read(String bootstrap, Instant since) {
         List<Letter> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = KafkaIo.bytesConsumer(bootstrap)) {
-            List<PartitionInfo> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(15));
-            if (partitions == null || partitions.isEmpty()) {
+            List<TopicPartition> tps = TopicToEnd.partitions(consumer, topic, Duration.ofSeconds(15));
+            if (tps.isEmpty()) {
                 return out;
             }
-            List<TopicPartition> tps = partitions.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(tps);
-            Map<TopicPartition, Long> end = consumer.endOffsets(tps);
+            TopicToEnd.Mark end = TopicToEnd.mark(consumer, tps);
             consumer.seekToBeginning(tps);
             if (since != null) {
                 Map<TopicPartition, Long> at = new HashMap<>();
                 tps.forEach(tp -> at.put(tp, since.toEpochMilli()));
                 for (Map.Entry<TopicPartition, OffsetAndTimestamp> e : consumer.offsetsForTimes(at).entrySet()) {
-                    consumer.seek(e.getKey(), e.getValue() == null ? end.get(e.getKey()) : e.getValue().offset());
+                    consumer.seek(e.getKey(), e.getValue() == null ? end.ends().get(e.getKey()) : e.getValue().offset());
                 }
             }
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (!reached(consumer, end) && System.nanoTime() < deadline) {
+            while (!end.reachedBy(consumer) && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     out.add(letter(r));
                 }
@@ -124,15 +123,6 @@ public enum DeadLetters {
     String replayTopic(Headers headers) {
         String origin = header(headers, originHeader);
         return origin == null || origin.isBlank() ? defaultOrigin : origin;
-    }
-
-    private static boolean reached(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end) {
-        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
-            if (consumer.position(e.getKey()) < e.getValue()) {
-                return false;
-            }
-        }
-        return true;
     }
 
     static String header(Headers headers, String name) {

@@ -4,6 +4,7 @@ import dev.agentmeter.model.Budget;
 import dev.agentmeter.model.BudgetAlert;
 import dev.agentmeter.model.json.ContractJson;
 import dev.agentmeter.model.validation.ContractReader;
+import dev.agentmeter.support.TopicToEnd;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -17,7 +18,6 @@ import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -109,7 +109,7 @@ public final class KafkaFollower implements AutoCloseable {
             c.assign(all);
             c.seekToBeginning(budgetParts);
             c.seekToEnd(alertParts);
-            Map<TopicPartition, Long> budgetEnds = c.endOffsets(budgetParts);
+            TopicToEnd.Mark budgetEnds = TopicToEnd.mark(c, budgetParts);
             while (running) {
                 for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
                     if (r.topic().equals(budgetsTopic)) {
@@ -118,7 +118,7 @@ public final class KafkaFollower implements AutoCloseable {
                         alert(r);
                     }
                 }
-                if (!caughtUp && budgetEnds.entrySet().stream().allMatch(e -> c.position(e.getKey()) >= e.getValue())) {
+                if (!caughtUp && budgetEnds.reachedBy(c)) {
                     caughtUp = true;
                     log.info("dashboard: {} budgets read from {}", budgets.size(), budgetsTopic);
                 }
@@ -138,10 +138,10 @@ public final class KafkaFollower implements AutoCloseable {
     private List<TopicPartition> partitions(KafkaConsumer<String, byte[]> c, String topic) {
         while (running) {
             try {
-                List<PartitionInfo> infos = c.partitionsFor(topic, Duration.ofSeconds(10));
-                if (infos != null && !infos.isEmpty()) {
+                List<TopicPartition> found = TopicToEnd.partitions(c, topic, Duration.ofSeconds(10));
+                if (!found.isEmpty()) {
                     problems.remove(topic);
-                    return infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+                    return found;
                 }
                 problems.put(topic, "topic " + topic + " does not exist yet");
             } catch (TimeoutException e) {

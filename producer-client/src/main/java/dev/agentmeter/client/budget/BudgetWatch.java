@@ -1,9 +1,10 @@
 package dev.agentmeter.client.budget;
 
 import dev.agentmeter.model.BudgetStatus;
-import dev.agentmeter.model.KafkaSecurity;
 import dev.agentmeter.model.Period;
 import dev.agentmeter.model.json.ContractJson;
+import dev.agentmeter.support.KafkaSecurity;
+import dev.agentmeter.support.TopicToEnd;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,7 +16,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -116,12 +116,12 @@ public final class BudgetWatch implements AutoCloseable {
             }
             c.assign(partitions);
             c.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = c.endOffsets(partitions);
+            TopicToEnd.Mark ends = TopicToEnd.mark(c, partitions);
             while (running) {
                 for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
                     apply(r);
                 }
-                if (!caughtUp && ends.entrySet().stream().allMatch(e -> c.position(e.getKey()) >= e.getValue())) {
+                if (!caughtUp && ends.reachedBy(c)) {
                     caughtUp = true;
                 }
             }
@@ -137,9 +137,9 @@ public final class BudgetWatch implements AutoCloseable {
     private List<TopicPartition> partitions(KafkaConsumer<String, byte[]> c) {
         while (running) {
             try {
-                List<PartitionInfo> infos = c.partitionsFor(topic, Duration.ofSeconds(10));
-                if (infos != null && !infos.isEmpty()) {
-                    return infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+                List<TopicPartition> found = TopicToEnd.partitions(c, topic, Duration.ofSeconds(10));
+                if (!found.isEmpty()) {
+                    return found;
                 }
             } catch (TimeoutException e) {
                 // Kafka not reachable yet: the tracker spools meanwhile; try again

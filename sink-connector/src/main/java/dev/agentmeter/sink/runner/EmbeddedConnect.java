@@ -1,9 +1,9 @@
 package dev.agentmeter.sink.runner;
 
-import dev.agentmeter.model.TopicAdmin;
 import dev.agentmeter.model.Topics;
 import dev.agentmeter.sink.AgentMeterSinkConnector;
 import dev.agentmeter.sink.SinkConfig;
+import dev.agentmeter.support.TopicAdmin;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;

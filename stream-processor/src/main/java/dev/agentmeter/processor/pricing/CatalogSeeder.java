@@ -2,6 +2,7 @@ package dev.agentmeter.processor.pricing;
 
 import dev.agentmeter.model.ModelPrice;
 import dev.agentmeter.model.json.ContractSerdes;
+import dev.agentmeter.support.TopicToEnd;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -9,9 +10,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -30,6 +29,8 @@ import org.slf4j.LoggerFactory;
 public final class CatalogSeeder {
 
     private static final Logger log = LoggerFactory.getLogger(CatalogSeeder.class);
+    /** The start fails, saying so, rather than waiting for ever on a topic it cannot read to its end. */
+    private static final Duration READ_TIMEOUT = Duration.ofMinutes(2);
 
     private CatalogSeeder() {
     }
@@ -72,17 +73,14 @@ public final class CatalogSeeder {
         Set<String> keys = new HashSet<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(i -> new TopicPartition(topic, i.partition())).collect(Collectors.toList());
-            consumer.assign(parts);
-            consumer.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-            while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    if (r.key() != null) {
-                        keys.add(r.key());
-                    }
+            List<TopicPartition> parts = TopicToEnd.partitions(consumer, topic, Duration.ofSeconds(30));
+            if (!TopicToEnd.read(consumer, parts, READ_TIMEOUT, r -> {
+                if (r.key() != null) {
+                    keys.add(r.key());
                 }
+            })) {
+                throw new IllegalStateException("cannot seed " + topic + ": not read to its end within "
+                        + READ_TIMEOUT.toSeconds() + " s");
             }
         }
         return keys;

@@ -1,4 +1,4 @@
-package dev.agentmeter.model;
+package dev.agentmeter.support;
 
 import java.io.IOException;
 import java.io.InputStream;

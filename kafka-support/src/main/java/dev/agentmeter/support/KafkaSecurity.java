@@ -1,4 +1,4 @@
-package dev.agentmeter.model;
+package dev.agentmeter.support;
 
 import java.util.HashMap;
 import java.util.Map;
