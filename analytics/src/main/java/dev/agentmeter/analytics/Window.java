@@ -1,5 +1,6 @@
 package dev.agentmeter.analytics;
 
+import dev.agentmeter.model.CalendarWindow;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -55,7 +56,8 @@ public record Window(Instant from, Instant to, ZoneId zone, String label) {
     }
 
     private static Window days(LocalDate from, LocalDate toExclusive, ZoneId zone, String label) {
-        return new Window(from.atStartOfDay(zone).toInstant(), toExclusive.atStartOfDay(zone).toInstant(), zone, label);
+        CalendarWindow days = CalendarWindow.days(from, toExclusive, zone);
+        return new Window(days.start(), days.end(), zone, label);
     }
 
     /** Calendar days of the window that have begun by {@code now} (at least 1), for daily averages. */

@@ -9,6 +9,7 @@ import dev.agentmeter.analytics.Window;
 import dev.agentmeter.dashboard.Db;
 import dev.agentmeter.model.Budget;
 import dev.agentmeter.model.BudgetAlert;
+import dev.agentmeter.model.CalendarWindow;
 import dev.agentmeter.model.Period;
 import dev.agentmeter.model.Scope;
 import dev.agentmeter.model.ScopeType;
@@ -26,8 +27,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZonedDateTime;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -256,16 +255,16 @@ public final class LiveHub implements AutoCloseable {
     }
 
     private Window window(Period period, Instant now) {
-        ZonedDateTime t = now.atZone(zone);
-        return switch (period) {
-            case HOUR -> {
-                ZonedDateTime start = t.truncatedTo(ChronoUnit.HOURS);
-                yield new Window(start.toInstant(), start.plusHours(1).toInstant(), zone, "this hour");
-            }
-            case DAY -> Window.named("today", zone, now);
-            case MONTH -> Window.named("this-month", zone, now);
-            case SESSION -> null;
+        if (period == Period.SESSION) {
+            return null;
+        }
+        CalendarWindow w = CalendarWindow.of(period, now, zone);
+        String label = switch (period) {
+            case HOUR -> "this hour";
+            case DAY -> "today";
+            default -> "this month";
         };
+        return new Window(w.start(), w.end(), zone, label);
     }
 
     /** The agent_usage column of a scope type (null for global: everything). */

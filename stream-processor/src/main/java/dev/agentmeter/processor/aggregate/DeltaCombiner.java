@@ -1,5 +1,6 @@
 package dev.agentmeter.processor.aggregate;
 
+import dev.agentmeter.model.CalendarWindow;
 import dev.agentmeter.model.Period;
 import dev.agentmeter.model.PricedUsage;
 import dev.agentmeter.model.Scope;
@@ -284,7 +285,7 @@ public final class DeltaCombiner implements Processor<String, PricedUsage, Strin
     private Hour hourOf(Instant at) {
         long millis = at.toEpochMilli();
         if (hour == null || millis < hourStart || millis >= hourEnd) {
-            Windows.Window w = Windows.of(Period.HOUR, at, zone);
+            CalendarWindow w = CalendarWindow.of(Period.HOUR, at, zone);
             hourStart = w.start().toEpochMilli();
             hourEnd = w.end().toEpochMilli();
             hour = pending.computeIfAbsent(hourStart, h -> new Hour());

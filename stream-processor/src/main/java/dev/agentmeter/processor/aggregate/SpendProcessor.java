@@ -1,6 +1,7 @@
 package dev.agentmeter.processor.aggregate;
 
 import dev.agentmeter.model.Budget;
+import dev.agentmeter.model.CalendarWindow;
 import dev.agentmeter.model.Period;
 import dev.agentmeter.model.Scope;
 import dev.agentmeter.model.ScopeType;
@@ -129,8 +130,8 @@ public final class SpendProcessor implements Processor<String, List<ScopeInput>,
         Map<Period, SpendAggregate> zonedBefore = new EnumMap<>(Period.class);
         if (!budgetZone.equals(zone)) {
             for (Period period : CALENDAR) {
-                Windows.Window w = Windows.of(period, d.lastAt(), zone);
-                Windows.Window bw = Windows.of(period, d.lastAt(), budgetZone);
+                CalendarWindow w = CalendarWindow.of(period, d.lastAt(), zone);
+                CalendarWindow bw = CalendarWindow.of(period, d.lastAt(), budgetZone);
                 if (!bw.start().equals(w.start()) && !isLate(bw, streamTime)) {
                     SpendAggregate agg = windows.get(SpendStores.key(period, bw.start(), scopeKey));
                     zonedBefore.put(period, agg != null ? agg : seeder.seed(period, bw, scopeKey, streamTime));
@@ -139,7 +140,7 @@ public final class SpendProcessor implements Processor<String, List<ScopeInput>,
         }
         for (Period period : CALENDAR) {
             // A delta never spans two clock hours, so all its events share these windows.
-            Windows.Window w = Windows.of(period, d.lastAt(), zone);
+            CalendarWindow w = CalendarWindow.of(period, d.lastAt(), zone);
             SpendAggregate zonedAgg = zonedBefore.get(period);
             if (zonedAgg != null) {
                 zonedAgg = zonedAgg.add(d);
@@ -154,7 +155,7 @@ public final class SpendProcessor implements Processor<String, List<ScopeInput>,
                 agg = (agg == null ? SpendAggregate.empty(w.start(), w.end()) : agg).add(d);
                 windows.put(key, agg);
             }
-            boolean zoned = !budgetZone.equals(zone) && !Windows.of(period, d.lastAt(), budgetZone).start().equals(w.start());
+            boolean zoned = !budgetZone.equals(zone) && !CalendarWindow.of(period, d.lastAt(), budgetZone).start().equals(w.start());
             SpendAggregate checked = zoned ? zonedAgg : agg;
             if (checked != null) {
                 checker.check(scope, scopeKey, own, period, checked, d.lastEventId(), d.lastAt());
@@ -175,7 +176,7 @@ public final class SpendProcessor implements Processor<String, List<ScopeInput>,
         }
     }
 
-    private boolean isLate(Windows.Window w, long streamTime) {
+    private boolean isLate(CalendarWindow w, long streamTime) {
         return w.end().plus(grace).toEpochMilli() < streamTime;
     }
 
@@ -197,7 +198,7 @@ public final class SpendProcessor implements Processor<String, List<ScopeInput>,
         Instant now = Instant.ofEpochMilli(streamTime > 0 ? streamTime : context.currentSystemTimeMs());
         ZoneId budgetZone = budget == null ? zone : budget.zoneOr(zone);
         for (Period period : CALENDAR) {
-            Windows.Window w = Windows.of(period, now, budgetZone);
+            CalendarWindow w = CalendarWindow.of(period, now, budgetZone);
             String key = SpendStores.key(period, w.start(), scopeKey);
             SpendAggregate agg = windows.get(key);
             if (agg == null && !budgetZone.equals(zone)) {

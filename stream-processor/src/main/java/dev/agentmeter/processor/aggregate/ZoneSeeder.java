@@ -1,5 +1,6 @@
 package dev.agentmeter.processor.aggregate;
 
+import dev.agentmeter.model.CalendarWindow;
 import dev.agentmeter.model.Period;
 import dev.agentmeter.processor.metrics.ProcessorMetrics;
 import java.time.Duration;
@@ -32,14 +33,14 @@ final class ZoneSeeder {
     }
 
     /** The window {@code bw} of another zone as the processor-zone windows of {@code scopeKey} hold it. */
-    SpendAggregate seed(Period period, Windows.Window bw, String scopeKey, long streamTime) {
+    SpendAggregate seed(Period period, CalendarWindow bw, String scopeKey, long streamTime) {
         SpendAggregate seeded = SpendAggregate.empty(bw.start(), bw.end());
         Instant hourHorizon = Instant.ofEpochMilli(streamTime).minus(hourRetention);
         Instant stop = Instant.ofEpochMilli(Math.max(streamTime, bw.start().toEpochMilli())); // nothing is kept ahead of stream time
         boolean exact = true;
         Instant t = bw.start();
         while (t.isBefore(bw.end()) && !t.isAfter(stop)) {
-            Windows.Window day = Windows.of(Period.DAY, t, zone);
+            CalendarWindow day = CalendarWindow.of(Period.DAY, t, zone);
             if (period != Period.HOUR && !day.start().isBefore(bw.start()) && !day.end().isAfter(bw.end())) {
                 seeded = seeded.merge(windows.get(SpendStores.key(Period.DAY, day.start(), scopeKey)));
                 t = day.end();
@@ -47,8 +48,8 @@ final class ZoneSeeder {
             }
             Instant until = day.end().isBefore(bw.end()) ? day.end() : bw.end();
             SpendAggregate dayAgg = windows.get(SpendStores.key(Period.DAY, day.start(), scopeKey));
-            for (Instant h = t; h.isBefore(until) && !h.isAfter(stop); h = Windows.of(Period.HOUR, h, zone).end()) {
-                Windows.Window hour = Windows.of(Period.HOUR, h, zone);
+            for (Instant h = t; h.isBefore(until) && !h.isAfter(stop); h = CalendarWindow.of(Period.HOUR, h, zone).end()) {
+                CalendarWindow hour = CalendarWindow.of(Period.HOUR, h, zone);
                 boolean inside = !hour.start().isBefore(bw.start()) && !hour.end().isAfter(bw.end());
                 SpendAggregate hourAgg = windows.get(SpendStores.key(Period.HOUR, hour.start(), scopeKey));
                 if (inside && (hourAgg != null || !hour.start().isBefore(hourHorizon))) {

@@ -1,17 +1,17 @@
 package dev.agentmeter.processor.query;
 
-import dev.agentmeter.model.SpendView;
 import dev.agentmeter.model.Budget;
-import dev.agentmeter.model.Money;
+import dev.agentmeter.model.CalendarWindow;
 import dev.agentmeter.model.ModelPrice;
+import dev.agentmeter.model.Money;
 import dev.agentmeter.model.Period;
 import dev.agentmeter.model.Scope;
 import dev.agentmeter.model.ScopeType;
+import dev.agentmeter.model.SpendView;
+import dev.agentmeter.pricing.PriceCatalog;
 import dev.agentmeter.processor.aggregate.SpendAggregate;
 import dev.agentmeter.processor.aggregate.SpendStores;
-import dev.agentmeter.processor.aggregate.Windows;
 import dev.agentmeter.processor.budget.BudgetBook;
-import dev.agentmeter.pricing.PriceCatalog;
 import dev.agentmeter.processor.topology.UsageTopology;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -63,7 +63,7 @@ public final class SpendQueries {
             start = agg == null ? null : agg.windowStart();
             end = null;
         } else {
-            Windows.Window w = Windows.of(period, at, windowZone);
+            CalendarWindow w = CalendarWindow.of(period, at, windowZone);
             agg = spendStore().get(SpendStores.key(period, w.start(), scope));
             start = w.start();
             end = w.end();
@@ -94,7 +94,7 @@ public final class SpendQueries {
             // The assignor may leave an instance without active aggregate tasks: it holds no scopes.
             return List.of();
         }
-        Instant start = Windows.of(period, at, zone).start();
+        Instant start = CalendarWindow.of(period, at, zone).start();
         String window = SpendStores.windowPrefix(period, start);
         String prefix = window + type.wireName() + ":";
         List<SpendView> out = new ArrayList<>();
