@@ -2,7 +2,6 @@ package dev.agentmeter.dashboard;
 
 import dev.agentmeter.dashboard.live.KafkaFollower;
 import dev.agentmeter.dashboard.live.LiveHub;
-import dev.agentmeter.dashboard.live.ProcessorSpend;
 import dev.agentmeter.dashboard.pages.BudgetsPage;
 import dev.agentmeter.dashboard.pages.CostsPage;
 import dev.agentmeter.dashboard.pages.OverviewPage;
@@ -12,6 +11,7 @@ import dev.agentmeter.dashboard.pages.WhatIfPage;
 import dev.agentmeter.dashboard.web.Html;
 import dev.agentmeter.dashboard.web.Page;
 import dev.agentmeter.http.HttpServers;
+import dev.agentmeter.http.ProcessorClient;
 import dev.agentmeter.pricing.BundledCatalog;
 import dev.agentmeter.pricing.PriceCatalog;
 import io.javalin.Javalin;
@@ -74,8 +74,8 @@ public final class DashboardApp implements AutoCloseable {
         this.throttle = new LoginThrottle(Clock.systemUTC(), config.loginMaxFailures());
         this.db = new Db(config);
         this.reconcileMetrics = new ReconcileMetrics(db, registry, Clock.systemUTC());
-        ProcessorSpend processor = config.processorUrl() == null ? null
-                : new ProcessorSpend(config.processorUrl(), config.processorToken());
+        ProcessorClient processor = config.processorUrl() == null ? null
+                : new ProcessorClient(config.processorUrl(), config.processorToken(), "set processor.auth.token");
         LiveHub[] hub = new LiveHub[1];
         this.follower = config.bootstrapServers() == null ? null
                 : new KafkaFollower(config.bootstrapServers(), config.kafkaOverrides(), config.budgetsTopic(),

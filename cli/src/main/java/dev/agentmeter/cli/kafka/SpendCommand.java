@@ -2,11 +2,11 @@ package dev.agentmeter.cli.kafka;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentmeter.cli.Endpoints;
+import dev.agentmeter.http.ProcessorClient;
 import dev.agentmeter.model.Period;
 import dev.agentmeter.model.Scope;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import picocli.CommandLine.Command;
@@ -34,8 +34,7 @@ public final class SpendCommand implements Runnable {
     @Override
     public void run() {
         Scope parsed = BudgetsCommand.parseScope(spec, scope);
-        JsonNode answer = ProcessorHttp.get(endpoints, "/v1/spend/" + parsed.type().wireName() + "/"
-                + URLEncoder.encode(parsed.id(), StandardCharsets.UTF_8) + "?period=" + period, Duration.ofSeconds(15));
+        JsonNode answer = ProcessorHttp.get(endpoints, ProcessorClient.spendPath(parsed, period), Duration.ofSeconds(15));
         if (json) {
             spec.commandLine().getOut().println(answer.toPrettyString());
             return;

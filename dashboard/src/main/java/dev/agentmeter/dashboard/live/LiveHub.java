@@ -7,6 +7,7 @@ import dev.agentmeter.analytics.ReportQueries;
 import dev.agentmeter.analytics.Usd;
 import dev.agentmeter.analytics.Window;
 import dev.agentmeter.dashboard.Db;
+import dev.agentmeter.http.ProcessorClient;
 import dev.agentmeter.model.Budget;
 import dev.agentmeter.model.BudgetAlert;
 import dev.agentmeter.model.CalendarWindow;
@@ -59,6 +60,8 @@ public final class LiveHub implements AutoCloseable {
     static final int QUEUE = 256;
     static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
     private static final String BYE = "";
+    /** A round waits at most this long for each processor answer (its figures fall back to Postgres after). */
+    private static final Duration PROCESSOR_TIMEOUT = Duration.ofSeconds(3);
 
     /** The figures of one round. {@code source}: "processor" or "postgres"; {@code problem}: why not the processor. */
     public record Snapshot(Instant at, BigDecimal todayUsd, BigDecimal monthUsd, BigDecimal projectionUsd,
@@ -67,7 +70,7 @@ public final class LiveHub implements AutoCloseable {
 
     private final Db db;
     private final String table;
-    private final ProcessorSpend processor;
+    private final ProcessorClient processor;
     private final KafkaFollower follower;
     private final ZoneId zone;
     private final Duration interval;
@@ -82,7 +85,7 @@ public final class LiveHub implements AutoCloseable {
     private volatile Snapshot last;
 
     /** @param processor null: Postgres only; {@code follower}: null when no Kafka is configured */
-    public LiveHub(Db db, String table, ProcessorSpend processor, KafkaFollower follower, ZoneId zone, Duration interval,
+    public LiveHub(Db db, String table, ProcessorClient processor, KafkaFollower follower, ZoneId zone, Duration interval,
                    MeterRegistry registry) {
         this.db = db;
         this.table = table;
@@ -195,11 +198,11 @@ public final class LiveHub implements AutoCloseable {
     }
 
     private Snapshot fromProcessor(Instant now) throws IOException {
-        BigDecimal today = processor.spend(Scope.GLOBAL, Period.DAY).spendUsd();
-        BigDecimal month = processor.spend(Scope.GLOBAL, Period.MONTH).spendUsd();
+        BigDecimal today = processor.spend(Scope.GLOBAL, Period.DAY, PROCESSOR_TIMEOUT).spendUsd();
+        BigDecimal month = processor.spend(Scope.GLOBAL, Period.MONTH, PROCESSOR_TIMEOUT).spendUsd();
         List<BudgetUse> uses = new ArrayList<>();
         for (Limit l : limits()) {
-            SpendView v = processor.spend(l.scope(), l.period());
+            SpendView v = processor.spend(l.scope(), l.period(), PROCESSOR_TIMEOUT);
             BigDecimal limit = v.limitUsd() != null ? v.limitUsd() : l.limitUsd();
             uses.add(new BudgetUse(l.scope().toString(), l.period(), v.spendUsd(), limit, l.thresholds(), v.windowEnd()));
         }
