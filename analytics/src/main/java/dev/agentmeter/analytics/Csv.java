@@ -14,8 +14,7 @@ public final class Csv {
 
     private static final Pattern NUMBER = Pattern.compile("[-+]?\\d+(\\.\\d+)?([eE][-+]?\\d+)?");
 
-    private Csv() {
-    }
+    private Csv() {}
 
     /** One field, guarded and quoted as above. */
     public static String field(String s) {
@@ -36,7 +35,9 @@ public final class Csv {
             return s;
         }
         char first = s.charAt(0);
-        return first == '=' || first == '+' || first == '-' || first == '@' || first == '\t' || first == '\r' ? "'" + s : s;
+        return first == '=' || first == '+' || first == '-' || first == '@' || first == '\t' || first == '\r'
+                ? "'" + s
+                : s;
     }
 
     private static String quoted(String s) {

@@ -12,8 +12,7 @@ public final class Percent {
 
     private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
 
-    private Percent() {
-    }
+    private Percent() {}
 
     /** {@code part} as a percentage of {@code whole}, to {@code scale} places; null when the whole is zero. */
     public static BigDecimal of(BigDecimal part, BigDecimal whole, int scale) {

@@ -12,18 +12,18 @@ import java.util.Map;
  */
 public final class SqlFilters {
 
-    private SqlFilters() {
-    }
+    private SqlFilters() {}
 
     /** {@code " AND column = ?"} per filter, in the map's order. */
     public static String clause(Map<String, String> filters) {
         StringBuilder sql = new StringBuilder();
         for (String column : filters.keySet()) {
-            sql.append(switch (column) {
-                case "model" -> " AND (model = ? OR model_key = ?)";
-                case "service_tier" -> " AND coalesce(service_tier, 'standard') = ?";
-                default -> " AND " + column + " = ?";
-            });
+            sql.append(
+                    switch (column) {
+                        case "model" -> " AND (model = ? OR model_key = ?)";
+                        case "service_tier" -> " AND coalesce(service_tier, 'standard') = ?";
+                        default -> " AND " + column + " = ?";
+                    });
         }
         return sql.toString();
     }

@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -39,7 +38,8 @@ public final class WhatIf {
      * {@code models}: the price changes apply to these models only (names or catalog keys; empty =
      * all), as {@link #resolveModels} finds them for a name, an alias or a family like "sonnet".
      */
-    public record Scenario(List<String> models, BigDecimal inputFactor, BigDecimal outputFactor, Map<String, String> swaps) {
+    public record Scenario(
+            List<String> models, BigDecimal inputFactor, BigDecimal outputFactor, Map<String, String> swaps) {
         public Scenario {
             models = models == null ? List.of() : List.copyOf(models);
             swaps = Map.copyOf(swaps);
@@ -114,8 +114,7 @@ public final class WhatIf {
      * the filter as one of its parts ({@code sonnet} → claude-3-7-sonnet, claude-sonnet-4, …); else
      * the name as given (a model stored without a catalog entry).
      */
-    public record ModelMatch(String filter, List<String> models, boolean family, boolean inCatalog) {
-    }
+    public record ModelMatch(String filter, List<String> models, boolean family, boolean inCatalog) {}
 
     public static ModelMatch resolveModels(String filter, PriceCatalog catalog) {
         if (filter == null || filter.isBlank()) {
@@ -127,8 +126,12 @@ public final class WhatIf {
         }
         String token = filter.trim().toLowerCase(Locale.ROOT);
         List<String> family = catalog.modelKeys().stream()
-                .filter(k -> List.of(k.toLowerCase(Locale.ROOT).split("[-._/:@]")).contains(token)).toList();
-        return family.isEmpty() ? new ModelMatch(filter, List.of(filter), false, false) : new ModelMatch(filter, family, true, true);
+                .filter(k ->
+                        List.of(k.toLowerCase(Locale.ROOT).split("[-._/:@]")).contains(token))
+                .toList();
+        return family.isEmpty()
+                ? new ModelMatch(filter, List.of(filter), false, false)
+                : new ModelMatch(filter, family, true, true);
     }
 
     private final PriceCatalog catalog;
@@ -150,11 +153,14 @@ public final class WhatIf {
      * totals. A price change is a sum PostgreSQL computes (exact: numeric times the factor); only
      * the rows of replaced models are read one by one and priced as the other model here.
      */
-    public List<Comparison> compare(Connection c, String table, Window w, GroupBy g, Map<String, String> filters,
-                                    Scenario scenario) throws SQLException {
+    public List<Comparison> compare(
+            Connection c, String table, Window w, GroupBy g, Map<String, String> filters, Scenario scenario)
+            throws SQLException {
         Map<String, Comparison> groups = new LinkedHashMap<>();
         String[] swapped = scenario.swaps().keySet().toArray(String[]::new);
-        if (swapped.length == 0 && ReportQueries.rollupServes(w, g, filters.keySet()) && ReportQueries.rollupExists(c, table)) {
+        if (swapped.length == 0
+                && ReportQueries.rollupServes(w, g, filters.keySet())
+                && ReportQueries.rollupExists(c, table)) {
             sumInRollup(c, table, w, g, filters, scenario, groups);
         } else {
             sumInDatabase(c, table, w, g, filters, scenario, swapped, groups);
@@ -173,11 +179,20 @@ public final class WhatIf {
      * roll-up's model (the catalog key, or the name of a model without one), so a model's aliases
      * all count.
      */
-    private void sumInRollup(Connection c, String table, Window w, GroupBy g, Map<String, String> filters, Scenario scenario,
-                             Map<String, Comparison> groups) throws SQLException {
+    private void sumInRollup(
+            Connection c,
+            String table,
+            Window w,
+            GroupBy g,
+            Map<String, String> filters,
+            Scenario scenario,
+            Map<String, Comparison> groups)
+            throws SQLException {
         ReportQueries.Source src = ReportQueries.Source.rollup(table);
-        String[] models = scenario.models().stream().map(m -> catalog.find(m).map(p -> p.modelKey()).orElse(m))
-                .distinct().toArray(String[]::new);
+        String[] models = scenario.models().stream()
+                .map(m -> catalog.find(m).map(p -> p.modelKey()).orElse(m))
+                .distinct()
+                .toArray(String[]::new);
         boolean some = models.length > 0;
         StringBuilder sql = new StringBuilder("SELECT " + src.group(g) + ", " + src.events() + ", sum(total_cost_usd),"
                 + " coalesce(sum(" + (some ? "CASE WHEN model = ANY (?) THEN " : "")
@@ -206,12 +221,21 @@ public final class WhatIf {
     }
 
     /** Every row but the replaced models': billed, and billed plus the price change's delta. */
-    private static void sumInDatabase(Connection c, String table, Window w, GroupBy g, Map<String, String> filters,
-                                      Scenario scenario, String[] swapped, Map<String, Comparison> groups) throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT " + g.sql() + ", count(*), sum(total_cost_usd), coalesce(sum(CASE WHEN kind = 'llm'"
-                + (scenario.models().isEmpty() ? "" : " AND (model = ANY (?) OR model_key = ANY (?))")
-                + " THEN (input_cost_usd + cache_read_cost_usd + cache_write_cost_usd) * ? + output_cost_usd * ? ELSE 0 END), 0)"
-                + " FROM " + table + " WHERE occurred_at >= ? AND occurred_at < ?");
+    private static void sumInDatabase(
+            Connection c,
+            String table,
+            Window w,
+            GroupBy g,
+            Map<String, String> filters,
+            Scenario scenario,
+            String[] swapped,
+            Map<String, Comparison> groups)
+            throws SQLException {
+        StringBuilder sql = new StringBuilder(
+                "SELECT " + g.sql() + ", count(*), sum(total_cost_usd), coalesce(sum(CASE WHEN kind = 'llm'"
+                        + (scenario.models().isEmpty() ? "" : " AND (model = ANY (?) OR model_key = ANY (?))")
+                        + " THEN (input_cost_usd + cache_read_cost_usd + cache_write_cost_usd) * ? + output_cost_usd * ? ELSE 0 END), 0)"
+                        + " FROM " + table + " WHERE occurred_at >= ? AND occurred_at < ?");
         sql.append(SqlFilters.clause(filters));
         if (swapped.length > 0) {
             sql.append(" AND NOT (coalesce(model, '') = ANY (?) OR coalesce(model_key, '') = ANY (?))");
@@ -244,12 +268,21 @@ public final class WhatIf {
     }
 
     /** The rows of replaced models, priced one by one as the replacement (every rule of the catalog). */
-    private void repriceSwapped(Connection c, String table, Window w, GroupBy g, Map<String, String> filters,
-                                Scenario scenario, String[] swapped, Map<String, Comparison> groups) throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT " + g.sql() + ", model, model_key, provider, occurred_at, input_tokens,"
-                + " output_tokens, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, reasoning_tokens,"
-                + " input_cost_usd, output_cost_usd, cache_read_cost_usd, cache_write_cost_usd, total_cost_usd, kind, service_tier FROM "
-                + table + " WHERE occurred_at >= ? AND occurred_at < ?");
+    private void repriceSwapped(
+            Connection c,
+            String table,
+            Window w,
+            GroupBy g,
+            Map<String, String> filters,
+            Scenario scenario,
+            String[] swapped,
+            Map<String, Comparison> groups)
+            throws SQLException {
+        StringBuilder sql =
+                new StringBuilder("SELECT " + g.sql() + ", model, model_key, provider, occurred_at, input_tokens,"
+                        + " output_tokens, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, reasoning_tokens,"
+                        + " input_cost_usd, output_cost_usd, cache_read_cost_usd, cache_write_cost_usd, total_cost_usd, kind, service_tier FROM "
+                        + table + " WHERE occurred_at >= ? AND occurred_at < ?");
         sql.append(SqlFilters.clause(filters));
         sql.append(" AND (model = ANY (?) OR model_key = ANY (?))");
         boolean autoCommit = c.getAutoCommit();
@@ -275,10 +308,15 @@ public final class WhatIf {
         }
     }
 
-
     private static void add(Map<String, Comparison> groups, Comparison c) {
-        groups.merge(c.key(), c, (a, b) -> new Comparison(a.key(), a.events() + b.events(), a.oldUsd().add(b.oldUsd()),
-                a.newUsd().add(b.newUsd())));
+        groups.merge(
+                c.key(),
+                c,
+                (a, b) -> new Comparison(
+                        a.key(),
+                        a.events() + b.events(),
+                        a.oldUsd().add(b.oldUsd()),
+                        a.newUsd().add(b.newUsd())));
     }
 
     private BigDecimal scenario(ResultSet rs, BigDecimal old, Scenario scenario) throws SQLException {
@@ -288,25 +326,39 @@ public final class WhatIf {
         String modelName = rs.getString(2);
         String modelKey = rs.getString(3);
         // model_key is null for a model priced at the default price; Map.copyOf's maps refuse get(null)
-        String replacement = modelName != null && scenario.swaps().containsKey(modelName) ? scenario.swaps().get(modelName)
+        String replacement = modelName != null && scenario.swaps().containsKey(modelName)
+                ? scenario.swaps().get(modelName)
                 : modelKey == null ? null : scenario.swaps().get(modelKey);
         BigDecimal value = old;
         if (replacement != null) {
-            UsageEvent hypothetical = UsageEvent.builder().eventId("what-if").timestamp(rs.getTimestamp(5).toInstant())
-                    .kind(UsageEvent.KIND_LLM).agent("what-if").model(replacement)
-                    .serviceTier(rs.getString(18)) // a batch call moved to another model is billed at that model's batch price
-                    .usage(new Usage(rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getLong(10),
-                            rs.getLong(11), false))
+            UsageEvent hypothetical = UsageEvent.builder()
+                    .eventId("what-if")
+                    .timestamp(rs.getTimestamp(5).toInstant())
+                    .kind(UsageEvent.KIND_LLM)
+                    .agent("what-if")
+                    .model(replacement)
+                    .serviceTier(rs.getString(
+                            18)) // a batch call moved to another model is billed at that model's batch price
+                    .usage(new Usage(
+                            rs.getLong(6),
+                            rs.getLong(7),
+                            rs.getLong(8),
+                            rs.getLong(9),
+                            rs.getLong(10),
+                            rs.getLong(11),
+                            false))
                     .build();
             PricedUsage priced = pricer.price(hypothetical, catalog, Instant.EPOCH);
             value = priced.cost().totalUsd();
         }
-        boolean changeApplies = scenario.models().isEmpty() || scenario.models().contains(modelName)
+        boolean changeApplies = scenario.models().isEmpty()
+                || scenario.models().contains(modelName)
                 || (modelKey != null && scenario.models().contains(modelKey));
         if (changeApplies && replacement == null) {
-            BigDecimal inputSide = rs.getBigDecimal(12).add(rs.getBigDecimal(14)).add(rs.getBigDecimal(15));
-            value = value.add(inputSide.multiply(scenario.inputFactor())).add(rs.getBigDecimal(13)
-                    .multiply(scenario.outputFactor()));
+            BigDecimal inputSide =
+                    rs.getBigDecimal(12).add(rs.getBigDecimal(14)).add(rs.getBigDecimal(15));
+            value = value.add(inputSide.multiply(scenario.inputFactor()))
+                    .add(rs.getBigDecimal(13).multiply(scenario.outputFactor()));
         }
         return value;
     }

@@ -19,8 +19,11 @@ public record Window(Instant from, Instant to, ZoneId zone, String label) {
             case "yesterday" -> days(today.minusDays(1), today, zone, "yesterday");
             case "last-7-days" -> days(today.minusDays(6), today.plusDays(1), zone, "last 7 days");
             case "last-30-days" -> days(today.minusDays(29), today.plusDays(1), zone, "last 30 days");
-            case "this-month" -> days(today.withDayOfMonth(1), today.withDayOfMonth(1).plusMonths(1), zone, "this month");
-            default -> throw new IllegalArgumentException("--period must be today, yesterday, last-7-days, last-30-days or this-month, not " + period);
+            case "this-month" ->
+                days(today.withDayOfMonth(1), today.withDayOfMonth(1).plusMonths(1), zone, "this month");
+            default ->
+                throw new IllegalArgumentException(
+                        "--period must be today, yesterday, last-7-days, last-30-days or this-month, not " + period);
         };
     }
 

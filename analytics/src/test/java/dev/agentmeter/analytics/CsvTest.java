@@ -18,7 +18,8 @@ class CsvTest {
 
     @Test
     void textASpreadsheetWouldRunAsAFormulaGetsAnApostrophe() {
-        assertThat(Csv.field("=HYPERLINK(\"http://evil\",\"x\")")).isEqualTo("\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\"");
+        assertThat(Csv.field("=HYPERLINK(\"http://evil\",\"x\")"))
+                .isEqualTo("\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\"");
         assertThat(Csv.field("+cmd")).isEqualTo("'+cmd");
         assertThat(Csv.field("-2+3")).isEqualTo("'-2+3");
         assertThat(Csv.field("@SUM(A1)")).isEqualTo("'@SUM(A1)");

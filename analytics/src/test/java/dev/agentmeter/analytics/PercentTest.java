@@ -12,7 +12,9 @@ class PercentTest {
         assertThat(Percent.of(new BigDecimal("2.10"), new BigDecimal("2.2"), 2)).isEqualByComparingTo("95.45");
         assertThat(Percent.of(new BigDecimal("1"), new BigDecimal("8"), 1)).hasToString("12.5");
         assertThat(Percent.of(new BigDecimal("1"), new BigDecimal("16"), 2)).hasToString("6.25");
-        assertThat(Percent.of(new BigDecimal("1"), new BigDecimal("400"), 1)).as("0.25 to one place, half-even").hasToString("0.2");
+        assertThat(Percent.of(new BigDecimal("1"), new BigDecimal("400"), 1))
+                .as("0.25 to one place, half-even")
+                .hasToString("0.2");
         assertThat(Percent.of(BigDecimal.ONE, BigDecimal.ZERO, 2)).isNull();
     }
 

@@ -37,6 +37,7 @@ class ReportQueriesIT {
 
     @RegisterExtension
     static final PostgresExtension pg = new PostgresExtension();
+
     private static final LocalDate DAY = LocalDate.parse("2026-11-02");
     private static final Window THE_DAY = Window.between(DAY, DAY, ZoneOffset.UTC);
     private static String url;
@@ -47,24 +48,61 @@ class ReportQueriesIT {
         SchemaMigrator schema = new SchemaMigrator("agent_usage", "budget_alerts");
         schema.migrate(url, null, null);
         try (PostgresWriter writer = new PostgresWriter(url, null, null, schema)) {
-            writer.write(UsageRows.table("agent_usage"), List.of(
-                    row("a1", "2026-11-02T10:00:00Z", "coder", "openai", "gpt-4o", "0.0025", "0.001", "success"),
-                    row("a2", "2026-11-02T11:30:00Z", "coder", "anthropic", "claude-sonnet-4-5", "0.006", "0.003", "success"),
-                    row("a3", "2026-11-02T12:00:00Z", "triage", "openai", "gpt-4o", "0.003", "0.015", "error"),
-                    row("a4", "2026-11-03T00:00:00Z", "coder", "openai", "gpt-4o", "0.5", "0.5", "success")),
+            writer.write(
+                    UsageRows.table("agent_usage"),
+                    List.of(
+                            row(
+                                    "a1",
+                                    "2026-11-02T10:00:00Z",
+                                    "coder",
+                                    "openai",
+                                    "gpt-4o",
+                                    "0.0025",
+                                    "0.001",
+                                    "success"),
+                            row(
+                                    "a2",
+                                    "2026-11-02T11:30:00Z",
+                                    "coder",
+                                    "anthropic",
+                                    "claude-sonnet-4-5",
+                                    "0.006",
+                                    "0.003",
+                                    "success"),
+                            row("a3", "2026-11-02T12:00:00Z", "triage", "openai", "gpt-4o", "0.003", "0.015", "error"),
+                            row("a4", "2026-11-03T00:00:00Z", "coder", "openai", "gpt-4o", "0.5", "0.5", "success")),
                     p -> p.event().timestamp());
         }
     }
 
-    private static PricedUsage row(String id, String at, String agent, String provider, String model, String inUsd,
-                                   String outUsd, String status) {
-        UsageEvent e = UsageEvent.builder().eventId(id).timestamp(Instant.parse(at)).kind("llm").agent(agent).userId("alice")
-                .teamId("support").provider(provider).model(model).usage(Usage.of(1000, 100))
-                .call(new Call("generate", null, 100L, status, null, null)).build();
+    private static PricedUsage row(
+            String id,
+            String at,
+            String agent,
+            String provider,
+            String model,
+            String inUsd,
+            String outUsd,
+            String status) {
+        UsageEvent e = UsageEvent.builder()
+                .eventId(id)
+                .timestamp(Instant.parse(at))
+                .kind("llm")
+                .agent(agent)
+                .userId("alice")
+                .teamId("support")
+                .provider(provider)
+                .model(model)
+                .usage(Usage.of(1000, 100))
+                .call(new Call("generate", null, 100L, status, null, null))
+                .build();
         BigDecimal in = new BigDecimal(inUsd);
         BigDecimal out = new BigDecimal(outUsd);
         Pricing pricing = new Pricing(model, provider, provider, CostSource.CATALOG, null, false, "USD", null);
-        return new PricedUsage(e, pricing, new Cost(in, out, BigDecimal.ZERO, BigDecimal.ZERO, in.add(out), in.add(out)),
+        return new PricedUsage(
+                e,
+                pricing,
+                new Cost(in, out, BigDecimal.ZERO, BigDecimal.ZERO, in.add(out), in.add(out)),
                 e.timestamp());
     }
 
@@ -86,10 +124,13 @@ class ReportQueriesIT {
     void aBreakdownByAgentHasExactCostsAndSharesOfTheTotalToOneDecimal() throws Exception {
         ReportQueries q = queries();
 
-        List<ReportQueries.Line> lines = q.groupBy(THE_DAY, GroupBy.AGENT, 0, q.totals(THE_DAY).costUsd());
+        List<ReportQueries.Line> lines =
+                q.groupBy(THE_DAY, GroupBy.AGENT, 0, q.totals(THE_DAY).costUsd());
 
-        assertThat(lines).extracting(l -> l.key() + " " + l.events() + " " + l.costUsd().toPlainString() + " "
-                + l.sharePercent().toPlainString()).containsExactly("triage 1 0.018 59.0", "coder 2 0.0125 41.0");
+        assertThat(lines)
+                .extracting(l -> l.key() + " " + l.events() + " " + l.costUsd().toPlainString() + " "
+                        + l.sharePercent().toPlainString())
+                .containsExactly("triage 1 0.018 59.0", "coder 2 0.0125 41.0");
     }
 
     @Test
@@ -103,9 +144,11 @@ class ReportQueriesIT {
         List<ReportQueries.Line> fromRows = q.groupBy(notWholeHours, GroupBy.MODEL, 0, total);
 
         assertThat(ReportQueries.rollupServes(THE_DAY, GroupBy.MODEL, Set.of())).isTrue();
-        assertThat(ReportQueries.rollupServes(notWholeHours, GroupBy.MODEL, Set.of())).isFalse();
+        assertThat(ReportQueries.rollupServes(notWholeHours, GroupBy.MODEL, Set.of()))
+                .isFalse();
         assertThat(fromRows).isEqualTo(fromRollup);
-        assertThat(fromRollup).extracting(l -> l.key() + " " + l.costUsd().toPlainString())
+        assertThat(fromRollup)
+                .extracting(l -> l.key() + " " + l.costUsd().toPlainString())
                 .containsExactly("gpt-4o 0.0215", "claude-sonnet-4-5 0.009");
     }
 
@@ -114,11 +157,18 @@ class ReportQueriesIT {
         WhatIf whatIf = new WhatIf(new PriceCatalog(BundledCatalog.load()));
         // The factors are changes, as --input-price-change +50% gives them: input side +0.5, output +0.
         try (Connection c = DriverManager.getConnection(url)) {
-            List<WhatIf.Comparison> rows = whatIf.compare(c, "agent_usage", THE_DAY, GroupBy.MODEL, Map.of(),
+            List<WhatIf.Comparison> rows = whatIf.compare(
+                    c,
+                    "agent_usage",
+                    THE_DAY,
+                    GroupBy.MODEL,
+                    Map.of(),
                     new WhatIf.Scenario("gpt-4o", new BigDecimal("0.5"), BigDecimal.ZERO, Map.of()));
 
-            assertThat(rows).extracting(r -> r.key() + " " + r.events() + " " + r.oldUsd().toPlainString() + " "
-                    + r.newUsd().toPlainString() + " " + r.delta().toPlainString())
+            assertThat(rows)
+                    .extracting(r -> r.key() + " " + r.events() + " "
+                            + r.oldUsd().toPlainString() + " " + r.newUsd().toPlainString() + " "
+                            + r.delta().toPlainString())
                     .containsExactly("gpt-4o 2 0.0215 0.02425 0.00275", "claude-sonnet-4-5 1 0.009 0.009 0.000");
         }
     }

@@ -17,11 +17,12 @@ class WindowTest {
 
     @ParameterizedTest(name = "--last {0}")
     @CsvSource({
-            "1d, 2026-12-02T00:00:00Z, 2026-12-03T00:00:00Z, last 1 day",
-            "7d, 2026-11-26T00:00:00Z, 2026-12-03T00:00:00Z, last 7 days",
-            "2w, 2026-11-19T00:00:00Z, 2026-12-03T00:00:00Z, last 2 weeks",
-            "1m, 2026-11-03T00:00:00Z, 2026-12-03T00:00:00Z, last 1 month",
-            "30D, 2026-11-03T00:00:00Z, 2026-12-03T00:00:00Z, last 30 days"})
+        "1d, 2026-12-02T00:00:00Z, 2026-12-03T00:00:00Z, last 1 day",
+        "7d, 2026-11-26T00:00:00Z, 2026-12-03T00:00:00Z, last 7 days",
+        "2w, 2026-11-19T00:00:00Z, 2026-12-03T00:00:00Z, last 2 weeks",
+        "1m, 2026-11-03T00:00:00Z, 2026-12-03T00:00:00Z, last 1 month",
+        "30D, 2026-11-03T00:00:00Z, 2026-12-03T00:00:00Z, last 30 days"
+    })
     void lastCountsBackFromTodayInclusive(String amount, String from, String to, String label) {
         Window w = Window.last(amount, ZoneId.of("UTC"), NOW);
         assertThat(w.from()).isEqualTo(Instant.parse(from));
@@ -32,7 +33,8 @@ class WindowTest {
     @ParameterizedTest
     @ValueSource(strings = {"7", "0d", "7y", "d", "-3d"})
     void lastRefusesWhatIsNotACountAndAUnit(String amount) {
-        assertThatThrownBy(() -> Window.last(amount, ZoneId.of("UTC"), NOW)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Window.last(amount, ZoneId.of("UTC"), NOW))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("--last takes a count and a unit, e.g. 7d, 2w or 3m, not " + amount);
     }
 

@@ -51,6 +51,7 @@ class ChaosIT {
 
     @RegisterExtension
     static final KafkaExtension kafka = new KafkaExtension();
+
     @RegisterExtension
     static final PostgresExtension pg = new PostgresExtension();
 
@@ -61,22 +62,31 @@ class ChaosIT {
     private static final String APP_ID = "chaos";
 
     @Test
-    void killsRestartsAndOutagesLoseNothingAndCountNothingTwice(
-            @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path work) throws Exception { // kept for its logs if it fails
+    void killsRestartsAndOutagesLoseNothingAndCountNothingTwice(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path work)
+            throws Exception { // kept for its logs if it fails
         String pgUrl = pg.createDatabase("chaos");
         ChaosTraffic traffic = new ChaosTraffic(VALID, 20261122L, Instant.now().minus(Duration.ofMinutes(5)));
-        Map<String, BigDecimal> limits = Map.of("u0", new BigDecimal("1.00"), "u1", traffic.limitCrossingHalfOnly("u1"),
-                "u2", new BigDecimal("100000"));
+        Map<String, BigDecimal> limits = Map.of(
+                "u0",
+                new BigDecimal("1.00"),
+                "u1",
+                traffic.limitCrossingHalfOnly("u1"),
+                "u2",
+                new BigDecimal("100000"));
 
         Path config = ProcessorProcess.config(work, kafka.bootstrapServers(), APP_ID, 0, Map.of());
         ProcessorProcess processor = ProcessorProcess.start(config, work.resolve("processor-0.log"), 0, "512m");
-        try (EmbeddedConnect connect = EmbeddedConnect.start(kafka.bootstrapServers(), work.resolve("connect.offsets"),
+        try (EmbeddedConnect connect = EmbeddedConnect.start(
+                kafka.bootstrapServers(),
+                work.resolve("connect.offsets"),
                 Map.of("consumer.max.poll.records", "2000"))) {
             connect.putConnector("sink", sinkConfig(pgUrl));
             TopicReader.awaitTopic(kafka.bootstrapServers(), Topics.BUDGETS, Duration.ofSeconds(90));
             for (Map.Entry<String, BigDecimal> l : limits.entrySet()) {
                 Budget b = new Budget(Scope.parse("user:" + l.getKey()), Map.of(Period.DAY, l.getValue()), null);
-                send(List.of(new ChaosTraffic.Raw(b.scope().toString(), ContractJson.toBytes(b), null)), Topics.BUDGETS);
+                send(
+                        List.of(new ChaosTraffic.Raw(b.scope().toString(), ContractJson.toBytes(b), null)),
+                        Topics.BUDGETS);
             }
 
             List<List<ChaosTraffic.Raw>> chunks = chunk(traffic.records, CHUNKS);
@@ -89,7 +99,8 @@ class ChaosIT {
                         awaitProgress(committedBefore);
                         processor.kill();
                         kills++;
-                        processor = ProcessorProcess.start(config, work.resolve("processor-" + kills + ".log"), 0, "512m");
+                        processor =
+                                ProcessorProcess.start(config, work.resolve("processor-" + kills + ".log"), 0, "512m");
                     }
                     case 4 -> { // broker restart: every client reconnects, transactions abort and retry
                         kafka.stopBroker();
@@ -101,35 +112,51 @@ class ChaosIT {
                         Thread.sleep(PG_OUTAGE.toMillis()); // the fault: Postgres stays down this long
                         pg.startServer();
                     }
-                    default -> { }
+                    default -> {}
                 }
             }
             assertThat(kills).isEqualTo(5);
 
             Set<String> expectedAlerts = traffic.expectedAlerts(limits);
-            PostgresExtension.awaitCount(pgUrl, "SELECT count(*) FROM agent_usage", traffic.validIds.size(), Duration.ofMinutes(FULL ? 20 : 5));
-            PostgresExtension.awaitCount(pgUrl, "SELECT count(*) FROM budget_alerts", expectedAlerts.size(), Duration.ofMinutes(2));
+            PostgresExtension.awaitCount(
+                    pgUrl,
+                    "SELECT count(*) FROM agent_usage",
+                    traffic.validIds.size(),
+                    Duration.ofMinutes(FULL ? 20 : 5));
+            PostgresExtension.awaitCount(
+                    pgUrl, "SELECT count(*) FROM budget_alerts", expectedAlerts.size(), Duration.ofMinutes(2));
             // The processor has consumed and committed everything: no further alert or priced record can come.
             // (The sink needs no such wait: its tables have one row per eventId/alertId, so the counts
             // above are final. Its committed offsets also stop one short of a trailing transaction marker.)
-            kafka.awaitCaughtUp(APP_ID, Duration.ofMinutes(2), Topics.USAGE_RAW, Topics.BUDGETS,
-                    APP_ID + "-" + UsageTopology.BY_HOME_PARTITION + "-repartition", APP_ID + "-" + UsageTopology.BY_SCOPE + "-repartition");
+            kafka.awaitCaughtUp(
+                    APP_ID,
+                    Duration.ofMinutes(2),
+                    Topics.USAGE_RAW,
+                    Topics.BUDGETS,
+                    APP_ID + "-" + UsageTopology.BY_HOME_PARTITION + "-repartition",
+                    APP_ID + "-" + UsageTopology.BY_SCOPE + "-repartition");
 
             try (Connection c = DriverManager.getConnection(pgUrl)) {
                 traffic.assertLedger(c, expectedAlerts);
             }
             List<String> alertTopic = readAll(Topics.BUDGET_ALERTS).stream()
-                    .map(v -> ContractJson.fromBytes(v, BudgetAlert.class).alertId()).toList();
+                    .map(v -> ContractJson.fromBytes(v, BudgetAlert.class).alertId())
+                    .toList();
             assertThat(alertTopic).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(expectedAlerts);
             assertThat(readAll(Topics.USAGE_REJECTED)).hasSize(traffic.malformed);
-            System.out.printf("chaos: %d valid, %d redeliveries, %d malformed, %d alerts, total $%s — exact after 5 kills, "
-                            + "a broker restart and a %d s Postgres outage%n", traffic.validIds.size(), traffic.duplicates,
-                    traffic.malformed, expectedAlerts.size(), traffic.expectedTotal.toPlainString(), PG_OUTAGE.toSeconds());
+            System.out.printf(
+                    "chaos: %d valid, %d redeliveries, %d malformed, %d alerts, total $%s — exact after 5 kills, "
+                            + "a broker restart and a %d s Postgres outage%n",
+                    traffic.validIds.size(),
+                    traffic.duplicates,
+                    traffic.malformed,
+                    expectedAlerts.size(),
+                    traffic.expectedTotal.toPlainString(),
+                    PG_OUTAGE.toSeconds());
         } finally {
             processor.kill();
         }
     }
-
 
     private static Map<String, String> sinkConfig(String pgUrl) {
         Map<String, String> config = new HashMap<>(EmbeddedConnect.sinkConfig(pgUrl, null, null, 2));
@@ -154,7 +181,8 @@ class ChaosIT {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
             records.forEach(r -> producer.send(new ProducerRecord<>(topic, r.key(), r.value()), (md, e) -> {
                 if (e != null) {
                     throw new IllegalStateException("test producer failed", e);
@@ -166,7 +194,8 @@ class ChaosIT {
 
     private static List<byte[]> readAll(String topic) {
         return TopicReader.readToEnd(kafka.bootstrapServers(), topic, Duration.ofSeconds(60)).stream()
-                .map(ConsumerRecord::value).toList();
+                .map(ConsumerRecord::value)
+                .toList();
     }
 
     /** Waits until the processor has committed progress on the raw topic: a kill then lands mid-stream. */

@@ -83,14 +83,18 @@ public final class EndToEndBenchmark {
         figures.put("events", n);
         figures.put("machine", Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.name"));
 
-        try (EmbeddedKafka kafka = EmbeddedKafka.temporary().start(); LocalPostgres pg = LocalPostgres.temporary().start()) {
+        try (EmbeddedKafka kafka = EmbeddedKafka.temporary().start();
+                LocalPostgres pg = LocalPostgres.temporary().start()) {
             String bootstrap = kafka.bootstrapServers();
             int http = FreePorts.next();
             ProcessorProcess processor = ProcessorProcess.start(
-                    ProcessorProcess.config(work, bootstrap, APP_ID, http, Map.of()), work.resolve("processor.log"), http, "1g");
+                    ProcessorProcess.config(work, bootstrap, APP_ID, http, Map.of()),
+                    work.resolve("processor.log"),
+                    http,
+                    "1g");
             processor.awaitRunning(Duration.ofMinutes(2));
-            try (EmbeddedConnect connect = EmbeddedConnect.start(bootstrap, work.resolve("connect.offsets"),
-                    Map.of("consumer.max.poll.records", "2000"))) {
+            try (EmbeddedConnect connect = EmbeddedConnect.start(
+                    bootstrap, work.resolve("connect.offsets"), Map.of("consumer.max.poll.records", "2000"))) {
                 connect.putConnector("sink", EmbeddedConnect.sinkConfig(pg.jdbcUrl(), null, null, 2));
                 connect.awaitRunning("sink", Duration.ofMinutes(1));
                 publishBudgets(bootstrap, "t", n);
@@ -133,9 +137,17 @@ public final class EndToEndBenchmark {
                 send(bootstrap, work, paced, rate, "l");
                 priced.awaitCount(paced, Duration.ofMinutes(10));
                 // Latencies are complete once the processor and the sink have consumed everything.
-                ConsumerGroups.awaitCaughtUp(bootstrap, APP_ID, Duration.ofMinutes(10), Topics.USAGE_RAW,
-                        APP_ID + "-" + UsageTopology.BY_HOME_PARTITION + "-repartition", APP_ID + "-" + UsageTopology.BY_SCOPE + "-repartition");
-                PostgresExtension.awaitCount(pg.jdbcUrl(), "SELECT count(*) FROM agent_usage WHERE event_id LIKE 'l-%'", paced,
+                ConsumerGroups.awaitCaughtUp(
+                        bootstrap,
+                        APP_ID,
+                        Duration.ofMinutes(10),
+                        Topics.USAGE_RAW,
+                        APP_ID + "-" + UsageTopology.BY_HOME_PARTITION + "-repartition",
+                        APP_ID + "-" + UsageTopology.BY_SCOPE + "-repartition");
+                PostgresExtension.awaitCount(
+                        pg.jdbcUrl(),
+                        "SELECT count(*) FROM agent_usage WHERE event_id LIKE 'l-%'",
+                        paced,
                         Duration.ofMinutes(10));
                 figures.put("latency_rate_events_per_s", rate);
                 figures.put("latency_to_priced_ms", priced.percentiles());
@@ -147,7 +159,8 @@ public final class EndToEndBenchmark {
             }
         }
         Utils.delete(work.toFile()); // kept, with the processor's log, only if the run failed
-        System.out.println(ContractJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(figures));
+        System.out.println(
+                ContractJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(figures));
     }
 
     /**
@@ -158,22 +171,27 @@ public final class EndToEndBenchmark {
         static MachineCpu now() throws IOException {
             // cpu  user nice system idle iowait irq softirq steal guest guest_nice (USER_HZ ticks)
             String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-            long busy = Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + Long.parseLong(f[6])
+            long busy = Long.parseLong(f[1])
+                    + Long.parseLong(f[2])
+                    + Long.parseLong(f[3])
+                    + Long.parseLong(f[6])
                     + Long.parseLong(f[7]);
-            double jvm = ((OperatingSystemMXBean) ManagementFactory
-                    .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+            double jvm =
+                    ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
             return new MachineCpu(System.nanoTime() / 1e9, busy / 100.0, Long.parseLong(f[8]) / 100.0, jvm);
         }
 
         MachineCpu minus(MachineCpu earlier) {
-            return new MachineCpu(wallSeconds - earlier.wallSeconds, busySeconds - earlier.busySeconds,
-                    stealSeconds - earlier.stealSeconds, benchJvmSeconds - earlier.benchJvmSeconds);
+            return new MachineCpu(
+                    wallSeconds - earlier.wallSeconds,
+                    busySeconds - earlier.busySeconds,
+                    stealSeconds - earlier.stealSeconds,
+                    benchJvmSeconds - earlier.benchJvmSeconds);
         }
     }
 
     /** Wall-clock span of one client run. */
-    record Run(long startMillis, double seconds) {
-    }
+    record Run(long startMillis, double seconds) {}
 
     /** Tracks {@code n} events (rate 0 = unpaced); event ids carry the phase and sequence. */
     private static Run send(String bootstrap, Path work, int n, int rate, String phase) {
@@ -181,8 +199,12 @@ public final class EndToEndBenchmark {
         long t0 = System.nanoTime();
         long[] tracked = new long[n];
         TRACKED.put(phase, tracked);
-        try (UsageTracker tracker = UsageTracker.builder().bootstrapServers(bootstrap).agent("bench")
-                .spoolDirectory(work.resolve("spool-" + phase)).queueCapacity(Math.max(n, 1024)).build()) {
+        try (UsageTracker tracker = UsageTracker.builder()
+                .bootstrapServers(bootstrap)
+                .agent("bench")
+                .spoolDirectory(work.resolve("spool-" + phase))
+                .queueCapacity(Math.max(n, 1024))
+                .build()) {
             for (int i = 0; i < n; i++) {
                 if (rate > 0) {
                     long wait = t0 + i * 1_000_000_000L / rate - System.nanoTime();
@@ -193,10 +215,17 @@ public final class EndToEndBenchmark {
                 String user = phase + "-user-" + (i % USERS);
                 Instant now = Instant.now();
                 tracked[i] = now.toEpochMilli();
-                tracker.track(UsageEvent.builder().eventId(phase + "-" + i).timestamp(now).agent("agent-" + (i % 20))
-                        .userId(user).sessionId(user + "-" + (i % 7)).teamId("team-" + (i % 5))
-                        .provider(i % 3 == 0 ? "anthropic" : "openai").model(i % 3 == 0 ? "claude-sonnet-4-5" : "gpt-4o")
-                        .usage(new Usage(2000 + i % 5000, 300 + i % 700, 500, 0, 0, 0, false)).build());
+                tracker.track(UsageEvent.builder()
+                        .eventId(phase + "-" + i)
+                        .timestamp(now)
+                        .agent("agent-" + (i % 20))
+                        .userId(user)
+                        .sessionId(user + "-" + (i % 7))
+                        .teamId("team-" + (i % 5))
+                        .provider(i % 3 == 0 ? "anthropic" : "openai")
+                        .model(i % 3 == 0 ? "claude-sonnet-4-5" : "gpt-4o")
+                        .usage(new Usage(2000 + i % 5000, 300 + i % 700, 500, 0, 0, 0, false))
+                        .build());
             }
             tracker.flush(Duration.ofMinutes(10));
         }
@@ -215,11 +244,9 @@ public final class EndToEndBenchmark {
         }
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);
-        try (var producer = new KafkaProducer<String, byte[]>(p,
-                new StringSerializer(),
-                new ByteArraySerializer())) {
-            budgets.forEach(b -> producer.send(new ProducerRecord<>(Topics.BUDGETS,
-                    b.scope().toString(), ContractJson.toBytes(b))));
+        try (var producer = new KafkaProducer<String, byte[]>(p, new StringSerializer(), new ByteArraySerializer())) {
+            budgets.forEach(b ->
+                    producer.send(new ProducerRecord<>(Topics.BUDGETS, b.scope().toString(), ContractJson.toBytes(b))));
         }
     }
 
@@ -247,15 +274,21 @@ public final class EndToEndBenchmark {
             p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
             p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
             p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
-            try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+            try (KafkaConsumer<String, byte[]> c =
+                    new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
                 List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                        .map(i -> new TopicPartition(topic, i.partition())).toList();
+                        .map(i -> new TopicPartition(topic, i.partition()))
+                        .toList();
                 c.assign(parts);
                 while (running.get()) {
                     for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(100))) {
                         long now = System.currentTimeMillis();
-                        String eventId = alerts ? ContractJson.fromBytes(r.value(), BudgetAlert.class).triggeringEventId()
-                                : ContractJson.fromBytes(r.value(), PricedUsage.class).event().eventId();
+                        String eventId = alerts
+                                ? ContractJson.fromBytes(r.value(), BudgetAlert.class)
+                                        .triggeringEventId()
+                                : ContractJson.fromBytes(r.value(), PricedUsage.class)
+                                        .event()
+                                        .eventId();
                         if (eventId == null || !eventId.startsWith(phase)) {
                             continue;
                         }
@@ -279,7 +312,10 @@ public final class EndToEndBenchmark {
         }
 
         private static long eventTime(byte[] value) {
-            return ContractJson.fromBytes(value, PricedUsage.class).event().timestamp().toEpochMilli();
+            return ContractJson.fromBytes(value, PricedUsage.class)
+                    .event()
+                    .timestamp()
+                    .toEpochMilli();
         }
 
         void awaitCount(long n, Duration timeout) throws InterruptedException {
@@ -310,8 +346,9 @@ public final class EndToEndBenchmark {
     }
 
     private static long count(LocalPostgres pg, String table) throws Exception {
-        try (Connection c = pg.connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
+        try (Connection c = pg.connect();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
             rs.next();
             return rs.getLong(1);
         } catch (SQLException notYet) {
@@ -321,8 +358,10 @@ public final class EndToEndBenchmark {
 
     /** Rows/s while the sink was writing: rows / (last ingested_at − first ingested_at). */
     private static double sinkRate(LocalPostgres pg) throws Exception {
-        try (Connection c = pg.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT count(*) / greatest(extract(epoch FROM max(ingested_at) - min(ingested_at)), 0.001) FROM agent_usage")) {
+        try (Connection c = pg.connect();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT count(*) / greatest(extract(epoch FROM max(ingested_at) - min(ingested_at)), 0.001) FROM agent_usage")) {
             rs.next();
             return rs.getDouble(1);
         }
@@ -330,21 +369,28 @@ public final class EndToEndBenchmark {
 
     /** The same rows, exported and COPYed straight into a plain copy of the table: the database's upper bound. */
     private static double rawCopy(LocalPostgres pg) throws Exception {
-        try (Connection c = pg.connect(); Statement s = c.createStatement()) {
+        try (Connection c = pg.connect();
+                Statement s = c.createStatement()) {
             s.execute("CREATE TABLE copy_baseline (LIKE agent_usage INCLUDING DEFAULTS INCLUDING INDEXES)");
             StringWriter csv = new StringWriter();
-            long rows = c.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (SELECT * FROM agent_usage) TO STDOUT (FORMAT csv)", csv);
+            long rows = c.unwrap(PGConnection.class)
+                    .getCopyAPI()
+                    .copyOut("COPY (SELECT * FROM agent_usage) TO STDOUT (FORMAT csv)", csv);
             long t0 = System.nanoTime();
-            c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY copy_baseline FROM STDIN (FORMAT csv)", new StringReader(csv.toString()));
+            c.unwrap(PGConnection.class)
+                    .getCopyAPI()
+                    .copyIn("COPY copy_baseline FROM STDIN (FORMAT csv)", new StringReader(csv.toString()));
             return rows / ((System.nanoTime() - t0) / 1e9);
         }
     }
 
     /** Percentiles of (ingested_at − occurred_at) over the paced phase's rows, computed by Postgres. */
     private static Map<String, Long> postgresLatency(LocalPostgres pg) throws Exception {
-        try (Connection c = pg.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY extract(epoch FROM ingested_at - occurred_at) * 1000) "
-                        + "FROM agent_usage WHERE event_id LIKE 'l-%'")) {
+        try (Connection c = pg.connect();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY extract(epoch FROM ingested_at - occurred_at) * 1000) "
+                                + "FROM agent_usage WHERE event_id LIKE 'l-%'")) {
             rs.next();
             Double[] p = (Double[]) rs.getArray(1).getArray();
             Map<String, Long> out = new LinkedHashMap<>();
@@ -361,8 +407,10 @@ public final class EndToEndBenchmark {
         for (long arrival : priced.arrivals()) {
             bySecond.computeIfAbsent((arrival - startMillis) / 1000, k -> new long[3])[1]++;
         }
-        try (Connection c = pg.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT floor((extract(epoch FROM ingested_at) * 1000 - " + startMillis + ") / 1000)::bigint, count(*) "
+        try (Connection c = pg.connect();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT floor((extract(epoch FROM ingested_at) * 1000 - " + startMillis
+                        + ") / 1000)::bigint, count(*) "
                         + "FROM agent_usage WHERE event_id LIKE 't-%' GROUP BY 1 ORDER BY 1")) {
             while (rs.next()) {
                 bySecond.computeIfAbsent(rs.getLong(1), k -> new long[3])[2] = rs.getLong(2);

@@ -29,7 +29,8 @@ final class ProcessorProcess {
     }
 
     /** Writes the properties file the processes of one run share (same app id and state directory). */
-    static Path config(Path work, String bootstrap, String applicationId, int httpPort, Map<String, String> extra) throws IOException {
+    static Path config(Path work, String bootstrap, String applicationId, int httpPort, Map<String, String> extra)
+            throws IOException {
         Properties p = new Properties();
         p.setProperty(ProcessorConfig.BOOTSTRAP_SERVERS, bootstrap);
         p.setProperty(ProcessorConfig.APPLICATION_ID, applicationId);
@@ -46,9 +47,13 @@ final class ProcessorProcess {
     }
 
     static ProcessorProcess start(Path config, Path log, int httpPort, String maxHeap) throws IOException {
-        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + maxHeap, "-cp", System.getProperty("java.class.path"), "dev.agentmeter.processor.ProcessorMain",
-                config.toString())
+        Process process = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx" + maxHeap,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "dev.agentmeter.processor.ProcessorMain",
+                        config.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
@@ -93,8 +98,12 @@ final class ProcessorProcess {
 
     /** Heap in use, from the processor's own /metrics (Micrometer's JVM memory binder). */
     long heapUsedBytes() throws IOException, InterruptedException {
-        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://localhost:" + httpPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        String metrics = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + "/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
         double heap = 0;
         for (String line : metrics.split("\n")) {
             if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {

@@ -18,18 +18,36 @@ import dev.agentmeter.cli.up.UpCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
-import picocli.CommandLine.Command;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /** The {@code agentmeter} command. Exit codes: 0 ok, 1 failure, 2 bad usage. */
-@Command(name = "agentmeter", mixinStandardHelpOptions = true, versionProvider = AgentMeterCli.Version.class,
+@Command(
+        name = "agentmeter",
+        mixinStandardHelpOptions = true,
+        versionProvider = AgentMeterCli.Version.class,
         description = "Cost tracking for AI agents: run the pipeline, capture usage, report spend.",
-        subcommands = {UpCommand.class, TrackCommand.class, ReportCommand.class, WhatIfCommand.class,
-                PricesCommand.class, BudgetsCommand.class, SpendCommand.class, AlertsCommand.class,
-                LoadCommand.class, RejectedCommand.class, DlqCommand.class, CollectorCommand.class, DashboardCommand.class,
-                RisksCommand.class, ArchiveCommand.class,
-                ReconcileCommand.class, ExportCommand.class, NotifyCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {
+            UpCommand.class,
+            TrackCommand.class,
+            ReportCommand.class,
+            WhatIfCommand.class,
+            PricesCommand.class,
+            BudgetsCommand.class,
+            SpendCommand.class,
+            AlertsCommand.class,
+            LoadCommand.class,
+            RejectedCommand.class,
+            DlqCommand.class,
+            CollectorCommand.class,
+            DashboardCommand.class,
+            RisksCommand.class,
+            ArchiveCommand.class,
+            ReconcileCommand.class,
+            ExportCommand.class,
+            NotifyCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class AgentMeterCli implements Runnable {
 
     @CommandLine.Spec

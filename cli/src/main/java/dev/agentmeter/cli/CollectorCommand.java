@@ -10,21 +10,35 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Runs the collector in this process until Ctrl-C: what a deployment's collector container runs. */
-@Command(name = "collector", mixinStandardHelpOptions = true,
-        description = {"Run the HTTP and OpenTelemetry ingest service: POST /v1/events (JSON array or NDJSON of",
-                "UsageEvents) and POST /v1/traces (OTLP/HTTP GenAI spans), in front of the producer client."})
+@Command(
+        name = "collector",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run the HTTP and OpenTelemetry ingest service: POST /v1/events (JSON array or NDJSON of",
+            "UsageEvents) and POST /v1/traces (OTLP/HTTP GenAI spans), in front of the producer client."
+        })
 public final class CollectorCommand implements Runnable {
 
     @Spec
     CommandSpec spec;
-    @Option(names = "--kafka", paramLabel = "HOST:PORT", defaultValue = "${env:AGENTMETER_KAFKA:-" + Endpoints.LOCAL_KAFKA + "}",
+
+    @Option(
+            names = "--kafka",
+            paramLabel = "HOST:PORT",
+            defaultValue = "${env:AGENTMETER_KAFKA:-" + Endpoints.LOCAL_KAFKA + "}",
             description = "Kafka bootstrap servers (env AGENTMETER_KAFKA; default ${DEFAULT-VALUE}).")
     String kafka;
+
     @Option(names = "--port", paramLabel = "PORT", description = "HTTP port (default 4318, OTLP/HTTP's).")
     Integer port;
-    @Option(names = "--bind", paramLabel = "ADDRESS", description = "Address to bind (default 127.0.0.1; another needs a"
-            + " token: http.auth.token.file, or http.auth=none).")
+
+    @Option(
+            names = "--bind",
+            paramLabel = "ADDRESS",
+            description = "Address to bind (default 127.0.0.1; another needs a"
+                    + " token: http.auth.token.file, or http.auth=none).")
     String bind;
+
     @Mixin
     PartOptions part;
 
@@ -41,9 +55,12 @@ public final class CollectorCommand implements Runnable {
         }
         CollectorConfig collectorConfig = part.config(spec, settings, CollectorConfig::of);
         try (CollectorApp app = new CollectorApp(collectorConfig).start()) {
-            PartOptions.awaitStop(spec.commandLine().getOut(), String.format(
-                    "agentmeter collector on http://%s:%d (POST /v1/events, OTLP/HTTP /v1/traces) -> %s at %s; Ctrl-C stops",
-                    collectorConfig.httpAccess().bindAddress(), app.port(), collectorConfig.rawTopic(), kafka), "collector");
+            PartOptions.awaitStop(
+                    spec.commandLine().getOut(),
+                    String.format(
+                            "agentmeter collector on http://%s:%d (POST /v1/events, OTLP/HTTP /v1/traces) -> %s at %s; Ctrl-C stops",
+                            collectorConfig.httpAccess().bindAddress(), app.port(), collectorConfig.rawTopic(), kafka),
+                    "collector");
         }
     }
 }

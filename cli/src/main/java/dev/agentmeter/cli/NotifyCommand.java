@@ -18,22 +18,38 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** Runs the notifier until Ctrl-C (what the notifier Deployment runs), or replays its dead letters. */
-@Command(name = "notify", mixinStandardHelpOptions = true,
-        description = {"Deliver budget alerts to Prometheus Alertmanager and webhooks: a consumer group on",
-                "agentmeter.budget-alerts that commits only what was delivered or dead-lettered."},
+@Command(
+        name = "notify",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Deliver budget alerts to Prometheus Alertmanager and webhooks: a consumer group on",
+            "agentmeter.budget-alerts that commits only what was delivered or dead-lettered."
+        },
         subcommands = NotifyCommand.ReplayCommand.class)
 public final class NotifyCommand implements Runnable {
 
     /** The options both the notifier and its replay take. */
     static final class Settings {
-        @Option(names = "--kafka", paramLabel = "HOST:PORT", defaultValue = "${env:AGENTMETER_KAFKA:-" + Endpoints.LOCAL_KAFKA + "}",
+        @Option(
+                names = "--kafka",
+                paramLabel = "HOST:PORT",
+                defaultValue = "${env:AGENTMETER_KAFKA:-" + Endpoints.LOCAL_KAFKA + "}",
                 description = "Kafka bootstrap servers (env AGENTMETER_KAFKA; default ${DEFAULT-VALUE}).")
         String kafka;
-        @Option(names = "--alertmanager", paramLabel = "URL", description = "An Alertmanager base URL (repeatable: each instance of a pair).")
+
+        @Option(
+                names = "--alertmanager",
+                paramLabel = "URL",
+                description = "An Alertmanager base URL (repeatable: each instance of a pair).")
         List<String> alertmanagers = new ArrayList<>();
-        @Option(names = "--webhook", paramLabel = "SCOPE=FORMAT:URL",
-                description = "A webhook rule (repeatable), FORMAT slack or json: team:support=slack:https://hooks.slack.com/…, *=json:https://…")
+
+        @Option(
+                names = "--webhook",
+                paramLabel = "SCOPE=FORMAT:URL",
+                description =
+                        "A webhook rule (repeatable), FORMAT slack or json: team:support=slack:https://hooks.slack.com/…, *=json:https://…")
         List<String> webhooks = new ArrayList<>();
+
         @Mixin
         PartOptions part;
 
@@ -58,8 +74,10 @@ public final class NotifyCommand implements Runnable {
 
     @Spec
     CommandSpec spec;
+
     @Mixin
     Settings settings;
+
     @Option(names = "--port", paramLabel = "PORT", description = "Port of /health and /metrics (default 7072).")
     Integer port;
 
@@ -75,8 +93,12 @@ public final class NotifyCommand implements Runnable {
         PrintWriter out = spec.commandLine().getOut();
         try (NotifierApp app = new NotifierApp(config).start()) {
             Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "agentmeter-notify-shutdown"));
-            out.printf("agentmeter notify: %s -> %d Alertmanager URL(s), %d webhook rule(s); /health on port %d; Ctrl-C stops%n",
-                    config.alertsTopic(), config.alertmanagerUrls().size(), config.routes().size(), app.port());
+            out.printf(
+                    "agentmeter notify: %s -> %d Alertmanager URL(s), %d webhook rule(s); /health on port %d; Ctrl-C stops%n",
+                    config.alertsTopic(),
+                    config.alertmanagerUrls().size(),
+                    config.routes().size(),
+                    app.port());
             out.flush();
             stopped.await();
         } catch (InterruptedException e) {
@@ -84,22 +106,29 @@ public final class NotifyCommand implements Runnable {
         }
     }
 
-    @Command(name = "replay", mixinStandardHelpOptions = true,
-            description = "Send the dead letters not replayed yet to their targets again (same retries; a failure is a new dead letter).")
+    @Command(
+            name = "replay",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Send the dead letters not replayed yet to their targets again (same retries; a failure is a new dead letter).")
     static final class ReplayCommand implements Runnable {
         @Spec
         CommandSpec spec;
+
         @Mixin
         Settings settings;
-        @Option(names = "--dry-run", description = "List them; send nothing.") boolean dryRun;
+
+        @Option(names = "--dry-run", description = "List them; send nothing.")
+        boolean dryRun;
 
         @Override
         public void run() {
             PrintWriter out = spec.commandLine().getOut();
             try {
                 Replay.Result r = Replay.run(settings.resolve(spec, Map.of()), out, dryRun);
-                out.printf("replay: %d delivered, %d failed again, %d without a target here%n", r.delivered(), r.failedAgain(),
-                        r.unknownTarget());
+                out.printf(
+                        "replay: %d delivered, %d failed again, %d without a target here%n",
+                        r.delivered(), r.failedAgain(), r.unknownTarget());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -11,15 +11,23 @@ import picocli.CommandLine.Spec;
  */
 public final class OutputOptions {
 
-    public enum Output { table, json, csv }
+    public enum Output {
+        table,
+        json,
+        csv
+    }
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
 
     @Option(names = "--output", paramLabel = "table|json|csv", description = "table, json or csv (default table).")
     Output output;
-    @Option(names = "--json", description = "Same as --output json.") boolean json;
-    @Option(names = "--csv", description = "Same as --output csv.") boolean csv;
+
+    @Option(names = "--json", description = "Same as --output json.")
+    boolean json;
+
+    @Option(names = "--csv", description = "Same as --output csv.")
+    boolean csv;
 
     /** The format chosen (table when none was). */
     public Output format() {

@@ -20,11 +20,19 @@ import picocli.CommandLine.ParameterException;
  */
 public final class PartOptions {
 
-    @Option(names = "--config", paramLabel = "FILE", description = "A properties file of the part's config keys (its"
-            + " README lists them); environment variables AGENTMETER_<KEY> (dots as underscores) win over it, --set over both.")
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description =
+                    "A properties file of the part's config keys (its"
+                            + " README lists them); environment variables AGENTMETER_<KEY> (dots as underscores) win over it, --set over both.")
     Path config;
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "One config key of the part (repeatable), e.g."
-            + " --set http.auth.token.file=/run/secrets/token")
+
+    @Option(
+            names = "--set",
+            paramLabel = "KEY=VALUE",
+            description =
+                    "One config key of the part (repeatable), e.g." + " --set http.auth.token.file=/run/secrets/token")
     Map<String, String> set = new HashMap<>();
 
     /** The file's settings and the environment's, which win; fails as a usage error when the file cannot be read. */

@@ -13,9 +13,13 @@ public abstract class SubcommandGroup implements Runnable {
 
     @Override
     public void run() {
-        String names = spec.subcommands().keySet().stream().filter(n -> !n.equals("help")).collect(Collectors.joining(", "));
+        String names = spec.subcommands().keySet().stream()
+                .filter(n -> !n.equals("help"))
+                .collect(Collectors.joining(", "));
         int last = names.lastIndexOf(", ");
-        throw new ParameterException(spec.commandLine(), "name a subcommand: "
-                + (last < 0 ? names : names.substring(0, last) + " or " + names.substring(last + 2)));
+        throw new ParameterException(
+                spec.commandLine(),
+                "name a subcommand: "
+                        + (last < 0 ? names : names.substring(0, last) + " or " + names.substring(last + 2)));
     }
 }

@@ -55,8 +55,8 @@ import org.slf4j.LoggerFactory;
 public final class CollectorApp implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(CollectorApp.class);
-    private static final Set<String> NDJSON = Set.of("application/x-ndjson", "application/ndjson", "application/jsonl",
-            "application/x-jsonlines");
+    private static final Set<String> NDJSON =
+            Set.of("application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines");
     private static final int MAX_PROBLEMS_REPORTED = 10;
     /** An Idempotency-Key, its colon and an index of up to 6 digits stay within an eventId's 128 characters. */
     static final int MAX_IDEMPOTENCY_KEY = 100;
@@ -101,16 +101,24 @@ public final class CollectorApp implements AutoCloseable {
 
     public CollectorApp start() {
         server = HttpServers.create("collector", config.httpAccess(), c -> {
-            c.http.maxRequestSize = config.maxRequestBytes();
-            c.routes.get("/health", this::health);
-            c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                    .result(registry.scrape()));
-            c.routes.post("/v1/events", this::events);
-            c.routes.post("/v1/traces", this::traces);
-            c.routes.get("/v1/budget", this::budget);
-        }).start(config.httpPort());
-        log.info("Collector listening on {}:{} ({}), publishing to {} at {}", config.httpAccess().bindAddress(),
-                server.port(), config.httpAccess(), config.rawTopic(), config.bootstrapServers());
+                    c.http.maxRequestSize = config.maxRequestBytes();
+                    c.routes.get("/health", this::health);
+                    c.routes.get(
+                            "/metrics",
+                            ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                                    .result(registry.scrape()));
+                    c.routes.post("/v1/events", this::events);
+                    c.routes.post("/v1/traces", this::traces);
+                    c.routes.get("/v1/budget", this::budget);
+                })
+                .start(config.httpPort());
+        log.info(
+                "Collector listening on {}:{} ({}), publishing to {} at {}",
+                config.httpAccess().bindAddress(),
+                server.port(),
+                config.httpAccess(),
+                config.rawTopic(),
+                config.bootstrapServers());
         return this;
     }
 
@@ -127,7 +135,8 @@ public final class CollectorApp implements AutoCloseable {
         }
         List<String> scopes = ctx.queryParams("scope");
         if (scopes.isEmpty()) {
-            throw new IllegalArgumentException("give at least one scope: /v1/budget?scope=user:alice&scope=team:support");
+            throw new IllegalArgumentException(
+                    "give at least one scope: /v1/budget?scope=user:alice&scope=team:support");
         }
         List<Object> statuses = new ArrayList<>();
         for (String scope : scopes) {
@@ -182,8 +191,11 @@ public final class CollectorApp implements AutoCloseable {
     private int eventsAnswer(Context ctx) {
         String type = mediaType(ctx);
         if (!type.equals("application/json") && !NDJSON.contains(type)) {
-            return error(ctx, 415, "Content-Type must be application/json (a JSON array of UsageEvents) or"
-                    + " application/x-ndjson (one per line), not '" + ctx.contentType() + "'");
+            return error(
+                    ctx,
+                    415,
+                    "Content-Type must be application/json (a JSON array of UsageEvents) or"
+                            + " application/x-ndjson (one per line), not '" + ctx.contentType() + "'");
         }
         byte[] body;
         String idBase;
@@ -199,14 +211,17 @@ public final class CollectorApp implements AutoCloseable {
         } catch (EventBatch.Refused e) {
             return error(ctx, e.status(), e.getMessage());
         }
-        List<EventBatch.Item> valid = items.stream().filter(EventBatch.Item::valid).toList();
+        List<EventBatch.Item> valid =
+                items.stream().filter(EventBatch.Item::valid).toList();
         List<UsageEvent> accepted = valid.stream().map(EventBatch.Item::event).toList();
         int rejected = items.size() - accepted.size();
         Ingest.Result outcome = ingest.submit(accepted);
         if (outcome.outcome() == Ingest.Outcome.OVERLOADED) {
             ctx.header("Retry-After", "1");
-            return error(ctx, 503, "the collector is busy: its queue cannot take " + accepted.size()
-                    + " more events now; retry");
+            return error(
+                    ctx,
+                    503,
+                    "the collector is busy: its queue cannot take " + accepted.size() + " more events now; retry");
         }
         Map<Integer, Ingest.NotDurable> notDurable = new HashMap<>();
         for (Ingest.NotDurable n : outcome.notDurable()) {
@@ -227,7 +242,9 @@ public final class CollectorApp implements AutoCloseable {
             } else {
                 r.put("status", "rejected");
                 r.put("field", item.violations().get(0).field());
-                r.put("reason", item.violations().stream().map(Violation::message).collect(Collectors.joining("; ")));
+                r.put(
+                        "reason",
+                        item.violations().stream().map(Violation::message).collect(Collectors.joining("; ")));
             }
             results.add(r);
         }
@@ -245,13 +262,17 @@ public final class CollectorApp implements AutoCloseable {
         int status;
         if (outcome.outcome() == Ingest.Outcome.SPOOL_FULL) {
             status = 507;
-            answer.put("error", notDurable.size() + " event(s) could not be kept: Kafka is away and the collector's"
-                    + " spool is full; retry later with the same eventIds");
+            answer.put(
+                    "error",
+                    notDurable.size() + " event(s) could not be kept: Kafka is away and the collector's"
+                            + " spool is full; retry later with the same eventIds");
         } else if (outcome.outcome() == Ingest.Outcome.NOT_DURABLE) {
             status = 503;
             ctx.header("Retry-After", "1");
-            answer.put("error", notDurable.size() + " event(s) were not confirmed durable; retry them with the same"
-                    + " eventIds (they are counted once)");
+            answer.put(
+                    "error",
+                    notDurable.size() + " event(s) were not confirmed durable; retry them with the same"
+                            + " eventIds (they are counted once)");
         } else {
             status = accepted.isEmpty() && rejected > 0 ? 422 : 200;
         }
@@ -268,9 +289,11 @@ public final class CollectorApp implements AutoCloseable {
         String key = ctx.header("Idempotency-Key");
         if (key != null) {
             key = key.trim();
-            if (key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY || !key.chars().allMatch(c -> c > 32 && c < 127)) {
-                throw new EventBatch.Refused(400, "Idempotency-Key must be 1 to " + MAX_IDEMPOTENCY_KEY
-                        + " visible ASCII characters");
+            if (key.isEmpty()
+                    || key.length() > MAX_IDEMPOTENCY_KEY
+                    || !key.chars().allMatch(c -> c > 32 && c < 127)) {
+                throw new EventBatch.Refused(
+                        400, "Idempotency-Key must be 1 to " + MAX_IDEMPOTENCY_KEY + " visible ASCII characters");
             }
             return key;
         }
@@ -291,8 +314,12 @@ public final class CollectorApp implements AutoCloseable {
         String type = mediaType(ctx);
         boolean protobuf = type.equals(OtlpProtobuf.CONTENT_TYPE);
         if (!protobuf && !type.equals(OtlpJson.CONTENT_TYPE)) {
-            return otlpError(ctx, false, 415, "Content-Type must be application/x-protobuf or application/json"
-                    + " (OTLP/HTTP), not '" + ctx.contentType() + "'");
+            return otlpError(
+                    ctx,
+                    false,
+                    415,
+                    "Content-Type must be application/x-protobuf or application/json" + " (OTLP/HTTP), not '"
+                            + ctx.contentType() + "'");
         }
         List<OtlpSpan> spans;
         try {
@@ -304,8 +331,12 @@ public final class CollectorApp implements AutoCloseable {
             return otlpError(ctx, protobuf, 400, e.getMessage());
         }
         if (spans.size() > config.maxEventsPerRequest()) {
-            return otlpError(ctx, protobuf, 413, spans.size() + " spans in one request; at most "
-                    + config.maxEventsPerRequest() + " are accepted (lower the exporter's batch size)");
+            return otlpError(
+                    ctx,
+                    protobuf,
+                    413,
+                    spans.size() + " spans in one request; at most " + config.maxEventsPerRequest()
+                            + " are accepted (lower the exporter's batch size)");
         }
         GenAiSpans.Result result = GenAiSpans.toEvents(spans);
         List<String> problems = new ArrayList<>(result.problems());
@@ -316,8 +347,8 @@ public final class CollectorApp implements AutoCloseable {
             if (violations.isEmpty()) {
                 accepted.add(cut);
             } else {
-                problems.add("span " + e.eventId() + ": " + violations.stream().map(Violation::message)
-                        .collect(Collectors.joining("; ")));
+                problems.add("span " + e.eventId() + ": "
+                        + violations.stream().map(Violation::message).collect(Collectors.joining("; ")));
             }
         }
         Ingest.Result outcome = ingest.submit(accepted);
@@ -325,23 +356,32 @@ public final class CollectorApp implements AutoCloseable {
             String why = switch (outcome.outcome()) {
                 case OVERLOADED -> "the collector is busy";
                 case SPOOL_FULL -> "Kafka is away and the collector's spool is full";
-                default -> outcome.notDurable().size() + " span(s) were not confirmed durable (first: "
-                        + outcome.notDurable().get(0).eventId() + ": " + outcome.notDurable().get(0).reason() + ")";
+                default ->
+                    outcome.notDurable().size() + " span(s) were not confirmed durable (first: "
+                            + outcome.notDurable().get(0).eventId() + ": "
+                            + outcome.notDurable().get(0).reason() + ")";
             };
             if (outcome.outcome() != Ingest.Outcome.SPOOL_FULL) {
                 ctx.header("Retry-After", "1");
             }
-            return otlpError(ctx, protobuf, outcome.outcome() == Ingest.Outcome.SPOOL_FULL ? 507 : 503, why
-                    + "; retry (spans are identified by trace and span id, a retry is never counted twice)");
+            return otlpError(
+                    ctx,
+                    protobuf,
+                    outcome.outcome() == Ingest.Outcome.SPOOL_FULL ? 507 : 503,
+                    why + "; retry (spans are identified by trace and span id, a retry is never counted twice)");
         }
         metrics.events("traces", "accepted", accepted.size());
         metrics.events("traces", "rejected", problems.size());
         metrics.events("traces", "ignored", result.ignored());
         String message = problems.stream().limit(MAX_PROBLEMS_REPORTED).collect(Collectors.joining("; "))
-                + (problems.size() > MAX_PROBLEMS_REPORTED ? "; and " + (problems.size() - MAX_PROBLEMS_REPORTED)
-                + " more" : "");
-        ctx.status(200).result(protobuf ? OtlpProtobuf.response(problems.size(), message)
-                : OtlpJson.response(problems.size(), message));
+                + (problems.size() > MAX_PROBLEMS_REPORTED
+                        ? "; and " + (problems.size() - MAX_PROBLEMS_REPORTED) + " more"
+                        : "");
+        ctx.status(200)
+                .result(
+                        protobuf
+                                ? OtlpProtobuf.response(problems.size(), message)
+                                : OtlpJson.response(problems.size(), message));
         otlpContentType(ctx, protobuf);
         return 200;
     }
@@ -352,8 +392,11 @@ public final class CollectorApp implements AutoCloseable {
     }
 
     private static int otlpError(Context ctx, boolean protobuf, int status, String message) {
-        ctx.status(status).result(protobuf ? OtlpProtobuf.status(grpcCode(status), message)
-                : OtlpJson.status(grpcCode(status), message));
+        ctx.status(status)
+                .result(
+                        protobuf
+                                ? OtlpProtobuf.status(grpcCode(status), message)
+                                : OtlpJson.status(grpcCode(status), message));
         otlpContentType(ctx, protobuf);
         return status;
     }
@@ -395,14 +438,16 @@ public final class CollectorApp implements AutoCloseable {
             throw new EventBatch.Refused(413, tooLarge);
         }
         boolean gzip = "gzip".equalsIgnoreCase(ctx.header("Content-Encoding"));
-        try (InputStream raw = ctx.req().getInputStream(); InputStream in = gzip ? new GZIPInputStream(raw) : raw) {
+        try (InputStream raw = ctx.req().getInputStream();
+                InputStream in = gzip ? new GZIPInputStream(raw) : raw) {
             byte[] body = in.readNBytes(max + 1);
             if (body.length > max) {
                 throw new EventBatch.Refused(413, tooLarge);
             }
             return body;
         } catch (IOException e) {
-            throw new EventBatch.Refused(400, "the body cannot be read" + (gzip ? " as gzip" : "") + ": " + e.getMessage());
+            throw new EventBatch.Refused(
+                    400, "the body cannot be read" + (gzip ? " as gzip" : "") + ": " + e.getMessage());
         }
     }
 }

@@ -44,31 +44,85 @@ public final class CollectorConfig extends AbstractConfig {
     private static final ConfigDef.Validator DURATION = Validators.positiveDuration();
 
     public static final ConfigDef DEF = HttpAccess.define(new ConfigDef(), HTTP_PREFIX, "127.0.0.1")
-            .define(BOOTSTRAP_SERVERS, Type.STRING, "localhost:9092", new ConfigDef.NonEmptyString(), Importance.HIGH,
+            .define(
+                    BOOTSTRAP_SERVERS,
+                    Type.STRING,
+                    "localhost:9092",
+                    new ConfigDef.NonEmptyString(),
+                    Importance.HIGH,
                     "Kafka bootstrap servers.")
-            .define(TOPIC_RAW, Type.STRING, Topics.USAGE_RAW, new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+            .define(
+                    TOPIC_RAW,
+                    Type.STRING,
+                    Topics.USAGE_RAW,
+                    new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM,
                     "Raw usage events (output).")
-            .define(TOPIC_BUDGET_STATUS, Type.STRING, Topics.BUDGET_STATUS, Importance.LOW,
+            .define(
+                    TOPIC_BUDGET_STATUS,
+                    Type.STRING,
+                    Topics.BUDGET_STATUS,
+                    Importance.LOW,
                     "Budget status (input, compacted) behind GET /v1/budget; empty: not followed (the endpoint answers 404).")
-            .define(HTTP_PORT, Type.INT, OTLP_HTTP_PORT, ConfigDef.Range.between(0, 65535), Importance.HIGH,
+            .define(
+                    HTTP_PORT,
+                    Type.INT,
+                    OTLP_HTTP_PORT,
+                    ConfigDef.Range.between(0, 65535),
+                    Importance.HIGH,
                     "HTTP port (0 = any free port). 4318 is OTLP/HTTP's: an exporter's default endpoint reaches it.")
-            .define(MAX_REQUEST_BYTES, Type.INT, 4 * 1024 * 1024, ConfigDef.Range.between(1024, 256 * 1024 * 1024),
-                    Importance.MEDIUM, "Largest request body accepted (after gzip is undone); larger ones get 413.")
-            .define(MAX_EVENTS_PER_REQUEST, Type.INT, 10_000, ConfigDef.Range.between(1, 1_000_000), Importance.MEDIUM,
+            .define(
+                    MAX_REQUEST_BYTES,
+                    Type.INT,
+                    4 * 1024 * 1024,
+                    ConfigDef.Range.between(1024, 256 * 1024 * 1024),
+                    Importance.MEDIUM,
+                    "Largest request body accepted (after gzip is undone); larger ones get 413.")
+            .define(
+                    MAX_EVENTS_PER_REQUEST,
+                    Type.INT,
+                    10_000,
+                    ConfigDef.Range.between(1, 1_000_000),
+                    Importance.MEDIUM,
                     "Most events (or GenAI spans) in one request; more get 413.")
-            .define(FLUSH_TIMEOUT, Type.STRING, "PT10S", DURATION, Importance.MEDIUM,
+            .define(
+                    FLUSH_TIMEOUT,
+                    Type.STRING,
+                    "PT10S",
+                    DURATION,
+                    Importance.MEDIUM,
                     "How long a request waits for its events to be acknowledged by Kafka or fsynced in the spool"
                             + " before it answers 503 (a retry is safe: eventIds are kept).")
-            .define(SPOOL_DIRECTORY, Type.STRING, Path.of(System.getProperty("user.home"), ".agentmeter",
-                            "collector-spool").toString(), new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+            .define(
+                    SPOOL_DIRECTORY,
+                    Type.STRING,
+                    Path.of(System.getProperty("user.home"), ".agentmeter", "collector-spool")
+                            .toString(),
+                    new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM,
                     "Where events wait while Kafka is unreachable.")
-            .define(MAX_FUTURE_SKEW, Type.STRING, UsageEventValidator.DEFAULT_MAX_FUTURE_SKEW.toString(), DURATION,
-                    Importance.LOW, "How far ahead of this host's clock an event's timestamp may be (clock drift"
+            .define(
+                    MAX_FUTURE_SKEW,
+                    Type.STRING,
+                    UsageEventValidator.DEFAULT_MAX_FUTURE_SKEW.toString(),
+                    DURATION,
+                    Importance.LOW,
+                    "How far ahead of this host's clock an event's timestamp may be (clock drift"
                             + " between hosts); later ones are rejected. The same setting as the processor's.")
-            .define(SPOOL_MAX_BYTES, Type.LONG, 1024L * 1024 * 1024, ConfigDef.Range.atLeast(1024 * 1024),
-                    Importance.MEDIUM, "Upper bound of the spool on disk; while Kafka is away and the spool is full,"
+            .define(
+                    SPOOL_MAX_BYTES,
+                    Type.LONG,
+                    1024L * 1024 * 1024,
+                    ConfigDef.Range.atLeast(1024 * 1024),
+                    Importance.MEDIUM,
+                    "Upper bound of the spool on disk; while Kafka is away and the spool is full,"
                             + " requests get 507 naming the events that could not be kept.")
-            .define(QUEUE_CAPACITY, Type.INT, 200_000, ConfigDef.Range.atLeast(1000), Importance.LOW,
+            .define(
+                    QUEUE_CAPACITY,
+                    Type.INT,
+                    200_000,
+                    ConfigDef.Range.atLeast(1000),
+                    Importance.LOW,
                     "Events held in memory between a request and the sender thread; a request that would not fit"
                             + " gets 503.");
 
@@ -83,21 +137,54 @@ public final class CollectorConfig extends AbstractConfig {
         return new CollectorConfig(new HashMap<>(props));
     }
 
-    public String bootstrapServers() { return getString(BOOTSTRAP_SERVERS); }
-    public String rawTopic() { return getString(TOPIC_RAW); }
-    public int httpPort() { return getInt(HTTP_PORT); }
+    public String bootstrapServers() {
+        return getString(BOOTSTRAP_SERVERS);
+    }
+
+    public String rawTopic() {
+        return getString(TOPIC_RAW);
+    }
+
+    public int httpPort() {
+        return getInt(HTTP_PORT);
+    }
+
     public String budgetStatusTopic() {
         String t = getString(TOPIC_BUDGET_STATUS);
         return t == null || t.isBlank() ? null : t;
     }
-    public HttpAccess httpAccess() { return httpAccess; }
-    public int maxRequestBytes() { return getInt(MAX_REQUEST_BYTES); }
-    public int maxEventsPerRequest() { return getInt(MAX_EVENTS_PER_REQUEST); }
-    public Duration flushTimeout() { return Duration.parse(getString(FLUSH_TIMEOUT)); }
-    public Path spoolDirectory() { return Path.of(getString(SPOOL_DIRECTORY)); }
-    public int queueCapacity() { return getInt(QUEUE_CAPACITY); }
-    public long spoolMaxBytes() { return getLong(SPOOL_MAX_BYTES); }
-    public Duration maxFutureSkew() { return Duration.parse(getString(MAX_FUTURE_SKEW)); }
+
+    public HttpAccess httpAccess() {
+        return httpAccess;
+    }
+
+    public int maxRequestBytes() {
+        return getInt(MAX_REQUEST_BYTES);
+    }
+
+    public int maxEventsPerRequest() {
+        return getInt(MAX_EVENTS_PER_REQUEST);
+    }
+
+    public Duration flushTimeout() {
+        return Duration.parse(getString(FLUSH_TIMEOUT));
+    }
+
+    public Path spoolDirectory() {
+        return Path.of(getString(SPOOL_DIRECTORY));
+    }
+
+    public int queueCapacity() {
+        return getInt(QUEUE_CAPACITY);
+    }
+
+    public long spoolMaxBytes() {
+        return getLong(SPOOL_MAX_BYTES);
+    }
+
+    public Duration maxFutureSkew() {
+        return Duration.parse(getString(MAX_FUTURE_SKEW));
+    }
 
     /**
      * Producer overrides: every {@code kafka.X} key becomes {@code X}. The collector's own defaults,

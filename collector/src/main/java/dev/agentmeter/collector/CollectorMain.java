@@ -12,8 +12,7 @@ import org.apache.kafka.common.config.ConfigException;
  */
 public final class CollectorMain {
 
-    private CollectorMain() {
-    }
+    private CollectorMain() {}
 
     public static void main(String[] args) throws Exception {
         CollectorConfig config;
@@ -26,10 +25,13 @@ public final class CollectorMain {
         }
         CollectorApp app = new CollectorApp(config).start();
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            app.close();
-            stopped.countDown();
-        }, "agentmeter-collector-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            app.close();
+                            stopped.countDown();
+                        },
+                        "agentmeter-collector-shutdown"));
         System.out.println("agentmeter collector listening on port " + app.port());
         stopped.await();
     }

@@ -32,11 +32,9 @@ final class Ingest {
     }
 
     /** An event of the request that was not made durable: its position among the accepted ones, and why. */
-    record NotDurable(int position, String eventId, String reason) {
-    }
+    record NotDurable(int position, String eventId, String reason) {}
 
-    record Result(Outcome outcome, List<NotDurable> notDurable) {
-    }
+    record Result(Outcome outcome, List<NotDurable> notDurable) {}
 
     private final UsageTracker tracker;
     private final Duration flushTimeout;
@@ -67,8 +65,11 @@ final class Ingest {
         for (int i = 0; i < pending.size(); i++) {
             Durability d = await(pending.get(i), deadline);
             if (d == null) {
-                notDurable.add(new NotDurable(i, events.get(i).eventId(), "not confirmed durable within "
-                        + flushTimeout + "; retry with the same eventId (it is counted once)"));
+                notDurable.add(new NotDurable(
+                        i,
+                        events.get(i).eventId(),
+                        "not confirmed durable within " + flushTimeout
+                                + "; retry with the same eventId (it is counted once)"));
             } else if (!d.durable()) {
                 spoolFull |= d.spoolFull();
                 notDurable.add(new NotDurable(i, events.get(i).eventId(), d.reason()));

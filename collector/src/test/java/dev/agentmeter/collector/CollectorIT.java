@@ -82,7 +82,8 @@ class CollectorIT {
 
     private HttpResponse<String> post(String path, String contentType, byte[] body, String token) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + path))
-                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
@@ -94,33 +95,42 @@ class CollectorIT {
     }
 
     private static String event(String id, long input) {
-        return "{\"schemaVersion\":1,\"eventId\":\"" + id + "\",\"timestamp\":\"2026-12-01T10:00:00Z\",\"kind\":\"llm\","
-                + "\"agent\":\"bot\",\"model\":\"gpt-4o\",\"usage\":{\"inputTokens\":" + input + ",\"outputTokens\":5}}";
+        return "{\"schemaVersion\":1,\"eventId\":\"" + id
+                + "\",\"timestamp\":\"2026-12-01T10:00:00Z\",\"kind\":\"llm\","
+                + "\"agent\":\"bot\",\"model\":\"gpt-4o\",\"usage\":{\"inputTokens\":" + input
+                + ",\"outputTokens\":5}}";
     }
 
     private List<UsageEvent> published(int n) {
-        List<ConsumerRecord<String, byte[]>> records = TopicReader.await(kafka.bootstrapServers(), topic, n,
-                Duration.ofSeconds(30), Duration.ofSeconds(1));
-        return records.stream().map(r -> ContractJson.fromBytes(r.value(), UsageEvent.class)).toList();
+        List<ConsumerRecord<String, byte[]>> records =
+                TopicReader.await(kafka.bootstrapServers(), topic, n, Duration.ofSeconds(30), Duration.ofSeconds(1));
+        return records.stream()
+                .map(r -> ContractJson.fromBytes(r.value(), UsageEvent.class))
+                .toList();
     }
 
     @Test
     void aBatchWithOneBadEventAnswersPerEventAndPublishesTheGoodOnesKeyedByEventId() throws Exception {
         start();
 
-        HttpResponse<String> r = postEvents("[" + event("good-1", 10) + "," + event("bad", -3) + "," + event("good-2", 20) + "]");
+        HttpResponse<String> r =
+                postEvents("[" + event("good-1", 10) + "," + event("bad", -3) + "," + event("good-2", 20) + "]");
 
         assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.body()).isEqualTo("{\"accepted\":2,\"rejected\":1,\"results\":["
-                + "{\"index\":0,\"status\":\"accepted\",\"eventId\":\"good-1\"},"
-                + "{\"index\":1,\"status\":\"rejected\",\"field\":\"usage.inputTokens\","
-                + "\"reason\":\"usage.inputTokens is -3; token counts and durations cannot be negative\"},"
-                + "{\"index\":2,\"status\":\"accepted\",\"eventId\":\"good-2\"}]}");
-        List<ConsumerRecord<String, byte[]>> records = TopicReader.await(kafka.bootstrapServers(), topic, 2,
-                Duration.ofSeconds(30), Duration.ofSeconds(1));
+        assertThat(r.body())
+                .isEqualTo("{\"accepted\":2,\"rejected\":1,\"results\":["
+                        + "{\"index\":0,\"status\":\"accepted\",\"eventId\":\"good-1\"},"
+                        + "{\"index\":1,\"status\":\"rejected\",\"field\":\"usage.inputTokens\","
+                        + "\"reason\":\"usage.inputTokens is -3; token counts and durations cannot be negative\"},"
+                        + "{\"index\":2,\"status\":\"accepted\",\"eventId\":\"good-2\"}]}");
+        List<ConsumerRecord<String, byte[]>> records =
+                TopicReader.await(kafka.bootstrapServers(), topic, 2, Duration.ofSeconds(30), Duration.ofSeconds(1));
         assertThat(records).extracting(ConsumerRecord::key).containsExactlyInAnyOrder("good-1", "good-2");
-        assertThat(records.stream().map(rec -> ContractJson.fromBytes(rec.value(), UsageEvent.class).sessionId()))
-                .as("a sessionless event stays sessionless").containsOnlyNulls();
+        assertThat(records.stream()
+                        .map(rec -> ContractJson.fromBytes(rec.value(), UsageEvent.class)
+                                .sessionId()))
+                .as("a sessionless event stays sessionless")
+                .containsOnlyNulls();
     }
 
     @Test
@@ -129,20 +139,25 @@ class CollectorIT {
         kafka.createTopics(new NewTopic(topic, 1, (short) 1));
 
         HttpResponse<String> notJson = postEvents("this is not json");
-        HttpResponse<String> wrongType = post("/v1/events", "text/plain", event("t", 1).getBytes(UTF_8), TOKEN);
+        HttpResponse<String> wrongType =
+                post("/v1/events", "text/plain", event("t", 1).getBytes(UTF_8), TOKEN);
         HttpResponse<String> tooLarge = postEvents("[" + (event("big", 1) + ",").repeat(20) + event("last", 1) + "]");
-        HttpResponse<String> notOtlp = post("/v1/traces", "application/x-protobuf", new byte[] {(byte) 0xff, 0x00, 0x13}, TOKEN);
+        HttpResponse<String> notOtlp =
+                post("/v1/traces", "application/x-protobuf", new byte[] {(byte) 0xff, 0x00, 0x13}, TOKEN);
         HttpResponse<String> fine = postEvents("[" + event("after-the-errors", 1) + "]");
 
         assertThat(notJson.statusCode()).isEqualTo(400);
-        assertThat(notJson.body()).isEqualTo("{\"error\":\"the body is not JSON: expected a JSON array of UsageEvents"
-                + " (or one UsageEvent object)\"}");
+        assertThat(notJson.body())
+                .isEqualTo("{\"error\":\"the body is not JSON: expected a JSON array of UsageEvents"
+                        + " (or one UsageEvent object)\"}");
         assertThat(wrongType.statusCode()).isEqualTo(415);
-        assertThat(wrongType.body()).isEqualTo("{\"error\":\"Content-Type must be application/json (a JSON array of"
-                + " UsageEvents) or application/x-ndjson (one per line), not 'text/plain'\"}");
+        assertThat(wrongType.body())
+                .isEqualTo("{\"error\":\"Content-Type must be application/json (a JSON array of"
+                        + " UsageEvents) or application/x-ndjson (one per line), not 'text/plain'\"}");
         assertThat(tooLarge.statusCode()).isEqualTo(413);
-        assertThat(tooLarge.body()).isEqualTo("{\"error\":\"the body is larger than 2048 bytes (max.request.bytes);"
-                + " send smaller batches\"}");
+        assertThat(tooLarge.body())
+                .isEqualTo("{\"error\":\"the body is larger than 2048 bytes (max.request.bytes);"
+                        + " send smaller batches\"}");
         assertThat(notOtlp.statusCode()).isEqualTo(400);
         assertThat(notOtlp.headers().firstValue("Content-Type")).hasValue("application/x-protobuf");
         assertThat(notOtlp.body()).contains("the body is not a protobuf-encoded OTLP ExportTraceServiceRequest");
@@ -154,9 +169,12 @@ class CollectorIT {
     void withoutTheTokenEveryIngestIs401() throws Exception {
         start();
 
-        assertThat(post("/v1/events", "application/json", ("[" + event("x", 1) + "]").getBytes(UTF_8), null).statusCode())
+        assertThat(post("/v1/events", "application/json", ("[" + event("x", 1) + "]").getBytes(UTF_8), null)
+                        .statusCode())
                 .isEqualTo(401);
-        assertThat(post("/v1/traces", "application/json", "{}".getBytes(UTF_8), "wrong").statusCode()).isEqualTo(401);
+        assertThat(post("/v1/traces", "application/json", "{}".getBytes(UTF_8), "wrong")
+                        .statusCode())
+                .isEqualTo(401);
     }
 
     @Test
@@ -164,37 +182,46 @@ class CollectorIT {
         start();
         OtlpHttpSpanExporter exporter = OtlpHttpSpanExporter.builder()
                 .setEndpoint("http://127.0.0.1:" + app.port() + "/v1/traces")
-                .addHeader("Authorization", "Bearer " + TOKEN).build();
+                .addHeader("Authorization", "Bearer " + TOKEN)
+                .build();
         SdkTracerProvider provider = SdkTracerProvider.builder()
-                .setResource(Resource.getDefault().merge(Resource.create(Attributes.of(
-                        AttributeKey.stringKey("service.name"), "support-bot"))))
-                .addSpanProcessor(BatchSpanProcessor.builder(exporter).build()).build();
+                .setResource(Resource.getDefault()
+                        .merge(Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), "support-bot"))))
+                .addSpanProcessor(BatchSpanProcessor.builder(exporter).build())
+                .build();
         Tracer tracer = provider.get("agentmeter-test");
 
         Span agent = tracer.spanBuilder("invoke_agent TechnicalSupport")
                 .setAttribute("gen_ai.operation.name", "invoke_agent")
                 .setAttribute("gen_ai.agent.name", "TechnicalSupport")
-                .setAttribute("gen_ai.conversation.id", "conv-42").startSpan();
+                .setAttribute("gen_ai.conversation.id", "conv-42")
+                .startSpan();
         String traceId = agent.getSpanContext().getTraceId();
         String first;
         String second;
         try (Scope ignored = agent.makeCurrent()) {
             Span cached = tracer.spanBuilder("chat claude-sonnet-4-5")
-                    .setAttribute("gen_ai.operation.name", "chat").setAttribute("gen_ai.provider.name", "anthropic")
+                    .setAttribute("gen_ai.operation.name", "chat")
+                    .setAttribute("gen_ai.provider.name", "anthropic")
                     .setAttribute("gen_ai.request.model", "claude-sonnet-4-5")
-                    .setAttribute("gen_ai.usage.input_tokens", 2000L).setAttribute("gen_ai.usage.output_tokens", 300L)
+                    .setAttribute("gen_ai.usage.input_tokens", 2000L)
+                    .setAttribute("gen_ai.usage.output_tokens", 300L)
                     .setAttribute("gen_ai.usage.cache_read.input_tokens", 1500L)
                     .setAttribute("gen_ai.usage.cache_creation.input_tokens", 200L)
-                    .setAttribute("user.id", "alice").startSpan();
+                    .setAttribute("user.id", "alice")
+                    .startSpan();
             first = cached.getSpanContext().getSpanId();
             cached.end();
             Span reasoning = tracer.spanBuilder("chat o4-mini")
-                    .setAttribute("gen_ai.operation.name", "chat").setAttribute("gen_ai.provider.name", "openai")
+                    .setAttribute("gen_ai.operation.name", "chat")
+                    .setAttribute("gen_ai.provider.name", "openai")
                     .setAttribute("gen_ai.response.model", "o4-mini")
-                    .setAttribute("gen_ai.usage.input_tokens", 800L).setAttribute("gen_ai.usage.output_tokens", 900L)
+                    .setAttribute("gen_ai.usage.input_tokens", 800L)
+                    .setAttribute("gen_ai.usage.output_tokens", 900L)
                     .setAttribute("gen_ai.usage.reasoning.output_tokens", 700L)
                     .setAttribute("gen_ai.usage.cost", 0.0049)
-                    .setAttribute("user.id", "alice").startSpan();
+                    .setAttribute("user.id", "alice")
+                    .startSpan();
             reasoning.setStatus(StatusCode.ERROR, "content filtered");
             second = reasoning.getSpanContext().getSpanId();
             reasoning.end();
@@ -205,8 +232,14 @@ class CollectorIT {
 
         List<UsageEvent> events = published(2);
         assertThat(events).hasSize(2);
-        UsageEvent a = events.stream().filter(e -> e.eventId().equals(traceId + ":" + first)).findFirst().orElseThrow();
-        UsageEvent b = events.stream().filter(e -> e.eventId().equals(traceId + ":" + second)).findFirst().orElseThrow();
+        UsageEvent a = events.stream()
+                .filter(e -> e.eventId().equals(traceId + ":" + first))
+                .findFirst()
+                .orElseThrow();
+        UsageEvent b = events.stream()
+                .filter(e -> e.eventId().equals(traceId + ":" + second))
+                .findFirst()
+                .orElseThrow();
         assertThat(a.agent()).isEqualTo("TechnicalSupport");
         assertThat(a.sessionId()).isEqualTo("conv-42");
         assertThat(a.userId()).isEqualTo("alice");
@@ -241,7 +274,8 @@ class CollectorIT {
         assertThat(partial.get("rejectedSpans").asText()).isEqualTo("1");
         assertThat(partial.get("errorMessage").asText())
                 .isEqualTo("span 5b8efff798038103d269b633813fc60c:aaa19b7ec3c1b174: model is required");
-        assertThat(published(1)).extracting(UsageEvent::eventId)
+        assertThat(published(1))
+                .extracting(UsageEvent::eventId)
                 .containsExactly("5b8efff798038103d269b633813fc60c:eee19b7ec3c1b174");
     }
 
@@ -258,16 +292,19 @@ class CollectorIT {
             assertThat(during.statusCode()).isEqualTo(200);
             assertThat(app.tracker().isSpooling()).isTrue();
             own.start();
-            List<ConsumerRecord<String, byte[]>> records = TopicReader.await(own.bootstrapServers(), topic, 3,
-                    Duration.ofSeconds(60), Duration.ofSeconds(2));
-            assertThat(records).extracting(ConsumerRecord::key).containsExactlyInAnyOrder("before", "during-1", "during-2");
+            List<ConsumerRecord<String, byte[]>> records =
+                    TopicReader.await(own.bootstrapServers(), topic, 3, Duration.ofSeconds(60), Duration.ofSeconds(2));
+            assertThat(records)
+                    .extracting(ConsumerRecord::key)
+                    .containsExactlyInAnyOrder("before", "during-1", "during-2");
         }
     }
 
     @Test
     void anEventWithAProviderCostOf1e10000IsRejectedAloneAndTheCollectorKeepsAnswering() throws Exception {
         start();
-        String poison = event("poison", 1).replace("\"agent\":\"bot\"", "\"agent\":\"bot\",\"providerCostUsd\":\"1e10000\"");
+        String poison =
+                event("poison", 1).replace("\"agent\":\"bot\"", "\"agent\":\"bot\",\"providerCostUsd\":\"1e10000\"");
 
         HttpResponse<String> first = postEvents("[" + poison + "," + event("ok-1", 1) + "]");
         long start = System.nanoTime();
@@ -280,7 +317,9 @@ class CollectorIT {
         assertThat(body.at("/results/0/field").asText()).isEqualTo("providerCostUsd");
         assertThat(body.at("/results/1/status").asText()).isEqualTo("accepted");
         assertThat(second.statusCode()).isEqualTo(200);
-        assertThat(millis).as("a later request is not held up by the poison (ms)").isLessThan(5000);
+        assertThat(millis)
+                .as("a later request is not held up by the poison (ms)")
+                .isLessThan(5000);
         assertThat(published(2)).extracting(UsageEvent::eventId).containsExactlyInAnyOrder("ok-1", "ok-2");
         assertThat(get("/health").statusCode()).isEqualTo(200);
     }
@@ -294,8 +333,8 @@ class CollectorIT {
         JsonNode first = ContractJson.mapper().readTree(postEvents(noIds).body());
         JsonNode retry = ContractJson.mapper().readTree(postEvents(noIds).body());
 
-        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                .digest(noIds.getBytes(UTF_8)));
+        String sha =
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(noIds.getBytes(UTF_8)));
         assertThat(first.at("/results/0/eventId").asText()).isEqualTo(sha + ":0");
         assertThat(first.at("/results/1/eventId").asText()).isEqualTo(sha + ":1");
         assertThat(retry.at("/results/1/eventId").asText()).isEqualTo(sha + ":1");
@@ -306,10 +345,15 @@ class CollectorIT {
         start();
         String noId = "[" + event("x", 1).replace("\"eventId\":\"x\",", "") + "]";
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/v1/events"))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + TOKEN)
-                .header("Idempotency-Key", "batch-2026-12-07-0001").POST(HttpRequest.BodyPublishers.ofString(noId)).build();
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + TOKEN)
+                .header("Idempotency-Key", "batch-2026-12-07-0001")
+                .POST(HttpRequest.BodyPublishers.ofString(noId))
+                .build();
 
-        JsonNode body = ContractJson.mapper().readTree(HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body());
+        JsonNode body = ContractJson.mapper()
+                .readTree(
+                        HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body());
 
         assertThat(body.at("/results/0/eventId").asText()).isEqualTo("batch-2026-12-07-0001:0");
     }
@@ -317,8 +361,13 @@ class CollectorIT {
     @Test
     void withKafkaAwayAndTheSpoolFullTheAnswerIs507AndNamesTheEventsNotKept() throws Exception {
         try (EmbeddedKafka own = EmbeddedKafka.temporary().start()) {
-            start(own.bootstrapServers(), Map.of(CollectorConfig.SPOOL_MAX_BYTES, Long.toString(1024 * 1024),
-                    CollectorConfig.FLUSH_TIMEOUT, "PT30S"));
+            start(
+                    own.bootstrapServers(),
+                    Map.of(
+                            CollectorConfig.SPOOL_MAX_BYTES,
+                            Long.toString(1024 * 1024),
+                            CollectorConfig.FLUSH_TIMEOUT,
+                            "PT30S"));
             own.createTopics(new NewTopic(topic, 1, (short) 1));
             own.stop();
             StringBuilder batch = new StringBuilder("[");
@@ -341,7 +390,10 @@ class CollectorIT {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + path))
-                .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + path))
+                        .header("Authorization", "Bearer " + TOKEN)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -50,8 +50,14 @@ class HostileCollectorTest {
 
     @Test
     void everyEventOfEveryRequestIsAcceptedOrRejectedNamingAFieldAndHealthStaysUp() throws Exception {
-        app = new CollectorApp(CollectorConfig.of(Map.of(CollectorConfig.BOOTSTRAP_SERVERS, deadBootstrap(),
-                CollectorConfig.HTTP_PORT, "0", CollectorConfig.SPOOL_DIRECTORY, spool.toString()))).start();
+        app = new CollectorApp(CollectorConfig.of(Map.of(
+                        CollectorConfig.BOOTSTRAP_SERVERS,
+                        deadBootstrap(),
+                        CollectorConfig.HTTP_PORT,
+                        "0",
+                        CollectorConfig.SPOOL_DIRECTORY,
+                        spool.toString())))
+                .start();
         long seed = HostileDocuments.seed();
         HostileDocuments documents = new HostileDocuments(seed);
         HostileOutcomes outcomes = new HostileOutcomes("collector (POST /v1/events)", seed);
@@ -65,9 +71,11 @@ class HostileCollectorTest {
             }
             body.append(valid).append(']');
             long start = System.nanoTime();
-            HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port()
-                    + "/v1/events")).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body.toString(), UTF_8)).build(),
+            HttpResponse<String> answer = HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/v1/events"))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body.toString(), UTF_8))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             slowest = Math.max(slowest, (System.nanoTime() - start) / 1_000_000);
 
@@ -83,7 +91,9 @@ class HostileCollectorTest {
                 JsonNode r = json.at("/results/" + i);
                 outcomes.count(batch.get(i), r.get("status").asText());
                 if (r.get("status").asText().equals("rejected")) {
-                    assertThat(r.get("field").asText()).as("field named for %s", batch.get(i)).isNotEmpty();
+                    assertThat(r.get("field").asText())
+                            .as("field named for %s", batch.get(i))
+                            .isNotEmpty();
                 } else {
                     assertThat(r.get("status").asText()).as("%s", batch.get(i)).isEqualTo("accepted");
                 }
@@ -93,8 +103,10 @@ class HostileCollectorTest {
             }
             assertThat(json.at("/results/" + batch.size() + "/status").asText()).isEqualTo("accepted");
         }
-        HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port()
-                + "/health")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> health = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/health"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         System.out.println(outcomes + "\n  slowest request " + slowest + " ms; /health " + health.body());
         assertThat(health.statusCode()).isEqualTo(200);
     }

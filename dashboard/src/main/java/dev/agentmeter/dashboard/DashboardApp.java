@@ -74,25 +74,34 @@ public final class DashboardApp implements AutoCloseable {
         this.throttle = new LoginThrottle(Clock.systemUTC(), config.loginMaxFailures());
         this.db = new Db(config);
         this.reconcileMetrics = new ReconcileMetrics(db, registry, Clock.systemUTC());
-        ProcessorClient processor = config.processorUrl() == null ? null
+        ProcessorClient processor = config.processorUrl() == null
+                ? null
                 : new ProcessorClient(config.processorUrl(), config.processorToken(), "set processor.auth.token");
         LiveHub[] hub = new LiveHub[1];
-        this.follower = config.bootstrapServers() == null ? null
-                : new KafkaFollower(config.bootstrapServers(), config.kafkaOverrides(), config.budgetsTopic(),
-                        config.alertsTopic(), alert -> {
-                            registry.counter("agentmeter_dashboard_alerts_received_total").increment();
+        this.follower = config.bootstrapServers() == null
+                ? null
+                : new KafkaFollower(
+                        config.bootstrapServers(),
+                        config.kafkaOverrides(),
+                        config.budgetsTopic(),
+                        config.alertsTopic(),
+                        alert -> {
+                            registry.counter("agentmeter_dashboard_alerts_received_total")
+                                    .increment();
                             if (hub[0] != null) {
                                 hub[0].alert(alert);
                             }
                         });
-        this.live = new LiveHub(db, config.usageTable(), processor, follower, config.zone(), config.liveInterval(), registry);
+        this.live = new LiveHub(
+                db, config.usageTable(), processor, follower, config.zone(), config.liveInterval(), registry);
         hub[0] = live;
         this.queries = Executors.newFixedThreadPool(Math.max(1, config.poolSize() / 2), r -> {
             Thread t = new Thread(r, "agentmeter-dashboard-query");
             t.setDaemon(true);
             return t;
         });
-        this.pages = new PageContext(db, config.usageTable(), config.alertsTable(), config.zone(), live, follower, queries);
+        this.pages =
+                new PageContext(db, config.usageTable(), config.alertsTable(), config.zone(), live, follower, queries);
     }
 
     public DashboardApp start() {
@@ -106,35 +115,41 @@ public final class DashboardApp implements AutoCloseable {
         BudgetsPage budgets = new BudgetsPage(pages);
         WhatIfPage whatIf = new WhatIfPage(pages, catalog);
         server = HttpServers.create("dashboard", auth, c -> {
-            c.http.defaultContentType = "text/html; charset=utf-8";
-            c.routes.before(DashboardApp::securityHeaders);
-            c.staticFiles.add(sf -> {
-                sf.hostedPath = "/assets";
-                sf.directory = "/dashboard-assets";
-                sf.location = Location.CLASSPATH;
-                sf.headers = Map.of("Cache-Control", "max-age=300");
-            });
-            c.staticFiles.enableWebjars();
-            c.routes.get("/", page("overview", ctx -> overview.render()));
-            c.routes.get("/costs", page("costs", costs::render));
-            c.routes.get("/sessions", page("sessions", sessions::list));
-            c.routes.get("/sessions/{id}", page("session", ctx -> sessions.detail(ctx, ctx.pathParam("id"))));
-            c.routes.get("/budgets", page("budgets", budgets::render));
-            c.routes.get("/what-if", page("what-if", whatIf::render));
-            c.routes.get("/live", live::join);
-            c.routes.get("/login", this::loginForm);
-            c.routes.post("/login", this::login);
-            c.routes.post("/logout", ctx -> {
-                auth.logout(ctx.cookie(DashboardAuth.COOKIE));
-                ctx.header("Set-Cookie", DashboardAuth.clearCookie()).redirect("/login", HttpStatus.SEE_OTHER);
-            });
-            c.routes.get("/health", this::health);
-            c.routes.get("/metrics", ctx -> {
-                reconcileMetrics.refresh();
-                ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape());
-            });
-        }).start(config.httpPort());
-        log.info("Dashboard on http://{}:{}/ ({})", config.httpAccess().bindAddress(), server.port(), config.httpAccess());
+                    c.http.defaultContentType = "text/html; charset=utf-8";
+                    c.routes.before(DashboardApp::securityHeaders);
+                    c.staticFiles.add(sf -> {
+                        sf.hostedPath = "/assets";
+                        sf.directory = "/dashboard-assets";
+                        sf.location = Location.CLASSPATH;
+                        sf.headers = Map.of("Cache-Control", "max-age=300");
+                    });
+                    c.staticFiles.enableWebjars();
+                    c.routes.get("/", page("overview", ctx -> overview.render()));
+                    c.routes.get("/costs", page("costs", costs::render));
+                    c.routes.get("/sessions", page("sessions", sessions::list));
+                    c.routes.get("/sessions/{id}", page("session", ctx -> sessions.detail(ctx, ctx.pathParam("id"))));
+                    c.routes.get("/budgets", page("budgets", budgets::render));
+                    c.routes.get("/what-if", page("what-if", whatIf::render));
+                    c.routes.get("/live", live::join);
+                    c.routes.get("/login", this::loginForm);
+                    c.routes.post("/login", this::login);
+                    c.routes.post("/logout", ctx -> {
+                        auth.logout(ctx.cookie(DashboardAuth.COOKIE));
+                        ctx.header("Set-Cookie", DashboardAuth.clearCookie()).redirect("/login", HttpStatus.SEE_OTHER);
+                    });
+                    c.routes.get("/health", this::health);
+                    c.routes.get("/metrics", ctx -> {
+                        reconcileMetrics.refresh();
+                        ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                                .result(registry.scrape());
+                    });
+                })
+                .start(config.httpPort());
+        log.info(
+                "Dashboard on http://{}:{}/ ({})",
+                config.httpAccess().bindAddress(),
+                server.port(),
+                config.httpAccess());
         return this;
     }
 
@@ -144,8 +159,11 @@ public final class DashboardApp implements AutoCloseable {
 
     /** Times the page, and turns a bad parameter into 400 and an unreachable database into 503, as pages. */
     private Handler page(String name, Renderer renderer) {
-        Timer timer = Timer.builder("agentmeter_dashboard_page_seconds").tag("page", name)
-                .description("Time to build a page (or one of its downloads)").publishPercentileHistogram().register(registry);
+        Timer timer = Timer.builder("agentmeter_dashboard_page_seconds")
+                .tag("page", name)
+                .description("Time to build a page (or one of its downloads)")
+                .publishPercentileHistogram()
+                .register(registry);
         return ctx -> {
             Timer.Sample sample = Timer.start(registry);
             try {
@@ -166,9 +184,15 @@ public final class DashboardApp implements AutoCloseable {
             ctx.status(status).json(Map.of("error", String.valueOf(message)));
             return;
         }
-        ctx.status(status).contentType("text/html; charset=utf-8").result(Page.layout(title, "",
-                "<p class=\"notice\" role=\"alert\">" + Html.esc(message) + "</p>\n<p><a href=\"javascript:history.back()\">Back</a></p>\n",
-                false, auth.tokenRequired()));
+        ctx.status(status)
+                .contentType("text/html; charset=utf-8")
+                .result(Page.layout(
+                        title,
+                        "",
+                        "<p class=\"notice\" role=\"alert\">" + Html.esc(message)
+                                + "</p>\n<p><a href=\"javascript:history.back()\">Back</a></p>\n",
+                        false,
+                        auth.tokenRequired()));
     }
 
     private void loginForm(Context ctx) {
@@ -188,23 +212,31 @@ public final class DashboardApp implements AutoCloseable {
         String client = ctx.ip();
         Duration wait = throttle.wait(client);
         if (!wait.isZero()) {
-            registry.counter("agentmeter_dashboard_logins_total", "result", "throttled").increment();
+            registry.counter("agentmeter_dashboard_logins_total", "result", "throttled")
+                    .increment();
             long seconds = Math.max(1, wait.toSeconds());
-            ctx.status(429).header("Retry-After", String.valueOf(seconds)).contentType("text/html; charset=utf-8")
-                    .result(DashboardAuth.loginPage(next, "Too many wrong tokens from this address: try again in "
-                            + (seconds + 59) / 60 + " min."));
+            ctx.status(429)
+                    .header("Retry-After", String.valueOf(seconds))
+                    .contentType("text/html; charset=utf-8")
+                    .result(DashboardAuth.loginPage(
+                            next,
+                            "Too many wrong tokens from this address: try again in " + (seconds + 59) / 60 + " min."));
             return;
         }
         String token = ctx.formParam("token");
         if (token == null || !auth.matches(token.trim())) {
             throttle.failed(client);
-            registry.counter("agentmeter_dashboard_logins_total", "result", "refused").increment();
-            ctx.status(401).contentType("text/html; charset=utf-8").result(DashboardAuth.loginPage(next, "Wrong token."));
+            registry.counter("agentmeter_dashboard_logins_total", "result", "refused")
+                    .increment();
+            ctx.status(401)
+                    .contentType("text/html; charset=utf-8")
+                    .result(DashboardAuth.loginPage(next, "Wrong token."));
             return;
         }
         throttle.succeeded(client);
         registry.counter("agentmeter_dashboard_logins_total", "result", "ok").increment();
-        boolean secure = "https".equalsIgnoreCase(ctx.scheme()) || "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto"));
+        boolean secure =
+                "https".equalsIgnoreCase(ctx.scheme()) || "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto"));
         ctx.header("Set-Cookie", auth.sessionCookie(ctx.cookie(DashboardAuth.COOKIE), secure))
                 .redirect(next, HttpStatus.SEE_OTHER);
     }
@@ -238,9 +270,11 @@ public final class DashboardApp implements AutoCloseable {
      * browser (assets excepted: they hold no data).
      */
     static void securityHeaders(Context ctx) {
-        ctx.header("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';"
-                + " img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self';"
-                + " object-src 'none'");
+        ctx.header(
+                "Content-Security-Policy",
+                "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';"
+                        + " img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self';"
+                        + " object-src 'none'");
         ctx.header("X-Frame-Options", "DENY");
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.header("Referrer-Policy", "no-referrer");

@@ -40,7 +40,8 @@ public final class DashboardAuth extends BearerAuth {
     protected void deny(Context ctx) {
         String accept = ctx.header("Accept");
         boolean page = (ctx.method().name().equals("GET") || ctx.method().name().equals("HEAD"))
-                && accept != null && accept.contains("text/html");
+                && accept != null
+                && accept.contains("text/html");
         if (!page) {
             super.deny(ctx);
             return;
@@ -52,7 +53,10 @@ public final class DashboardAuth extends BearerAuth {
 
     /** Whether the path is answered to anyone: probes, metrics, the login form and the static assets. */
     boolean open(String path) {
-        return access().isOpen(path) || path.equals("/login") || path.startsWith("/assets/") || path.startsWith("/webjars/");
+        return access().isOpen(path)
+                || path.equals("/login")
+                || path.startsWith("/assets/")
+                || path.startsWith("/webjars/");
     }
 
     public boolean tokenRequired() {
@@ -65,8 +69,8 @@ public final class DashboardAuth extends BearerAuth {
      */
     String sessionCookie(String previous, boolean secure) {
         sessions.close(previous);
-        return COOKIE + "=" + sessions.open() + "; Path=/; Max-Age=" + sessions.maxAge().toSeconds()
-                + "; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "");
+        return COOKIE + "=" + sessions.open() + "; Path=/; Max-Age="
+                + sessions.maxAge().toSeconds() + "; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "");
     }
 
     /** Logout: the session ends here, not only in the browser. */
@@ -105,5 +109,4 @@ public final class DashboardAuth extends BearerAuth {
                 + " <code>Authorization: Bearer …</code> instead.</p>\n";
         return Page.layout("Log in", "", main, false, false);
     }
-
 }

@@ -12,8 +12,7 @@ import org.apache.kafka.common.config.ConfigException;
  */
 public final class DashboardMain {
 
-    private DashboardMain() {
-    }
+    private DashboardMain() {}
 
     public static void main(String[] args) throws Exception {
         DashboardConfig config;
@@ -26,10 +25,13 @@ public final class DashboardMain {
         }
         DashboardApp app = new DashboardApp(config).start();
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            app.close();
-            stopped.countDown();
-        }, "agentmeter-dashboard-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            app.close();
+                            stopped.countDown();
+                        },
+                        "agentmeter-dashboard-shutdown"));
         System.out.println("agentmeter dashboard on port " + app.port());
         stopped.await();
     }

@@ -32,7 +32,8 @@ public final class Db implements AutoCloseable {
         // The pool starts without the database (a dashboard may start first); pages say when it is away.
         h.setInitializationFailTimeout(-1);
         h.setConnectionTimeout(5_000);
-        h.setConnectionInitSql("SET statement_timeout = " + config.statementTimeout().toMillis());
+        h.setConnectionInitSql(
+                "SET statement_timeout = " + config.statementTimeout().toMillis());
         pool = new HikariDataSource(h);
     }
 

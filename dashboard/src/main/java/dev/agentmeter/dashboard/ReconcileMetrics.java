@@ -55,21 +55,39 @@ final class ReconcileMetrics {
     }
 
     private void register(String source) {
-        gauge(source, "agentmeter.reconcile.capture.rate.percent",
+        gauge(
+                source,
+                "agentmeter.reconcile.capture.rate.percent",
                 "Tracked spend as a share of the provider's bill in the latest recorded reconcile (NaN: nothing billed)",
-                r -> r.captureRatePercent() == null ? Double.NaN : r.captureRatePercent().doubleValue());
-        gauge(source, "agentmeter.reconcile.billed.usd", "What the bill charged over the latest reconcile's days",
+                r -> r.captureRatePercent() == null
+                        ? Double.NaN
+                        : r.captureRatePercent().doubleValue());
+        gauge(
+                source,
+                "agentmeter.reconcile.billed.usd",
+                "What the bill charged over the latest reconcile's days",
                 r -> r.billedUsd().doubleValue());
-        gauge(source, "agentmeter.reconcile.tracked.usd", "What agentmeter tracked over the latest reconcile's days",
+        gauge(
+                source,
+                "agentmeter.reconcile.tracked.usd",
+                "What agentmeter tracked over the latest reconcile's days",
                 r -> r.trackedUsd().doubleValue());
-        gauge(source, "agentmeter.reconcile.discrepancies",
-                "Day × model items beyond the tolerance or on one side only, in the latest reconcile", r -> r.discrepancies());
-        gauge(source, "agentmeter.reconcile.last.run.timestamp.seconds", "When the latest reconcile was recorded",
+        gauge(
+                source,
+                "agentmeter.reconcile.discrepancies",
+                "Day × model items beyond the tolerance or on one side only, in the latest reconcile",
+                r -> r.discrepancies());
+        gauge(
+                source,
+                "agentmeter.reconcile.last.run.timestamp.seconds",
+                "When the latest reconcile was recorded",
                 r -> r.ranAt().getEpochSecond());
     }
 
     private void gauge(String source, String name, String description, ToDoubleFunction<ReconciliationRuns.Run> value) {
-        Gauge.builder(name, latest, runs -> value.applyAsDouble(runs.get(source))).tag("source", source)
-                .description(description).register(registry);
+        Gauge.builder(name, latest, runs -> value.applyAsDouble(runs.get(source)))
+                .tag("source", source)
+                .description(description)
+                .register(registry);
     }
 }

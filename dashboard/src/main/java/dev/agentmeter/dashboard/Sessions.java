@@ -39,7 +39,8 @@ final class Sessions {
         Instant now = clock.instant();
         endsAt.values().removeIf(end -> !end.isAfter(now));
         while (endsAt.size() >= MAX_SESSIONS) {
-            endsAt.entrySet().stream().min(Map.Entry.comparingByValue(Comparator.naturalOrder()))
+            endsAt.entrySet().stream()
+                    .min(Map.Entry.comparingByValue(Comparator.naturalOrder()))
                     .ifPresent(oldest -> endsAt.remove(oldest.getKey()));
         }
         byte[] bytes = new byte[32];

@@ -33,8 +33,14 @@ class DashboardAuthTest {
     private final MovableClock clock = new MovableClock(Instant.parse("2026-12-07T10:00:00Z"));
 
     private DashboardAuth auth(Sessions sessions) {
-        return new DashboardAuth(DashboardConfig.of(Map.of(DashboardConfig.PG_URL, "jdbc:postgresql://x/db",
-                DashboardConfig.HTTP_AUTH_TOKEN, "s3cret")).httpAccess(), sessions);
+        return new DashboardAuth(
+                DashboardConfig.of(Map.of(
+                                DashboardConfig.PG_URL,
+                                "jdbc:postgresql://x/db",
+                                DashboardConfig.HTTP_AUTH_TOKEN,
+                                "s3cret"))
+                        .httpAccess(),
+                sessions);
     }
 
     private static String id(String setCookie) {
@@ -45,7 +51,9 @@ class DashboardAuthTest {
     void theSessionCookieIsARandomIdNotTheTokenAndTellsTheBrowserWhenItEnds() {
         String cookie = auth(new Sessions(clock, Duration.ofHours(8))).sessionCookie(null, false);
 
-        assertThat(cookie).startsWith("agentmeter_session=").doesNotContain("s3cret")
+        assertThat(cookie)
+                .startsWith("agentmeter_session=")
+                .doesNotContain("s3cret")
                 .endsWith("; Path=/; Max-Age=28800; HttpOnly; SameSite=Strict");
         assertThat(id(cookie)).hasSize(43); // 256 bits, base64url without padding
     }
@@ -112,8 +120,12 @@ class DashboardAuthTest {
 
     @Test
     void aNetworkAddressWithoutATokenIsRefused() {
-        assertThatThrownBy(() -> DashboardConfig.of(Map.of(DashboardConfig.PG_URL, "jdbc:postgresql://x/db",
-                DashboardConfig.HTTP_BIND_ADDRESS, "0.0.0.0")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("http.bind.address");
+        assertThatThrownBy(() -> DashboardConfig.of(Map.of(
+                        DashboardConfig.PG_URL,
+                        "jdbc:postgresql://x/db",
+                        DashboardConfig.HTTP_BIND_ADDRESS,
+                        "0.0.0.0")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("http.bind.address");
     }
 }

@@ -68,9 +68,11 @@ class LocalClusterIT {
     static final Path SCRIPT = DEPLOY.resolve("local/cluster.sh");
     static final Path RUN = DEPLOY.resolve("target/local-cluster");
     static final int BASE = 29000;
-    static final String BOOTSTRAP = "localhost:" + (BASE + 91) + ",localhost:" + (BASE + 92) + ",localhost:" + (BASE + 93);
+    static final String BOOTSTRAP =
+            "localhost:" + (BASE + 91) + ",localhost:" + (BASE + 92) + ",localhost:" + (BASE + 93);
     static final String PG_URL = "jdbc:postgresql://localhost:" + (BASE + 32) + "/agentmeter?user=postgres";
-    static final List<String> PROCESSORS = List.of("http://localhost:" + (BASE + 71), "http://localhost:" + (BASE + 72));
+    static final List<String> PROCESSORS =
+            List.of("http://localhost:" + (BASE + 71), "http://localhost:" + (BASE + 72));
     static final int VALID = Integer.getInteger("local.cluster.events", 6_000);
     static final int CHUNKS = 7;
     static final Duration DRAIN = Duration.ofMinutes(3);
@@ -89,11 +91,13 @@ class LocalClusterIT {
     @Test
     void killingABrokerAProcessorAndAConnectWorkerLosesNothingAndCountsNothingTwice() throws Exception {
         ChaosTraffic traffic = new ChaosTraffic(VALID, 20261202L, Instant.now().minus(Duration.ofMinutes(5)));
-        Map<String, BigDecimal> limits = Map.of("u0", new BigDecimal("1.00"), "u1", traffic.limitCrossingHalfOnly("u1"));
+        Map<String, BigDecimal> limits =
+                Map.of("u0", new BigDecimal("1.00"), "u1", traffic.limitCrossingHalfOnly("u1"));
         try (KafkaProducer<String, byte[]> raw = producer("budgets")) {
             for (Map.Entry<String, BigDecimal> l : limits.entrySet()) {
                 Budget b = new Budget(Scope.parse("user:" + l.getKey()), Map.of(Period.DAY, l.getValue()), null);
-                raw.send(new ProducerRecord<>(Topics.BUDGETS, b.scope().toString(), ContractJson.toBytes(b))).get();
+                raw.send(new ProducerRecord<>(Topics.BUDGETS, b.scope().toString(), ContractJson.toBytes(b)))
+                        .get();
             }
         }
         Thread.sleep(2000); // the budgets reach the processors' global table before the first event
@@ -102,9 +106,12 @@ class LocalClusterIT {
         Set<String> sent = new HashSet<>();
         Map<String, String> figures = new LinkedHashMap<>();
         Path spool = Files.createDirectories(RUN.resolve("client-spool"));
-        try (UsageTracker tracker = UsageTracker.builder().bootstrapServers(BOOTSTRAP).kafka(credentials("collector"))
-                .spoolDirectory(spool).build();
-             KafkaProducer<String, byte[]> raw = producer("collector")) {
+        try (UsageTracker tracker = UsageTracker.builder()
+                        .bootstrapServers(BOOTSTRAP)
+                        .kafka(credentials("collector"))
+                        .spoolDirectory(spool)
+                        .build();
+                KafkaProducer<String, byte[]> raw = producer("collector")) {
             for (int i = 0; i < chunks.size(); i++) {
                 String fault = switch (i) {
                     case 1 -> "broker-2";
@@ -127,11 +134,13 @@ class LocalClusterIT {
                 raw.flush();
                 awaitRows(sent.size());
                 long landedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-                figures.put("chunk " + i + (fault == null ? " (no fault)" : " (" + fault + " killed)"), landedMs + " ms");
+                figures.put(
+                        "chunk " + i + (fault == null ? " (no fault)" : " (" + fault + " killed)"), landedMs + " ms");
                 if (fault != null) {
                     long r0 = System.nanoTime();
                     cluster(Duration.ofMinutes(4), "start", fault);
-                    figures.put(fault + " restart to ready", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - r0) + " ms");
+                    figures.put(
+                            fault + " restart to ready", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - r0) + " ms");
                 }
             }
             assertThat(tracker.flush(Duration.ofSeconds(60))).isTrue();
@@ -143,15 +152,27 @@ class LocalClusterIT {
             traffic.assertLedger(c, expectedAlerts);
         }
 
-        List<String> pricedIds = TopicReader.readToEnd(BOOTSTRAP, credentials("admin"), Topics.USAGE_PRICED, Duration.ofSeconds(90)).stream()
-                .map(r -> ContractJson.fromBytes(r.value(), PricedUsage.class).event().eventId()).toList();
+        List<String> pricedIds =
+                TopicReader.readToEnd(BOOTSTRAP, credentials("admin"), Topics.USAGE_PRICED, Duration.ofSeconds(90))
+                        .stream()
+                        .map(r -> ContractJson.fromBytes(r.value(), PricedUsage.class)
+                                .event()
+                                .eventId())
+                        .toList();
         assertThat(pricedIds).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(traffic.validIds);
-        List<String> alertIds = TopicReader.readToEnd(BOOTSTRAP, credentials("admin"), Topics.BUDGET_ALERTS, Duration.ofSeconds(60)).stream()
-                .map(r -> ContractJson.fromBytes(r.value(), BudgetAlert.class).alertId()).toList();
+        List<String> alertIds =
+                TopicReader.readToEnd(BOOTSTRAP, credentials("admin"), Topics.BUDGET_ALERTS, Duration.ofSeconds(60))
+                        .stream()
+                        .map(r -> ContractJson.fromBytes(r.value(), BudgetAlert.class)
+                                .alertId())
+                        .toList();
         assertThat(alertIds).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(expectedAlerts);
-        assertThat(TopicReader.readToEnd(BOOTSTRAP, credentials("admin"), Topics.USAGE_REJECTED, Duration.ofSeconds(60))).hasSize(traffic.malformed);
+        assertThat(TopicReader.readToEnd(
+                        BOOTSTRAP, credentials("admin"), Topics.USAGE_REJECTED, Duration.ofSeconds(60)))
+                .hasSize(traffic.malformed);
 
-        String at = traffic.records.get(0).event() != null ? traffic.records.get(0).event().timestamp().toString()
+        String at = traffic.records.get(0).event() != null
+                ? traffic.records.get(0).event().timestamp().toString()
                 : Instant.now().toString();
         for (int u = 0; u < ChaosTraffic.USERS; u++) {
             String path = "/v1/spend/user/u" + u + "?period=DAY&at=" + at;
@@ -160,8 +181,12 @@ class LocalClusterIT {
             assertThat(second).as(path).isEqualTo(first);
         }
 
-        System.out.printf("local cluster: %d valid events, %d redeliveries, %d malformed, %d alerts, total $%s, exact%n",
-                traffic.validIds.size(), traffic.duplicates, traffic.malformed, expectedAlerts.size(),
+        System.out.printf(
+                "local cluster: %d valid events, %d redeliveries, %d malformed, %d alerts, total $%s, exact%n",
+                traffic.validIds.size(),
+                traffic.duplicates,
+                traffic.malformed,
+                expectedAlerts.size(),
                 traffic.expectedTotal.toPlainString());
         figures.forEach((k, v) -> System.out.printf("local cluster: %-34s %s%n", k, v));
     }
@@ -169,19 +194,26 @@ class LocalClusterIT {
     @Test
     void pricesCannotBeWrittenWithoutCredentialsOrWithTheCollectorsOrAWrongPassword() throws Exception {
         Map<String, Object> wrongPassword = new LinkedHashMap<>(credentials("collector"));
-        wrongPassword.put("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required"
-                + " username=\"prices\" password=\"guessed\";");
+        wrongPassword.put(
+                "sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required"
+                        + " username=\"prices\" password=\"guessed\";");
         Map<String, Object> none = Map.of(); // PLAINTEXT against a SASL listener: the handshake never completes
 
         assertThat(refusal(credentials("collector"))).isInstanceOf(TopicAuthorizationException.class);
         assertThat(refusal(wrongPassword)).isInstanceOf(SaslAuthenticationException.class);
         assertThat(refusal(none)).isInstanceOf(TimeoutException.class);
         try (KafkaProducer<String, byte[]> prices = producer("prices")) {
-            prices.send(new ProducerRecord<>(Topics.PRICES, "allowed-probe", null)).get(60, TimeUnit.SECONDS);
+            prices.send(new ProducerRecord<>(Topics.PRICES, "allowed-probe", null))
+                    .get(60, TimeUnit.SECONDS);
         }
-        List<String> keys = TopicReader.readToEnd(BOOTSTRAP, credentials("admin"), Topics.PRICES, Duration.ofSeconds(60))
-                .stream().map(r -> r.key()).toList();
-        assertThat(keys).as("the prices user's tombstone landed, no intruder's record").contains("allowed-probe")
+        List<String> keys =
+                TopicReader.readToEnd(BOOTSTRAP, credentials("admin"), Topics.PRICES, Duration.ofSeconds(60)).stream()
+                        .map(r -> r.key())
+                        .toList();
+        assertThat(keys)
+                .as("the prices user's tombstone landed, no intruder's record")
+                .contains("allowed-probe")
                 .doesNotContain("intruder");
     }
 
@@ -192,9 +224,10 @@ class LocalClusterIT {
         settings.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000);
         settings.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         try (KafkaProducer<String, byte[]> p = producer(settings)) {
-            p.send(new ProducerRecord<>(Topics.PRICES, "intruder", "{\"modelKey\":\"intruder\"}".getBytes())).get(60,
-                    TimeUnit.SECONDS);
-            throw new AssertionError("the broker took a price from " + security.getOrDefault("sasl.jaas.config", "nobody"));
+            p.send(new ProducerRecord<>(Topics.PRICES, "intruder", "{\"modelKey\":\"intruder\"}".getBytes()))
+                    .get(60, TimeUnit.SECONDS);
+            throw new AssertionError(
+                    "the broker took a price from " + security.getOrDefault("sasl.jaas.config", "nobody"));
         } catch (ExecutionException e) {
             return e.getCause();
         } catch (KafkaException e) {
@@ -208,8 +241,10 @@ class LocalClusterIT {
         List<String> command = new ArrayList<>(List.of("bash", SCRIPT.toString()));
         command.addAll(List.of(args));
         Files.createDirectories(RUN);
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(RUN.resolve("cluster-sh.log").toFile()));
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        RUN.resolve("cluster-sh.log").toFile()));
         pb.environment().put("AGENTMETER_LOCAL_DIR", RUN.resolve("run").toString());
         pb.environment().put("AGENTMETER_LOCAL_PORT_BASE", Integer.toString(BASE));
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
@@ -219,8 +254,10 @@ class LocalClusterIT {
             throw new AssertionError("cluster.sh " + String.join(" ", args) + " took over " + timeout + "; see "
                     + RUN.resolve("cluster-sh.log"));
         }
-        assertThat(p.exitValue()).as("cluster.sh " + String.join(" ", args) + "; see " + RUN.resolve("cluster-sh.log")
-                + " and " + RUN.resolve("run/logs")).isZero();
+        assertThat(p.exitValue())
+                .as("cluster.sh " + String.join(" ", args) + "; see " + RUN.resolve("cluster-sh.log") + " and "
+                        + RUN.resolve("run/logs"))
+                .isZero();
     }
 
     /** The Kafka security settings cluster.sh made for {@code user}. */
@@ -268,8 +305,9 @@ class LocalClusterIT {
         long deadline = System.nanoTime() + DRAIN.toNanos();
         long last = -1;
         while (System.nanoTime() < deadline) {
-            try (Connection c = DriverManager.getConnection(PG_URL); Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery(sql)) {
+            try (Connection c = DriverManager.getConnection(PG_URL);
+                    Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery(sql)) {
                 rs.next();
                 last = rs.getLong(1);
                 if (last >= expected) {
@@ -285,8 +323,12 @@ class LocalClusterIT {
     }
 
     static JsonNode get(String url) throws IOException, InterruptedException {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
-                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .timeout(Duration.ofSeconds(30))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(url + ": " + r.body()).isEqualTo(200);
         return new ObjectMapper().readTree(r.body());
     }

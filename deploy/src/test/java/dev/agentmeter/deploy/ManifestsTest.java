@@ -71,8 +71,8 @@ class ManifestsTest {
 
     static final Path DEPLOY = Path.of(System.getProperty("user.dir")); // the deploy module
     static final Path K8S = DEPLOY.resolve("k8s");
-    static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+    static final ObjectMapper YAML =
+            new ObjectMapper(new YAMLFactory()).configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
 
     /** Kubernetes kinds and their typed models, by apiVersion/kind. */
     static final Map<String, Class<?>> MODELS = Map.ofEntries(
@@ -130,8 +130,12 @@ class ManifestsTest {
     static String kustomize(String overlay) throws Exception {
         String kubectl = kubectl();
         Assumptions.assumeTrue(kubectl != null, "kubectl is not installed");
-        Process p = new ProcessBuilder(kubectl, "kustomize", K8S.resolve("overlays").resolve(overlay).toString())
-                .redirectErrorStream(false).start();
+        Process p = new ProcessBuilder(
+                        kubectl,
+                        "kustomize",
+                        K8S.resolve("overlays").resolve(overlay).toString())
+                .redirectErrorStream(false)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -177,8 +181,9 @@ class ManifestsTest {
             problems.addAll(check(doc));
         }
         assertThat(problems).isEmpty();
-        assertThat(docs).extracting(ManifestsTest::type).contains("kafka.strimzi.io/v1/Kafka", "apps/v1/StatefulSet",
-                "postgresql.cnpg.io/v1/Cluster");
+        assertThat(docs)
+                .extracting(ManifestsTest::type)
+                .contains("kafka.strimzi.io/v1/Kafka", "apps/v1/StatefulSet", "postgresql.cnpg.io/v1/Cluster");
     }
 
     @Test
@@ -210,7 +215,9 @@ class ManifestsTest {
         }
         String crd = CRDS.get(type);
         if (crd != null) {
-            Set<ValidationMessage> errors = schema(crd, doc.path("apiVersion").asText().replaceAll(".*/", "")).validate(doc);
+            Set<ValidationMessage> errors = schema(
+                            crd, doc.path("apiVersion").asText().replaceAll(".*/", ""))
+                    .validate(doc);
             return errors.stream().map(e -> name + ": " + e.getMessage()).toList();
         }
         return List.of(name + ": no model or schema to check it against");
@@ -220,7 +227,8 @@ class ManifestsTest {
      * fabric8's model keeps fields they do not know in {@code additionalProperties}
      * instead of failing: walk the parsed object and report every one that is not empty.
      */
-    static void unknownFields(Object o, String path, List<String> out, IdentityHashMap<Object, Boolean> seen) throws Exception {
+    static void unknownFields(Object o, String path, List<String> out, IdentityHashMap<Object, Boolean> seen)
+            throws Exception {
         if (o == null || seen.put(o, true) != null) {
             return;
         }
@@ -242,12 +250,15 @@ class ManifestsTest {
             return;
         }
         for (Method m : o.getClass().getMethods()) {
-            if (m.getParameterCount() != 0 || Modifier.isStatic(m.getModifiers()) || !m.getName().startsWith("get")
+            if (m.getParameterCount() != 0
+                    || Modifier.isStatic(m.getModifiers())
+                    || !m.getName().startsWith("get")
                     || m.getDeclaringClass() == Object.class) {
                 continue;
             }
             Object value = m.invoke(o);
-            String field = Character.toLowerCase(m.getName().charAt(3)) + m.getName().substring(4);
+            String field =
+                    Character.toLowerCase(m.getName().charAt(3)) + m.getName().substring(4);
             if (m.getName().equals("getAdditionalProperties")) {
                 if (value instanceof Map<?, ?> extra && !extra.isEmpty()) {
                     extra.keySet().forEach(k -> out.add(path + "." + k));
@@ -259,9 +270,11 @@ class ManifestsTest {
     }
 
     /** JSON Schema draft 4 plus the API server's own annotations, which constrain nothing a manifest says. */
-    static final JsonSchemaFactory KUBERNETES_SCHEMAS = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4,
+    static final JsonSchemaFactory KUBERNETES_SCHEMAS = JsonSchemaFactory.getInstance(
+            SpecVersion.VersionFlag.V4,
             b -> b.metaSchema(JsonMetaSchema.builder(JsonMetaSchema.getV4())
-                    .keywords(List.of(new NonValidationKeyword("x-kubernetes-preserve-unknown-fields"),
+                    .keywords(List.of(
+                            new NonValidationKeyword("x-kubernetes-preserve-unknown-fields"),
                             new NonValidationKeyword("x-kubernetes-int-or-string"),
                             new NonValidationKeyword("x-kubernetes-list-type"),
                             new NonValidationKeyword("x-kubernetes-list-map-keys"),
@@ -289,7 +302,9 @@ class ManifestsTest {
         if (!(schema instanceof ObjectNode o)) {
             return;
         }
-        if (o.has("properties") && !o.has("additionalProperties") && !o.path("x-kubernetes-preserve-unknown-fields").asBoolean()) {
+        if (o.has("properties")
+                && !o.has("additionalProperties")
+                && !o.path("x-kubernetes-preserve-unknown-fields").asBoolean()) {
             o.put("additionalProperties", false);
             if (root) { // apiVersion, kind, metadata are the API server's
                 ObjectNode props = (ObjectNode) o.get("properties");
@@ -300,7 +315,8 @@ class ManifestsTest {
         }
         o.properties().forEach(e -> {
             if (Set.of("oneOf", "anyOf", "allOf", "not").contains(e.getKey())) {
-                return; // a branch that names one field to require it declares nothing: closing it would refuse the rest
+                return; // a branch that names one field to require it declares nothing: closing it would refuse the
+                // rest
             }
             if (e.getValue().isObject()) {
                 closeObjects(e.getValue(), false);
@@ -317,19 +333,34 @@ class ManifestsTest {
         Map<String, JsonNode> topics = ofKind(base(), "KafkaTopic").stream()
                 .collect(Collectors.toMap(t -> t.at("/metadata/name").asText(), t -> t));
 
-        assertThat(topics.keySet()).containsExactlyInAnyOrder(Topics.USAGE_RAW, Topics.USAGE_PRICED, Topics.USAGE_REJECTED,
-                Topics.PRICES, Topics.BUDGETS, Topics.BUDGET_ALERTS, Topics.BUDGET_STATUS, Topics.SINK_DLQ,
-                Topics.NOTIFY_DEAD_LETTERS);
-        assertThat(topics.entrySet().stream().filter(e -> e.getValue().at("/spec/config/cleanup.policy").asText().equals("compact"))
-                .map(Map.Entry::getKey)).containsExactlyInAnyOrder(Topics.PRICES, Topics.BUDGETS, Topics.BUDGET_STATUS);
+        assertThat(topics.keySet())
+                .containsExactlyInAnyOrder(
+                        Topics.USAGE_RAW,
+                        Topics.USAGE_PRICED,
+                        Topics.USAGE_REJECTED,
+                        Topics.PRICES,
+                        Topics.BUDGETS,
+                        Topics.BUDGET_ALERTS,
+                        Topics.BUDGET_STATUS,
+                        Topics.SINK_DLQ,
+                        Topics.NOTIFY_DEAD_LETTERS);
+        assertThat(topics.entrySet().stream()
+                        .filter(e -> e.getValue()
+                                .at("/spec/config/cleanup.policy")
+                                .asText()
+                                .equals("compact"))
+                        .map(Map.Entry::getKey))
+                .containsExactlyInAnyOrder(Topics.PRICES, Topics.BUDGETS, Topics.BUDGET_STATUS);
         assertThat(topics.values()).allSatisfy(t -> {
             assertThat(t.at("/spec/replicas").asInt()).isEqualTo(3);
             assertThat(t.at("/spec/config/min.insync.replicas").asInt()).isEqualTo(2);
         });
         JsonNode kafka = ofKind(base(), "Kafka").get(0);
-        assertThat(kafka.at("/spec/kafka/config/default.replication.factor").asInt()).isEqualTo(3);
+        assertThat(kafka.at("/spec/kafka/config/default.replication.factor").asInt())
+                .isEqualTo(3);
         assertThat(kafka.at("/spec/kafka/config/min.insync.replicas").asInt()).isEqualTo(2);
-        assertThat(ofKind(base(), "KafkaNodePool").get(0).at("/spec/replicas").asInt()).isEqualTo(3);
+        assertThat(ofKind(base(), "KafkaNodePool").get(0).at("/spec/replicas").asInt())
+                .isEqualTo(3);
     }
 
     @Test
@@ -340,16 +371,25 @@ class ManifestsTest {
                 continue; // the collector is a StatefulSet too (its spool is a volume of its own)
             }
             StatefulSet s = YAML.treeToValue(doc, StatefulSet.class);
-            for (EnvVar e : s.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()) {
+            for (EnvVar e :
+                    s.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()) {
                 if (e.getName().startsWith("AGENTMETER_")) {
-                    keys.add(e.getName().substring("AGENTMETER_".length()).toLowerCase().replace('_', '.'));
+                    keys.add(e.getName()
+                            .substring("AGENTMETER_".length())
+                            .toLowerCase()
+                            .replace('_', '.'));
                 }
             }
         }
         Set<String> known = ProcessorConfig.DEF.names();
-        assertThat(keys).isNotEmpty().allSatisfy(k -> assertThat(known.contains(k) || k.startsWith("kafka.")
-                || k.startsWith("budget.default.") || k.startsWith("window.retention."))
-                .as(k + " is a ProcessorConfig key").isTrue());
+        assertThat(keys)
+                .isNotEmpty()
+                .allSatisfy(k -> assertThat(known.contains(k)
+                                || k.startsWith("kafka.")
+                                || k.startsWith("budget.default.")
+                                || k.startsWith("window.retention."))
+                        .as(k + " is a ProcessorConfig key")
+                        .isTrue());
     }
 
     @Test
@@ -360,10 +400,18 @@ class ManifestsTest {
         Set<String> known = new HashSet<>(SinkConfig.DEFINITION.names());
         known.addAll(SinkConnectorConfig.configDef().names());
 
-        assertThat(keys).allSatisfy(k -> assertThat(known.contains(k) || k.startsWith("consumer.override."))
-                .as(k + " is a SinkConfig or Connect sink key").isTrue());
-        assertThat(connector.at("/spec/config/consumer.override.isolation.level").asText()).isEqualTo("read_committed");
-        assertThat(connector.at("/spec/config/errors.deadletterqueue.topic.name").asText()).isEqualTo(Topics.SINK_DLQ);
+        assertThat(keys)
+                .allSatisfy(k -> assertThat(known.contains(k) || k.startsWith("consumer.override."))
+                        .as(k + " is a SinkConfig or Connect sink key")
+                        .isTrue());
+        assertThat(connector
+                        .at("/spec/config/consumer.override.isolation.level")
+                        .asText())
+                .isEqualTo("read_committed");
+        assertThat(connector
+                        .at("/spec/config/errors.deadletterqueue.topic.name")
+                        .asText())
+                .isEqualTo(Topics.SINK_DLQ);
         assertThat(Set.of(connector.at("/spec/config/topics").asText().split(",")))
                 .containsExactlyInAnyOrder(Topics.USAGE_PRICED, Topics.BUDGET_ALERTS);
     }
@@ -375,13 +423,16 @@ class ManifestsTest {
         Path target = DEPLOY.resolveSibling("sink-connector").resolve("target");
         Path zip;
         try (var files = Files.list(target)) {
-            zip = files.filter(f -> f.getFileName().toString().endsWith("-plugin.zip")).findFirst()
-                    .orElseThrow(() -> new AssertionError("no plugin zip in " + target + " (mvn package the sink first)"));
+            zip = files.filter(f -> f.getFileName().toString().endsWith("-plugin.zip"))
+                    .findFirst()
+                    .orElseThrow(
+                            () -> new AssertionError("no plugin zip in " + target + " (mvn package the sink first)"));
         }
         String entry = cls.replace('.', '/') + ".class";
         boolean found = false;
         try (ZipFile plugin = new ZipFile(zip.toFile())) {
-            for (ZipEntry jar : plugin.stream().filter(e -> e.getName().endsWith(".jar")).toList()) {
+            for (ZipEntry jar :
+                    plugin.stream().filter(e -> e.getName().endsWith(".jar")).toList()) {
                 try (ZipInputStream in = new ZipInputStream(plugin.getInputStream(jar))) {
                     for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
                         found |= e.getName().equals(entry);
@@ -397,7 +448,8 @@ class ManifestsTest {
         String parent = Files.readString(DEPLOY.resolveSibling("pom.xml"));
         Set<String> built = new TreeSet<>();
         for (String property : List.of("image.processor", "image.connect", "image.cli")) {
-            Matcher m = Pattern.compile("<" + property + ">([^<]+)</" + property + ">").matcher(parent);
+            Matcher m = Pattern.compile("<" + property + ">([^<]+)</" + property + ">")
+                    .matcher(parent);
             assertThat(m.find()).as(property + " in the parent pom").isTrue();
             built.add(m.group(1));
         }
@@ -418,13 +470,16 @@ class ManifestsTest {
     static Set<String> podsReaching(List<JsonNode> docs, String address) {
         Set<String> names = new TreeSet<>();
         for (JsonNode doc : docs) {
-            JsonNode template = doc.path("kind").asText().equals("CronJob") ? doc.at("/spec/jobTemplate/spec/template")
+            JsonNode template = doc.path("kind").asText().equals("CronJob")
+                    ? doc.at("/spec/jobTemplate/spec/template")
                     : doc.at("/spec/template");
-            String name = template.at("/metadata/labels").path("app.kubernetes.io/name").asText();
+            String name = template.at("/metadata/labels")
+                    .path("app.kubernetes.io/name")
+                    .asText();
             for (JsonNode container : template.at("/spec/containers")) {
                 for (JsonNode env : container.path("env")) {
-                    boolean secretPg = address.equals("postgres") && env.at("/valueFrom/secretKeyRef/name").asText()
-                            .equals("agentmeter-pg-app");
+                    boolean secretPg = address.equals("postgres")
+                            && env.at("/valueFrom/secretKeyRef/name").asText().equals("agentmeter-pg-app");
                     if (env.path("value").asText().contains(address) || secretPg) {
                         names.add(name);
                     }
@@ -441,10 +496,13 @@ class ManifestsTest {
             for (JsonNode from : rule.path("from")) {
                 JsonNode selector = from.path("podSelector");
                 if (selector.at("/matchLabels").has("app.kubernetes.io/name")) {
-                    names.add(selector.at("/matchLabels").get("app.kubernetes.io/name").asText());
+                    names.add(selector.at("/matchLabels")
+                            .get("app.kubernetes.io/name")
+                            .asText());
                 }
                 for (JsonNode e : selector.path("matchExpressions")) {
-                    if (e.path("key").asText().equals("app.kubernetes.io/name") && e.path("operator").asText().equals("In")) {
+                    if (e.path("key").asText().equals("app.kubernetes.io/name")
+                            && e.path("operator").asText().equals("In")) {
                         e.path("values").forEach(v -> names.add(v.asText()));
                     }
                 }
@@ -454,8 +512,10 @@ class ManifestsTest {
     }
 
     private static JsonNode policy(List<JsonNode> docs, String name) {
-        return ofKind(docs, "NetworkPolicy").stream().filter(p -> p.at("/metadata/name").asText().equals(name))
-                .findFirst().orElseThrow();
+        return ofKind(docs, "NetworkPolicy").stream()
+                .filter(p -> p.at("/metadata/name").asText().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
@@ -481,7 +541,10 @@ class ManifestsTest {
         Set<String> secrets = new TreeSet<>();
         for (JsonNode doc : docs) {
             JsonNode template = doc.at("/spec/template");
-            if (!template.at("/metadata/labels").path("app.kubernetes.io/name").asText().equals(app)) {
+            if (!template.at("/metadata/labels")
+                    .path("app.kubernetes.io/name")
+                    .asText()
+                    .equals(app)) {
                 continue;
             }
             template.at("/spec/volumes").forEach(v -> {
@@ -489,11 +552,12 @@ class ManifestsTest {
                     secrets.add(v.at("/secret/secretName").asText());
                 }
             });
-            template.at("/spec/containers").forEach(c -> c.path("env").forEach(e -> {
-                if (e.at("/valueFrom/secretKeyRef").isObject()) {
-                    secrets.add(e.at("/valueFrom/secretKeyRef/name").asText());
-                }
-            }));
+            template.at("/spec/containers")
+                    .forEach(c -> c.path("env").forEach(e -> {
+                        if (e.at("/valueFrom/secretKeyRef").isObject()) {
+                            secrets.add(e.at("/valueFrom/secretKeyRef/name").asText());
+                        }
+                    }));
         }
         return secrets;
     }
@@ -502,13 +566,17 @@ class ManifestsTest {
     void noSecretIsPassedOnACommandLine() throws Exception {
         List<String> leaks = new ArrayList<>();
         for (JsonNode doc : base()) {
-            JsonNode template = doc.path("kind").asText().equals("CronJob") ? doc.at("/spec/jobTemplate/spec/template")
+            JsonNode template = doc.path("kind").asText().equals("CronJob")
+                    ? doc.at("/spec/jobTemplate/spec/template")
                     : doc.at("/spec/template");
             for (JsonNode c : template.at("/spec/containers")) {
                 String args = c.path("args").toString() + c.path("command").toString();
                 c.path("env").forEach(e -> {
-                    if (e.at("/valueFrom/secretKeyRef").isObject() && args.contains("$(" + e.path("name").asText() + ")")) {
-                        leaks.add(doc.at("/metadata/name").asText() + "/" + c.path("name").asText() + ": " + e.path("name").asText());
+                    if (e.at("/valueFrom/secretKeyRef").isObject()
+                            && args.contains("$(" + e.path("name").asText() + ")")) {
+                        leaks.add(doc.at("/metadata/name").asText() + "/"
+                                + c.path("name").asText() + ": "
+                                + e.path("name").asText());
                     }
                 });
             }
@@ -521,19 +589,27 @@ class ManifestsTest {
     void theTokenAgentsHoldOpensOnlyTheCollector() throws Exception {
         List<JsonNode> docs = base();
 
-        assertThat(secretsOf(docs, "collector")).filteredOn(s -> s.contains("token")).containsExactly("agentmeter-ingest-tokens");
-        assertThat(secretsOf(docs, "dashboard")).doesNotContain("agentmeter-ingest-tokens").contains("agentmeter-http-token");
-        assertThat(secretsOf(docs, "processor")).doesNotContain("agentmeter-ingest-tokens").contains("agentmeter-http-token");
+        assertThat(secretsOf(docs, "collector"))
+                .filteredOn(s -> s.contains("token"))
+                .containsExactly("agentmeter-ingest-tokens");
+        assertThat(secretsOf(docs, "dashboard"))
+                .doesNotContain("agentmeter-ingest-tokens")
+                .contains("agentmeter-http-token");
+        assertThat(secretsOf(docs, "processor"))
+                .doesNotContain("agentmeter-ingest-tokens")
+                .contains("agentmeter-http-token");
     }
 
     @Test
     void theBackupPatchMergedIntoTheBaseClusterIsValidAgainstTheCrd() throws Exception {
         ObjectNode cluster = (ObjectNode) ofKind(base(), "Cluster").get(0).deepCopy();
-        JsonNode patch = documents(Files.readString(K8S.resolve("examples/pg-backup.yaml"))).get(0);
+        JsonNode patch = documents(Files.readString(K8S.resolve("examples/pg-backup.yaml")))
+                .get(0);
         ((ObjectNode) cluster.get("spec")).set("backup", patch.at("/spec/backup"));
 
         assertThat(check(cluster)).isEmpty();
-        assertThat(cluster.at("/spec/backup/barmanObjectStore/s3Credentials/secretAccessKey/name").asText())
+        assertThat(cluster.at("/spec/backup/barmanObjectStore/s3Credentials/secretAccessKey/name")
+                        .asText())
                 .isEqualTo("agentmeter-pg-backup");
         JsonNode broken = cluster.deepCopy();
         ((ObjectNode) broken.at("/spec/backup/barmanObjectStore")).put("destinationPat", "s3://typo");
@@ -546,22 +622,33 @@ class ManifestsTest {
         Map<String, JsonNode> egress = new HashMap<>();
         for (JsonNode p : ofKind(docs, "NetworkPolicy")) {
             if (p.at("/spec/policyTypes").toString().contains("Egress")) {
-                egress.put(p.at("/spec/podSelector/matchLabels").path("app.kubernetes.io/name").asText(), p);
+                egress.put(
+                        p.at("/spec/podSelector/matchLabels")
+                                .path("app.kubernetes.io/name")
+                                .asText(),
+                        p);
             }
         }
         Set<String> parts = new TreeSet<>();
         for (JsonNode doc : docs) {
             String kind = doc.path("kind").asText();
-            JsonNode template = kind.equals("CronJob") ? doc.at("/spec/jobTemplate/spec/template") : doc.at("/spec/template");
+            JsonNode template =
+                    kind.equals("CronJob") ? doc.at("/spec/jobTemplate/spec/template") : doc.at("/spec/template");
             if (Set.of("Deployment", "StatefulSet", "CronJob").contains(kind)) {
-                parts.add(template.at("/metadata/labels").path("app.kubernetes.io/name").asText());
+                parts.add(template.at("/metadata/labels")
+                        .path("app.kubernetes.io/name")
+                        .asText());
             }
         }
 
-        assertThat(parts).contains("processor", "collector", "dashboard", "notifier", "price-import", "reconcile", "archive");
+        assertThat(parts)
+                .contains("processor", "collector", "dashboard", "notifier", "price-import", "reconcile", "archive");
         assertThat(egress.keySet()).containsAll(parts);
         List<String> collectorPorts = new ArrayList<>();
-        egress.get("collector").at("/spec/egress").forEach(r -> r.path("ports").forEach(port -> collectorPorts.add(port.path("port").asText())));
+        egress.get("collector")
+                .at("/spec/egress")
+                .forEach(r -> r.path("ports")
+                        .forEach(port -> collectorPorts.add(port.path("port").asText())));
         assertThat(collectorPorts).containsExactlyInAnyOrder("53", "53", "9093");
     }
 
@@ -572,10 +659,13 @@ class ManifestsTest {
         List<String> problems = new ArrayList<>();
         for (JsonNode doc : docs) {
             String kind = doc.path("kind").asText();
-            if (!Set.of("Deployment", "StatefulSet", "CronJob", "Job", "DaemonSet").contains(kind)) {
+            if (!Set.of("Deployment", "StatefulSet", "CronJob", "Job", "DaemonSet")
+                    .contains(kind)) {
                 continue;
             }
-            JsonNode pod = kind.equals("CronJob") ? doc.at("/spec/jobTemplate/spec/template/spec") : doc.at("/spec/template/spec");
+            JsonNode pod = kind.equals("CronJob")
+                    ? doc.at("/spec/jobTemplate/spec/template/spec")
+                    : doc.at("/spec/template/spec");
             String name = doc.at("/metadata/name").asText();
             if (!pod.at("/securityContext/runAsNonRoot").asBoolean()) {
                 problems.add(name + ": runAsNonRoot");
@@ -583,13 +673,15 @@ class ManifestsTest {
             if (!pod.at("/securityContext/seccompProfile/type").asText().equals("RuntimeDefault")) {
                 problems.add(name + ": seccompProfile RuntimeDefault");
             }
-            if (!pod.path("automountServiceAccountToken").isBoolean() || pod.path("automountServiceAccountToken").asBoolean()) {
+            if (!pod.path("automountServiceAccountToken").isBoolean()
+                    || pod.path("automountServiceAccountToken").asBoolean()) {
                 problems.add(name + ": automountServiceAccountToken false");
             }
             for (JsonNode c : pod.path("containers")) {
                 String where = name + "/" + c.path("name").asText();
                 JsonNode sc = c.path("securityContext");
-                if (!sc.path("allowPrivilegeEscalation").isBoolean() || sc.path("allowPrivilegeEscalation").asBoolean()) {
+                if (!sc.path("allowPrivilegeEscalation").isBoolean()
+                        || sc.path("allowPrivilegeEscalation").asBoolean()) {
                     problems.add(where + ": allowPrivilegeEscalation false");
                 }
                 if (!sc.path("readOnlyRootFilesystem").asBoolean()) {
@@ -603,8 +695,10 @@ class ManifestsTest {
                         problems.add(where + ": a " + limit + " limit");
                     }
                 }
-                if (!kind.equals("CronJob") && !kind.equals("Job")
-                        && (c.path("livenessProbe").isMissingNode() || c.path("readinessProbe").isMissingNode())) {
+                if (!kind.equals("CronJob")
+                        && !kind.equals("Job")
+                        && (c.path("livenessProbe").isMissingNode()
+                                || c.path("readinessProbe").isMissingNode())) {
                     problems.add(where + ": liveness and readiness probes");
                 }
             }
@@ -631,10 +725,15 @@ class ManifestsTest {
     @Test
     void aPodThatMayEscalateIsCaught() throws Exception {
         JsonNode notifier = ofKind(base(), "Deployment").stream()
-                .filter(d -> d.at("/metadata/name").asText().equals("notifier")).findFirst().orElseThrow().deepCopy();
-        ((ObjectNode) notifier.at("/spec/template/spec/containers/0/securityContext")).put("allowPrivilegeEscalation", true);
+                .filter(d -> d.at("/metadata/name").asText().equals("notifier"))
+                .findFirst()
+                .orElseThrow()
+                .deepCopy();
+        ((ObjectNode) notifier.at("/spec/template/spec/containers/0/securityContext"))
+                .put("allowPrivilegeEscalation", true);
 
-        assertThat(hardeningProblems(List.of(notifier))).containsExactly("notifier/notifier: allowPrivilegeEscalation false");
+        assertThat(hardeningProblems(List.of(notifier)))
+                .containsExactly("notifier/notifier: allowPrivilegeEscalation false");
     }
 
     // --- Kafka closed ---------------------------------------------------------------------------
@@ -647,7 +746,9 @@ class ManifestsTest {
                 JsonNode r = acl.get("resource");
                 String resource = r.path("type").asText() + ":" + r.path("name").asText("kafka-cluster")
                         + (r.path("patternType").asText().equals("prefix") ? "*" : "");
-                acl.get("operations").forEach(op -> out.add(user.at("/metadata/name").asText() + " " + op.asText() + " " + resource));
+                acl.get("operations")
+                        .forEach(
+                                op -> out.add(user.at("/metadata/name").asText() + " " + op.asText() + " " + resource));
             }
         }
         return out;
@@ -659,7 +760,9 @@ class ManifestsTest {
 
         assertThat(kafka.at("/spec/kafka/authorization/type").asText()).isEqualTo("simple");
         assertThat(kafka.at("/spec/kafka/listeners")).isNotEmpty().allSatisfy(l -> {
-            assertThat(l.at("/authentication/type").asText()).as(l.path("name").asText()).isIn("scram-sha-512", "tls");
+            assertThat(l.at("/authentication/type").asText())
+                    .as(l.path("name").asText())
+                    .isIn("scram-sha-512", "tls");
             assertThat(l.path("networkPolicyPeers")).as(l.path("name").asText()).isNotEmpty();
         });
     }
@@ -669,15 +772,19 @@ class ManifestsTest {
         Set<String> grants = grants(base());
 
         assertThat(grants.stream().filter(g -> g.matches("\\S+ (Write|All) topic:agentmeter\\.prices")))
-                .containsExactlyInAnyOrder("agentmeter-processor Write topic:agentmeter.prices",
+                .containsExactlyInAnyOrder(
+                        "agentmeter-processor Write topic:agentmeter.prices",
                         "agentmeter-prices Write topic:agentmeter.prices");
         assertThat(grants.stream().filter(g -> g.matches("\\S+ (Write|All) topic:agentmeter\\.usage\\.raw")))
                 .containsExactly("agentmeter-collector Write topic:agentmeter.usage.raw");
         assertThat(grants.stream().filter(g -> g.startsWith("agentmeter-collector ")))
-                .containsExactlyInAnyOrder("agentmeter-collector Write topic:agentmeter.usage.raw",
+                .containsExactlyInAnyOrder(
+                        "agentmeter-collector Write topic:agentmeter.usage.raw",
                         "agentmeter-collector Describe topic:agentmeter.usage.raw");
-        assertThat(grants).noneMatch(g -> g.matches("\\S+ All topic:agentmeter\\.(usage|prices|budget).*"))
-                .noneMatch(g -> g.contains(" cluster:") && !g.matches("\\S+ (Describe|DescribeConfigs) cluster:kafka-cluster"));
+        assertThat(grants)
+                .noneMatch(g -> g.matches("\\S+ All topic:agentmeter\\.(usage|prices|budget).*"))
+                .noneMatch(g ->
+                        g.contains(" cluster:") && !g.matches("\\S+ (Describe|DescribeConfigs) cluster:kafka-cluster"));
     }
 
     @Test
@@ -687,26 +794,41 @@ class ManifestsTest {
         ofKind(docs, "KafkaUser").forEach(u -> users.add(u.at("/metadata/name").asText()));
         int clients = 0;
         for (JsonNode doc : docs) {
-            JsonNode template = doc.path("kind").asText().equals("CronJob") ? doc.at("/spec/jobTemplate/spec/template")
+            JsonNode template = doc.path("kind").asText().equals("CronJob")
+                    ? doc.at("/spec/jobTemplate/spec/template")
                     : doc.at("/spec/template");
             for (JsonNode c : template.at("/spec/containers")) {
                 Map<String, JsonNode> env = new HashMap<>();
                 c.path("env").forEach(e -> env.put(e.path("name").asText(), e));
-                boolean kafka = env.values().stream().anyMatch(e -> e.path("value").asText().contains("agentmeter-kafka-bootstrap"));
+                boolean kafka = env.values().stream()
+                        .anyMatch(e -> e.path("value").asText().contains("agentmeter-kafka-bootstrap"));
                 if (!kafka) {
                     continue;
                 }
                 clients++;
                 String name = doc.at("/metadata/name").asText();
-                assertThat(env.values().stream().filter(e -> e.path("value").asText().contains("agentmeter-kafka-bootstrap")))
-                        .as(name).allSatisfy(e -> assertThat(e.path("value").asText()).endsWith(":9093"));
-                assertThat(env.get("AGENTMETER_KAFKA_SECURITY_PROTOCOL").path("value").asText()).as(name).isEqualTo("SASL_SSL");
-                assertThat(env.get("AGENTMETER_KAFKA_SASL_JAAS_CONFIG").at("/valueFrom/secretKeyRef/name").asText()).as(name)
+                assertThat(env.values().stream()
+                                .filter(e -> e.path("value").asText().contains("agentmeter-kafka-bootstrap")))
+                        .as(name)
+                        .allSatisfy(e -> assertThat(e.path("value").asText()).endsWith(":9093"));
+                assertThat(env.get("AGENTMETER_KAFKA_SECURITY_PROTOCOL")
+                                .path("value")
+                                .asText())
+                        .as(name)
+                        .isEqualTo("SASL_SSL");
+                assertThat(env.get("AGENTMETER_KAFKA_SASL_JAAS_CONFIG")
+                                .at("/valueFrom/secretKeyRef/name")
+                                .asText())
+                        .as(name)
                         .isIn(users);
             }
         }
         assertThat(clients).isEqualTo(5); // collector, dashboard, processor, notifier, price import
-        assertThat(ofKind(docs, "KafkaConnect").get(0).at("/spec/authentication/username").asText()).isIn(users);
+        assertThat(ofKind(docs, "KafkaConnect")
+                        .get(0)
+                        .at("/spec/authentication/username")
+                        .asText())
+                .isIn(users);
     }
 
     // --- operations: alert rules, runbook, Grafana -------------------------------------------
@@ -716,7 +838,9 @@ class ManifestsTest {
         Set<String> exported = new TreeSet<>();
         Pattern meter = Pattern.compile("\"(agentmeter\\.[a-z0-9.]+)\"");
         try (var sources = Files.walk(DEPLOY.getParent())) {
-            for (Path f : sources.filter(f -> f.toString().endsWith(".java") && f.toString().contains("/src/main/")).toList()) {
+            for (Path f : sources.filter(
+                            f -> f.toString().endsWith(".java") && f.toString().contains("/src/main/"))
+                    .toList()) {
                 Matcher m = meter.matcher(Files.readString(f));
                 while (m.find()) {
                     String name = m.group(1).replace('.', '_');
@@ -725,21 +849,29 @@ class ManifestsTest {
                 }
             }
         }
-        String read = Files.readString(K8S.resolve("base/alerts.yaml")) + Files.readString(DEPLOY.resolve("grafana/agentmeter.json"));
+        String read = Files.readString(K8S.resolve("base/alerts.yaml"))
+                + Files.readString(DEPLOY.resolve("grafana/agentmeter.json"));
         Set<String> used = new TreeSet<>();
         Matcher m = Pattern.compile("\\b(agentmeter_[a-z0-9_]+)").matcher(read);
         while (m.find()) {
             used.add(m.group(1));
         }
-        assertThat(used).isNotEmpty().allSatisfy(name -> assertThat(exported).as(name + " is exported").contains(name));
+        assertThat(used)
+                .isNotEmpty()
+                .allSatisfy(
+                        name -> assertThat(exported).as(name + " is exported").contains(name));
     }
 
     @Test
     void everyAlertHasARunbookSection() throws Exception {
         String readme = Files.readString(DEPLOY.resolve("README.md"));
         Set<String> anchors = new TreeSet<>();
-        readme.lines().filter(l -> l.startsWith("#")).forEach(l -> anchors.add(
-                l.replaceFirst("^#+\\s*", "").toLowerCase().replaceAll("[^a-z0-9 -]", "").replace(' ', '-')));
+        readme.lines()
+                .filter(l -> l.startsWith("#"))
+                .forEach(l -> anchors.add(l.replaceFirst("^#+\\s*", "")
+                        .toLowerCase()
+                        .replaceAll("[^a-z0-9 -]", "")
+                        .replace(' ', '-')));
         JsonNode rule = ofKind(base(), "PrometheusRule").get(0);
         List<JsonNode> alerts = new ArrayList<>();
         rule.at("/spec/groups").forEach(g -> g.get("rules").forEach(alerts::add));
@@ -752,12 +884,20 @@ class ManifestsTest {
 
     @Test
     void theGrafanaDashboardIsGrafanaJsonWithOnePanelPerConcern() throws Exception {
-        JsonNode dashboard = new ObjectMapper().readTree(DEPLOY.resolve("grafana/agentmeter.json").toFile());
+        JsonNode dashboard = new ObjectMapper()
+                .readTree(DEPLOY.resolve("grafana/agentmeter.json").toFile());
         List<String> titles = new ArrayList<>();
         dashboard.get("panels").forEach(p -> titles.add(p.get("title").asText()));
         assertThat(dashboard.get("uid").asText()).isEqualTo("agentmeter-overview");
-        assertThat(String.join("\n", titles)).contains("Events priced per second", "Consumer lag", "Rejected per second, by reason",
-                "Spend per hour by team", "Budget alerts raised", "Rows written per second", "Retries and dead letters",
-                "Client spool");
+        assertThat(String.join("\n", titles))
+                .contains(
+                        "Events priced per second",
+                        "Consumer lag",
+                        "Rejected per second, by reason",
+                        "Spend per hour by team",
+                        "Budget alerts raised",
+                        "Rows written per second",
+                        "Retries and dead letters",
+                        "Client spool");
     }
 }

@@ -9,8 +9,7 @@ import java.util.stream.Stream;
 
 final class Dirs {
 
-    private Dirs() {
-    }
+    private Dirs() {}
 
     static Path temp(String prefix) {
         try {

@@ -46,8 +46,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     private KafkaRaftServer server;
     private boolean formatted;
 
-    private EmbeddedKafka(Path logDir, boolean ownsLogDir, int brokerPort, int controllerPort,
-                          Map<String, String> overrides) {
+    private EmbeddedKafka(
+            Path logDir, boolean ownsLogDir, int brokerPort, int controllerPort, Map<String, String> overrides) {
         this.logDir = logDir;
         this.ownsLogDir = ownsLogDir;
         this.brokerPort = brokerPort;
@@ -58,8 +58,8 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** A broker on free loopback ports with a temporary log directory (deleted by close); call start(). */
     public static EmbeddedKafka temporary(Map<String, String> brokerOverrides) {
-        return new EmbeddedKafka(Dirs.temp("agentmeter-kafka-"), true, FreePorts.next(), FreePorts.next(),
-                brokerOverrides);
+        return new EmbeddedKafka(
+                Dirs.temp("agentmeter-kafka-"), true, FreePorts.next(), FreePorts.next(), brokerOverrides);
     }
 
     public static EmbeddedKafka temporary() {
@@ -101,8 +101,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         server = new KafkaRaftServer(new KafkaConfig(config, false), Time.SYSTEM);
         server.startup();
         awaitReady();
-        log.info("Embedded Kafka up at {} in {} ms (data in {})", bootstrapServers(),
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), logDir);
+        log.info(
+                "Embedded Kafka up at {} in {} ms (data in {})",
+                bootstrapServers(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
+                logDir);
         return this;
     }
 
@@ -169,8 +172,16 @@ public final class EmbeddedKafka implements AutoCloseable {
         // Transaction version 1: with version 2 (the 4.3 default) this single-node broker answered
         // exactly-once Streams producers with OutOfOrderSequenceException on repartition and
         // changelog partitions ("transactions v2 idempotent producer with no existing state").
-        String[] args = {"format", "-t", Uuid.randomUuid().toString(), "-c", props.toString(), "--ignore-formatted",
-                "--feature", "transaction.version=1"};
+        String[] args = {
+            "format",
+            "-t",
+            Uuid.randomUuid().toString(),
+            "-c",
+            props.toString(),
+            "--ignore-formatted",
+            "--feature",
+            "transaction.version=1"
+        };
         int rc = StorageTool.execute(args, new PrintStream(out, true, StandardCharsets.UTF_8));
         if (rc != 0) {
             throw new IllegalStateException("formatting " + logDir + " failed (" + Arrays.toString(args) + "): "
@@ -187,8 +198,10 @@ public final class EmbeddedKafka implements AutoCloseable {
                     return;
                 } catch (ExecutionException | TimeoutException e) {
                     if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("Kafka at " + bootstrapServers() + " did not become ready in "
-                                + READY_TIMEOUT.toSeconds() + " s", e);
+                        throw new IllegalStateException(
+                                "Kafka at " + bootstrapServers() + " did not become ready in "
+                                        + READY_TIMEOUT.toSeconds() + " s",
+                                e);
                     }
                 }
             }

@@ -7,8 +7,7 @@ import java.net.ServerSocket;
 
 public final class FreePorts {
 
-    private FreePorts() {
-    }
+    private FreePorts() {}
 
     /** A port free right now on loopback. Fixed for the server's lifetime so a restart comes back on it. */
     public static int next() {

@@ -82,8 +82,11 @@ public final class LocalPostgres implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start embedded PostgreSQL on port " + port, e);
         }
-        log.info("Embedded PostgreSQL up at {} in {} ms (data in {})", jdbcUrl(),
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), dataDir);
+        log.info(
+                "Embedded PostgreSQL up at {} in {} ms (data in {})",
+                jdbcUrl(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
+                dataDir);
         return this;
     }
 

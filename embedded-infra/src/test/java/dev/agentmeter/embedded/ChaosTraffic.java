@@ -34,16 +34,18 @@ import java.util.TreeSet;
 public final class ChaosTraffic {
 
     /** One record as produced to the raw topic; {@code event} is the valid event it carries, null if malformed. */
-    public record Raw(String key, byte[] value, UsageEvent event) {
-    }
+    public record Raw(String key, byte[] value, UsageEvent event) {}
 
     /** Catalog prices per million tokens, copied from the contract's catalog, not from the Pricer. */
-    private record Price(BigDecimal input, BigDecimal output, BigDecimal cacheRead, BigDecimal cacheWrite) {
-    }
+    private record Price(BigDecimal input, BigDecimal output, BigDecimal cacheRead, BigDecimal cacheWrite) {}
 
     private static final Map<String, Price> PRICES = Map.of(
-            "gpt-4o", new Price(new BigDecimal("2.5"), new BigDecimal("10"), new BigDecimal("1.25"), new BigDecimal("2.5")),
-            "claude-sonnet-4-5", new Price(new BigDecimal("3"), new BigDecimal("15"), new BigDecimal("0.3"), new BigDecimal("3.75")));
+            "gpt-4o",
+                    new Price(
+                            new BigDecimal("2.5"), new BigDecimal("10"), new BigDecimal("1.25"), new BigDecimal("2.5")),
+            "claude-sonnet-4-5",
+                    new Price(
+                            new BigDecimal("3"), new BigDecimal("15"), new BigDecimal("0.3"), new BigDecimal("3.75")));
     private static final BigDecimal MILLION = new BigDecimal(1_000_000);
     public static final int USERS = 10;
 
@@ -85,18 +87,30 @@ public final class ChaosTraffic {
         String user = "u" + random.nextInt(USERS);
         // Some names carry non-ASCII text: valid, and must arrive unchanged.
         String agent = random.nextInt(10) == 0 ? "agént-🚀-" + random.nextInt(3) : "agent-" + random.nextInt(5);
-        UsageEvent e = UsageEvent.builder().eventId(id).timestamp(at).agent(agent).userId(user)
-                .sessionId(user + "-s" + random.nextInt(3)).teamId("team-" + random.nextInt(3))
-                .provider(model.startsWith("gpt") ? "openai" : "anthropic").model(model)
-                .usage(new Usage(input, output, cacheRead, cacheWrite, 0, 0, false)).build();
+        UsageEvent e = UsageEvent.builder()
+                .eventId(id)
+                .timestamp(at)
+                .agent(agent)
+                .userId(user)
+                .sessionId(user + "-s" + random.nextInt(3))
+                .teamId("team-" + random.nextInt(3))
+                .provider(model.startsWith("gpt") ? "openai" : "anthropic")
+                .model(model)
+                .usage(new Usage(input, output, cacheRead, cacheWrite, 0, 0, false))
+                .build();
         Price p = PRICES.get(model);
-        BigDecimal cost = p.input().multiply(BigDecimal.valueOf(input - cacheRead - cacheWrite))
+        BigDecimal cost = p.input()
+                .multiply(BigDecimal.valueOf(input - cacheRead - cacheWrite))
                 .add(p.cacheRead().multiply(BigDecimal.valueOf(cacheRead)))
                 .add(p.cacheWrite().multiply(BigDecimal.valueOf(cacheWrite)))
                 .add(p.output().multiply(BigDecimal.valueOf(output)))
                 .divide(MILLION);
         expectedTotal = expectedTotal.add(cost);
-        String day = at.atZone(ZoneOffset.UTC).toLocalDate().atStartOfDay(ZoneOffset.UTC).toInstant().toString();
+        String day = at.atZone(ZoneOffset.UTC)
+                .toLocalDate()
+                .atStartOfDay(ZoneOffset.UTC)
+                .toInstant()
+                .toString();
         userDaySpend.merge(user + "|" + day, cost, BigDecimal::add);
         validIds.add(id);
         return new Raw(e.sessionId(), ContractJson.toBytes(e), e);
@@ -108,30 +122,37 @@ public final class ChaosTraffic {
         String ts = at.toString();
         String json = switch (random.nextInt(8)) {
             case 0 -> "this is not json {";
-            case 1 -> "{\"schemaVersion\":1,\"eventId\":\"" + id + "\",\"timestamp\":\"" + ts + "\",\"kind\":\"llm\",\"model\":\"gpt-4o\","
-                    + "\"usage\":{\"inputTokens\":10,\"outputTokens\":5}}"; // no agent
+            case 1 ->
+                "{\"schemaVersion\":1,\"eventId\":\"" + id + "\",\"timestamp\":\"" + ts
+                        + "\",\"kind\":\"llm\",\"model\":\"gpt-4o\","
+                        + "\"usage\":{\"inputTokens\":10,\"outputTokens\":5}}"; // no agent
             case 2 -> event(id, ts, "\"inputTokens\":100,\"outputTokens\":5,\"cacheReadTokens\":500");
             case 3 -> event(id, ts, "\"inputTokens\":-100,\"outputTokens\":5");
             case 4 -> event(id, ts, "\"inputTokens\":\"lots\",\"outputTokens\":5");
-            case 5 -> "{\"schemaVersion\":1,\"eventId\":\"" + id + "\",\"timestamp\":\"" + ts + "\",\"kind\":\"llm\",\"agent\":\""
-                    + "x".repeat(10_000) + "\",\"model\":\"gpt-4o\",\"usage\":{\"inputTokens\":10,\"outputTokens\":5}}";
+            case 5 ->
+                "{\"schemaVersion\":1,\"eventId\":\"" + id + "\",\"timestamp\":\"" + ts
+                        + "\",\"kind\":\"llm\",\"agent\":\"" + "x".repeat(10_000)
+                        + "\",\"model\":\"gpt-4o\",\"usage\":{\"inputTokens\":10,\"outputTokens\":5}}";
             case 6 -> event(id, "2099-01-01T00:00:00Z", "\"inputTokens\":10,\"outputTokens\":5");
             default -> null;
         };
-        byte[] bytes = json != null ? json.getBytes(StandardCharsets.UTF_8)
+        byte[] bytes = json != null
+                ? json.getBytes(StandardCharsets.UTF_8)
                 : new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'}; // invalid UTF-8
         return new Raw(id, bytes, null);
     }
 
     private static String event(String id, String ts, String usage) {
-        return "{\"schemaVersion\":1,\"eventId\":\"" + id + "\",\"timestamp\":\"" + ts + "\",\"kind\":\"llm\",\"agent\":\"a\","
-                + "\"model\":\"gpt-4o\",\"usage\":{" + usage + "}}";
+        return "{\"schemaVersion\":1,\"eventId\":\"" + id + "\",\"timestamp\":\"" + ts
+                + "\",\"kind\":\"llm\",\"agent\":\"a\"," + "\"model\":\"gpt-4o\",\"usage\":{" + usage + "}}";
     }
 
     /** A day limit the user's spend crosses at 50 % but not at 80 %: a partial threshold set to get exactly right. */
     public BigDecimal limitCrossingHalfOnly(String user) {
-        BigDecimal spend = userDaySpend.entrySet().stream().filter(e -> e.getKey().startsWith(user + "|"))
-                .map(Map.Entry::getValue).reduce(BigDecimal.ZERO, BigDecimal::add);
+        BigDecimal spend = userDaySpend.entrySet().stream()
+                .filter(e -> e.getKey().startsWith(user + "|"))
+                .map(Map.Entry::getValue)
+                .reduce(BigDecimal.ZERO, BigDecimal::add);
         return spend.multiply(new BigDecimal("1.5")).setScale(2, RoundingMode.DOWN);
     }
 
@@ -161,11 +182,13 @@ public final class ChaosTraffic {
      */
     public void assertLedger(Connection c, Set<String> expectedAlerts) throws SQLException {
         try (Statement s = c.createStatement()) {
-            ResultSet rs = s.executeQuery("SELECT count(*), count(DISTINCT event_id), sum(total_cost_usd) FROM agent_usage");
+            ResultSet rs =
+                    s.executeQuery("SELECT count(*), count(DISTINCT event_id), sum(total_cost_usd) FROM agent_usage");
             rs.next();
             assertThat(rs.getLong(1)).as("rows").isEqualTo(validIds.size());
             assertThat(rs.getLong(2)).as("distinct eventIds").isEqualTo(validIds.size());
-            assertThat(rs.getBigDecimal(3).stripTrailingZeros().toPlainString()).as("sum(total_cost_usd)")
+            assertThat(rs.getBigDecimal(3).stripTrailingZeros().toPlainString())
+                    .as("sum(total_cost_usd)")
                     .isEqualTo(expectedTotal.stripTrailingZeros().toPlainString());
             assertThat(strings(s, "SELECT event_id FROM agent_usage")).isEqualTo(validIds);
             assertThat(strings(s, "SELECT alert_id FROM budget_alerts")).isEqualTo(expectedAlerts);

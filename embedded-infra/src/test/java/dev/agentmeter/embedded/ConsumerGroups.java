@@ -20,8 +20,7 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class ConsumerGroups {
 
-    private ConsumerGroups() {
-    }
+    private ConsumerGroups() {}
 
     /** Polls until {@code group} has committed the end of every partition of {@code topics}; fails after the timeout. */
     public static void awaitCaughtUp(String bootstrap, String group, Duration timeout, String... topics)
@@ -49,30 +48,41 @@ public final class ConsumerGroups {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().entrySet().stream()
                     .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
-                    .mapToLong(e -> e.getValue().offset()).sum();
+                    .mapToLong(e -> e.getValue().offset())
+                    .sum();
         } catch (ExecutionException e) {
             return 0; // group unknown yet, or the broker restarting
         }
     }
 
     /** Partitions still behind, as "topic-partition committed/end", or "" when none. */
-    private static String lag(Admin admin, String group, String... topics) throws ExecutionException,
-            InterruptedException {
+    private static String lag(Admin admin, String group, String... topics)
+            throws ExecutionException, InterruptedException {
         List<TopicPartition> partitions = new ArrayList<>();
-        admin.describeTopics(List.of(topics)).allTopicNames().get().forEach((topic, description) ->
-                description.partitions().forEach(p -> partitions.add(new TopicPartition(topic, p.partition()))));
+        admin.describeTopics(List.of(topics))
+                .allTopicNames()
+                .get()
+                .forEach((topic, description) -> description
+                        .partitions()
+                        .forEach(p -> partitions.add(new TopicPartition(topic, p.partition()))));
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                .partitionsToOffsetAndMetadata().get();
-        Map<TopicPartition, Long> end = admin.listOffsets(partitions.stream()
-                        .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest())))
-                .all().get().entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+                .partitionsToOffsetAndMetadata()
+                .get();
+        Map<TopicPartition, Long> end = admin
+                .listOffsets(partitions.stream().collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest())))
+                .all()
+                .get()
+                .entrySet()
+                .stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
         return partitions.stream()
                 .filter(tp -> {
                     OffsetAndMetadata c = committed.get(tp);
                     long done = c == null ? 0 : c.offset();
                     return done < end.get(tp);
                 })
-                .map(tp -> tp + " " + (committed.get(tp) == null ? "-" : committed.get(tp).offset()) + "/" + end.get(tp))
+                .map(tp -> tp + " "
+                        + (committed.get(tp) == null ? "-" : committed.get(tp).offset()) + "/" + end.get(tp))
                 .collect(Collectors.joining(", "));
     }
 }

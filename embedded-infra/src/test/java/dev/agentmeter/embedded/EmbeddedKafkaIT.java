@@ -63,7 +63,8 @@ class EmbeddedKafkaIT {
     static void produce(String bootstrap, String topic, Map<String, String> records) throws Exception {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps(bootstrap))) {
             for (var e : records.entrySet()) {
-                producer.send(new ProducerRecord<>(topic, e.getKey(), e.getValue())).get();
+                producer.send(new ProducerRecord<>(topic, e.getKey(), e.getValue()))
+                        .get();
             }
         }
     }
@@ -71,6 +72,7 @@ class EmbeddedKafkaIT {
     /** The values on {@code topic} once {@code expected} arrived (or 30 s passed), then 0.5 s more: extras fail the test too. */
     static List<String> consumeValues(String bootstrap, String topic, int expected) {
         return TopicReader.await(bootstrap, topic, expected, Duration.ofSeconds(30), Duration.ofMillis(500)).stream()
-                .map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList();
+                .map(r -> new String(r.value(), StandardCharsets.UTF_8))
+                .toList();
     }
 }

@@ -14,6 +14,7 @@ class ExtensionsIT {
 
     @RegisterExtension
     static final KafkaExtension kafka = new KafkaExtension();
+
     @RegisterExtension
     static final PostgresExtension postgres = new PostgresExtension();
 
@@ -23,13 +24,14 @@ class ExtensionsIT {
         kafka.createTopics(new NewTopic(topic, 1, (short) 1));
         EmbeddedKafkaIT.produce(kafka.bootstrapServers(), topic, Map.of("k", "hello"));
 
-        assertThat(EmbeddedKafkaIT.consumeValues(kafka.bootstrapServers(), topic, 1)).containsExactly("hello");
+        assertThat(EmbeddedKafkaIT.consumeValues(kafka.bootstrapServers(), topic, 1))
+                .containsExactly("hello");
     }
 
     @Test
     void postgresExtensionGivesAWorkingDatabase() throws Exception {
-        try (Connection c = postgres.connect(); ResultSet rs = c.createStatement()
-                .executeQuery("select 0.1::numeric + 0.2::numeric")) {
+        try (Connection c = postgres.connect();
+                ResultSet rs = c.createStatement().executeQuery("select 0.1::numeric + 0.2::numeric")) {
             rs.next();
             assertThat(rs.getBigDecimal(1).toPlainString()).isEqualTo("0.3");
         }

@@ -12,7 +12,8 @@ class LocalPostgresIT {
     @Test
     void isPostgres17AndKeepsDataAcrossARestart() throws Exception {
         try (LocalPostgres pg = LocalPostgres.temporary().start()) {
-            try (Connection c = pg.connect(); Statement s = c.createStatement()) {
+            try (Connection c = pg.connect();
+                    Statement s = c.createStatement()) {
                 ResultSet rs = s.executeQuery("show server_version_num");
                 rs.next();
                 assertThat(rs.getInt(1) / 10000).isEqualTo(17);
@@ -21,7 +22,8 @@ class LocalPostgresIT {
             }
             pg.stop();
             pg.start();
-            try (Connection c = pg.connect(); Statement s = c.createStatement()) {
+            try (Connection c = pg.connect();
+                    Statement s = c.createStatement()) {
                 ResultSet rs = s.executeQuery("select cost from t where id = 1");
                 rs.next();
                 assertThat(rs.getBigDecimal(1).toPlainString()).isEqualTo("0.0105");

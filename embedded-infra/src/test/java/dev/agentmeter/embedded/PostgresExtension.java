@@ -60,7 +60,8 @@ public final class PostgresExtension implements BeforeAllCallback, AfterAllCallb
         if (!name.matches("[a-z_][a-z0-9_]*")) {
             throw new IllegalArgumentException("database name must be a plain identifier: " + name);
         }
-        try (Connection c = connect(); Statement statement = c.createStatement()) {
+        try (Connection c = connect();
+                Statement statement = c.createStatement()) {
             statement.execute("CREATE DATABASE " + name);
         }
         Matcher url = JDBC_URL.matcher(jdbcUrl());
@@ -78,8 +79,9 @@ public final class PostgresExtension implements BeforeAllCallback, AfterAllCallb
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = "";
         while (System.nanoTime() < deadline) {
-            try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery(sql)) {
+            try (Connection c = DriverManager.getConnection(url);
+                    Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery(sql)) {
                 rs.next();
                 long n = rs.getLong(1);
                 last = Long.toString(n);
@@ -96,8 +98,9 @@ public final class PostgresExtension implements BeforeAllCallback, AfterAllCallb
 
     /** The first column of the first row of {@code sql}, as text (null for SQL NULL). */
     public static String query(String url, String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = DriverManager.getConnection(url);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             return rs.next() ? rs.getString(1) : null;
         }
     }

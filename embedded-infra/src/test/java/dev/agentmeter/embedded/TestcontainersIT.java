@@ -1,5 +1,7 @@
 package dev.agentmeter.embedded;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.agentmeter.support.TopicAdmin;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -11,7 +13,6 @@ import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
 import org.testcontainers.kafka.KafkaContainer;
 import org.testcontainers.postgresql.PostgreSQLContainer;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The same checks against containerised Kafka and PostgreSQL where a Docker engine exists; skipped
@@ -22,6 +23,7 @@ class TestcontainersIT {
 
     @Container
     static final KafkaContainer KAFKA = new KafkaContainer("apache/kafka:4.1.0");
+
     @Container
     static final PostgreSQLContainer POSTGRES = new PostgreSQLContainer("postgres:17");
 
@@ -30,13 +32,15 @@ class TestcontainersIT {
         TopicAdmin.createTopics(KAFKA.getBootstrapServers(), new NewTopic("tc", 1, (short) 1));
         EmbeddedKafkaIT.produce(KAFKA.getBootstrapServers(), "tc", Map.of("k", "v"));
 
-        assertThat(EmbeddedKafkaIT.consumeValues(KAFKA.getBootstrapServers(), "tc", 1)).containsExactly("v");
+        assertThat(EmbeddedKafkaIT.consumeValues(KAFKA.getBootstrapServers(), "tc", 1))
+                .containsExactly("v");
     }
 
     @Test
     void containerisedPostgresIsVersion17() throws Exception {
-        try (Connection c = DriverManager.getConnection(POSTGRES.getJdbcUrl(), POSTGRES.getUsername(),
-                POSTGRES.getPassword()); ResultSet rs = c.createStatement().executeQuery("show server_version_num")) {
+        try (Connection c = DriverManager.getConnection(
+                        POSTGRES.getJdbcUrl(), POSTGRES.getUsername(), POSTGRES.getPassword());
+                ResultSet rs = c.createStatement().executeQuery("show server_version_num")) {
             rs.next();
             assertThat(rs.getInt(1) / 10000).isEqualTo(17);
         }

@@ -23,19 +23,21 @@ public final class TopicReader {
 
     private static final Duration POLL = Duration.ofMillis(200);
 
-    private TopicReader() {
-    }
+    private TopicReader() {}
 
     /** Reads until {@code n} records arrived or {@code timeout} passed, then for {@code settle} more. */
-    public static List<ConsumerRecord<String, byte[]>> await(String bootstrap, String topic, int n, Duration timeout,
-                                                             Duration settle) {
+    public static List<ConsumerRecord<String, byte[]>> await(
+            String bootstrap, String topic, int n, Duration timeout, Duration settle) {
         return await(bootstrap, topic, records -> records.size() >= n, timeout, settle);
     }
 
     /** Reads until {@code enough} holds for what arrived or {@code timeout} passed, then for {@code settle} more. */
-    public static List<ConsumerRecord<String, byte[]>> await(String bootstrap, String topic,
-                                                             Predicate<List<ConsumerRecord<String, byte[]>>> enough,
-                                                             Duration timeout, Duration settle) {
+    public static List<ConsumerRecord<String, byte[]>> await(
+            String bootstrap,
+            String topic,
+            Predicate<List<ConsumerRecord<String, byte[]>>> enough,
+            Duration timeout,
+            Duration settle) {
         List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> c = consumer(bootstrap)) {
             assignFromBeginning(c, topic, timeout);
@@ -60,8 +62,8 @@ public final class TopicReader {
     }
 
     /** As above, with the client's security settings (SASL, TLS) in {@code security}. */
-    public static List<ConsumerRecord<String, byte[]>> readToEnd(String bootstrap, Map<String, ?> security, String topic,
-                                                                 Duration timeout) {
+    public static List<ConsumerRecord<String, byte[]>> readToEnd(
+            String bootstrap, Map<String, ?> security, String topic, Duration timeout) {
         List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> c = consumer(bootstrap, security)) {
             List<TopicPartition> partitions = assignFromBeginning(c, topic, timeout);
@@ -95,7 +97,8 @@ public final class TopicReader {
     }
 
     /** Assigned, not subscribed: no group, no rebalance to wait for, no offsets left behind on the broker. */
-    private static List<TopicPartition> assignFromBeginning(KafkaConsumer<String, byte[]> c, String topic, Duration timeout) {
+    private static List<TopicPartition> assignFromBeginning(
+            KafkaConsumer<String, byte[]> c, String topic, Duration timeout) {
         List<TopicPartition> partitions = partitions(c, topic, timeout);
         c.assign(partitions);
         c.seekToBeginning(partitions);
@@ -110,7 +113,8 @@ public final class TopicReader {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             List<TopicPartition> partitions = c.partitionsFor(topic, timeout).stream()
-                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+                    .map(i -> new TopicPartition(topic, i.partition()))
+                    .toList();
             if (!partitions.isEmpty()) {
                 return partitions;
             }

@@ -23,7 +23,9 @@ public class BearerAuth implements Handler {
 
     public BearerAuth(HttpAccess access) {
         this.access = access;
-        this.expected = access.tokenRequired() ? access.tokens().stream().map(BearerAuth::digest).toList() : null;
+        this.expected = access.tokenRequired()
+                ? access.tokens().stream().map(BearerAuth::digest).toList()
+                : null;
     }
 
     @Override

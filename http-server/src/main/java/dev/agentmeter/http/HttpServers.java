@@ -28,8 +28,7 @@ public final class HttpServers {
 
     private static final Logger log = LoggerFactory.getLogger(HttpServers.class);
 
-    private HttpServers() {
-    }
+    private HttpServers() {}
 
     /**
      * A server not yet started; {@code routes} adds the part's own endpoints. Start it with
@@ -52,13 +51,18 @@ public final class HttpServers {
         }
         String host = ctx.header("Host");
         String name = host == null ? "" : hostName(host);
-        if (loopback && host != null && isLoopbackHost(host) || name != null && access.allowedHosts().contains(name)) {
+        if (loopback && host != null && isLoopbackHost(host)
+                || name != null && access.allowedHosts().contains(name)) {
             return;
         }
-        ctx.status(421).json(Map.of("error", "Host '" + (host == null ? "" : host) + "' is not a name this part answers to: "
-                + (access.allowedHosts().isEmpty() ? "a part bound to loopback answers localhost, 127.0.0.1 and [::1] only"
-                        : "allowed are " + new TreeSet<>(access.allowedHosts())
-                                + (loopback ? " and the loopback names" : ""))));
+        ctx.status(421)
+                .json(Map.of(
+                        "error",
+                        "Host '" + (host == null ? "" : host) + "' is not a name this part answers to: "
+                                + (access.allowedHosts().isEmpty()
+                                        ? "a part bound to loopback answers localhost, 127.0.0.1 and [::1] only"
+                                        : "allowed are " + new TreeSet<>(access.allowedHosts())
+                                                + (loopback ? " and the loopback names" : ""))));
         ctx.skipRemainingHandlers();
     }
 
@@ -67,7 +71,9 @@ public final class HttpServers {
         String h = host.trim().toLowerCase(Locale.ROOT);
         if (h.startsWith("[")) {
             int end = h.indexOf(']');
-            return end > 0 && (end == h.length() - 1 || h.substring(end + 1).matches(":\\d{1,5}")) ? h.substring(0, end + 1) : null;
+            return end > 0 && (end == h.length() - 1 || h.substring(end + 1).matches(":\\d{1,5}"))
+                    ? h.substring(0, end + 1)
+                    : null;
         }
         int colon = h.indexOf(':');
         if (colon >= 0 && !h.substring(colon + 1).matches("\\d{1,5}")) {
@@ -78,8 +84,11 @@ public final class HttpServers {
     }
 
     static boolean isLoopback(String bindAddress) {
-        return bindAddress.equals("127.0.0.1") || bindAddress.equals("localhost") || bindAddress.equals("::1")
-                || bindAddress.equals("[::1]") || bindAddress.startsWith("127.");
+        return bindAddress.equals("127.0.0.1")
+                || bindAddress.equals("localhost")
+                || bindAddress.equals("::1")
+                || bindAddress.equals("[::1]")
+                || bindAddress.startsWith("127.");
     }
 
     /** {@code localhost}, {@code 127.x.x.x} or {@code [::1]}, with or without a port. */
@@ -116,7 +125,8 @@ public final class HttpServers {
                     SecureRequestCustomizer secure = new SecureRequestCustomizer();
                     secure.setSniHostCheck(false); // the Host allowlist decides which names are answered
                     https.addCustomizer(secure);
-                    ServerConnector connector = new ServerConnector(server,
+                    ServerConnector connector = new ServerConnector(
+                            server,
                             new SslConnectionFactory(access.tls().serverFactory(), "http/1.1"),
                             new HttpConnectionFactory(https));
                     connector.setHost(access.bindAddress());
@@ -127,10 +137,13 @@ public final class HttpServers {
             config.http.defaultContentType = "application/json";
             config.routes.before(ctx -> allowedHost(access, ctx));
             config.routes.before(auth);
-            config.routes.exception(IllegalArgumentException.class,
+            config.routes.exception(
+                    IllegalArgumentException.class,
                     (e, ctx) -> ctx.status(400).json(Map.of("error", String.valueOf(e.getMessage()))));
-            config.routes.exception(DateTimeParseException.class,
-                    (e, ctx) -> ctx.status(400).json(Map.of("error", "not an ISO-8601 instant: " + e.getParsedString())));
+            config.routes.exception(
+                    DateTimeParseException.class,
+                    (e, ctx) ->
+                            ctx.status(400).json(Map.of("error", "not an ISO-8601 instant: " + e.getParsedString())));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 String request;
                 try {
@@ -142,8 +155,11 @@ public final class HttpServers {
                 log.warn("{}: {} failed", name, request, e);
                 ctx.status(500).json(Map.of("error", "cannot answer now: " + e.getMessage()));
             });
-            config.routes.exception(HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus())
-                    .json(Map.of("error", e.getStatus() == 404 ? "no such path: " + ctx.path() : e.getMessage())));
+            config.routes.exception(
+                    HttpResponseException.class,
+                    (e, ctx) -> ctx.status(e.getStatus())
+                            .json(Map.of(
+                                    "error", e.getStatus() == 404 ? "no such path: " + ctx.path() : e.getMessage())));
             routes.accept(config);
         });
     }

@@ -23,7 +23,8 @@ import java.time.Duration;
 public final class ProcessorClient {
 
     /** One client for all: each holds a selector thread and a connection pool. */
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final String base;
     private final String token;
@@ -52,7 +53,8 @@ public final class ProcessorClient {
      *                     answers anything else
      */
     public String get(String path, Duration timeout) throws IOException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout).GET();
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout).GET();
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
@@ -70,7 +72,8 @@ public final class ProcessorClient {
                     + (token == null ? "" : "; the one given was refused"));
         }
         if (answer.statusCode() != 200) {
-            throw new IOException("the processor at " + base + " answered " + answer.statusCode() + ": " + answer.body());
+            throw new IOException(
+                    "the processor at " + base + " answered " + answer.statusCode() + ": " + answer.body());
         }
         return answer.body();
     }
@@ -87,7 +90,7 @@ public final class ProcessorClient {
 
     /** {@code /v1/spend/<type>/<id>?period=<period>}, the id percent-encoded. */
     public static String spendPath(Scope scope, Period period) {
-        return "/v1/spend/" + scope.type().wireName() + "/" + URLEncoder.encode(scope.id(), StandardCharsets.UTF_8)
-                .replace("+", "%20") + "?period=" + period;
+        return "/v1/spend/" + scope.type().wireName() + "/"
+                + URLEncoder.encode(scope.id(), StandardCharsets.UTF_8).replace("+", "%20") + "?period=" + period;
     }
 }

@@ -34,8 +34,8 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  */
 public record Tls(List<X509Certificate> chain, PrivateKey key, List<X509Certificate> clientCas) {
 
-    private static final Pattern PRIVATE_KEY = Pattern.compile(
-            "-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
+    private static final Pattern PRIVATE_KEY =
+            Pattern.compile("-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
     /** A password for the in-memory key store only: the key never leaves this process's memory. */
     private static final char[] IN_MEMORY = "agentmeter-in-memory".toCharArray();
 
@@ -150,7 +150,8 @@ public record Tls(List<X509Certificate> chain, PrivateKey key, List<X509Certific
         try {
             byte[] pem = Files.readAllBytes(file);
             List<X509Certificate> out = new ArrayList<>();
-            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(pem))) {
+            for (Certificate c :
+                    CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(pem))) {
                 out.add((X509Certificate) c);
             }
             if (out.isEmpty()) {
@@ -160,7 +161,8 @@ public record Tls(List<X509Certificate> chain, PrivateKey key, List<X509Certific
         } catch (IOException e) {
             throw new IllegalArgumentException(key + ": cannot read " + file + ": " + e.getMessage(), e);
         } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException(key + ": " + file + " is not a PEM certificate chain: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    key + ": " + file + " is not a PEM certificate chain: " + e.getMessage(), e);
         }
     }
 
@@ -173,9 +175,10 @@ public record Tls(List<X509Certificate> chain, PrivateKey key, List<X509Certific
         }
         Matcher m = PRIVATE_KEY.matcher(pem);
         if (!m.find()) {
-            throw new IllegalArgumentException(key + ": " + file + " holds no unencrypted PKCS#8 key (BEGIN PRIVATE KEY);"
-                    + " convert one with: openssl pkcs8 -topk8 -nocrypt -in KEY -out KEY.pk8 (cert-manager:"
-                    + " privateKey.encoding: PKCS8)");
+            throw new IllegalArgumentException(
+                    key + ": " + file + " holds no unencrypted PKCS#8 key (BEGIN PRIVATE KEY);"
+                            + " convert one with: openssl pkcs8 -topk8 -nocrypt -in KEY -out KEY.pk8 (cert-manager:"
+                            + " privateKey.encoding: PKCS8)");
         }
         byte[] der = Base64.getMimeDecoder().decode(m.group(1));
         for (String algorithm : List.of("RSA", "EC", "Ed25519")) {

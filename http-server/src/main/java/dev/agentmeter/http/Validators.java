@@ -12,8 +12,7 @@ import org.apache.kafka.common.config.ConfigException;
  */
 public final class Validators {
 
-    private Validators() {
-    }
+    private Validators() {}
 
     /** An ISO-8601 duration of zero or more. */
     public static ConfigDef.Validator nonNegativeDuration() {

@@ -19,7 +19,8 @@ class HttpAccessTest {
     Path dir;
 
     private static HttpAccess access(Map<String, String> props) {
-        return HttpAccess.of(new AbstractConfig(HttpAccess.define(new ConfigDef(), "http.", "127.0.0.1"), props), "http.");
+        return HttpAccess.of(
+                new AbstractConfig(HttpAccess.define(new ConfigDef(), "http.", "127.0.0.1"), props), "http.");
     }
 
     @Test
@@ -35,7 +36,9 @@ class HttpAccessTest {
         assertThat(auth.matches("old-token")).isTrue();
         assertThat(auth.matches("# new, since 2026-12-07")).isFalse();
         assertThat(auth.matches("")).isFalse();
-        assertThat(access.toString()).startsWith("HttpAccess[bind=0.0.0.0, auth=2 tokens, open=").doesNotContain("new-token", "old-token");
+        assertThat(access.toString())
+                .startsWith("HttpAccess[bind=0.0.0.0, auth=2 tokens, open=")
+                .doesNotContain("new-token", "old-token");
     }
 
     @Test
@@ -43,13 +46,17 @@ class HttpAccessTest {
         Path file = dir.resolve("tokens");
         Files.writeString(file, "# rotate me\n\n");
 
-        assertThatThrownBy(() -> access(Map.of("http.bind.address", "0.0.0.0", "http.auth.token.file", file.toString())))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("http.auth.token.file").hasMessageContaining("empty");
+        assertThatThrownBy(
+                        () -> access(Map.of("http.bind.address", "0.0.0.0", "http.auth.token.file", file.toString())))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("http.auth.token.file")
+                .hasMessageContaining("empty");
     }
 
     @Test
     void allowedHostsAreReadInLowerCase() {
-        assertThat(access(Map.of("http.allowed.hosts", "Dashboard.example.com, localhost")).allowedHosts())
+        assertThat(access(Map.of("http.allowed.hosts", "Dashboard.example.com, localhost"))
+                        .allowedHosts())
                 .containsExactlyInAnyOrder("dashboard.example.com", "localhost");
     }
 }

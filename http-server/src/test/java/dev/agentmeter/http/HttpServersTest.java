@@ -33,16 +33,18 @@ class HttpServersTest {
 
     private void start(HttpAccess access) {
         server = HttpServers.create("test", access, config -> {
-            config.routes.get("/health", ctx -> ctx.json(Map.of("status", "RUNNING")));
-            config.routes.get("/v1/money", ctx -> ctx.json(Map.of("spendUsd", new BigDecimal("0.0105"))));
-            config.routes.get("/v1/bad", ctx -> {
-                throw new IllegalArgumentException("period 'WEEK' is not one of HOUR, DAY, MONTH");
-            });
-        }).start(0);
+                    config.routes.get("/health", ctx -> ctx.json(Map.of("status", "RUNNING")));
+                    config.routes.get("/v1/money", ctx -> ctx.json(Map.of("spendUsd", new BigDecimal("0.0105"))));
+                    config.routes.get("/v1/bad", ctx -> {
+                        throw new IllegalArgumentException("period 'WEEK' is not one of HOUR, DAY, MONTH");
+                    });
+                })
+                .start(0);
     }
 
     private HttpResponse<String> get(String path, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).GET();
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                .GET();
         for (int i = 0; i < headers.length; i += 2) {
             b.header(headers[i], headers[i + 1]);
         }
@@ -63,10 +65,11 @@ class HttpServersTest {
     /** The status line of a GET sent with {@code host} as its Host header (the JDK's client will not send another). */
     private String statusWithHost(String host) throws Exception {
         try (Socket socket = new Socket("127.0.0.1", server.port())) {
-            socket.getOutputStream().write(("GET /v1/money HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            return new BufferedReader(new InputStreamReader(socket.getInputStream(),
-                    StandardCharsets.US_ASCII)).readLine();
+            socket.getOutputStream()
+                    .write(("GET /v1/money HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+            return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+                    .readLine();
         }
     }
 
@@ -87,7 +90,8 @@ class HttpServersTest {
         assertThat(statusWithHost("dashboard.agentmeter.svc:8080")).isEqualTo("HTTP/1.1 200 OK");
         assertThat(statusWithHost("DASHBOARD.agentmeter.svc")).isEqualTo("HTTP/1.1 200 OK");
         assertThat(statusWithHost("attacker.example")).isEqualTo("HTTP/1.1 421 Misdirected Request");
-        assertThat(statusWithHost("dashboard.agentmeter.svc:80@evil")).as("Jetty refuses a malformed Host first")
+        assertThat(statusWithHost("dashboard.agentmeter.svc:80@evil"))
+                .as("Jetty refuses a malformed Host first")
                 .isEqualTo("HTTP/1.1 400 Bad Request");
     }
 
@@ -122,38 +126,46 @@ class HttpServersTest {
 
         assertThat(r.statusCode()).isEqualTo(401);
         assertThat(r.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"agentmeter\"");
-        assertThat(r.body()).isEqualTo("{\"error\":\"missing or wrong bearer token: send 'Authorization: Bearer <token>'\"}");
+        assertThat(r.body())
+                .isEqualTo("{\"error\":\"missing or wrong bearer token: send 'Authorization: Bearer <token>'\"}");
     }
 
     @Test
     void aWrongTokenIs401() throws Exception {
         start(withToken("s3cret"));
 
-        assertThat(get("/v1/money", "Authorization", "Bearer s3cret-not").statusCode()).isEqualTo(401);
-        assertThat(get("/v1/money", "Authorization", "Basic s3cret").statusCode()).isEqualTo(401);
+        assertThat(get("/v1/money", "Authorization", "Bearer s3cret-not").statusCode())
+                .isEqualTo(401);
+        assertThat(get("/v1/money", "Authorization", "Basic s3cret").statusCode())
+                .isEqualTo(401);
     }
 
     @Test
     void theRightTokenIs200WhateverTheSchemeCase() throws Exception {
         start(withToken("s3cret"));
 
-        assertThat(get("/v1/money", "Authorization", "Bearer s3cret").statusCode()).isEqualTo(200);
-        assertThat(get("/v1/money", "Authorization", "bearer s3cret").statusCode()).isEqualTo(200);
+        assertThat(get("/v1/money", "Authorization", "Bearer s3cret").statusCode())
+                .isEqualTo(200);
+        assertThat(get("/v1/money", "Authorization", "bearer s3cret").statusCode())
+                .isEqualTo(200);
     }
 
     @Test
     void aTokenInTheWrongCaseIs401EvenOnAConnectionThatSentTheRightOne() throws Exception {
         start(withToken("s3cret"));
 
-        assertThat(get("/v1/money", "Authorization", "Bearer s3cret").statusCode()).isEqualTo(200);
-        assertThat(get("/v1/money", "Authorization", "Bearer S3CRET").statusCode()).isEqualTo(401);
+        assertThat(get("/v1/money", "Authorization", "Bearer s3cret").statusCode())
+                .isEqualTo(200);
+        assertThat(get("/v1/money", "Authorization", "Bearer S3CRET").statusCode())
+                .isEqualTo(401);
     }
 
     @Test
     void aCookieIsNoBearerToken() throws Exception {
         start(withToken("s3cret"));
 
-        assertThat(get("/v1/money", "Cookie", "agentmeter_token=s3cret").statusCode()).isEqualTo(401);
+        assertThat(get("/v1/money", "Cookie", "agentmeter_token=s3cret").statusCode())
+                .isEqualTo(401);
     }
 
     @Test

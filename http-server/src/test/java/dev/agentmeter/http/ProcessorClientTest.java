@@ -28,7 +28,8 @@ class ProcessorClientTest {
     void start() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
-            seen.set(exchange.getRequestURI().getRawPath() + "?" + exchange.getRequestURI().getRawQuery() + " "
+            seen.set(exchange.getRequestURI().getRawPath() + "?"
+                    + exchange.getRequestURI().getRawQuery() + " "
                     + exchange.getRequestHeaders().getFirst("Authorization"));
             byte[] body = ("{\"spendUsd\":\"1.25\",\"events\":3}").getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(status, body.length);
@@ -56,7 +57,10 @@ class ProcessorClientTest {
 
     @Test
     void theTokenGoesAsABearerHeaderTrimmed() throws IOException {
-        assertThat(client(" s3cret \n").spend(Scope.GLOBAL, Period.MONTH, Duration.ofSeconds(5)).spendUsd().toPlainString())
+        assertThat(client(" s3cret \n")
+                        .spend(Scope.GLOBAL, Period.MONTH, Duration.ofSeconds(5))
+                        .spendUsd()
+                        .toPlainString())
                 .isEqualTo("1.25");
         assertThat(seen.get()).isEqualTo("/v1/spend/global/*?period=MONTH Bearer s3cret");
     }
@@ -80,7 +84,8 @@ class ProcessorClientTest {
 
     @Test
     void aProcessorThatIsNotThereIsNamed() {
-        assertThatThrownBy(() -> new ProcessorClient("http://127.0.0.1:1", null, "x").get("/health", Duration.ofSeconds(5)))
+        assertThatThrownBy(() ->
+                        new ProcessorClient("http://127.0.0.1:1", null, "x").get("/health", Duration.ofSeconds(5)))
                 .hasMessageStartingWith("cannot reach the processor at http://127.0.0.1:1 (is the pipeline up?)");
     }
 }

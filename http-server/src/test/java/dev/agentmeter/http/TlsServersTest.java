@@ -44,28 +44,60 @@ class TlsServersTest {
 
     @TempDir
     static Path pki;
+
     private Javalin server;
 
     @BeforeAll
     static void makeCertificates() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/openssl")), "openssl is not installed");
-        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "2",
-                "-subj", "/CN=agentmeter test CA");
+        openssl(
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                "ca.key",
+                "-out",
+                "ca.crt",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=agentmeter test CA");
         Files.writeString(pki.resolve("san.ext"), "subjectAltName=DNS:localhost,IP:127.0.0.1\n");
         for (String who : List.of("server", "client", "other")) {
             openssl("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", who + ".key");
             openssl("req", "-new", "-key", who + ".key", "-out", who + ".csr", "-subj", "/CN=" + who);
-            openssl("x509", "-req", "-in", who + ".csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
-                    "-out", who + ".crt", "-days", "2", "-extfile", "san.ext");
+            openssl(
+                    "x509",
+                    "-req",
+                    "-in",
+                    who + ".csr",
+                    "-CA",
+                    "ca.crt",
+                    "-CAkey",
+                    "ca.key",
+                    "-CAcreateserial",
+                    "-out",
+                    who + ".crt",
+                    "-days",
+                    "2",
+                    "-extfile",
+                    "san.ext");
         }
-        Files.writeString(pki.resolve("chain.crt"), Files.readString(pki.resolve("server.crt")) + Files.readString(pki.resolve("ca.crt")));
+        Files.writeString(
+                pki.resolve("chain.crt"),
+                Files.readString(pki.resolve("server.crt")) + Files.readString(pki.resolve("ca.crt")));
         openssl("rsa", "-in", "server.key", "-traditional", "-out", "server-pkcs1.key");
     }
 
     private static void openssl(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("openssl"));
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).directory(pki.toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(command)
+                .directory(pki.toFile())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(String.join(" ", command) + ": " + out).isZero();
@@ -81,17 +113,25 @@ class TlsServersTest {
     private static HttpAccess access(Map<String, String> tls) {
         Map<String, String> props = new HashMap<>(tls);
         props.put("http.auth", "none");
-        return HttpAccess.of(new AbstractConfig(HttpAccess.define(new ConfigDef(), "http.", "127.0.0.1"), props), "http.");
+        return HttpAccess.of(
+                new AbstractConfig(HttpAccess.define(new ConfigDef(), "http.", "127.0.0.1"), props), "http.");
     }
 
     private static Map<String, String> serverTls() {
-        return Map.of("http.tls.cert.file", pki.resolve("chain.crt").toString(),
-                "http.tls.key.file", pki.resolve("server.key").toString());
+        return Map.of(
+                "http.tls.cert.file",
+                pki.resolve("chain.crt").toString(),
+                "http.tls.key.file",
+                pki.resolve("server.key").toString());
     }
 
     private int start(HttpAccess access) {
-        server = HttpServers.create("tls-test", access, config ->
-                config.routes.get("/v1/money", ctx -> ctx.json(Map.of("spendUsd", new BigDecimal("0.0105"))))).start(0);
+        server = HttpServers.create(
+                        "tls-test",
+                        access,
+                        config -> config.routes.get(
+                                "/v1/money", ctx -> ctx.json(Map.of("spendUsd", new BigDecimal("0.0105")))))
+                .start(0);
         return server.port();
     }
 
@@ -100,7 +140,8 @@ class TlsServersTest {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         try (InputStream in = Files.newInputStream(pki.resolve("ca.crt"))) {
-            trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+            trust.setCertificateEntry(
+                    "ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
         }
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
@@ -115,11 +156,17 @@ class TlsServersTest {
         }
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), new SecureRandom());
-        return HttpClient.newBuilder().sslContext(context).connectTimeout(Duration.ofSeconds(5)).build();
+        return HttpClient.newBuilder()
+                .sslContext(context)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
     }
 
     private static HttpResponse<String> get(HttpClient client, String url) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+        return client.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -140,7 +187,8 @@ class TlsServersTest {
 
         // The TLS port answers a plain request with a TLS record, which no HTTP client reads as an answer.
         assertThatThrownBy(() -> get(HttpClient.newHttpClient(), "http://localhost:" + port + "/v1/money"))
-                .isInstanceOf(IOException.class).hasMessageContaining("status line");
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("status line");
     }
 
     @Test
@@ -149,28 +197,41 @@ class TlsServersTest {
         mutual.put("http.tls.client.ca.file", pki.resolve("ca.crt").toString());
         int port = start(access(mutual));
 
-        assertThatThrownBy(() -> get(client(null), "https://localhost:" + port + "/v1/money")).isInstanceOf(IOException.class);
-        assertThat(get(client("client"), "https://localhost:" + port + "/v1/money").statusCode()).isEqualTo(200);
+        assertThatThrownBy(() -> get(client(null), "https://localhost:" + port + "/v1/money"))
+                .isInstanceOf(IOException.class);
+        assertThat(get(client("client"), "https://localhost:" + port + "/v1/money")
+                        .statusCode())
+                .isEqualTo(200);
     }
 
     @Test
     void aKeyThatIsNotTheCertificatesIsRefusedAtStartNamingTheKey() {
-        assertThatThrownBy(() -> access(Map.of("http.tls.cert.file", pki.resolve("chain.crt").toString(),
-                "http.tls.key.file", pki.resolve("other.key").toString())))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("http.tls.key.file")
+        assertThatThrownBy(() -> access(Map.of(
+                        "http.tls.cert.file",
+                        pki.resolve("chain.crt").toString(),
+                        "http.tls.key.file",
+                        pki.resolve("other.key").toString())))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("http.tls.key.file")
                 .hasMessageContaining("is not the key of the first certificate");
     }
 
     @Test
     void aPkcs1KeyIsRefusedWithTheCommandThatConvertsIt() {
-        assertThatThrownBy(() -> access(Map.of("http.tls.cert.file", pki.resolve("chain.crt").toString(),
-                "http.tls.key.file", pki.resolve("server-pkcs1.key").toString())))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("openssl pkcs8 -topk8 -nocrypt");
+        assertThatThrownBy(() -> access(Map.of(
+                        "http.tls.cert.file",
+                        pki.resolve("chain.crt").toString(),
+                        "http.tls.key.file",
+                        pki.resolve("server-pkcs1.key").toString())))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("openssl pkcs8 -topk8 -nocrypt");
     }
 
     @Test
     void aCertificateWithoutItsKeyIsRefused() {
-        assertThatThrownBy(() -> access(Map.of("http.tls.cert.file", pki.resolve("chain.crt").toString())))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("TLS needs both");
+        assertThatThrownBy(() -> access(
+                        Map.of("http.tls.cert.file", pki.resolve("chain.crt").toString())))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("TLS needs both");
     }
 }

@@ -6,8 +6,7 @@ import java.util.Map;
 /** The connection-security part of a Kafka client override map, for the extra clients (admin, seeding) a part creates. */
 public final class KafkaSecurity {
 
-    private KafkaSecurity() {
-    }
+    private KafkaSecurity() {}
 
     /** The {@code security.*}, {@code sasl.*} and {@code ssl.*} entries of {@code overrides}. */
     public static Map<String, Object> settings(Map<String, ?> overrides) {

@@ -17,8 +17,7 @@ import java.util.Properties;
  */
 public final class PartSettings {
 
-    private PartSettings() {
-    }
+    private PartSettings() {}
 
     /** @param file a properties file, or null for the environment alone */
     public static Map<String, String> load(Path file, Map<String, String> env) throws IOException {
@@ -32,7 +31,11 @@ public final class PartSettings {
         }
         env.forEach((k, v) -> {
             if (k.startsWith("AGENTMETER_")) {
-                out.put(k.substring("AGENTMETER_".length()).toLowerCase(Locale.ROOT).replace('_', '.'), v);
+                out.put(
+                        k.substring("AGENTMETER_".length())
+                                .toLowerCase(Locale.ROOT)
+                                .replace('_', '.'),
+                        v);
             }
         });
         return out;

@@ -14,8 +14,7 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 /** Create-if-absent and partition counts for topics: the same code for the embedded broker, a real cluster, the processor and the CLI. */
 public final class TopicAdmin {
 
-    private TopicAdmin() {
-    }
+    private TopicAdmin() {}
 
     public static Admin admin(String bootstrapServers) {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
@@ -50,8 +49,12 @@ public final class TopicAdmin {
     /** The number of partitions of {@code topic}; fails naming the topic when it does not exist. */
     public static int partitions(Map<String, Object> clientProps, String topic) {
         try (Admin admin = Admin.create(clientProps)) {
-            return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic)
-                    .partitions().size();
+            return admin.describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get(30, TimeUnit.SECONDS)
+                    .get(topic)
+                    .partitions()
+                    .size();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                 throw new IllegalStateException("topic " + topic + " does not exist", e.getCause());
@@ -61,8 +64,10 @@ public final class TopicAdmin {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while describing topic " + topic, e);
         } catch (TimeoutException e) {
-            throw new IllegalStateException("timed out describing topic " + topic + " on "
-                    + clientProps.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG), e);
+            throw new IllegalStateException(
+                    "timed out describing topic " + topic + " on "
+                            + clientProps.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG),
+                    e);
         }
     }
 }

@@ -17,8 +17,7 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class TopicToEnd {
 
-    private TopicToEnd() {
-    }
+    private TopicToEnd() {}
 
     /** What is done with each record read. */
     @FunctionalInterface
@@ -42,7 +41,11 @@ public final class TopicToEnd {
     /** The partitions of {@code topic}; empty when it does not exist (or the broker did not say within {@code timeout}). */
     public static List<TopicPartition> partitions(Consumer<?, ?> consumer, String topic, Duration timeout) {
         List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
-        return infos == null ? List.of() : infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+        return infos == null
+                ? List.of()
+                : infos.stream()
+                        .map(p -> new TopicPartition(topic, p.partition()))
+                        .toList();
     }
 
     /** Where {@code partitions} end now. */
@@ -56,8 +59,11 @@ public final class TopicToEnd {
      *
      * @return whether the end was reached
      */
-    public static <K, V> boolean read(Consumer<K, V> consumer, Collection<TopicPartition> partitions, Duration timeout,
-                                      RecordHandler<K, V> each) {
+    public static <K, V> boolean read(
+            Consumer<K, V> consumer,
+            Collection<TopicPartition> partitions,
+            Duration timeout,
+            RecordHandler<K, V> each) {
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         Mark end = mark(consumer, partitions);

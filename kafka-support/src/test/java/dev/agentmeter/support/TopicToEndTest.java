@@ -25,8 +25,11 @@ class TopicToEndTest {
     private final MockConsumer<String, String> consumer = new MockConsumer<>("earliest");
 
     private void topicWith(long end0, long end1) {
-        consumer.updatePartitions("prices", List.of(new PartitionInfo("prices", 0, null, null, null),
-                new PartitionInfo("prices", 1, null, null, null)));
+        consumer.updatePartitions(
+                "prices",
+                List.of(
+                        new PartitionInfo("prices", 0, null, null, null),
+                        new PartitionInfo("prices", 1, null, null, null)));
         consumer.updateBeginningOffsets(Map.of(P0, 0L, P1, 0L));
         consumer.updateEndOffsets(Map.of(P0, end0, P1, end1));
     }
@@ -41,8 +44,11 @@ class TopicToEndTest {
         consumer.schedulePollTask(() -> consumer.addRecord(new ConsumerRecord<>("prices", 0, 1, "a", "3")));
         List<String> read = new ArrayList<>();
 
-        boolean reached = TopicToEnd.read(consumer, TopicToEnd.partitions(consumer, "prices", Duration.ofSeconds(1)),
-                Duration.ofSeconds(10), r -> read.add(r.key() + "=" + r.value()));
+        boolean reached = TopicToEnd.read(
+                consumer,
+                TopicToEnd.partitions(consumer, "prices", Duration.ofSeconds(1)),
+                Duration.ofSeconds(10),
+                r -> read.add(r.key() + "=" + r.value()));
 
         assertThat(reached).isTrue();
         assertThat(read).containsExactlyInAnyOrder("a=1", "b=2", "a=3");
@@ -53,19 +59,22 @@ class TopicToEndTest {
     void anEmptyTopicIsAtItsEndAtOnce() {
         topicWith(0, 0);
 
-        assertThat(TopicToEnd.read(consumer, List.of(P0, P1), Duration.ZERO, r -> { })).isTrue();
+        assertThat(TopicToEnd.read(consumer, List.of(P0, P1), Duration.ZERO, r -> {}))
+                .isTrue();
     }
 
     @Test
     void aReadThatCannotReachTheEndStopsAtTheTimeoutAndSaysSo() {
         topicWith(5, 0); // five records that never arrive
 
-        assertThat(TopicToEnd.read(consumer, List.of(P0, P1), Duration.ofMillis(300), r -> { })).isFalse();
+        assertThat(TopicToEnd.read(consumer, List.of(P0, P1), Duration.ofMillis(300), r -> {}))
+                .isFalse();
     }
 
     @Test
     void aTopicThatDoesNotExistHasNoPartitions() {
-        assertThat(TopicToEnd.partitions(consumer, "missing", Duration.ofSeconds(1))).isEmpty();
+        assertThat(TopicToEnd.partitions(consumer, "missing", Duration.ofSeconds(1)))
+                .isEmpty();
     }
 
     @Test

@@ -35,8 +35,16 @@ final class Deliverer {
         void sleep(Duration d) throws InterruptedException;
     }
 
-    Deliverer(Target alertmanager, List<Target> webhooks, int maxAttempts, Duration initial, Duration max,
-              Consumer<DeadLetter> deadLetters, NotifierMetrics metrics, Clock clock, Sleeper sleeper) {
+    Deliverer(
+            Target alertmanager,
+            List<Target> webhooks,
+            int maxAttempts,
+            Duration initial,
+            Duration max,
+            Consumer<DeadLetter> deadLetters,
+            NotifierMetrics metrics,
+            Clock clock,
+            Sleeper sleeper) {
         this.alertmanager = alertmanager;
         this.targets = webhooks;
         this.maxAttempts = maxAttempts;
@@ -90,12 +98,12 @@ final class Deliverer {
             sleeper.sleep(backoff(attempt, last.retryAfter()));
         }
         DeadLetter dead = new DeadLetter(alert, t.name(), last.reason(), made, clock.instant());
-        log.warn("alert {} not delivered to {}: {}; on the dead-letter topic", alert.alertId(), t.name(), last.reason());
+        log.warn(
+                "alert {} not delivered to {}: {}; on the dead-letter topic", alert.alertId(), t.name(), last.reason());
         deadLetters.accept(dead);
         metrics.deadLettered(t.name());
         return false;
     }
-
 
     /** Between half and all of min(max, initial × 2^(attempt-1)); a Retry-After the target sent wins, up to max. */
     Duration backoff(int attempt, Duration retryAfter) {

@@ -25,17 +25,19 @@ final class HttpTargets {
     static final String TIMESTAMP = "X-Agentmeter-Timestamp";
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
-    private HttpTargets() {
-    }
+    private HttpTargets() {}
 
     private static Duration retryAfter(HttpResponse<?> response) {
-        return response.headers().firstValue("Retry-After").map(v -> {
-            try {
-                return Duration.ofSeconds(Long.parseLong(v.trim()));
-            } catch (NumberFormatException dateForm) {
-                return null;
-            }
-        }).orElse(null);
+        return response.headers()
+                .firstValue("Retry-After")
+                .map(v -> {
+                    try {
+                        return Duration.ofSeconds(Long.parseLong(v.trim()));
+                    } catch (NumberFormatException dateForm) {
+                        return null;
+                    }
+                })
+                .orElse(null);
     }
 
     /**
@@ -50,8 +52,16 @@ final class HttpTargets {
         private final Clock clock;
         private final NotifierMetrics metrics;
 
-        Alertmanager(List<URI> urls, HttpClient http, Duration timeout, String dashboardUrl, Clock clock, NotifierMetrics metrics) {
-            this.urls = urls.stream().map(u -> URI.create(u.toString().replaceAll("/+$", "") + "/api/v2/alerts")).toList();
+        Alertmanager(
+                List<URI> urls,
+                HttpClient http,
+                Duration timeout,
+                String dashboardUrl,
+                Clock clock,
+                NotifierMetrics metrics) {
+            this.urls = urls.stream()
+                    .map(u -> URI.create(u.toString().replaceAll("/+$", "") + "/api/v2/alerts"))
+                    .toList();
             this.http = http;
             this.timeout = timeout;
             this.dashboardUrl = dashboardUrl;
@@ -97,7 +107,13 @@ final class HttpTargets {
         private final String dashboardUrl;
         private final Clock clock;
 
-        Webhook(NotifierConfig.Route route, HttpClient http, Duration timeout, byte[] signingKey, String dashboardUrl, Clock clock) {
+        Webhook(
+                NotifierConfig.Route route,
+                HttpClient http,
+                Duration timeout,
+                byte[] signingKey,
+                String dashboardUrl,
+                Clock clock) {
             this.route = route;
             this.http = http;
             this.timeout = timeout;
@@ -123,7 +139,8 @@ final class HttpTargets {
                 String timestamp = Long.toString(clock.instant().getEpochSecond());
                 headers.addAll(List.of(TIMESTAMP, timestamp, SIGNATURE, "sha256=" + sign(signingKey, timestamp, body)));
             }
-            return post(http, route.url(), body, timeout, "webhook " + route.url().getAuthority(), headers);
+            return post(
+                    http, route.url(), body, timeout, "webhook " + route.url().getAuthority(), headers);
         }
     }
 
@@ -139,8 +156,11 @@ final class HttpTargets {
         }
     }
 
-    private static Outcome post(HttpClient http, URI url, byte[] body, Duration timeout, String who, List<String> headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(timeout).header("Content-Type", "application/json")
+    private static Outcome post(
+            HttpClient http, URI url, byte[] body, Duration timeout, String who, List<String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(url)
+                .timeout(timeout)
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         for (int i = 0; i + 1 < headers.size(); i += 2) {
             request.header(headers.get(i), headers.get(i + 1));
@@ -149,8 +169,10 @@ final class HttpTargets {
             HttpResponse<Void> response = http.send(request.build(), HttpResponse.BodyHandlers.discarding());
             return Outcome.ofStatus(response.statusCode(), who, retryAfter(response));
         } catch (IOException e) {
-            return Outcome.retry(who + " unreachable: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " " + e.getMessage()), null);
+            return Outcome.retry(
+                    who + " unreachable: " + e.getClass().getSimpleName()
+                            + (e.getMessage() == null ? "" : " " + e.getMessage()),
+                    null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Outcome.retry(who + ": interrupted", null);

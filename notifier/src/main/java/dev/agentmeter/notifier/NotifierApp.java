@@ -63,6 +63,7 @@ public final class NotifierApp implements AutoCloseable {
     private final Map<String, BudgetAlert> active = new ConcurrentHashMap<>();
     /** Orders a resend against the RESOLVED of the same alert (see handle). */
     private final Object resendLock = new Object();
+
     private final AtomicReference<String> problem = new AtomicReference<>();
     private volatile Instant lastPoll = Instant.EPOCH;
     private volatile boolean running = true;
@@ -81,17 +82,36 @@ public final class NotifierApp implements AutoCloseable {
     NotifierApp(NotifierConfig config, Clock clock) {
         this.config = config;
         this.clock = clock;
-        HttpClient client = HttpClient.newBuilder().connectTimeout(config.requestTimeout()).build();
-        this.alertmanager = config.alertmanagerUrls().isEmpty() ? null : new HttpTargets.Alertmanager(config.alertmanagerUrls(),
-                client, config.requestTimeout(), config.dashboardUrl(), clock, metrics);
+        HttpClient client =
+                HttpClient.newBuilder().connectTimeout(config.requestTimeout()).build();
+        this.alertmanager = config.alertmanagerUrls().isEmpty()
+                ? null
+                : new HttpTargets.Alertmanager(
+                        config.alertmanagerUrls(),
+                        client,
+                        config.requestTimeout(),
+                        config.dashboardUrl(),
+                        clock,
+                        metrics);
         List<Target> webhooks = new ArrayList<>();
         byte[] key = config.signingKey();
-        config.routes().forEach(r -> webhooks.add(new HttpTargets.Webhook(r, client, config.requestTimeout(), key,
-                config.dashboardUrl(), clock)));
-        this.consumer = new KafkaConsumer<>(consumerProps(config), new StringDeserializer(), new ByteArrayDeserializer());
-        this.deadLetters = new KafkaProducer<>(producerProps(config), new StringSerializer(), new ByteArraySerializer());
-        this.deliverer = new Deliverer(alertmanager, webhooks, config.maxAttempts(), config.backoffInitial(), config.backoffMax(),
-                this::deadLetter, metrics, clock, d -> Thread.sleep(d.toMillis()));
+        config.routes()
+                .forEach(r -> webhooks.add(new HttpTargets.Webhook(
+                        r, client, config.requestTimeout(), key, config.dashboardUrl(), clock)));
+        this.consumer =
+                new KafkaConsumer<>(consumerProps(config), new StringDeserializer(), new ByteArrayDeserializer());
+        this.deadLetters =
+                new KafkaProducer<>(producerProps(config), new StringSerializer(), new ByteArraySerializer());
+        this.deliverer = new Deliverer(
+                alertmanager,
+                webhooks,
+                config.maxAttempts(),
+                config.backoffInitial(),
+                config.backoffMax(),
+                this::deadLetter,
+                metrics,
+                clock,
+                d -> Thread.sleep(d.toMillis()));
         this.resender = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "agentmeter-notifier-resend");
             t.setDaemon(true);
@@ -124,13 +144,20 @@ public final class NotifierApp implements AutoCloseable {
 
     public NotifierApp start() {
         http = HttpServers.create("notifier", config.httpAccess(), c -> {
-            c.routes.get("/health", ctx -> {
-                String reason = health();
-                ctx.status(reason == null ? 200 : 503).json(reason == null ? Map.of("status", "UP")
-                        : Map.of("status", "DOWN", "reason", reason));
-            });
-            c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
-        }).start(config.httpPort());
+                    c.routes.get("/health", ctx -> {
+                        String reason = health();
+                        ctx.status(reason == null ? 200 : 503)
+                                .json(
+                                        reason == null
+                                                ? Map.of("status", "UP")
+                                                : Map.of("status", "DOWN", "reason", reason));
+                    });
+                    c.routes.get(
+                            "/metrics",
+                            ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                                    .result(registry.scrape()));
+                })
+                .start(config.httpPort());
         consumer.subscribe(List.of(config.alertsTopic()));
         loop = new Thread(this::run, "agentmeter-notifier");
         loop.start();
@@ -178,7 +205,8 @@ public final class NotifierApp implements AutoCloseable {
                 for (ConsumerRecord<String, byte[]> r : records) {
                     handle(r);
                     // Every alert up to this one is delivered or dead-lettered: only now may the group move past it.
-                    consumer.commitSync(Map.of(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1)));
+                    consumer.commitSync(Map.of(
+                            new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1)));
                 }
             }
         } catch (WakeupException closing) {
@@ -226,9 +254,17 @@ public final class NotifierApp implements AutoCloseable {
         } catch (RuntimeException unreadable) {
             return Optional.empty();
         }
-        boolean complete = a != null && a.alertId() != null && a.scope() != null && a.period() != null
-                && a.windowStart() != null && a.windowEnd() != null && a.threshold() != null && a.level() != null
-                && a.spendUsd() != null && a.limitUsd() != null && a.raisedAt() != null;
+        boolean complete = a != null
+                && a.alertId() != null
+                && a.scope() != null
+                && a.period() != null
+                && a.windowStart() != null
+                && a.windowEnd() != null
+                && a.threshold() != null
+                && a.level() != null
+                && a.spendUsd() != null
+                && a.limitUsd() != null
+                && a.raisedAt() != null;
         return complete ? Optional.of(a) : Optional.empty();
     }
 
@@ -273,13 +309,18 @@ public final class NotifierApp implements AutoCloseable {
 
     private void deadLetter(DeadLetter d) {
         try {
-            deadLetters.send(new ProducerRecord<>(config.deadLetterTopic(), d.alert().alertId(), Deliverer.bytes(d))).get();
+            deadLetters
+                    .send(new ProducerRecord<>(
+                            config.deadLetterTopic(), d.alert().alertId(), Deliverer.bytes(d)))
+                    .get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while dead-lettering " + d.alert().alertId(), e);
+            throw new IllegalStateException(
+                    "interrupted while dead-lettering " + d.alert().alertId(), e);
         } catch (ExecutionException e) {
             // Not committed past it: the alert is delivered again after a restart rather than lost.
-            throw new IllegalStateException("cannot write the dead letter of " + d.alert().alertId() + ": " + e.getCause(), e);
+            throw new IllegalStateException(
+                    "cannot write the dead letter of " + d.alert().alertId() + ": " + e.getCause(), e);
         }
     }
 

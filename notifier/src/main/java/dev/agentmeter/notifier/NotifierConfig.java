@@ -14,9 +14,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
-import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
@@ -51,34 +51,90 @@ public final class NotifierConfig extends AbstractConfig {
     private static final ConfigDef.Validator DURATION = Validators.positiveDuration();
 
     public static final ConfigDef DEF = HttpAccess.define(new ConfigDef(), HTTP_PREFIX, "127.0.0.1")
-            .define(BOOTSTRAP_SERVERS, Type.STRING, "localhost:9092", new ConfigDef.NonEmptyString(), Importance.HIGH,
+            .define(
+                    BOOTSTRAP_SERVERS,
+                    Type.STRING,
+                    "localhost:9092",
+                    new ConfigDef.NonEmptyString(),
+                    Importance.HIGH,
                     "Kafka bootstrap servers.")
-            .define(GROUP_ID, Type.STRING, "agentmeter-notifier", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+            .define(
+                    GROUP_ID,
+                    Type.STRING,
+                    "agentmeter-notifier",
+                    new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM,
                     "Consumer group: the replicas share the alerts; an offset is committed only once every alert up to it"
                             + " was delivered or dead-lettered.")
-            .define(TOPIC_ALERTS, Type.STRING, Topics.BUDGET_ALERTS, new ConfigDef.NonEmptyString(), Importance.LOW,
+            .define(
+                    TOPIC_ALERTS,
+                    Type.STRING,
+                    Topics.BUDGET_ALERTS,
+                    new ConfigDef.NonEmptyString(),
+                    Importance.LOW,
                     "The budget-alert topic (read committed).")
-            .define(TOPIC_DEAD_LETTERS, Type.STRING, DEFAULT_DEAD_LETTERS, new ConfigDef.NonEmptyString(), Importance.LOW,
+            .define(
+                    TOPIC_DEAD_LETTERS,
+                    Type.STRING,
+                    DEFAULT_DEAD_LETTERS,
+                    new ConfigDef.NonEmptyString(),
+                    Importance.LOW,
                     "Alerts no target took after every retry, with the target and the reason; `agentmeter notify replay`"
                             + " sends them again.")
-            .define(ALERTMANAGER_URLS, Type.LIST, "", Importance.HIGH,
+            .define(
+                    ALERTMANAGER_URLS,
+                    Type.LIST,
+                    "",
+                    Importance.HIGH,
                     "Prometheus Alertmanager base URLs (each instance of an HA pair); alerts are posted to /api/v2/alerts.")
-            .define(ALERTMANAGER_RESEND_INTERVAL, Type.STRING, "PT1M", DURATION, Importance.LOW,
+            .define(
+                    ALERTMANAGER_RESEND_INTERVAL,
+                    Type.STRING,
+                    "PT1M",
+                    DURATION,
+                    Importance.LOW,
                     "How often active alerts are posted again; keep it below Alertmanager's resolve_timeout (5m).")
-            .define(WEBHOOK_ROUTES, Type.LIST, "", Importance.HIGH,
+            .define(
+                    WEBHOOK_ROUTES,
+                    Type.LIST,
+                    "",
+                    Importance.HIGH,
                     "Webhook rules SCOPE=FORMAT:URL, FORMAT slack or json; SCOPE an exact scope, TYPE:* or *.")
-            .define(WEBHOOK_SIGNING_KEY, Type.PASSWORD, null, Importance.MEDIUM,
+            .define(
+                    WEBHOOK_SIGNING_KEY,
+                    Type.PASSWORD,
+                    null,
+                    Importance.MEDIUM,
                     "HMAC-SHA256 key of the json webhooks' X-Agentmeter-Signature header (prefer the file).")
             .define(WEBHOOK_SIGNING_KEY_FILE, Type.STRING, null, Importance.MEDIUM, "A file holding the signing key.")
-            .define(RETRY_MAX_ATTEMPTS, Type.INT, 6, ConfigDef.Range.between(1, 100), Importance.MEDIUM,
+            .define(
+                    RETRY_MAX_ATTEMPTS,
+                    Type.INT,
+                    6,
+                    ConfigDef.Range.between(1, 100),
+                    Importance.MEDIUM,
                     "Attempts per alert and target before it goes to the dead-letter topic.")
-            .define(RETRY_BACKOFF_INITIAL, Type.STRING, "PT1S", DURATION, Importance.LOW,
+            .define(
+                    RETRY_BACKOFF_INITIAL,
+                    Type.STRING,
+                    "PT1S",
+                    DURATION,
+                    Importance.LOW,
                     "First wait between attempts; doubled each time, with full jitter.")
             .define(RETRY_BACKOFF_MAX, Type.STRING, "PT30S", DURATION, Importance.LOW, "Longest wait between attempts.")
             .define(REQUEST_TIMEOUT, Type.STRING, "PT10S", DURATION, Importance.LOW, "Timeout of one delivery request.")
-            .define(DASHBOARD_URL, Type.STRING, "", Importance.LOW,
+            .define(
+                    DASHBOARD_URL,
+                    Type.STRING,
+                    "",
+                    Importance.LOW,
                     "The dashboard's address, for the link in each alert (empty: no link).")
-            .define(HTTP_PORT, Type.INT, DEFAULT_PORT, ConfigDef.Range.between(0, 65535), Importance.MEDIUM,
+            .define(
+                    HTTP_PORT,
+                    Type.INT,
+                    DEFAULT_PORT,
+                    ConfigDef.Range.between(0, 65535),
+                    Importance.MEDIUM,
                     "Port of /health and /metrics.");
 
     /** One webhook rule. */
@@ -105,7 +161,8 @@ public final class NotifierConfig extends AbstractConfig {
             uri(ALERTMANAGER_URLS, url);
         }
         if (alertmanagerUrls().isEmpty() && routes.isEmpty()) {
-            throw new ConfigException(ALERTMANAGER_URLS + " and " + WEBHOOK_ROUTES + " are both empty: nowhere to send alerts");
+            throw new ConfigException(
+                    ALERTMANAGER_URLS + " and " + WEBHOOK_ROUTES + " are both empty: nowhere to send alerts");
         }
     }
 
@@ -119,14 +176,18 @@ public final class NotifierConfig extends AbstractConfig {
             int eq = rule.indexOf('=');
             int colon = eq < 0 ? -1 : rule.indexOf(':', eq + 1);
             if (eq <= 0 || colon < 0) {
-                throw new ConfigException(WEBHOOK_ROUTES, rule, "must be SCOPE=FORMAT:URL, e.g. team:support=slack:https://hooks.example/x");
+                throw new ConfigException(
+                        WEBHOOK_ROUTES,
+                        rule,
+                        "must be SCOPE=FORMAT:URL, e.g. team:support=slack:https://hooks.example/x");
             }
             String scope = rule.substring(0, eq).trim();
             String format = rule.substring(eq + 1, colon).trim();
             if (!format.equals("slack") && !format.equals("json")) {
                 throw new ConfigException(WEBHOOK_ROUTES, rule, "format must be slack or json, not " + format);
             }
-            out.add(new Route(scope, format, uri(WEBHOOK_ROUTES, rule.substring(colon + 1).trim())));
+            out.add(new Route(
+                    scope, format, uri(WEBHOOK_ROUTES, rule.substring(colon + 1).trim())));
         }
         return List.copyOf(out);
     }
@@ -143,30 +204,77 @@ public final class NotifierConfig extends AbstractConfig {
         }
     }
 
-    public String bootstrapServers() { return getString(BOOTSTRAP_SERVERS); }
-    public String groupId() { return getString(GROUP_ID); }
-    public String alertsTopic() { return getString(TOPIC_ALERTS); }
-    public String deadLetterTopic() { return getString(TOPIC_DEAD_LETTERS); }
-    public List<URI> alertmanagerUrls() {
-        return getList(ALERTMANAGER_URLS).stream().filter(s -> !s.isBlank()).map(s -> uri(ALERTMANAGER_URLS, s)).toList();
+    public String bootstrapServers() {
+        return getString(BOOTSTRAP_SERVERS);
     }
-    public Duration resendInterval() { return Duration.parse(getString(ALERTMANAGER_RESEND_INTERVAL)); }
-    public List<Route> routes() { return routes; }
-    public int maxAttempts() { return getInt(RETRY_MAX_ATTEMPTS); }
-    public Duration backoffInitial() { return Duration.parse(getString(RETRY_BACKOFF_INITIAL)); }
-    public Duration backoffMax() { return Duration.parse(getString(RETRY_BACKOFF_MAX)); }
-    public Duration requestTimeout() { return Duration.parse(getString(REQUEST_TIMEOUT)); }
-    public String dashboardUrl() { return getString(DASHBOARD_URL); }
-    public int httpPort() { return getInt(HTTP_PORT); }
-    public HttpAccess httpAccess() { return httpAccess; }
-    public Map<String, Object> kafkaOverrides() { return originalsWithPrefix(KAFKA_PREFIX); }
+
+    public String groupId() {
+        return getString(GROUP_ID);
+    }
+
+    public String alertsTopic() {
+        return getString(TOPIC_ALERTS);
+    }
+
+    public String deadLetterTopic() {
+        return getString(TOPIC_DEAD_LETTERS);
+    }
+
+    public List<URI> alertmanagerUrls() {
+        return getList(ALERTMANAGER_URLS).stream()
+                .filter(s -> !s.isBlank())
+                .map(s -> uri(ALERTMANAGER_URLS, s))
+                .toList();
+    }
+
+    public Duration resendInterval() {
+        return Duration.parse(getString(ALERTMANAGER_RESEND_INTERVAL));
+    }
+
+    public List<Route> routes() {
+        return routes;
+    }
+
+    public int maxAttempts() {
+        return getInt(RETRY_MAX_ATTEMPTS);
+    }
+
+    public Duration backoffInitial() {
+        return Duration.parse(getString(RETRY_BACKOFF_INITIAL));
+    }
+
+    public Duration backoffMax() {
+        return Duration.parse(getString(RETRY_BACKOFF_MAX));
+    }
+
+    public Duration requestTimeout() {
+        return Duration.parse(getString(REQUEST_TIMEOUT));
+    }
+
+    public String dashboardUrl() {
+        return getString(DASHBOARD_URL);
+    }
+
+    public int httpPort() {
+        return getInt(HTTP_PORT);
+    }
+
+    public HttpAccess httpAccess() {
+        return httpAccess;
+    }
+
+    public Map<String, Object> kafkaOverrides() {
+        return originalsWithPrefix(KAFKA_PREFIX);
+    }
 
     /** The signing key, from the file when one is named; null when neither is set (then json webhooks are unsigned). */
     public byte[] signingKey() {
         String file = getString(WEBHOOK_SIGNING_KEY_FILE);
         try {
             if (file != null && !file.isBlank()) {
-                return Files.readString(Path.of(file), StandardCharsets.UTF_8).strip().getBytes(StandardCharsets.UTF_8);
+                return Files.readString(Path.of(file), StandardCharsets.UTF_8)
+                        .strip()
+                        .getBytes(StandardCharsets.UTF_8);
             }
         } catch (IOException e) {
             throw new ConfigException(WEBHOOK_SIGNING_KEY_FILE, file, "cannot read: " + e.getMessage());

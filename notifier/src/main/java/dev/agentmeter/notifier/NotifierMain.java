@@ -12,8 +12,7 @@ import org.apache.kafka.common.config.ConfigException;
  */
 public final class NotifierMain {
 
-    private NotifierMain() {
-    }
+    private NotifierMain() {}
 
     public static void main(String[] args) throws Exception {
         NotifierConfig config;
@@ -26,10 +25,13 @@ public final class NotifierMain {
         }
         NotifierApp app = new NotifierApp(config).start();
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            app.close();
-            stopped.countDown();
-        }, "agentmeter-notifier-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            app.close();
+                            stopped.countDown();
+                        },
+                        "agentmeter-notifier-shutdown"));
         System.out.println("agentmeter notifier running; /health and /metrics on port " + app.port());
         stopped.await();
     }

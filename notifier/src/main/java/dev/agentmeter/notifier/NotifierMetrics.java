@@ -24,7 +24,8 @@ final class NotifierMetrics {
     }
 
     void failedAttempt(String target) {
-        registry.counter("agentmeter.notifier.failed.attempts", "target", target).increment();
+        registry.counter("agentmeter.notifier.failed.attempts", "target", target)
+                .increment();
     }
 
     void deadLettered(String target) {
@@ -32,7 +33,8 @@ final class NotifierMetrics {
     }
 
     void alertmanagerInstanceFailed(String instance) {
-        registry.counter("agentmeter.notifier.alertmanager.instance.failures", "instance", instance).increment();
+        registry.counter("agentmeter.notifier.alertmanager.instance.failures", "instance", instance)
+                .increment();
     }
 
     void resent(int alerts) {

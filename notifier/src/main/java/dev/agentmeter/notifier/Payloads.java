@@ -18,8 +18,7 @@ final class Payloads {
     static final String ALERTNAME = "AgentmeterBudget";
     static final String FORECAST_ALERTNAME = "AgentmeterBudgetForecast";
 
-    private Payloads() {
-    }
+    private Payloads() {}
 
     /**
      * Alertmanager's {@code POST /api/v2/alerts} body (one alert). The labels identify the alert:
@@ -38,7 +37,11 @@ final class Payloads {
         labels.put("scope_type", a.scope().type().name().toLowerCase(Locale.ROOT));
         labels.put("period", a.period().name());
         labels.put("window_start", a.windowStart().toString());
-        labels.put("level", resolved ? AlertLevel.forThreshold(a.threshold()).name() : a.level().name());
+        labels.put(
+                "level",
+                resolved
+                        ? AlertLevel.forThreshold(a.threshold()).name()
+                        : a.level().name());
         if (!forecast) {
             labels.put("threshold", a.threshold().toPlainString());
         }
@@ -76,16 +79,28 @@ final class Payloads {
     }
 
     static String summary(BudgetAlert a) {
-        String pct = a.limitUsd().signum() == 0 ? "–"
-                : a.spendUsd().multiply(BigDecimal.valueOf(100)).divide(a.limitUsd(), 1, RoundingMode.HALF_EVEN).toPlainString() + " %";
+        String pct = a.limitUsd().signum() == 0
+                ? "–"
+                : a.spendUsd()
+                                .multiply(BigDecimal.valueOf(100))
+                                .divide(a.limitUsd(), 1, RoundingMode.HALF_EVEN)
+                                .toPlainString()
+                        + " %";
         return switch (a.level()) {
-            case FORECAST -> a.scope() + " is on course for $" + money(a.projectedUsd()) + " this " + a.period().name().toLowerCase(
-                    Locale.ROOT) + " against a $" + money(a.limitUsd()) + " budget";
-            case RESOLVED -> a.scope() + " is back under " + a.threshold().multiply(BigDecimal.valueOf(100)).stripTrailingZeros()
-                    .toPlainString() + " % of its " + a.period().name().toLowerCase(Locale.ROOT) + " budget ($"
-                    + money(a.spendUsd()) + " of $" + money(a.limitUsd()) + ")";
-            default -> a.scope() + " spent $" + money(a.spendUsd()) + " of its $" + money(a.limitUsd()) + " "
-                    + a.period().name().toLowerCase(Locale.ROOT) + " budget (" + pct + ")";
+            case FORECAST ->
+                a.scope() + " is on course for $" + money(a.projectedUsd()) + " this "
+                        + a.period().name().toLowerCase(Locale.ROOT) + " against a $" + money(a.limitUsd()) + " budget";
+            case RESOLVED ->
+                a.scope() + " is back under "
+                        + a.threshold()
+                                .multiply(BigDecimal.valueOf(100))
+                                .stripTrailingZeros()
+                                .toPlainString() + " % of its "
+                        + a.period().name().toLowerCase(Locale.ROOT) + " budget ($"
+                        + money(a.spendUsd()) + " of $" + money(a.limitUsd()) + ")";
+            default ->
+                a.scope() + " spent $" + money(a.spendUsd()) + " of its $" + money(a.limitUsd()) + " "
+                        + a.period().name().toLowerCase(Locale.ROOT) + " budget (" + pct + ")";
         };
     }
 
@@ -106,6 +121,7 @@ final class Payloads {
         if (dashboardUrl == null || dashboardUrl.isBlank()) {
             return null;
         }
-        return dashboardUrl.replaceAll("/+$", "") + "/budgets?scope=" + URLEncoder.encode(a.scope().toString(), StandardCharsets.UTF_8);
+        return dashboardUrl.replaceAll("/+$", "") + "/budgets?scope="
+                + URLEncoder.encode(a.scope().toString(), StandardCharsets.UTF_8);
     }
 }

@@ -31,34 +31,43 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class Replay {
 
-    public record Result(int delivered, int failedAgain, int unknownTarget) {
-    }
+    public record Result(int delivered, int failedAgain, int unknownTarget) {}
 
-    private Replay() {
-    }
+    private Replay() {}
 
     public static Result run(NotifierConfig config, PrintWriter out, boolean dryRun) throws InterruptedException {
         Properties cp = NotifierApp.consumerProps(config);
         cp.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId() + "-replay");
         NotifierMetrics metrics = new NotifierMetrics(new SimpleMeterRegistry());
         Clock clock = Clock.systemUTC();
-        HttpClient http = HttpClient.newBuilder().connectTimeout(config.requestTimeout()).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(config.requestTimeout()).build();
         List<Target> targets = new ArrayList<>();
         if (!config.alertmanagerUrls().isEmpty()) {
-            targets.add(new HttpTargets.Alertmanager(config.alertmanagerUrls(), http, config.requestTimeout(),
-                    config.dashboardUrl(), clock, metrics));
+            targets.add(new HttpTargets.Alertmanager(
+                    config.alertmanagerUrls(), http, config.requestTimeout(), config.dashboardUrl(), clock, metrics));
         }
         byte[] key = config.signingKey();
-        config.routes().forEach(r -> targets.add(new HttpTargets.Webhook(r, http, config.requestTimeout(), key,
-                config.dashboardUrl(), clock)));
+        config.routes()
+                .forEach(r -> targets.add(
+                        new HttpTargets.Webhook(r, http, config.requestTimeout(), key, config.dashboardUrl(), clock)));
         int delivered = 0;
         int failed = 0;
         int unknown = 0;
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(cp, new StringDeserializer(), new ByteArrayDeserializer());
-             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(NotifierApp.producerProps(config), new StringSerializer(),
-                     new ByteArraySerializer())) {
-            Deliverer deliverer = new Deliverer(null, List.of(), config.maxAttempts(), config.backoffInitial(), config.backoffMax(),
-                    d -> send(producer, config, d), metrics, clock, d -> Thread.sleep(d.toMillis()));
+        try (KafkaConsumer<String, byte[]> consumer =
+                        new KafkaConsumer<>(cp, new StringDeserializer(), new ByteArrayDeserializer());
+                KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                        NotifierApp.producerProps(config), new StringSerializer(), new ByteArraySerializer())) {
+            Deliverer deliverer = new Deliverer(
+                    null,
+                    List.of(),
+                    config.maxAttempts(),
+                    config.backoffInitial(),
+                    config.backoffMax(),
+                    d -> send(producer, config, d),
+                    metrics,
+                    clock,
+                    d -> Thread.sleep(d.toMillis()));
             consumer.subscribe(List.of(config.deadLetterTopic()));
             int idle = 0;
             while (idle < 3) {
@@ -66,21 +75,27 @@ public final class Replay {
                 idle = records.isEmpty() ? idle + 1 : 0;
                 for (ConsumerRecord<String, byte[]> r : records) {
                     DeadLetter d = ContractJson.fromBytes(r.value(), DeadLetter.class);
-                    Optional<Target> t = targets.stream().filter(x -> x.name().equals(d.target())).findFirst();
+                    Optional<Target> t = targets.stream()
+                            .filter(x -> x.name().equals(d.target()))
+                            .findFirst();
                     if (t.isEmpty()) {
                         unknown++;
-                        out.println("skipped " + d.alert().alertId() + ": no target " + d.target() + " in this configuration");
+                        out.println("skipped " + d.alert().alertId() + ": no target " + d.target()
+                                + " in this configuration");
                     } else if (dryRun) {
-                        out.println("would send " + d.alert().alertId() + " to " + d.target() + " (" + d.reason() + ")");
+                        out.println(
+                                "would send " + d.alert().alertId() + " to " + d.target() + " (" + d.reason() + ")");
                         continue;
                     } else if (deliverer.deliver(d.alert(), t.get())) {
                         delivered++;
                         out.println("delivered " + d.alert().alertId() + " to " + d.target());
                     } else {
                         failed++;
-                        out.println("failed again " + d.alert().alertId() + " to " + d.target() + ": a new dead letter");
+                        out.println(
+                                "failed again " + d.alert().alertId() + " to " + d.target() + ": a new dead letter");
                     }
-                    consumer.commitSync(Map.of(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1)));
+                    consumer.commitSync(Map.of(
+                            new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1)));
                 }
                 if (dryRun && !records.isEmpty()) {
                     break;
@@ -92,12 +107,15 @@ public final class Replay {
 
     private static void send(KafkaProducer<String, byte[]> producer, NotifierConfig config, DeadLetter d) {
         try {
-            producer.send(new ProducerRecord<>(config.deadLetterTopic(), d.alert().alertId(), Deliverer.bytes(d))).get();
+            producer.send(new ProducerRecord<>(
+                            config.deadLetterTopic(), d.alert().alertId(), Deliverer.bytes(d)))
+                    .get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot write the dead letter of " + d.alert().alertId() + ": " + e.getCause(), e);
+            throw new IllegalStateException(
+                    "cannot write the dead letter of " + d.alert().alertId() + ": " + e.getCause(), e);
         }
     }
 }

@@ -13,7 +13,11 @@ interface Target {
 
     /** One attempt's result: delivered, worth another try (after {@code retryAfter} when the target said so), or refused for good. */
     record Outcome(Kind kind, String reason, Duration retryAfter) {
-        enum Kind { DELIVERED, RETRY, REFUSED }
+        enum Kind {
+            DELIVERED,
+            RETRY,
+            REFUSED
+        }
 
         static final Outcome DELIVERED = new Outcome(Kind.DELIVERED, null, null);
 
@@ -31,7 +35,9 @@ interface Target {
                 return DELIVERED;
             }
             String reason = target + " answered HTTP " + status;
-            return status == 408 || status == 425 || status == 429 || status >= 500 ? retry(reason, retryAfter) : refused(reason);
+            return status == 408 || status == 425 || status == 429 || status >= 500
+                    ? retry(reason, retryAfter)
+                    : refused(reason);
         }
     }
 }

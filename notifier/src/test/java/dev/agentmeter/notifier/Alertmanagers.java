@@ -51,16 +51,26 @@ public final class Alertmanagers implements AutoCloseable {
                         send_resolved: true
                 """.formatted(receiverUrl));
         Path log = dir.resolve("alertmanager.log");
-        Process p = new ProcessBuilder(List.of(BINARY.toString(), "--config.file=" + config, "--storage.path=" + dir.resolve("data"),
-                "--web.listen-address=127.0.0.1:" + port, "--cluster.listen-address="))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(List.of(
+                        BINARY.toString(),
+                        "--config.file=" + config,
+                        "--storage.path=" + dir.resolve("data"),
+                        "--web.listen-address=127.0.0.1:" + port,
+                        "--cluster.listen-address="))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         String url = "http://127.0.0.1:" + port;
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
             try {
-                if (http.send(HttpRequest.newBuilder(URI.create(url + "/-/ready")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                if (http.send(
+                                        HttpRequest.newBuilder(URI.create(url + "/-/ready"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200) {
                     return new Alertmanagers(p, url);
                 }
             } catch (IOException notYet) {

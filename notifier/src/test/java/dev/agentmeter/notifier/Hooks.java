@@ -15,8 +15,11 @@ public final class Hooks implements AutoCloseable {
 
     public record Request(String path, String body, Map<String, List<String>> headers) {
         public String header(String name) {
-            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).map(e -> e.getValue().get(0))
-                    .findFirst().orElse(null);
+            return headers.entrySet().stream()
+                    .filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .map(e -> e.getValue().get(0))
+                    .findFirst()
+                    .orElse(null);
         }
     }
 
@@ -29,7 +32,9 @@ public final class Hooks implements AutoCloseable {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();
-            requests.add(new Request(exchange.getRequestURI().getPath(), new String(body, StandardCharsets.UTF_8),
+            requests.add(new Request(
+                    exchange.getRequestURI().getPath(),
+                    new String(body, StandardCharsets.UTF_8),
                     Map.copyOf(exchange.getRequestHeaders())));
             exchange.sendResponseHeaders(status.applyAsInt(count.incrementAndGet()), -1);
             exchange.close();

@@ -13,7 +13,6 @@ import dev.agentmeter.model.BudgetAlert;
 import dev.agentmeter.model.Topics;
 import dev.agentmeter.model.json.ContractJson;
 import dev.agentmeter.support.TopicAdmin;
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,14 +35,18 @@ class NotifierAlertmanagerIT {
 
     @RegisterExtension
     static final KafkaExtension kafka = NotifierWebhookIT.kafka;
+
     @TempDir
     static Path dir;
+
     static Hooks receiver;
     static Alertmanagers alertmanager;
 
     @BeforeAll
     static void start() throws Exception {
-        TopicAdmin.createTopics(kafka.bootstrapServers(), new NewTopic(Topics.BUDGET_ALERTS, 1, (short) 1),
+        TopicAdmin.createTopics(
+                kafka.bootstrapServers(),
+                new NewTopic(Topics.BUDGET_ALERTS, 1, (short) 1),
                 new NewTopic(NotifierConfig.DEFAULT_DEAD_LETTERS, 1, (short) 1));
         receiver = new Hooks(n -> 200);
         alertmanager = Alertmanagers.start(dir, FreePorts.next(), receiver.url("/am"));
@@ -66,7 +69,11 @@ class NotifierAlertmanagerIT {
             JsonNode n = ContractJson.fromBytes(r.body().getBytes(StandardCharsets.UTF_8), JsonNode.class);
             if (scope.equals(n.path("groupLabels").path("scope").asText())) {
                 out.add(n.path("status").asText() + " " + n.path("alerts").size() + " "
-                        + n.path("alerts").get(0).path("labels").path("alertname").asText() + " "
+                        + n.path("alerts")
+                                .get(0)
+                                .path("labels")
+                                .path("alertname")
+                                .asText() + " "
                         + n.path("alerts").get(0).path("labels").path("level").asText());
             }
         }
@@ -74,17 +81,36 @@ class NotifierAlertmanagerIT {
     }
 
     static NotifierConfig config(String group, String extraRoutes) {
-        return NotifierConfig.of(Map.of(NotifierConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(), NotifierConfig.GROUP_ID, group,
-                NotifierConfig.ALERTMANAGER_URLS, alertmanager.url, NotifierConfig.ALERTMANAGER_RESEND_INTERVAL, "PT0.5S",
-                NotifierConfig.WEBHOOK_ROUTES, extraRoutes, NotifierConfig.HTTP_PORT, "0"));
+        return NotifierConfig.of(Map.of(
+                NotifierConfig.BOOTSTRAP_SERVERS,
+                kafka.bootstrapServers(),
+                NotifierConfig.GROUP_ID,
+                group,
+                NotifierConfig.ALERTMANAGER_URLS,
+                alertmanager.url,
+                NotifierConfig.ALERTMANAGER_RESEND_INTERVAL,
+                "PT0.5S",
+                NotifierConfig.WEBHOOK_ROUTES,
+                extraRoutes,
+                NotifierConfig.HTTP_PORT,
+                "0"));
     }
 
     @Test
     void anAlertFiresOnceThoughItIsResentAndItsResolvedAlertResolvesIt() throws Exception {
         BudgetAlert exceeded = alert("team:am-" + UUID.randomUUID());
-        BudgetAlert resolved = new BudgetAlert(exceeded.alertId() + "|resolved", exceeded.scope(), exceeded.period(),
-                exceeded.windowStart(), exceeded.windowEnd(), exceeded.threshold(), AlertLevel.RESOLVED, exceeded.spendUsd(),
-                exceeded.limitUsd(), null, Instant.now());
+        BudgetAlert resolved = new BudgetAlert(
+                exceeded.alertId() + "|resolved",
+                exceeded.scope(),
+                exceeded.period(),
+                exceeded.windowStart(),
+                exceeded.windowEnd(),
+                exceeded.threshold(),
+                AlertLevel.RESOLVED,
+                exceeded.spendUsd(),
+                exceeded.limitUsd(),
+                null,
+                Instant.now());
         String scope = exceeded.scope().toString();
         try (NotifierApp app = new NotifierApp(config("it-" + UUID.randomUUID(), "")).start()) {
             publish(exceeded);
@@ -97,8 +123,8 @@ class NotifierAlertmanagerIT {
             await("a resolved notification", () -> notifications(scope).size() == 2);
             Thread.sleep(3000);
 
-            assertThat(notifications(scope)).containsExactly("firing 1 AgentmeterBudget EXCEEDED",
-                    "resolved 1 AgentmeterBudget EXCEEDED");
+            assertThat(notifications(scope))
+                    .containsExactly("firing 1 AgentmeterBudget EXCEEDED", "resolved 1 AgentmeterBudget EXCEEDED");
         }
     }
 
@@ -123,8 +149,9 @@ class NotifierAlertmanagerIT {
             Process first = child(group, routes);
             try {
                 publish(a);
-                await("the webhook holds the first delivery", () -> hook.requests.size() == 1
-                        && !notifications(scope).isEmpty());
+                await(
+                        "the webhook holds the first delivery",
+                        () -> hook.requests.size() == 1 && !notifications(scope).isEmpty());
             } finally {
                 first.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook, no commit
                 hold.countDown();
@@ -138,14 +165,19 @@ class NotifierAlertmanagerIT {
                 second.waitFor(30, TimeUnit.SECONDS);
             }
 
-            assertThat(hook.requests).extracting(r -> r.header(HttpTargets.IDEMPOTENCY_KEY)).containsOnly(a.alertId());
+            assertThat(hook.requests)
+                    .extracting(r -> r.header(HttpTargets.IDEMPOTENCY_KEY))
+                    .containsOnly(a.alertId());
             assertThat(notifications(scope)).containsExactly("firing 1 AgentmeterBudget EXCEEDED");
         }
     }
 
     private Process child(String group, String routes) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), NotifierMain.class.getName()));
+        ProcessBuilder pb = new ProcessBuilder(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                NotifierMain.class.getName()));
         Map<String, String> env = pb.environment();
         env.put("AGENTMETER_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
         env.put("AGENTMETER_GROUP_ID", group);
@@ -156,7 +188,9 @@ class NotifierAlertmanagerIT {
         // The killed member holds its partitions until the group gives it up: the broker's shortest session.
         env.put("AGENTMETER_KAFKA_SESSION_TIMEOUT_MS", "6000");
         env.put("AGENTMETER_KAFKA_HEARTBEAT_INTERVAL_MS", "1000");
-        pb.redirectErrorStream(true).redirectOutput(dir.resolve("notifier-" + UUID.randomUUID() + ".log").toFile());
+        pb.redirectErrorStream(true)
+                .redirectOutput(
+                        dir.resolve("notifier-" + UUID.randomUUID() + ".log").toFile());
         return pb.start();
     }
 }

@@ -42,12 +42,12 @@ public final class BundledCatalog {
     public static final String ADJUSTMENTS = "/agentmeter/price-adjustments.json";
     /** The suffix of an entry holding a model's Bedrock regional prices. */
     public static final String BEDROCK_REGIONAL = "-bedrock-regional";
+
     public static final Instant EARLY = Instant.parse("2020-01-01T00:00:00Z");
     private static final Pattern DATE = Pattern.compile("(20\\d{2})(\\d{2})(\\d{2})");
     private static final BigDecimal TWO = BigDecimal.valueOf(2);
 
-    private BundledCatalog() {
-    }
+    private BundledCatalog() {}
 
     public static List<ModelPrice> load() {
         return adjust(convert(read(RESOURCE)), read(ADJUSTMENTS));
@@ -94,21 +94,28 @@ public final class BundledCatalog {
                 }
             }
             if (regionalModels.contains(p.modelKey())) {
-                out.add(new ModelPrice(p.modelKey(), p.company(), aliases,
-                        List.of(withTiers(p, standard, adjustments))));
+                out.add(new ModelPrice(
+                        p.modelKey(), p.company(), aliases, List.of(withTiers(p, standard, adjustments))));
                 EffectivePrice dearer = scaled(standard, regionalFactor);
-                out.add(new ModelPrice(p.modelKey() + BEDROCK_REGIONAL, p.company(), List.copyOf(geoForms),
+                out.add(new ModelPrice(
+                        p.modelKey() + BEDROCK_REGIONAL,
+                        p.company(),
+                        List.copyOf(geoForms),
                         List.of(withTiers(p, dearer, adjustments))));
             } else {
                 aliases.addAll(geoForms);
-                out.add(new ModelPrice(p.modelKey(), p.company(), List.copyOf(new LinkedHashSet<>(aliases)),
+                out.add(new ModelPrice(
+                        p.modelKey(),
+                        p.company(),
+                        List.copyOf(new LinkedHashSet<>(aliases)),
                         List.of(withTiers(p, standard, adjustments))));
             }
         }
         return out;
     }
 
-    private static final Pattern BEDROCK_ID = Pattern.compile("^(?:global\\.)?(?:anthropic|amazon|meta|mistral|cohere|ai21)\\.");
+    private static final Pattern BEDROCK_ID =
+            Pattern.compile("^(?:global\\.)?(?:anthropic|amazon|meta|mistral|cohere|ai21)\\.");
 
     /** {@code price} with the tiers the adjustments give its model: discounts of the standard price, then explicit prices. */
     private static EffectivePrice withTiers(ModelPrice model, EffectivePrice price, JsonNode adjustments) {
@@ -116,33 +123,71 @@ public final class BundledCatalog {
         for (JsonNode rule : adjustments.path("tierDiscounts")) {
             JsonNode models = rule.path("models");
             boolean applies = rule.path("company").asText().equalsIgnoreCase(model.company())
-                    && (models.isTextual() && models.asText().equals("*") || texts(models).contains(model.modelKey()));
+                    && (models.isTextual() && models.asText().equals("*")
+                            || texts(models).contains(model.modelKey()));
             if (applies) {
-                EffectivePrice d = scaled(price, new BigDecimal(rule.path("factor").asText()));
-                tiers.put(rule.path("tier").asText(), new TierPrice(d.inputPerMTok(), d.outputPerMTok(), d.cacheReadPerMTok(),
-                        d.cacheWritePerMTok(), d.cacheWrite1hPerMTok(), d.reasoningPerMTok(), d.longContext()));
+                EffectivePrice d =
+                        scaled(price, new BigDecimal(rule.path("factor").asText()));
+                tiers.put(
+                        rule.path("tier").asText(),
+                        new TierPrice(
+                                d.inputPerMTok(),
+                                d.outputPerMTok(),
+                                d.cacheReadPerMTok(),
+                                d.cacheWritePerMTok(),
+                                d.cacheWrite1hPerMTok(),
+                                d.reasoningPerMTok(),
+                                d.longContext()));
             }
         }
         for (JsonNode t : adjustments.path("tierPrices")) {
             if (t.path("modelKey").asText().equals(model.modelKey())) {
-                tiers.put(t.path("tier").asText(), new TierPrice(money(t, "inputPerMTok"), money(t, "outputPerMTok"),
-                        money(t, "cacheReadPerMTok"), money(t, "cacheWritePerMTok"), money(t, "cacheWrite1hPerMTok"),
-                        money(t, "reasoningPerMTok"), null));
+                tiers.put(
+                        t.path("tier").asText(),
+                        new TierPrice(
+                                money(t, "inputPerMTok"),
+                                money(t, "outputPerMTok"),
+                                money(t, "cacheReadPerMTok"),
+                                money(t, "cacheWritePerMTok"),
+                                money(t, "cacheWrite1hPerMTok"),
+                                money(t, "reasoningPerMTok"),
+                                null));
             }
         }
-        return new EffectivePrice(price.effectiveFrom(), price.inputPerMTok(), price.outputPerMTok(), price.cacheReadPerMTok(),
-                price.cacheWritePerMTok(), price.cacheWrite1hPerMTok(), price.reasoningPerMTok(), price.longContext(), tiers);
+        return new EffectivePrice(
+                price.effectiveFrom(),
+                price.inputPerMTok(),
+                price.outputPerMTok(),
+                price.cacheReadPerMTok(),
+                price.cacheWritePerMTok(),
+                price.cacheWrite1hPerMTok(),
+                price.reasoningPerMTok(),
+                price.longContext(),
+                tiers);
     }
 
     /** Every price of {@code p} times {@code factor}, its long-context tier included; no tiers. */
     private static EffectivePrice scaled(EffectivePrice p, BigDecimal factor) {
         LongContextPrice lc = p.longContext();
-        LongContextPrice scaledLc = lc == null ? null : new LongContextPrice(lc.aboveInputTokens(), times(lc.inputPerMTok(), factor),
-                times(lc.outputPerMTok(), factor), times(lc.cacheReadPerMTok(), factor), times(lc.cacheWritePerMTok(), factor),
-                times(lc.cacheWrite1hPerMTok(), factor), times(lc.reasoningPerMTok(), factor));
-        return new EffectivePrice(p.effectiveFrom(), times(p.inputPerMTok(), factor), times(p.outputPerMTok(), factor),
-                times(p.cacheReadPerMTok(), factor), times(p.cacheWritePerMTok(), factor), times(p.cacheWrite1hPerMTok(), factor),
-                times(p.reasoningPerMTok(), factor), scaledLc);
+        LongContextPrice scaledLc = lc == null
+                ? null
+                : new LongContextPrice(
+                        lc.aboveInputTokens(),
+                        times(lc.inputPerMTok(), factor),
+                        times(lc.outputPerMTok(), factor),
+                        times(lc.cacheReadPerMTok(), factor),
+                        times(lc.cacheWritePerMTok(), factor),
+                        times(lc.cacheWrite1hPerMTok(), factor),
+                        times(lc.reasoningPerMTok(), factor));
+        return new EffectivePrice(
+                p.effectiveFrom(),
+                times(p.inputPerMTok(), factor),
+                times(p.outputPerMTok(), factor),
+                times(p.cacheReadPerMTok(), factor),
+                times(p.cacheWritePerMTok(), factor),
+                times(p.cacheWrite1hPerMTok(), factor),
+                times(p.reasoningPerMTok(), factor),
+                scaledLc);
     }
 
     private static BigDecimal times(BigDecimal price, BigDecimal factor) {
@@ -179,16 +224,26 @@ public final class BundledCatalog {
             JsonNode lc = m.get("longContext");
             if (lc != null && !lc.isNull()) {
                 BigDecimal tierInput = money(lc, "inputPerMTok");
-                tier = new LongContextPrice(lc.path("aboveInputTokens").asLong(), tierInput, money(lc, "outputPerMTok"),
-                        money(lc, "cacheReadPerMTok"), money(lc, "cacheWritePerMTok"),
+                tier = new LongContextPrice(
+                        lc.path("aboveInputTokens").asLong(),
+                        tierInput,
+                        money(lc, "outputPerMTok"),
+                        money(lc, "cacheReadPerMTok"),
+                        money(lc, "cacheWritePerMTok"),
                         anthropic && tierInput != null ? tierInput.multiply(TWO) : money(lc, "cacheWrite1hPerMTok"),
                         money(lc, "reasoningPerMTok"));
             }
-            EffectivePrice price = new EffectivePrice(releaseDate(m, aliases), input, money(m, "outputPerMTok"),
-                    money(m, "cacheReadPerMTok"), money(m, "cacheWritePerMTok"),
+            EffectivePrice price = new EffectivePrice(
+                    releaseDate(m, aliases),
+                    input,
+                    money(m, "outputPerMTok"),
+                    money(m, "cacheReadPerMTok"),
+                    money(m, "cacheWritePerMTok"),
                     anthropic && input != null ? input.multiply(TWO) : money(m, "cacheWrite1hPerMTok"),
-                    money(m, "reasoningPerMTok"), tier);
-            out.add(new ModelPrice(m.path("modelKey").asText(), m.path("company").asText(null), aliases, List.of(price)));
+                    money(m, "reasoningPerMTok"),
+                    tier);
+            out.add(new ModelPrice(
+                    m.path("modelKey").asText(), m.path("company").asText(null), aliases, List.of(price)));
         }
         return out;
     }
@@ -201,8 +256,12 @@ public final class BundledCatalog {
             Matcher d = DATE.matcher(id);
             while (d.find()) {
                 try {
-                    Instant at = LocalDate.of(Integer.parseInt(d.group(1)), Integer.parseInt(d.group(2)),
-                            Integer.parseInt(d.group(3))).atStartOfDay(ZoneOffset.UTC).toInstant();
+                    Instant at = LocalDate.of(
+                                    Integer.parseInt(d.group(1)),
+                                    Integer.parseInt(d.group(2)),
+                                    Integer.parseInt(d.group(3)))
+                            .atStartOfDay(ZoneOffset.UTC)
+                            .toInstant();
                     earliest = earliest == null || at.isBefore(earliest) ? at : earliest;
                 } catch (DateTimeException notADate) {
                     // eight digits that are not a date: ignore

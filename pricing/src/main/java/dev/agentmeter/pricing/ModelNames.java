@@ -14,13 +14,13 @@ public final class ModelNames {
     private static final Pattern REGION_PREFIX = Pattern.compile("^(?:us|eu|apac|jp|au|ca|global|us-gov)\\.");
     /** Bedrock's geographic and regional inference profiles; {@code global.} is the global price, not one of them. */
     private static final Pattern GEO_PREFIX = Pattern.compile("^(?:us|eu|apac|jp|au|ca|us-gov)\\.");
-    private static final Pattern VENDOR_PREFIX = Pattern.compile(
-            "^(?:anthropic|openai|google|meta|amazon|mistral|cohere|ai21|deepseek|xai|models)\\.");
+
+    private static final Pattern VENDOR_PREFIX =
+            Pattern.compile("^(?:anthropic|openai|google|meta|amazon|mistral|cohere|ai21|deepseek|xai|models)\\.");
     private static final Pattern VERSION_SUFFIX = Pattern.compile("(?:-v\\d+(?::\\d+)?|:\\d+)$");
     private static final Pattern DATE_SUFFIX = Pattern.compile("(?:[-@]\\d{8}|-\\d{4}-\\d{2}-\\d{2}|@\\d{3})$");
 
-    private ModelNames() {
-    }
+    private ModelNames() {}
 
     /**
      * Whether {@code model} names a geographic or regional Bedrock profile ({@code us.}, {@code eu.},

@@ -7,9 +7,9 @@ import dev.agentmeter.model.LongContextPrice;
 import dev.agentmeter.model.ModelPrice;
 import dev.agentmeter.model.Money;
 import dev.agentmeter.model.PricedUsage;
+import dev.agentmeter.model.Pricing;
 import dev.agentmeter.model.ServiceTiers;
 import dev.agentmeter.model.TierPrice;
-import dev.agentmeter.model.Pricing;
 import dev.agentmeter.model.UnitPrices;
 import dev.agentmeter.model.Usage;
 import dev.agentmeter.model.UsageEvent;
@@ -32,6 +32,7 @@ public final class Pricer {
 
     /** The contract's default price for a model no catalog knows: $3 in, $15 out per million tokens. */
     public static final BigDecimal DEFAULT_INPUT_PER_MTOK = new BigDecimal("3");
+
     public static final BigDecimal DEFAULT_OUTPUT_PER_MTOK = new BigDecimal("15");
     /** Local inference, free unless configured otherwise. */
     public static final Set<String> DEFAULT_FREE_PROVIDERS = Set.of("lmstudio", "ollama");
@@ -53,16 +54,30 @@ public final class Pricer {
 
     public PricedUsage price(UsageEvent e, PriceCatalog catalog, Instant pricedAt) {
         if (e.isApi()) {
-            BigDecimal total = e.api() != null && e.api().costUsd() != null ? e.api().costUsd() : BigDecimal.ZERO;
+            BigDecimal total =
+                    e.api() != null && e.api().costUsd() != null ? e.api().costUsd() : BigDecimal.ZERO;
             Cost cost = new Cost(BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, total, total);
-            return new PricedUsage(e, new Pricing(null, null, e.provider(), CostSource.API, null, false,
-                    ServiceTiers.STANDARD, Pricing.USD, null), cost, pricedAt);
+            return new PricedUsage(
+                    e,
+                    new Pricing(
+                            null,
+                            null,
+                            e.provider(),
+                            CostSource.API,
+                            null,
+                            false,
+                            ServiceTiers.STANDARD,
+                            Pricing.USD,
+                            null),
+                    cost,
+                    pricedAt);
         }
         Optional<ModelPrice> model = catalog.find(e.model());
         Usage u = e.usage();
         if (model.isPresent()) {
             ModelPrice m = model.get();
-            EffectivePrice price = m.priceAt(e.timestamp()).orElseGet(() -> m.prices().isEmpty() ? null : m.prices().get(0));
+            EffectivePrice price = m.priceAt(e.timestamp())
+                    .orElseGet(() -> m.prices().isEmpty() ? null : m.prices().get(0));
             if (price != null) {
                 TierPrice tier = price.tier(e.servedTier());
                 String pricedTier = tier != null ? e.servedTier() : ServiceTiers.STANDARD;
@@ -72,8 +87,19 @@ public final class Pricer {
                 UnitPrices unit = longContext ? longContextPrices(base, lc) : base;
                 Cost ours = cost(u, unit);
                 CostSource source = sourceFor(e, unit);
-                return new PricedUsage(e, new Pricing(m.modelKey(), m.company(), e.provider(), source,
-                        price.effectiveFrom(), longContext, pricedTier, Pricing.USD, unit), billed(source, e, ours),
+                return new PricedUsage(
+                        e,
+                        new Pricing(
+                                m.modelKey(),
+                                m.company(),
+                                e.provider(),
+                                source,
+                                price.effectiveFrom(),
+                                longContext,
+                                pricedTier,
+                                Pricing.USD,
+                                unit),
+                        billed(source, e, ours),
                         pricedAt);
             }
         }
@@ -83,8 +109,11 @@ public final class Pricer {
         if (source == CostSource.CATALOG) {
             source = CostSource.DEFAULT;
         }
-        return new PricedUsage(e, new Pricing(null, null, e.provider(), source, null, false, ServiceTiers.STANDARD,
-                Pricing.USD, unit), billed(source, e, ours), pricedAt);
+        return new PricedUsage(
+                e,
+                new Pricing(null, null, e.provider(), source, null, false, ServiceTiers.STANDARD, Pricing.USD, unit),
+                billed(source, e, ours),
+                pricedAt);
     }
 
     private CostSource sourceFor(UsageEvent e, UnitPrices unit) {
@@ -102,8 +131,14 @@ public final class Pricer {
 
     private static Cost billed(CostSource source, UsageEvent e, Cost ours) {
         return switch (source) {
-            case PROVIDER -> new Cost(ours.inputUsd(), ours.outputUsd(), ours.cacheReadUsd(), ours.cacheWriteUsd(),
-                    e.providerCostUsd(), ours.totalUsd());
+            case PROVIDER ->
+                new Cost(
+                        ours.inputUsd(),
+                        ours.outputUsd(),
+                        ours.cacheReadUsd(),
+                        ours.cacheWriteUsd(),
+                        e.providerCostUsd(),
+                        ours.totalUsd());
             case FREE -> Cost.ZERO;
             default -> ours;
         };
@@ -117,7 +152,13 @@ public final class Pricer {
         BigDecimal output = part(u.outputTokens() - u.reasoningTokens(), p.outputPerMTok())
                 .add(part(u.reasoningTokens(), p.reasoningPerMTok()));
         BigDecimal total = input.add(cacheRead).add(cacheWrite).add(output);
-        return new Cost(Money.normalise(input), Money.normalise(output), Money.normalise(cacheRead), Money.normalise(cacheWrite), Money.normalise(total), Money.normalise(total));
+        return new Cost(
+                Money.normalise(input),
+                Money.normalise(output),
+                Money.normalise(cacheRead),
+                Money.normalise(cacheWrite),
+                Money.normalise(total),
+                Money.normalise(total));
     }
 
     private static BigDecimal part(long tokens, BigDecimal perMillion) {
@@ -128,8 +169,13 @@ public final class Pricer {
     }
 
     private static UnitPrices basePrices(EffectivePrice p) {
-        return fallback(p.inputPerMTok(), p.outputPerMTok(), p.cacheReadPerMTok(), p.cacheWritePerMTok(),
-                p.cacheWrite1hPerMTok(), p.reasoningPerMTok());
+        return fallback(
+                p.inputPerMTok(),
+                p.outputPerMTok(),
+                p.cacheReadPerMTok(),
+                p.cacheWritePerMTok(),
+                p.cacheWrite1hPerMTok(),
+                p.reasoningPerMTok());
     }
 
     /**
@@ -139,7 +185,12 @@ public final class Pricer {
     private static UnitPrices tierBase(EffectivePrice standard, TierPrice t) {
         BigDecimal input = t.inputPerMTok() != null ? t.inputPerMTok() : standard.inputPerMTok();
         BigDecimal output = t.outputPerMTok() != null ? t.outputPerMTok() : standard.outputPerMTok();
-        return fallback(input, output, t.cacheReadPerMTok(), t.cacheWritePerMTok(), t.cacheWrite1hPerMTok(),
+        return fallback(
+                input,
+                output,
+                t.cacheReadPerMTok(),
+                t.cacheWritePerMTok(),
+                t.cacheWrite1hPerMTok(),
                 t.reasoningPerMTok());
     }
 
@@ -150,23 +201,41 @@ public final class Pricer {
     private static UnitPrices longContextPrices(UnitPrices base, LongContextPrice t) {
         BigDecimal input = t.inputPerMTok() != null ? t.inputPerMTok() : base.inputPerMTok();
         BigDecimal output = t.outputPerMTok() != null ? t.outputPerMTok() : base.outputPerMTok();
-        return fallback(input, output, t.cacheReadPerMTok(), t.cacheWritePerMTok(), t.cacheWrite1hPerMTok(),
+        return fallback(
+                input,
+                output,
+                t.cacheReadPerMTok(),
+                t.cacheWritePerMTok(),
+                t.cacheWrite1hPerMTok(),
                 t.reasoningPerMTok());
     }
 
     /** one-hour cache write → cache write → input; cache read → input; reasoning → output. */
-    private static UnitPrices fallback(BigDecimal input, BigDecimal output, BigDecimal cacheRead, BigDecimal cacheWrite,
-                                       BigDecimal cacheWrite1h, BigDecimal reasoning) {
+    private static UnitPrices fallback(
+            BigDecimal input,
+            BigDecimal output,
+            BigDecimal cacheRead,
+            BigDecimal cacheWrite,
+            BigDecimal cacheWrite1h,
+            BigDecimal reasoning) {
         BigDecimal in = input != null ? input : BigDecimal.ZERO;
         BigDecimal out = output != null ? output : BigDecimal.ZERO;
         BigDecimal write = cacheWrite != null ? cacheWrite : in;
-        return new UnitPrices(in, out, cacheRead != null ? cacheRead : in, write,
-                cacheWrite1h != null ? cacheWrite1h : write, reasoning != null ? reasoning : out);
+        return new UnitPrices(
+                in,
+                out,
+                cacheRead != null ? cacheRead : in,
+                write,
+                cacheWrite1h != null ? cacheWrite1h : write,
+                reasoning != null ? reasoning : out);
     }
 
     private static boolean allZero(UnitPrices p) {
-        return p.inputPerMTok().signum() == 0 && p.outputPerMTok().signum() == 0
-                && p.cacheReadPerMTok().signum() == 0 && p.cacheWritePerMTok().signum() == 0
-                && p.cacheWrite1hPerMTok().signum() == 0 && p.reasoningPerMTok().signum() == 0;
+        return p.inputPerMTok().signum() == 0
+                && p.outputPerMTok().signum() == 0
+                && p.cacheReadPerMTok().signum() == 0
+                && p.cacheWritePerMTok().signum() == 0
+                && p.cacheWrite1hPerMTok().signum() == 0
+                && p.reasoningPerMTok().signum() == 0;
     }
 }

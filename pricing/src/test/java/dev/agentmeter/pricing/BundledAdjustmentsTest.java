@@ -52,7 +52,8 @@ class BundledAdjustmentsTest {
 
     @Test
     void aGeographicProfileOfANewerClaudeCostsTenPercentMore() {
-        ModelPrice regional = BUNDLED.find("us.anthropic.claude-sonnet-4-5-20250929-v1:0").orElseThrow();
+        ModelPrice regional =
+                BUNDLED.find("us.anthropic.claude-sonnet-4-5-20250929-v1:0").orElseThrow();
 
         assertThat(regional.modelKey()).isEqualTo("claude-sonnet-4-5-bedrock-regional");
         assertThat(regional.prices().get(0).inputPerMTok()).hasToString("3.3");
@@ -62,13 +63,17 @@ class BundledAdjustmentsTest {
 
     @Test
     void theGlobalProfileKeepsTheGlobalPrice() {
-        assertThat(BUNDLED.find("global.anthropic.claude-opus-4-5-20251101-v1:0").orElseThrow().modelKey())
+        assertThat(BUNDLED.find("global.anthropic.claude-opus-4-5-20251101-v1:0")
+                        .orElseThrow()
+                        .modelKey())
                 .isEqualTo("claude-opus-4-5");
     }
 
     @Test
     void theReferenceFilesEuAliasOfOpus45MovesToTheRegionalEntry() {
-        assertThat(BUNDLED.find("eu.anthropic.claude-opus-4-5-20251101-v1:0").orElseThrow().modelKey())
+        assertThat(BUNDLED.find("eu.anthropic.claude-opus-4-5-20251101-v1:0")
+                        .orElseThrow()
+                        .modelKey())
                 .isEqualTo("claude-opus-4-5-bedrock-regional");
         assertThat(BUNDLED.find("claude-opus-4-5").orElseThrow().aliases())
                 .doesNotContain("eu.anthropic.claude-opus-4-5-20251101-v1:0");
@@ -76,21 +81,26 @@ class BundledAdjustmentsTest {
 
     @Test
     void anOlderClaudeCostsTheSameThroughEveryProfile() {
-        assertThat(BUNDLED.find("eu.anthropic.claude-3-7-sonnet-20250219-v1:0").orElseThrow().modelKey())
+        assertThat(BUNDLED.find("eu.anthropic.claude-3-7-sonnet-20250219-v1:0")
+                        .orElseThrow()
+                        .modelKey())
                 .isEqualTo("claude-3-7-sonnet");
-        assertThat(BUNDLED.find("apac.amazon.nova-pro-v1:0").orElseThrow().modelKey()).isEqualTo("amazon.nova-pro-v1:0");
+        assertThat(BUNDLED.find("apac.amazon.nova-pro-v1:0").orElseThrow().modelKey())
+                .isEqualTo("amazon.nova-pro-v1:0");
     }
 
     @Test
     void anyGeographicProfileOfAModelWithRegionalPricesFindsThem() {
-        assertThat(BUNDLED.find("ca.anthropic.claude-sonnet-4-5-20250929-v1:1").orElseThrow().modelKey())
+        assertThat(BUNDLED.find("ca.anthropic.claude-sonnet-4-5-20250929-v1:1")
+                        .orElseThrow()
+                        .modelKey())
                 .isEqualTo("claude-sonnet-4-5-bedrock-regional");
     }
 
     @Test
     void aRegionalFormNoEntryListsIsUnpricedNotPricedAsGlobal() {
-        PriceCatalog onlyGlobal = new PriceCatalog(List.of(new ModelPrice("claude-next", "Anthropic",
-                List.of("global.anthropic.claude-next-v1:0"), List.of())));
+        PriceCatalog onlyGlobal = new PriceCatalog(List.of(
+                new ModelPrice("claude-next", "Anthropic", List.of("global.anthropic.claude-next-v1:0"), List.of())));
 
         assertThat(onlyGlobal.find("global.anthropic.claude-next-v1:0")).isPresent();
         assertThat(onlyGlobal.find("us.anthropic.claude-next-v1:0")).isEmpty();

@@ -26,7 +26,13 @@ class PricerTest {
     private final Pricer pricer = new Pricer(new BigDecimal("3"), new BigDecimal("15"), Set.of("lmstudio", "ollama"));
 
     private static UsageEvent llm(String model, Usage usage) {
-        return UsageEvent.builder().eventId("e1").timestamp(TS).agent("a").model(model).usage(usage).build();
+        return UsageEvent.builder()
+                .eventId("e1")
+                .timestamp(TS)
+                .agent("a")
+                .model(model)
+                .usage(usage)
+                .build();
     }
 
     private static Usage usage(long in, long out, long cacheRead, long cacheWrite, long cacheWrite1h, long reasoning) {
@@ -39,14 +45,24 @@ class PricerTest {
 
     private static List<String> costs(PricedUsage p) {
         var c = p.cost();
-        return List.of(c.inputUsd().toPlainString(), c.outputUsd().toPlainString(), c.cacheReadUsd().toPlainString(),
-                c.cacheWriteUsd().toPlainString(), c.totalUsd().toPlainString(), c.catalogUsd().toPlainString());
+        return List.of(
+                c.inputUsd().toPlainString(),
+                c.outputUsd().toPlainString(),
+                c.cacheReadUsd().toPlainString(),
+                c.cacheWriteUsd().toPlainString(),
+                c.totalUsd().toPlainString(),
+                c.catalogUsd().toPlainString());
     }
 
     private static List<String> units(UnitPrices u) {
         List<String> out = new ArrayList<>();
-        for (BigDecimal b : List.of(u.inputPerMTok(), u.outputPerMTok(), u.cacheReadPerMTok(), u.cacheWritePerMTok(),
-                u.cacheWrite1hPerMTok(), u.reasoningPerMTok())) {
+        for (BigDecimal b : List.of(
+                u.inputPerMTok(),
+                u.outputPerMTok(),
+                u.cacheReadPerMTok(),
+                u.cacheWritePerMTok(),
+                u.cacheWrite1hPerMTok(),
+                u.reasoningPerMTok())) {
             out.add(b.toPlainString());
         }
         return out;
@@ -85,9 +101,19 @@ class PricerTest {
 
     @Test
     void reasoningWithItsOwnPriceIsBilledAtIt() {
-        PriceCatalog catalog = new PriceCatalog(List.of(new ModelPrice("thinker", "X", List.of(), List.of(
-                new EffectivePrice(Instant.EPOCH, new BigDecimal("1"), new BigDecimal("4"), null, null, null,
-                        new BigDecimal("8"), null)))));
+        PriceCatalog catalog = new PriceCatalog(List.of(new ModelPrice(
+                "thinker",
+                "X",
+                List.of(),
+                List.of(new EffectivePrice(
+                        Instant.EPOCH,
+                        new BigDecimal("1"),
+                        new BigDecimal("4"),
+                        null,
+                        null,
+                        null,
+                        new BigDecimal("8"),
+                        null)))));
         PricedUsage p = pricer.price(llm("thinker", usage(1_000_000, 1_000_000, 0, 0, 0, 250_000)), catalog, NOW);
 
         // output: 750k × 4 + 250k × 8 = 3 + 2
@@ -105,9 +131,19 @@ class PricerTest {
 
     @Test
     void oneHourWritesFallBackToFiveMinuteWrites() {
-        PriceCatalog catalog = new PriceCatalog(List.of(new ModelPrice("m", "X", List.of(), List.of(
-                new EffectivePrice(Instant.EPOCH, new BigDecimal("2"), new BigDecimal("4"), new BigDecimal("0.2"),
-                        new BigDecimal("2.5"), null, null, null)))));
+        PriceCatalog catalog = new PriceCatalog(List.of(new ModelPrice(
+                "m",
+                "X",
+                List.of(),
+                List.of(new EffectivePrice(
+                        Instant.EPOCH,
+                        new BigDecimal("2"),
+                        new BigDecimal("4"),
+                        new BigDecimal("0.2"),
+                        new BigDecimal("2.5"),
+                        null,
+                        null,
+                        null)))));
         PricedUsage p = pricer.price(llm("m", usage(1000, 0, 0, 1000, 600, 0)), catalog, NOW);
 
         assertThat(p.cost().cacheWriteUsd().toPlainString()).isEqualTo("0.0025");
@@ -135,7 +171,9 @@ class PricerTest {
     @Test
     void providerReportedCostIsBilledAndOurFigureKeptForReconciliation() {
         UsageEvent e = llm("anthropic/claude-sonnet-4.5", usage(10450, 812, 8192, 1024, 0, 256)).toBuilder()
-                .provider("openrouter").providerCostUsd(new BigDecimal("0.04355175")).build();
+                .provider("openrouter")
+                .providerCostUsd(new BigDecimal("0.04355175"))
+                .build();
         PricedUsage p = price(e);
 
         assertThat(p.pricing().source()).isEqualTo(CostSource.PROVIDER);
@@ -146,15 +184,19 @@ class PricerTest {
 
     @Test
     void providerCostWinsOverAFreeProvider() {
-        UsageEvent e = llm("llama3", usage(10, 10, 0, 0, 0, 0)).toBuilder().provider("ollama")
-                .providerCostUsd(new BigDecimal("0.5")).build();
+        UsageEvent e = llm("llama3", usage(10, 10, 0, 0, 0, 0)).toBuilder()
+                .provider("ollama")
+                .providerCostUsd(new BigDecimal("0.5"))
+                .build();
         assertThat(price(e).pricing().source()).isEqualTo(CostSource.PROVIDER);
         assertThat(price(e).cost().totalUsd().toPlainString()).isEqualTo("0.5");
     }
 
     @Test
     void freeProviderCostsNothing() {
-        PricedUsage p = price(llm("gpt-4o", usage(5000, 1000, 0, 0, 0, 0)).toBuilder().provider("LMStudio").build());
+        PricedUsage p = price(llm("gpt-4o", usage(5000, 1000, 0, 0, 0, 0)).toBuilder()
+                .provider("LMStudio")
+                .build());
 
         assertThat(p.pricing().source()).isEqualTo(CostSource.FREE);
         assertThat(costs(p)).containsExactly("0", "0", "0", "0", "0", "0");
@@ -162,8 +204,12 @@ class PricerTest {
 
     @Test
     void aModelWhosePricesAreAllZeroIsFree() {
-        PriceCatalog catalog = new PriceCatalog(List.of(new ModelPrice("local-llama", "Meta", List.of(), List.of(
-                new EffectivePrice(Instant.EPOCH, BigDecimal.ZERO, BigDecimal.ZERO, null, null, null, null, null)))));
+        PriceCatalog catalog = new PriceCatalog(List.of(new ModelPrice(
+                "local-llama",
+                "Meta",
+                List.of(),
+                List.of(new EffectivePrice(
+                        Instant.EPOCH, BigDecimal.ZERO, BigDecimal.ZERO, null, null, null, null, null)))));
         PricedUsage p = pricer.price(llm("local-llama", usage(100, 100, 0, 0, 0, 0)), catalog, NOW);
 
         assertThat(p.pricing().source()).isEqualTo(CostSource.FREE);
@@ -182,8 +228,13 @@ class PricerTest {
 
     @Test
     void apiCallsCostWhatTheyReported() {
-        UsageEvent e = UsageEvent.builder().eventId("e").timestamp(TS).agent("a").kind("api")
-                .api(new ApiCall("serpapi", "/search", 200, new BigDecimal("0.005"))).build();
+        UsageEvent e = UsageEvent.builder()
+                .eventId("e")
+                .timestamp(TS)
+                .agent("a")
+                .kind("api")
+                .api(new ApiCall("serpapi", "/search", 200, new BigDecimal("0.005")))
+                .build();
         PricedUsage p = price(e);
 
         assertThat(p.pricing().source()).isEqualTo(CostSource.API);
@@ -192,39 +243,72 @@ class PricerTest {
 
     @Test
     void thePriceInForceAtTheEventTimestampApplies() {
-        ModelPrice m = new ModelPrice("m", "X", List.of(), List.of(
-                new EffectivePrice(Instant.parse("2026-01-01T00:00:00Z"), new BigDecimal("2"), new BigDecimal("8"),
-                        null, null, null, null, null),
-                new EffectivePrice(Instant.parse("2026-06-01T00:00:00Z"), new BigDecimal("1"), new BigDecimal("4"),
-                        null, null, null, null, null)));
+        ModelPrice m = new ModelPrice(
+                "m",
+                "X",
+                List.of(),
+                List.of(
+                        new EffectivePrice(
+                                Instant.parse("2026-01-01T00:00:00Z"),
+                                new BigDecimal("2"),
+                                new BigDecimal("8"),
+                                null,
+                                null,
+                                null,
+                                null,
+                                null),
+                        new EffectivePrice(
+                                Instant.parse("2026-06-01T00:00:00Z"),
+                                new BigDecimal("1"),
+                                new BigDecimal("4"),
+                                null,
+                                null,
+                                null,
+                                null,
+                                null)));
         PriceCatalog catalog = new PriceCatalog(List.of(m));
         UsageEvent before = llm("m", usage(1_000_000, 0, 0, 0, 0, 0)).toBuilder()
-                .timestamp(Instant.parse("2026-05-31T23:59:59.999Z")).build();
-        UsageEvent after = before.toBuilder().timestamp(Instant.parse("2026-06-01T00:00:00Z")).build();
-        UsageEvent beforeAll = before.toBuilder().timestamp(Instant.parse("2025-01-01T00:00:00Z")).build();
+                .timestamp(Instant.parse("2026-05-31T23:59:59.999Z"))
+                .build();
+        UsageEvent after = before.toBuilder()
+                .timestamp(Instant.parse("2026-06-01T00:00:00Z"))
+                .build();
+        UsageEvent beforeAll = before.toBuilder()
+                .timestamp(Instant.parse("2025-01-01T00:00:00Z"))
+                .build();
 
-        assertThat(pricer.price(before, catalog, NOW).cost().totalUsd().toPlainString()).isEqualTo("2");
-        assertThat(pricer.price(after, catalog, NOW).cost().totalUsd().toPlainString()).isEqualTo("1");
+        assertThat(pricer.price(before, catalog, NOW).cost().totalUsd().toPlainString())
+                .isEqualTo("2");
+        assertThat(pricer.price(after, catalog, NOW).cost().totalUsd().toPlainString())
+                .isEqualTo("1");
         assertThat(pricer.price(after, catalog, NOW).pricing().priceEffectiveFrom())
                 .isEqualTo(Instant.parse("2026-06-01T00:00:00Z"));
         // Before the first entry the earliest known price is used rather than the default.
-        assertThat(pricer.price(beforeAll, catalog, NOW).cost().totalUsd().toPlainString()).isEqualTo("2");
+        assertThat(pricer.price(beforeAll, catalog, NOW).cost().totalUsd().toPlainString())
+                .isEqualTo("2");
     }
 
     @Test
     void modelsAreFoundByKeyAliasAndNormalisedName() {
         assertThat(BUNDLED.find("gpt-4o").orElseThrow().modelKey()).isEqualTo("gpt-4o");
-        assertThat(BUNDLED.find("claude-sonnet-4-5-20250929").orElseThrow().modelKey()).isEqualTo("claude-sonnet-4-5");
+        assertThat(BUNDLED.find("claude-sonnet-4-5-20250929").orElseThrow().modelKey())
+                .isEqualTo("claude-sonnet-4-5");
         assertThat(BUNDLED.find("GPT-4O").orElseThrow().modelKey()).isEqualTo("gpt-4o");
         assertThat(BUNDLED.find("gpt-4o-2024-08-06").orElseThrow().modelKey()).isEqualTo("gpt-4o");
-        assertThat(BUNDLED.find("anthropic/claude-sonnet-4.5").orElseThrow().modelKey()).isEqualTo("claude-sonnet-4-5");
-        assertThat(BUNDLED.find("global.anthropic.claude-sonnet-4-5-20250929-v1:0").orElseThrow().modelKey())
+        assertThat(BUNDLED.find("anthropic/claude-sonnet-4.5").orElseThrow().modelKey())
+                .isEqualTo("claude-sonnet-4-5");
+        assertThat(BUNDLED.find("global.anthropic.claude-sonnet-4-5-20250929-v1:0")
+                        .orElseThrow()
+                        .modelKey())
                 .isEqualTo("claude-sonnet-4-5");
         assertThat(BUNDLED.find("openai/gpt-4.1-mini").orElseThrow().modelKey()).isEqualTo("gpt-4.1-mini");
         assertThat(BUNDLED.find("meta.llama3-3-70b-instruct-v1:0").orElseThrow().modelKey())
                 .isEqualTo("meta.llama3-3-70b-instruct-v1:0");
         assertThat(BUNDLED.find("gpt-4o-mini").orElseThrow().modelKey()).isEqualTo("gpt-4o-mini");
-        assertThat(BUNDLED.find("claude-sonnet-4")).get().extracting(ModelPrice::modelKey).isEqualTo("claude-sonnet-4");
+        assertThat(BUNDLED.find("claude-sonnet-4"))
+                .get()
+                .extracting(ModelPrice::modelKey)
+                .isEqualTo("claude-sonnet-4");
         assertThat(BUNDLED.find("totally-unknown")).isEmpty();
     }
 
@@ -241,9 +325,11 @@ class PricerTest {
 
     @Test
     void normalisationStripsPrefixesAndVersionSuffixes() {
-        assertThat(ModelNames.normalise("anthropic.claude-sonnet-4-5-20250929-v1:0")).isEqualTo("claude-sonnet-4-5");
+        assertThat(ModelNames.normalise("anthropic.claude-sonnet-4-5-20250929-v1:0"))
+                .isEqualTo("claude-sonnet-4-5");
         assertThat(ModelNames.normalise("vertex_ai/claude-opus-4-1@20250805")).isEqualTo("claude-opus-4-1");
-        assertThat(ModelNames.normalise("openrouter/anthropic/claude-sonnet-4.5")).isEqualTo("claude-sonnet-4-5");
+        assertThat(ModelNames.normalise("openrouter/anthropic/claude-sonnet-4.5"))
+                .isEqualTo("claude-sonnet-4-5");
         assertThat(ModelNames.normalise("eu.amazon.nova-pro-v1:0")).isEqualTo("nova-pro");
         assertThat(ModelNames.normalise("models/gemini-2.5-pro")).isEqualTo("gemini-2-5-pro");
         assertThat(ModelNames.normalise("gpt-4o-2024-08-06")).isEqualTo("gpt-4o");

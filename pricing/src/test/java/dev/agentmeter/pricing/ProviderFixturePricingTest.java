@@ -26,8 +26,14 @@ class ProviderFixturePricingTest {
     private static final Pricer PRICER = new Pricer(new BigDecimal("3"), new BigDecimal("15"), Set.of("ollama"));
 
     private static PricedUsage price(ProviderUsage p, String model) {
-        UsageEvent e = p.applyTo(UsageEvent.builder().schemaVersion(1).eventId("e1").timestamp(AT).kind("llm")
-                .agent("a").model(model)).build();
+        UsageEvent e = p.applyTo(UsageEvent.builder()
+                        .schemaVersion(1)
+                        .eventId("e1")
+                        .timestamp(AT)
+                        .kind("llm")
+                        .agent("a")
+                        .model(model))
+                .build();
         return PRICER.price(e, CATALOG, AT);
     }
 
@@ -53,7 +59,8 @@ class ProviderFixturePricingTest {
 
     @Test
     void openAiChatStream() {
-        ProviderUsage p = UsageStream.openAi().acceptAll(stream("openai-chat-stream")).finish();
+        ProviderUsage p =
+                UsageStream.openAi().acceptAll(stream("openai-chat-stream")).finish();
         assertThat(price(p).cost().totalUsd()).isEqualByComparingTo("0.00011835");
     }
 
@@ -66,20 +73,29 @@ class ProviderFixturePricingTest {
 
     @Test
     void anthropicStreamIsBilledForItsInputToo() {
-        ProviderUsage p = UsageStream.anthropic().acceptAll(stream("anthropic-stream")).finish();
+        ProviderUsage p =
+                UsageStream.anthropic().acceptAll(stream("anthropic-stream")).finish();
         assertThat(price(p).cost().totalUsd()).isEqualByComparingTo("0.0005");
     }
 
     @Test
     void anthropicStreamWithThinkingAndOneHourCache() {
-        ProviderUsage p = UsageStream.anthropic().acceptAll(stream("anthropic-stream-thinking-cache")).finish();
+        ProviderUsage p = UsageStream.anthropic()
+                .acceptAll(stream("anthropic-stream-thinking-cache"))
+                .finish();
         assertThat(price(p).cost().totalUsd()).isEqualByComparingTo("0.059016");
     }
 
     @Test
     void anthropicWebSearchesArePricedAsAnApiEvent() {
         ProviderUsage p = ProviderUsage.anthropic(body("anthropic-batch-web-search"));
-        UsageEvent llm = p.applyTo(UsageEvent.builder().schemaVersion(1).eventId("e2").timestamp(AT).kind("llm").agent("a")).build();
+        UsageEvent llm = p.applyTo(UsageEvent.builder()
+                        .schemaVersion(1)
+                        .eventId("e2")
+                        .timestamp(AT)
+                        .kind("llm")
+                        .agent("a"))
+                .build();
 
         PricedUsage search = PRICER.price(p.serverToolEvents(llm).get(0), CATALOG, AT);
 
@@ -89,7 +105,8 @@ class ProviderFixturePricingTest {
 
     @Test
     void bedrockOneHourWritesArePricedAtTheOneHourPrice() {
-        PricedUsage priced = price(ProviderUsage.bedrockConverse(body("bedrock-converse-cache-details")),
+        PricedUsage priced = price(
+                ProviderUsage.bedrockConverse(body("bedrock-converse-cache-details")),
                 "anthropic.claude-sonnet-4-5-20250929-v1:0");
         assertThat(priced.cost().cacheWriteUsd()).isEqualByComparingTo("0.06");
         assertThat(priced.cost().totalUsd()).isEqualByComparingTo("0.0633");
@@ -97,8 +114,11 @@ class ProviderFixturePricingTest {
 
     @Test
     void bedrockStream() {
-        ProviderUsage p = UsageStream.bedrock().acceptAll(stream("bedrock-converse-stream")).finish();
-        assertThat(price(p, "anthropic.claude-sonnet-4-5-20250929-v1:0").cost().totalUsd()).isEqualByComparingTo("0.00825");
+        ProviderUsage p = UsageStream.bedrock()
+                .acceptAll(stream("bedrock-converse-stream"))
+                .finish();
+        assertThat(price(p, "anthropic.claude-sonnet-4-5-20250929-v1:0").cost().totalUsd())
+                .isEqualByComparingTo("0.00825");
     }
 
     @Test

@@ -28,18 +28,47 @@ class ServiceTierPricingTest {
     }
 
     /** The contract's example: standard 3/15 with a long-context tier above 200k, batch at half, its own long context. */
-    private static final PriceCatalog CATALOG = new PriceCatalog(List.of(new ModelPrice("claude-sonnet-4-5", "Anthropic",
-            List.of("anthropic.claude-sonnet-4-5-20250929-v1:0"), List.of(new EffectivePrice(
-                    Instant.parse("2025-09-29T00:00:00Z"), d("3"), d("15"), d("0.30"), d("3.75"), d("6"), null,
+    private static final PriceCatalog CATALOG = new PriceCatalog(List.of(new ModelPrice(
+            "claude-sonnet-4-5",
+            "Anthropic",
+            List.of("anthropic.claude-sonnet-4-5-20250929-v1:0"),
+            List.of(new EffectivePrice(
+                    Instant.parse("2025-09-29T00:00:00Z"),
+                    d("3"),
+                    d("15"),
+                    d("0.30"),
+                    d("3.75"),
+                    d("6"),
+                    null,
                     new LongContextPrice(200_000, d("6"), d("22.50"), d("0.60"), d("7.50"), null, null),
-                    Map.of("batch", new TierPrice(d("1.50"), d("7.50"), d("0.15"), d("1.875"), null, null,
-                                    new LongContextPrice(200_000, d("3"), d("11.25"), d("0.30"), d("3.75"), null, null)),
-                            "priority", new TierPrice(d("4.5"), d("22.5"), null, null, null, null, null)))))));
+                    Map.of(
+                            "batch",
+                            new TierPrice(
+                                    d("1.50"),
+                                    d("7.50"),
+                                    d("0.15"),
+                                    d("1.875"),
+                                    null,
+                                    null,
+                                    new LongContextPrice(
+                                            200_000, d("3"), d("11.25"), d("0.30"), d("3.75"), null, null)),
+                            "priority",
+                            new TierPrice(d("4.5"), d("22.5"), null, null, null, null, null)))))));
 
     private static PricedUsage price(String tier, Usage usage, BigDecimal providerCost) {
-        return PRICER.price(UsageEvent.builder().eventId("e1").timestamp(TS).agent("a").provider("anthropic")
-                .model("claude-sonnet-4-5").usage(usage).serviceTier(tier).providerCostUsd(providerCost).build(),
-                CATALOG, TS);
+        return PRICER.price(
+                UsageEvent.builder()
+                        .eventId("e1")
+                        .timestamp(TS)
+                        .agent("a")
+                        .provider("anthropic")
+                        .model("claude-sonnet-4-5")
+                        .usage(usage)
+                        .serviceTier(tier)
+                        .providerCostUsd(providerCost)
+                        .build(),
+                CATALOG,
+                TS);
     }
 
     private static Usage usage(long in, long out, long cacheRead, long cacheWrite, long cacheWrite1h) {
@@ -64,7 +93,8 @@ class ServiceTierPricingTest {
         assertThat(p.cost().inputUsd().toPlainString()).isEqualTo("0.006");
         assertThat(p.cost().cacheReadUsd().toPlainString()).isEqualTo("0.0006");
         assertThat(p.cost().cacheWriteUsd().toPlainString()).isEqualTo("0.00375");
-        assertThat(p.pricing().unitPrices().cacheWrite1hPerMTok().toPlainString()).isEqualTo("1.875");
+        assertThat(p.pricing().unitPrices().cacheWrite1hPerMTok().toPlainString())
+                .isEqualTo("1.875");
     }
 
     @Test
@@ -82,7 +112,8 @@ class ServiceTierPricingTest {
 
         assertThat(p.pricing().longContext()).isFalse();
         assertThat(p.cost().totalUsd().toPlainString()).isEqualTo("1.3725"); // 300k × 4.5 + 1k × 22.5
-        assertThat(p.pricing().unitPrices().cacheReadPerMTok().toPlainString()).as("cache read → the tier's input")
+        assertThat(p.pricing().unitPrices().cacheReadPerMTok().toPlainString())
+                .as("cache read → the tier's input")
                 .isEqualTo("4.5");
     }
 
@@ -110,7 +141,9 @@ class ServiceTierPricingTest {
 
         assertThat(p.pricing().source()).isEqualTo(CostSource.PROVIDER);
         assertThat(p.cost().totalUsd().toPlainString()).isEqualTo("0.004");
-        assertThat(p.cost().catalogUsd().toPlainString()).as("our own figure, at the batch tier").isEqualTo("0.00525");
+        assertThat(p.cost().catalogUsd().toPlainString())
+                .as("our own figure, at the batch tier")
+                .isEqualTo("0.00525");
         assertThat(p.pricing().serviceTier()).isEqualTo("batch");
     }
 }

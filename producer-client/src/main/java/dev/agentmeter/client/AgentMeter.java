@@ -22,8 +22,7 @@ public final class AgentMeter {
     private static final AtomicLong unconfigured = new AtomicLong();
     private static final AtomicBoolean warned = new AtomicBoolean();
 
-    private AgentMeter() {
-    }
+    private AgentMeter() {}
 
     /** Makes {@code value} the process-wide tracker; the caller still owns (and closes) it. */
     public static void configure(UsageTracker value) {
@@ -52,8 +51,8 @@ public final class AgentMeter {
     }
 
     /** See {@link UsageTracker#trackApi}. */
-    public static String trackApi(String service, String endpoint, Integer statusCode, BigDecimal costUsd,
-                                  Long durationMs) {
+    public static String trackApi(
+            String service, String endpoint, Integer statusCode, BigDecimal costUsd, Long durationMs) {
         UsageTracker t = tracker;
         if (t == null) {
             ignored();

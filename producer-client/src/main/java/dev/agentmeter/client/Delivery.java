@@ -59,6 +59,7 @@ final class Delivery {
     private final AtomicLong unresolved = new AtomicLong();
     /** Events lost so far (dropped, undeliverable): what a flush compares. */
     private final AtomicLong lost = new AtomicLong();
+
     private volatile long lastResolvedNanos = System.nanoTime();
     /** Spooled since the last fsync: resolved (SPOOLED) by the next one. Sender's thread only. */
     private final List<Tracked> awaitingSync = new ArrayList<>();
@@ -66,6 +67,7 @@ final class Delivery {
     private final List<CompletableFuture<Boolean>> flushes = new ArrayList<>();
     /** The lost count the last completed flush answered for. Sender's thread only. */
     private long lostAnswered;
+
     private volatile boolean spooling;
     private KafkaProducer<String, byte[]> producer;
     private Admin admin;
@@ -90,8 +92,7 @@ final class Delivery {
     }
 
     /** An event the producer gave up on for now, with whoever waits for it. */
-    private record Pending(byte[] json, Tracked tracked) {
-    }
+    private record Pending(byte[] json, Tracked tracked) {}
 
     /** Events delivered and not yet acknowledged, fsynced or lost. */
     long unresolved() {
@@ -195,8 +196,11 @@ final class Delivery {
                 undeliverable(tracked, ex);
                 return;
             }
-            log.warn("agentmeter: Kafka at {} unreachable ({}); spooling to {}", config.bootstrapServers(),
-                    ex.getMessage(), config.spoolDirectory());
+            log.warn(
+                    "agentmeter: Kafka at {} unreachable ({}); spooling to {}",
+                    config.bootstrapServers(),
+                    ex.getMessage(),
+                    config.spoolDirectory());
             enterSpooling();
             toSpool(json, tracked);
         }
@@ -221,8 +225,10 @@ final class Delivery {
     }
 
     private static boolean isPermanent(Exception ex) {
-        return ex instanceof RecordTooLargeException || ex instanceof RecordBatchTooLargeException
-                || ex instanceof InvalidTopicException || ex instanceof SerializationException;
+        return ex instanceof RecordTooLargeException
+                || ex instanceof RecordBatchTooLargeException
+                || ex instanceof InvalidTopicException
+                || ex instanceof SerializationException;
     }
 
     private void enterSpooling() {
@@ -290,14 +296,18 @@ final class Delivery {
             return;
         }
         long now = System.nanoTime();
-        if (force || pending >= config.spoolFsyncEveryEvents()
+        if (force
+                || pending >= config.spoolFsyncEveryEvents()
                 || now - lastSyncNanos >= config.spoolFsyncInterval().toNanos()) {
             try {
                 spool.sync();
                 synced();
             } catch (IOException e) {
-                error(TrackingError.Type.SPOOL_FAILURE, null, "cannot fsync the spool in "
-                        + config.spoolDirectory() + ": " + e.getMessage(), e);
+                error(
+                        TrackingError.Type.SPOOL_FAILURE,
+                        null,
+                        "cannot fsync the spool in " + config.spoolDirectory() + ": " + e.getMessage(),
+                        e);
                 syncFailed(e);
             }
             lastSyncNanos = now;
@@ -318,7 +328,8 @@ final class Delivery {
                 for (int from = 0; from < lines.size(); from += REPLAY_CHUNK) {
                     List<byte[]> chunk = lines.subList(from, Math.min(lines.size(), from + REPLAY_CHUNK));
                     if (!replayChunk(chunk)) {
-                        log.info("agentmeter: replay interrupted, Kafka unreachable again; retrying in {}",
+                        log.info(
+                                "agentmeter: replay interrupted, Kafka unreachable again; retrying in {}",
                                 config.replayProbeInterval());
                         return;
                     }
@@ -332,8 +343,11 @@ final class Delivery {
             spooling = false;
             log.info("agentmeter: spool replayed; sending to Kafka at {} again", config.bootstrapServers());
         } catch (IOException e) {
-            error(TrackingError.Type.SPOOL_FAILURE, null, "cannot read the spool in " + config.spoolDirectory()
-                    + ": " + e.getMessage(), e);
+            error(
+                    TrackingError.Type.SPOOL_FAILURE,
+                    null,
+                    "cannot read the spool in " + config.spoolDirectory() + ": " + e.getMessage(),
+                    e);
         }
     }
 
@@ -346,8 +360,12 @@ final class Delivery {
                 // A torn event joined with the next one (a spool from before tears were cut back): the next is kept.
                 line = Spool.afterTear(spooled);
                 key = line == null ? null : keyOf(line);
-                error(TrackingError.Type.SPOOL_FAILURE, null, "a spooled line is not JSON (torn by a failed write)"
-                        + (key == null ? " and is skipped" : "; the event after the tear is kept"), null);
+                error(
+                        TrackingError.Type.SPOOL_FAILURE,
+                        null,
+                        "a spooled line is not JSON (torn by a failed write)"
+                                + (key == null ? " and is skipped" : "; the event after the tear is kept"),
+                        null);
                 if (key == null) {
                     continue;
                 }
@@ -414,7 +432,9 @@ final class Delivery {
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 2000);
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, "agentmeter-tracker-" + ProcessHandle.current().pid());
+        p.put(
+                ProducerConfig.CLIENT_ID_CONFIG,
+                "agentmeter-tracker-" + ProcessHandle.current().pid());
         p.putAll(config.kafkaOverrides());
         return p;
     }
@@ -428,7 +448,8 @@ final class Delivery {
             return new Spool(dir, maxBytes);
         } catch (Spool.SpoolLockedException e) {
             for (int i = 1; ; i++) {
-                Path own = dir.resolveSibling(dir.getFileName() + "-" + ProcessHandle.current().pid() + "-" + i);
+                Path own = dir.resolveSibling(
+                        dir.getFileName() + "-" + ProcessHandle.current().pid() + "-" + i);
                 try {
                     Spool spool = new Spool(own, maxBytes);
                     log.warn("agentmeter: {}; using {}", e.getMessage(), own);

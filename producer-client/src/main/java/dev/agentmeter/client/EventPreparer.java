@@ -28,16 +28,13 @@ import java.util.stream.Collectors;
 final class EventPreparer {
 
     /** What comes out for one tracked event. */
-    sealed interface Prepared {
-    }
+    sealed interface Prepared {}
 
     /** Ready to send: {@code cut} says that free text was cut (the event is marked truncated). */
-    record Ready(UsageEvent event, String key, byte[] json, boolean cut) implements Prepared {
-    }
+    record Ready(UsageEvent event, String key, byte[] json, boolean cut) implements Prepared {}
 
     /** Breaks the contract: never sent, reported with a sentence a person can act on. */
-    record Invalid(UsageEvent event, String reason, Throwable cause) implements Prepared {
-    }
+    record Invalid(UsageEvent event, String reason, Throwable cause) implements Prepared {}
 
     private final Redactor redactor;
     private final UsageEventValidator validator;
@@ -62,21 +59,22 @@ final class EventPreparer {
         event = shortened ? cut.event().toBuilder().truncated(true).build() : cut.event();
         List<Violation> violations = validator.validate(event);
         if (!violations.isEmpty()) {
-            return new Invalid(event, violations.stream().map(Violation::message)
-                    .collect(Collectors.joining("; ")), null);
+            return new Invalid(
+                    event, violations.stream().map(Violation::message).collect(Collectors.joining("; ")), null);
         }
         return new Ready(event, event.recordKey(), ContractJson.toBytes(event), shortened || cut.cut());
     }
 
     private static UsageEvent estimate(UsageEvent e) {
         if (e.isLlm() && e.usage() == null && e.call() != null && e.call().promptChars() != null) {
-            return e.toBuilder().usage(TokenEstimator.estimate(e.call().promptChars(), -1)).build();
+            return e.toBuilder()
+                    .usage(TokenEstimator.estimate(e.call().promptChars(), -1))
+                    .build();
         }
         return e;
     }
 
-    private record Redacted(UsageEvent event, boolean shortened) {
-    }
+    private record Redacted(UsageEvent event, boolean shortened) {}
 
     /** Redacts {@code task.description}, {@code call.errorMessage} and attribute values. */
     private Redacted redact(UsageEvent e) {

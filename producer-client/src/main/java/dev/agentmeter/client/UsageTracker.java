@@ -63,6 +63,7 @@ public final class UsageTracker implements AutoCloseable {
     private final AtomicReference<UsageEvent> lastDropped = new AtomicReference<>();
     /** The budget statuses, when subscribed ({@link Builder#budgetStatus}); else null. */
     private final BudgetWatch budgets;
+
     private volatile boolean closed;
 
     private UsageTracker(TrackerConfig config) {
@@ -71,9 +72,14 @@ public final class UsageTracker implements AutoCloseable {
         this.sender = new Sender(config, queue, this::takeDropReport);
         this.metrics = sender.metrics();
         sender.start();
-        this.budgets = config.budgetStatusTopic() == null ? null
-                : new BudgetWatch(config.bootstrapServers(), config.kafkaOverrides(), config.budgetStatusTopic(),
-                        Clock.systemUTC()).start();
+        this.budgets = config.budgetStatusTopic() == null
+                ? null
+                : new BudgetWatch(
+                                config.bootstrapServers(),
+                                config.kafkaOverrides(),
+                                config.budgetStatusTopic(),
+                                Clock.systemUTC())
+                        .start();
     }
 
     public static Builder builder() {
@@ -110,8 +116,13 @@ public final class UsageTracker implements AutoCloseable {
         return track(UsageEvent.builder()
                 .kind(UsageEvent.KIND_API)
                 .api(new ApiCall(service, endpoint, statusCode, costUsd))
-                .call(new Call(null, null, durationMs,
-                        statusCode == null || statusCode < 400 ? Call.STATUS_SUCCESS : Call.STATUS_ERROR, null, null))
+                .call(new Call(
+                        null,
+                        null,
+                        durationMs,
+                        statusCode == null || statusCode < 400 ? Call.STATUS_SUCCESS : Call.STATUS_ERROR,
+                        null,
+                        null))
                 .build());
     }
 
@@ -127,18 +138,24 @@ public final class UsageTracker implements AutoCloseable {
             metrics.tracked();
             if (event == null || closed) {
                 dropped(event);
-                done.complete(new Durability(event == null ? null : event.eventId(), Durability.Outcome.DROPPED,
+                done.complete(new Durability(
+                        event == null ? null : event.eventId(),
+                        Durability.Outcome.DROPPED,
                         event == null ? "the event is null" : "the tracker is closed"));
                 return done;
             }
             UsageEvent filled = withDefaults(event);
             if (!queue.offer(new Tracked(filled, done))) {
                 dropped(filled);
-                done.complete(new Durability(filled.eventId(), Durability.Outcome.DROPPED,
+                done.complete(new Durability(
+                        filled.eventId(),
+                        Durability.Outcome.DROPPED,
                         "the in-memory queue (" + config.queueCapacity() + " events) is full"));
             }
         } catch (Throwable t) {
-            done.complete(new Durability(event == null ? null : event.eventId(), Durability.Outcome.DROPPED,
+            done.complete(new Durability(
+                    event == null ? null : event.eventId(),
+                    Durability.Outcome.DROPPED,
                     "the event could not be queued: " + t));
         }
         return done;
@@ -166,7 +183,9 @@ public final class UsageTracker implements AutoCloseable {
      */
     public Optional<BudgetStatus> budget(String scope, Period period) {
         try {
-            return budgets == null || scope == null || period == null ? Optional.empty() : budgets.status(scope, period);
+            return budgets == null || scope == null || period == null
+                    ? Optional.empty()
+                    : budgets.status(scope, period);
         } catch (RuntimeException e) {
             return Optional.empty();
         }
@@ -234,18 +253,22 @@ public final class UsageTracker implements AutoCloseable {
         long waiting = sender.unresolved();
         long quiet = System.nanoTime() - sender.lastResolvedNanos();
         if (waiting > 0 && quiet > stalledAfter.toNanos()) {
-            return new Health(false, waiting + " event(s) handed over and nothing confirmed for "
-                    + Duration.ofNanos(quiet).toSeconds() + " s (Kafka and the spool both stuck?)", waiting);
+            return new Health(
+                    false,
+                    waiting + " event(s) handed over and nothing confirmed for "
+                            + Duration.ofNanos(quiet).toSeconds() + " s (Kafka and the spool both stuck?)",
+                    waiting);
         }
         return new Health(true, null, waiting);
     }
 
     /** What {@link #health} found: {@code reason} says why not when {@code up} is false. */
-    public record Health(boolean up, String reason, long unconfirmed) {
-    }
+    public record Health(boolean up, String reason, long unconfirmed) {}
 
     private UsageEvent withDefaults(UsageEvent e) {
-        if (e.eventId() != null && e.timestamp() != null && (e.sessionId() != null || !config.generateSession())
+        if (e.eventId() != null
+                && e.timestamp() != null
+                && (e.sessionId() != null || !config.generateSession())
                 && e.agent() != null
                 && (e.teamId() != null || config.defaultTeam() == null)
                 && (e.userId() != null || config.defaultUser() == null)) {
@@ -285,10 +308,11 @@ public final class UsageTracker implements AutoCloseable {
         if (n == 0) {
             return null;
         }
-        String why = closed ? "the tracker is closed" : "the in-memory queue (" + config.queueCapacity()
-                + " events) was full or the event was null";
-        return new TrackingError(TrackingError.Type.DROPPED, lastDropped.getAndSet(null),
-                n + " event(s) dropped: " + why, null);
+        String why = closed
+                ? "the tracker is closed"
+                : "the in-memory queue (" + config.queueCapacity() + " events) was full or the event was null";
+        return new TrackingError(
+                TrackingError.Type.DROPPED, lastDropped.getAndSet(null), n + " event(s) dropped: " + why, null);
     }
 
     /**
@@ -311,62 +335,119 @@ public final class UsageTracker implements AutoCloseable {
         private Duration replayProbeInterval = Duration.ofSeconds(5);
         private Duration closeTimeout = Duration.ofSeconds(10);
         private Redactor redactor = Redactor.defaults();
-        private TrackingErrorHandler errorHandler = error -> log.warn("agentmeter: {} ({})", error.reason(),
-                error.type(), error.cause());
+        private TrackingErrorHandler errorHandler =
+                error -> log.warn("agentmeter: {} ({})", error.reason(), error.type(), error.cause());
         private MeterRegistry meterRegistry;
         private final Map<String, Object> kafka = new HashMap<>();
         private String budgetStatusTopic;
         private Duration maxFutureSkew = UsageEventValidator.DEFAULT_MAX_FUTURE_SKEW;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Kafka bootstrap servers. Default {@code localhost:9092}. */
-        public Builder bootstrapServers(String value) { bootstrapServers = value; return this; }
+        public Builder bootstrapServers(String value) {
+            bootstrapServers = value;
+            return this;
+        }
         /** Topic for raw events. Default {@code agentmeter.usage.raw}. */
-        public Builder topic(String value) { topic = value; return this; }
+        public Builder topic(String value) {
+            topic = value;
+            return this;
+        }
         /** Agent name for events that name none. Default {@code unknown-agent}. */
-        public Builder agent(String value) { agent = value; return this; }
+        public Builder agent(String value) {
+            agent = value;
+            return this;
+        }
         /** Team for events that name none. Default: none. */
-        public Builder team(String value) { team = value; return this; }
+        public Builder team(String value) {
+            team = value;
+            return this;
+        }
         /** User for events that name none. Default: none. */
-        public Builder user(String value) { user = value; return this; }
+        public Builder user(String value) {
+            user = value;
+            return this;
+        }
         /** Session for events that name none. Default: a UUID generated once per tracker. */
-        public Builder session(String value) { session = value; return this; }
+        public Builder session(String value) {
+            session = value;
+            return this;
+        }
         /**
          * Whether events that name no session get one (the configured one, else the tracker's). Default
          * true: one agent process, one session. A service forwarding many senders' events (the
          * collector) turns it off, so that sessionless events stay sessionless.
          */
-        public Builder generateSession(boolean value) { generateSession = value; return this; }
+        public Builder generateSession(boolean value) {
+            generateSession = value;
+            return this;
+        }
         /** Where events wait while Kafka is unreachable. Default {@code ~/.agentmeter/spool}; one process per directory. */
-        public Builder spoolDirectory(Path value) { spoolDirectory = value; return this; }
+        public Builder spoolDirectory(Path value) {
+            spoolDirectory = value;
+            return this;
+        }
         /** Upper bound of the spool on disk; beyond it new events are dropped and counted. Default 256 MiB. */
-        public Builder spoolMaxBytes(long value) { spoolMaxBytes = value; return this; }
+        public Builder spoolMaxBytes(long value) {
+            spoolMaxBytes = value;
+            return this;
+        }
         /** fsync the spool after this many events at the latest. Default 1000. */
-        public Builder spoolFsyncEveryEvents(int value) { spoolFsyncEveryEvents = value; return this; }
+        public Builder spoolFsyncEveryEvents(int value) {
+            spoolFsyncEveryEvents = value;
+            return this;
+        }
         /** fsync the spool after this long at the latest. Default 200 ms. */
-        public Builder spoolFsyncInterval(Duration value) { spoolFsyncInterval = value; return this; }
+        public Builder spoolFsyncInterval(Duration value) {
+            spoolFsyncInterval = value;
+            return this;
+        }
         /** Events held in memory between track() and the background thread. Default 100,000. */
-        public Builder queueCapacity(int value) { queueCapacity = value; return this; }
+        public Builder queueCapacity(int value) {
+            queueCapacity = value;
+            return this;
+        }
         /** While spooling, how often to check whether Kafka is back. Default 5 s. */
-        public Builder replayProbeInterval(Duration value) { replayProbeInterval = value; return this; }
+        public Builder replayProbeInterval(Duration value) {
+            replayProbeInterval = value;
+            return this;
+        }
         /** How long close() and flush() wait for Kafka before spooling what is left. Default 10 s. */
-        public Builder closeTimeout(Duration value) { closeTimeout = value; return this; }
+        public Builder closeTimeout(Duration value) {
+            closeTimeout = value;
+            return this;
+        }
         /** Redaction of task.description, call.errorMessage and attribute values. Default {@link Redactor#defaults()}. */
-        public Builder redactor(Redactor value) { redactor = value; return this; }
+        public Builder redactor(Redactor value) {
+            redactor = value;
+            return this;
+        }
         /** Adds a redaction rule to the current redactor. */
         public Builder redact(String name, String regex, String replacement) {
             redactor = redactor.with(name, regex, replacement);
             return this;
         }
         /** Receives invalid, dropped and undeliverable events (on a background thread). Default: log a warning. */
-        public Builder errorHandler(TrackingErrorHandler value) { errorHandler = value; return this; }
+        public Builder errorHandler(TrackingErrorHandler value) {
+            errorHandler = value;
+            return this;
+        }
         /** Where the client's meters go. Default: a private SimpleMeterRegistry. */
-        public Builder meterRegistry(MeterRegistry value) { meterRegistry = value; return this; }
+        public Builder meterRegistry(MeterRegistry value) {
+            meterRegistry = value;
+            return this;
+        }
         /** Any Kafka producer setting (SASL/SSL, client.id, ...); wins over the client's defaults. */
-        public Builder kafka(String key, Object value) { kafka.put(key, value); return this; }
-        public Builder kafka(Map<String, ?> values) { kafka.putAll(values); return this; }
+        public Builder kafka(String key, Object value) {
+            kafka.put(key, value);
+            return this;
+        }
+
+        public Builder kafka(Map<String, ?> values) {
+            kafka.putAll(values);
+            return this;
+        }
         /**
          * Follow the budget status topic for {@link UsageTracker#budget} and {@link UsageTracker#allows}
          * (one background consumer, the whole compacted table in memory). Default off.
@@ -380,9 +461,15 @@ public final class UsageTracker implements AutoCloseable {
          * invalid and not sent. The same setting as the processor's and the collector's
          * {@code max.future.skew}. Default 24 h.
          */
-        public Builder maxFutureSkew(Duration value) { maxFutureSkew = value; return this; }
+        public Builder maxFutureSkew(Duration value) {
+            maxFutureSkew = value;
+            return this;
+        }
         /** The budget status topic to follow (turns {@link #budgetStatus} on). Default {@code agentmeter.budget-status}. */
-        public Builder budgetStatusTopic(String value) { budgetStatusTopic = value; return this; }
+        public Builder budgetStatusTopic(String value) {
+            budgetStatusTopic = value;
+            return this;
+        }
 
         public UsageTracker build() {
             require(bootstrapServers != null && !bootstrapServers.isBlank(), "bootstrapServers", "must not be empty");
@@ -398,10 +485,26 @@ public final class UsageTracker implements AutoCloseable {
             requirePositive(maxFutureSkew, "maxFutureSkew");
             Objects.requireNonNull(redactor, "redactor");
             Objects.requireNonNull(errorHandler, "errorHandler");
-            return new UsageTracker(new TrackerConfig(bootstrapServers, topic, agent, team, user, session,
-                    generateSession, spoolDirectory, spoolMaxBytes, spoolFsyncEveryEvents, spoolFsyncInterval, queueCapacity,
-                    replayProbeInterval, closeTimeout, redactor, errorHandler,
-                    meterRegistry != null ? meterRegistry : new SimpleMeterRegistry(), kafka, budgetStatusTopic,
+            return new UsageTracker(new TrackerConfig(
+                    bootstrapServers,
+                    topic,
+                    agent,
+                    team,
+                    user,
+                    session,
+                    generateSession,
+                    spoolDirectory,
+                    spoolMaxBytes,
+                    spoolFsyncEveryEvents,
+                    spoolFsyncInterval,
+                    queueCapacity,
+                    replayProbeInterval,
+                    closeTimeout,
+                    redactor,
+                    errorHandler,
+                    meterRegistry != null ? meterRegistry : new SimpleMeterRegistry(),
+                    kafka,
+                    budgetStatusTopic,
                     maxFutureSkew));
         }
 

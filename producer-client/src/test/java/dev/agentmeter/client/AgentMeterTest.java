@@ -22,7 +22,9 @@ class AgentMeterTest {
 
     @Test
     void beforeConfigureEventsAreCountedAndIgnored() {
-        assertThat(AgentMeter.track(UsageEvent.builder().model("m").usage(Usage.of(1, 1)).build())).isNull();
+        assertThat(AgentMeter.track(
+                        UsageEvent.builder().model("m").usage(Usage.of(1, 1)).build()))
+                .isNull();
         assertThat(AgentMeter.trackApi("svc", null, 200, null, null)).isNull();
         assertThat(AgentMeter.unconfiguredCount()).isEqualTo(2);
     }
@@ -37,12 +39,20 @@ class AgentMeterTest {
                 .build()) {
             AgentMeter.configure(tracker);
             assertThat(AgentMeter.tracker()).isSameAs(tracker);
-            assertThat(AgentMeter.track(UsageEvent.builder().model("m").usage(Usage.of(1, 1)).build())).hasSize(36);
+            assertThat(AgentMeter.track(UsageEvent.builder()
+                            .model("m")
+                            .usage(Usage.of(1, 1))
+                            .build()))
+                    .hasSize(36);
             assertThat(tracker.metrics().trackedCount()).isEqualTo(1);
 
             AgentMeter.reset();
             assertThat(AgentMeter.tracker()).isNull();
-            assertThat(AgentMeter.track(UsageEvent.builder().model("m").usage(Usage.of(1, 1)).build())).isNull();
+            assertThat(AgentMeter.track(UsageEvent.builder()
+                            .model("m")
+                            .usage(Usage.of(1, 1))
+                            .build()))
+                    .isNull();
             assertThat(tracker.metrics().trackedCount()).isEqualTo(1);
         }
     }

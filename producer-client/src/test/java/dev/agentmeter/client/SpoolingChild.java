@@ -16,8 +16,7 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class SpoolingChild {
 
-    private SpoolingChild() {
-    }
+    private SpoolingChild() {}
 
     public static void main(String[] args) throws Exception {
         UsageTracker tracker = UsageTracker.builder()
@@ -28,7 +27,8 @@ public final class SpoolingChild {
                 .build();
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < Integer.parseInt(args[2]); i++) {
-            ids.add(tracker.track(UsageEvent.builder().model("gpt-4o").usage(Usage.of(10, 1)).build()));
+            ids.add(tracker.track(
+                    UsageEvent.builder().model("gpt-4o").usage(Usage.of(10, 1)).build()));
         }
         if (!tracker.flush(Duration.ofSeconds(60))) {
             System.out.println("FLUSH-FAILED");

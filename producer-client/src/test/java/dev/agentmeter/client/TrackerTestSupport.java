@@ -11,8 +11,7 @@ import java.util.function.BooleanSupplier;
 
 final class TrackerTestSupport {
 
-    private TrackerTestSupport() {
-    }
+    private TrackerTestSupport() {}
 
     /** An address where nothing listens: Kafka is "unreachable" for real, no mock involved. */
     static String deadBootstrap() {

@@ -55,18 +55,27 @@ class UsageTrackerIT {
     }
 
     private static UsageEvent event(int i) {
-        return UsageEvent.builder().model("gpt-4o").usage(Usage.of(100 + i, 10)).userId("user-" + (i % 7)).build();
+        return UsageEvent.builder()
+                .model("gpt-4o")
+                .usage(Usage.of(100 + i, 10))
+                .userId("user-" + (i % 7))
+                .build();
     }
 
     /** Reads the topic until {@code expected} distinct eventIds arrived (or 60 s passed), then 0.5 s more. */
     private static List<ConsumerRecord<String, byte[]>> consume(String topic, int expected) {
-        return TopicReader.await(kafka.bootstrapServers(), topic, records -> eventIds(records).size() >= expected,
-                Duration.ofSeconds(60), Duration.ofMillis(500));
+        return TopicReader.await(
+                kafka.bootstrapServers(),
+                topic,
+                records -> eventIds(records).size() >= expected,
+                Duration.ofSeconds(60),
+                Duration.ofMillis(500));
     }
 
     private static Set<String> eventIds(List<ConsumerRecord<String, byte[]>> records) {
         Set<String> ids = new HashSet<>();
-        records.forEach(r -> ids.add(ContractJson.fromBytes(r.value(), UsageEvent.class).eventId()));
+        records.forEach(
+                r -> ids.add(ContractJson.fromBytes(r.value(), UsageEvent.class).eventId()));
         return ids;
     }
 
@@ -75,7 +84,10 @@ class UsageTrackerIT {
         String topic = newTopic();
         String id;
         try (UsageTracker t = tracker(topic).team("support").build()) {
-            id = t.track(UsageEvent.builder().model("claude-sonnet-4-5").sessionId("session-123").userId("alice")
+            id = t.track(UsageEvent.builder()
+                    .model("claude-sonnet-4-5")
+                    .sessionId("session-123")
+                    .userId("alice")
                     .usage(new Usage(1000, 500, 200, 100, 0, 50, false))
                     .task(new Task("feature_implementation", "standard", "mail bob@example.com"))
                     .build());
@@ -150,11 +162,19 @@ class UsageTrackerIT {
         String topic = newTopic();
         Path ids = scratch.resolve("ids.txt"); // outside the spool directory, which the child owns
         Path childSpool = spoolDir.resolve("child");
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), SpoolingChild.class.getName(),
-                childSpool.toString(), TrackerTestSupport.deadBootstrap(), "250", ids.toString())
-                .redirectErrorStream(true).start();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+        Process child = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        SpoolingChild.class.getName(),
+                        childSpool.toString(),
+                        TrackerTestSupport.deadBootstrap(),
+                        "250",
+                        ids.toString())
+                .redirectErrorStream(true)
+                .start();
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = out.readLine()) != null && !line.equals("READY")) {
                 assertThat(line).doesNotContain("FLUSH-FAILED");

@@ -29,9 +29,11 @@ import org.junit.jupiter.api.io.TempDir;
 /** Tracker behaviour that needs no broker: Kafka is unreachable (nothing listens on the port). */
 class UsageTrackerTest {
 
-    private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+    private static final Pattern UUID =
+            Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
     /** eventIds: version 7, the creation millisecond first. */
-    private static final Pattern UUID7 = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+    private static final Pattern UUID7 =
+            Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
 
     @TempDir
     Path tmp;
@@ -48,7 +50,8 @@ class UsageTrackerTest {
     private UsageTracker tracker() {
         return UsageTracker.builder()
                 .bootstrapServers(TrackerTestSupport.deadBootstrap())
-                .agent("triage").team("support")
+                .agent("triage")
+                .team("support")
                 .spoolDirectory(spoolDir)
                 .errorHandler(handler)
                 .replayProbeInterval(Duration.ofMinutes(10))
@@ -62,8 +65,11 @@ class UsageTrackerTest {
 
     private List<UsageEvent> spooledEvents() throws Exception {
         try (Spool spool = new Spool(spoolDir, 1 << 30)) {
-            return spool.oldest() == null ? List.of() : spool.oldest().pendingLines().stream()
-                    .map(b -> ContractJson.fromJson(new String(b, StandardCharsets.UTF_8), UsageEvent.class)).toList();
+            return spool.oldest() == null
+                    ? List.of()
+                    : spool.oldest().pendingLines().stream()
+                            .map(b -> ContractJson.fromJson(new String(b, StandardCharsets.UTF_8), UsageEvent.class))
+                            .toList();
         }
     }
 
@@ -95,8 +101,8 @@ class UsageTrackerTest {
             b = t.track(llm());
             own = t.track(llm().toBuilder().sessionId("s-own").build());
         }
-        Map<String, String> sessionById = spooledEvents().stream()
-                .collect(Collectors.toMap(UsageEvent::eventId, UsageEvent::sessionId));
+        Map<String, String> sessionById =
+                spooledEvents().stream().collect(Collectors.toMap(UsageEvent::eventId, UsageEvent::sessionId));
         assertThat(sessionById.get(a)).matches(UUID).isEqualTo(sessionById.get(b));
         assertThat(sessionById.get(own)).isEqualTo("s-own");
     }
@@ -104,7 +110,10 @@ class UsageTrackerTest {
     @Test
     void invalidEventGoesToTheHandlerAndCounterNotToKafka() throws Exception {
         try (UsageTracker t = tracker()) {
-            String id = t.track(UsageEvent.builder().model("gpt-4o").usage(new Usage(10, 5, 20, 0, 0, 0, false)).build());
+            String id = t.track(UsageEvent.builder()
+                    .model("gpt-4o")
+                    .usage(new Usage(10, 5, 20, 0, 0, 0, false))
+                    .build());
             assertThat(id).matches(UUID7);
             assertThat(t.flush(Duration.ofSeconds(30))).isTrue();
             assertThat(t.metrics().invalidCount()).isEqualTo(1);
@@ -112,8 +121,9 @@ class UsageTrackerTest {
         assertThat(handler.errors).hasSize(1);
         TrackingError error = handler.errors.get(0);
         assertThat(error.type()).isEqualTo(TrackingError.Type.INVALID);
-        assertThat(error.reason()).isEqualTo("usage.cacheReadTokens (20) exceeds usage.inputTokens (10); "
-                + "inputTokens must include cache reads and writes");
+        assertThat(error.reason())
+                .isEqualTo("usage.cacheReadTokens (20) exceeds usage.inputTokens (10); "
+                        + "inputTokens must include cache reads and writes");
         assertThat(spooledEvents()).isEmpty();
     }
 
@@ -161,7 +171,8 @@ class UsageTrackerTest {
     void aSecretAcrossTheCutIsRedactedWhole() throws Exception {
         String message = "x".repeat(3990) + " sk-ant-api03-AAAAAAAAAAAAAAAAAAAA and more";
         try (UsageTracker t = tracker()) {
-            t.track(llm().toBuilder().call(new Call("generate", null, 1L, "error", message, null))
+            t.track(llm().toBuilder()
+                    .call(new Call("generate", null, 1L, "error", message, null))
                     .build());
         }
         String sent = spooledEvents().get(0).call().errorMessage();
@@ -177,14 +188,19 @@ class UsageTrackerTest {
         try (UsageTracker t = tracker()) {
             t.track(llm().toBuilder().attributes(attributes).build());
         }
-        assertThat(spooledEvents().get(0).attributes()).hasSize(64).containsKey("k063").doesNotContainKey("k064");
+        assertThat(spooledEvents().get(0).attributes())
+                .hasSize(64)
+                .containsKey("k063")
+                .doesNotContainKey("k064");
     }
 
     @Test
     void missingTokenCountsAreEstimatedFromPromptLength() throws Exception {
         try (UsageTracker t = tracker()) {
-            t.track(UsageEvent.builder().model("gpt-4o")
-                    .call(new Call("generate", null, null, "success", null, 1000L)).build());
+            t.track(UsageEvent.builder()
+                    .model("gpt-4o")
+                    .call(new Call("generate", null, null, "success", null, 1000L))
+                    .build());
         }
         assertThat(spooledEvents().get(0).usage()).isEqualTo(new Usage(250, 75, 0, 0, 0, 0, true));
     }
@@ -225,20 +241,24 @@ class UsageTrackerTest {
                 .hasMessage("UsageTracker setting 'bootstrapServers' must not be empty");
         assertThatThrownBy(() -> UsageTracker.builder().spoolMaxBytes(10).build())
                 .hasMessage("UsageTracker setting 'spoolMaxBytes' must be at least 1 MiB, was 10");
-        assertThatThrownBy(() -> UsageTracker.builder().closeTimeout(Duration.ZERO).build())
+        assertThatThrownBy(
+                        () -> UsageTracker.builder().closeTimeout(Duration.ZERO).build())
                 .hasMessage("UsageTracker setting 'closeTimeout' must be a positive duration, was PT0S");
     }
 
     @Test
     void aSecondTrackerOnTheSameSpoolDirectoryUsesItsOwn() {
-        try (UsageTracker first = tracker(); UsageTracker second = tracker()) {
+        try (UsageTracker first = tracker();
+                UsageTracker second = tracker()) {
             first.track(llm());
             second.track(llm());
             assertThat(first.flush(Duration.ofSeconds(30))).isTrue();
             assertThat(second.flush(Duration.ofSeconds(30))).isTrue();
-            assertThat(first.metrics().spooledCount() + second.metrics().spooledCount()).isEqualTo(2);
+            assertThat(first.metrics().spooledCount() + second.metrics().spooledCount())
+                    .isEqualTo(2);
         }
-        assertThat(spoolDir.resolveSibling(spoolDir.getFileName() + "-" + ProcessHandle.current().pid() + "-1"))
+        assertThat(spoolDir.resolveSibling(
+                        spoolDir.getFileName() + "-" + ProcessHandle.current().pid() + "-1"))
                 .isDirectory();
     }
 
@@ -247,42 +267,60 @@ class UsageTrackerTest {
         Durability poison;
         Durability after;
         try (UsageTracker t = tracker()) {
-            poison = t.trackDurably(llm().toBuilder().providerCostUsd(new BigDecimal("1e10000")).build())
+            poison = t.trackDurably(llm().toBuilder()
+                            .providerCostUsd(new BigDecimal("1e10000"))
+                            .build())
                     .get(30, TimeUnit.SECONDS);
             after = t.trackDurably(llm()).get(30, TimeUnit.SECONDS);
             assertThat(t.health(Duration.ofSeconds(10)).up()).isTrue();
         }
         assertThat(poison.outcome()).isEqualTo(Durability.Outcome.INVALID);
         assertThat(poison.reason()).isEqualTo("providerCostUsd is 1E+10000; at most 1000000 is accepted");
-        assertThat(after.outcome()).as("Kafka is unreachable: fsynced in the spool").isEqualTo(Durability.Outcome.SPOOLED);
+        assertThat(after.outcome())
+                .as("Kafka is unreachable: fsynced in the spool")
+                .isEqualTo(Durability.Outcome.SPOOLED);
         assertThat(spooledEvents()).extracting(UsageEvent::eventId).containsExactly(after.eventId());
     }
 
     @Test
     void flushSaysFalseWhenTheSpoolWasFullAndEventsWereLost() {
-        try (UsageTracker t = UsageTracker.builder().bootstrapServers(TrackerTestSupport.deadBootstrap())
-                .spoolDirectory(spoolDir).spoolMaxBytes(1024 * 1024).errorHandler(handler)
-                .replayProbeInterval(Duration.ofMinutes(10)).closeTimeout(Duration.ofSeconds(2)).build()) {
+        try (UsageTracker t = UsageTracker.builder()
+                .bootstrapServers(TrackerTestSupport.deadBootstrap())
+                .spoolDirectory(spoolDir)
+                .spoolMaxBytes(1024 * 1024)
+                .errorHandler(handler)
+                .replayProbeInterval(Duration.ofMinutes(10))
+                .closeTimeout(Duration.ofSeconds(2))
+                .build()) {
             for (int i = 0; i < 10_000; i++) {
                 t.track(llm());
             }
 
             assertThat(t.flush(Duration.ofSeconds(60))).isFalse();
             assertThat(t.metrics().droppedCount()).isPositive();
-            assertThat(t.flush(Duration.ofSeconds(60))).as("nothing lost since the last flush").isTrue();
+            assertThat(t.flush(Duration.ofSeconds(60)))
+                    .as("nothing lost since the last flush")
+                    .isTrue();
         }
     }
 
     @Test
     void aSenderThreadEndedByAnErrorMakesHealthDownWithTheReason() {
-        try (UsageTracker t = UsageTracker.builder().bootstrapServers(TrackerTestSupport.deadBootstrap())
-                .spoolDirectory(spoolDir).replayProbeInterval(Duration.ofMinutes(10)).closeTimeout(Duration.ofSeconds(2))
+        try (UsageTracker t = UsageTracker.builder()
+                .bootstrapServers(TrackerTestSupport.deadBootstrap())
+                .spoolDirectory(spoolDir)
+                .replayProbeInterval(Duration.ofMinutes(10))
+                .closeTimeout(Duration.ofSeconds(2))
                 .errorHandler(error -> {
                     throw new AssertionError("handler bug");
-                }).build()) {
+                })
+                .build()) {
             t.track(UsageEvent.builder().model("gpt-4o").build()); // invalid: no usage, so the handler is called
 
-            await("health down", Duration.ofSeconds(30), () -> !t.health(Duration.ofSeconds(10)).up());
+            await(
+                    "health down",
+                    Duration.ofSeconds(30),
+                    () -> !t.health(Duration.ofSeconds(10)).up());
             assertThat(t.health(Duration.ofSeconds(10)).reason())
                     .isEqualTo("the sender thread ended: java.lang.AssertionError: handler bug");
         }

@@ -37,8 +37,7 @@ public class AgentMeterSinkConnector extends SinkConnector {
     }
 
     @Override
-    public void stop() {
-    }
+    public void stop() {}
 
     @Override
     public ConfigDef config() {

@@ -94,8 +94,12 @@ public class AgentMeterSinkTask extends SinkTask {
             } else if (record.topic().equals(config.alertsTopic())) {
                 route(record, RecordDecoder.budgetAlert(record.value()), alerts);
             } else {
-                reportErrant(record, "topic " + record.topic() + " is neither " + SinkConfig.TOPIC_PRICED
-                        + " (" + config.pricedTopic() + ") nor " + SinkConfig.TOPIC_ALERTS + " (" + config.alertsTopic() + ")", null);
+                reportErrant(
+                        record,
+                        "topic " + record.topic() + " is neither " + SinkConfig.TOPIC_PRICED + " ("
+                                + config.pricedTopic() + ") nor " + SinkConfig.TOPIC_ALERTS + " ("
+                                + config.alertsTopic() + ")",
+                        null);
             }
         }
         try {
@@ -156,13 +160,18 @@ public class AgentMeterSinkTask extends SinkTask {
                 throw e;
             }
             if (batch.size() == 1) {
-                reportErrant(batch.get(0).record(), "Postgres refused the row (SQLState " + e.getSQLState() + "): "
-                        + e.getMessage(), e);
+                reportErrant(
+                        batch.get(0).record(),
+                        "Postgres refused the row (SQLState " + e.getSQLState() + "): " + e.getMessage(),
+                        e);
                 return;
             }
             // One bad row fails the whole batch: write row by row to find it, keep the others.
-            log.warn("batch of {} rows for {} refused ({}); writing row by row to isolate the bad ones",
-                    batch.size(), table.table(), e.getMessage());
+            log.warn(
+                    "batch of {} rows for {} refused ({}); writing row by row to isolate the bad ones",
+                    batch.size(),
+                    table.table(),
+                    e.getMessage());
             for (Pending<T> single : batch) {
                 writeBatch(table, List.of(single), partitionTime);
             }
@@ -171,18 +180,26 @@ public class AgentMeterSinkTask extends SinkTask {
 
     private void handleFailure(Exception e) {
         if (!SqlErrors.isTransient(e)) {
-            throw new ConnectException("writing to Postgres failed and retrying will not help (SQLState "
-                    + SqlErrors.sqlState(e) + "): " + e.getMessage(), e);
+            throw new ConnectException(
+                    "writing to Postgres failed and retrying will not help (SQLState " + SqlErrors.sqlState(e) + "): "
+                            + e.getMessage(),
+                    e);
         }
         failedAttempts++;
         metrics.retry();
         if (config.maxRetries() >= 0 && failedAttempts > config.maxRetries()) {
-            throw new ConnectException("Postgres still unavailable after " + config.maxRetries() + " retries ("
-                    + SinkConfig.MAX_RETRIES + "): " + e.getMessage(), e);
+            throw new ConnectException(
+                    "Postgres still unavailable after " + config.maxRetries() + " retries (" + SinkConfig.MAX_RETRIES
+                            + "): " + e.getMessage(),
+                    e);
         }
         long backoff = config.backoffMillis(failedAttempts);
-        log.warn("Postgres unavailable (SQLState {}): {}; retry {} in {} ms, nothing committed to Kafka meanwhile",
-                SqlErrors.sqlState(e), e.getMessage(), failedAttempts, backoff);
+        log.warn(
+                "Postgres unavailable (SQLState {}): {}; retry {} in {} ms, nothing committed to Kafka meanwhile",
+                SqlErrors.sqlState(e),
+                e.getMessage(),
+                failedAttempts,
+                backoff);
         context.timeout(backoff);
         throw new RetriableException(e);
     }
@@ -191,11 +208,17 @@ public class AgentMeterSinkTask extends SinkTask {
         metrics.errant(record.topic());
         DataException error = new DataException(reason, cause);
         if (reporter == null) {
-            throw new ConnectException("no dead-letter queue available (errors.tolerance / worker version) for "
-                    + record.topic() + "-" + record.kafkaPartition() + "@" + record.kafkaOffset() + ": " + reason, error);
+            throw new ConnectException(
+                    "no dead-letter queue available (errors.tolerance / worker version) for " + record.topic() + "-"
+                            + record.kafkaPartition() + "@" + record.kafkaOffset() + ": " + reason,
+                    error);
         }
-        log.warn("record {}-{}@{} sent to the dead-letter queue: {}",
-                record.topic(), record.kafkaPartition(), record.kafkaOffset(), reason);
+        log.warn(
+                "record {}-{}@{} sent to the dead-letter queue: {}",
+                record.topic(),
+                record.kafkaPartition(),
+                record.kafkaOffset(),
+                reason);
         reporter.report(record, error);
     }
 
@@ -207,6 +230,5 @@ public class AgentMeterSinkTask extends SinkTask {
     }
 
     /** A decoded value and the record it came from (for the dead-letter queue). */
-    private record Pending<T>(SinkRecord record, T value) {
-    }
+    private record Pending<T>(SinkRecord record, T value) {}
 }

@@ -35,8 +35,7 @@ final class RecordDecoder {
 
     private static final UsageEventValidator VALIDATOR = new UsageEventValidator();
 
-    private RecordDecoder() {
-    }
+    private RecordDecoder() {}
 
     static Decoded<PricedUsage> pricedUsage(Object value) {
         Decoded<PricedUsage> parsed = parse(value, PricedUsage.class);
@@ -54,12 +53,18 @@ final class RecordDecoder {
             // beyond what a PostgreSQL index takes). Timestamps are left to PostgreSQL, see outOfBounds.
             FreeText.Cut cut = FreeText.cut(priced.event());
             List<Violation> rules = VALIDATOR.validate(cut.event()).stream()
-                    .filter(v -> !v.field().equals("timestamp")).toList();
+                    .filter(v -> !v.field().equals("timestamp"))
+                    .toList();
             if (!rules.isEmpty()) {
-                return Decoded.refused("PricedUsage breaks the contract: " + rules.get(0).message());
+                return Decoded.refused(
+                        "PricedUsage breaks the contract: " + rules.get(0).message());
             }
             if (cut.changed()) {
-                priced = new PricedUsage(cut.event(), priced.pricing(), priced.cost(), priced.pricedAt(),
+                priced = new PricedUsage(
+                        cut.event(),
+                        priced.pricing(),
+                        priced.cost(),
+                        priced.pricedAt(),
                         priced.truncated() || cut.cut());
                 parsed = Decoded.ok(priced);
             }
@@ -80,15 +85,19 @@ final class RecordDecoder {
         if (priced.pricing() == null || priced.pricing().source() == null) {
             missing.add("pricing.source");
         }
-        if (priced.cost() == null || priced.cost().totalUsd() == null || priced.cost().inputUsd() == null
-                || priced.cost().outputUsd() == null || priced.cost().cacheReadUsd() == null
+        if (priced.cost() == null
+                || priced.cost().totalUsd() == null
+                || priced.cost().inputUsd() == null
+                || priced.cost().outputUsd() == null
+                || priced.cost().cacheReadUsd() == null
                 || priced.cost().cacheWriteUsd() == null) {
             missing.add("cost (inputUsd, outputUsd, cacheReadUsd, cacheWriteUsd, totalUsd)");
         }
         if (priced.pricedAt() == null) {
             missing.add("pricedAt");
         }
-        return missing.isEmpty() ? parsed
+        return missing.isEmpty()
+                ? parsed
                 : Decoded.refused("PricedUsage lacks required field(s): " + String.join(", ", missing));
     }
 
@@ -123,7 +132,8 @@ final class RecordDecoder {
         if (alert.raisedAt() == null) {
             missing.add("raisedAt");
         }
-        return missing.isEmpty() ? parsed
+        return missing.isEmpty()
+                ? parsed
                 : Decoded.refused("BudgetAlert lacks required field(s): " + String.join(", ", missing));
     }
 
@@ -194,10 +204,12 @@ final class RecordDecoder {
             if (value instanceof Map<?, ?> map) {
                 return Decoded.ok(ContractJson.mapper().convertValue(map, type));
             }
-            return Decoded.refused("unsupported record value type " + value.getClass().getName()
-                    + "; configure value.converter=org.apache.kafka.connect.converters.ByteArrayConverter");
+            return Decoded.refused(
+                    "unsupported record value type " + value.getClass().getName()
+                            + "; configure value.converter=org.apache.kafka.connect.converters.ByteArrayConverter");
         } catch (Exception e) {
-            return Decoded.refused("not a valid " + type.getSimpleName() + " JSON document: " + firstLine(e.getMessage()));
+            return Decoded.refused(
+                    "not a valid " + type.getSimpleName() + " JSON document: " + firstLine(e.getMessage()));
         }
     }
 

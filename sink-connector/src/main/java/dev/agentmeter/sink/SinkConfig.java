@@ -35,42 +35,102 @@ public final class SinkConfig extends AbstractConfig {
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,40}");
 
     public static final ConfigDef DEFINITION = new ConfigDef()
-            .define(CONNECTION_URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, jdbcUrl(), Importance.HIGH,
+            .define(
+                    CONNECTION_URL,
+                    Type.STRING,
+                    ConfigDef.NO_DEFAULT_VALUE,
+                    jdbcUrl(),
+                    Importance.HIGH,
                     "JDBC URL of the Postgres database, e.g. jdbc:postgresql://db:5432/agentmeter.")
-            .define(CONNECTION_USER, Type.STRING, null, Importance.HIGH,
+            .define(
+                    CONNECTION_USER,
+                    Type.STRING,
+                    null,
+                    Importance.HIGH,
                     "Database user. Needs CREATE on the schema for migrations and partitions "
                             + "(and CREATEROLE once, for the read-only agentmeter_analyst role).")
             .define(CONNECTION_PASSWORD, Type.PASSWORD, null, Importance.HIGH, "Database password.")
-            .define(USAGE_TABLE, Type.STRING, "agent_usage", identifier(), Importance.MEDIUM,
+            .define(
+                    USAGE_TABLE,
+                    Type.STRING,
+                    "agent_usage",
+                    identifier(),
+                    Importance.MEDIUM,
                     "Table for priced usage, one row per eventId, range-partitioned by month of occurred_at.")
-            .define(ALERTS_TABLE, Type.STRING, "budget_alerts", identifier(), Importance.MEDIUM,
+            .define(
+                    ALERTS_TABLE,
+                    Type.STRING,
+                    "budget_alerts",
+                    identifier(),
+                    Importance.MEDIUM,
                     "Table for budget alerts, one row per alertId.")
-            .define(TOPIC_PRICED, Type.STRING, Topics.USAGE_PRICED, new ConfigDef.NonEmptyString(),
-                    Importance.MEDIUM, "Topic whose records are PricedUsage (written to table.usage).")
-            .define(TOPIC_ALERTS, Type.STRING, Topics.BUDGET_ALERTS, new ConfigDef.NonEmptyString(),
-                    Importance.MEDIUM, "Topic whose records are BudgetAlerts (written to table.alerts).")
-            .define(BATCH_SIZE, Type.INT, 2000, ConfigDef.Range.between(1, 100_000), Importance.MEDIUM,
+            .define(
+                    TOPIC_PRICED,
+                    Type.STRING,
+                    Topics.USAGE_PRICED,
+                    new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM,
+                    "Topic whose records are PricedUsage (written to table.usage).")
+            .define(
+                    TOPIC_ALERTS,
+                    Type.STRING,
+                    Topics.BUDGET_ALERTS,
+                    new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM,
+                    "Topic whose records are BudgetAlerts (written to table.alerts).")
+            .define(
+                    BATCH_SIZE,
+                    Type.INT,
+                    2000,
+                    ConfigDef.Range.between(1, 100_000),
+                    Importance.MEDIUM,
                     "Rows per database transaction. Each batch is one COPY into a staging table and one "
                             + "INSERT ... ON CONFLICT DO NOTHING.")
-            .define(MAX_RETRIES, Type.INT, -1, ConfigDef.Range.atLeast(-1), Importance.MEDIUM,
+            .define(
+                    MAX_RETRIES,
+                    Type.INT,
+                    -1,
+                    ConfigDef.Range.atLeast(-1),
+                    Importance.MEDIUM,
                     "Retries of a batch after a transient database failure (connection lost, server "
                             + "shutting down, deadlock) before the task fails; -1 retries forever. Nothing is "
                             + "committed to Kafka before the database commit, so retrying never loses a record.")
-            .define(RETRY_BACKOFF_MS, Type.LONG, 500L, ConfigDef.Range.atLeast(1), Importance.LOW,
+            .define(
+                    RETRY_BACKOFF_MS,
+                    Type.LONG,
+                    500L,
+                    ConfigDef.Range.atLeast(1),
+                    Importance.LOW,
                     "First backoff after a transient failure; doubles on each retry up to retry.backoff.max.ms.")
-            .define(RETRY_BACKOFF_MAX_MS, Type.LONG, 10_000L, ConfigDef.Range.atLeast(1), Importance.LOW,
+            .define(
+                    RETRY_BACKOFF_MAX_MS,
+                    Type.LONG,
+                    10_000L,
+                    ConfigDef.Range.atLeast(1),
+                    Importance.LOW,
                     "Upper bound of the retry backoff.")
-            .define(PARTITIONS_AHEAD_MONTHS, Type.INT, 3, ConfigDef.Range.between(0, 60), Importance.LOW,
+            .define(
+                    PARTITIONS_AHEAD_MONTHS,
+                    Type.INT,
+                    3,
+                    ConfigDef.Range.between(0, 60),
+                    Importance.LOW,
                     "Monthly partitions of table.usage created ahead of the current month at start. "
                             + "Partitions for older or later months are created on demand before a write.")
-            .define(SCHEMA_MIGRATE, Type.BOOLEAN, true, Importance.LOW,
+            .define(
+                    SCHEMA_MIGRATE,
+                    Type.BOOLEAN,
+                    true,
+                    Importance.LOW,
                     "Apply the Flyway migrations (tables, indexes, views, analyst role) at task start. "
                             + "Turn off when a DBA applies them.");
 
     public SinkConfig(Map<?, ?> props) {
         super(DEFINITION, props);
         if (backoffMax().compareTo(backoff()) < 0) {
-            throw new ConfigException(RETRY_BACKOFF_MAX_MS, getLong(RETRY_BACKOFF_MAX_MS),
+            throw new ConfigException(
+                    RETRY_BACKOFF_MAX_MS,
+                    getLong(RETRY_BACKOFF_MAX_MS),
                     "must be at least " + RETRY_BACKOFF_MS + " (" + getLong(RETRY_BACKOFF_MS) + ")");
         }
     }
@@ -147,7 +207,10 @@ public final class SinkConfig extends AbstractConfig {
             @Override
             public void ensureValid(String name, Object value) {
                 if (value == null || !IDENTIFIER.matcher(value.toString()).matches()) {
-                    throw new ConfigException(name, value, "must be a lower-case SQL identifier [a-z_][a-z0-9_]* of at most 41 characters");
+                    throw new ConfigException(
+                            name,
+                            value,
+                            "must be a lower-case SQL identifier [a-z_][a-z0-9_]* of at most 41 characters");
                 }
             }
 

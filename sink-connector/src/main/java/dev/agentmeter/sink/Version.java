@@ -3,8 +3,7 @@ package dev.agentmeter.sink;
 /** The plugin version Connect shows, from the jar manifest (the build's project version). */
 final class Version {
 
-    private Version() {
-    }
+    private Version() {}
 
     static String get() {
         String version = Version.class.getPackage().getImplementationVersion();

@@ -41,8 +41,8 @@ class SinkConfigTest {
 
     @Test
     void tableNameMustBeAPlainIdentifier() {
-        assertThatThrownBy(() -> new SinkConfig(Map.of(SinkConfig.CONNECTION_URL, URL,
-                SinkConfig.USAGE_TABLE, "usage; DROP TABLE x")))
+        assertThatThrownBy(() -> new SinkConfig(
+                        Map.of(SinkConfig.CONNECTION_URL, URL, SinkConfig.USAGE_TABLE, "usage; DROP TABLE x")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("Invalid value usage; DROP TABLE x for configuration table.usage");
     }
@@ -56,19 +56,35 @@ class SinkConfigTest {
 
     @Test
     void backoffMaxBelowBackoffIsRefused() {
-        assertThatThrownBy(() -> new SinkConfig(Map.of(SinkConfig.CONNECTION_URL, URL,
-                SinkConfig.RETRY_BACKOFF_MS, "5000", SinkConfig.RETRY_BACKOFF_MAX_MS, "1000")))
+        assertThatThrownBy(() -> new SinkConfig(Map.of(
+                        SinkConfig.CONNECTION_URL,
+                        URL,
+                        SinkConfig.RETRY_BACKOFF_MS,
+                        "5000",
+                        SinkConfig.RETRY_BACKOFF_MAX_MS,
+                        "1000")))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("Invalid value 1000 for configuration retry.backoff.max.ms: must be at least retry.backoff.ms (5000)");
+                .hasMessage(
+                        "Invalid value 1000 for configuration retry.backoff.max.ms: must be at least retry.backoff.ms (5000)");
     }
 
     @Test
     void retryBackoffDoublesUpToTheMaximum() {
-        SinkConfig config = new SinkConfig(Map.of(SinkConfig.CONNECTION_URL, URL,
-                SinkConfig.RETRY_BACKOFF_MS, "500", SinkConfig.RETRY_BACKOFF_MAX_MS, "3000"));
+        SinkConfig config = new SinkConfig(Map.of(
+                SinkConfig.CONNECTION_URL,
+                URL,
+                SinkConfig.RETRY_BACKOFF_MS,
+                "500",
+                SinkConfig.RETRY_BACKOFF_MAX_MS,
+                "3000"));
 
-        assertThat(new long[] {config.backoffMillis(1), config.backoffMillis(2), config.backoffMillis(3),
-                config.backoffMillis(4), config.backoffMillis(40)})
+        assertThat(new long[] {
+                    config.backoffMillis(1),
+                    config.backoffMillis(2),
+                    config.backoffMillis(3),
+                    config.backoffMillis(4),
+                    config.backoffMillis(40)
+                })
                 .containsExactly(500, 1000, 2000, 3000, 3000);
     }
 }

@@ -135,14 +135,16 @@ public final class ProcessorApp implements AutoCloseable {
     public void prepare(int partitions, short replication) {
         Map<String, Object> client = clientProperties();
         Map<String, String> compact = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
-        TopicAdmin.createTopics(client, List.of(
-                new NewTopic(config.rawTopic(), partitions, replication),
-                new NewTopic(config.pricedTopic(), partitions, replication),
-                new NewTopic(config.rejectedTopic(), partitions, replication),
-                new NewTopic(config.alertsTopic(), partitions, replication),
-                new NewTopic(config.pricesTopic(), 1, replication).configs(compact),
-                new NewTopic(config.budgetsTopic(), 1, replication).configs(compact),
-                new NewTopic(config.budgetStatusTopic(), partitions, replication).configs(compact)));
+        TopicAdmin.createTopics(
+                client,
+                List.of(
+                        new NewTopic(config.rawTopic(), partitions, replication),
+                        new NewTopic(config.pricedTopic(), partitions, replication),
+                        new NewTopic(config.rejectedTopic(), partitions, replication),
+                        new NewTopic(config.alertsTopic(), partitions, replication),
+                        new NewTopic(config.pricesTopic(), 1, replication).configs(compact),
+                        new NewTopic(config.budgetsTopic(), 1, replication).configs(compact),
+                        new NewTopic(config.budgetStatusTopic(), partitions, replication).configs(compact)));
         CatalogSeeder.seed(config.pricesTopic(), BundledCatalog.load(), client);
     }
 
@@ -166,9 +168,15 @@ public final class ProcessorApp implements AutoCloseable {
         });
         streams.start();
         HostInfo self = new HostInfo(config.advertisedHost(), httpPort);
-        queryServer = new QueryServer(self, streams,
-                new SpendQueries(streams, config.zone(), new BudgetBook(config.budgetDefaults()), self), registry,
-                config.httpAccess(), config.forwardingToken(), health).start();
+        queryServer = new QueryServer(
+                        self,
+                        streams,
+                        new SpendQueries(streams, config.zone(), new BudgetBook(config.budgetDefaults()), self),
+                        registry,
+                        config.httpAccess(),
+                        config.forwardingToken(),
+                        health)
+                .start();
     }
 
     /** Waits until the instance is RUNNING (all tasks assigned and restored). */

@@ -22,9 +22,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
-import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
@@ -65,6 +65,7 @@ public final class ProcessorConfig extends AbstractConfig {
     public static final String HTTP_PORT = "http.port";
     /** Prefix of the query server's access keys: http.bind.address, http.auth, http.auth.token, ... ({@link HttpAccess}). */
     public static final String HTTP_PREFIX = "http.";
+
     public static final String HTTP_BIND_ADDRESS = HTTP_PREFIX + HttpAccess.BIND_ADDRESS;
     public static final String HTTP_AUTH = HTTP_PREFIX + HttpAccess.AUTH;
     public static final String HTTP_AUTH_TOKEN = HTTP_PREFIX + HttpAccess.TOKEN;
@@ -108,78 +109,229 @@ public final class ProcessorConfig extends AbstractConfig {
     private static final ConfigDef.Validator ZONE_ID = Validators.zoneId();
 
     public static final ConfigDef DEF = HttpAccess.define(new ConfigDef(), HTTP_PREFIX, "127.0.0.1")
-            .define(APPLICATION_ID, Type.STRING, "agentmeter-processor", new ConfigDef.NonEmptyString(),
-                    Importance.HIGH, "Kafka Streams application id; instances with the same id share the work.")
-            .define(BOOTSTRAP_SERVERS, Type.STRING, "localhost:9092", new ConfigDef.NonEmptyString(),
-                    Importance.HIGH, "Kafka bootstrap servers.")
-            .define(TOPIC_RAW, Type.STRING, Topics.USAGE_RAW, new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+            .define(
+                    APPLICATION_ID,
+                    Type.STRING,
+                    "agentmeter-processor",
+                    new ConfigDef.NonEmptyString(),
+                    Importance.HIGH,
+                    "Kafka Streams application id; instances with the same id share the work.")
+            .define(
+                    BOOTSTRAP_SERVERS,
+                    Type.STRING,
+                    "localhost:9092",
+                    new ConfigDef.NonEmptyString(),
+                    Importance.HIGH,
+                    "Kafka bootstrap servers.")
+            .define(
+                    TOPIC_RAW,
+                    Type.STRING,
+                    Topics.USAGE_RAW,
+                    new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM,
                     "Raw usage events (input).")
-            .define(TOPIC_PRICED, Type.STRING, Topics.USAGE_PRICED, new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+            .define(
+                    TOPIC_PRICED,
+                    Type.STRING,
+                    Topics.USAGE_PRICED,
+                    new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM,
                     "Priced usage records (output, key eventId).")
-            .define(TOPIC_REJECTED, Type.STRING, Topics.USAGE_REJECTED, new ConfigDef.NonEmptyString(),
-                    Importance.MEDIUM, "Rejected input: original bytes plus agentmeter.error.* headers.")
-            .define(TOPIC_PRICES, Type.STRING, Topics.PRICES, new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+            .define(
+                    TOPIC_REJECTED,
+                    Type.STRING,
+                    Topics.USAGE_REJECTED,
+                    new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM,
+                    "Rejected input: original bytes plus agentmeter.error.* headers.")
+            .define(
+                    TOPIC_PRICES,
+                    Type.STRING,
+                    Topics.PRICES,
+                    new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM,
                     "Compacted price catalog (key modelKey).")
-            .define(TOPIC_BUDGETS, Type.STRING, Topics.BUDGETS, new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+            .define(
+                    TOPIC_BUDGETS,
+                    Type.STRING,
+                    Topics.BUDGETS,
+                    new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM,
                     "Compacted budgets (key scope).")
-            .define(TOPIC_ALERTS, Type.STRING, Topics.BUDGET_ALERTS, new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+            .define(
+                    TOPIC_ALERTS,
+                    Type.STRING,
+                    Topics.BUDGET_ALERTS,
+                    new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM,
                     "Budget alerts (output, key scope).")
-            .define(TOPIC_BUDGET_STATUS, Type.STRING, Topics.BUDGET_STATUS, new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+            .define(
+                    TOPIC_BUDGET_STATUS,
+                    Type.STRING,
+                    Topics.BUDGET_STATUS,
+                    new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM,
                     "Budget status per scope and period (output, compacted): what agents read before they spend.")
-            .define(ZONE, Type.STRING, "UTC", ZONE_ID, Importance.MEDIUM,
+            .define(
+                    ZONE,
+                    Type.STRING,
+                    "UTC",
+                    ZONE_ID,
+                    Importance.MEDIUM,
                     "Time zone of the HOUR/DAY/MONTH calendar windows (DST-aware).")
-            .define(GRACE, Type.STRING, "PT1H", DURATION, Importance.MEDIUM,
+            .define(
+                    GRACE,
+                    Type.STRING,
+                    "PT1H",
+                    DURATION,
+                    Importance.MEDIUM,
                     "How late an event may arrive and still count in its window's aggregate.")
-            .define(DEDUP_RETENTION, Type.STRING, "P7D", DURATION, Importance.MEDIUM,
+            .define(
+                    DEDUP_RETENTION,
+                    Type.STRING,
+                    "P7D",
+                    DURATION,
+                    Importance.MEDIUM,
                     "How long eventIds are remembered for de-duplication.")
-            .define(SESSION_INACTIVITY, Type.STRING, "PT30M", DURATION, Importance.MEDIUM,
+            .define(
+                    SESSION_INACTIVITY,
+                    Type.STRING,
+                    "PT30M",
+                    DURATION,
+                    Importance.MEDIUM,
                     "A session's SESSION window closes after this much inactivity.")
-            .define(RETENTION_HOUR, Type.STRING, "P2D", atLeast("PT1H", "an HOUR window's length"),
-                    Importance.LOW, "How long closed HOUR windows stay queryable in the processor (history is in "
+            .define(
+                    RETENTION_HOUR,
+                    Type.STRING,
+                    "P2D",
+                    atLeast("PT1H", "an HOUR window's length"),
+                    Importance.LOW,
+                    "How long closed HOUR windows stay queryable in the processor (history is in "
                             + "Postgres); counted from the window's start, plus grace.")
-            .define(RETENTION_DAY, Type.STRING, "P40D", atLeast("PT25H", "a DAY has up to 25 hours"),
-                    Importance.LOW, "How long closed DAY windows stay queryable (counted as for " + RETENTION_HOUR + ").")
-            .define(RETENTION_MONTH, Type.STRING, "P400D", atLeast("P31DT1H",
-                    "a MONTH has up to 31 days and 1 hour"), Importance.LOW,
+            .define(
+                    RETENTION_DAY,
+                    Type.STRING,
+                    "P40D",
+                    atLeast("PT25H", "a DAY has up to 25 hours"),
+                    Importance.LOW,
+                    "How long closed DAY windows stay queryable (counted as for " + RETENTION_HOUR + ").")
+            .define(
+                    RETENTION_MONTH,
+                    Type.STRING,
+                    "P400D",
+                    atLeast("P31DT1H", "a MONTH has up to 31 days and 1 hour"),
+                    Importance.LOW,
                     "How long closed MONTH windows stay queryable (counted as for " + RETENTION_HOUR + ").")
-            .define(RETENTION_SESSION, Type.STRING, "P2D", DURATION, Importance.LOW,
+            .define(
+                    RETENTION_SESSION,
+                    Type.STRING,
+                    "P2D",
+                    DURATION,
+                    Importance.LOW,
                     "How long a closed SESSION window stays queryable, counted from its last event plus "
                             + SESSION_INACTIVITY + " plus grace.")
-            .define(AGGREGATE_FLUSH_INTERVAL, Type.STRING, "PT1S", POSITIVE_DURATION, Importance.LOW,
+            .define(
+                    AGGREGATE_FLUSH_INTERVAL,
+                    Type.STRING,
+                    "PT1S",
+                    POSITIVE_DURATION,
+                    Importance.LOW,
                     "How long spend deltas of one scope and clock hour are combined before they travel to the "
                             + "scope's owner, and how long the owner keeps updated windows before it writes them to "
                             + "its store: fewer records and writes per event; alerts come at most one interval later, "
                             + "queries at most two. Every commit does both as well, so more than the commit interval "
                             + "(1 s) changes nothing.")
-            .define(HEALTH_STALL_TIMEOUT, Type.STRING, "PT5M", DURATION, Importance.LOW,
+            .define(
+                    HEALTH_STALL_TIMEOUT,
+                    Type.STRING,
+                    "PT5M",
+                    DURATION,
+                    Importance.LOW,
                     "How long the instance may process nothing while records wait on its input partitions before"
                             + " /health answers STALLED (503): what the liveness probe restarts it on.")
-            .define(MAX_FUTURE_SKEW, Type.STRING, UsageEventValidator.DEFAULT_MAX_FUTURE_SKEW.toString(), DURATION, Importance.LOW,
+            .define(
+                    MAX_FUTURE_SKEW,
+                    Type.STRING,
+                    UsageEventValidator.DEFAULT_MAX_FUTURE_SKEW.toString(),
+                    DURATION,
+                    Importance.LOW,
                     "Events timestamped further than this in the future are rejected.")
-            .define(DEFAULT_PRICE_INPUT, Type.STRING, Pricer.DEFAULT_INPUT_PER_MTOK.toPlainString(), DECIMAL, Importance.MEDIUM,
+            .define(
+                    DEFAULT_PRICE_INPUT,
+                    Type.STRING,
+                    Pricer.DEFAULT_INPUT_PER_MTOK.toPlainString(),
+                    DECIMAL,
+                    Importance.MEDIUM,
                     "USD per million input tokens for models the catalog does not know.")
-            .define(DEFAULT_PRICE_OUTPUT, Type.STRING, Pricer.DEFAULT_OUTPUT_PER_MTOK.toPlainString(), DECIMAL, Importance.MEDIUM,
+            .define(
+                    DEFAULT_PRICE_OUTPUT,
+                    Type.STRING,
+                    Pricer.DEFAULT_OUTPUT_PER_MTOK.toPlainString(),
+                    DECIMAL,
+                    Importance.MEDIUM,
                     "USD per million output tokens for models the catalog does not know.")
-            .define(FREE_PROVIDERS, Type.LIST, String.join(",", new TreeSet<>(Pricer.DEFAULT_FREE_PROVIDERS)), Importance.MEDIUM,
+            .define(
+                    FREE_PROVIDERS,
+                    Type.LIST,
+                    String.join(",", new TreeSet<>(Pricer.DEFAULT_FREE_PROVIDERS)),
+                    Importance.MEDIUM,
                     "Providers whose calls cost nothing (local inference).")
-            .define(STATE_DIR, Type.STRING, System.getProperty("java.io.tmpdir") + "/agentmeter-streams",
-                    new ConfigDef.NonEmptyString(), Importance.MEDIUM, "Kafka Streams state directory.")
-            .define(THREADS, Type.INT, 2, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+            .define(
+                    STATE_DIR,
+                    Type.STRING,
+                    System.getProperty("java.io.tmpdir") + "/agentmeter-streams",
+                    new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM,
+                    "Kafka Streams state directory.")
+            .define(
+                    THREADS,
+                    Type.INT,
+                    2,
+                    ConfigDef.Range.atLeast(1),
+                    Importance.MEDIUM,
                     "Stream threads. Two use both cores of a small machine (one thread tops out at about 20k events/s"
                             + " on one core); threads beyond the number of input partitions stay idle.")
-            .define(PROCESSING_GUARANTEE, Type.STRING, "exactly_once_v2",
-                    ConfigDef.ValidString.in("exactly_once_v2", "at_least_once"), Importance.MEDIUM,
+            .define(
+                    PROCESSING_GUARANTEE,
+                    Type.STRING,
+                    "exactly_once_v2",
+                    ConfigDef.ValidString.in("exactly_once_v2", "at_least_once"),
+                    Importance.MEDIUM,
                     "exactly_once_v2 (default) or at_least_once.")
-            .define(HTTP_PORT, Type.INT, 8080, ConfigDef.Range.between(0, 65535), Importance.MEDIUM,
+            .define(
+                    HTTP_PORT,
+                    Type.INT,
+                    8080,
+                    ConfigDef.Range.between(0, 65535),
+                    Importance.MEDIUM,
                     "Port of the query and metrics HTTP server (0 = any free port).")
-            .define(ADVERTISED_HOST, Type.STRING, "localhost", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+            .define(
+                    ADVERTISED_HOST,
+                    Type.STRING,
+                    "localhost",
+                    new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM,
                     "Host name other instances use to reach this one's query server (with several instances, bind"
                             + " to an address they can reach: " + HTTP_BIND_ADDRESS + ").")
-            .define(TOPIC_PARTITIONS, Type.INT, 3, ConfigDef.Range.atLeast(1), Importance.LOW,
+            .define(
+                    TOPIC_PARTITIONS,
+                    Type.INT,
+                    3,
+                    ConfigDef.Range.atLeast(1),
+                    Importance.LOW,
                     "Partitions of topics the processor creates when they are missing.")
-            .define(TOPIC_REPLICATION, Type.SHORT, (short) 1, ConfigDef.Range.atLeast(1), Importance.LOW,
+            .define(
+                    TOPIC_REPLICATION,
+                    Type.SHORT,
+                    (short) 1,
+                    ConfigDef.Range.atLeast(1),
+                    Importance.LOW,
                     "Replication factor of topics the processor creates when they are missing.")
-            .define(HTTP_PEER_TOKEN_FILE, Type.STRING, null, Importance.MEDIUM,
+            .define(
+                    HTTP_PEER_TOKEN_FILE,
+                    Type.STRING,
+                    null,
+                    Importance.MEDIUM,
                     "A file holding the token instances present to each other when one forwards a query to the"
                             + " instance that owns the scope (first non-comment line). Accepted besides the"
                             + " http.auth.token(s); without it, forwarded requests carry the first of those. Peers'"
@@ -204,8 +356,10 @@ public final class ProcessorConfig extends AbstractConfig {
             return null;
         }
         try {
-            return Files.readAllLines(Path.of(file)).stream().map(String::trim)
-                    .filter(l -> !l.isEmpty() && !l.startsWith("#")).findFirst()
+            return Files.readAllLines(Path.of(file)).stream()
+                    .map(String::trim)
+                    .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                    .findFirst()
                     .orElseThrow(() -> new ConfigException(HTTP_PEER_TOKEN_FILE, file, "the token is empty"));
         } catch (IOException e) {
             throw new ConfigException(HTTP_PEER_TOKEN_FILE, file, "cannot read the token file: " + e.getMessage());
@@ -222,19 +376,57 @@ public final class ProcessorConfig extends AbstractConfig {
         return httpAccess;
     }
 
-    public String applicationId() { return getString(APPLICATION_ID); }
-    public String bootstrapServers() { return getString(BOOTSTRAP_SERVERS); }
-    public String rawTopic() { return getString(TOPIC_RAW); }
-    public String pricedTopic() { return getString(TOPIC_PRICED); }
-    public String rejectedTopic() { return getString(TOPIC_REJECTED); }
-    public String pricesTopic() { return getString(TOPIC_PRICES); }
-    public String budgetStatusTopic() { return getString(TOPIC_BUDGET_STATUS); }
-    public String budgetsTopic() { return getString(TOPIC_BUDGETS); }
-    public String alertsTopic() { return getString(TOPIC_ALERTS); }
-    public ZoneId zone() { return ZoneId.of(getString(ZONE)); }
-    public Duration grace() { return Duration.parse(getString(GRACE)); }
-    public Duration dedupRetention() { return Duration.parse(getString(DEDUP_RETENTION)); }
-    public Duration sessionInactivity() { return Duration.parse(getString(SESSION_INACTIVITY)); }
+    public String applicationId() {
+        return getString(APPLICATION_ID);
+    }
+
+    public String bootstrapServers() {
+        return getString(BOOTSTRAP_SERVERS);
+    }
+
+    public String rawTopic() {
+        return getString(TOPIC_RAW);
+    }
+
+    public String pricedTopic() {
+        return getString(TOPIC_PRICED);
+    }
+
+    public String rejectedTopic() {
+        return getString(TOPIC_REJECTED);
+    }
+
+    public String pricesTopic() {
+        return getString(TOPIC_PRICES);
+    }
+
+    public String budgetStatusTopic() {
+        return getString(TOPIC_BUDGET_STATUS);
+    }
+
+    public String budgetsTopic() {
+        return getString(TOPIC_BUDGETS);
+    }
+
+    public String alertsTopic() {
+        return getString(TOPIC_ALERTS);
+    }
+
+    public ZoneId zone() {
+        return ZoneId.of(getString(ZONE));
+    }
+
+    public Duration grace() {
+        return Duration.parse(getString(GRACE));
+    }
+
+    public Duration dedupRetention() {
+        return Duration.parse(getString(DEDUP_RETENTION));
+    }
+
+    public Duration sessionInactivity() {
+        return Duration.parse(getString(SESSION_INACTIVITY));
+    }
     /** How long closed windows stay in the spend store, by period (see the window.retention.* keys). */
     public Map<Period, Duration> windowRetention() {
         Map<Period, Duration> out = new EnumMap<>(Period.class);
@@ -244,22 +436,60 @@ public final class ProcessorConfig extends AbstractConfig {
         out.put(Period.SESSION, Duration.parse(getString(RETENTION_SESSION)));
         return out;
     }
-    public Duration aggregateFlushInterval() { return Duration.parse(getString(AGGREGATE_FLUSH_INTERVAL)); }
-    public Duration maxFutureSkew() { return Duration.parse(getString(MAX_FUTURE_SKEW)); }
-    public Duration stallTimeout() { return Duration.parse(getString(HEALTH_STALL_TIMEOUT)); }
-    public BigDecimal defaultInputPrice() { return new BigDecimal(getString(DEFAULT_PRICE_INPUT)); }
-    public BigDecimal defaultOutputPrice() { return new BigDecimal(getString(DEFAULT_PRICE_OUTPUT)); }
-    public String stateDir() { return getString(STATE_DIR); }
-    public int threads() { return getInt(THREADS); }
-    public String processingGuarantee() { return getString(PROCESSING_GUARANTEE); }
-    public int httpPort() { return getInt(HTTP_PORT); }
-    public String advertisedHost() { return getString(ADVERTISED_HOST); }
-    public int topicPartitions() { return getInt(TOPIC_PARTITIONS); }
-    public short topicReplication() { return getShort(TOPIC_REPLICATION); }
+
+    public Duration aggregateFlushInterval() {
+        return Duration.parse(getString(AGGREGATE_FLUSH_INTERVAL));
+    }
+
+    public Duration maxFutureSkew() {
+        return Duration.parse(getString(MAX_FUTURE_SKEW));
+    }
+
+    public Duration stallTimeout() {
+        return Duration.parse(getString(HEALTH_STALL_TIMEOUT));
+    }
+
+    public BigDecimal defaultInputPrice() {
+        return new BigDecimal(getString(DEFAULT_PRICE_INPUT));
+    }
+
+    public BigDecimal defaultOutputPrice() {
+        return new BigDecimal(getString(DEFAULT_PRICE_OUTPUT));
+    }
+
+    public String stateDir() {
+        return getString(STATE_DIR);
+    }
+
+    public int threads() {
+        return getInt(THREADS);
+    }
+
+    public String processingGuarantee() {
+        return getString(PROCESSING_GUARANTEE);
+    }
+
+    public int httpPort() {
+        return getInt(HTTP_PORT);
+    }
+
+    public String advertisedHost() {
+        return getString(ADVERTISED_HOST);
+    }
+
+    public int topicPartitions() {
+        return getInt(TOPIC_PARTITIONS);
+    }
+
+    public short topicReplication() {
+        return getShort(TOPIC_REPLICATION);
+    }
 
     public Set<String> freeProviders() {
-        return getList(FREE_PROVIDERS).stream().map(s -> s.trim().toLowerCase(Locale.ROOT))
-                .filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet());
+        return getList(FREE_PROVIDERS).stream()
+                .map(s -> s.trim().toLowerCase(Locale.ROOT))
+                .filter(s -> !s.isEmpty())
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     /** Kafka client/Streams overrides: every {@code kafka.X} key becomes {@code X}. */
@@ -273,11 +503,13 @@ public final class ProcessorConfig extends AbstractConfig {
      */
     public Map<ScopeType, Map<Period, BigDecimal>> budgetDefaults() {
         Map<ScopeType, Map<Period, BigDecimal>> out = new EnumMap<>(ScopeType.class);
-        for (Map.Entry<String, Object> e : originalsWithPrefix(BUDGET_DEFAULT_PREFIX).entrySet()) {
+        for (Map.Entry<String, Object> e :
+                originalsWithPrefix(BUDGET_DEFAULT_PREFIX).entrySet()) {
             String key = BUDGET_DEFAULT_PREFIX + e.getKey();
             String[] parts = e.getKey().split("\\.");
             if (parts.length != 2) {
-                throw new ConfigException(key, e.getValue(), "expected budget.default.TYPE.PERIOD, e.g. budget.default.user.DAY");
+                throw new ConfigException(
+                        key, e.getValue(), "expected budget.default.TYPE.PERIOD, e.g. budget.default.user.DAY");
             }
             ScopeType type;
             Period period;

@@ -14,8 +14,7 @@ import org.apache.kafka.common.config.ConfigException;
  */
 public final class ProcessorMain {
 
-    private ProcessorMain() {
-    }
+    private ProcessorMain() {}
 
     public static void main(String[] args) throws Exception {
         ProcessorConfig config;
@@ -29,10 +28,13 @@ public final class ProcessorMain {
         ProcessorApp app = new ProcessorApp(config);
         app.prepare(config.topicPartitions(), config.topicReplication());
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            app.close();
-            stopped.countDown();
-        }, "agentmeter-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            app.close();
+                            stopped.countDown();
+                        },
+                        "agentmeter-shutdown"));
         app.start();
         if (app.awaitRunning(Duration.ofMinutes(2))) {
             System.out.println("agentmeter processor RUNNING; queries and metrics on port " + app.httpPort());

@@ -7,7 +7,10 @@ import java.math.BigDecimal;
  * limit before the window ends; RESOLVED when a budget change un-crossed an alerted threshold.
  */
 public enum AlertLevel {
-    WARNING, EXCEEDED, FORECAST, RESOLVED;
+    WARNING,
+    EXCEEDED,
+    FORECAST,
+    RESOLVED;
 
     public static AlertLevel forThreshold(BigDecimal threshold) {
         return threshold.compareTo(BigDecimal.ONE) >= 0 ? EXCEEDED : WARNING;

@@ -12,8 +12,8 @@ import java.util.Map;
  * calendar zone of its HOUR, DAY and MONTH windows (null: the processor's); {@code forecast}: ask
  * for a FORECAST alert when spend is heading past a limit (null or false: no).
  */
-public record Budget(Scope scope, Map<Period, BigDecimal> limits, List<BigDecimal> thresholds, String zone,
-                     Boolean forecast) {
+public record Budget(
+        Scope scope, Map<Period, BigDecimal> limits, List<BigDecimal> thresholds, String zone, Boolean forecast) {
 
     /** Used when a budget names no thresholds. */
     public static final List<BigDecimal> DEFAULT_THRESHOLDS =

@@ -25,11 +25,32 @@ public record BudgetAlert(
         Instant projectedCrossingAt) {
 
     /** A threshold alert (WARNING, EXCEEDED, RESOLVED): no projection. */
-    public BudgetAlert(String alertId, Scope scope, Period period, Instant windowStart, Instant windowEnd,
-                       BigDecimal threshold, AlertLevel level, BigDecimal spendUsd, BigDecimal limitUsd,
-                       String triggeringEventId, Instant raisedAt) {
-        this(alertId, scope, period, windowStart, windowEnd, threshold, level, spendUsd, limitUsd, triggeringEventId,
-                raisedAt, null, null);
+    public BudgetAlert(
+            String alertId,
+            Scope scope,
+            Period period,
+            Instant windowStart,
+            Instant windowEnd,
+            BigDecimal threshold,
+            AlertLevel level,
+            BigDecimal spendUsd,
+            BigDecimal limitUsd,
+            String triggeringEventId,
+            Instant raisedAt) {
+        this(
+                alertId,
+                scope,
+                period,
+                windowStart,
+                windowEnd,
+                threshold,
+                level,
+                spendUsd,
+                limitUsd,
+                triggeringEventId,
+                raisedAt,
+                null,
+                null);
     }
 
     public static String alertId(Scope scope, Period period, Instant windowStart, BigDecimal threshold) {
@@ -37,7 +58,8 @@ public record BudgetAlert(
     }
 
     /** The id of the {@code generation}-th crossing of a threshold in one window (1: the plain id). */
-    public static String alertId(Scope scope, Period period, Instant windowStart, BigDecimal threshold, long generation) {
+    public static String alertId(
+            Scope scope, Period period, Instant windowStart, BigDecimal threshold, long generation) {
         String base = alertId(scope, period, windowStart, threshold);
         return generation <= 1 ? base : base + "|" + generation;
     }

@@ -10,20 +10,47 @@ import java.util.List;
  * an agent reads before it spends. {@code level}: OK below the lowest threshold, WARNING from it,
  * EXCEEDED at or above the limit.
  */
-public record BudgetStatus(Scope scope, Period period, Instant windowStart, Instant windowEnd, BigDecimal spendUsd,
-                           BigDecimal limitUsd, BigDecimal usedRatio, Level level, Instant updatedAt) {
+public record BudgetStatus(
+        Scope scope,
+        Period period,
+        Instant windowStart,
+        Instant windowEnd,
+        BigDecimal spendUsd,
+        BigDecimal limitUsd,
+        BigDecimal usedRatio,
+        Level level,
+        Instant updatedAt) {
 
-    public enum Level { OK, WARNING, EXCEEDED }
+    public enum Level {
+        OK,
+        WARNING,
+        EXCEEDED
+    }
 
     public static String key(Scope scope, Period period) {
         return scope + "|" + period;
     }
 
     /** The status of {@code spend} against {@code limit} and its sorted {@code thresholds}. */
-    public static BudgetStatus of(Scope scope, Period period, Instant windowStart, Instant windowEnd, BigDecimal spend,
-                                  BigDecimal limit, List<BigDecimal> thresholds, Instant updatedAt) {
-        return new BudgetStatus(scope, period, windowStart, windowEnd, spend, limit, ratio(spend, limit),
-                level(spend, limit, thresholds), updatedAt);
+    public static BudgetStatus of(
+            Scope scope,
+            Period period,
+            Instant windowStart,
+            Instant windowEnd,
+            BigDecimal spend,
+            BigDecimal limit,
+            List<BigDecimal> thresholds,
+            Instant updatedAt) {
+        return new BudgetStatus(
+                scope,
+                period,
+                windowStart,
+                windowEnd,
+                spend,
+                limit,
+                ratio(spend, limit),
+                level(spend, limit, thresholds),
+                updatedAt);
     }
 
     /** spend / limit to 16 significant digits, without trailing zeros (1 for a zero limit with spend, 0 without). */

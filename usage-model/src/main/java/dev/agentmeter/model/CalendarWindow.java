@@ -37,6 +37,8 @@ public record CalendarWindow(Instant start, Instant end) {
 
     /** The whole days from {@code first} to {@code endExclusive} in {@code zone}. */
     public static CalendarWindow days(LocalDate first, LocalDate endExclusive, ZoneId zone) {
-        return new CalendarWindow(first.atStartOfDay(zone).toInstant(), endExclusive.atStartOfDay(zone).toInstant());
+        return new CalendarWindow(
+                first.atStartOfDay(zone).toInstant(),
+                endExclusive.atStartOfDay(zone).toInstant());
     }
 }

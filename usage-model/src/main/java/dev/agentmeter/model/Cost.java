@@ -14,6 +14,6 @@ public record Cost(
         BigDecimal totalUsd,
         BigDecimal catalogUsd) {
 
-    public static final Cost ZERO = new Cost(BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO,
-            BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO);
+    public static final Cost ZERO = new Cost(
+            BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO);
 }

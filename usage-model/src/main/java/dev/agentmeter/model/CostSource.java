@@ -6,7 +6,11 @@ import java.util.Locale;
 
 /** Where a priced record's {@code totalUsd} came from; see the contract's precedence rules. */
 public enum CostSource {
-    API, PROVIDER, FREE, CATALOG, DEFAULT;
+    API,
+    PROVIDER,
+    FREE,
+    CATALOG,
+    DEFAULT;
 
     @JsonValue
     public String wireName() {

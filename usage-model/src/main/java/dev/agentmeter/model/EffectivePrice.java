@@ -24,11 +24,25 @@ public record EffectivePrice(
     }
 
     /** An entry without tier prices. */
-    public EffectivePrice(Instant effectiveFrom, BigDecimal inputPerMTok, BigDecimal outputPerMTok,
-                          BigDecimal cacheReadPerMTok, BigDecimal cacheWritePerMTok, BigDecimal cacheWrite1hPerMTok,
-                          BigDecimal reasoningPerMTok, LongContextPrice longContext) {
-        this(effectiveFrom, inputPerMTok, outputPerMTok, cacheReadPerMTok, cacheWritePerMTok, cacheWrite1hPerMTok,
-                reasoningPerMTok, longContext, null);
+    public EffectivePrice(
+            Instant effectiveFrom,
+            BigDecimal inputPerMTok,
+            BigDecimal outputPerMTok,
+            BigDecimal cacheReadPerMTok,
+            BigDecimal cacheWritePerMTok,
+            BigDecimal cacheWrite1hPerMTok,
+            BigDecimal reasoningPerMTok,
+            LongContextPrice longContext) {
+        this(
+                effectiveFrom,
+                inputPerMTok,
+                outputPerMTok,
+                cacheReadPerMTok,
+                cacheWritePerMTok,
+                cacheWrite1hPerMTok,
+                reasoningPerMTok,
+                longContext,
+                null);
     }
 
     /** The prices of {@code tier}, or null when this entry has none for it. */

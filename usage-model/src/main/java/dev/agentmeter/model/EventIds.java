@@ -14,8 +14,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class EventIds {
 
-    private EventIds() {
-    }
+    private EventIds() {}
 
     public static String next() {
         return next(System.currentTimeMillis());

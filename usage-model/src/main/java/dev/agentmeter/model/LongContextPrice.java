@@ -13,5 +13,4 @@ public record LongContextPrice(
         BigDecimal cacheReadPerMTok,
         BigDecimal cacheWritePerMTok,
         BigDecimal cacheWrite1hPerMTok,
-        BigDecimal reasoningPerMTok) {
-}
+        BigDecimal reasoningPerMTok) {}

@@ -10,10 +10,12 @@ public record ModelPrice(String modelKey, String company, List<String> aliases, 
 
     public ModelPrice {
         aliases = aliases == null ? List.of() : List.copyOf(aliases);
-        prices = prices == null ? List.of() : prices.stream()
-                .sorted(Comparator.comparing(EffectivePrice::effectiveFrom,
-                        Comparator.nullsFirst(Comparator.naturalOrder())))
-                .toList();
+        prices = prices == null
+                ? List.of()
+                : prices.stream()
+                        .sorted(Comparator.comparing(
+                                EffectivePrice::effectiveFrom, Comparator.nullsFirst(Comparator.naturalOrder())))
+                        .toList();
     }
 
     /** The price in force at {@code at}: the latest entry whose {@code effectiveFrom} is not after it. */

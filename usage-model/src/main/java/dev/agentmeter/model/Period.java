@@ -5,5 +5,8 @@ package dev.agentmeter.model;
  * SESSION is the lifetime of one session (scope type {@code session} only).
  */
 public enum Period {
-    HOUR, DAY, MONTH, SESSION
+    HOUR,
+    DAY,
+    MONTH,
+    SESSION
 }

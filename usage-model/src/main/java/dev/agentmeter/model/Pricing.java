@@ -21,8 +21,15 @@ public record Pricing(
     public static final String USD = "USD";
 
     /** A pricing without a tier named (records written before tiers). */
-    public Pricing(String modelKey, String company, String provider, CostSource source, Instant priceEffectiveFrom,
-                   boolean longContext, String currency, UnitPrices unitPrices) {
+    public Pricing(
+            String modelKey,
+            String company,
+            String provider,
+            CostSource source,
+            Instant priceEffectiveFrom,
+            boolean longContext,
+            String currency,
+            UnitPrices unitPrices) {
         this(modelKey, company, provider, source, priceEffectiveFrom, longContext, null, currency, unitPrices);
     }
 }

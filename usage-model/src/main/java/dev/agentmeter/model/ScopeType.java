@@ -8,7 +8,11 @@ import java.util.stream.Collectors;
 
 /** The kinds of scope spend is tracked and budgeted for. */
 public enum ScopeType {
-    GLOBAL, TEAM, AGENT, USER, SESSION;
+    GLOBAL,
+    TEAM,
+    AGENT,
+    USER,
+    SESSION;
 
     /** Computed once: scope keys are built several times per event in the processor. */
     private final String wireName = name().toLowerCase(Locale.ROOT);

@@ -18,8 +18,7 @@ public final class ServiceTiers {
     /** 1–40 characters of a-z, 0-9, _ and - (after lower-casing). */
     public static final Pattern NAME = Pattern.compile("[a-z0-9_-]{1,40}");
 
-    private ServiceTiers() {
-    }
+    private ServiceTiers() {}
 
     /** The contract's form of a tier a sender or a provider wrote: lower case, default/auto as standard; null stays null. */
     public static String normalise(String tier) {

@@ -18,6 +18,5 @@ public record SpendView(
         BigDecimal remainingUsd,
         List<BigDecimal> thresholdsCrossed) {
 
-    public record Tokens(long input, long output, long cacheRead, long cacheWrite, long reasoning) {
-    }
+    public record Tokens(long input, long output, long cacheRead, long cacheWrite, long reasoning) {}
 }

@@ -15,5 +15,4 @@ public record TierPrice(
         BigDecimal cacheWritePerMTok,
         BigDecimal cacheWrite1hPerMTok,
         BigDecimal reasoningPerMTok,
-        LongContextPrice longContext) {
-}
+        LongContextPrice longContext) {}

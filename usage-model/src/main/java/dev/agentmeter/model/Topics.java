@@ -19,6 +19,7 @@ public final class Topics {
 
     /** Headers on rejected records. */
     public static final String HEADER_ERROR_REASON = "agentmeter.error.reason";
+
     public static final String HEADER_ERROR_FIELD = "agentmeter.error.field";
     /** The broken rule's short name ({@code notInFuture}, {@code cacheWithinInput}, ...): what counts group by. */
     public static final String HEADER_ERROR_RULE = "agentmeter.error.rule";
@@ -29,10 +30,10 @@ public final class Topics {
     public static final String HEADER_ERROR_STAGE = "agentmeter.error.stage";
     /** On a record re-published by {@code agentmeter rejected replay}: where it was taken from ({@code topic:partition@offset}). */
     public static final String HEADER_REPLAYED_FROM = "agentmeter.replayed.from";
+
     public static final String HEADER_SOURCE_TOPIC = "agentmeter.source.topic";
     public static final String HEADER_SOURCE_PARTITION = "agentmeter.source.partition";
     public static final String HEADER_SOURCE_OFFSET = "agentmeter.source.offset";
 
-    private Topics() {
-    }
+    private Topics() {}
 }

@@ -9,5 +9,4 @@ public record UnitPrices(
         BigDecimal cacheReadPerMTok,
         BigDecimal cacheWritePerMTok,
         BigDecimal cacheWrite1hPerMTok,
-        BigDecimal reasoningPerMTok) {
-}
+        BigDecimal reasoningPerMTok) {}

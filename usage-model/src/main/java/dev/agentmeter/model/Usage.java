@@ -29,7 +29,13 @@ public record Usage(
     }
 
     public Usage withEstimated(boolean value) {
-        return new Usage(inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens,
-                cacheWrite1hTokens, reasoningTokens, value);
+        return new Usage(
+                inputTokens,
+                outputTokens,
+                cacheReadTokens,
+                cacheWriteTokens,
+                cacheWrite1hTokens,
+                reasoningTokens,
+                value);
     }
 }

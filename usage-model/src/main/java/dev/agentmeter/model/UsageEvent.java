@@ -118,8 +118,7 @@ public record UsageEvent(
         private Map<String, String> attributes;
         private Boolean truncated;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         private Builder(UsageEvent e) {
             schemaVersion = e.schemaVersion;
@@ -144,31 +143,128 @@ public record UsageEvent(
             truncated = e.truncated;
         }
 
-        public Builder schemaVersion(Integer v) { schemaVersion = v; return this; }
-        public Builder eventId(String v) { eventId = v; return this; }
-        public Builder timestamp(Instant v) { timestamp = v; return this; }
-        public Builder kind(String v) { kind = v; return this; }
-        public Builder agent(String v) { agent = v; return this; }
-        public Builder userId(String v) { userId = v; return this; }
-        public Builder sessionId(String v) { sessionId = v; return this; }
-        public Builder teamId(String v) { teamId = v; return this; }
-        public Builder handoffChain(List<String> v) { handoffChain = v; return this; }
-        public Builder provider(String v) { provider = v; return this; }
-        public Builder model(String v) { model = v; return this; }
-        public Builder region(String v) { region = v; return this; }
-        public Builder usage(Usage v) { usage = v; return this; }
-        public Builder providerCostUsd(BigDecimal v) { providerCostUsd = v; return this; }
-        public Builder serviceTier(String v) { serviceTier = v; return this; }
-        public Builder task(Task v) { task = v; return this; }
-        public Builder call(Call v) { call = v; return this; }
-        public Builder api(ApiCall v) { api = v; return this; }
-        public Builder attributes(Map<String, String> v) { attributes = v; return this; }
-        public Builder truncated(Boolean v) { truncated = v; return this; }
+        public Builder schemaVersion(Integer v) {
+            schemaVersion = v;
+            return this;
+        }
+
+        public Builder eventId(String v) {
+            eventId = v;
+            return this;
+        }
+
+        public Builder timestamp(Instant v) {
+            timestamp = v;
+            return this;
+        }
+
+        public Builder kind(String v) {
+            kind = v;
+            return this;
+        }
+
+        public Builder agent(String v) {
+            agent = v;
+            return this;
+        }
+
+        public Builder userId(String v) {
+            userId = v;
+            return this;
+        }
+
+        public Builder sessionId(String v) {
+            sessionId = v;
+            return this;
+        }
+
+        public Builder teamId(String v) {
+            teamId = v;
+            return this;
+        }
+
+        public Builder handoffChain(List<String> v) {
+            handoffChain = v;
+            return this;
+        }
+
+        public Builder provider(String v) {
+            provider = v;
+            return this;
+        }
+
+        public Builder model(String v) {
+            model = v;
+            return this;
+        }
+
+        public Builder region(String v) {
+            region = v;
+            return this;
+        }
+
+        public Builder usage(Usage v) {
+            usage = v;
+            return this;
+        }
+
+        public Builder providerCostUsd(BigDecimal v) {
+            providerCostUsd = v;
+            return this;
+        }
+
+        public Builder serviceTier(String v) {
+            serviceTier = v;
+            return this;
+        }
+
+        public Builder task(Task v) {
+            task = v;
+            return this;
+        }
+
+        public Builder call(Call v) {
+            call = v;
+            return this;
+        }
+
+        public Builder api(ApiCall v) {
+            api = v;
+            return this;
+        }
+
+        public Builder attributes(Map<String, String> v) {
+            attributes = v;
+            return this;
+        }
+
+        public Builder truncated(Boolean v) {
+            truncated = v;
+            return this;
+        }
 
         public UsageEvent build() {
-            return new UsageEvent(schemaVersion, eventId, timestamp, kind, agent, userId, sessionId,
-                    teamId, handoffChain, provider, model, region, usage, providerCostUsd, serviceTier, task, call,
-                    api, attributes, truncated);
+            return new UsageEvent(
+                    schemaVersion,
+                    eventId,
+                    timestamp,
+                    kind,
+                    agent,
+                    userId,
+                    sessionId,
+                    teamId,
+                    handoffChain,
+                    provider,
+                    model,
+                    region,
+                    usage,
+                    providerCostUsd,
+                    serviceTier,
+                    task,
+                    call,
+                    api,
+                    attributes,
+                    truncated);
         }
     }
 }

@@ -14,8 +14,15 @@ class BudgetStatusTest {
     private static final Instant START = Instant.parse("2026-11-22T00:00:00Z");
 
     private static BudgetStatus status(String spend, String limit) {
-        return BudgetStatus.of(Scope.parse("user:alice"), Period.DAY, START, START.plusSeconds(86_400), new BigDecimal(spend),
-                new BigDecimal(limit), Budget.DEFAULT_THRESHOLDS, START.plusSeconds(3600));
+        return BudgetStatus.of(
+                Scope.parse("user:alice"),
+                Period.DAY,
+                START,
+                START.plusSeconds(86_400),
+                new BigDecimal(spend),
+                new BigDecimal(limit),
+                Budget.DEFAULT_THRESHOLDS,
+                START.plusSeconds(3600));
     }
 
     @Test
@@ -35,20 +42,28 @@ class BudgetStatusTest {
 
     @Test
     void theJsonIsTheContractsShape() {
-        assertThat(ContractJson.toJson(status("8.0123", "10.00"))).isEqualTo("{\"scope\":\"user:alice\",\"period\":\"DAY\","
-                + "\"windowStart\":\"2026-11-22T00:00:00Z\",\"windowEnd\":\"2026-11-23T00:00:00Z\",\"spendUsd\":\"8.0123\","
-                + "\"limitUsd\":\"10.00\",\"usedRatio\":\"0.80123\",\"level\":\"WARNING\",\"updatedAt\":\"2026-11-22T01:00:00Z\"}");
+        assertThat(ContractJson.toJson(status("8.0123", "10.00")))
+                .isEqualTo(
+                        "{\"scope\":\"user:alice\",\"period\":\"DAY\","
+                                + "\"windowStart\":\"2026-11-22T00:00:00Z\",\"windowEnd\":\"2026-11-23T00:00:00Z\",\"spendUsd\":\"8.0123\","
+                                + "\"limitUsd\":\"10.00\",\"usedRatio\":\"0.80123\",\"level\":\"WARNING\",\"updatedAt\":\"2026-11-22T01:00:00Z\"}");
     }
 
     @Test
     void aBudgetCarriesItsZoneAndForecastOnlyWhenSet() {
         Budget plain = new Budget(Scope.parse("user:alice"), Map.of(Period.DAY, new BigDecimal("10.00")), List.of());
-        Budget zoned = new Budget(Scope.parse("user:alice"), Map.of(Period.DAY, new BigDecimal("10.00")), List.of(),
-                "America/New_York", true);
+        Budget zoned = new Budget(
+                Scope.parse("user:alice"),
+                Map.of(Period.DAY, new BigDecimal("10.00")),
+                List.of(),
+                "America/New_York",
+                true);
 
-        assertThat(ContractJson.toJson(plain)).isEqualTo("{\"scope\":\"user:alice\",\"limits\":{\"DAY\":\"10.00\"},"
-                + "\"thresholds\":[\"0.5\",\"0.8\",\"1.0\"]}");
+        assertThat(ContractJson.toJson(plain))
+                .isEqualTo("{\"scope\":\"user:alice\",\"limits\":{\"DAY\":\"10.00\"},"
+                        + "\"thresholds\":[\"0.5\",\"0.8\",\"1.0\"]}");
         assertThat(ContractJson.toJson(zoned)).endsWith(",\"zone\":\"America/New_York\",\"forecast\":true}");
-        assertThat(ContractJson.fromJson(ContractJson.toJson(zoned), Budget.class)).isEqualTo(zoned);
+        assertThat(ContractJson.fromJson(ContractJson.toJson(zoned), Budget.class))
+                .isEqualTo(zoned);
     }
 }

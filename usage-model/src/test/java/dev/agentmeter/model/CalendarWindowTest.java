@@ -18,7 +18,9 @@ class CalendarWindowTest {
     @Test
     void anHourStartsAtTheWholeHour() {
         CalendarWindow w = CalendarWindow.of(Period.HOUR, Instant.parse("2026-11-22T10:15:30Z"), ZoneOffset.UTC);
-        assertThat(w).isEqualTo(new CalendarWindow(Instant.parse("2026-11-22T10:00:00Z"), Instant.parse("2026-11-22T11:00:00Z")));
+        assertThat(w)
+                .isEqualTo(new CalendarWindow(
+                        Instant.parse("2026-11-22T10:00:00Z"), Instant.parse("2026-11-22T11:00:00Z")));
     }
 
     @Test
@@ -42,7 +44,9 @@ class CalendarWindowTest {
     @Test
     void halfAnHourAfterBerlinMidnightOnTheFirstIsTheNewMonth() {
         CalendarWindow w = CalendarWindow.of(Period.MONTH, Instant.parse("2026-11-30T23:30:00Z"), BERLIN);
-        assertThat(w).isEqualTo(new CalendarWindow(Instant.parse("2026-11-30T23:00:00Z"), Instant.parse("2026-12-31T23:00:00Z")));
+        assertThat(w)
+                .isEqualTo(new CalendarWindow(
+                        Instant.parse("2026-11-30T23:00:00Z"), Instant.parse("2026-12-31T23:00:00Z")));
     }
 
     @Test

@@ -34,7 +34,9 @@ class ContractJsonTest {
 
     @Test
     void moneyIsWrittenAsDecimalStringsAndKeepsItsScale() throws Exception {
-        UsageEvent event = Samples.contractEvent().toBuilder().providerCostUsd(new BigDecimal("0.00012500")).build();
+        UsageEvent event = Samples.contractEvent().toBuilder()
+                .providerCostUsd(new BigDecimal("0.00012500"))
+                .build();
         JsonNode json = ContractJson.mapper().readTree(ContractJson.toJson(event));
 
         assertThat(json.get("providerCostUsd").isTextual()).isTrue();
@@ -43,7 +45,9 @@ class ContractJsonTest {
 
     @Test
     void moneyIsNeverWrittenInExponentNotation() throws Exception {
-        UsageEvent event = Samples.contractEvent().toBuilder().providerCostUsd(new BigDecimal("1E-7")).build();
+        UsageEvent event = Samples.contractEvent().toBuilder()
+                .providerCostUsd(new BigDecimal("1E-7"))
+                .build();
         JsonNode json = ContractJson.mapper().readTree(ContractJson.toJson(event));
 
         assertThat(json.get("providerCostUsd").asText()).isEqualTo("0.0000001");
@@ -52,10 +56,11 @@ class ContractJsonTest {
     @Test
     void moneyIsReadExactlyFromStringsAndFromJsonNumbers() {
         String base = ContractJson.toJson(Samples.contractEvent());
-        UsageEvent fromString = ContractJson.fromJson(base.replace("{\"schemaVersion\"",
-                "{\"providerCostUsd\":\"0.1\",\"schemaVersion\""), UsageEvent.class);
-        UsageEvent fromNumber = ContractJson.fromJson(base.replace("{\"schemaVersion\"",
-                "{\"providerCostUsd\":0.30000000000000004,\"schemaVersion\""), UsageEvent.class);
+        UsageEvent fromString = ContractJson.fromJson(
+                base.replace("{\"schemaVersion\"", "{\"providerCostUsd\":\"0.1\",\"schemaVersion\""), UsageEvent.class);
+        UsageEvent fromNumber = ContractJson.fromJson(
+                base.replace("{\"schemaVersion\"", "{\"providerCostUsd\":0.30000000000000004,\"schemaVersion\""),
+                UsageEvent.class);
 
         assertThat(fromString.providerCostUsd()).isEqualTo(new BigDecimal("0.1"));
         assertThat(fromNumber.providerCostUsd()).isEqualTo(new BigDecimal("0.30000000000000004"));
@@ -71,7 +76,8 @@ class ContractJsonTest {
 
     @Test
     void contractExampleJsonParsesToTheSampleEvent() {
-        assertThat(ContractJson.fromJson(Samples.CONTRACT_EVENT_JSON, UsageEvent.class)).isEqualTo(Samples.contractEvent());
+        assertThat(ContractJson.fromJson(Samples.CONTRACT_EVENT_JSON, UsageEvent.class))
+                .isEqualTo(Samples.contractEvent());
     }
 
     @Test
@@ -80,7 +86,8 @@ class ContractJsonTest {
 
         assertThat(json.get("eventId").asText()).isEqualTo("9b6c1f0e-2f7e-4a53-9d1e-0f4f6c2d8a11");
         assertThat(json.get("pricing").get("source").asText()).isEqualTo("catalog");
-        assertThat(json.get("pricing").get("unitPrices").get("cacheReadPerMTok").asText()).isEqualTo("0.30");
+        assertThat(json.get("pricing").get("unitPrices").get("cacheReadPerMTok").asText())
+                .isEqualTo("0.30");
         assertThat(json.get("cost").get("totalUsd").asText()).isEqualTo("0.0105");
         assertThat(json.get("cost").get("cacheReadUsd").asText()).isEqualTo("0");
         assertThat(json.get("pricedAt").asText()).isEqualTo("2026-11-22T10:15:30.456Z");
@@ -99,11 +106,25 @@ class ContractJsonTest {
     @Test
     void pricedBytesWriteMoneyAndNullsAsTheWriterDoes() {
         PricedUsage sample = Samples.contractPriced();
-        Pricing pricing = new Pricing(null, null, "lmstudio", CostSource.FREE, null, true, Pricing.USD,
-                new UnitPrices(BigDecimal.ZERO, new BigDecimal("1E+2"), null, null, null, new BigDecimal("0.000000001")));
-        Cost cost = new Cost(new BigDecimal("1E-12"), new BigDecimal("123456789012345678901234567890.000000000001"),
-                new BigDecimal("-0.50"), BigDecimal.ZERO.setScale(10), new BigDecimal("2.5E+3"), null);
-        for (PricedUsage priced : List.of(new PricedUsage(sample.event(), pricing, cost, Instant.parse("2026-01-01T00:00:00Z")),
+        Pricing pricing = new Pricing(
+                null,
+                null,
+                "lmstudio",
+                CostSource.FREE,
+                null,
+                true,
+                Pricing.USD,
+                new UnitPrices(
+                        BigDecimal.ZERO, new BigDecimal("1E+2"), null, null, null, new BigDecimal("0.000000001")));
+        Cost cost = new Cost(
+                new BigDecimal("1E-12"),
+                new BigDecimal("123456789012345678901234567890.000000000001"),
+                new BigDecimal("-0.50"),
+                BigDecimal.ZERO.setScale(10),
+                new BigDecimal("2.5E+3"),
+                null);
+        for (PricedUsage priced : List.of(
+                new PricedUsage(sample.event(), pricing, cost, Instant.parse("2026-01-01T00:00:00Z")),
                 new PricedUsage(sample.event(), null, null, null),
                 new PricedUsage(sample.event(), pricing, null, Instant.ofEpochSecond(0, 1)))) {
             byte[] spliced = ContractJson.pricedBytes(ContractJson.toBytes(priced.event()), priced);
@@ -117,14 +138,26 @@ class ContractJsonTest {
         PricedUsage sample = Samples.contractPriced();
         byte[] event = ContractJson.toBytes(sample.event());
         List<String> written = new ArrayList<>();
-        for (String at : List.of("2026-11-22T10:15:30.456Z", "2026-11-22T10:15:30.456Z", "2026-11-22T10:15:30.457Z",
-                "2026-11-22T10:15:30.456Z", "1970-01-01T00:00:00Z")) {
+        for (String at : List.of(
+                "2026-11-22T10:15:30.456Z",
+                "2026-11-22T10:15:30.456Z",
+                "2026-11-22T10:15:30.457Z",
+                "2026-11-22T10:15:30.456Z",
+                "1970-01-01T00:00:00Z")) {
             PricedUsage priced = new PricedUsage(sample.event(), sample.pricing(), sample.cost(), Instant.parse(at));
-            written.add(ContractJson.mapper().readTree(ContractJson.pricedBytes(event, priced)).get("pricedAt").asText());
+            written.add(ContractJson.mapper()
+                    .readTree(ContractJson.pricedBytes(event, priced))
+                    .get("pricedAt")
+                    .asText());
         }
 
-        assertThat(written).containsExactly("2026-11-22T10:15:30.456Z", "2026-11-22T10:15:30.456Z",
-                "2026-11-22T10:15:30.457Z", "2026-11-22T10:15:30.456Z", "1970-01-01T00:00:00Z");
+        assertThat(written)
+                .containsExactly(
+                        "2026-11-22T10:15:30.456Z",
+                        "2026-11-22T10:15:30.456Z",
+                        "2026-11-22T10:15:30.457Z",
+                        "2026-11-22T10:15:30.456Z",
+                        "1970-01-01T00:00:00Z");
     }
 
     @Test
@@ -134,14 +167,16 @@ class ContractJsonTest {
 
         String spliced = new String(ContractJson.pricedBytes(event.getBytes(UTF_8), priced), UTF_8);
 
-        assertThat(spliced).isEqualTo(event.substring(0, event.lastIndexOf('}')) + ",\"pricing\":{\"modelKey\":"
-                + "\"claude-sonnet-4-5\",\"company\":\"Anthropic\",\"provider\":\"aws-bedrock\",\"source\":\"catalog\","
-                + "\"priceEffectiveFrom\":\"2025-09-29T00:00:00Z\",\"longContext\":false,\"currency\":\"USD\","
-                + "\"unitPrices\":{\"inputPerMTok\":\"3\",\"outputPerMTok\":\"15\",\"cacheReadPerMTok\":\"0.30\","
-                + "\"cacheWritePerMTok\":\"3.75\",\"cacheWrite1hPerMTok\":\"6\"}},\"cost\":{\"inputUsd\":\"0.003\","
-                + "\"outputUsd\":\"0.0075\",\"cacheReadUsd\":\"0\",\"cacheWriteUsd\":\"0\",\"totalUsd\":\"0.0105\","
-                + "\"catalogUsd\":\"0.0105\"},\"pricedAt\":\"2026-11-22T10:15:30.456Z\",\"truncated\":false}");
-        assertThat(ContractSerdes.pricedUsage().deserialize("t", spliced.getBytes(UTF_8))).isEqualTo(priced);
+        assertThat(spliced)
+                .isEqualTo(event.substring(0, event.lastIndexOf('}')) + ",\"pricing\":{\"modelKey\":"
+                        + "\"claude-sonnet-4-5\",\"company\":\"Anthropic\",\"provider\":\"aws-bedrock\",\"source\":\"catalog\","
+                        + "\"priceEffectiveFrom\":\"2025-09-29T00:00:00Z\",\"longContext\":false,\"currency\":\"USD\","
+                        + "\"unitPrices\":{\"inputPerMTok\":\"3\",\"outputPerMTok\":\"15\",\"cacheReadPerMTok\":\"0.30\","
+                        + "\"cacheWritePerMTok\":\"3.75\",\"cacheWrite1hPerMTok\":\"6\"}},\"cost\":{\"inputUsd\":\"0.003\","
+                        + "\"outputUsd\":\"0.0075\",\"cacheReadUsd\":\"0\",\"cacheWriteUsd\":\"0\",\"totalUsd\":\"0.0105\","
+                        + "\"catalogUsd\":\"0.0105\"},\"pricedAt\":\"2026-11-22T10:15:30.456Z\",\"truncated\":false}");
+        assertThat(ContractSerdes.pricedUsage().deserialize("t", spliced.getBytes(UTF_8)))
+                .isEqualTo(priced);
     }
 
     @Test
@@ -174,8 +209,11 @@ class ContractJsonTest {
 
     @Test
     void alertIdIsScopePeriodWindowThreshold() {
-        assertThat(BudgetAlert.alertId(Scope.parse("user:alice"), Period.DAY,
-                Instant.parse("2026-11-22T00:00:00Z"), new BigDecimal("0.8")))
+        assertThat(BudgetAlert.alertId(
+                        Scope.parse("user:alice"),
+                        Period.DAY,
+                        Instant.parse("2026-11-22T00:00:00Z"),
+                        new BigDecimal("0.8")))
                 .isEqualTo("user:alice|DAY|2026-11-22T00:00:00Z|0.8");
     }
 
@@ -187,10 +225,10 @@ class ContractJsonTest {
                 """, Budget.class);
 
         assertThat(budget.scope()).isEqualTo(new Scope(ScopeType.USER, "alice"));
-        assertThat(budget.limits()).isEqualTo(Map.of(Period.DAY, new BigDecimal("10.00"),
-                Period.MONTH, new BigDecimal("150.00")));
-        assertThat(budget.thresholds()).containsExactly(new BigDecimal("0.5"), new BigDecimal("0.8"),
-                new BigDecimal("1.0"));
+        assertThat(budget.limits())
+                .isEqualTo(Map.of(Period.DAY, new BigDecimal("10.00"), Period.MONTH, new BigDecimal("150.00")));
+        assertThat(budget.thresholds())
+                .containsExactly(new BigDecimal("0.5"), new BigDecimal("0.8"), new BigDecimal("1.0"));
     }
 
     @Test
@@ -218,11 +256,16 @@ class ContractJsonTest {
                 }
                 """, ModelPrice.class);
 
-        assertThat(price.prices()).extracting(EffectivePrice::effectiveFrom).containsExactly(
-                Instant.parse("2025-09-29T00:00:00Z"), Instant.parse("2026-01-01T00:00:00Z"));
-        assertThat(price.priceAt(Instant.parse("2025-12-31T23:59:59Z")).orElseThrow().inputPerMTok())
+        assertThat(price.prices())
+                .extracting(EffectivePrice::effectiveFrom)
+                .containsExactly(Instant.parse("2025-09-29T00:00:00Z"), Instant.parse("2026-01-01T00:00:00Z"));
+        assertThat(price.priceAt(Instant.parse("2025-12-31T23:59:59Z"))
+                        .orElseThrow()
+                        .inputPerMTok())
                 .isEqualTo(new BigDecimal("3"));
-        assertThat(price.priceAt(Instant.parse("2026-01-01T00:00:00Z")).orElseThrow().inputPerMTok())
+        assertThat(price.priceAt(Instant.parse("2026-01-01T00:00:00Z"))
+                        .orElseThrow()
+                        .inputPerMTok())
                 .isEqualTo(new BigDecimal("2.5"));
         assertThat(price.priceAt(Instant.parse("2025-01-01T00:00:00Z"))).isEmpty();
         assertThat(price.prices().get(0).longContext().aboveInputTokens()).isEqualTo(200000);
@@ -233,7 +276,8 @@ class ContractJsonTest {
     void scopeParsesTypeAndIdAndRejectsMalformedText() {
         assertThat(Scope.parse("global:*")).isEqualTo(Scope.GLOBAL);
         assertThat(Scope.parse("session:a:b").id()).isEqualTo("a:b");
-        assertThatThrownBy(() -> Scope.parse("alice")).hasMessage("scope 'alice' is not TYPE:ID (e.g. user:alice, global:*)");
+        assertThatThrownBy(() -> Scope.parse("alice"))
+                .hasMessage("scope 'alice' is not TYPE:ID (e.g. user:alice, global:*)");
         assertThatThrownBy(() -> Scope.parse("org:acme"))
                 .hasMessage("unknown scope type 'org'; expected one of global, team, agent, user, session");
     }
@@ -251,8 +295,14 @@ class ContractJsonTest {
 
     @Test
     void alertLevelIsExceededFromTheFullBudget() {
-        assertThat(List.of("0.5", "0.99", "1.0", "1", "1.5").stream().map(BigDecimal::new).map(AlertLevel::forThreshold))
-                .containsExactly(AlertLevel.WARNING, AlertLevel.WARNING, AlertLevel.EXCEEDED, AlertLevel.EXCEEDED,
+        assertThat(List.of("0.5", "0.99", "1.0", "1", "1.5").stream()
+                        .map(BigDecimal::new)
+                        .map(AlertLevel::forThreshold))
+                .containsExactly(
+                        AlertLevel.WARNING,
+                        AlertLevel.WARNING,
+                        AlertLevel.EXCEEDED,
+                        AlertLevel.EXCEEDED,
                         AlertLevel.EXCEEDED);
     }
 }

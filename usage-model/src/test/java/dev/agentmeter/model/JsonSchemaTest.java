@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 /** The bundled JSON Schemas accept what the Java model writes and refuse what the contract forbids. */
 class JsonSchemaTest {
 
-    private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
+    private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(
+            SpecVersion.VersionFlag.V202012,
             b -> b.schemaMappers(m -> m.mapPrefix("https://agentmeter.dev/schemas/", "classpath:schemas/")));
 
     private static JsonSchema schema(String name) {
@@ -28,7 +29,9 @@ class JsonSchemaTest {
     }
 
     private static Set<String> errors(String schema, JsonNode json) {
-        return schema(schema).validate(json).stream().map(ValidationMessage::getMessage).collect(Collectors.toSet());
+        return schema(schema).validate(json).stream()
+                .map(ValidationMessage::getMessage)
+                .collect(Collectors.toSet());
     }
 
     private static ObjectNode tree(Object value) {
@@ -37,7 +40,8 @@ class JsonSchemaTest {
 
     @Test
     void javaSerialisedUsageEventValidates() {
-        assertThat(errors("usage-event.schema.json", tree(Samples.contractEvent()))).isEmpty();
+        assertThat(errors("usage-event.schema.json", tree(Samples.contractEvent())))
+                .isEmpty();
     }
 
     @Test
@@ -48,36 +52,55 @@ class JsonSchemaTest {
 
     @Test
     void theContractsExampleWithItsNullsValidates() throws Exception {
-        assertThat(errors("usage-event.schema.json", ContractJson.mapper().readTree(Samples.CONTRACT_EVENT_JSON))).isEmpty();
+        assertThat(errors("usage-event.schema.json", ContractJson.mapper().readTree(Samples.CONTRACT_EVENT_JSON)))
+                .isEmpty();
     }
 
     @Test
     void aPricedRecordMadeFromTheArrivedBytesValidates() throws Exception {
-        byte[] priced = ContractJson.pricedBytes(Samples.CONTRACT_EVENT_JSON.getBytes(StandardCharsets.UTF_8),
-                Samples.contractPriced());
-        assertThat(errors("priced-usage.schema.json", ContractJson.mapper().readTree(priced))).isEmpty();
+        byte[] priced = ContractJson.pricedBytes(
+                Samples.CONTRACT_EVENT_JSON.getBytes(StandardCharsets.UTF_8), Samples.contractPriced());
+        assertThat(errors("priced-usage.schema.json", ContractJson.mapper().readTree(priced)))
+                .isEmpty();
     }
 
     @Test
     void javaSerialisedBudgetAlertValidates() {
-        assertThat(errors("budget-alert.schema.json", tree(Samples.contractAlert()))).isEmpty();
+        assertThat(errors("budget-alert.schema.json", tree(Samples.contractAlert())))
+                .isEmpty();
     }
 
     @Test
     void aForecastAlertWithItsProjectionValidates() {
         BudgetAlert a = Samples.contractAlert();
-        BudgetAlert forecast = new BudgetAlert(a.scope() + "|DAY|" + a.windowStart() + "|forecast", a.scope(), a.period(),
-                a.windowStart(), a.windowEnd(), new BigDecimal("1.0"), AlertLevel.FORECAST, a.spendUsd(),
-                a.limitUsd(), a.triggeringEventId(), a.raisedAt(), new BigDecimal("24.5"),
+        BudgetAlert forecast = new BudgetAlert(
+                a.scope() + "|DAY|" + a.windowStart() + "|forecast",
+                a.scope(),
+                a.period(),
+                a.windowStart(),
+                a.windowEnd(),
+                new BigDecimal("1.0"),
+                AlertLevel.FORECAST,
+                a.spendUsd(),
+                a.limitUsd(),
+                a.triggeringEventId(),
+                a.raisedAt(),
+                new BigDecimal("24.5"),
                 Instant.parse("2026-11-22T20:00:00Z"));
         assertThat(errors("budget-alert.schema.json", tree(forecast))).isEmpty();
     }
 
     @Test
     void javaSerialisedBudgetStatusValidates() {
-        BudgetStatus s = BudgetStatus.of(Scope.parse("user:alice"), Period.DAY, Instant.parse("2026-11-22T00:00:00Z"),
-                Instant.parse("2026-11-23T00:00:00Z"), new BigDecimal("8.0123"),
-                new BigDecimal("10.00"), Budget.DEFAULT_THRESHOLDS, Instant.parse("2026-11-22T10:15:31.002Z"));
+        BudgetStatus s = BudgetStatus.of(
+                Scope.parse("user:alice"),
+                Period.DAY,
+                Instant.parse("2026-11-22T00:00:00Z"),
+                Instant.parse("2026-11-23T00:00:00Z"),
+                new BigDecimal("8.0123"),
+                new BigDecimal("10.00"),
+                Budget.DEFAULT_THRESHOLDS,
+                Instant.parse("2026-11-22T10:15:31.002Z"));
         assertThat(errors("budget-status.schema.json", tree(s))).isEmpty();
     }
 
@@ -136,7 +159,8 @@ class JsonSchemaTest {
     void timestampWithOffsetInsteadOfZFails() {
         ObjectNode json = tree(Samples.contractEvent());
         json.put("timestamp", "2026-11-22T10:15:30+01:00");
-        assertThat(errors("usage-event.schema.json", json)).hasSize(1)
+        assertThat(errors("usage-event.schema.json", json))
+                .hasSize(1)
                 .allMatch(m -> m.startsWith("$.timestamp: does not match the regex pattern"));
     }
 
@@ -151,7 +175,8 @@ class JsonSchemaTest {
     void pricedUsageWithUnknownSourceFails() throws Exception {
         ObjectNode json = (ObjectNode) ContractJson.mapper().readTree(ContractJson.toJson(Samples.contractPriced()));
         ((ObjectNode) json.get("pricing")).put("source", "guess");
-        assertThat(errors("priced-usage.schema.json", json)).hasSize(1)
+        assertThat(errors("priced-usage.schema.json", json))
+                .hasSize(1)
                 .allMatch(m -> m.startsWith("$.pricing.source: does not have a value in the enumeration"));
     }
 
@@ -159,7 +184,8 @@ class JsonSchemaTest {
     void alertWithUnknownLevelFails() {
         ObjectNode json = tree(Samples.contractAlert());
         json.put("level", "PANIC");
-        assertThat(errors("budget-alert.schema.json", json)).hasSize(1)
+        assertThat(errors("budget-alert.schema.json", json))
+                .hasSize(1)
                 .allMatch(m -> m.startsWith("$.level: does not have a value in the enumeration"));
     }
 
@@ -167,7 +193,8 @@ class JsonSchemaTest {
     void alertWithBadScopeFails() {
         ObjectNode json = tree(Samples.contractAlert());
         json.put("scope", "alice");
-        assertThat(errors("budget-alert.schema.json", json)).hasSize(1)
+        assertThat(errors("budget-alert.schema.json", json))
+                .hasSize(1)
                 .allMatch(m -> m.startsWith("$.scope: does not match the regex pattern"));
     }
 }

@@ -39,8 +39,7 @@ public final class Samples {
             }
             """;
 
-    private Samples() {
-    }
+    private Samples() {}
 
     public static UsageEvent contractEvent() {
         return UsageEvent.builder()
@@ -62,19 +61,43 @@ public final class Samples {
     }
 
     public static PricedUsage contractPriced() {
-        Pricing pricing = new Pricing("claude-sonnet-4-5", "Anthropic", "aws-bedrock", CostSource.CATALOG,
-                Instant.parse("2025-09-29T00:00:00Z"), false, Pricing.USD,
-                new UnitPrices(new BigDecimal("3"), new BigDecimal("15"), new BigDecimal("0.30"),
-                        new BigDecimal("3.75"), new BigDecimal("6"), null));
-        Cost cost = new Cost(new BigDecimal("0.003"), new BigDecimal("0.0075"), BigDecimal.ZERO, BigDecimal.ZERO,
-                new BigDecimal("0.0105"), new BigDecimal("0.0105"));
+        Pricing pricing = new Pricing(
+                "claude-sonnet-4-5",
+                "Anthropic",
+                "aws-bedrock",
+                CostSource.CATALOG,
+                Instant.parse("2025-09-29T00:00:00Z"),
+                false,
+                Pricing.USD,
+                new UnitPrices(
+                        new BigDecimal("3"),
+                        new BigDecimal("15"),
+                        new BigDecimal("0.30"),
+                        new BigDecimal("3.75"),
+                        new BigDecimal("6"),
+                        null));
+        Cost cost = new Cost(
+                new BigDecimal("0.003"),
+                new BigDecimal("0.0075"),
+                BigDecimal.ZERO,
+                BigDecimal.ZERO,
+                new BigDecimal("0.0105"),
+                new BigDecimal("0.0105"));
         return new PricedUsage(contractEvent(), pricing, cost, Instant.parse("2026-11-22T10:15:30.456Z"));
     }
 
     public static BudgetAlert contractAlert() {
-        return new BudgetAlert("user:alice|DAY|2026-11-22T00:00:00Z|0.8", Scope.parse("user:alice"), Period.DAY,
-                Instant.parse("2026-11-22T00:00:00Z"), Instant.parse("2026-11-23T00:00:00Z"),
-                new BigDecimal("0.8"), AlertLevel.WARNING, new BigDecimal("8.0123"), new BigDecimal("10.00"),
-                "9b6c1f0e-2f7e-4a53-9d1e-0f4f6c2d8a11", Instant.parse("2026-11-22T10:15:31.002Z"));
+        return new BudgetAlert(
+                "user:alice|DAY|2026-11-22T00:00:00Z|0.8",
+                Scope.parse("user:alice"),
+                Period.DAY,
+                Instant.parse("2026-11-22T00:00:00Z"),
+                Instant.parse("2026-11-23T00:00:00Z"),
+                new BigDecimal("0.8"),
+                AlertLevel.WARNING,
+                new BigDecimal("8.0123"),
+                new BigDecimal("10.00"),
+                "9b6c1f0e-2f7e-4a53-9d1e-0f4f6c2d8a11",
+                Instant.parse("2026-11-22T10:15:31.002Z"));
     }
 }

@@ -82,7 +82,7 @@ public final class Archiver {
     private final Runnable afterExport;
 
     public Archiver(String table, Path dir, Clock clock) {
-        this(table, dir, clock, () -> { });
+        this(table, dir, clock, () -> {});
     }
 
     Archiver(String table, Path dir, Clock clock, Runnable afterExport) {
@@ -98,48 +98,58 @@ public final class Archiver {
     /** One monthly partition: {@code [from, to)} in UTC. */
     public record Partition(String name, YearMonth month, Instant from, Instant to) {
         static Partition of(String table, YearMonth month) {
-            return new Partition(String.format("%s_y%04dm%02d", table, month.getYear(), month.getMonthValue()), month,
+            return new Partition(
+                    String.format("%s_y%04dm%02d", table, month.getYear(), month.getMonthValue()),
+                    month,
                     month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant(),
                     month.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant());
         }
     }
 
-    public record Column(String name, String type) {
-    }
+    public record Column(String name, String type) {}
 
     /** {@code generation}: 1 for the first archive of a partition, 2 for the one after late rows, …; null reads as 1. */
-    public record Manifest(String format, String table, String partition, Instant from, Instant to, List<Column> columns,
-                           long rowCount, BigDecimal sumTotalCostUsd, String sha256, String file, Instant createdAt,
-                           Integer generation) {
-    }
+    public record Manifest(
+            String format,
+            String table,
+            String partition,
+            Instant from,
+            Instant to,
+            List<Column> columns,
+            long rowCount,
+            BigDecimal sumTotalCostUsd,
+            String sha256,
+            String file,
+            Instant createdAt,
+            Integer generation) {}
 
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern COLUMN_TYPE = Pattern.compile("[a-z][a-z0-9 _(),\\[\\]]{0,60}");
     private static final int MAX_GENERATIONS = 1000;
 
     /** What one partition's archive did (or, in a dry run, would do). */
-    public record Outcome(Partition partition, long rows, BigDecimal sumTotalCostUsd, Path file, boolean dropped) {
-    }
+    public record Outcome(Partition partition, long rows, BigDecimal sumTotalCostUsd, Path file, boolean dropped) {}
 
     /** What a restore did: rows inserted, and rows already present (a restore run twice inserts none). */
-    public record Restored(String partition, long inserted, long alreadyPresent, long rowCount, BigDecimal sumTotalCostUsd) {
-    }
+    public record Restored(
+            String partition, long inserted, long alreadyPresent, long rowCount, BigDecimal sumTotalCostUsd) {}
 
     /** A listing line: an archive file, a partition in the database, or both. */
-    public record Entry(String partition, boolean inDatabase, long rowsInDatabase, Manifest archive) {
-    }
+    public record Entry(String partition, boolean inDatabase, long rowsInDatabase, Manifest archive) {}
 
     /** The monthly partitions attached to the table, oldest first. */
     public List<Partition> partitions(Connection c) throws SQLException {
         List<Partition> out = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement("SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
-                + " WHERE i.inhparent = to_regclass(?) ORDER BY c.relname")) {
+        try (PreparedStatement s =
+                c.prepareStatement("SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+                        + " WHERE i.inhparent = to_regclass(?) ORDER BY c.relname")) {
             s.setString(1, table);
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
                     Matcher m = MONTHLY.matcher(r.getString(1));
                     if (r.getString(1).startsWith(table + "_y") && m.find()) {
-                        out.add(Partition.of(table, YearMonth.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)))));
+                        out.add(Partition.of(
+                                table, YearMonth.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)))));
                     }
                 }
             }
@@ -166,8 +176,10 @@ public final class Archiver {
             // A run killed after its export left a complete archive of exactly these rows: that one is
             // dropped against, not written again as another generation.
             Totals now = totals(c, p.name());
-            Manifest m = latest(p.name()).filter(a -> a.rowCount() == now.rows()
-                    && a.sumTotalCostUsd().compareTo(now.sum()) == 0).orElse(null);
+            Manifest m = latest(p.name())
+                    .filter(a ->
+                            a.rowCount() == now.rows() && a.sumTotalCostUsd().compareTo(now.sum()) == 0)
+                    .orElse(null);
             if (m == null) {
                 m = export(c, p);
             }
@@ -195,9 +207,12 @@ public final class Archiver {
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ); // count, sum and rows: one snapshot
             totals = totals(c, p.name());
             MessageDigest digest = sha256();
-            try (OutputStream out = new GZIPOutputStream(new DigestOutputStream(Files.newOutputStream(tmp), digest), 1 << 16)) {
-                copy(c).copyOut("COPY (SELECT " + list + " FROM " + p.name() + " ORDER BY occurred_at, event_id) TO STDOUT"
-                        + " (FORMAT csv, HEADER)", out);
+            try (OutputStream out =
+                    new GZIPOutputStream(new DigestOutputStream(Files.newOutputStream(tmp), digest), 1 << 16)) {
+                copy(c).copyOut(
+                                "COPY (SELECT " + list + " FROM " + p.name()
+                                        + " ORDER BY occurred_at, event_id) TO STDOUT" + " (FORMAT csv, HEADER)",
+                                out);
             }
             sha = HexFormat.of().formatHex(digest.digest());
             c.commit();
@@ -210,13 +225,25 @@ public final class Archiver {
         }
         Totals reread = load(c, tmp, columns, null);
         if (reread.rows() != totals.rows() || reread.sum().compareTo(totals.sum()) != 0) {
-            throw new IllegalStateException("archive of " + p.name() + " does not read back: " + reread + " in the file, "
-                    + totals + " in the partition; nothing dropped");
+            throw new IllegalStateException("archive of " + p.name() + " does not read back: " + reread
+                    + " in the file, " + totals + " in the partition; nothing dropped");
         }
         fsync(tmp);
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE); // never REPLACE_EXISTING: a generation is never overwritten
-        Manifest m = new Manifest(FORMAT, table, p.name(), p.from(), p.to(), columns, totals.rows(), totals.sum(), sha,
-                file.getFileName().toString(), clock.instant(), generation);
+        Files.move(
+                tmp, file, StandardCopyOption.ATOMIC_MOVE); // never REPLACE_EXISTING: a generation is never overwritten
+        Manifest m = new Manifest(
+                FORMAT,
+                table,
+                p.name(),
+                p.from(),
+                p.to(),
+                columns,
+                totals.rows(),
+                totals.sum(),
+                sha,
+                file.getFileName().toString(),
+                clock.instant(),
+                generation);
         Path manifest = dir.resolve(base + ".manifest.json");
         Path manifestTmp = dir.resolve(base + ".manifest.json.part");
         JSON.writeValue(manifestTmp.toFile(), m);
@@ -280,7 +307,8 @@ public final class Archiver {
             Totals now = totals(c, p.name());
             if (now.rows() != m.rowCount() || now.sum().compareTo(m.sumTotalCostUsd()) != 0) {
                 throw new IllegalStateException(p.name() + " changed since its export (" + now + " now, " + m.rowCount()
-                        + " rows, $" + m.sumTotalCostUsd().toPlainString() + " archived): run archive again; nothing dropped");
+                        + " rows, $" + m.sumTotalCostUsd().toPlainString()
+                        + " archived): run archive again; nothing dropped");
             }
             s.execute("ALTER TABLE " + table + " DETACH PARTITION " + p.name());
             s.execute("DROP TABLE " + p.name());
@@ -300,8 +328,8 @@ public final class Archiver {
     public Restored restore(Connection c, Path fileOrManifest) throws SQLException, IOException {
         String name = fileOrManifest.getFileName().toString().replaceFirst("\\.(csv\\.gz|manifest\\.json)$", "");
         Path base = fileOrManifest.toAbsolutePath().getParent();
-        Manifest m = checked(JSON.readValue(base.resolve(name + ".manifest.json").toFile(), Manifest.class),
-                fileOrManifest);
+        Manifest m =
+                checked(JSON.readValue(base.resolve(name + ".manifest.json").toFile(), Manifest.class), fileOrManifest);
         Path file = base.resolve(m.file());
         String sha = sha256Of(file);
         if (!sha.equals(m.sha256())) {
@@ -349,7 +377,8 @@ public final class Archiver {
         if (month == null || !m.partition().matches(Pattern.quote(table) + "_y\\d{4}m\\d{2}") || !month.find()) {
             wrong.add("partition " + m.partition() + " is not a monthly partition of " + table);
         } else {
-            expected = Partition.of(table, YearMonth.of(Integer.parseInt(month.group(1)), Integer.parseInt(month.group(2))));
+            expected = Partition.of(
+                    table, YearMonth.of(Integer.parseInt(month.group(1)), Integer.parseInt(month.group(2))));
             if (!expected.from().equals(m.from()) || !expected.to().equals(m.to())) {
                 wrong.add("from/to " + m.from() + "/" + m.to() + " are not the month of " + m.partition());
             }
@@ -364,8 +393,11 @@ public final class Archiver {
             wrong.add("no columns");
         } else {
             for (Column col : m.columns()) {
-                if (col == null || col.name() == null || !col.name().matches("[a-z_][a-z0-9_]{0,62}")
-                        || col.type() == null || !COLUMN_TYPE.matcher(col.type()).matches()) {
+                if (col == null
+                        || col.name() == null
+                        || !col.name().matches("[a-z_][a-z0-9_]{0,62}")
+                        || col.type() == null
+                        || !COLUMN_TYPE.matcher(col.type()).matches()) {
                     wrong.add("column " + col + " is not a plain column name and type");
                     break;
                 }
@@ -374,7 +406,9 @@ public final class Archiver {
         if (m.rowCount() < 0) {
             wrong.add("rowCount " + m.rowCount() + " is negative");
         }
-        if (m.sumTotalCostUsd() == null || m.sumTotalCostUsd().precision() > 40 || m.sumTotalCostUsd().scale() > 40
+        if (m.sumTotalCostUsd() == null
+                || m.sumTotalCostUsd().precision() > 40
+                || m.sumTotalCostUsd().scale() > 40
                 || m.sumTotalCostUsd().scale() < -40) {
             wrong.add("sumTotalCostUsd is missing or not an amount");
         }
@@ -382,8 +416,8 @@ public final class Archiver {
             wrong.add("sha256 is not 64 hex digits");
         }
         if (!wrong.isEmpty()) {
-            throw new IllegalArgumentException(from + " is not a usable " + FORMAT + " manifest of " + table + ": "
-                    + String.join("; ", wrong));
+            throw new IllegalArgumentException(
+                    from + " is not a usable " + FORMAT + " manifest of " + table + ": " + String.join("; ", wrong));
         }
         return m;
     }
@@ -398,7 +432,9 @@ public final class Archiver {
         }
         if (Files.isDirectory(dir)) {
             try (Stream<Path> files = Files.list(dir)) {
-                for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".manifest.json")).sorted().toList()) {
+                for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".manifest.json"))
+                        .sorted()
+                        .toList()) {
                     Manifest m = checked(JSON.readValue(f.toFile(), Manifest.class), f);
                     Long rows = inDatabase.get(m.partition());
                     byFile.put(m.file(), new Entry(m.partition(), rows != null, rows == null ? 0 : rows, m));
@@ -406,7 +442,8 @@ public final class Archiver {
             }
         }
         for (Map.Entry<String, Long> p : inDatabase.entrySet()) {
-            boolean archived = byFile.values().stream().anyMatch(e -> e.partition().equals(p.getKey()));
+            boolean archived =
+                    byFile.values().stream().anyMatch(e -> e.partition().equals(p.getKey()));
             if (!archived) {
                 byFile.put(p.getKey() + ".csv.gz", new Entry(p.getKey(), true, p.getValue(), null));
             }
@@ -446,7 +483,7 @@ public final class Archiver {
 
     private static Totals totals(Connection c, String relation) throws SQLException {
         try (Statement s = c.createStatement();
-             ResultSet r = s.executeQuery("SELECT count(*), coalesce(sum(total_cost_usd), 0) FROM " + relation)) {
+                ResultSet r = s.executeQuery("SELECT count(*), coalesce(sum(total_cost_usd), 0) FROM " + relation)) {
             r.next();
             return new Totals(r.getLong(1), r.getBigDecimal(2));
         }
@@ -459,7 +496,9 @@ public final class Archiver {
             s.execute("DROP TABLE IF EXISTS pg_temp." + scratch);
             s.execute("CREATE TEMP TABLE " + scratch + " (LIKE " + table + " INCLUDING DEFAULTS)");
             try (InputStream in = new GZIPInputStream(Files.newInputStream(file), 1 << 16)) {
-                copy(c).copyIn("COPY " + scratch + " (" + columnList(columns) + ") FROM STDIN (FORMAT csv, HEADER)", in);
+                copy(c).copyIn(
+                                "COPY " + scratch + " (" + columnList(columns) + ") FROM STDIN (FORMAT csv, HEADER)",
+                                in);
             }
             Totals t = totals(c, scratch);
             if (keepAs == null) {

@@ -30,26 +30,63 @@ import java.util.function.Consumer;
 public final class FocusExport {
 
     /** Attribution dimensions a row can carry, by the option's name. */
-    public static final Map<String, String> ATTRIBUTION = Map.of("team", "team_id", "agent", "agent", "user", "user_id",
-            "task-type", "task_type");
-    private static final Map<String, String> TAG_NAMES = Map.of("team_id", "team", "agent", "agent", "user_id", "user",
-            "task_type", "taskType");
+    public static final Map<String, String> ATTRIBUTION =
+            Map.of("team", "team_id", "agent", "agent", "user", "user_id", "task-type", "task_type");
 
-    public static final List<String> COLUMNS = List.of("BillingAccountId", "BillingAccountName", "BillingCurrency",
-            "BillingPeriodStart", "BillingPeriodEnd", "ChargePeriodStart", "ChargePeriodEnd", "ChargeCategory", "ChargeClass",
-            "ChargeDescription", "ChargeFrequency", "BilledCost", "EffectiveCost", "ListCost", "ContractedCost", "ListUnitPrice",
-            "ContractedUnitPrice", "PricingQuantity", "PricingUnit", "PricingCategory", "ConsumedQuantity", "ConsumedUnit",
-            "InvoiceIssuerName", "ProviderName", "PublisherName", "ServiceCategory", "ServiceSubcategory", "ServiceName",
-            "SkuId", "SkuPriceId", "Tags", "x_TokenKind", "x_Model", "x_ServiceTier", "x_CostSource");
+    private static final Map<String, String> TAG_NAMES =
+            Map.of("team_id", "team", "agent", "agent", "user_id", "user", "task_type", "taskType");
+
+    public static final List<String> COLUMNS = List.of(
+            "BillingAccountId",
+            "BillingAccountName",
+            "BillingCurrency",
+            "BillingPeriodStart",
+            "BillingPeriodEnd",
+            "ChargePeriodStart",
+            "ChargePeriodEnd",
+            "ChargeCategory",
+            "ChargeClass",
+            "ChargeDescription",
+            "ChargeFrequency",
+            "BilledCost",
+            "EffectiveCost",
+            "ListCost",
+            "ContractedCost",
+            "ListUnitPrice",
+            "ContractedUnitPrice",
+            "PricingQuantity",
+            "PricingUnit",
+            "PricingCategory",
+            "ConsumedQuantity",
+            "ConsumedUnit",
+            "InvoiceIssuerName",
+            "ProviderName",
+            "PublisherName",
+            "ServiceCategory",
+            "ServiceSubcategory",
+            "ServiceName",
+            "SkuId",
+            "SkuPriceId",
+            "Tags",
+            "x_TokenKind",
+            "x_Model",
+            "x_ServiceTier",
+            "x_CostSource");
     /** The money and quantity columns: decimals. */
-    public static final List<String> DECIMALS = List.of("BilledCost", "EffectiveCost", "ListCost", "ContractedCost",
-            "ListUnitPrice", "ContractedUnitPrice", "PricingQuantity", "ConsumedQuantity");
+    public static final List<String> DECIMALS = List.of(
+            "BilledCost",
+            "EffectiveCost",
+            "ListCost",
+            "ContractedCost",
+            "ListUnitPrice",
+            "ContractedUnitPrice",
+            "PricingQuantity",
+            "ConsumedQuantity");
 
     private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
 
     /** A provider as FOCUS names who issues the invoice and the service. */
-    private record Issuer(String invoiceIssuer, String provider, String service) {
-    }
+    private record Issuer(String invoiceIssuer, String provider, String service) {}
 
     private static final Map<String, Issuer> ISSUERS = Map.of(
             "openai", new Issuer("OpenAI", "OpenAI", "OpenAI API"),
@@ -85,30 +122,64 @@ public final class FocusExport {
             throws SQLException {
         String attrs = attribution.isEmpty() ? "" : ", " + String.join(", ", attribution);
         String group = "day, provider, company, model, tier, cost_source" + attrs;
-        String u = "SELECT (occurred_at AT TIME ZONE 'UTC')::date AS day, coalesce(provider, 'unknown') AS provider, company,"
-                + " coalesce(model_key, model, 'api:' || api_service) AS model, coalesce(service_tier, 'standard') AS tier,"
-                + " cost_source, kind" + attrs + ", input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,"
-                + " cache_write_1h_tokens, reasoning_tokens, input_cost_usd, output_cost_usd, cache_read_cost_usd,"
-                + " cache_write_cost_usd, total_cost_usd,"
-                + " (unit_prices ->> 'inputPerMTok')::numeric AS p_in, (unit_prices ->> 'outputPerMTok')::numeric AS p_out,"
-                + " (unit_prices ->> 'cacheReadPerMTok')::numeric AS p_read, (unit_prices ->> 'cacheWritePerMTok')::numeric AS p_write,"
-                + " (unit_prices ->> 'cacheWrite1hPerMTok')::numeric AS p_write1h,"
-                + " (unit_prices ->> 'reasoningPerMTok')::numeric AS p_reason,"
-                // Parts the row stores together, split by its unit prices: exact (times 0.000001, no division).
-                + " coalesce(cache_write_1h_tokens * (unit_prices ->> 'cacheWrite1hPerMTok')::numeric * 0.000001, 0) AS c_write1h,"
-                + " coalesce(reasoning_tokens * (unit_prices ->> 'reasoningPerMTok')::numeric * 0.000001, 0) AS c_reason"
-                + " FROM " + table + " WHERE occurred_at >= ? AND occurred_at < ?";
+        String u =
+                "SELECT (occurred_at AT TIME ZONE 'UTC')::date AS day, coalesce(provider, 'unknown') AS provider, company,"
+                        + " coalesce(model_key, model, 'api:' || api_service) AS model, coalesce(service_tier, 'standard') AS tier,"
+                        + " cost_source, kind" + attrs
+                        + ", input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,"
+                        + " cache_write_1h_tokens, reasoning_tokens, input_cost_usd, output_cost_usd, cache_read_cost_usd,"
+                        + " cache_write_cost_usd, total_cost_usd,"
+                        + " (unit_prices ->> 'inputPerMTok')::numeric AS p_in, (unit_prices ->> 'outputPerMTok')::numeric AS p_out,"
+                        + " (unit_prices ->> 'cacheReadPerMTok')::numeric AS p_read, (unit_prices ->> 'cacheWritePerMTok')::numeric AS p_write,"
+                        + " (unit_prices ->> 'cacheWrite1hPerMTok')::numeric AS p_write1h,"
+                        + " (unit_prices ->> 'reasoningPerMTok')::numeric AS p_reason,"
+                        // Parts the row stores together, split by its unit prices: exact (times 0.000001, no division).
+                        + " coalesce(cache_write_1h_tokens * (unit_prices ->> 'cacheWrite1hPerMTok')::numeric * 0.000001, 0) AS c_write1h,"
+                        + " coalesce(reasoning_tokens * (unit_prices ->> 'reasoningPerMTok')::numeric * 0.000001, 0) AS c_reason"
+                        + " FROM " + table + " WHERE occurred_at >= ? AND occurred_at < ?";
         String sql = "WITH u AS (" + u + ")"
-                + kind("input", "p_in", "input_tokens - cache_read_tokens - cache_write_tokens", "input_cost_usd", group, true)
+                + kind(
+                        "input",
+                        "p_in",
+                        "input_tokens - cache_read_tokens - cache_write_tokens",
+                        "input_cost_usd",
+                        group,
+                        true)
                 + " UNION ALL" + kind("cache-read", "p_read", "cache_read_tokens", "cache_read_cost_usd", group, false)
-                + " UNION ALL" + kind("cache-write-5m", "CASE WHEN cache_write_tokens > cache_write_1h_tokens THEN p_write END",
-                "cache_write_tokens - cache_write_1h_tokens", "cache_write_cost_usd - c_write1h", group, false)
-                + " UNION ALL" + kind("cache-write-1h", "CASE WHEN cache_write_1h_tokens > 0 THEN p_write1h END",
-                "cache_write_1h_tokens", "c_write1h", group, false)
-                + " UNION ALL" + kind("output", "p_out", "output_tokens - reasoning_tokens", "output_cost_usd - c_reason", group, false)
-                + " UNION ALL" + kind("reasoning", "CASE WHEN reasoning_tokens > 0 THEN p_reason END", "reasoning_tokens", "c_reason",
-                group, false)
-                + " UNION ALL SELECT " + group + ", 'api', NULL::numeric, count(*)::numeric, sum(total_cost_usd), sum(total_cost_usd)"
+                + " UNION ALL"
+                + kind(
+                        "cache-write-5m",
+                        "CASE WHEN cache_write_tokens > cache_write_1h_tokens THEN p_write END",
+                        "cache_write_tokens - cache_write_1h_tokens",
+                        "cache_write_cost_usd - c_write1h",
+                        group,
+                        false)
+                + " UNION ALL"
+                + kind(
+                        "cache-write-1h",
+                        "CASE WHEN cache_write_1h_tokens > 0 THEN p_write1h END",
+                        "cache_write_1h_tokens",
+                        "c_write1h",
+                        group,
+                        false)
+                + " UNION ALL"
+                + kind(
+                        "output",
+                        "p_out",
+                        "output_tokens - reasoning_tokens",
+                        "output_cost_usd - c_reason",
+                        group,
+                        false)
+                + " UNION ALL"
+                + kind(
+                        "reasoning",
+                        "CASE WHEN reasoning_tokens > 0 THEN p_reason END",
+                        "reasoning_tokens",
+                        "c_reason",
+                        group,
+                        false)
+                + " UNION ALL SELECT " + group
+                + ", 'api', NULL::numeric, count(*)::numeric, sum(total_cost_usd), sum(total_cost_usd)"
                 + " FROM u WHERE kind = 'api' GROUP BY " + group
                 + " UNION ALL SELECT " + group + ", 'adjustment', NULL::numeric, NULL::numeric,"
                 + " sum(total_cost_usd - input_cost_usd - output_cost_usd - cache_read_cost_usd - cache_write_cost_usd), 0"
@@ -134,8 +205,10 @@ public final class FocusExport {
      * billed, the catalog's parts are the list cost and the billed cost alike (the difference is the
      * adjustment row).
      */
-    private static String kind(String name, String unitPrice, String quantity, String cost, String group, boolean first) {
-        return " SELECT " + group + ", '" + name + "', " + unitPrice + ", sum(" + quantity + ")::numeric, sum(" + cost + "),"
+    private static String kind(
+            String name, String unitPrice, String quantity, String cost, String group, boolean first) {
+        return " SELECT " + group + ", '" + name + "', " + unitPrice + ", sum(" + quantity + ")::numeric, sum(" + cost
+                + "),"
                 + " sum(" + cost + ") FROM u WHERE kind = 'llm' GROUP BY " + group + ", " + unitPrice
                 + " HAVING sum(" + quantity + ") <> 0 OR sum(" + cost + ") <> 0";
     }
@@ -174,8 +247,12 @@ public final class FocusExport {
         v.add(instant(day.plusDays(1)));
         v.add(adjustment ? "Adjustment" : "Usage");
         v.add(null);
-        v.add(adjustment ? model + ": the provider's reported cost minus the catalog price of its tokens"
-                : api ? model + " calls" : model + " " + kind + " tokens" + (tier.equals("standard") ? "" : " (" + tier + ")"));
+        v.add(
+                adjustment
+                        ? model + ": the provider's reported cost minus the catalog price of its tokens"
+                        : api
+                                ? model + " calls"
+                                : model + " " + kind + " tokens" + (tier.equals("standard") ? "" : " (" + tier + ")"));
         v.add(adjustment ? "One-Time" : "Usage-Based");
         v.add(plain(billed));
         v.add(plain(billed));

@@ -22,31 +22,38 @@ import java.util.regex.Pattern;
 public final class BedrockLineItems {
 
     /** The kinds of tokens a line bills. */
-    public enum TokenKind { INPUT, OUTPUT, CACHE_READ, CACHE_WRITE }
+    public enum TokenKind {
+        INPUT,
+        OUTPUT,
+        CACHE_READ,
+        CACHE_WRITE
+    }
 
     /**
      * One line's meaning: {@code billName} is what the reconciliation matches against the catalog
      * (a model id, or {@code api:bedrock-…} for what is not model usage); {@code kind} is null for
      * the latter.
      */
-    public record Item(String billName, TokenKind kind, boolean modelUsage) {
-    }
+    public record Item(String billName, TokenKind kind, boolean modelUsage) {}
 
     private static final Pattern REGION = Pattern.compile("^([A-Z]{2,4}\\d?)-");
-    private static final Pattern MARKETPLACE = Pattern.compile("^(?:[A-Z]{2,4}\\d?-)?MP:(?:[A-Z]{2,4}\\d?_)?(\\w+?)-Units$");
+    private static final Pattern MARKETPLACE =
+            Pattern.compile("^(?:[A-Z]{2,4}\\d?-)?MP:(?:[A-Z]{2,4}\\d?_)?(\\w+?)-Units$");
     private static final Pattern TOKENS = Pattern.compile(
             "^(?<model>.+?)-(?:batch-)?(?<kind>cache-read-input-token-count|cache-write-input-token-count|cache-read-input-tokens?"
                     + "|cache-write-input-tokens?|input-token-count|output-token-count|input-tokens?|output-tokens?)"
-                    + "(?<profile>-cross-region(?:-global|-geo)?)?(?:-.*)?$", Pattern.CASE_INSENSITIVE);
+                    + "(?<profile>-cross-region(?:-global|-geo)?)?(?:-.*)?$",
+            Pattern.CASE_INSENSITIVE);
     private static final Pattern CLAUDE = Pattern.compile(
             "^Claude-?(?<v1>\\d+(?:[.-]\\d+)?)?-?(?<family>Sonnet|Opus|Haiku|Instant|Fable)?-?(?<v2>\\d+(?:[.-]\\d+)?)?$",
             Pattern.CASE_INSENSITIVE);
-    private static final Pattern CAMEL = Pattern.compile("(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=\\d)(?![\\d.]*[A-Za-z]*\\d)");
-    private static final Map<String, String> GEO = Map.of("US", "us", "UG", "us", "EU", "eu", "EUC", "eu", "EUW", "eu",
-            "EUN", "eu", "EUS", "eu", "APN", "jp", "APS", "apac", "APE", "apac");
+    private static final Pattern CAMEL =
+            Pattern.compile("(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=\\d)(?![\\d.]*[A-Za-z]*\\d)");
+    private static final Map<String, String> GEO = Map.of(
+            "US", "us", "UG", "us", "EU", "eu", "EUC", "eu", "EUW", "eu", "EUN", "eu", "EUS", "eu", "APN", "jp", "APS",
+            "apac", "APE", "apac");
 
-    private BedrockLineItems() {
-    }
+    private BedrockLineItems() {}
 
     /** Whether a line belongs to Amazon Bedrock at all (by product code, else by product name). */
     public static boolean isBedrock(String productCode, String productName) {
@@ -64,7 +71,10 @@ public final class BedrockLineItems {
         Matcher mp = MARKETPLACE.matcher(u);
         if (mp.matches()) {
             TokenKind kind = kind(mp.group(1));
-            String model = productName == null ? null : modelFromName(productName.replace("(Amazon Bedrock Edition)", "").trim());
+            String model = productName == null
+                    ? null
+                    : modelFromName(
+                            productName.replace("(Amazon Bedrock Edition)", "").trim());
             if (kind != null && model != null) {
                 return new Item(model, kind, true);
             }
@@ -102,7 +112,10 @@ public final class BedrockLineItems {
         if (l.contains("knowledgebase") || l.contains("knowledge-base") || l.startsWith("kb-")) {
             return "api:bedrock-knowledge-bases";
         }
-        if (l.contains("customiz") || l.contains("training") || l.contains("custommodel") || l.contains("modelstorage")) {
+        if (l.contains("customiz")
+                || l.contains("training")
+                || l.contains("custommodel")
+                || l.contains("modelstorage")) {
             return "api:bedrock-model-customization";
         }
         if (l.contains("dataautomation")) {
@@ -173,6 +186,7 @@ public final class BedrockLineItems {
 
     /** "Claude 3 Haiku", "Claude Sonnet 4.5", "Amazon Nova Pro" as a model id the catalog finds. */
     private static final Pattern MAKER = Pattern.compile("(?i)^(Anthropic|Amazon|Meta)\\s+");
+
     private static final Pattern CLAUDE_NAME = Pattern.compile(
             "(?i)^Claude\\s+(?:(\\d+(?:\\.\\d+)?)\\s+)?(Sonnet|Opus|Haiku|Instant)(?:\\s+(\\d+(?:\\.\\d+)?))?\\b.*");
     private static final Pattern NOVA_NAME = Pattern.compile("(?i)^Nova\\s+(\\w+).*");

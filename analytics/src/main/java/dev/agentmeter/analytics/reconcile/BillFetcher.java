@@ -46,7 +46,8 @@ public final class BillFetcher {
         if (key == null || key.isBlank()) {
             throw new IllegalArgumentException("no admin key: set it in the environment (see docs/books.md)");
         }
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        this.http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         this.baseUrl = baseUrl.replaceAll("/+$", "");
         this.key = key;
         this.initialBackoff = initialBackoff;
@@ -73,12 +74,20 @@ public final class BillFetcher {
     URI uri(BillSource source, LocalDate from, LocalDate to, String page) {
         long days = to.toEpochDay() - from.toEpochDay() + 1;
         String q = switch (source) {
-            case OPENAI_COSTS -> "/v1/organization/costs?start_time=" + from.atStartOfDay(ZoneOffset.UTC).toEpochSecond()
-                    + "&end_time=" + to.plusDays(1).atStartOfDay(ZoneOffset.UTC).toEpochSecond()
-                    + "&bucket_width=1d&group_by=line_item&group_by=project_id&limit=" + Math.min(days, 180);
-            case ANTHROPIC_COST_REPORT -> "/v1/organizations/cost_report?starting_at=" + enc(from.atStartOfDay(ZoneOffset.UTC)
-                    .toInstant().toString()) + "&ending_at=" + enc(to.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().toString())
-                    + "&group_by%5B%5D=description&group_by%5B%5D=workspace_id&limit=" + Math.min(days, 31);
+            case OPENAI_COSTS ->
+                "/v1/organization/costs?start_time="
+                        + from.atStartOfDay(ZoneOffset.UTC).toEpochSecond()
+                        + "&end_time="
+                        + to.plusDays(1).atStartOfDay(ZoneOffset.UTC).toEpochSecond()
+                        + "&bucket_width=1d&group_by=line_item&group_by=project_id&limit=" + Math.min(days, 180);
+            case ANTHROPIC_COST_REPORT ->
+                "/v1/organizations/cost_report?starting_at="
+                        + enc(from.atStartOfDay(ZoneOffset.UTC).toInstant().toString()) + "&ending_at="
+                        + enc(to.plusDays(1)
+                                .atStartOfDay(ZoneOffset.UTC)
+                                .toInstant()
+                                .toString())
+                        + "&group_by%5B%5D=description&group_by%5B%5D=workspace_id&limit=" + Math.min(days, 31);
             case AWS_CUR -> throw new IllegalArgumentException("aws-cur is read from the export's files, not fetched");
         };
         return URI.create(baseUrl + q + (page == null ? "" : "&page=" + enc(page)));
@@ -89,7 +98,8 @@ public final class BillFetcher {
     }
 
     private JsonNode get(BillSource source, URI uri) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).header("Accept", "application/json");
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).header("Accept", "application/json");
         if (source == BillSource.OPENAI_COSTS) {
             request.header("Authorization", "Bearer " + key);
         } else {
@@ -113,13 +123,18 @@ public final class BillFetcher {
             }
             if (status == 401 || status == 403) {
                 throw new IllegalArgumentException(who + " refused the admin key (HTTP " + status + "): it must be an "
-                        + (source == BillSource.OPENAI_COSTS ? "OpenAI admin key (sk-admin-…)" : "Anthropic Admin API key (sk-ant-admin…)"));
+                        + (source == BillSource.OPENAI_COSTS
+                                ? "OpenAI admin key (sk-admin-…)"
+                                : "Anthropic Admin API key (sk-ant-admin…)"));
             }
             if ((status == 429 || status >= 500) && attempt < ATTEMPTS) {
-                Thread.sleep(backoff(attempt, r.headers().firstValue("Retry-After").orElse(null)).toMillis());
+                Thread.sleep(
+                        backoff(attempt, r.headers().firstValue("Retry-After").orElse(null))
+                                .toMillis());
                 continue;
             }
-            throw new IOException(who + " answered HTTP " + status + (attempt > 1 ? " after " + attempt + " attempts" : ""));
+            throw new IOException(
+                    who + " answered HTTP " + status + (attempt > 1 ? " after " + attempt + " attempts" : ""));
         }
     }
 

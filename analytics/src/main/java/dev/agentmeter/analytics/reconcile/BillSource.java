@@ -74,12 +74,13 @@ public enum BillSource {
                 return s;
             }
         }
-        throw new IllegalArgumentException("unknown --source " + id + "; one of openai-costs, anthropic-cost-report, aws-cur");
+        throw new IllegalArgumentException(
+                "unknown --source " + id + "; one of openai-costs, anthropic-cost-report, aws-cur");
     }
 
     public List<BilledItem> read(Path file) throws IOException {
         try (InputStream raw = Files.newInputStream(file);
-             InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw) {
+                InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw) {
             return switch (this) {
                 case OPENAI_COSTS -> openAi(ContractJson.mapper().readTree(in));
                 case ANTHROPIC_COST_REPORT -> anthropic(ContractJson.mapper().readTree(in));
@@ -102,15 +103,22 @@ public enum BillSource {
         List<BilledItem> out = new ArrayList<>();
         for (JsonNode page : pages(root)) {
             for (JsonNode bucket : page.path("data")) {
-                LocalDate day = Instant.ofEpochSecond(bucket.path("start_time").asLong()).atOffset(ZoneOffset.UTC).toLocalDate();
+                LocalDate day = Instant.ofEpochSecond(bucket.path("start_time").asLong())
+                        .atOffset(ZoneOffset.UTC)
+                        .toLocalDate();
                 for (JsonNode r : bucket.path("results")) {
                     String lineItem = r.path("line_item").asText(null);
                     if (lineItem == null) {
-                        throw new IllegalArgumentException("OpenAI costs export without line_item: export it with group_by=line_item");
+                        throw new IllegalArgumentException(
+                                "OpenAI costs export without line_item: export it with group_by=line_item");
                     }
                     int comma = lineItem.lastIndexOf(", ");
                     String model = comma > 0 ? lineItem.substring(0, comma) : lineItem;
-                    out.add(new BilledItem(day, model, r.path("project_id").asText(null), r.path("amount").path("value").decimalValue()));
+                    out.add(new BilledItem(
+                            day,
+                            model,
+                            r.path("project_id").asText(null),
+                            r.path("amount").path("value").decimalValue()));
                 }
             }
         }
@@ -121,12 +129,16 @@ public enum BillSource {
         List<BilledItem> out = new ArrayList<>();
         for (JsonNode page : pages(root)) {
             for (JsonNode bucket : page.path("data")) {
-                LocalDate day = OffsetDateTime.parse(bucket.path("starting_at").asText()).atZoneSameInstant(ZoneOffset.UTC).toLocalDate();
+                LocalDate day = OffsetDateTime.parse(bucket.path("starting_at").asText())
+                        .atZoneSameInstant(ZoneOffset.UTC)
+                        .toLocalDate();
                 for (JsonNode r : bucket.path("results")) {
                     String model = r.path("model").asText(null);
                     String type = r.path("cost_type").asText("tokens");
                     if (model == null) {
-                        model = "tokens".equals(type) ? r.path("description").asText("(unnamed)") : "api:anthropic-" + type.replace('_', '-');
+                        model = "tokens".equals(type)
+                                ? r.path("description").asText("(unnamed)")
+                                : "api:anthropic-" + type.replace('_', '-');
                     }
                     // amount is in the currency's lowest unit (cents), as a decimal string: "123.45" is $1.2345.
                     BigDecimal usd = new BigDecimal(r.path("amount").asText("0")).movePointLeft(2);
@@ -183,21 +195,32 @@ public enum BillSource {
                 continue;
             }
             String type = row.get("line_item_line_item_type");
-            if (type != null && !List.of("Usage", "DiscountedUsage", "SavingsPlanCoveredUsage").contains(type)) {
+            if (type != null
+                    && !List.of("Usage", "DiscountedUsage", "SavingsPlanCoveredUsage")
+                            .contains(type)) {
                 continue;
             }
             String resource = row.get("line_item_resource_id");
             String model = resource != null ? modelOf(resource) : null;
             if (model == null) {
-                model = BedrockLineItems.classify(row.get("line_item_usage_type"), productName,
-                        row.get("line_item_line_item_description")).billName();
+                model = BedrockLineItems.classify(
+                                row.get("line_item_usage_type"),
+                                productName,
+                                row.get("line_item_line_item_description"))
+                        .billName();
             }
             String start = row.get("line_item_usage_start_date");
-            LocalDate day = OffsetDateTime.parse(start.trim().replace(" ", "T").replaceFirst("(T\\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?)$", "$1Z"))
-                    .atZoneSameInstant(ZoneOffset.UTC).toLocalDate();
+            LocalDate day = OffsetDateTime.parse(
+                            start.trim().replace(" ", "T").replaceFirst("(T\\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?)$", "$1Z"))
+                    .atZoneSameInstant(ZoneOffset.UTC)
+                    .toLocalDate();
             String principal = row.get("line_item_iam_principal");
             String account = principal != null && !principal.isBlank() ? principal : null;
-            out.add(new BilledItem(day, model, account, new BigDecimal(row.get("line_item_unblended_cost").trim())));
+            out.add(new BilledItem(
+                    day,
+                    model,
+                    account,
+                    new BigDecimal(row.get("line_item_unblended_cost").trim())));
         }
         return out;
     }
@@ -240,8 +263,7 @@ public enum BillSource {
 
     /** RFC 4180: quoted fields may hold commas, quotes ("") and newlines. */
     static final class Csv {
-        private Csv() {
-        }
+        private Csv() {}
 
         static List<String> row(BufferedReader in) throws IOException {
             String line = in.readLine();

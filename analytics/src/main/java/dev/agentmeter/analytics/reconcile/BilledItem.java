@@ -8,5 +8,4 @@ import java.time.LocalDate;
  * {@code api:<service>} for per-request charges), the account dimension the export has (OpenAI
  * project, Anthropic workspace, AWS IAM principal; null when absent) and the amount in USD, exact.
  */
-public record BilledItem(LocalDate day, String model, String account, BigDecimal usd) {
-}
+public record BilledItem(LocalDate day, String model, String account, BigDecimal usd) {}

@@ -23,20 +23,35 @@ import java.util.function.UnaryOperator;
  */
 public final class Reconciler {
 
-    public enum Status { MATCH, MISMATCH, ONLY_BILLED, ONLY_TRACKED }
-
-    public record Key(LocalDate day, String model, String account) {
+    public enum Status {
+        MATCH,
+        MISMATCH,
+        ONLY_BILLED,
+        ONLY_TRACKED
     }
 
-    public record Line(LocalDate day, String model, String account, BigDecimal billedUsd, BigDecimal trackedUsd,
-                       BigDecimal differenceUsd, Status status) {
-    }
+    public record Key(LocalDate day, String model, String account) {}
 
-    public record Day(LocalDate day, BigDecimal billedUsd, BigDecimal trackedUsd, BigDecimal captureRatePercent) {
-    }
+    public record Line(
+            LocalDate day,
+            String model,
+            String account,
+            BigDecimal billedUsd,
+            BigDecimal trackedUsd,
+            BigDecimal differenceUsd,
+            Status status) {}
 
-    public record Result(LocalDate from, LocalDate to, BigDecimal tolerancePercent, BigDecimal billedUsd, BigDecimal trackedUsd,
-                         BigDecimal captureRatePercent, List<Day> days, List<Line> lines) {
+    public record Day(LocalDate day, BigDecimal billedUsd, BigDecimal trackedUsd, BigDecimal captureRatePercent) {}
+
+    public record Result(
+            LocalDate from,
+            LocalDate to,
+            BigDecimal tolerancePercent,
+            BigDecimal billedUsd,
+            BigDecimal trackedUsd,
+            BigDecimal captureRatePercent,
+            List<Day> days,
+            List<Line> lines) {
 
         /** Lines that need a person: mismatches and one-sided items. */
         public List<Line> discrepancies() {
@@ -52,12 +67,14 @@ public final class Reconciler {
     }
 
     /** Tracked spend per day × model (× the attribute holding the account) for the source's providers, [from, to]. */
-    public static Map<Key, BigDecimal> tracked(Connection c, String table, BillSource source, LocalDate from, LocalDate to,
-                                               String accountAttribute) throws SQLException {
+    public static Map<Key, BigDecimal> tracked(
+            Connection c, String table, BillSource source, LocalDate from, LocalDate to, String accountAttribute)
+            throws SQLException {
         String account = accountAttribute == null ? "NULL::text" : "attributes ->> ?";
-        String sql = "SELECT (occurred_at AT TIME ZONE 'UTC')::date, coalesce(model_key, model, 'api:' || api_service), "
-                + account + ", sum(total_cost_usd) FROM " + table
-                + " WHERE provider = ANY (?) AND occurred_at >= ? AND occurred_at < ? GROUP BY 1, 2, 3";
+        String sql =
+                "SELECT (occurred_at AT TIME ZONE 'UTC')::date, coalesce(model_key, model, 'api:' || api_service), "
+                        + account + ", sum(total_cost_usd) FROM " + table
+                        + " WHERE provider = ANY (?) AND occurred_at >= ? AND occurred_at < ? GROUP BY 1, 2, 3";
         Map<Key, BigDecimal> out = new TreeMap<>(KEY_ORDER);
         try (PreparedStatement s = c.prepareStatement(sql)) {
             int i = 1;
@@ -69,28 +86,40 @@ public final class Reconciler {
             s.setObject(i, to.plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC));
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
-                    out.merge(new Key(r.getObject(1, LocalDate.class), r.getString(2), r.getString(3)), r.getBigDecimal(4), BigDecimal::add);
+                    out.merge(
+                            new Key(r.getObject(1, LocalDate.class), r.getString(2), r.getString(3)),
+                            r.getBigDecimal(4),
+                            BigDecimal::add);
                 }
             }
         }
         return out;
     }
 
-    static final Comparator<Key> KEY_ORDER = Comparator.comparing(Key::day).thenComparing(Key::model)
+    static final Comparator<Key> KEY_ORDER = Comparator.comparing(Key::day)
+            .thenComparing(Key::model)
             .thenComparing(Key::account, Comparator.nullsFirst(Comparator.naturalOrder()));
 
     /**
      * @param tolerancePercent a difference up to this share of the billed amount is a match
      * @param byAccount match on the account too (else the bill's accounts are summed)
      */
-    public Result reconcile(List<BilledItem> bill, Map<Key, BigDecimal> tracked, LocalDate from, LocalDate to,
-                            BigDecimal tolerancePercent, boolean byAccount) {
+    public Result reconcile(
+            List<BilledItem> bill,
+            Map<Key, BigDecimal> tracked,
+            LocalDate from,
+            LocalDate to,
+            BigDecimal tolerancePercent,
+            boolean byAccount) {
         Map<Key, BigDecimal> billed = new TreeMap<>(KEY_ORDER);
         for (BilledItem item : bill) {
             if (item.day().isBefore(from) || item.day().isAfter(to)) {
                 continue;
             }
-            billed.merge(new Key(item.day(), modelKey.apply(item.model()), byAccount ? item.account() : null), item.usd(), BigDecimal::add);
+            billed.merge(
+                    new Key(item.day(), modelKey.apply(item.model()), byAccount ? item.account() : null),
+                    item.usd(),
+                    BigDecimal::add);
         }
         Map<Key, BigDecimal> ours = new TreeMap<>(KEY_ORDER);
         tracked.forEach((k, v) -> ours.merge(byAccount ? k : new Key(k.day(), k.model(), null), v, BigDecimal::add));
@@ -100,8 +129,17 @@ public final class Reconciler {
             BigDecimal b = billed.get(k);
             BigDecimal t = ours.get(k);
             BigDecimal diff = nz(t).subtract(nz(b));
-            Status status = b == null ? Status.ONLY_TRACKED : t == null ? Status.ONLY_BILLED
-                    : diff.abs().compareTo(b.abs().multiply(tolerancePercent).movePointLeft(2)) <= 0 ? Status.MATCH : Status.MISMATCH;
+            Status status = b == null
+                    ? Status.ONLY_TRACKED
+                    : t == null
+                            ? Status.ONLY_BILLED
+                            : diff.abs()
+                                                    .compareTo(b.abs()
+                                                            .multiply(tolerancePercent)
+                                                            .movePointLeft(2))
+                                            <= 0
+                                    ? Status.MATCH
+                                    : Status.MISMATCH;
             lines.put(k, new Line(k.day(), k.model(), k.account(), b, t, diff, status));
         }
         TreeMap<LocalDate, BigDecimal[]> perDay = new TreeMap<>();
@@ -118,7 +156,14 @@ public final class Reconciler {
             billedTotal = billedTotal.add(e.getValue()[0]);
             trackedTotal = trackedTotal.add(e.getValue()[1]);
         }
-        return new Result(from, to, tolerancePercent, billedTotal, trackedTotal, rate(trackedTotal, billedTotal), days,
+        return new Result(
+                from,
+                to,
+                tolerancePercent,
+                billedTotal,
+                trackedTotal,
+                rate(trackedTotal, billedTotal),
+                days,
                 List.copyOf(lines.values()));
     }
 

@@ -22,17 +22,32 @@ public final class ReconciliationRuns {
     public static final String TABLE = "reconciliation_runs";
 
     /** One recorded run. {@code captureRatePercent} is null when nothing was billed. */
-    public record Run(String source, LocalDate from, LocalDate to, BigDecimal billedUsd, BigDecimal trackedUsd,
-                      BigDecimal captureRatePercent, BigDecimal tolerancePercent, int discrepancies, Instant ranAt) {
+    public record Run(
+            String source,
+            LocalDate from,
+            LocalDate to,
+            BigDecimal billedUsd,
+            BigDecimal trackedUsd,
+            BigDecimal captureRatePercent,
+            BigDecimal tolerancePercent,
+            int discrepancies,
+            Instant ranAt) {
 
         public static Run of(BillSource source, Reconciler.Result r, Instant ranAt) {
-            return new Run(source.id(), r.from(), r.to(), r.billedUsd(), r.trackedUsd(), r.captureRatePercent(),
-                    r.tolerancePercent(), r.discrepancies().size(), ranAt);
+            return new Run(
+                    source.id(),
+                    r.from(),
+                    r.to(),
+                    r.billedUsd(),
+                    r.trackedUsd(),
+                    r.captureRatePercent(),
+                    r.tolerancePercent(),
+                    r.discrepancies().size(),
+                    ranAt);
         }
     }
 
-    private ReconciliationRuns() {
-    }
+    private ReconciliationRuns() {}
 
     /** Appends {@code run}; the caller's connection needs INSERT on the table (the sink's owner, not the analyst). */
     public static void record(Connection c, Run run) throws SQLException {
@@ -55,13 +70,23 @@ public final class ReconciliationRuns {
     /** The latest run of each source, by source. */
     public static List<Run> latest(Connection c) throws SQLException {
         List<Run> runs = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement("SELECT DISTINCT ON (source) source, from_day, to_day, billed_usd,"
-                + " tracked_usd, capture_rate_percent, tolerance_percent, discrepancies, ran_at FROM " + TABLE
-                + " ORDER BY source, ran_at DESC, run_id DESC");
-             ResultSet r = s.executeQuery()) {
+        try (PreparedStatement s =
+                        c.prepareStatement("SELECT DISTINCT ON (source) source, from_day, to_day, billed_usd,"
+                                + " tracked_usd, capture_rate_percent, tolerance_percent, discrepancies, ran_at FROM "
+                                + TABLE
+                                + " ORDER BY source, ran_at DESC, run_id DESC");
+                ResultSet r = s.executeQuery()) {
             while (r.next()) {
-                runs.add(new Run(r.getString(1), r.getDate(2).toLocalDate(), r.getDate(3).toLocalDate(), r.getBigDecimal(4),
-                        r.getBigDecimal(5), r.getBigDecimal(6), r.getBigDecimal(7), r.getInt(8), r.getTimestamp(9).toInstant()));
+                runs.add(new Run(
+                        r.getString(1),
+                        r.getDate(2).toLocalDate(),
+                        r.getDate(3).toLocalDate(),
+                        r.getBigDecimal(4),
+                        r.getBigDecimal(5),
+                        r.getBigDecimal(6),
+                        r.getBigDecimal(7),
+                        r.getInt(8),
+                        r.getTimestamp(9).toInstant()));
             }
         }
         return runs;

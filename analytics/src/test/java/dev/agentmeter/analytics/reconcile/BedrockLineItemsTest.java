@@ -16,19 +16,23 @@ class BedrockLineItemsTest {
     private static final PriceCatalog CATALOG = new PriceCatalog(BundledCatalog.load());
 
     @ParameterizedTest(name = "{0} → {2} {3}")
-    @CsvSource(delimiter = '|', value = {
-            "USE1-NovaPro-input-tokens||amazon.nova-pro|INPUT|amazon.nova-pro-v1:0",
-            "USE1-NovaLite-output-tokens||amazon.nova-lite|OUTPUT|amazon.nova-lite-v1:0",
-            "USE1-Claude4.5Sonnet-cache-read-input-token-count-cross-region-global||global.anthropic.claude-sonnet-4-5|CACHE_READ|claude-sonnet-4-5",
-            "USE1-Claude4.5Sonnet-cache-write-input-token-count-cross-region-global||global.anthropic.claude-sonnet-4-5|CACHE_WRITE|claude-sonnet-4-5",
-            "USE1-Claude4.5Sonnet-output-tokens-cross-region-geo||us.anthropic.claude-sonnet-4-5|OUTPUT|claude-sonnet-4-5-bedrock-regional",
-            "EUC1-Claude4.5Haiku-input-tokens-cross-region||eu.anthropic.claude-haiku-4-5|INPUT|claude-haiku-4-5-bedrock-regional",
-            "USE1-Claude4.5Sonnet-input-tokens||anthropic.claude-sonnet-4-5|INPUT|claude-sonnet-4-5",
-            "USE1-Claude3.5Sonnet-input-tokens||anthropic.claude-3-5-sonnet|INPUT|claude-3-5-sonnet",
-            "USW2-MP:USW2_InputTokenCount-Units|Claude 3 Haiku (Amazon Bedrock Edition)|anthropic.claude-3-haiku|INPUT|claude-3-haiku",
-            "USW2-MP:USW2_OutputTokenCount-Units|Claude 3 Haiku (Amazon Bedrock Edition)|anthropic.claude-3-haiku|OUTPUT|claude-3-haiku",
-            "USW2-MP:USW2_CacheWriteInputTokenCount-Units|Claude Sonnet 4.5 (Amazon Bedrock Edition)|anthropic.claude-sonnet-4-5|CACHE_WRITE|claude-sonnet-4-5"})
-    void aModelLineIsItsModelAndTokenKind(String usageType, String productName, String billName, TokenKind kind, String key) {
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "USE1-NovaPro-input-tokens||amazon.nova-pro|INPUT|amazon.nova-pro-v1:0",
+                "USE1-NovaLite-output-tokens||amazon.nova-lite|OUTPUT|amazon.nova-lite-v1:0",
+                "USE1-Claude4.5Sonnet-cache-read-input-token-count-cross-region-global||global.anthropic.claude-sonnet-4-5|CACHE_READ|claude-sonnet-4-5",
+                "USE1-Claude4.5Sonnet-cache-write-input-token-count-cross-region-global||global.anthropic.claude-sonnet-4-5|CACHE_WRITE|claude-sonnet-4-5",
+                "USE1-Claude4.5Sonnet-output-tokens-cross-region-geo||us.anthropic.claude-sonnet-4-5|OUTPUT|claude-sonnet-4-5-bedrock-regional",
+                "EUC1-Claude4.5Haiku-input-tokens-cross-region||eu.anthropic.claude-haiku-4-5|INPUT|claude-haiku-4-5-bedrock-regional",
+                "USE1-Claude4.5Sonnet-input-tokens||anthropic.claude-sonnet-4-5|INPUT|claude-sonnet-4-5",
+                "USE1-Claude3.5Sonnet-input-tokens||anthropic.claude-3-5-sonnet|INPUT|claude-3-5-sonnet",
+                "USW2-MP:USW2_InputTokenCount-Units|Claude 3 Haiku (Amazon Bedrock Edition)|anthropic.claude-3-haiku|INPUT|claude-3-haiku",
+                "USW2-MP:USW2_OutputTokenCount-Units|Claude 3 Haiku (Amazon Bedrock Edition)|anthropic.claude-3-haiku|OUTPUT|claude-3-haiku",
+                "USW2-MP:USW2_CacheWriteInputTokenCount-Units|Claude Sonnet 4.5 (Amazon Bedrock Edition)|anthropic.claude-sonnet-4-5|CACHE_WRITE|claude-sonnet-4-5"
+            })
+    void aModelLineIsItsModelAndTokenKind(
+            String usageType, String productName, String billName, TokenKind kind, String key) {
         Item item = BedrockLineItems.classify(usageType, productName, null);
 
         assertThat(item.billName()).isEqualTo(billName);
@@ -39,12 +43,13 @@ class BedrockLineItemsTest {
 
     @ParameterizedTest(name = "{0} → {1}")
     @CsvSource({
-            "USE1-ProvisionedThroughput-ModelUnits-1Month, api:bedrock-provisioned-throughput",
-            "USE1-Claude3Haiku-ModelUnits, api:bedrock-provisioned-throughput",
-            "USE1-Guardrail-ContentPolicyTextUnits, api:bedrock-guardrails",
-            "USE1-KnowledgeBase-StructuredDataRetrieval, api:bedrock-knowledge-bases",
-            "USE1-CustomModelStorage, api:bedrock-model-customization",
-            "USE1-SomethingNew, api:bedrock-somethingnew"})
+        "USE1-ProvisionedThroughput-ModelUnits-1Month, api:bedrock-provisioned-throughput",
+        "USE1-Claude3Haiku-ModelUnits, api:bedrock-provisioned-throughput",
+        "USE1-Guardrail-ContentPolicyTextUnits, api:bedrock-guardrails",
+        "USE1-KnowledgeBase-StructuredDataRetrieval, api:bedrock-knowledge-bases",
+        "USE1-CustomModelStorage, api:bedrock-model-customization",
+        "USE1-SomethingNew, api:bedrock-somethingnew"
+    })
     void whatIsNotModelUsageIsAnItemOfItsOwn(String usageType, String billName) {
         Item item = BedrockLineItems.classify(usageType, "Amazon Bedrock", null);
 

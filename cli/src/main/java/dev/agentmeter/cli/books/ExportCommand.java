@@ -3,7 +3,6 @@ package dev.agentmeter.cli.books;
 import dev.agentmeter.analytics.Csv;
 import dev.agentmeter.analytics.focus.FocusExport;
 import dev.agentmeter.cli.Endpoints;
-import dev.agentmeter.cli.OutputOptions;
 import dev.agentmeter.cli.SubcommandGroup;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -26,31 +25,64 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code agentmeter export}: the ledger in the formats other tools read. */
-@Command(name = "export", mixinStandardHelpOptions = true, description = "Export the ledger for other tools.",
+@Command(
+        name = "export",
+        mixinStandardHelpOptions = true,
+        description = "Export the ledger for other tools.",
         subcommands = ExportCommand.Focus.class)
 public final class ExportCommand extends SubcommandGroup {
 
-    @Command(name = "focus", mixinStandardHelpOptions = true,
-            description = {"FinOps FOCUS 1.2 rows: one per UTC day, provider, model, token kind and attribution (docs/books.md).",
-                    "Token rows' ConsumedQuantity adds up to the input and output tokens, BilledCost to the tracked cost, exactly."})
+    @Command(
+            name = "focus",
+            mixinStandardHelpOptions = true,
+            description = {
+                "FinOps FOCUS 1.2 rows: one per UTC day, provider, model, token kind and attribution (docs/books.md).",
+                "Token rows' ConsumedQuantity adds up to the input and output tokens, BilledCost to the tracked cost, exactly."
+            })
     static final class Focus implements Runnable {
         @Mixin
         Endpoints endpoints;
+
         @Spec
         CommandSpec spec;
-        @Option(names = "--from", required = true, paramLabel = "YYYY-MM-DD", description = "First UTC day.") LocalDate from;
-        @Option(names = "--to", required = true, paramLabel = "YYYY-MM-DD", description = "Last UTC day, inclusive.") LocalDate to;
-        @Option(names = "--by", split = ",", defaultValue = "team,agent", paramLabel = "DIMENSION[,…]",
-                description = "Attribution of each row: team, agent, user, task-type (default ${DEFAULT-VALUE}); in Tags too.")
+
+        @Option(names = "--from", required = true, paramLabel = "YYYY-MM-DD", description = "First UTC day.")
+        LocalDate from;
+
+        @Option(names = "--to", required = true, paramLabel = "YYYY-MM-DD", description = "Last UTC day, inclusive.")
+        LocalDate to;
+
+        @Option(
+                names = "--by",
+                split = ",",
+                defaultValue = "team,agent",
+                paramLabel = "DIMENSION[,…]",
+                description =
+                        "Attribution of each row: team, agent, user, task-type (default ${DEFAULT-VALUE}); in Tags too.")
         List<String> by;
-        @Option(names = "--format", defaultValue = "csv", paramLabel = "csv|parquet", description = "Default ${DEFAULT-VALUE}.")
+
+        @Option(
+                names = "--format",
+                defaultValue = "csv",
+                paramLabel = "csv|parquet",
+                description = "Default ${DEFAULT-VALUE}.")
         String format;
-        @Option(names = "--output", paramLabel = "FILE", description = "Where to write (csv: default standard output; parquet needs it).")
+
+        @Option(
+                names = "--output",
+                paramLabel = "FILE",
+                description = "Where to write (csv: default standard output; parquet needs it).")
         Path output;
-        @Option(names = "--billing-account", defaultValue = "agentmeter", paramLabel = "NAME",
+
+        @Option(
+                names = "--billing-account",
+                defaultValue = "agentmeter",
+                paramLabel = "NAME",
                 description = "BillingAccountId and BillingAccountName of every row (default ${DEFAULT-VALUE}).")
         String billingAccount;
-        @Option(names = "--table", defaultValue = "agent_usage", hidden = true) String table;
+
+        @Option(names = "--table", defaultValue = "agent_usage", hidden = true)
+        String table;
 
         @Override
         public void run() {
@@ -104,8 +136,15 @@ public final class ExportCommand extends SubcommandGroup {
         private long write(FocusExport export, Connection c, Writer w, boolean guarded) throws SQLException {
             PrintWriter out = w instanceof PrintWriter p ? p : new PrintWriter(w);
             out.print(String.join(",", FocusExport.COLUMNS) + "\n");
-            long rows = export.export(c, table, from, to, values -> out.print(values.stream()
-                    .map(v -> guarded ? Csv.field(v) : Csv.exactField(v)).collect(Collectors.joining(",")) + "\n"));
+            long rows = export.export(
+                    c,
+                    table,
+                    from,
+                    to,
+                    values -> out.print(values.stream()
+                                    .map(v -> guarded ? Csv.field(v) : Csv.exactField(v))
+                                    .collect(Collectors.joining(","))
+                            + "\n"));
             out.flush();
             if (out.checkError()) {
                 throw new UncheckedIOException(new IOException("cannot write the export"));

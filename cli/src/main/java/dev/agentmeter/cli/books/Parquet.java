@@ -22,8 +22,7 @@ import java.util.Map;
  */
 final class Parquet {
 
-    private Parquet() {
-    }
+    private Parquet() {}
 
     static Connection duckdb() throws SQLException {
         return DriverManager.getConnection("jdbc:duckdb:");
@@ -50,7 +49,10 @@ final class Parquet {
                 String q = "\"" + t.getKey().replace("\"", "\"\"") + "\"";
                 if (t.getValue().startsWith("MAP(")) {
                     mapColumns.add(t.getKey());
-                    select.append("CAST(to_json(").append(q).append(") AS VARCHAR) AS ").append(q);
+                    select.append("CAST(to_json(")
+                            .append(q)
+                            .append(") AS VARCHAR) AS ")
+                            .append(q);
                 } else {
                     select.append("CAST(").append(q).append(" AS VARCHAR) AS ").append(q);
                 }
@@ -85,8 +87,10 @@ final class Parquet {
         }
         try {
             var node = ContractJson.mapper().readTree(json);
-            node.fields().forEachRemaining(e -> row.putIfAbsent(column + "_" + e.getKey(),
-                    e.getValue().isNull() ? null : e.getValue().asText()));
+            node.fields()
+                    .forEachRemaining(e -> row.putIfAbsent(
+                            column + "_" + e.getKey(),
+                            e.getValue().isNull() ? null : e.getValue().asText()));
         } catch (IOException e) {
             throw new IllegalArgumentException("column " + column + " is not a map of text: " + e.getMessage(), e);
         }
@@ -94,9 +98,11 @@ final class Parquet {
 
     /** Writes {@code csv} (with a header) as Parquet, the columns named in {@code decimals} as DECIMAL(38,20). */
     static void csvToParquet(Path csv, Path parquet, List<String> decimals) throws SQLException {
-        try (Connection c = duckdb(); Statement s = c.createStatement()) {
+        try (Connection c = duckdb();
+                Statement s = c.createStatement()) {
             List<String> columns = new ArrayList<>();
-            try (PreparedStatement d = c.prepareStatement("DESCRIBE SELECT * FROM read_csv(?, all_varchar = true, header = true)")) {
+            try (PreparedStatement d =
+                    c.prepareStatement("DESCRIBE SELECT * FROM read_csv(?, all_varchar = true, header = true)")) {
                 d.setString(1, csv.toString());
                 try (ResultSet r = d.executeQuery()) {
                     while (r.next()) {
@@ -112,8 +118,10 @@ final class Parquet {
                 String q = "\"" + col.replace("\"", "\"\"") + "\"";
                 select.append(decimals.contains(col) ? "CAST(" + q + " AS DECIMAL(38,20)) AS " + q : q);
             }
-            s.execute("COPY (SELECT " + select + " FROM read_csv('" + csv.toString().replace("'", "''")
-                    + "', all_varchar = true, header = true)) TO '" + parquet.toString().replace("'", "''")
+            s.execute("COPY (SELECT " + select + " FROM read_csv('"
+                    + csv.toString().replace("'", "''")
+                    + "', all_varchar = true, header = true)) TO '"
+                    + parquet.toString().replace("'", "''")
                     + "' (FORMAT parquet)");
         }
     }

@@ -27,27 +27,40 @@ public final class AlertsCommand implements Runnable {
 
     @Mixin
     Endpoints endpoints;
+
     @Spec
     CommandSpec spec;
+
     @Option(names = "--json", description = "One BudgetAlert JSON document per line.")
     boolean json;
-    @Option(names = "--webhook", paramLabel = "URL", description = "POST each alert as {\"text\": ...} plus the alert's fields (Slack incoming-webhook compatible).")
+
+    @Option(
+            names = "--webhook",
+            paramLabel = "URL",
+            description =
+                    "POST each alert as {\"text\": ...} plus the alert's fields (Slack incoming-webhook compatible).")
     URI webhook;
+
     @Option(names = "--from-beginning", description = "Also show alerts raised before now.")
     boolean fromBeginning;
+
     @Option(names = "--max", paramLabel = "N", description = "Stop after N alerts (default: follow until Ctrl-C).")
     Integer max;
+
     @Option(names = "--timeout", paramLabel = "DURATION", description = "Stop after this long, e.g. PT30S.")
     Duration timeout;
 
     @Override
     public void run() {
-        HttpClient http = webhook == null ? null : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient http = webhook == null
+                ? null
+                : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
         int seen = 0;
         try (KafkaConsumer<String, byte[]> consumer = KafkaIo.consumer(endpoints.kafka)) {
             List<TopicPartition> partitions = consumer.partitionsFor(Topics.BUDGET_ALERTS).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
             consumer.assign(partitions);
             if (fromBeginning) {
                 consumer.seekToBeginning(partitions);
@@ -73,16 +86,39 @@ public final class AlertsCommand implements Runnable {
     static String text(BudgetAlert a) {
         String threshold = a.threshold().movePointRight(2).stripTrailingZeros().toPlainString();
         return switch (a.level()) {
-            case FORECAST -> String.format("FORECAST %s %s: $%s of $%s, heading for $%s by the window's end; limit reached"
-                            + " about %s (window %s), event %s", a.scope(), a.period(), a.spendUsd().toPlainString(),
-                    a.limitUsd().toPlainString(), a.projectedUsd() == null ? "?" : a.projectedUsd().toPlainString(),
-                    a.projectedCrossingAt(), a.windowStart(), a.triggeringEventId());
-            case RESOLVED -> String.format("RESOLVED %s %s: $%s of $%s, the %s %% threshold is no longer crossed"
-                            + " (the budget changed) in window %s", a.scope(), a.period(), a.spendUsd().toPlainString(),
-                    a.limitUsd().toPlainString(), threshold, a.windowStart());
-            default -> String.format("%s %s %s: $%s of $%s (%s %% threshold) in window %s, event %s",
-                    a.level(), a.scope(), a.period(), a.spendUsd().toPlainString(), a.limitUsd().toPlainString(),
-                    threshold, a.windowStart(), a.triggeringEventId());
+            case FORECAST ->
+                String.format(
+                        "FORECAST %s %s: $%s of $%s, heading for $%s by the window's end; limit reached"
+                                + " about %s (window %s), event %s",
+                        a.scope(),
+                        a.period(),
+                        a.spendUsd().toPlainString(),
+                        a.limitUsd().toPlainString(),
+                        a.projectedUsd() == null ? "?" : a.projectedUsd().toPlainString(),
+                        a.projectedCrossingAt(),
+                        a.windowStart(),
+                        a.triggeringEventId());
+            case RESOLVED ->
+                String.format(
+                        "RESOLVED %s %s: $%s of $%s, the %s %% threshold is no longer crossed"
+                                + " (the budget changed) in window %s",
+                        a.scope(),
+                        a.period(),
+                        a.spendUsd().toPlainString(),
+                        a.limitUsd().toPlainString(),
+                        threshold,
+                        a.windowStart());
+            default ->
+                String.format(
+                        "%s %s %s: $%s of $%s (%s %% threshold) in window %s, event %s",
+                        a.level(),
+                        a.scope(),
+                        a.period(),
+                        a.spendUsd().toPlainString(),
+                        a.limitUsd().toPlainString(),
+                        threshold,
+                        a.windowStart(),
+                        a.triggeringEventId());
         };
     }
 
@@ -99,16 +135,22 @@ public final class AlertsCommand implements Runnable {
     private void post(HttpClient http, BudgetAlert alert) {
         ObjectNode body = ContractJson.mapper().valueToTree(alert);
         body.put("text", emoji(alert) + " agentmeter " + text(alert));
-        HttpRequest request = HttpRequest.newBuilder(webhook).timeout(Duration.ofSeconds(10))
+        HttpRequest request = HttpRequest.newBuilder(webhook)
+                .timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                .build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() / 100 != 2) {
-                spec.commandLine().getErr().println("webhook answered " + response.statusCode() + " for " + alert.alertId());
+                spec.commandLine()
+                        .getErr()
+                        .println("webhook answered " + response.statusCode() + " for " + alert.alertId());
             }
         } catch (IOException e) {
-            spec.commandLine().getErr().println("webhook " + webhook + " unreachable for " + alert.alertId() + ": " + e.getMessage());
+            spec.commandLine()
+                    .getErr()
+                    .println("webhook " + webhook + " unreachable for " + alert.alertId() + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

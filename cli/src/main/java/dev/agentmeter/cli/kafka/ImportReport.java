@@ -15,13 +15,17 @@ import java.util.function.Function;
 /** How {@code prices import} shows its plan: a table of the models that differ, or JSON with every change. */
 final class ImportReport {
 
-    private ImportReport() {
-    }
+    private ImportReport() {}
 
     static void table(PrintWriter out, PriceImport.Plan plan, String format) {
-        out.printf("%s: %d new, %d changed, %d unchanged, %d no longer listed (kept), %d left out%n", format,
-                plan.count(PriceImport.Kind.NEW), plan.count(PriceImport.Kind.CHANGED), plan.count(PriceImport.Kind.UNCHANGED),
-                plan.count(PriceImport.Kind.REMOVED), plan.skipped().size());
+        out.printf(
+                "%s: %d new, %d changed, %d unchanged, %d no longer listed (kept), %d left out%n",
+                format,
+                plan.count(PriceImport.Kind.NEW),
+                plan.count(PriceImport.Kind.CHANGED),
+                plan.count(PriceImport.Kind.UNCHANGED),
+                plan.count(PriceImport.Kind.REMOVED),
+                plan.skipped().size());
         out.printf("%-9s %-40s %s%n", "change", "model", "prices per million tokens (before → after)");
         for (PriceImport.Change c : plan.changes()) {
             if (c.kind() == PriceImport.Kind.UNCHANGED) {
@@ -43,8 +47,10 @@ final class ImportReport {
         field(parts, "reasoning", c, EffectivePrice::reasoningPerMTok);
         boolean lcBefore = c.before() != null && c.before().longContext() != null;
         boolean lcAfter = c.after() != null && c.after().longContext() != null;
-        if (lcBefore != lcAfter || lcBefore && !c.before().longContext().equals(c.after().longContext())) {
-            parts.add("longContext " + (lcBefore ? "above " + c.before().longContext().aboveInputTokens() : "-") + " → "
+        if (lcBefore != lcAfter
+                || lcBefore && !c.before().longContext().equals(c.after().longContext())) {
+            parts.add("longContext "
+                    + (lcBefore ? "above " + c.before().longContext().aboveInputTokens() : "-") + " → "
                     + (lcAfter ? "above " + c.after().longContext().aboveInputTokens() : "-"));
         }
         if (c.after() != null && c.after().effectiveFrom() != null && c.kind() == PriceImport.Kind.CHANGED) {
@@ -53,7 +59,8 @@ final class ImportReport {
         return String.join(", ", parts);
     }
 
-    private static void field(List<String> parts, String name, PriceImport.Change c, Function<EffectivePrice, BigDecimal> f) {
+    private static void field(
+            List<String> parts, String name, PriceImport.Change c, Function<EffectivePrice, BigDecimal> f) {
         BigDecimal before = c.before() == null ? null : f.apply(c.before());
         BigDecimal after = c.after() == null ? null : f.apply(c.after());
         boolean same = before == null ? after == null : after != null && before.compareTo(after) == 0;

@@ -35,10 +35,10 @@ public final class KafkaIo {
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
     /** A properties file of client security settings, as the Kafka tools' {@code --command-config}. */
     public static final String CONFIG_ENV = "AGENTMETER_KAFKA_CONFIG";
+
     private static final Map<String, Object> SECURITY = security(System.getenv());
 
-    private KafkaIo() {
-    }
+    private KafkaIo() {}
 
     /**
      * The security settings (SASL, TLS) every Kafka client of the CLI uses: the file that
@@ -61,7 +61,11 @@ public final class KafkaIo {
         }
         env.forEach((k, v) -> {
             if (k.startsWith("AGENTMETER_KAFKA_") && !k.equals(CONFIG_ENV)) {
-                out.put(k.substring("AGENTMETER_KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.'), v);
+                out.put(
+                        k.substring("AGENTMETER_KAFKA_".length())
+                                .toLowerCase(Locale.ROOT)
+                                .replace('_', '.'),
+                        v);
             }
         });
         return KafkaSecurity.settings(out);
@@ -98,14 +102,18 @@ public final class KafkaIo {
     /** Publishes one record (value null = tombstone) and waits for the broker's acknowledgement. */
     public static void publish(String bootstrap, String topic, String key, byte[] value) {
         Properties props = producer(bootstrap);
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topic, key, value)).get(TIMEOUT.toMillis() + 5000, TimeUnit.MILLISECONDS);
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic, key, value))
+                    .get(TIMEOUT.toMillis() + 5000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while publishing to " + topic, e);
         } catch (ExecutionException | TimeoutException | KafkaException e) {
-            throw new IllegalStateException("cannot publish to " + topic + " at " + bootstrap + ": "
-                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+            throw new IllegalStateException(
+                    "cannot publish to " + topic + " at " + bootstrap + ": "
+                            + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()),
+                    e);
         }
     }
 
@@ -119,7 +127,8 @@ public final class KafkaIo {
         }
         Properties props = producer(bootstrap);
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "agentmeter-cli-" + topic + "-" + UUID.randomUUID());
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
             producer.initTransactions();
             producer.beginTransaction();
             try {
@@ -130,8 +139,10 @@ public final class KafkaIo {
                 throw e;
             }
         } catch (KafkaException e) {
-            throw new IllegalStateException("cannot publish to " + topic + " at " + bootstrap + " (nothing was): "
-                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+            throw new IllegalStateException(
+                    "cannot publish to " + topic + " at " + bootstrap + " (nothing was): "
+                            + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()),
+                    e);
         }
     }
 
@@ -141,7 +152,8 @@ public final class KafkaIo {
         try (KafkaConsumer<String, byte[]> consumer = consumer(bootstrap)) {
             List<TopicPartition> partitions = TopicToEnd.partitions(consumer, topic, TIMEOUT);
             if (partitions.isEmpty()) {
-                throw new IllegalStateException("topic " + topic + " does not exist at " + bootstrap + " (is the pipeline up?)");
+                throw new IllegalStateException(
+                        "topic " + topic + " does not exist at " + bootstrap + " (is the pipeline up?)");
             }
             TopicToEnd.read(consumer, partitions, TIMEOUT, record -> {
                 if (record.value() == null) {
@@ -151,7 +163,8 @@ public final class KafkaIo {
                 }
             });
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
-            throw new IllegalStateException("Kafka at " + bootstrap + " did not answer within " + TIMEOUT.toSeconds() + " s", e);
+            throw new IllegalStateException(
+                    "Kafka at " + bootstrap + " did not answer within " + TIMEOUT.toSeconds() + " s", e);
         }
         return latest;
     }
@@ -164,7 +177,8 @@ public final class KafkaIo {
 
     /** A read-committed consumer of raw keys and values, without a committed position (assign, don't subscribe). */
     public static KafkaConsumer<byte[], byte[]> bytesConsumer(String bootstrap) {
-        return new KafkaConsumer<>(consumerProperties(bootstrap), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        return new KafkaConsumer<>(
+                consumerProperties(bootstrap), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     /** An idempotent producer of raw keys and values that waits for every replica ({@code acks=all}). */

@@ -21,16 +21,33 @@ public final class LoadCommand implements Runnable {
 
     @Mixin
     Endpoints endpoints;
+
     @Spec
     CommandSpec spec;
-    @Option(names = "--events", defaultValue = "10000", paramLabel = "N", description = "Events to send (default ${DEFAULT-VALUE}).")
+
+    @Option(
+            names = "--events",
+            defaultValue = "10000",
+            paramLabel = "N",
+            description = "Events to send (default ${DEFAULT-VALUE}).")
     long events;
-    @Option(names = "--rate", defaultValue = "0", paramLabel = "PER_SECOND", description = "Target events/s; 0 = as fast as possible (default).")
+
+    @Option(
+            names = "--rate",
+            defaultValue = "0",
+            paramLabel = "PER_SECOND",
+            description = "Target events/s; 0 = as fast as possible (default).")
     int rate;
+
     @Option(names = "--users", defaultValue = "50", description = "Distinct users (default ${DEFAULT-VALUE}).")
     int users;
-    @Option(names = "--seed", defaultValue = "42") long seed;
-    @Option(names = "--spool-dir", defaultValue = "${sys:user.home}/.agentmeter/spool-load",
+
+    @Option(names = "--seed", defaultValue = "42")
+    long seed;
+
+    @Option(
+            names = "--spool-dir",
+            defaultValue = "${sys:user.home}/.agentmeter/spool-load",
             description = "Where events wait while Kafka is unreachable (default ${DEFAULT-VALUE}).")
     Path spool;
 
@@ -41,8 +58,12 @@ public final class LoadCommand implements Runnable {
         }
         TrafficGenerator traffic = new TrafficGenerator(seed, users);
         long start = System.nanoTime();
-        try (UsageTracker tracker = UsageTracker.builder().bootstrapServers(endpoints.kafka).agent("load")
-                .spoolDirectory(spool).closeTimeout(Duration.ofSeconds(60)).build()) {
+        try (UsageTracker tracker = UsageTracker.builder()
+                .bootstrapServers(endpoints.kafka)
+                .agent("load")
+                .spoolDirectory(spool)
+                .closeTimeout(Duration.ofSeconds(60))
+                .build()) {
             for (long i = 0; i < events; i++) {
                 if (rate > 0) {
                     long due = start + i * 1_000_000_000L / rate;
@@ -55,9 +76,17 @@ public final class LoadCommand implements Runnable {
             }
             tracker.flush(Duration.ofSeconds(60));
             double seconds = (System.nanoTime() - start) / 1e9;
-            spec.commandLine().getOut().printf(Locale.ROOT, "sent %d events in %.1f s (%.0f events/s); sent=%d spooled=%d dropped=%d%n",
-                    events, seconds, events / seconds, tracker.metrics().sentCount(), tracker.metrics().spooledCount(),
-                    tracker.metrics().droppedCount());
+            spec.commandLine()
+                    .getOut()
+                    .printf(
+                            Locale.ROOT,
+                            "sent %d events in %.1f s (%.0f events/s); sent=%d spooled=%d dropped=%d%n",
+                            events,
+                            seconds,
+                            events / seconds,
+                            tracker.metrics().sentCount(),
+                            tracker.metrics().spooledCount(),
+                            tracker.metrics().droppedCount());
         }
     }
 }

@@ -18,17 +18,22 @@ import java.util.Set;
 public final class PriceImporter {
 
     /** The source's format and what importing it would do. */
-    public record Result(String format, PriceImport.Plan plan) {
-    }
+    public record Result(String format, PriceImport.Plan plan) {}
 
-    private PriceImporter() {
-    }
+    private PriceImporter() {}
 
     /** @throws IllegalArgumentException when the document is bad or partial: nothing may be published then */
-    public static Result plan(String bootstrap, byte[] document, String format, Set<String> providers, Set<String> models,
-                              boolean onlyNew, PrintWriter err) {
+    public static Result plan(
+            String bootstrap,
+            byte[] document,
+            String format,
+            Set<String> providers,
+            Set<String> models,
+            boolean onlyNew,
+            PrintWriter err) {
         SourceCatalog catalog = PriceImport.read(document, format, providers);
-        return new Result(catalog.format(), PriceImport.plan(live(bootstrap, err), catalog, Instant.now(), onlyNew, models));
+        return new Result(
+                catalog.format(), PriceImport.plan(live(bootstrap, err), catalog, Instant.now(), onlyNew, models));
     }
 
     /** Publishes the plan's entries in one transaction; returns how many. */
@@ -42,11 +47,13 @@ public final class PriceImporter {
     /** The prices topic now; the bundled catalog when nothing has seeded it yet (the processor seeds it on start). */
     static List<ModelPrice> live(String bootstrap, PrintWriter err) {
         List<ModelPrice> live = new ArrayList<>();
-        for (Map.Entry<String, byte[]> e : KafkaIo.readCompacted(bootstrap, Topics.PRICES).entrySet()) {
+        for (Map.Entry<String, byte[]> e :
+                KafkaIo.readCompacted(bootstrap, Topics.PRICES).entrySet()) {
             try {
                 live.add(ContractJson.fromBytes(e.getValue(), ModelPrice.class));
             } catch (RuntimeException unreadable) {
-                err.println(Topics.PRICES + ": entry '" + e.getKey() + "' is unreadable, ignored: " + unreadable.getMessage());
+                err.println(Topics.PRICES + ": entry '" + e.getKey() + "' is unreadable, ignored: "
+                        + unreadable.getMessage());
             }
         }
         if (live.isEmpty()) {

@@ -11,8 +11,7 @@ public final class ProcessorHttp {
 
     private static final String TOKEN_HINT = "set AGENTMETER_TOKEN (or --token) to its http.auth.token";
 
-    private ProcessorHttp() {
-    }
+    private ProcessorHttp() {}
 
     /** The JSON answer of {@code base + path}; fails with the status and body on anything but 200. */
     public static JsonNode get(Endpoints endpoints, String path, Duration timeout) {

@@ -22,8 +22,7 @@ public final class SourceDocuments {
     static final int MAX_BYTES = 64 * 1024 * 1024;
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    private SourceDocuments() {
-    }
+    private SourceDocuments() {}
 
     public static byte[] read(String source) {
         byte[] raw;
@@ -55,9 +54,17 @@ public final class SourceDocuments {
     }
 
     private static byte[] download(String url) throws IOException, InterruptedException {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NORMAL).build();
-        HttpResponse<InputStream> response = client.send(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT)
-                .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        HttpClient client = HttpClient.newBuilder()
+                .connectTimeout(TIMEOUT)
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .build();
+        HttpResponse<InputStream> response = client.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(TIMEOUT)
+                        .header("Accept", "application/json")
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream body = response.body()) {
             if (response.statusCode() != 200) {
                 throw new IOException("HTTP " + response.statusCode());
@@ -70,7 +77,9 @@ public final class SourceDocuments {
     static boolean isContractArray(byte[] document) {
         try {
             var root = ContractJson.mapper().readTree(document);
-            return root != null && root.isArray() && (root.isEmpty() || root.get(0).has("modelKey"));
+            return root != null
+                    && root.isArray()
+                    && (root.isEmpty() || root.get(0).has("modelKey"));
         } catch (IOException e) {
             return false;
         }

@@ -40,52 +40,118 @@ public final class TrackCommand implements Runnable {
 
     @Mixin
     Endpoints endpoints;
+
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true) String model;
-    @Option(names = "--provider") String provider;
-    @Option(names = "--input-tokens", paramLabel = "N") Long inputTokens;
-    @Option(names = "--output-tokens", paramLabel = "N") Long outputTokens;
-    @Option(names = "--cache-read-tokens", paramLabel = "N") long cacheReadTokens;
-    @Option(names = "--cache-write-tokens", paramLabel = "N") long cacheWriteTokens;
-    @Option(names = "--cache-write-1h-tokens", paramLabel = "N",
-            description = "The part of --cache-write-tokens written with a one-hour lifetime.") long cacheWrite1hTokens;
-    @Option(names = "--reasoning-tokens", paramLabel = "N") long reasoningTokens;
-    @Option(names = "--prompt", paramLabel = "TEXT",
-            description = "The prompt, as capture-prompt.sh takes it: its characters and words are recorded and tokens estimated from it.")
+    @Option(names = "--model", required = true)
+    String model;
+
+    @Option(names = "--provider")
+    String provider;
+
+    @Option(names = "--input-tokens", paramLabel = "N")
+    Long inputTokens;
+
+    @Option(names = "--output-tokens", paramLabel = "N")
+    Long outputTokens;
+
+    @Option(names = "--cache-read-tokens", paramLabel = "N")
+    long cacheReadTokens;
+
+    @Option(names = "--cache-write-tokens", paramLabel = "N")
+    long cacheWriteTokens;
+
+    @Option(
+            names = "--cache-write-1h-tokens",
+            paramLabel = "N",
+            description = "The part of --cache-write-tokens written with a one-hour lifetime.")
+    long cacheWrite1hTokens;
+
+    @Option(names = "--reasoning-tokens", paramLabel = "N")
+    long reasoningTokens;
+
+    @Option(
+            names = "--prompt",
+            paramLabel = "TEXT",
+            description =
+                    "The prompt, as capture-prompt.sh takes it: its characters and words are recorded and tokens estimated from it.")
     String prompt;
+
     @Option(names = "--prompt-file", paramLabel = "FILE", description = "The prompt, from a file (UTF-8).")
     Path promptFile;
-    @Option(names = "--store-prompt", description = "Also store the prompt text (redacted, first 1,000 characters). Off by default.")
+
+    @Option(
+            names = "--store-prompt",
+            description = "Also store the prompt text (redacted, first 1,000 characters). Off by default.")
     boolean storePrompt;
-    @Option(names = "--region") String region;
-    @Option(names = "--task-complexity") String taskComplexity;
-    @Option(names = "--task-description") String taskDescription;
-    @Option(names = "--error-message") String errorMessage;
-    @Option(names = "--handoff-chain", split = ",", paramLabel = "AGENT[,AGENT…]",
-            description = "The agents that handed this call on, first to last.") List<String> handoffChain;
+
+    @Option(names = "--region")
+    String region;
+
+    @Option(names = "--task-complexity")
+    String taskComplexity;
+
+    @Option(names = "--task-description")
+    String taskDescription;
+
+    @Option(names = "--error-message")
+    String errorMessage;
+
+    @Option(
+            names = "--handoff-chain",
+            split = ",",
+            paramLabel = "AGENT[,AGENT…]",
+            description = "The agents that handed this call on, first to last.")
+    List<String> handoffChain;
+
     @Option(names = "--attribute", paramLabel = "KEY=VALUE", description = "Any attribute (repeatable).")
     Map<String, String> attributes = new LinkedHashMap<>();
-    @Option(names = "--prompt-length", paramLabel = "CHARS",
+
+    @Option(
+            names = "--prompt-length",
+            paramLabel = "CHARS",
             description = "Prompt size in characters; tokens are estimated from it when --input-tokens is missing.")
     Long promptLength;
-    @Option(names = "--response-time", paramLabel = "TIME",
-            description = "Call duration in seconds, as capture-agent-usage.sh takes it: 2.5 (= 2.5 s), 2.5s or 2500ms.")
+
+    @Option(
+            names = "--response-time",
+            paramLabel = "TIME",
+            description =
+                    "Call duration in seconds, as capture-agent-usage.sh takes it: 2.5 (= 2.5 s), 2.5s or 2500ms.")
     String responseTime;
-    @Option(names = "--task-type") String taskType;
-    @Option(names = "--session-id") String sessionId;
-    @Option(names = "--agent", defaultValue = "${env:AGENTMETER_AGENT:-cli}") String agent;
-    @Option(names = "--user", defaultValue = "${env:USER}") String user;
-    @Option(names = "--team") String team;
-    @Option(names = "--status", defaultValue = "success", description = "success or error") String status;
+
+    @Option(names = "--task-type")
+    String taskType;
+
+    @Option(names = "--session-id")
+    String sessionId;
+
+    @Option(names = "--agent", defaultValue = "${env:AGENTMETER_AGENT:-cli}")
+    String agent;
+
+    @Option(names = "--user", defaultValue = "${env:USER}")
+    String user;
+
+    @Option(names = "--team")
+    String team;
+
+    @Option(names = "--status", defaultValue = "success", description = "success or error")
+    String status;
+
     @Option(names = "--provider-cost", paramLabel = "USD", description = "Cost the provider reported (billed as is).")
     BigDecimal providerCost;
-    @Option(names = "--service-tier", paramLabel = "TIER",
+
+    @Option(
+            names = "--service-tier",
+            paramLabel = "TIER",
             description = "The tier the provider's response says it served the call at: standard, batch, flex, priority"
                     + " (default and auto mean standard). Absent means standard.")
     String serviceTier;
-    @Option(names = "--spool-dir", defaultValue = "${sys:user.home}/.agentmeter/spool",
+
+    @Option(
+            names = "--spool-dir",
+            defaultValue = "${sys:user.home}/.agentmeter/spool",
             description = "Where events wait while Kafka is unreachable (default ${DEFAULT-VALUE}).")
     Path spoolDir;
 
@@ -100,15 +166,20 @@ public final class TrackCommand implements Runnable {
                 .build()) {
             String eventId = tracker.track(event);
             boolean delivered = tracker.flush(Duration.ofSeconds(10)) && !tracker.isSpooling();
-            spec.commandLine().getOut().println(delivered
-                    ? "tracked " + eventId
-                    : "tracked " + eventId + " (Kafka unreachable: spooled in " + spoolDir + ", sent by the next run that reaches Kafka)");
+            spec.commandLine()
+                    .getOut()
+                    .println(
+                            delivered
+                                    ? "tracked " + eventId
+                                    : "tracked " + eventId + " (Kafka unreachable: spooled in " + spoolDir
+                                            + ", sent by the next run that reaches Kafka)");
         }
     }
 
     UsageEvent event() {
         String promptText = promptText();
-        Long promptChars = promptText != null ? Long.valueOf(promptText.codePointCount(0, promptText.length())) : promptLength;
+        Long promptChars =
+                promptText != null ? Long.valueOf(promptText.codePointCount(0, promptText.length())) : promptLength;
         Map<String, String> attrs = new TreeMap<>(attributes);
         if (promptText != null) {
             attrs.put(PROMPT_WORDS, Long.toString(words(promptText)));
@@ -119,9 +190,11 @@ public final class TrackCommand implements Runnable {
         Usage usage = null;
         if (inputTokens != null) {
             long output = outputTokens == null ? 0 : outputTokens;
-            usage = new Usage(inputTokens, output, cacheReadTokens, cacheWriteTokens, cacheWrite1hTokens, reasoningTokens, false);
+            usage = new Usage(
+                    inputTokens, output, cacheReadTokens, cacheWriteTokens, cacheWrite1hTokens, reasoningTokens, false);
         } else if (promptChars == null) {
-            throw new ParameterException(spec.commandLine(),
+            throw new ParameterException(
+                    spec.commandLine(),
                     "give --input-tokens (and --output-tokens), or --prompt, --prompt-file or --prompt-length to estimate them");
         }
         if (!"success".equals(status) && !"error".equals(status)) {
@@ -142,17 +215,25 @@ public final class TrackCommand implements Runnable {
                 .usage(usage)
                 .providerCostUsd(providerCost)
                 .serviceTier(ServiceTiers.normalise(serviceTier))
-                .task(taskType == null && taskComplexity == null && taskDescription == null ? null
-                        : new Task(taskType, taskComplexity, taskDescription))
+                .task(
+                        taskType == null && taskComplexity == null && taskDescription == null
+                                ? null
+                                : new Task(taskType, taskComplexity, taskDescription))
                 .call(new Call("cli", null, durationMillis(), status, errorMessage, promptChars))
                 .attributes(attrs.isEmpty() ? null : attrs)
                 .build();
         // The tracker never throws into its caller; here the caller is a person, who wants to know.
-        List<Violation> violations = new UsageEventValidator().validate(
-                usage == null ? event.toBuilder().usage(TokenEstimator.estimate(promptChars, -1)).build() : event);
+        List<Violation> violations = new UsageEventValidator()
+                .validate(
+                        usage == null
+                                ? event.toBuilder()
+                                        .usage(TokenEstimator.estimate(promptChars, -1))
+                                        .build()
+                                : event);
         if (!violations.isEmpty()) {
-            throw new ParameterException(spec.commandLine(), violations.stream().map(Violation::message)
-                    .collect(Collectors.joining("; ")));
+            throw new ParameterException(
+                    spec.commandLine(),
+                    violations.stream().map(Violation::message).collect(Collectors.joining("; ")));
         }
         return event;
     }
@@ -170,7 +251,8 @@ public final class TrackCommand implements Runnable {
             try {
                 return Files.readString(promptFile);
             } catch (IOException e) {
-                throw new ParameterException(spec.commandLine(), "--prompt-file: cannot read " + promptFile + ": " + e.getMessage());
+                throw new ParameterException(
+                        spec.commandLine(), "--prompt-file: cannot read " + promptFile + ": " + e.getMessage());
             }
         }
         if (storePrompt && prompt == null) {
@@ -191,8 +273,9 @@ public final class TrackCommand implements Runnable {
         try {
             return parseResponseTime(responseTime);
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--response-time: '" + responseTime
-                    + "' is not seconds (2.5 or 2.5s) or milliseconds (2500ms)");
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--response-time: '" + responseTime + "' is not seconds (2.5 or 2.5s) or milliseconds (2500ms)");
         }
     }
 
@@ -200,8 +283,13 @@ public final class TrackCommand implements Runnable {
     static long parseResponseTime(String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);
         try {
-            BigDecimal millis = t.endsWith("ms") ? new BigDecimal(t.substring(0, t.length() - 2).trim())
-                    : new BigDecimal(t.endsWith("s") ? t.substring(0, t.length() - 1).trim() : t).movePointRight(3);
+            BigDecimal millis = t.endsWith("ms")
+                    ? new BigDecimal(t.substring(0, t.length() - 2).trim())
+                    : new BigDecimal(
+                                    t.endsWith("s")
+                                            ? t.substring(0, t.length() - 1).trim()
+                                            : t)
+                            .movePointRight(3);
             if (millis.signum() < 0) {
                 throw new IllegalArgumentException("negative");
             }

@@ -42,13 +42,21 @@ public abstract class DeadLetterCommand implements Runnable {
 
     @Mixin
     protected Endpoints endpoints;
+
     @Spec
     protected CommandSpec spec;
-    @Option(names = "--since", paramLabel = "WHEN", description = "Only records stored since: a duration back"
-            + " (24h, 7d, 30m), a date (2026-12-01, UTC) or an instant.")
+
+    @Option(
+            names = "--since",
+            paramLabel = "WHEN",
+            description = "Only records stored since: a duration back"
+                    + " (24h, 7d, 30m), a date (2026-12-01, UTC) or an instant.")
     protected String since;
-    @Option(names = "--reason", paramLabel = "RULE|TEXT", description = "Only records whose rule is this"
-            + " (e.g. notInFuture) or whose reason contains this text.")
+
+    @Option(
+            names = "--reason",
+            paramLabel = "RULE|TEXT",
+            description = "Only records whose rule is this" + " (e.g. notInFuture) or whose reason contains this text.")
     protected String reason;
 
     protected abstract DeadLetters source();
@@ -58,7 +66,8 @@ public abstract class DeadLetterCommand implements Runnable {
         Instant from = parseSince();
         List<DeadLetters.Letter> all = new ArrayList<>(source().read(endpoints.kafka, from));
         all.removeIf(l -> !l.matches(reason));
-        all.sort(Comparator.comparing(DeadLetters.Letter::timestamp).thenComparing(DeadLetters.Letter::partition)
+        all.sort(Comparator.comparing(DeadLetters.Letter::timestamp)
+                .thenComparing(DeadLetters.Letter::partition)
                 .thenComparingLong(DeadLetters.Letter::offset));
         return all;
     }
@@ -71,7 +80,8 @@ public abstract class DeadLetterCommand implements Runnable {
             counts.merge(l.rule() + "\t" + l.field(), 1, Integer::sum);
         }
         List<Map.Entry<String, Integer>> byReason = new ArrayList<>(counts.entrySet());
-        byReason.sort(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
+        byReason.sort(
+                Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
         List<DeadLetters.Letter> newest = letters.subList(Math.max(0, letters.size() - limit), letters.size());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -79,19 +89,31 @@ public abstract class DeadLetterCommand implements Runnable {
             root.put("topic", source().topic());
             root.put("total", letters.size());
             ArrayNode reasons = root.putArray("byReason");
-            byReason.forEach(e -> reasons.addObject().put("rule", e.getKey().split("\t", 2)[0])
-                    .put("field", e.getKey().split("\t", 2)[1]).put("count", e.getValue()));
+            byReason.forEach(e -> reasons.addObject()
+                    .put("rule", e.getKey().split("\t", 2)[0])
+                    .put("field", e.getKey().split("\t", 2)[1])
+                    .put("count", e.getValue()));
             ArrayNode records = root.putArray("records");
             for (int i = newest.size() - 1; i >= 0; i--) {
                 DeadLetters.Letter l = newest.get(i);
-                records.addObject().put("timestamp", l.timestamp().toString()).put("partition", l.partition())
-                        .put("offset", l.offset()).put("eventId", l.eventId()).put("rule", l.rule())
-                        .put("field", l.field()).put("reason", l.reason()).put("replayTopic", l.replayTopic());
+                records.addObject()
+                        .put("timestamp", l.timestamp().toString())
+                        .put("partition", l.partition())
+                        .put("offset", l.offset())
+                        .put("eventId", l.eventId())
+                        .put("rule", l.rule())
+                        .put("field", l.field())
+                        .put("reason", l.reason())
+                        .put("replayTopic", l.replayTopic());
             }
             out.println(root.toPrettyString());
             return;
         }
-        out.printf("%s: %d record%s%s%n", source().topic(), letters.size(), letters.size() == 1 ? "" : "s",
+        out.printf(
+                "%s: %d record%s%s%n",
+                source().topic(),
+                letters.size(),
+                letters.size() == 1 ? "" : "s",
                 since == null ? "" : " since " + parseSince());
         if (letters.isEmpty()) {
             return;
@@ -106,7 +128,10 @@ public abstract class DeadLetterCommand implements Runnable {
         out.printf("newest %d:%n", newest.size());
         for (int i = newest.size() - 1; i >= 0; i--) {
             DeadLetters.Letter l = newest.get(i);
-            out.printf("  %s  %s%s%n      %s%n", l.timestamp(), l.origin(),
+            out.printf(
+                    "  %s  %s%s%n      %s%n",
+                    l.timestamp(),
+                    l.origin(),
                     l.eventId() == null ? "" : "  eventId " + l.eventId(),
                     (l.field().isEmpty() ? "" : l.field() + ": ") + l.reason());
         }
@@ -130,16 +155,19 @@ public abstract class DeadLetterCommand implements Runnable {
             }
         }
         if (internal > 0) {
-            out.printf("%d record%s rejected from the processor's repartition topics %s not replayed (internal format)%n",
+            out.printf(
+                    "%d record%s rejected from the processor's repartition topics %s not replayed (internal format)%n",
                     internal, internal == 1 ? "" : "s", internal == 1 ? "is" : "are");
         }
         Map<String, Integer> byTopic = new LinkedHashMap<>();
         letters.forEach(l -> byTopic.merge(l.replayTopic(), 1, Integer::sum));
         if (dryRun) {
-            out.printf("dry run: would replay %d record%s%s; nothing was published%n", letters.size(),
-                    letters.size() == 1 ? "" : "s", describe(byTopic));
-            letters.forEach(l -> out.printf("  %s%s -> %s  (%s)%n", l.origin(),
-                    l.eventId() == null ? "" : " eventId " + l.eventId(), l.replayTopic(), l.rule()));
+            out.printf(
+                    "dry run: would replay %d record%s%s; nothing was published%n",
+                    letters.size(), letters.size() == 1 ? "" : "s", describe(byTopic));
+            letters.forEach(l -> out.printf(
+                    "  %s%s -> %s  (%s)%n",
+                    l.origin(), l.eventId() == null ? "" : " eventId " + l.eventId(), l.replayTopic(), l.rule()));
             return;
         }
         List<Future<RecordMetadata>> sent = new ArrayList<>();
@@ -147,8 +175,10 @@ public abstract class DeadLetterCommand implements Runnable {
             for (DeadLetters.Letter l : letters) {
                 RecordHeaders headers = new RecordHeaders();
                 for (Header h : l.headers()) {
-                    if (!h.key().startsWith("agentmeter.error.") && !h.key().startsWith("agentmeter.source.")
-                            && !h.key().startsWith("__connect.errors.") && !h.key().equals(Topics.HEADER_REPLAYED_FROM)) {
+                    if (!h.key().startsWith("agentmeter.error.")
+                            && !h.key().startsWith("agentmeter.source.")
+                            && !h.key().startsWith("__connect.errors.")
+                            && !h.key().equals(Topics.HEADER_REPLAYED_FROM)) {
                         headers.add(h);
                     }
                 }
@@ -160,14 +190,18 @@ public abstract class DeadLetterCommand implements Runnable {
                 f.get(30, TimeUnit.SECONDS);
             }
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("replay stopped: Kafka at " + endpoints.kafka + " did not take every record ("
-                    + e.getMessage() + "); running it again is safe, eventIds are kept", e);
+            throw new IllegalStateException(
+                    "replay stopped: Kafka at " + endpoints.kafka + " did not take every record (" + e.getMessage()
+                            + "); running it again is safe, eventIds are kept",
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
-        out.printf("replayed %d record%s%s; their eventIds are kept, so the pipeline counts each once however"
-                + " often they are replayed%n", letters.size(), letters.size() == 1 ? "" : "s", describe(byTopic));
+        out.printf(
+                "replayed %d record%s%s; their eventIds are kept, so the pipeline counts each once however"
+                        + " often they are replayed%n",
+                letters.size(), letters.size() == 1 ? "" : "s", describe(byTopic));
     }
 
     private static String describe(Map<String, Integer> byTopic) {
@@ -200,15 +234,22 @@ public abstract class DeadLetterCommand implements Runnable {
             }
             return Instant.parse(s.toUpperCase(Locale.ROOT));
         } catch (DateTimeParseException | NumberFormatException e) {
-            throw new ParameterException(spec.commandLine(), "--since: '" + since
-                    + "' is not a duration back (24h, 7d), a date (2026-12-01) or an instant (2026-12-01T10:00:00Z)");
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--since: '" + since
+                            + "' is not a duration back (24h, 7d), a date (2026-12-01) or an instant (2026-12-01T10:00:00Z)");
         }
     }
 
     /** A dead-letter topic's list command: counts by reason and the newest records. */
     public abstract static class Listing extends DeadLetterCommand {
-        @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "Newest records shown (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--limit",
+                paramLabel = "N",
+                defaultValue = "20",
+                description = "Newest records shown (default ${DEFAULT-VALUE}).")
         int limit;
+
         @Option(names = "--json", description = "Counts and records as JSON.")
         boolean json;
 

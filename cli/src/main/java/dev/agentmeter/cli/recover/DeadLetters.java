@@ -34,10 +34,18 @@ public enum DeadLetters {
         @Override
         Letter letter(ConsumerRecord<byte[], byte[]> r) {
             String rule = header(r.headers(), Topics.HEADER_ERROR_RULE);
-            return new Letter(r.topic(), r.partition(), r.offset(), Instant.ofEpochMilli(r.timestamp()), r.key(),
-                    r.value(), r.headers(), rule == null ? "unknown" : rule,
+            return new Letter(
+                    r.topic(),
+                    r.partition(),
+                    r.offset(),
+                    Instant.ofEpochMilli(r.timestamp()),
+                    r.key(),
+                    r.value(),
+                    r.headers(),
+                    rule == null ? "unknown" : rule,
                     orEmpty(header(r.headers(), Topics.HEADER_ERROR_FIELD)),
-                    orEmpty(header(r.headers(), Topics.HEADER_ERROR_REASON)), eventId(r.value()),
+                    orEmpty(header(r.headers(), Topics.HEADER_ERROR_REASON)),
+                    eventId(r.value()),
                     replayTopic(r.headers()));
         }
     },
@@ -47,9 +55,18 @@ public enum DeadLetters {
         Letter letter(ConsumerRecord<byte[], byte[]> r) {
             String exception = header(r.headers(), "__connect.errors.exception.class.name");
             String rule = exception == null ? "unknown" : exception.substring(exception.lastIndexOf('.') + 1);
-            return new Letter(r.topic(), r.partition(), r.offset(), Instant.ofEpochMilli(r.timestamp()), r.key(),
-                    r.value(), r.headers(), rule, "",
-                    orEmpty(header(r.headers(), "__connect.errors.exception.message")), eventId(r.value()),
+            return new Letter(
+                    r.topic(),
+                    r.partition(),
+                    r.offset(),
+                    Instant.ofEpochMilli(r.timestamp()),
+                    r.key(),
+                    r.value(),
+                    r.headers(),
+                    rule,
+                    "",
+                    orEmpty(header(r.headers(), "__connect.errors.exception.message")),
+                    eventId(r.value()),
                     replayTopic(r.headers()));
         }
     };
@@ -72,12 +89,24 @@ public enum DeadLetters {
      * One record that did not make it. {@code rule}: what counts group by (the broken rule, or the
      * sink's exception type); {@code replayTopic}: where it goes back to.
      */
-    public record Letter(String topic, int partition, long offset, Instant timestamp, byte[] key, byte[] value,
-                         Headers headers, String rule, String field, String reason, String eventId, String replayTopic) {
+    public record Letter(
+            String topic,
+            int partition,
+            long offset,
+            Instant timestamp,
+            byte[] key,
+            byte[] value,
+            Headers headers,
+            String rule,
+            String field,
+            String reason,
+            String eventId,
+            String replayTopic) {
 
         /** Whether {@code filter} names this record's rule (exactly, any case) or occurs in its reason. */
         public boolean matches(String filter) {
-            return filter == null || rule.equalsIgnoreCase(filter)
+            return filter == null
+                    || rule.equalsIgnoreCase(filter)
                     || reason.toLowerCase(Locale.ROOT).contains(filter.toLowerCase(Locale.ROOT));
         }
 
@@ -105,8 +134,13 @@ public enum DeadLetters {
             if (since != null) {
                 Map<TopicPartition, Long> at = new HashMap<>();
                 tps.forEach(tp -> at.put(tp, since.toEpochMilli()));
-                for (Map.Entry<TopicPartition, OffsetAndTimestamp> e : consumer.offsetsForTimes(at).entrySet()) {
-                    consumer.seek(e.getKey(), e.getValue() == null ? end.ends().get(e.getKey()) : e.getValue().offset());
+                for (Map.Entry<TopicPartition, OffsetAndTimestamp> e :
+                        consumer.offsetsForTimes(at).entrySet()) {
+                    consumer.seek(
+                            e.getKey(),
+                            e.getValue() == null
+                                    ? end.ends().get(e.getKey())
+                                    : e.getValue().offset());
                 }
             }
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

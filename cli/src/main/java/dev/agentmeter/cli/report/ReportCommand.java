@@ -40,25 +40,45 @@ public final class ReportCommand implements Runnable {
 
     @Mixin
     Endpoints endpoints;
+
     @Spec
     CommandSpec spec;
 
     @Mixin
     ReportOptions scope;
-    @Option(names = {"--group-by", "--breakdown"}, paramLabel = "DIMENSION",
-            description = "model, company, provider, agent, user, team, task-type, service-tier, session, handoff (workflows), day, week or month.")
+
+    @Option(
+            names = {"--group-by", "--breakdown"},
+            paramLabel = "DIMENSION",
+            description =
+                    "model, company, provider, agent, user, team, task-type, service-tier, session, handoff (workflows), day, week or month.")
     String groupBy;
-    @Option(names = "--top", paramLabel = "N", defaultValue = "10", description = "Rows per grouping (0 = all; default ${DEFAULT-VALUE}).")
+
+    @Option(
+            names = "--top",
+            paramLabel = "N",
+            defaultValue = "10",
+            description = "Rows per grouping (0 = all; default ${DEFAULT-VALUE}).")
     int top;
-    @Option(names = "--top-models", paramLabel = "N", arity = "0..1", fallbackValue = "10",
+
+    @Option(
+            names = "--top-models",
+            paramLabel = "N",
+            arity = "0..1",
+            fallbackValue = "10",
             description = "The N most expensive models (default 10): --group-by model --top N.")
     Integer topModels;
+
     @Mixin
     OutputOptions format;
+
     private OutputOptions.Output output;
+
     @Option(names = "--skip-budgets", description = "Do not read budgets from Kafka (report from Postgres alone).")
     boolean skipBudgets;
-    @Option(names = "--model", description = "Only this model (model name or catalog key).") String model;
+
+    @Option(names = "--model", description = "Only this model (model name or catalog key).")
+    String model;
 
     @Override
     public void run() {
@@ -67,7 +87,8 @@ public final class ReportCommand implements Runnable {
         output = format.format();
         if (topModels != null) {
             if (groupBy != null && !groupBy.equals("model")) {
-                throw new ParameterException(spec.commandLine(), "--top-models groups by model; drop --group-by " + groupBy);
+                throw new ParameterException(
+                        spec.commandLine(), "--top-models groups by model; drop --group-by " + groupBy);
             }
             groupBy = "model";
             top = topModels;
@@ -91,14 +112,17 @@ public final class ReportCommand implements Runnable {
                 printWorkflows(out, window, q.workflows(window, top, totals.costUsd()), totals);
             } else if (grouping != null) {
                 ReportQueries.Totals totals = q.totals(window);
-                printGrouping(out, window, grouping, q.groupStats(window, grouping, top, totals.costUsd(), true), totals);
+                printGrouping(
+                        out, window, grouping, q.groupStats(window, grouping, top, totals.costUsd(), true), totals);
             } else {
                 printOverview(out, q, window, now);
             }
             out.flush();
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot query Postgres at " + endpoints.pgUrl.replaceAll("password=[^&]*", "password=***")
-                    + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot query Postgres at " + endpoints.pgUrl.replaceAll("password=[^&]*", "password=***") + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 
@@ -106,19 +130,27 @@ public final class ReportCommand implements Runnable {
         return scope.filters(model);
     }
 
-    private static final String STATS_CSV = "events,cost_usd,share_percent,input_tokens,output_tokens,cache_read_tokens,"
-            + "cache_write_tokens,reasoning_tokens,cache_savings_usd,error_rate_percent,latency_p50_ms,latency_p95_ms";
+    private static final String STATS_CSV =
+            "events,cost_usd,share_percent,input_tokens,output_tokens,cache_read_tokens,"
+                    + "cache_write_tokens,reasoning_tokens,cache_savings_usd,error_rate_percent,latency_p50_ms,latency_p95_ms";
 
-    private void printGrouping(PrintWriter out, Window w, GroupBy g, List<ReportQueries.GroupStats> groups, ReportQueries.Totals totals) {
+    private void printGrouping(
+            PrintWriter out, Window w, GroupBy g, List<ReportQueries.GroupStats> groups, ReportQueries.Totals totals) {
         switch (output) {
             case json -> {
                 ObjectNode root = header(w, totals);
                 ArrayNode array = root.putArray("by" + capitalise(g.cliName()));
                 groups.forEach(l -> {
-                    ObjectNode o = array.addObject().put("key", l.key()).put("events", l.events())
-                            .put("costUsd", l.costUsd().toPlainString()).put("sharePercent", l.sharePercent().toPlainString());
-                    o.putObject("tokens").put("input", l.inputTokens()).put("output", l.outputTokens())
-                            .put("cacheRead", l.cacheReadTokens()).put("cacheWrite", l.cacheWriteTokens())
+                    ObjectNode o = array.addObject()
+                            .put("key", l.key())
+                            .put("events", l.events())
+                            .put("costUsd", l.costUsd().toPlainString())
+                            .put("sharePercent", l.sharePercent().toPlainString());
+                    o.putObject("tokens")
+                            .put("input", l.inputTokens())
+                            .put("output", l.outputTokens())
+                            .put("cacheRead", l.cacheReadTokens())
+                            .put("cacheWrite", l.cacheWriteTokens())
                             .put("reasoning", l.reasoningTokens());
                     o.put("cacheSavingsUsd", l.cacheSavingsUsd().toPlainString());
                     o.put("errorRatePercent", l.errorRatePercent().toPlainString());
@@ -129,47 +161,82 @@ public final class ReportCommand implements Runnable {
             }
             case csv -> {
                 out.println(g.cliName() + "," + STATS_CSV);
-                groups.forEach(l -> out.println(field(l.key()) + "," + l.events() + "," + l.costUsd().toPlainString() + ","
+                groups.forEach(l -> out.println(field(l.key()) + "," + l.events() + ","
+                        + l.costUsd().toPlainString() + ","
                         + l.sharePercent().toPlainString() + "," + l.inputTokens() + "," + l.outputTokens() + ","
                         + l.cacheReadTokens() + "," + l.cacheWriteTokens() + "," + l.reasoningTokens() + ","
-                        + l.cacheSavingsUsd().toPlainString() + "," + l.errorRatePercent().toPlainString() + ","
+                        + l.cacheSavingsUsd().toPlainString() + ","
+                        + l.errorRatePercent().toPlainString() + ","
                         + nullable(l.latencyP50Ms()) + "," + nullable(l.latencyP95Ms())));
             }
             case table -> {
                 out.printf("agentmeter report · %s · by %s%n", describe(w), g.cliName());
-                out.printf("%-32s %7s %12s %6s %10s %10s %10s %11s %7s %9s %9s%n", g.cliName(), "events", "cost", "share",
-                        "input tok", "output tok", "cache read", "cache saved", "errors", "p50", "p95");
+                out.printf(
+                        "%-32s %7s %12s %6s %10s %10s %10s %11s %7s %9s %9s%n",
+                        g.cliName(),
+                        "events",
+                        "cost",
+                        "share",
+                        "input tok",
+                        "output tok",
+                        "cache read",
+                        "cache saved",
+                        "errors",
+                        "p50",
+                        "p95");
                 if (groups.isEmpty()) {
                     out.println("  (no usage)");
                 }
-                groups.forEach(l -> out.printf("%-32s %7d %12s %5s%% %10s %10s %10s %11s %6s%% %9s %9s%n", truncate(l.key(), 32),
-                        l.events(), Usd.human(l.costUsd()), l.sharePercent().toPlainString(), count(l.inputTokens()),
-                        count(l.outputTokens()), count(l.cacheReadTokens()), Usd.human(l.cacheSavingsUsd()),
-                        l.errorRatePercent().toPlainString(), millis(l.latencyP50Ms()), millis(l.latencyP95Ms())));
+                groups.forEach(l -> out.printf(
+                        "%-32s %7d %12s %5s%% %10s %10s %10s %11s %6s%% %9s %9s%n",
+                        truncate(l.key(), 32),
+                        l.events(),
+                        Usd.human(l.costUsd()),
+                        l.sharePercent().toPlainString(),
+                        count(l.inputTokens()),
+                        count(l.outputTokens()),
+                        count(l.cacheReadTokens()),
+                        Usd.human(l.cacheSavingsUsd()),
+                        l.errorRatePercent().toPlainString(),
+                        millis(l.latencyP50Ms()),
+                        millis(l.latencyP95Ms())));
                 out.printf("%-32s %7d %12s%n", "total", totals.events(), Usd.human(totals.costUsd()));
             }
         }
     }
 
-    private void printWorkflows(PrintWriter out, Window w, List<ReportQueries.Workflow> workflows, ReportQueries.Totals totals) {
+    private void printWorkflows(
+            PrintWriter out, Window w, List<ReportQueries.Workflow> workflows, ReportQueries.Totals totals) {
         switch (output) {
             case json -> {
                 ObjectNode root = header(w, totals);
                 ArrayNode array = root.putArray("byHandoff");
                 workflows.forEach(f -> {
-                    ObjectNode o = array.addObject().put("chain", f.chain()).put("sessions", f.sessions()).put("events", f.events())
-                            .put("costUsd", f.costUsd().toPlainString()).put("sharePercent", f.sharePercent().toPlainString());
+                    ObjectNode o = array.addObject()
+                            .put("chain", f.chain())
+                            .put("sessions", f.sessions())
+                            .put("events", f.events())
+                            .put("costUsd", f.costUsd().toPlainString())
+                            .put("sharePercent", f.sharePercent().toPlainString());
                     ArrayNode agents = o.putArray("agents");
-                    f.agents().forEach(a -> agents.addObject().put("agent", a.agent()).put("events", a.events())
-                            .put("costUsd", a.costUsd().toPlainString()).put("sharePercent", a.sharePercent().toPlainString()));
+                    f.agents()
+                            .forEach(a -> agents.addObject()
+                                    .put("agent", a.agent())
+                                    .put("events", a.events())
+                                    .put("costUsd", a.costUsd().toPlainString())
+                                    .put("sharePercent", a.sharePercent().toPlainString()));
                 });
                 out.println(root.toPrettyString());
             }
             case csv -> {
-                out.println("chain,sessions,chain_events,chain_cost_usd,chain_share_percent,agent,agent_events,agent_cost_usd,agent_share_percent");
-                workflows.forEach(f -> f.agents().forEach(a -> out.println(field(f.chain()) + "," + f.sessions() + "," + f.events() + ","
-                        + f.costUsd().toPlainString() + "," + f.sharePercent().toPlainString() + "," + field(a.agent()) + ","
-                        + a.events() + "," + a.costUsd().toPlainString() + "," + a.sharePercent().toPlainString())));
+                out.println(
+                        "chain,sessions,chain_events,chain_cost_usd,chain_share_percent,agent,agent_events,agent_cost_usd,agent_share_percent");
+                workflows.forEach(f -> f.agents()
+                        .forEach(a -> out.println(field(f.chain()) + "," + f.sessions() + "," + f.events() + ","
+                                + f.costUsd().toPlainString() + ","
+                                + f.sharePercent().toPlainString() + "," + field(a.agent()) + ","
+                                + a.events() + "," + a.costUsd().toPlainString() + ","
+                                + a.sharePercent().toPlainString())));
             }
             case table -> {
                 out.printf("agentmeter report · %s · workflows (handoff chains)%n", describe(w));
@@ -177,11 +244,23 @@ public final class ReportCommand implements Runnable {
                     out.println("  (no session handed off between agents)");
                 }
                 workflows.forEach(f -> {
-                    out.printf("%s: %s, %d session%s, %d event%s, %s%% of all spend%n", f.chain(), Usd.human(f.costUsd()),
-                            f.sessions(), f.sessions() == 1 ? "" : "s", f.events(), f.events() == 1 ? "" : "s",
+                    out.printf(
+                            "%s: %s, %d session%s, %d event%s, %s%% of all spend%n",
+                            f.chain(),
+                            Usd.human(f.costUsd()),
+                            f.sessions(),
+                            f.sessions() == 1 ? "" : "s",
+                            f.events(),
+                            f.events() == 1 ? "" : "s",
                             f.sharePercent().toPlainString());
-                    f.agents().forEach(a -> out.printf("    %-30s %s %%  %s  (%d event%s)%n", a.agent(),
-                            a.sharePercent().toPlainString(), Usd.human(a.costUsd()), a.events(), a.events() == 1 ? "" : "s"));
+                    f.agents()
+                            .forEach(a -> out.printf(
+                                    "    %-30s %s %%  %s  (%d event%s)%n",
+                                    a.agent(),
+                                    a.sharePercent().toPlainString(),
+                                    Usd.human(a.costUsd()),
+                                    a.events(),
+                                    a.events() == 1 ? "" : "s"));
                 });
             }
         }
@@ -192,7 +271,11 @@ public final class ReportCommand implements Runnable {
     }
 
     private static String millis(Long value) {
-        return value == null ? "–" : value < 1000 ? value + " ms" : BigDecimal.valueOf(value, 3).setScale(1, RoundingMode.HALF_EVEN) + " s";
+        return value == null
+                ? "–"
+                : value < 1000
+                        ? value + " ms"
+                        : BigDecimal.valueOf(value, 3).setScale(1, RoundingMode.HALF_EVEN) + " s";
     }
 
     private static String count(long n) {
@@ -220,14 +303,19 @@ public final class ReportCommand implements Runnable {
                 root.set("byCompany", lines(byCompany));
                 root.set("byTaskType", lines(byTask));
                 ArrayNode b = root.putArray("budgets");
-                budgets.forEach(r -> b.addObject().put("scope", r[0]).put("period", r[1]).put("spendUsd", r[2])
-                        .put("limitUsd", r[3]).put("usedPercent", r[4]));
+                budgets.forEach(r -> b.addObject()
+                        .put("scope", r[0])
+                        .put("period", r[1])
+                        .put("spendUsd", r[2])
+                        .put("limitUsd", r[3])
+                        .put("usedPercent", r[4]));
                 root.set("unpricedModels", lines(unpriced));
                 out.println(root.toPrettyString());
             }
             case csv -> {
                 out.println("section,key,events,cost_usd,share_percent");
-                out.println("total,all," + totals.events() + "," + totals.costUsd().toPlainString() + ",100");
+                out.println(
+                        "total,all," + totals.events() + "," + totals.costUsd().toPlainString() + ",100");
                 csvSection(out, "model", byModel);
                 csvSection(out, "company", byCompany);
                 csvSection(out, "task-type", byTask);
@@ -251,8 +339,9 @@ public final class ReportCommand implements Runnable {
                     out.println("budgets: none with DAY or MONTH limits");
                 } else {
                     out.printf("%-28s %-6s %14s %12s %8s%n", "budget", "period", "spend", "limit", "used");
-                    budgets.forEach(r -> out.printf("%-28s %-6s %14s %12s %7s%%%n", r[0], r[1],
-                            Usd.human(new BigDecimal(r[2])), Usd.human(new BigDecimal(r[3])), r[4]));
+                    budgets.forEach(r -> out.printf(
+                            "%-28s %-6s %14s %12s %7s%%%n",
+                            r[0], r[1], Usd.human(new BigDecimal(r[2])), Usd.human(new BigDecimal(r[3])), r[4]));
                 }
                 out.println();
                 if (unpriced.isEmpty()) {
@@ -293,8 +382,13 @@ public final class ReportCommand implements Runnable {
                 }
                 Window w = Window.named(period == Period.DAY ? "today" : "this-month", scope.zone, now);
                 BigDecimal spend = q.scopeSpend(w, column, budget.scope().id());
-                rows.add(new String[] {budget.scope().toString(), period.name(), spend.toPlainString(), limit.toPlainString(),
-                        ReportQueries.share(spend, limit).toPlainString()});
+                rows.add(new String[] {
+                    budget.scope().toString(),
+                    period.name(),
+                    spend.toPlainString(),
+                    limit.toPlainString(),
+                    ReportQueries.share(spend, limit).toPlainString()
+                });
             }
         }
         return rows;
@@ -312,13 +406,20 @@ public final class ReportCommand implements Runnable {
         if (lines.isEmpty()) {
             out.println("  (no usage)");
         }
-        lines.forEach(l -> out.printf("%-40s %8d %16s %6s%%%n", truncate(l.key(), 40), l.events(), Usd.human(l.costUsd()),
+        lines.forEach(l -> out.printf(
+                "%-40s %8d %16s %6s%%%n",
+                truncate(l.key(), 40),
+                l.events(),
+                Usd.human(l.costUsd()),
                 l.sharePercent().toPlainString()));
     }
 
     private ObjectNode header(Window w, ReportQueries.Totals totals) {
         ObjectNode root = ContractJson.mapper().createObjectNode();
-        root.putObject("window").put("from", w.from().toString()).put("to", w.to().toString()).put("zone", w.zone().getId());
+        root.putObject("window")
+                .put("from", w.from().toString())
+                .put("to", w.to().toString())
+                .put("zone", w.zone().getId());
         root.put("totalCostUsd", totals.costUsd().toPlainString());
         root.put("interactions", totals.events());
         root.put("errors", totals.errors());
@@ -328,14 +429,17 @@ public final class ReportCommand implements Runnable {
 
     private static ArrayNode lines(List<ReportQueries.Line> lines) {
         ArrayNode array = ContractJson.mapper().createArrayNode();
-        lines.forEach(l -> array.addObject().put("key", l.key()).put("events", l.events())
-                .put("costUsd", l.costUsd().toPlainString()).put("sharePercent", l.sharePercent().toPlainString()));
+        lines.forEach(l -> array.addObject()
+                .put("key", l.key())
+                .put("events", l.events())
+                .put("costUsd", l.costUsd().toPlainString())
+                .put("sharePercent", l.sharePercent().toPlainString()));
         return array;
     }
 
     private static void csvSection(PrintWriter out, String section, List<ReportQueries.Line> lines) {
-        lines.forEach(l -> out.println(section + "," + field(l.key()) + "," + l.events() + "," + l.costUsd().toPlainString()
-                + "," + l.sharePercent().toPlainString()));
+        lines.forEach(l -> out.println(section + "," + field(l.key()) + "," + l.events() + ","
+                + l.costUsd().toPlainString() + "," + l.sharePercent().toPlainString()));
     }
 
     private static String truncate(String s, int width) {

@@ -18,26 +18,61 @@ public final class ReportOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
 
-    @Option(names = "--period", description = "today, yesterday, last-7-days, last-30-days, this-month (default last-7-days).")
+    @Option(
+            names = "--period",
+            description = "today, yesterday, last-7-days, last-30-days, this-month (default last-7-days).")
     String period;
-    @Option(names = "--today", description = "Same as --period today.") boolean today;
-    @Option(names = "--yesterday", description = "Same as --period yesterday.") boolean yesterday;
-    @Option(names = "--last", paramLabel = "Nd|Nw|Nm", description = "The last N days, weeks or months, up to today (e.g. 7d, 2w, 1m).")
+
+    @Option(names = "--today", description = "Same as --period today.")
+    boolean today;
+
+    @Option(names = "--yesterday", description = "Same as --period yesterday.")
+    boolean yesterday;
+
+    @Option(
+            names = "--last",
+            paramLabel = "Nd|Nw|Nm",
+            description = "The last N days, weeks or months, up to today (e.g. 7d, 2w, 1m).")
     String last;
-    @Option(names = "--from", paramLabel = "YYYY-MM-DD") LocalDate from;
-    @Option(names = "--to", paramLabel = "YYYY-MM-DD", description = "Inclusive; with --from instead of --period.") LocalDate to;
+
+    @Option(names = "--from", paramLabel = "YYYY-MM-DD")
+    LocalDate from;
+
+    @Option(names = "--to", paramLabel = "YYYY-MM-DD", description = "Inclusive; with --from instead of --period.")
+    LocalDate to;
+
     @Option(names = "--zone", defaultValue = "UTC", description = "Calendar zone of days (default ${DEFAULT-VALUE}).")
     ZoneId zone;
-    @Option(names = "--agent") String agent;
-    @Option(names = "--user") String user;
-    @Option(names = "--team") String team;
-    @Option(names = "--task-type") String taskType;
-    @Option(names = "--provider") String provider;
-    @Option(names = "--company") String company;
-    @Option(names = "--session") String session;
-    @Option(names = "--service-tier", paramLabel = "TIER", description = "Only calls served at this tier (standard, batch, flex, priority).")
+
+    @Option(names = "--agent")
+    String agent;
+
+    @Option(names = "--user")
+    String user;
+
+    @Option(names = "--team")
+    String team;
+
+    @Option(names = "--task-type")
+    String taskType;
+
+    @Option(names = "--provider")
+    String provider;
+
+    @Option(names = "--company")
+    String company;
+
+    @Option(names = "--session")
+    String session;
+
+    @Option(
+            names = "--service-tier",
+            paramLabel = "TIER",
+            description = "Only calls served at this tier (standard, batch, flex, priority).")
     String serviceTier;
-    @Option(names = "--table", defaultValue = "agent_usage", hidden = true) String table;
+
+    @Option(names = "--table", defaultValue = "agent_usage", hidden = true)
+    String table;
 
     Window window(Instant now) {
         return window(now, "last-7-days");
@@ -45,10 +80,14 @@ public final class ReportOptions {
 
     /** The window chosen, or {@code defaultPeriod} when none was. */
     Window window(Instant now, String defaultPeriod) {
-        int chosen = (period != null ? 1 : 0) + (today ? 1 : 0) + (yesterday ? 1 : 0) + (last != null ? 1 : 0)
+        int chosen = (period != null ? 1 : 0)
+                + (today ? 1 : 0)
+                + (yesterday ? 1 : 0)
+                + (last != null ? 1 : 0)
                 + (from != null || to != null ? 1 : 0);
         if (chosen > 1) {
-            throw new ParameterException(spec.commandLine(), "choose one of --period, --today, --yesterday, --last and --from/--to");
+            throw new ParameterException(
+                    spec.commandLine(), "choose one of --period, --today, --yesterday, --last and --from/--to");
         }
         try {
             if (from != null || to != null) {
@@ -60,7 +99,8 @@ public final class ReportOptions {
             if (last != null) {
                 return Window.last(last, zone, now);
             }
-            return Window.named(today ? "today" : yesterday ? "yesterday" : period != null ? period : defaultPeriod, zone, now);
+            return Window.named(
+                    today ? "today" : yesterday ? "yesterday" : period != null ? period : defaultPeriod, zone, now);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

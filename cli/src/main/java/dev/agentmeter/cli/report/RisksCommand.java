@@ -1,8 +1,8 @@
 package dev.agentmeter.cli.report;
 
-import dev.agentmeter.analytics.Csv;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentmeter.analytics.Csv;
 import dev.agentmeter.analytics.Usd;
 import dev.agentmeter.analytics.Window;
 import dev.agentmeter.analytics.risk.RiskAssessment;
@@ -27,23 +27,35 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code agentmeter risks}: the planned risk assessment ({@link RiskAssessment}). */
-@Command(name = "risks", mixinStandardHelpOptions = true,
-        description = {"Risk assessment from the stored usage and the catalog: price exposure, vendor concentration,",
-                "availability (unpriced and retiring models) and usage patterns, each with an action; default window: last 30 days."})
+@Command(
+        name = "risks",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Risk assessment from the stored usage and the catalog: price exposure, vendor concentration,",
+            "availability (unpriced and retiring models) and usage patterns, each with an action; default window: last 30 days."
+        })
 public final class RisksCommand implements Runnable {
 
     @Mixin
     Endpoints endpoints;
+
     @Mixin
     ReportOptions scope;
+
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", description = "Only this model's usage (name or catalog key).") String model;
+    @Option(names = "--model", description = "Only this model's usage (name or catalog key).")
+    String model;
+
     @Mixin
     OutputOptions output;
-    @Option(names = "--deprecations", paramLabel = "FILE",
-            description = "Retirement dates as JSON [{\"model\", \"retires\", \"replacement\"}] instead of the bundled list.")
+
+    @Option(
+            names = "--deprecations",
+            paramLabel = "FILE",
+            description =
+                    "Retirement dates as JSON [{\"model\", \"retires\", \"replacement\"}] instead of the bundled list.")
     Path deprecations;
 
     @Override
@@ -51,16 +63,19 @@ public final class RisksCommand implements Runnable {
         OutputOptions.Output format = output.format();
         List<RiskAssessment.Deprecation> retiring;
         try {
-            retiring = deprecations == null ? RiskAssessment.bundledDeprecations()
+            retiring = deprecations == null
+                    ? RiskAssessment.bundledDeprecations()
                     : RiskAssessment.deprecations(ContractJson.mapper().readTree(deprecations.toFile()));
         } catch (IOException | RuntimeException e) {
-            throw new ParameterException(spec.commandLine(), "--deprecations: cannot read " + deprecations + ": " + e.getMessage());
+            throw new ParameterException(
+                    spec.commandLine(), "--deprecations: cannot read " + deprecations + ": " + e.getMessage());
         }
         Instant now = Instant.now();
         Window window = scope.window(now, "last-30-days");
         try (Connection c = DriverManager.getConnection(endpoints.pgUrl)) {
-            List<RiskAssessment.Finding> findings = new RiskAssessment(c, scope.table, scope.filters(model),
-                    new PriceCatalog(BundledCatalog.load()), retiring).assess(window, now);
+            List<RiskAssessment.Finding> findings = new RiskAssessment(
+                            c, scope.table, scope.filters(model), new PriceCatalog(BundledCatalog.load()), retiring)
+                    .assess(window, now);
             PrintWriter out = spec.commandLine().getOut();
             switch (format) {
                 case json -> out.println(json(window, findings));
@@ -81,7 +96,12 @@ public final class RisksCommand implements Runnable {
                 category = f.category();
                 out.printf("%n%s%n", category.toUpperCase().replace('-', ' '));
             }
-            out.printf("  %s (%s)%n    %s%n    → %s%s%n", f.subject(), Usd.human(f.spendUsd()), f.finding(), f.action(),
+            out.printf(
+                    "  %s (%s)%n    %s%n    → %s%s%n",
+                    f.subject(),
+                    Usd.human(f.spendUsd()),
+                    f.finding(),
+                    f.action(),
                     f.savingsUsd() == null ? "" : " — saves " + Usd.human(f.savingsUsd()));
         }
     }
@@ -89,8 +109,13 @@ public final class RisksCommand implements Runnable {
     private static void csv(PrintWriter out, List<RiskAssessment.Finding> findings) {
         out.println("category,subject,spend_usd,finding,action,savings_usd");
         for (RiskAssessment.Finding f : findings) {
-            out.println(String.join(",", f.category(), Csv.field(f.subject()), Usd.exact(f.spendUsd()),
-                    Csv.field(f.finding()), Csv.field(f.action()),
+            out.println(String.join(
+                    ",",
+                    f.category(),
+                    Csv.field(f.subject()),
+                    Usd.exact(f.spendUsd()),
+                    Csv.field(f.finding()),
+                    Csv.field(f.action()),
                     f.savingsUsd() == null ? "" : Usd.exact(f.savingsUsd())));
         }
     }
@@ -100,8 +125,12 @@ public final class RisksCommand implements Runnable {
         root.put("window", w.label()).put("from", w.from().toString()).put("to", w.to().toString());
         ArrayNode list = root.putArray("findings");
         for (RiskAssessment.Finding f : findings) {
-            list.addObject().put("category", f.category()).put("subject", f.subject()).put("spendUsd", Usd.exact(f.spendUsd()))
-                    .put("finding", f.finding()).put("action", f.action())
+            list.addObject()
+                    .put("category", f.category())
+                    .put("subject", f.subject())
+                    .put("spendUsd", Usd.exact(f.spendUsd()))
+                    .put("finding", f.finding())
+                    .put("action", f.action())
                     .put("savingsUsd", f.savingsUsd() == null ? null : Usd.exact(f.savingsUsd()));
         }
         return root.toPrettyString();

@@ -49,45 +49,81 @@ import picocli.CommandLine.Spec;
  *       row's timestamp, all contract rules), replacing what was billed.</li>
  * </ul>
  */
-@Command(name = "what-if", mixinStandardHelpOptions = true,
+@Command(
+        name = "what-if",
+        mixinStandardHelpOptions = true,
         description = "Re-price stored usage: price changes or a model swap; old vs new totals.")
 public final class WhatIfCommand implements Runnable {
 
     @Mixin
     Endpoints endpoints;
+
     @Mixin
     ReportOptions scope;
+
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", description = "Apply the price changes to this model only: a name, an alias, a catalog key,"
-            + " or a family (sonnet, haiku, gpt-4o, …: every catalog model with that part in its key).")
+    @Option(
+            names = "--model",
+            description = "Apply the price changes to this model only: a name, an alias, a catalog key,"
+                    + " or a family (sonnet, haiku, gpt-4o, …: every catalog model with that part in its key).")
     String model;
-    @Option(names = "--input-price-change", paramLabel = "±N%") String inputChange;
-    @Option(names = "--output-price-change", paramLabel = "±N%") String outputChange;
-    @Option(names = "--replace-model", paramLabel = "A=B", description = "Price model A's usage as model B (repeatable).")
+
+    @Option(names = "--input-price-change", paramLabel = "±N%")
+    String inputChange;
+
+    @Option(names = "--output-price-change", paramLabel = "±N%")
+    String outputChange;
+
+    @Option(
+            names = "--replace-model",
+            paramLabel = "A=B",
+            description = "Price model A's usage as model B (repeatable).")
     List<String> replacements = new ArrayList<>();
-    @Option(names = "--group-by", defaultValue = "model", description = "Grouping of the comparison (default ${DEFAULT-VALUE}).")
+
+    @Option(
+            names = "--group-by",
+            defaultValue = "model",
+            description = "Grouping of the comparison (default ${DEFAULT-VALUE}).")
     String groupBy;
+
     @Mixin
     OutputOptions output;
-    @Option(names = "--default-price-input", paramLabel = "USD_PER_MTOK",
+
+    @Option(
+            names = "--default-price-input",
+            paramLabel = "USD_PER_MTOK",
             defaultValue = "${env:AGENTMETER_DEFAULT_PRICE_INPUT_PER_MTOK:-3}",
-            description = "What the processor bills per million input tokens of a model no catalog knows, as its"
-                    + " default.price.input.per.mtok (env AGENTMETER_DEFAULT_PRICE_INPUT_PER_MTOK; default ${DEFAULT-VALUE}).")
+            description =
+                    "What the processor bills per million input tokens of a model no catalog knows, as its"
+                            + " default.price.input.per.mtok (env AGENTMETER_DEFAULT_PRICE_INPUT_PER_MTOK; default ${DEFAULT-VALUE}).")
     BigDecimal defaultInput;
-    @Option(names = "--default-price-output", paramLabel = "USD_PER_MTOK",
+
+    @Option(
+            names = "--default-price-output",
+            paramLabel = "USD_PER_MTOK",
             defaultValue = "${env:AGENTMETER_DEFAULT_PRICE_OUTPUT_PER_MTOK:-15}",
-            description = "Likewise for output tokens (env AGENTMETER_DEFAULT_PRICE_OUTPUT_PER_MTOK; default ${DEFAULT-VALUE}).")
+            description =
+                    "Likewise for output tokens (env AGENTMETER_DEFAULT_PRICE_OUTPUT_PER_MTOK; default ${DEFAULT-VALUE}).")
     BigDecimal defaultOutput;
-    @Option(names = "--free-provider", paramLabel = "PROVIDER", split = ",",
+
+    @Option(
+            names = "--free-provider",
+            paramLabel = "PROVIDER",
+            split = ",",
             defaultValue = "${env:AGENTMETER_FREE_PROVIDERS:-lmstudio,ollama}",
             description = "Providers billed nothing, as the processor's free.providers (env AGENTMETER_FREE_PROVIDERS;"
                     + " default ${DEFAULT-VALUE}).")
     Set<String> freeProviders;
-    @Option(names = "--prices", defaultValue = "topic", paramLabel = "topic|bundled",
-            description = "Prices for --replace-model: those in force in the prices topic (over the bundled catalog; the"
-                    + " bundled one alone when Kafka cannot be read), or the bundled catalog only. Default ${DEFAULT-VALUE}.")
+
+    @Option(
+            names = "--prices",
+            defaultValue = "topic",
+            paramLabel = "topic|bundled",
+            description =
+                    "Prices for --replace-model: those in force in the prices topic (over the bundled catalog; the"
+                            + " bundled one alone when Kafka cannot be read), or the bundled catalog only. Default ${DEFAULT-VALUE}.")
     String prices;
 
     @Override
@@ -98,13 +134,15 @@ public final class WhatIfCommand implements Runnable {
         PrintWriter err = spec.commandLine().getErr();
         for (String r : replacements) { // the form first: no need to reach Kafka to say A=B is malformed
             if (r == null || r.indexOf('=') <= 0 || r.indexOf('=') == r.length() - 1) {
-                throw new ParameterException(spec.commandLine(), "--replace-model must be A=B (e.g. gpt-4o=gpt-4o-mini), not " + r);
+                throw new ParameterException(
+                        spec.commandLine(), "--replace-model must be A=B (e.g. gpt-4o=gpt-4o-mini), not " + r);
             }
         }
         PriceCatalog catalog = catalog(err);
         Map<String, String> swaps = swaps(catalog);
         if (inputFactor.signum() == 0 && outputFactor.signum() == 0 && swaps.isEmpty()) {
-            throw new ParameterException(spec.commandLine(),
+            throw new ParameterException(
+                    spec.commandLine(),
                     "give a change: --input-price-change, --output-price-change or --replace-model");
         }
         GroupBy grouping;
@@ -122,23 +160,29 @@ public final class WhatIfCommand implements Runnable {
         WhatIf.Scenario scenario = new WhatIf.Scenario(match.models(), inputFactor, outputFactor, swaps);
         try (Connection c = DriverManager.getConnection(endpoints.pgUrl)) {
             WhatIf engine = new WhatIf(catalog, new Pricer(defaultInput, defaultOutput, freeProviders));
-            List<WhatIf.Comparison> rows = engine.compare(c, scope.table, window, grouping, scope.filters(null), scenario);
-            if (model != null && !swapsOnly(inputFactor, outputFactor) && totalDelta(rows).signum() == 0) {
+            List<WhatIf.Comparison> rows =
+                    engine.compare(c, scope.table, window, grouping, scope.filters(null), scenario);
+            if (model != null
+                    && !swapsOnly(inputFactor, outputFactor)
+                    && totalDelta(rows).signum() == 0) {
                 err.println("what-if: warning: --model " + model + " matches no usage in " + window.label()
                         + (match.inCatalog() ? "" : " and no model in the price catalog") + "; nothing changes");
             }
             Window month = Window.named("this-month", window.zone(), now);
-            Projection projection = Projection.of(engine.compare(c, scope.table, month, grouping, scope.filters(null), scenario),
-                    month, now);
+            Projection projection = Projection.of(
+                    engine.compare(c, scope.table, month, grouping, scope.filters(null), scenario), month, now);
             PrintWriter out = spec.commandLine().getOut();
             switch (format) {
                 case json -> out.println(json(grouping, window, rows, projection));
                 case csv -> csv(out, grouping, rows);
                 case table -> {
                     print(out, grouping, rows);
-                    out.printf("%nmonth-end projection at this month's pace (%s so far): billed %s, what-if %s, %s%n",
-                            projection.elapsedDays().toPlainString() + " days", Usd.human(projection.billedUsd()),
-                            Usd.human(projection.whatIfUsd()), signed(projection.whatIfUsd().subtract(projection.billedUsd())));
+                    out.printf(
+                            "%nmonth-end projection at this month's pace (%s so far): billed %s, what-if %s, %s%n",
+                            projection.elapsedDays().toPlainString() + " days",
+                            Usd.human(projection.billedUsd()),
+                            Usd.human(projection.whatIfUsd()),
+                            signed(projection.whatIfUsd().subtract(projection.billedUsd())));
                 }
             }
             out.flush();
@@ -159,15 +203,24 @@ public final class WhatIfCommand implements Runnable {
     /** This month so far, billed and under the scenario, carried to the month's end at the same pace. */
     record Projection(BigDecimal elapsedDays, BigDecimal billedUsd, BigDecimal whatIfUsd) {
         static Projection of(List<WhatIf.Comparison> monthToDate, Window month, Instant now) {
-            BigDecimal billed = monthToDate.stream().map(WhatIf.Comparison::oldUsd).reduce(BigDecimal.ZERO, BigDecimal::add);
-            BigDecimal whatIf = monthToDate.stream().map(WhatIf.Comparison::newUsd).reduce(BigDecimal.ZERO, BigDecimal::add);
-            BigDecimal elapsed = BigDecimal.valueOf(Duration.between(month.from(), now).toSeconds());
-            BigDecimal whole = BigDecimal.valueOf(Duration.between(month.from(), month.to()).toSeconds());
+            BigDecimal billed =
+                    monthToDate.stream().map(WhatIf.Comparison::oldUsd).reduce(BigDecimal.ZERO, BigDecimal::add);
+            BigDecimal whatIf =
+                    monthToDate.stream().map(WhatIf.Comparison::newUsd).reduce(BigDecimal.ZERO, BigDecimal::add);
+            BigDecimal elapsed =
+                    BigDecimal.valueOf(Duration.between(month.from(), now).toSeconds());
+            BigDecimal whole = BigDecimal.valueOf(
+                    Duration.between(month.from(), month.to()).toSeconds());
             MathContext mc = new MathContext(20);
             BigDecimal scale = elapsed.signum() == 0 ? BigDecimal.ONE : whole.divide(elapsed, mc);
-            return new Projection(elapsed.divide(BigDecimal.valueOf(86400), 1, RoundingMode.HALF_EVEN),
-                    billed.multiply(scale, mc).setScale(10, RoundingMode.HALF_EVEN).stripTrailingZeros(),
-                    whatIf.multiply(scale, mc).setScale(10, RoundingMode.HALF_EVEN).stripTrailingZeros());
+            return new Projection(
+                    elapsed.divide(BigDecimal.valueOf(86400), 1, RoundingMode.HALF_EVEN),
+                    billed.multiply(scale, mc)
+                            .setScale(10, RoundingMode.HALF_EVEN)
+                            .stripTrailingZeros(),
+                    whatIf.multiply(scale, mc)
+                            .setScale(10, RoundingMode.HALF_EVEN)
+                            .stripTrailingZeros());
         }
     }
 
@@ -183,12 +236,14 @@ public final class WhatIfCommand implements Runnable {
         Map<String, ModelPrice> merged = new LinkedHashMap<>();
         bundled.forEach(p -> merged.put(p.modelKey(), p));
         try {
-            for (byte[] value : KafkaIo.readCompacted(endpoints.kafka, Topics.PRICES).values()) {
+            for (byte[] value :
+                    KafkaIo.readCompacted(endpoints.kafka, Topics.PRICES).values()) {
                 ModelPrice p = ContractJson.fromBytes(value, ModelPrice.class);
                 merged.put(p.modelKey(), p);
             }
         } catch (RuntimeException e) {
-            err.println("what-if: the prices topic could not be read (" + e.getMessage() + "): using the bundled catalog");
+            err.println(
+                    "what-if: the prices topic could not be read (" + e.getMessage() + "): using the bundled catalog");
         }
         return new PriceCatalog(merged.values());
     }
@@ -196,30 +251,46 @@ public final class WhatIfCommand implements Runnable {
     private static void csv(PrintWriter out, GroupBy g, List<WhatIf.Comparison> rows) {
         out.println(g.cliName() + ",events,billed_usd,what_if_usd,delta_usd");
         for (WhatIf.Comparison r : rows) {
-            out.println(String.join(",", Csv.field(r.key()), Long.toString(r.events()), Usd.exact(r.oldUsd()), Usd.exact(r.newUsd()),
+            out.println(String.join(
+                    ",",
+                    Csv.field(r.key()),
+                    Long.toString(r.events()),
+                    Usd.exact(r.oldUsd()),
+                    Usd.exact(r.newUsd()),
                     Usd.exact(r.delta())));
         }
     }
 
     private static String json(GroupBy g, Window window, List<WhatIf.Comparison> rows, Projection projection) {
         ObjectNode root = ContractJson.mapper().createObjectNode();
-        root.put("window", window.label()).put("from", window.from().toString()).put("to", window.to().toString())
+        root.put("window", window.label())
+                .put("from", window.from().toString())
+                .put("to", window.to().toString())
                 .put("groupBy", g.cliName());
         ArrayNode groups = root.putArray("groups");
         BigDecimal billed = BigDecimal.ZERO;
         BigDecimal whatIf = BigDecimal.ZERO;
         long events = 0;
         for (WhatIf.Comparison r : rows) {
-            groups.addObject().put("key", r.key()).put("events", r.events()).put("billedUsd", Usd.exact(r.oldUsd()))
-                    .put("whatIfUsd", Usd.exact(r.newUsd())).put("deltaUsd", Usd.exact(r.delta()));
+            groups.addObject()
+                    .put("key", r.key())
+                    .put("events", r.events())
+                    .put("billedUsd", Usd.exact(r.oldUsd()))
+                    .put("whatIfUsd", Usd.exact(r.newUsd()))
+                    .put("deltaUsd", Usd.exact(r.delta()));
             billed = billed.add(r.oldUsd());
             whatIf = whatIf.add(r.newUsd());
             events += r.events();
         }
-        root.putObject("total").put("events", events).put("billedUsd", Usd.exact(billed)).put("whatIfUsd", Usd.exact(whatIf))
+        root.putObject("total")
+                .put("events", events)
+                .put("billedUsd", Usd.exact(billed))
+                .put("whatIfUsd", Usd.exact(whatIf))
                 .put("deltaUsd", Usd.exact(whatIf.subtract(billed)));
-        root.putObject("monthEndProjection").put("elapsedDays", projection.elapsedDays().toPlainString())
-                .put("billedUsd", Usd.exact(projection.billedUsd())).put("whatIfUsd", Usd.exact(projection.whatIfUsd()))
+        root.putObject("monthEndProjection")
+                .put("elapsedDays", projection.elapsedDays().toPlainString())
+                .put("billedUsd", Usd.exact(projection.billedUsd()))
+                .put("whatIfUsd", Usd.exact(projection.whatIfUsd()))
                 .put("deltaUsd", Usd.exact(projection.whatIfUsd().subtract(projection.billedUsd())));
         return root.toPrettyString();
     }
@@ -230,15 +301,22 @@ public final class WhatIfCommand implements Runnable {
         BigDecimal newTotal = BigDecimal.ZERO;
         long events = 0;
         for (WhatIf.Comparison r : rows) {
-            out.printf("%-40s %8d %16s %16s %16s %8s%n", r.key(), r.events(), Usd.human(r.oldUsd()),
-                    Usd.human(r.newUsd()), signed(r.delta()), percent(r.delta(), r.oldUsd()));
+            out.printf(
+                    "%-40s %8d %16s %16s %16s %8s%n",
+                    r.key(),
+                    r.events(),
+                    Usd.human(r.oldUsd()),
+                    Usd.human(r.newUsd()),
+                    signed(r.delta()),
+                    percent(r.delta(), r.oldUsd()));
             oldTotal = oldTotal.add(r.oldUsd());
             newTotal = newTotal.add(r.newUsd());
             events += r.events();
         }
         BigDecimal delta = newTotal.subtract(oldTotal);
-        out.printf("%-40s %8d %16s %16s %16s %8s%n", "total", events, Usd.human(oldTotal),
-                Usd.human(newTotal), signed(delta), percent(delta, oldTotal));
+        out.printf(
+                "%-40s %8d %16s %16s %16s %8s%n",
+                "total", events, Usd.human(oldTotal), Usd.human(newTotal), signed(delta), percent(delta, oldTotal));
         out.flush();
     }
 

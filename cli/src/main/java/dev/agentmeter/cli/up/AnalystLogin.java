@@ -21,8 +21,7 @@ final class AnalystLogin {
 
     static final String ROLE = "agentmeter_dashboard";
 
-    private AnalystLogin() {
-    }
+    private AnalystLogin() {}
 
     /** The dashboard's database settings ({@code pg.url}, {@code pg.user}, {@code pg.password}). */
     static Map<String, String> ensure(String ownerUrl, PrintWriter out) {
@@ -30,13 +29,19 @@ final class AnalystLogin {
         // The sink task migrates when it starts, which may be after its connector reports RUNNING:
         // migrating here too (Flyway serialises the two) makes sure the analyst role exists.
         new SchemaMigrator("agent_usage", "budget_alerts").migrate(ownerUrl, null, null);
-        try (Connection c = DriverManager.getConnection(ownerUrl); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(ownerUrl);
+                Statement s = c.createStatement()) {
             s.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + ROLE + "') THEN"
                     + " CREATE ROLE " + ROLE + " LOGIN; END IF; END $$");
             s.execute("ALTER ROLE " + ROLE + " LOGIN PASSWORD '" + password + "'");
             s.execute("GRANT agentmeter_analyst TO " + ROLE);
-            return Map.of(DashboardConfig.PG_URL, withoutCredentials(ownerUrl), DashboardConfig.PG_USER, ROLE,
-                    DashboardConfig.PG_PASSWORD, password);
+            return Map.of(
+                    DashboardConfig.PG_URL,
+                    withoutCredentials(ownerUrl),
+                    DashboardConfig.PG_USER,
+                    ROLE,
+                    DashboardConfig.PG_PASSWORD,
+                    password);
         } catch (SQLException e) {
             out.println("  ! the dashboard reads as the pipeline's own database user (read-only connections):"
                     + " cannot create the " + ROLE + " login: " + e.getMessage());

@@ -29,7 +29,8 @@ import java.util.SplittableRandom;
 final class DemoOtlp {
 
     private final URI endpoint;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final SplittableRandom random;
     private final List<Span> pending = new ArrayList<>();
     private int events;
@@ -42,41 +43,62 @@ final class DemoOtlp {
     /** Adds the event as spans of a new trace; {@link #send} exports what was added. */
     void add(UsageEvent e) {
         byte[] trace = bytes(16);
-        long start = e.timestamp().getEpochSecond() * 1_000_000_000L + e.timestamp().getNano();
-        long end = start + (e.call() != null && e.call().durationMs() != null ? e.call().durationMs() : 1000) * 1_000_000L;
+        long start =
+                e.timestamp().getEpochSecond() * 1_000_000_000L + e.timestamp().getNano();
+        long end = start
+                + (e.call() != null && e.call().durationMs() != null ? e.call().durationMs() : 1000) * 1_000_000L;
         ByteString parent = ByteString.EMPTY;
         List<String> agents = new ArrayList<>(e.handoffChain() == null ? List.of() : e.handoffChain());
         agents.add(e.agent());
         for (String agent : agents) {
             ByteString id = ByteString.copyFrom(bytes(8));
-            pending.add(Span.newBuilder().setTraceId(ByteString.copyFrom(trace)).setSpanId(id).setParentSpanId(parent)
-                    .setName("invoke_agent " + agent).setStartTimeUnixNano(start).setEndTimeUnixNano(end)
-                    .addAttributes(kv("gen_ai.operation.name", "invoke_agent")).addAttributes(kv("gen_ai.agent.name", agent))
+            pending.add(Span.newBuilder()
+                    .setTraceId(ByteString.copyFrom(trace))
+                    .setSpanId(id)
+                    .setParentSpanId(parent)
+                    .setName("invoke_agent " + agent)
+                    .setStartTimeUnixNano(start)
+                    .setEndTimeUnixNano(end)
+                    .addAttributes(kv("gen_ai.operation.name", "invoke_agent"))
+                    .addAttributes(kv("gen_ai.agent.name", agent))
                     .build());
             parent = id;
         }
-        Span.Builder chat = Span.newBuilder().setTraceId(ByteString.copyFrom(trace)).setSpanId(ByteString.copyFrom(bytes(8)))
-                .setParentSpanId(parent).setName("chat " + e.model()).setStartTimeUnixNano(start).setEndTimeUnixNano(end)
+        Span.Builder chat = Span.newBuilder()
+                .setTraceId(ByteString.copyFrom(trace))
+                .setSpanId(ByteString.copyFrom(bytes(8)))
+                .setParentSpanId(parent)
+                .setName("chat " + e.model())
+                .setStartTimeUnixNano(start)
+                .setEndTimeUnixNano(end)
                 .addAttributes(kv("gen_ai.operation.name", "chat"))
                 .addAttributes(kv("gen_ai.provider.name", e.provider()))
                 .addAttributes(kv("gen_ai.request.model", e.model()))
                 .addAttributes(kv("gen_ai.usage.input_tokens", e.usage().inputTokens()))
                 .addAttributes(kv("gen_ai.usage.output_tokens", e.usage().outputTokens()))
-                .addAttributes(kv("gen_ai.usage.cache_read.input_tokens", e.usage().cacheReadTokens()))
-                .addAttributes(kv("gen_ai.usage.cache_creation.input_tokens", e.usage().cacheWriteTokens()))
-                .addAttributes(kv("gen_ai.usage.reasoning.output_tokens", e.usage().reasoningTokens()))
-                .addAttributes(kv("user.id", e.userId())).addAttributes(kv("session.id", e.sessionId()))
+                .addAttributes(
+                        kv("gen_ai.usage.cache_read.input_tokens", e.usage().cacheReadTokens()))
+                .addAttributes(
+                        kv("gen_ai.usage.cache_creation.input_tokens", e.usage().cacheWriteTokens()))
+                .addAttributes(
+                        kv("gen_ai.usage.reasoning.output_tokens", e.usage().reasoningTokens()))
+                .addAttributes(kv("user.id", e.userId()))
+                .addAttributes(kv("session.id", e.sessionId()))
                 .addAttributes(kv("agentmeter.team", e.teamId()));
         if (e.task() != null && e.task().type() != null) {
             chat.addAttributes(kv("agentmeter.task.type", e.task().type()));
         }
         if (e.providerCostUsd() != null) {
-            chat.addAttributes(KeyValue.newBuilder().setKey("gen_ai.usage.cost")
-                    .setValue(AnyValue.newBuilder().setDoubleValue(e.providerCostUsd().doubleValue())));
+            chat.addAttributes(KeyValue.newBuilder()
+                    .setKey("gen_ai.usage.cost")
+                    .setValue(AnyValue.newBuilder()
+                            .setDoubleValue(e.providerCostUsd().doubleValue())));
         }
         if (e.call() != null && e.call().isError()) {
-            chat.setStatus(Status.newBuilder().setCode(Status.StatusCode.STATUS_CODE_ERROR)
-                    .setMessage(e.call().errorMessage() == null ? "error" : e.call().errorMessage()));
+            chat.setStatus(Status.newBuilder()
+                    .setCode(Status.StatusCode.STATUS_CODE_ERROR)
+                    .setMessage(
+                            e.call().errorMessage() == null ? "error" : e.call().errorMessage()));
         }
         pending.add(chat.build());
         events++;
@@ -87,12 +109,19 @@ final class DemoOtlp {
         if (pending.isEmpty()) {
             return 0;
         }
-        byte[] body = ExportTraceServiceRequest.newBuilder().addResourceSpans(ResourceSpans.newBuilder()
-                .setResource(Resource.newBuilder().addAttributes(kv("service.name", "agentmeter-demo")))
-                .addScopeSpans(ScopeSpans.newBuilder().addAllSpans(pending))).build().toByteArray();
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/x-protobuf").POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        byte[] body = ExportTraceServiceRequest.newBuilder()
+                .addResourceSpans(ResourceSpans.newBuilder()
+                        .setResource(Resource.newBuilder().addAttributes(kv("service.name", "agentmeter-demo")))
+                        .addScopeSpans(ScopeSpans.newBuilder().addAllSpans(pending)))
+                .build()
+                .toByteArray();
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(endpoint)
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Content-Type", "application/x-protobuf")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IOException("the collector at " + endpoint + " answered " + r.statusCode());
         }
@@ -111,11 +140,16 @@ final class DemoOtlp {
     }
 
     private static KeyValue kv(String key, String value) {
-        return KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setStringValue(value == null ? "" : value))
+        return KeyValue.newBuilder()
+                .setKey(key)
+                .setValue(AnyValue.newBuilder().setStringValue(value == null ? "" : value))
                 .build();
     }
 
     private static KeyValue kv(String key, long value) {
-        return KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setIntValue(value)).build();
+        return KeyValue.newBuilder()
+                .setKey(key)
+                .setValue(AnyValue.newBuilder().setIntValue(value))
+                .build();
     }
 }

@@ -34,22 +34,43 @@ public final class LocalPipeline implements AutoCloseable {
      * Kafka/PG: data must find them again. {@code processor}: extra processor settings
      * ({@code ProcessorConfig} keys), on top of the local ones.
      */
-    public record Settings(Path dataDir, String externalKafka, String externalPgUrl, int kafkaPort, int pgPort,
-                           int httpPort, int collectorPort, int dashboardPort, int partitions,
-                           Map<String, String> processor) {
+    public record Settings(
+            Path dataDir,
+            String externalKafka,
+            String externalPgUrl,
+            int kafkaPort,
+            int pgPort,
+            int httpPort,
+            int collectorPort,
+            int dashboardPort,
+            int partitions,
+            Map<String, String> processor) {
 
         public Settings {
             processor = Map.copyOf(processor);
         }
 
         /** The collector and the dashboard on any free port, the processor with the local settings only. */
-        public Settings(Path dataDir, String externalKafka, String externalPgUrl, int kafkaPort, int pgPort,
-                        int httpPort, int partitions) {
+        public Settings(
+                Path dataDir,
+                String externalKafka,
+                String externalPgUrl,
+                int kafkaPort,
+                int pgPort,
+                int httpPort,
+                int partitions) {
             this(dataDir, externalKafka, externalPgUrl, kafkaPort, pgPort, httpPort, 0, 0, partitions, Map.of());
         }
 
-        public Settings(Path dataDir, String externalKafka, String externalPgUrl, int kafkaPort, int pgPort,
-                        int httpPort, int partitions, Map<String, String> processor) {
+        public Settings(
+                Path dataDir,
+                String externalKafka,
+                String externalPgUrl,
+                int kafkaPort,
+                int pgPort,
+                int httpPort,
+                int partitions,
+                Map<String, String> processor) {
             this(dataDir, externalKafka, externalPgUrl, kafkaPort, pgPort, httpPort, 0, 0, partitions, processor);
         }
     }
@@ -74,7 +95,8 @@ public final class LocalPipeline implements AutoCloseable {
 
     private void startAll(Settings s, PrintWriter out) throws InterruptedException {
         if (s.externalKafka() == null) {
-            EmbeddedKafka kafka = EmbeddedKafka.persistent(s.dataDir().resolve("kafka"), s.kafkaPort(), Map.of()).start();
+            EmbeddedKafka kafka = EmbeddedKafka.persistent(s.dataDir().resolve("kafka"), s.kafkaPort(), Map.of())
+                    .start();
             started.push(kafka);
             bootstrap = kafka.bootstrapServers();
             step(out, "Kafka (in-JVM KRaft broker)", bootstrap);
@@ -83,7 +105,8 @@ public final class LocalPipeline implements AutoCloseable {
             step(out, "Kafka (external)", bootstrap);
         }
         if (s.externalPgUrl() == null) {
-            LocalPostgres pg = LocalPostgres.persistent(s.dataDir().resolve("postgres"), s.pgPort()).start();
+            LocalPostgres pg = LocalPostgres.persistent(s.dataDir().resolve("postgres"), s.pgPort())
+                    .start();
             started.push(pg);
             pgUrl = pg.jdbcUrl();
             step(out, "PostgreSQL 17 (embedded)", pgUrl);
@@ -115,16 +138,23 @@ public final class LocalPipeline implements AutoCloseable {
         }
         step(out, "stream processor (topics created, prices seeded)", "http://localhost:" + app.httpPort());
 
-        collector = new CollectorApp(CollectorConfig.of(Map.of(
-                CollectorConfig.BOOTSTRAP_SERVERS, bootstrap,
-                CollectorConfig.HTTP_PORT, Integer.toString(s.collectorPort()),
-                CollectorConfig.HTTP_BIND_ADDRESS, "127.0.0.1",
-                CollectorConfig.SPOOL_DIRECTORY, s.dataDir().resolve("collector-spool").toString())), registry).start();
+        collector = new CollectorApp(
+                        CollectorConfig.of(Map.of(
+                                CollectorConfig.BOOTSTRAP_SERVERS,
+                                bootstrap,
+                                CollectorConfig.HTTP_PORT,
+                                Integer.toString(s.collectorPort()),
+                                CollectorConfig.HTTP_BIND_ADDRESS,
+                                "127.0.0.1",
+                                CollectorConfig.SPOOL_DIRECTORY,
+                                s.dataDir().resolve("collector-spool").toString())),
+                        registry)
+                .start();
         started.push(collector);
         step(out, "collector (POST /v1/events, OTLP/HTTP /v1/traces)", collectorUrl());
 
-        EmbeddedConnect connect = EmbeddedConnect.start(bootstrap, s.dataDir().resolve("connect.offsets"),
-                Map.of("consumer.max.poll.records", "2000"));
+        EmbeddedConnect connect = EmbeddedConnect.start(
+                bootstrap, s.dataDir().resolve("connect.offsets"), Map.of("consumer.max.poll.records", "2000"));
         started.push(connect);
         connect.putConnector(CONNECTOR, EmbeddedConnect.sinkConfig(pgUrl, null, null, 1));
         connect.awaitRunning(CONNECTOR, Duration.ofSeconds(90));

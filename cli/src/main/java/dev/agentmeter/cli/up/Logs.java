@@ -24,8 +24,7 @@ final class Logs {
 
     static final String FILE = "agentmeter.log";
 
-    private Logs() {
-    }
+    private Logs() {}
 
     /** Reconfigures logging; returns the log file. */
     static Path toFile(Path logDir) {
@@ -76,8 +75,10 @@ final class Logs {
     private static final class OwnWarnings extends Filter<ILoggingEvent> {
         @Override
         public FilterReply decide(ILoggingEvent event) {
-            return event.getLevel().isGreaterOrEqual(Level.WARN) && event.getLoggerName().startsWith("dev.agentmeter")
-                    ? FilterReply.NEUTRAL : FilterReply.DENY;
+            return event.getLevel().isGreaterOrEqual(Level.WARN)
+                            && event.getLoggerName().startsWith("dev.agentmeter")
+                    ? FilterReply.NEUTRAL
+                    : FilterReply.DENY;
         }
     }
 }

@@ -36,8 +36,8 @@ final class PriceImportSchedule implements AutoCloseable {
     }
 
     PriceImportSchedule(String bootstrap, String source, PrintWriter out, Duration first, Duration every) {
-        scheduler.scheduleWithFixedDelay(() -> runOnce(bootstrap, source, out), first.toMillis(), every.toMillis(),
-                TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(
+                () -> runOnce(bootstrap, source, out), first.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** One import; returns the line it printed. */
@@ -45,8 +45,8 @@ final class PriceImportSchedule implements AutoCloseable {
         String line;
         try {
             StringWriter notes = new StringWriter();
-            PriceImporter.Result r = PriceImporter.plan(bootstrap, SourceDocuments.read(source), "auto", Set.of(), Set.of(), false,
-                    new PrintWriter(notes));
+            PriceImporter.Result r = PriceImporter.plan(
+                    bootstrap, SourceDocuments.read(source), "auto", Set.of(), Set.of(), false, new PrintWriter(notes));
             int published = PriceImporter.publish(bootstrap, r.plan());
             line = "prices: " + r.format() + " from " + source + ": " + r.plan().count(PriceImport.Kind.NEW) + " new, "
                     + r.plan().count(PriceImport.Kind.CHANGED) + " changed, " + published + " published";

@@ -36,6 +36,7 @@ final class ReconcileSchedule implements AutoCloseable {
     static final Duration FIRST_RUN = Duration.ofSeconds(30);
     /** Providers settle a day's costs within about a day: three days re-check what changed late. */
     static final int DAYS = 3;
+
     static final BigDecimal TOLERANCE_PERCENT = BigDecimal.ONE;
 
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -47,13 +48,18 @@ final class ReconcileSchedule implements AutoCloseable {
     /** @param keys the admin key of each source to fetch; none: a schedule that only says so */
     ReconcileSchedule(String pgUrl, Duration every, Map<BillSource, String> keys, PrintWriter out) {
         if (keys.isEmpty()) {
-            say(out, "reconcile: --reconcile-every needs OPENAI_ADMIN_KEY or ANTHROPIC_ADMIN_KEY in the environment;"
-                    + " no bill to fetch");
+            say(
+                    out,
+                    "reconcile: --reconcile-every needs OPENAI_ADMIN_KEY or ANTHROPIC_ADMIN_KEY in the environment;"
+                            + " no bill to fetch");
             return;
         }
-        scheduler.scheduleWithFixedDelay(() -> keys.forEach((bill, key) ->
+        scheduler.scheduleWithFixedDelay(
+                () -> keys.forEach((bill, key) ->
                         runOnce(pgUrl, bill, ReconcileCommand.apiBase(bill), key, LocalDate.now(ZoneOffset.UTC), out)),
-                FIRST_RUN.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+                FIRST_RUN.toMillis(),
+                every.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     /** The admin keys set in {@code env}, by source. */
@@ -74,9 +80,15 @@ final class ReconcileSchedule implements AutoCloseable {
         LocalDate to = today.minusDays(1);
         String line;
         try (Connection c = DriverManager.getConnection(pgUrl)) {
-            Reconciler.Result r = ReconcileCommand.reconcile(c, "agent_usage", bill, BillFetcher.items(bill,
-                    new BillFetcher(apiBase, key, Duration.ofSeconds(1)).fetch(bill, from, to)), from, to,
-                    TOLERANCE_PERCENT, null);
+            Reconciler.Result r = ReconcileCommand.reconcile(
+                    c,
+                    "agent_usage",
+                    bill,
+                    BillFetcher.items(bill, new BillFetcher(apiBase, key, Duration.ofSeconds(1)).fetch(bill, from, to)),
+                    from,
+                    to,
+                    TOLERANCE_PERCENT,
+                    null);
             ReconciliationRuns.record(c, ReconciliationRuns.Run.of(bill, r, Instant.now()));
             line = "reconcile: " + bill.id() + " " + from + " … " + to + ": billed " + Usd.human(r.billedUsd())
                     + ", tracked " + Usd.human(r.trackedUsd()) + ", capture rate "

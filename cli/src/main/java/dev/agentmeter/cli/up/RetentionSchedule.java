@@ -32,21 +32,27 @@ final class RetentionSchedule implements AutoCloseable {
     /** @param retention a valid {@link Archiver#horizon} amount: {@code up} checks it before starting anything */
     RetentionSchedule(String pgUrl, String retention, Path dir, PrintWriter out) {
         Archiver archiver = new Archiver("agent_usage", dir, Clock.systemUTC());
-        scheduler.scheduleWithFixedDelay(() -> {
-            try (Connection c = DriverManager.getConnection(pgUrl)) {
-                for (Archiver.Outcome o : archiver.archive(c, Archiver.horizon(Instant.now(), retention), false)) {
-                    String line = "retention: archived " + o.partition().month() + " (" + o.rows() + " rows, "
-                            + Usd.human(o.sumTotalCostUsd()) + ") to " + o.file();
-                    log.info(line);
-                    synchronized (out) {
-                        out.println(line);
-                        out.flush();
+        scheduler.scheduleWithFixedDelay(
+                () -> {
+                    try (Connection c = DriverManager.getConnection(pgUrl)) {
+                        for (Archiver.Outcome o :
+                                archiver.archive(c, Archiver.horizon(Instant.now(), retention), false)) {
+                            String line = "retention: archived " + o.partition().month() + " (" + o.rows() + " rows, "
+                                    + Usd.human(o.sumTotalCostUsd()) + ") to " + o.file();
+                            log.info(line);
+                            synchronized (out) {
+                                out.println(line);
+                                out.flush();
+                            }
+                        }
+                    } catch (Exception e) {
+                        log.warn(
+                                "retention run failed (nothing was dropped that is not archived); next try in 24 h", e);
                     }
-                }
-            } catch (Exception e) {
-                log.warn("retention run failed (nothing was dropped that is not archived); next try in 24 h", e);
-            }
-        }, 1, TimeUnit.DAYS.toMinutes(1), TimeUnit.MINUTES);
+                },
+                1,
+                TimeUnit.DAYS.toMinutes(1),
+                TimeUnit.MINUTES);
     }
 
     @Override

@@ -18,8 +18,7 @@ import java.util.UUID;
  */
 public final class TrafficGenerator {
 
-    private record Model(String provider, String name, boolean reasoning, boolean cache) {
-    }
+    private record Model(String provider, String name, boolean reasoning, boolean cache) {}
 
     private static final List<Model> MODELS = List.of(
             new Model("anthropic", "claude-sonnet-4-5-20250929", false, true),
@@ -32,10 +31,21 @@ public final class TrafficGenerator {
             new Model("acme", "acme-large-2", false, false));
     private static final List<String> AGENTS = List.of("triage", "coder", "researcher", "reviewer", "planner");
     private static final List<String> USERS = List.of("alice", "bob", "carol", "dave", "erin", "frank");
-    private static final Map<String, String> TEAM_OF = Map.of("alice", "support", "bob", "support", "carol", "platform",
-            "dave", "platform", "erin", "research", "frank", "research");
-    private static final List<String> TASKS = List.of("bug_fix", "feature_implementation", "code_review", "research",
-            "customer_reply", "planning");
+    private static final Map<String, String> TEAM_OF = Map.of(
+            "alice",
+            "support",
+            "bob",
+            "support",
+            "carol",
+            "platform",
+            "dave",
+            "platform",
+            "erin",
+            "research",
+            "frank",
+            "research");
+    private static final List<String> TASKS =
+            List.of("bug_fix", "feature_implementation", "code_review", "research", "customer_reply", "planning");
 
     private final SplittableRandom random;
     private final int users;
@@ -55,18 +65,22 @@ public final class TrafficGenerator {
 
     public UsageEvent next(Instant at) {
         int u = random.nextInt(users);
-        String user = hotUser != null && random.nextInt(10) == 0 ? hotUser : u < USERS.size() ? USERS.get(u) : "user-" + u;
+        String user =
+                hotUser != null && random.nextInt(10) == 0 ? hotUser : u < USERS.size() ? USERS.get(u) : "user-" + u;
         String team = TEAM_OF.getOrDefault(user, "load");
         Model model = MODELS.get(weightedModel());
         String agent = AGENTS.get(random.nextInt(AGENTS.size()));
         long input = 200 + random.nextInt(12_000);
         long cacheRead = model.cache() && random.nextInt(3) == 0 ? input * (30 + random.nextInt(60)) / 100 : 0;
-        long cacheWrite = model.cache() && cacheRead == 0 && random.nextInt(6) == 0 ? Math.min(input - cacheRead, 1024 + random.nextInt(2048)) : 0;
+        long cacheWrite = model.cache() && cacheRead == 0 && random.nextInt(6) == 0
+                ? Math.min(input - cacheRead, 1024 + random.nextInt(2048))
+                : 0;
         long output = 50 + random.nextInt(1500);
         long reasoning = model.reasoning() ? output * (20 + random.nextInt(60)) / 100 : 0;
         boolean error = random.nextInt(25) == 0;
         BigDecimal providerCost = model.provider().equals("openrouter")
-                ? new BigDecimal(input * 28 + output * 42).movePointLeft(8) : null;
+                ? new BigDecimal(input * 28 + output * 42).movePointLeft(8)
+                : null;
         return UsageEvent.builder()
                 .eventId(UUID.randomUUID().toString())
                 .timestamp(at)
@@ -81,9 +95,15 @@ public final class TrafficGenerator {
                 .model(model.name())
                 .usage(new Usage(input, error ? 0 : output, cacheRead, cacheWrite, 0, error ? 0 : reasoning, false))
                 .providerCostUsd(providerCost)
-                .task(new Task(TASKS.get(random.nextInt(TASKS.size())), random.nextBoolean() ? "standard" : "complex", null))
-                .call(new Call("generate", error ? "error" : "stop", 300L + random.nextInt(9000),
-                        error ? Call.STATUS_ERROR : Call.STATUS_SUCCESS, error ? "429 rate limited" : null, input * 4))
+                .task(new Task(
+                        TASKS.get(random.nextInt(TASKS.size())), random.nextBoolean() ? "standard" : "complex", null))
+                .call(new Call(
+                        "generate",
+                        error ? "error" : "stop",
+                        300L + random.nextInt(9000),
+                        error ? Call.STATUS_ERROR : Call.STATUS_SUCCESS,
+                        error ? "429 rate limited" : null,
+                        input * 4))
                 .build();
     }
 

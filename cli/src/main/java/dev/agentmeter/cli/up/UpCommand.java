@@ -43,64 +43,118 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigException;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine;
 
 /**
  * Runs the whole pipeline on this machine (README's first command). Data survives restarts in
  * {@code --data-dir}; Ctrl-C stops in reverse order after the demo's last events are in Kafka.
  */
-@Command(name = "up", mixinStandardHelpOptions = true,
+@Command(
+        name = "up",
+        mixinStandardHelpOptions = true,
         description = "Run broker, PostgreSQL, stream processor and sink locally (--demo: with sample traffic).")
 public final class UpCommand implements Runnable {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--demo", description = "Generate realistic sample traffic with a live progress line; report at the end.")
+    @Option(
+            names = "--demo",
+            description = "Generate realistic sample traffic with a live progress line; report at the end.")
     boolean demo;
-    @Option(names = "--duration", paramLabel = "DURATION", description = "Stop after this long, e.g. PT20S or 20s (default: until Ctrl-C).")
+
+    @Option(
+            names = "--duration",
+            paramLabel = "DURATION",
+            description = "Stop after this long, e.g. PT20S or 20s (default: until Ctrl-C).")
     String duration;
+
     @Option(names = "--rate", defaultValue = "50", description = "Demo events per second (default ${DEFAULT-VALUE}).")
     int rate;
+
     @Option(names = "--kafka", paramLabel = "HOST:PORT", description = "Use this Kafka instead of the in-JVM broker.")
     String kafka;
-    @Option(names = "--pg-url", paramLabel = "JDBC_URL", description = "Use this PostgreSQL instead of the embedded one.")
+
+    @Option(
+            names = "--pg-url",
+            paramLabel = "JDBC_URL",
+            description = "Use this PostgreSQL instead of the embedded one.")
     String pgUrl;
-    @Option(names = "--data-dir", defaultValue = ".agentmeter", description = "Local data (broker log, database, state; default ${DEFAULT-VALUE}).")
+
+    @Option(
+            names = "--data-dir",
+            defaultValue = ".agentmeter",
+            description = "Local data (broker log, database, state; default ${DEFAULT-VALUE}).")
     Path dataDir;
-    @Option(names = "--kafka-port", defaultValue = "" + Endpoints.LOCAL_KAFKA_PORT) int kafkaPort;
-    @Option(names = "--pg-port", defaultValue = "" + Endpoints.LOCAL_PG_PORT) int pgPort;
-    @Option(names = "--http-port", defaultValue = "" + Endpoints.LOCAL_PROCESSOR_PORT, description = "Stream processor queries and /metrics.")
+
+    @Option(names = "--kafka-port", defaultValue = "" + Endpoints.LOCAL_KAFKA_PORT)
+    int kafkaPort;
+
+    @Option(names = "--pg-port", defaultValue = "" + Endpoints.LOCAL_PG_PORT)
+    int pgPort;
+
+    @Option(
+            names = "--http-port",
+            defaultValue = "" + Endpoints.LOCAL_PROCESSOR_PORT,
+            description = "Stream processor queries and /metrics.")
     int httpPort;
-    @Option(names = "--collector-port", defaultValue = "" + CollectorConfig.OTLP_HTTP_PORT,
+
+    @Option(
+            names = "--collector-port",
+            defaultValue = "" + CollectorConfig.OTLP_HTTP_PORT,
             description = "The collector: POST /v1/events and OTLP/HTTP /v1/traces (default ${DEFAULT-VALUE}, OTLP's).")
     int collectorPort;
-    @Option(names = "--dashboard-port", defaultValue = "" + DashboardConfig.DEFAULT_PORT,
+
+    @Option(
+            names = "--dashboard-port",
+            defaultValue = "" + DashboardConfig.DEFAULT_PORT,
             description = "The dashboard (default ${DEFAULT-VALUE}).")
     int dashboardPort;
+
     @Option(names = "--seed", description = "Seed of the demo traffic, for a repeatable run (default: random).")
     Long seed;
-    @Option(names = "--partitions", defaultValue = "3", hidden = true) int partitions;
-    @Option(names = "--retention", paramLabel = "Nd|Nw|Nm",
-            description = "Archive whole months of usage older than this to <data-dir>/archive, daily (default: keep everything).")
+
+    @Option(names = "--partitions", defaultValue = "3", hidden = true)
+    int partitions;
+
+    @Option(
+            names = "--retention",
+            paramLabel = "Nd|Nw|Nm",
+            description =
+                    "Archive whole months of usage older than this to <data-dir>/archive, daily (default: keep everything).")
     String retention;
-    @Option(names = "--alertmanager", paramLabel = "URL",
+
+    @Option(
+            names = "--alertmanager",
+            paramLabel = "URL",
             description = "Run the notifier and hand budget alerts to this Alertmanager (repeatable).")
     List<String> alertmanagers = new ArrayList<>();
-    @Option(names = "--notify-webhook", paramLabel = "SCOPE=FORMAT:URL",
-            description = "Run the notifier and post budget alerts to this webhook rule (repeatable), e.g. 'team:*=slack:https://hooks.slack.com/…'.")
+
+    @Option(
+            names = "--notify-webhook",
+            paramLabel = "SCOPE=FORMAT:URL",
+            description =
+                    "Run the notifier and post budget alerts to this webhook rule (repeatable), e.g. 'team:*=slack:https://hooks.slack.com/…'.")
     List<String> notifyWebhooks = new ArrayList<>();
-    @Option(names = "--prices-from", paramLabel = "FILE|URL",
-            description = "Import prices from this maintained catalog (genai-prices data or LiteLLM's file) shortly after start"
-                    + " and daily, as `prices import` does.")
+
+    @Option(
+            names = "--prices-from",
+            paramLabel = "FILE|URL",
+            description =
+                    "Import prices from this maintained catalog (genai-prices data or LiteLLM's file) shortly after start"
+                            + " and daily, as `prices import` does.")
     String pricesFrom;
-    @Option(names = "--reconcile-every", paramLabel = "DURATION",
-            description = "Fetch the providers' bills (env OPENAI_ADMIN_KEY, ANTHROPIC_ADMIN_KEY) for the last 3 days this often,"
-                    + " e.g. 24h, reconcile them with the ledger and record the capture rate (dashboard /metrics).")
+
+    @Option(
+            names = "--reconcile-every",
+            paramLabel = "DURATION",
+            description =
+                    "Fetch the providers' bills (env OPENAI_ADMIN_KEY, ANTHROPIC_ADMIN_KEY) for the last 3 days this often,"
+                            + " e.g. 24h, reconcile them with the ledger and record the capture rate (dashboard /metrics).")
     String reconcileEvery;
 
     private final CountDownLatch stopRequested = new CountDownLatch(1);
@@ -118,31 +172,54 @@ public final class UpCommand implements Runnable {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--retention: " + e.getMessage());
             }
         }
-        Thread hook = new Thread(() -> {
-            stopRequested.countDown();
-            try {
-                stopped.await(90, TimeUnit.SECONDS); // let run() finish flushing and closing in order
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "agentmeter-shutdown");
+        Thread hook = new Thread(
+                () -> {
+                    stopRequested.countDown();
+                    try {
+                        stopped.await(90, TimeUnit.SECONDS); // let run() finish flushing and closing in order
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "agentmeter-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         Path logFile = Logs.toFile(dataDir.resolve("logs"));
-        out.println("agentmeter up: starting the pipeline (data in " + dataDir.toAbsolutePath() + ", logs in " + logFile + ")");
+        out.println("agentmeter up: starting the pipeline (data in " + dataDir.toAbsolutePath() + ", logs in " + logFile
+                + ")");
         out.flush();
-        try (LocalPipeline pipeline = LocalPipeline.start(new LocalPipeline.Settings(dataDir, kafka, pgUrl, kafkaPort, pgPort,
-                httpPort, collectorPort, dashboardPort, partitions, Map.of()), out)) {
-            String runId = DateTimeFormatter.ofPattern("HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
+        try (LocalPipeline pipeline = LocalPipeline.start(
+                new LocalPipeline.Settings(
+                        dataDir,
+                        kafka,
+                        pgUrl,
+                        kafkaPort,
+                        pgPort,
+                        httpPort,
+                        collectorPort,
+                        dashboardPort,
+                        partitions,
+                        Map.of()),
+                out)) {
+            String runId = DateTimeFormatter.ofPattern("HHmmss")
+                    .withZone(ZoneOffset.UTC)
+                    .format(Instant.now());
             String hotUser = "demo-" + runId;
             publishExampleBudgets(pipeline.bootstrapServers(), demo ? hotUser : null, out);
             printHowTo(out, pipeline);
-            try (RetentionSchedule retentionRuns = retention == null ? null
-                    : new RetentionSchedule(pipeline.pgUrl(), retention, dataDir.resolve("archive"), out);
-                 PriceImportSchedule priceImports = pricesFrom == null ? null
-                         : new PriceImportSchedule(pipeline.bootstrapServers(), pricesFrom, out);
-                 ReconcileSchedule reconciles = reconcileInterval == null ? null
-                         : new ReconcileSchedule(pipeline.pgUrl(), reconcileInterval, ReconcileSchedule.keysFrom(System.getenv()), out);
-                 NotifierApp notifier = startNotifier(pipeline.bootstrapServers(), out)) {
+            try (RetentionSchedule retentionRuns = retention == null
+                            ? null
+                            : new RetentionSchedule(pipeline.pgUrl(), retention, dataDir.resolve("archive"), out);
+                    PriceImportSchedule priceImports = pricesFrom == null
+                            ? null
+                            : new PriceImportSchedule(pipeline.bootstrapServers(), pricesFrom, out);
+                    ReconcileSchedule reconciles = reconcileInterval == null
+                            ? null
+                            : new ReconcileSchedule(
+                                    pipeline.pgUrl(),
+                                    reconcileInterval,
+                                    ReconcileSchedule.keysFrom(System.getenv()),
+                                    out);
+                    NotifierApp notifier = startNotifier(pipeline.bootstrapServers(), out)) {
                 if (demo) {
                     runDemo(pipeline, hotUser, limit, out);
                 } else {
@@ -172,8 +249,7 @@ public final class UpCommand implements Runnable {
         if (alertmanagers.isEmpty() && notifyWebhooks.isEmpty()) {
             return null;
         }
-        TopicAdmin.createTopics(bootstrap, new NewTopic(
-                Topics.NOTIFY_DEAD_LETTERS, 1, (short) 1));
+        TopicAdmin.createTopics(bootstrap, new NewTopic(Topics.NOTIFY_DEAD_LETTERS, 1, (short) 1));
         Map<String, String> settings = new HashMap<>();
         settings.put(NotifierConfig.BOOTSTRAP_SERVERS, bootstrap);
         settings.put(NotifierConfig.ALERTMANAGER_URLS, String.join(",", alertmanagers));
@@ -187,14 +263,15 @@ public final class UpCommand implements Runnable {
             throw new CommandLine.ParameterException(spec.commandLine(), "notifier: " + e.getMessage());
         }
         synchronized (out) {
-            out.println("notifier: budget alerts to " + alertmanagers.size() + " Alertmanager(s) and " + notifyWebhooks.size()
-                    + " webhook rule(s); /health on http://127.0.0.1:" + app.port());
+            out.println("notifier: budget alerts to " + alertmanagers.size() + " Alertmanager(s) and "
+                    + notifyWebhooks.size() + " webhook rule(s); /health on http://127.0.0.1:" + app.port());
             out.flush();
         }
         return app;
     }
 
-    private void runDemo(LocalPipeline pipeline, String hotUser, Duration limit, PrintWriter out) throws InterruptedException {
+    private void runDemo(LocalPipeline pipeline, String hotUser, Duration limit, PrintWriter out)
+            throws InterruptedException {
         long rowsBefore = count(pipeline.pgUrl(), "agent_usage");
         long alertsBefore = count(pipeline.pgUrl(), "budget_alerts");
         long demoSeed = seed != null ? seed : System.nanoTime();
@@ -205,8 +282,12 @@ public final class UpCommand implements Runnable {
         long start = System.nanoTime();
         long deadline = limit == null ? Long.MAX_VALUE : start + limit.toNanos();
         long nextProgress = start + 1_000_000_000L;
-        try (UsageTracker tracker = UsageTracker.builder().bootstrapServers(pipeline.bootstrapServers()).agent("demo")
-                .spoolDirectory(dataDir.resolve("demo-spool")).closeTimeout(Duration.ofSeconds(30)).build()) {
+        try (UsageTracker tracker = UsageTracker.builder()
+                .bootstrapServers(pipeline.bootstrapServers())
+                .agent("demo")
+                .spoolDirectory(dataDir.resolve("demo-spool"))
+                .closeTimeout(Duration.ofSeconds(30))
+                .build()) {
             while (stopRequested.getCount() > 0 && System.nanoTime() < deadline) {
                 long due = start + tracked * 1_000_000_000L / Math.max(1, rate);
                 long wait = due - System.nanoTime();
@@ -235,8 +316,17 @@ public final class UpCommand implements Runnable {
         progress(out, pipeline, tracked, start, rowsBefore, alertsBefore);
         out.println();
         out.println();
-        AgentMeterCli.commandLine().setOut(out).setErr(spec.commandLine().getErr())
-                .execute("report", "--kafka", pipeline.bootstrapServers(), "--pg-url", pipeline.pgUrl(), "--period", "today");
+        AgentMeterCli.commandLine()
+                .setOut(out)
+                .setErr(spec.commandLine().getErr())
+                .execute(
+                        "report",
+                        "--kafka",
+                        pipeline.bootstrapServers(),
+                        "--pg-url",
+                        pipeline.pgUrl(),
+                        "--period",
+                        "today");
     }
 
     private static void sendOtlp(DemoOtlp otel, PrintWriter out) throws InterruptedException {
@@ -248,14 +338,22 @@ public final class UpCommand implements Runnable {
         }
     }
 
-    private void progress(PrintWriter out, LocalPipeline pipeline, long tracked, long start, long rowsBefore, long alertsBefore) {
+    private void progress(
+            PrintWriter out, LocalPipeline pipeline, long tracked, long start, long rowsBefore, long alertsBefore) {
         double seconds = (System.nanoTime() - start) / 1e9;
         String spend = globalSpendToday(pipeline.processorUrl());
         long rows = count(pipeline.pgUrl(), "agent_usage") - rowsBefore;
         long alerts = count(pipeline.pgUrl(), "budget_alerts") - alertsBefore;
         // On a terminal the line redraws itself; in a log file each update is a line of its own.
-        out.printf(Locale.ROOT, (System.console() != null ? "\r" : "") + "  %,d events (%.0f/s) · spend today $%s · %d alerts · %,d rows in Postgres   ",
-                tracked, tracked / seconds, spend, alerts, rows);
+        out.printf(
+                Locale.ROOT,
+                (System.console() != null ? "\r" : "")
+                        + "  %,d events (%.0f/s) · spend today $%s · %d alerts · %,d rows in Postgres   ",
+                tracked,
+                tracked / seconds,
+                spend,
+                alerts,
+                rows);
         if (System.console() == null) {
             out.println();
         }
@@ -270,23 +368,28 @@ public final class UpCommand implements Runnable {
         }
         long rows = count(pipeline.pgUrl(), "agent_usage");
         if (rows < expectedRows) {
-            out.printf("note: %d of %d events are still on their way to Postgres; they land on the next `up`%n",
+            out.printf(
+                    "note: %d of %d events are still on their way to Postgres; they land on the next `up`%n",
                     expectedRows - rows, expectedRows);
         }
     }
 
     private static String globalSpendToday(String processorUrl) {
         try {
-            JsonNode json = ProcessorHttp.get(processorUrl, null, "/v1/spend/global/*?period=DAY", Duration.ofSeconds(2));
-            return new BigDecimal(json.path("spendUsd").asText("0")).setScale(4, RoundingMode.HALF_EVEN).toPlainString();
+            JsonNode json =
+                    ProcessorHttp.get(processorUrl, null, "/v1/spend/global/*?period=DAY", Duration.ofSeconds(2));
+            return new BigDecimal(json.path("spendUsd").asText("0"))
+                    .setScale(4, RoundingMode.HALF_EVEN)
+                    .toPlainString();
         } catch (RuntimeException e) {
             return "?"; // a progress line, not a report: a slow answer shows as unknown
         }
     }
 
     static long count(String pgUrl, String table) {
-        try (Connection c = DriverManager.getConnection(pgUrl); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
+        try (Connection c = DriverManager.getConnection(pgUrl);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
             rs.next();
             return rs.getLong(1);
         } catch (SQLException e) {
@@ -296,7 +399,10 @@ public final class UpCommand implements Runnable {
 
     private static void publishExampleBudgets(String bootstrap, String hotUser, PrintWriter out) {
         List<Budget> budgets = new ArrayList<>(List.of(
-                new Budget(Scope.GLOBAL, Map.of(Period.DAY, new BigDecimal("50.00"), Period.MONTH, new BigDecimal("1000.00")), null),
+                new Budget(
+                        Scope.GLOBAL,
+                        Map.of(Period.DAY, new BigDecimal("50.00"), Period.MONTH, new BigDecimal("1000.00")),
+                        null),
                 new Budget(Scope.parse("team:support"), Map.of(Period.DAY, new BigDecimal("20.00")), null)));
         if (hotUser != null) {
             budgets.add(new Budget(Scope.parse("user:" + hotUser), Map.of(Period.DAY, new BigDecimal("0.50")), null));
@@ -313,11 +419,13 @@ public final class UpCommand implements Runnable {
         out.println();
         out.println("  dashboard: " + pipeline.dashboardUrl());
         out.println("  try (another terminal):  ./agentmeter spend global:*   ./agentmeter alerts --from-beginning");
-        out.println("                           ./agentmeter report --group-by agent   psql '" + libpq(pipeline.pgUrl()) + "'");
+        out.println("                           ./agentmeter report --group-by agent   psql '" + libpq(pipeline.pgUrl())
+                + "'");
         out.println("  metrics: " + pipeline.processorUrl() + "/metrics");
         out.println("  report from any language: curl -H 'Content-Type: application/json' --data '[{...}]' "
                 + pipeline.collectorUrl() + "/v1/events");
-        out.println("                            OTEL_EXPORTER_OTLP_ENDPOINT=" + pipeline.collectorUrl() + " (OTLP/HTTP)");
+        out.println(
+                "                            OTEL_EXPORTER_OTLP_ENDPOINT=" + pipeline.collectorUrl() + " (OTLP/HTTP)");
         out.println();
         out.flush();
     }
@@ -343,8 +451,9 @@ public final class UpCommand implements Runnable {
             }
             return parsed;
         } catch (DateTimeParseException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), option + ": '" + value
-                    + "' is not a positive duration like 20s, 5m, 24h or PT1H");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    option + ": '" + value + "' is not a positive duration like 20s, 5m, 24h or PT1H");
         }
     }
 

@@ -63,6 +63,7 @@ class BudgetEnforcementIT {
 
     @RegisterExtension
     static final KafkaExtension kafka = new KafkaExtension();
+
     @RegisterExtension
     static final PostgresExtension pg = new PostgresExtension();
 
@@ -76,10 +77,15 @@ class BudgetEnforcementIT {
     @BeforeAll
     static void up() throws Exception {
         pgUrl = pg.createDatabase("budget_it");
-        pipeline = LocalPipeline.start(new LocalPipeline.Settings(data, kafka.bootstrapServers(), pgUrl, 0, 0,
-                FreePorts.next(), 2), new PrintWriter(new StringWriter()));
-        tracker = UsageTracker.builder().bootstrapServers(pipeline.bootstrapServers()).agent("enforcer")
-                .spoolDirectory(data.resolve("spool")).budgetStatus(true).build();
+        pipeline = LocalPipeline.start(
+                new LocalPipeline.Settings(data, kafka.bootstrapServers(), pgUrl, 0, 0, FreePorts.next(), 2),
+                new PrintWriter(new StringWriter()));
+        tracker = UsageTracker.builder()
+                .bootstrapServers(pipeline.bootstrapServers())
+                .agent("enforcer")
+                .spoolDirectory(data.resolve("spool"))
+                .budgetStatus(true)
+                .build();
     }
 
     @AfterAll
@@ -98,13 +104,19 @@ class BudgetEnforcementIT {
     }
 
     private static String quarterDollar(String user) {
-        return tracker.track(UsageEvent.builder().model("gpt-4o").usage(Usage.of(100_000, 0)).userId(user).build());
+        return tracker.track(UsageEvent.builder()
+                .model("gpt-4o")
+                .usage(Usage.of(100_000, 0))
+                .userId(user)
+                .build());
     }
 
     @Test
     void allowsTurnsFalseOnceTheBudgetIsExceededAndTrueAgainWhenItIsRaised() throws Exception {
         budget("user:ivy", "1.00");
-        await("ivy's budget status", () -> tracker.budget("user:ivy", Period.DAY).isPresent());
+        await(
+                "ivy's budget status",
+                () -> tracker.budget("user:ivy", Period.DAY).isPresent());
         assertThat(tracker.allows("user:ivy", "team:none")).isTrue();
 
         for (int i = 0; i < 4; i++) {
@@ -117,16 +129,23 @@ class BudgetEnforcementIT {
         assertThat(s.usedRatio().toPlainString()).isEqualTo("1");
         assertThat(s.level()).isEqualTo(BudgetStatus.Level.EXCEEDED);
         assertThat(tracker.allows("user:someone-else")).isTrue();
-        await("the collector's answer for agents in any language", () -> collectorBudget("user:ivy").contains("\"allows\":false"));
-        assertThat(collectorBudget("user:ivy")).contains("\"scope\":\"user:ivy\",\"period\":\"DAY\"")
+        await(
+                "the collector's answer for agents in any language",
+                () -> collectorBudget("user:ivy").contains("\"allows\":false"));
+        assertThat(collectorBudget("user:ivy"))
+                .contains("\"scope\":\"user:ivy\",\"period\":\"DAY\"")
                 .contains("\"usedRatio\":\"1\",\"level\":\"EXCEEDED\"");
 
         budget("user:ivy", "10");
         await("allows() true again", () -> tracker.allows("user:ivy"));
-        await("three RESOLVED alerts in Postgres", () -> "3".equals(sql(
-                "SELECT count(*) FROM budget_alerts WHERE scope = 'user:ivy' AND level = 'RESOLVED'")));
+        await(
+                "three RESOLVED alerts in Postgres",
+                () -> "3"
+                        .equals(sql(
+                                "SELECT count(*) FROM budget_alerts WHERE scope = 'user:ivy' AND level = 'RESOLVED'")));
         assertThat(sql("SELECT string_agg(right(alert_id, 13), ',' ORDER BY alert_id) FROM budget_alerts"
-                + " WHERE scope = 'user:ivy' AND level = 'RESOLVED'")).isEqualTo("|0.5|resolved,|0.8|resolved,|1.0|resolved");
+                        + " WHERE scope = 'user:ivy' AND level = 'RESOLVED'"))
+                .isEqualTo("|0.5|resolved,|0.8|resolved,|1.0|resolved");
     }
 
     /**
@@ -141,7 +160,10 @@ class BudgetEnforcementIT {
             users.add("stale-" + i);
             budget("user:stale-" + i, "0.25");
         }
-        await("every trial's status", () -> users.stream().allMatch(u -> tracker.budget("user:" + u, Period.DAY).isPresent()));
+        await(
+                "every trial's status",
+                () -> users.stream()
+                        .allMatch(u -> tracker.budget("user:" + u, Period.DAY).isPresent()));
         List<Long> millis = new ArrayList<>();
         for (String u : users) {
             long start = System.nanoTime();
@@ -150,16 +172,20 @@ class BudgetEnforcementIT {
             millis.add((System.nanoTime() - start) / 1_000_000);
         }
         Collections.sort(millis);
-        System.out.printf("budget staleness, track() to allows() == false, %d trials: p50 %d ms, p99 %d ms, max %d ms%n",
+        System.out.printf(
+                "budget staleness, track() to allows() == false, %d trials: p50 %d ms, p99 %d ms, max %d ms%n",
                 trials, millis.get(trials / 2), millis.get((int) Math.ceil(trials * 0.99) - 1), millis.get(trials - 1));
         assertThat(millis).hasSize(trials);
     }
 
     private static String collectorBudget(String scope) {
         try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                            URI.create(pipeline.collectorUrl() + "/v1/budget?scope=" + scope)).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            return HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(pipeline.collectorUrl() + "/v1/budget?scope=" + scope))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
         } catch (IOException e) {
             return "";
         } catch (InterruptedException e) {
@@ -169,7 +195,9 @@ class BudgetEnforcementIT {
     }
 
     private static String sql(String query) {
-        try (Connection c = DriverManager.getConnection(pgUrl); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+        try (Connection c = DriverManager.getConnection(pgUrl);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(query)) {
             return rs.next() ? rs.getString(1) : null;
         } catch (SQLException notYet) {
             return null;
@@ -180,8 +208,7 @@ class BudgetEnforcementIT {
     private static List<String> notifications(Hooks receiver, String scope) {
         List<String> out = new ArrayList<>();
         for (Hooks.Request r : receiver.requests) {
-            var n = ContractJson.fromBytes(r.body().getBytes(StandardCharsets.UTF_8),
-                    JsonNode.class);
+            var n = ContractJson.fromBytes(r.body().getBytes(StandardCharsets.UTF_8), JsonNode.class);
             if (scope.equals(n.path("groupLabels").path("scope").asText())) {
                 out.add(n.path("status").asText() + " " + n.path("alerts").size() + " "
                         + n.path("alerts").get(0).path("labels").path("level").asText());
@@ -194,31 +221,48 @@ class BudgetEnforcementIT {
     void aCrossedBudgetReachesAlertmanagerOnceAndRaisingItResolvesTheAlert() throws Exception {
         String scope = "team:am-" + UUID.randomUUID().toString().substring(0, 8);
         try (Hooks receiver = new Hooks(n -> 200);
-             Alertmanagers alertmanager = Alertmanagers.start(
-                     Files.createDirectories(data.resolve("alertmanager")), FreePorts.next(), receiver.url("/am"));
-             NotifierApp notifier = new NotifierApp(
-                     NotifierConfig.of(Map.of(
-                             NotifierConfig.BOOTSTRAP_SERVERS, pipeline.bootstrapServers(),
-                             NotifierConfig.ALERTMANAGER_URLS, alertmanager.url,
-                             NotifierConfig.ALERTMANAGER_RESEND_INTERVAL, "PT0.5S",
-                             NotifierConfig.HTTP_PORT, "0"))).start()) {
-            Budget tight = new Budget(Scope.parse(scope), Map.of(Period.DAY, new BigDecimal("0.001")), List.of(BigDecimal.ONE));
+                Alertmanagers alertmanager = Alertmanagers.start(
+                        Files.createDirectories(data.resolve("alertmanager")), FreePorts.next(), receiver.url("/am"));
+                NotifierApp notifier = new NotifierApp(NotifierConfig.of(Map.of(
+                                NotifierConfig.BOOTSTRAP_SERVERS,
+                                pipeline.bootstrapServers(),
+                                NotifierConfig.ALERTMANAGER_URLS,
+                                alertmanager.url,
+                                NotifierConfig.ALERTMANAGER_RESEND_INTERVAL,
+                                "PT0.5S",
+                                NotifierConfig.HTTP_PORT,
+                                "0")))
+                        .start()) {
+            Budget tight = new Budget(
+                    Scope.parse(scope), Map.of(Period.DAY, new BigDecimal("0.001")), List.of(BigDecimal.ONE));
             KafkaIo.publish(pipeline.bootstrapServers(), Topics.BUDGETS, scope, ContractJson.toBytes(tight));
             String team = scope.substring("team:".length());
             // Until the processor has the budget, a call does not cross it: one call a second until one does.
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (notifications(receiver, scope).isEmpty() && System.nanoTime() < deadline) {
-                tracker.track(UsageEvent.builder().model("gpt-4o").usage(Usage.of(1000, 100)).teamId(team).build());
-                awaitFor(Duration.ofSeconds(1), () -> !notifications(receiver, scope).isEmpty());
+                tracker.track(UsageEvent.builder()
+                        .model("gpt-4o")
+                        .usage(Usage.of(1000, 100))
+                        .teamId(team)
+                        .build());
+                awaitFor(
+                        Duration.ofSeconds(1),
+                        () -> !notifications(receiver, scope).isEmpty());
             }
             // The alert is re-posted every 0.5 s meanwhile: Alertmanager must not notify again.
             holds(Duration.ofSeconds(4), () -> notifications(receiver, scope), List.of("firing 1 EXCEEDED"));
 
-            Budget raised = new Budget(Scope.parse(scope), Map.of(Period.DAY, new BigDecimal("100")), List.of(BigDecimal.ONE));
+            Budget raised =
+                    new Budget(Scope.parse(scope), Map.of(Period.DAY, new BigDecimal("100")), List.of(BigDecimal.ONE));
             KafkaIo.publish(pipeline.bootstrapServers(), Topics.BUDGETS, scope, ContractJson.toBytes(raised));
-            await("the resolved notification", () -> notifications(receiver, scope).size() == 2);
+            await(
+                    "the resolved notification",
+                    () -> notifications(receiver, scope).size() == 2);
 
-            holds(Duration.ofSeconds(3), () -> notifications(receiver, scope), List.of("firing 1 EXCEEDED", "resolved 1 EXCEEDED"));
+            holds(
+                    Duration.ofSeconds(3),
+                    () -> notifications(receiver, scope),
+                    List.of("firing 1 EXCEEDED", "resolved 1 EXCEEDED"));
         }
     }
 

@@ -48,12 +48,14 @@ class CliPipelineIT {
 
     @RegisterExtension
     static final KafkaExtension kafka = new KafkaExtension();
+
     @RegisterExtension
     static final PostgresExtension pg = new PostgresExtension();
 
     static LocalPipeline pipeline;
     static String pgUrl;
     static Path spool;
+
     @TempDir(cleanup = CleanupMode.ON_SUCCESS) // kept for the pipeline's logs if a test fails
     static Path data;
 
@@ -83,97 +85,205 @@ class CliPipelineIT {
     void budgetsSetAndList() {
         Cli set = cli("budgets", "set", "user:zoe", "--day", "0.01");
         assertThat(set.exitCode()).as(set.err()).isZero();
-        assertThat(set.out()).isEqualTo("budget set: {\"scope\":\"user:zoe\",\"limits\":{\"DAY\":\"0.01\"},\"thresholds\":[\"0.5\",\"0.8\",\"1.0\"]}\n");
-        assertThat(cli("budgets", "list").out()).contains("user:zoe                     DAY $0.01  thresholds 0.5,0.8,1.0\n");
+        assertThat(set.out())
+                .isEqualTo(
+                        "budget set: {\"scope\":\"user:zoe\",\"limits\":{\"DAY\":\"0.01\"},\"thresholds\":[\"0.5\",\"0.8\",\"1.0\"]}\n");
+        assertThat(cli("budgets", "list").out())
+                .contains("user:zoe                     DAY $0.01  thresholds 0.5,0.8,1.0\n");
     }
 
     @Test
     @Order(2)
     void trackedCallIsPricedAggregatedAlertedAndStored() throws Exception {
-        Cli track = cli("track", "--model", "gpt-4o", "--provider", "openai", "--input-tokens", "1000", "--output-tokens", "500",
-                "--user", "zoe", "--agent", "scripts", "--task-type", "bug_fix", "--response-time", "2.5s",
-                "--spool-dir", spool.toString());
+        Cli track = cli(
+                "track",
+                "--model",
+                "gpt-4o",
+                "--provider",
+                "openai",
+                "--input-tokens",
+                "1000",
+                "--output-tokens",
+                "500",
+                "--user",
+                "zoe",
+                "--agent",
+                "scripts",
+                "--task-type",
+                "bug_fix",
+                "--response-time",
+                "2.5s",
+                "--spool-dir",
+                spool.toString());
         assertThat(track.exitCode()).as(track.err()).isZero();
         assertThat(track.out()).matches("tracked [0-9a-f-]{36}\n");
         String eventId = track.out().substring("tracked ".length()).trim();
 
         assertThat(awaitRow("SELECT total_cost_usd || ' ' || cost_source || ' ' || duration_ms || ' ' || task_type "
-                + "FROM agent_usage WHERE event_id = '" + eventId + "'")).isEqualTo("0.0075 catalog 2500 bug_fix");
+                        + "FROM agent_usage WHERE event_id = '" + eventId + "'"))
+                .isEqualTo("0.0075 catalog 2500 bug_fix");
         String today = LocalDate.now(ZoneOffset.UTC) + "T00:00:00Z";
-        // The row and the spend come by different paths (sink; aggregator store written per commit): await the spend too.
-        assertThat(awaitOutput("user:zoe DAY " + today + ": $0.0075 in 1 events, limit $0.01, remaining $0.0025, 75.0 % used\n",
-                "spend", "user:zoe")).isEqualTo("user:zoe DAY " + today + ": $0.0075 in 1 events, limit $0.01, remaining $0.0025,"
-                + " 75.0 % used\n");
+        // The row and the spend come by different paths (sink; aggregator store written per commit): await the spend
+        // too.
+        assertThat(awaitOutput(
+                        "user:zoe DAY " + today
+                                + ": $0.0075 in 1 events, limit $0.01, remaining $0.0025, 75.0 % used\n",
+                        "spend",
+                        "user:zoe"))
+                .isEqualTo("user:zoe DAY " + today + ": $0.0075 in 1 events, limit $0.01, remaining $0.0025,"
+                        + " 75.0 % used\n");
 
         Cli alerts = cli("alerts", "--from-beginning", "--max", "1", "--timeout", "PT30S");
-        assertThat(alerts.out()).isEqualTo("WARNING user:zoe DAY: $0.0075 of $0.01 (50 % threshold) in window " + today
-                + ", event " + eventId + "\n");
+        assertThat(alerts.out())
+                .isEqualTo("WARNING user:zoe DAY: $0.0075 of $0.01 (50 % threshold) in window " + today + ", event "
+                        + eventId + "\n");
         assertThat(awaitRow("SELECT alert_id FROM budget_alerts")).isEqualTo("user:zoe|DAY|" + today + "|0.5");
     }
 
     @Test
     @Order(3)
     void trackWithoutTokensEstimatesThemFromThePromptLength() throws Exception {
-        Cli track = cli("track", "--model", "gpt-4o", "--prompt-length", "4000", "--user", "yan", "--spool-dir", spool.toString());
+        Cli track = cli(
+                "track",
+                "--model",
+                "gpt-4o",
+                "--prompt-length",
+                "4000",
+                "--user",
+                "yan",
+                "--spool-dir",
+                spool.toString());
         String eventId = track.out().substring("tracked ".length()).trim();
         assertThat(awaitRow("SELECT input_tokens || ' ' || output_tokens || ' ' || tokens_estimated FROM agent_usage "
-                + "WHERE event_id = '" + eventId + "'")).isEqualTo("1000 300 true");
+                        + "WHERE event_id = '" + eventId + "'"))
+                .isEqualTo("1000 300 true");
     }
 
     @Test
     @Order(3)
     void trackWithAPromptRecordsItsLengthWordsAndEstimatedTokensLikeCapturePromptSh() throws Exception {
-        Cli track = cli("track", "--prompt", "Implement a new feature", "--model", "gpt-4o", "--task-type", "feature_implementation",
-                "--session-id", "s-prompt", "--store-prompt", "--user", "yan", "--spool-dir", spool.toString());
+        Cli track = cli(
+                "track",
+                "--prompt",
+                "Implement a new feature",
+                "--model",
+                "gpt-4o",
+                "--task-type",
+                "feature_implementation",
+                "--session-id",
+                "s-prompt",
+                "--store-prompt",
+                "--user",
+                "yan",
+                "--spool-dir",
+                spool.toString());
         assertThat(track.exitCode()).as(track.err()).isZero();
 
-        assertThat(awaitRow("SELECT session_id || ' ' || prompt_chars || ' ' || prompt_words || ' ' || input_tokens || ' '"
-                + " || output_tokens || ' ' || tokens_estimated || ' ' || prompt FROM prompts WHERE session_id = 's-prompt'"))
+        assertThat(
+                        awaitRow(
+                                "SELECT session_id || ' ' || prompt_chars || ' ' || prompt_words || ' ' || input_tokens || ' '"
+                                        + " || output_tokens || ' ' || tokens_estimated || ' ' || prompt FROM prompts WHERE session_id = 's-prompt'"))
                 .isEqualTo("s-prompt 23 4 6 2 true Implement a new feature");
     }
 
     @Test
     @Order(3)
     void trackWithoutStorePromptKeepsOnlyTheLength() throws Exception {
-        Cli track = cli("track", "--prompt", "my password is hunter2 please fix", "--model", "gpt-4o", "--session-id", "s-private",
-                "--spool-dir", spool.toString());
+        Cli track = cli(
+                "track",
+                "--prompt",
+                "my password is hunter2 please fix",
+                "--model",
+                "gpt-4o",
+                "--session-id",
+                "s-private",
+                "--spool-dir",
+                spool.toString());
         assertThat(track.exitCode()).as(track.err()).isZero();
 
         assertThat(awaitRow("SELECT prompt_chars || ' ' || prompt_words || ' ' || coalesce(prompt, 'not stored')"
-                + " FROM prompts WHERE session_id = 's-private'")).isEqualTo("33 6 not stored");
+                        + " FROM prompts WHERE session_id = 's-private'"))
+                .isEqualTo("33 6 not stored");
     }
 
     @Test
     @Order(3)
     void trackTakesTheScriptsOtherFields() throws Exception {
-        Cli track = cli("track", "--model", "claude-sonnet-4-5-20250929", "--input-tokens", "1000", "--output-tokens", "10",
-                "--cache-write-tokens", "100", "--cache-write-1h-tokens", "40", "--region", "eu-west-1",
-                "--task-complexity", "simple", "--task-description", "Fix the login page", "--status", "error",
-                "--error-message", "rate limited", "--handoff-chain", "triage,coder", "--attribute", "env=prod",
-                "--attribute", "ticket=T-42", "--spool-dir", spool.toString());
+        Cli track = cli(
+                "track",
+                "--model",
+                "claude-sonnet-4-5-20250929",
+                "--input-tokens",
+                "1000",
+                "--output-tokens",
+                "10",
+                "--cache-write-tokens",
+                "100",
+                "--cache-write-1h-tokens",
+                "40",
+                "--region",
+                "eu-west-1",
+                "--task-complexity",
+                "simple",
+                "--task-description",
+                "Fix the login page",
+                "--status",
+                "error",
+                "--error-message",
+                "rate limited",
+                "--handoff-chain",
+                "triage,coder",
+                "--attribute",
+                "env=prod",
+                "--attribute",
+                "ticket=T-42",
+                "--spool-dir",
+                spool.toString());
         String eventId = track.out().substring("tracked ".length()).trim();
 
-        assertThat(awaitRow("SELECT cache_write_1h_tokens || ' ' || region || ' ' || task_complexity || ' ' || task_description"
-                + " || ' ' || status || ' ' || error_message || ' ' || array_to_string(handoff_chain, '>') || ' '"
-                + " || (attributes ->> 'env') || ' ' || (attributes ->> 'ticket') FROM agent_usage WHERE event_id = '" + eventId + "'"))
+        assertThat(awaitRow(
+                        "SELECT cache_write_1h_tokens || ' ' || region || ' ' || task_complexity || ' ' || task_description"
+                                + " || ' ' || status || ' ' || error_message || ' ' || array_to_string(handoff_chain, '>') || ' '"
+                                + " || (attributes ->> 'env') || ' ' || (attributes ->> 'ticket') FROM agent_usage WHERE event_id = '"
+                                + eventId + "'"))
                 .isEqualTo("40 eu-west-1 simple Fix the login page error rate limited triage>coder prod T-42");
     }
 
     @Test
     @Order(4)
     void aPriceSetAtRuntimeAppliesToTheNextEvent() throws Exception {
-        Cli set = cli("prices", "set", "acme-large-2", "--input", "1", "--output", "2", "--company", "Acme",
-                "--effective-from", "2020-01-01T00:00:00Z");
+        Cli set = cli(
+                "prices",
+                "set",
+                "acme-large-2",
+                "--input",
+                "1",
+                "--output",
+                "2",
+                "--company",
+                "Acme",
+                "--effective-from",
+                "2020-01-01T00:00:00Z");
         assertThat(set.exitCode()).as(set.err()).isZero();
-        assertThat(cli("prices", "list").out()).contains(String.format("%-36s %-10s %10s %10s %10s %10s%n",
-                "acme-large-2", "Acme", "1", "2", "-", "-"));
+        assertThat(cli("prices", "list").out())
+                .contains(
+                        String.format("%-36s %-10s %10s %10s %10s %10s%n", "acme-large-2", "Acme", "1", "2", "-", "-"));
         awaitProcessorPrice("acme-large-2", "1"); // the global price table picks the record up asynchronously
 
-        Cli track = cli("track", "--model", "acme-large-2", "--input-tokens", "1000", "--output-tokens", "1000",
-                "--spool-dir", spool.toString());
+        Cli track = cli(
+                "track",
+                "--model",
+                "acme-large-2",
+                "--input-tokens",
+                "1000",
+                "--output-tokens",
+                "1000",
+                "--spool-dir",
+                spool.toString());
         String eventId = track.out().substring("tracked ".length()).trim();
         assertThat(awaitRow("SELECT total_cost_usd || ' ' || cost_source || ' ' || company FROM agent_usage "
-                + "WHERE event_id = '" + eventId + "'")).isEqualTo("0.003 catalog Acme");
+                        + "WHERE event_id = '" + eventId + "'"))
+                .isEqualTo("0.003 catalog Acme");
     }
 
     @Test
@@ -187,11 +297,19 @@ class CliPipelineIT {
     @Order(6)
     void loadSendsSyntheticEventsThatAllLand() throws Exception {
         long before = Long.parseLong(awaitRow("SELECT count(*) FROM agent_usage"));
-        Cli load = cli("load", "--events", "300", "--users", "20", "--spool-dir", spool.resolveSibling("load-spool").toString());
+        Cli load = cli(
+                "load",
+                "--events",
+                "300",
+                "--users",
+                "20",
+                "--spool-dir",
+                spool.resolveSibling("load-spool").toString());
         assertThat(load.exitCode()).as(load.err()).isZero();
         assertThat(load.out()).contains("sent 300 events").endsWith("sent=300 spooled=0 dropped=0\n");
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (Long.parseLong(awaitRow("SELECT count(*) FROM agent_usage")) < before + 300 && System.nanoTime() < deadline) {
+        while (Long.parseLong(awaitRow("SELECT count(*) FROM agent_usage")) < before + 300
+                && System.nanoTime() < deadline) {
             Thread.sleep(200);
         }
         assertThat(Long.parseLong(awaitRow("SELECT count(*) FROM agent_usage"))).isEqualTo(before + 300);
@@ -205,10 +323,17 @@ class CliPipelineIT {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         String written = null;
         while (System.nanoTime() < deadline && !(rows + ".0").equals(written)) {
-            String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create(pipeline.processorUrl() + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-            written = metrics.lines().filter(l -> l.startsWith(line)).map(l -> l.substring(line.length())).findFirst().orElse(null);
+            String metrics = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(pipeline.processorUrl() + "/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+            written = metrics.lines()
+                    .filter(l -> l.startsWith(line))
+                    .map(l -> l.substring(line.length()))
+                    .findFirst()
+                    .orElse(null);
             Thread.sleep(100);
         }
         assertThat(written).isEqualTo(rows + ".0");
@@ -222,34 +347,38 @@ class CliPipelineIT {
 
         Cli down = Cli.run("spend", "user:zoe", "--processor", "http://localhost:1");
         assertThat(down.exitCode()).isEqualTo(1);
-        assertThat(down.err()).startsWith("error: cannot reach the processor at http://localhost:1 (is the pipeline up?)");
+        assertThat(down.err())
+                .startsWith("error: cannot reach the processor at http://localhost:1 (is the pipeline up?)");
     }
 
     @Test
     @Order(8)
     void pricesImportPublishesEveryEntryAndABadFileIsAUsageError() throws Exception {
         Path file = data.resolve("prices.json");
-        Files.writeString(file, "[{\"modelKey\":\"zeta-1\",\"company\":\"Zeta\",\"aliases\":[\"zeta/zeta-1\"],"
-                + "\"prices\":[{\"effectiveFrom\":\"2020-01-01T00:00:00Z\",\"inputPerMTok\":\"4\",\"outputPerMTok\":\"8\"}]}]");
+        Files.writeString(
+                file,
+                "[{\"modelKey\":\"zeta-1\",\"company\":\"Zeta\",\"aliases\":[\"zeta/zeta-1\"],"
+                        + "\"prices\":[{\"effectiveFrom\":\"2020-01-01T00:00:00Z\",\"inputPerMTok\":\"4\",\"outputPerMTok\":\"8\"}]}]");
         Cli imported = cli("prices", "import", file.toString());
         assertThat(imported.out()).isEqualTo("imported 1 model(s) from " + file + "\n");
-        assertThat(cli("prices", "list").out()).contains(String.format("%-36s %-10s %10s %10s %10s %10s%n",
-                "zeta-1", "Zeta", "4", "8", "-", "-"));
+        assertThat(cli("prices", "list").out())
+                .contains(String.format("%-36s %-10s %10s %10s %10s %10s%n", "zeta-1", "Zeta", "4", "8", "-", "-"));
 
         Files.writeString(file, "{\"not\": \"an array\"}");
         Cli bad = cli("prices", "import", file.toString());
         assertThat(bad.exitCode()).isEqualTo(2);
-        assertThat(bad.err()).startsWith(file + ": neither genai-prices data (an array of providers) nor LiteLLM prices");
+        assertThat(bad.err())
+                .startsWith(file + ": neither genai-prices data (an array of providers) nor LiteLLM prices");
     }
 
     @Test
     @Order(11)
     void aLiteLlmCatalogFromAUrlIsDiffedThenPublishedAndItsBatchPricesBillABatchCall() throws Exception {
-        byte[] doc = ("{\"zeta-2\": {\"litellm_provider\": \"openai\", \"mode\": \"chat\", \"input_cost_per_token\": 2e-06,"
-                + " \"output_cost_per_token\": 8e-06, \"input_cost_per_token_batches\": 1e-06, \"output_cost_per_token_batches\": 4e-06}}")
-                .getBytes(StandardCharsets.UTF_8);
-        HttpServer server = HttpServer.create(
-                new InetSocketAddress("localhost", 0), 0);
+        byte[] doc =
+                ("{\"zeta-2\": {\"litellm_provider\": \"openai\", \"mode\": \"chat\", \"input_cost_per_token\": 2e-06,"
+                                + " \"output_cost_per_token\": 8e-06, \"input_cost_per_token_batches\": 1e-06, \"output_cost_per_token_batches\": 4e-06}}")
+                        .getBytes(StandardCharsets.UTF_8);
+        HttpServer server = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
         server.createContext("/prices.json", exchange -> {
             exchange.sendResponseHeaders(200, doc.length);
             exchange.getResponseBody().write(doc);
@@ -260,9 +389,11 @@ class CliPipelineIT {
             String url = "http://localhost:" + server.getAddress().getPort() + "/prices.json";
             Cli dry = cli("prices", "import", url, "--model", "zeta-2", "--dry-run");
             assertThat(dry.exitCode()).as(dry.err()).isZero();
-            assertThat(dry.out()).isEqualTo("litellm: 1 new, 0 changed, 0 unchanged, 0 no longer listed (kept), 0 left out\n"
-                    + String.format("%-9s %-40s %s%n", "change", "model", "prices per million tokens (before → after)")
-                    + String.format("%-9s %-40s %s%n", "new", "zeta-2", "input - → 2, output - → 8"));
+            assertThat(dry.out())
+                    .isEqualTo("litellm: 1 new, 0 changed, 0 unchanged, 0 no longer listed (kept), 0 left out\n"
+                            + String.format(
+                                    "%-9s %-40s %s%n", "change", "model", "prices per million tokens (before → after)")
+                            + String.format("%-9s %-40s %s%n", "new", "zeta-2", "input - → 2, output - → 8"));
             assertThat(cli("prices", "list").out()).doesNotContain("zeta-2");
 
             Cli imported = cli("prices", "import", url, "--model", "zeta-2");
@@ -273,20 +404,31 @@ class CliPipelineIT {
             server.stop(0);
         }
         awaitProcessorPrice("zeta-2", "2");
-        Cli track = cli("track", "--model", "zeta-2", "--input-tokens", "1000", "--output-tokens", "1000", "--service-tier", "batch",
-                "--spool-dir", spool.toString());
+        Cli track = cli(
+                "track",
+                "--model",
+                "zeta-2",
+                "--input-tokens",
+                "1000",
+                "--output-tokens",
+                "1000",
+                "--service-tier",
+                "batch",
+                "--spool-dir",
+                spool.toString());
         String eventId = track.out().substring("tracked ".length()).trim();
         // 1,000 × $1 + 1,000 × $4 per million: the batch prices, not 1,000 × $2 + 1,000 × $8
-        assertThat(awaitRow("SELECT total_cost_usd || ' ' || service_tier || ' ' || priced_service_tier FROM agent_usage "
-                + "WHERE event_id = '" + eventId + "'")).isEqualTo("0.005 batch batch");
+        assertThat(awaitRow(
+                        "SELECT total_cost_usd || ' ' || service_tier || ' ' || priced_service_tier FROM agent_usage "
+                                + "WHERE event_id = '" + eventId + "'"))
+                .isEqualTo("0.005 batch batch");
     }
 
     @Test
     @Order(9)
     void alertsArePostedToAWebhookInSlackShape() throws Exception {
         List<String> bodies = new CopyOnWriteArrayList<>();
-        HttpServer hook = HttpServer.create(
-                new InetSocketAddress("localhost", 0), 0);
+        HttpServer hook = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
         hook.createContext("/hook", exchange -> {
             bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
             exchange.sendResponseHeaders(200, -1);
@@ -294,13 +436,22 @@ class CliPipelineIT {
         });
         hook.start();
         try {
-            Cli alerts = cli("alerts", "--from-beginning", "--max", "1", "--timeout", "PT30S", "--json",
-                    "--webhook", "http://localhost:" + hook.getAddress().getPort() + "/hook");
+            Cli alerts = cli(
+                    "alerts",
+                    "--from-beginning",
+                    "--max",
+                    "1",
+                    "--timeout",
+                    "PT30S",
+                    "--json",
+                    "--webhook",
+                    "http://localhost:" + hook.getAddress().getPort() + "/hook");
             assertThat(alerts.exitCode()).as(alerts.err()).isZero();
             assertThat(bodies).hasSize(1);
             JsonNode body = ContractJson.mapper().readTree(bodies.get(0));
             String today = LocalDate.now(ZoneOffset.UTC) + "T00:00:00Z";
-            assertThat(body.get("text").asText()).startsWith(":warning: agentmeter WARNING user:zoe DAY: $0.0075 of $0.01");
+            assertThat(body.get("text").asText())
+                    .startsWith(":warning: agentmeter WARNING user:zoe DAY: $0.0075 of $0.01");
             assertThat(body.get("alertId").asText()).isEqualTo("user:zoe|DAY|" + today + "|0.5");
             assertThat(alerts.out()).startsWith("{\"alertId\":\"user:zoe|DAY|" + today + "|0.5\"");
         } finally {
@@ -315,7 +466,9 @@ class CliPipelineIT {
         while (System.nanoTime() < deadline) {
             try {
                 seen = ProcessorHttp.get(pipeline.processorUrl(), null, "/v1/prices/" + model, Duration.ofSeconds(5))
-                        .path("price").path("inputPerMTok").asText();
+                        .path("price")
+                        .path("inputPerMTok")
+                        .asText();
                 if (inputPerMTok.equals(seen)) {
                     return;
                 }
@@ -324,7 +477,8 @@ class CliPipelineIT {
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("processor price for " + model + " is not " + inputPerMTok + " within 30 s; last: " + seen);
+        throw new AssertionError(
+                "processor price for " + model + " is not " + inputPerMTok + " within 30 s; last: " + seen);
     }
 
     /** The command's output once it equals {@code expected}, or its last output after 30 s (the assertion then fails). */
@@ -342,7 +496,9 @@ class CliPipelineIT {
     private static String awaitRow(String sql) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
-            try (Connection c = DriverManager.getConnection(pgUrl); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            try (Connection c = DriverManager.getConnection(pgUrl);
+                    Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery(sql)) {
                 if (rs.next()) {
                     return rs.getString(1);
                 }

@@ -49,11 +49,13 @@ class CollectorPipelineIT {
 
     @RegisterExtension
     static final KafkaExtension kafka = new KafkaExtension();
+
     @RegisterExtension
     static final PostgresExtension pg = new PostgresExtension();
 
     static LocalPipeline pipeline;
     static String pgUrl;
+
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     static Path data;
 
@@ -97,37 +99,50 @@ class CollectorPipelineIT {
     @Test
     void anAgentSpanWithTwoInferenceChildrenLandsAsTwoExactRowsAndARetryChangesNothing() throws Exception {
         Recording exporter = new Recording(OtlpHttpSpanExporter.builder()
-                .setEndpoint(pipeline.collectorUrl() + "/v1/traces").build());
+                .setEndpoint(pipeline.collectorUrl() + "/v1/traces")
+                .build());
         SdkTracerProvider provider = SdkTracerProvider.builder()
-                .setResource(Resource.getDefault().merge(Resource.create(Attributes.of(
-                        AttributeKey.stringKey("service.name"), "support-bot"))))
-                .addSpanProcessor(BatchSpanProcessor.builder(exporter).build()).build();
+                .setResource(Resource.getDefault()
+                        .merge(Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), "support-bot"))))
+                .addSpanProcessor(BatchSpanProcessor.builder(exporter).build())
+                .build();
         Tracer tracer = provider.get("agentmeter-it");
-        Span router = tracer.spanBuilder("invoke_agent Triage").setAttribute("gen_ai.operation.name", "invoke_agent")
-                .setAttribute("gen_ai.agent.name", "Triage").setAttribute("session.id", "otel-session").startSpan();
+        Span router = tracer.spanBuilder("invoke_agent Triage")
+                .setAttribute("gen_ai.operation.name", "invoke_agent")
+                .setAttribute("gen_ai.agent.name", "Triage")
+                .setAttribute("session.id", "otel-session")
+                .startSpan();
         String trace = router.getSpanContext().getTraceId();
         String cachedId;
         String reasoningId;
         try (Scope r = router.makeCurrent()) {
             Span agent = tracer.spanBuilder("invoke_agent TechnicalSupport")
                     .setAttribute("gen_ai.operation.name", "invoke_agent")
-                    .setAttribute("gen_ai.agent.name", "TechnicalSupport").startSpan();
+                    .setAttribute("gen_ai.agent.name", "TechnicalSupport")
+                    .startSpan();
             try (Scope a = agent.makeCurrent()) {
-                Span cached = tracer.spanBuilder("chat claude-sonnet-4-5").setAttribute("gen_ai.operation.name", "chat")
+                Span cached = tracer.spanBuilder("chat claude-sonnet-4-5")
+                        .setAttribute("gen_ai.operation.name", "chat")
                         .setAttribute("gen_ai.provider.name", "anthropic")
                         .setAttribute("gen_ai.request.model", "claude-sonnet-4-5")
-                        .setAttribute("gen_ai.usage.input_tokens", 2000L).setAttribute("gen_ai.usage.output_tokens", 300L)
+                        .setAttribute("gen_ai.usage.input_tokens", 2000L)
+                        .setAttribute("gen_ai.usage.output_tokens", 300L)
                         .setAttribute("gen_ai.usage.cache_read.input_tokens", 1500L)
                         .setAttribute("gen_ai.usage.cache_creation.input_tokens", 200L)
-                        .setAttribute("user.id", "otel-user").startSpan();
+                        .setAttribute("user.id", "otel-user")
+                        .startSpan();
                 cachedId = cached.getSpanContext().getSpanId();
                 cached.end();
-                Span reasoning = tracer.spanBuilder("chat o4-mini").setAttribute("gen_ai.operation.name", "chat")
-                        .setAttribute("gen_ai.provider.name", "openai").setAttribute("gen_ai.response.model", "o4-mini")
-                        .setAttribute("gen_ai.usage.input_tokens", 800L).setAttribute("gen_ai.usage.output_tokens", 900L)
+                Span reasoning = tracer.spanBuilder("chat o4-mini")
+                        .setAttribute("gen_ai.operation.name", "chat")
+                        .setAttribute("gen_ai.provider.name", "openai")
+                        .setAttribute("gen_ai.response.model", "o4-mini")
+                        .setAttribute("gen_ai.usage.input_tokens", 800L)
+                        .setAttribute("gen_ai.usage.output_tokens", 900L)
                         .setAttribute("gen_ai.usage.reasoning.output_tokens", 700L)
                         .setAttribute("gen_ai.usage.cost", 0.0049)
-                        .setAttribute("user.id", "otel-user").startSpan();
+                        .setAttribute("user.id", "otel-user")
+                        .startSpan();
                 reasoningId = reasoning.getSpanContext().getSpanId();
                 reasoning.end();
             }
@@ -139,42 +154,64 @@ class CollectorPipelineIT {
 
         // Sonnet: 300 uncached × $3 + 1,500 cache reads × $0.30 + 200 cache writes × $3.75 + 300 out × $15 per M.
         assertThat(awaitRow("SELECT agent || ' ' || array_to_string(handoff_chain, ',') || ' ' || session_id || ' '"
-                + " || user_id || ' ' || total_cost_usd || ' ' || cost_source || ' ' || cache_read_tokens || ' '"
-                + " || cache_write_tokens FROM agent_usage WHERE event_id = '" + trace + ":" + cachedId + "'"))
+                        + " || user_id || ' ' || total_cost_usd || ' ' || cost_source || ' ' || cache_read_tokens || ' '"
+                        + " || cache_write_tokens FROM agent_usage WHERE event_id = '" + trace + ":" + cachedId + "'"))
                 .isEqualTo("TechnicalSupport Triage otel-session otel-user 0.0066 catalog 1500 200");
         // o4-mini: the provider's cost is billed; the catalog's is kept: 800 in × $1.10 + 900 out × $4.40 per M.
         assertThat(awaitRow("SELECT total_cost_usd || ' ' || catalog_cost_usd || ' ' || cost_source || ' '"
-                + " || reasoning_tokens || ' ' || output_tokens FROM agent_usage WHERE event_id = '" + trace + ":"
-                + reasoningId + "'")).isEqualTo("0.0049 0.00484 provider 700 900");
+                        + " || reasoning_tokens || ' ' || output_tokens FROM agent_usage WHERE event_id = '" + trace
+                        + ":"
+                        + reasoningId + "'"))
+                .isEqualTo("0.0049 0.00484 provider 700 900");
 
         assertThat(awaitSpend("user/otel-user", "0.0115")).isEqualTo("0.0115");
         double duplicatesBefore = duplicates();
 
-        assertThat(exporter.otlp.export(exporter.seen).join(30, TimeUnit.SECONDS).isSuccess()).as("exported again").isTrue();
+        assertThat(exporter.otlp
+                        .export(exporter.seen)
+                        .join(30, TimeUnit.SECONDS)
+                        .isSuccess())
+                .as("exported again")
+                .isTrue();
 
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (duplicates() < duplicatesBefore + 2 && System.nanoTime() < deadline) {
             Thread.sleep(200); // the pause of a deadline-bounded poll
         }
-        assertThat(duplicates()).as("both copies reached the processor and were dropped").isEqualTo(duplicatesBefore + 2);
+        assertThat(duplicates())
+                .as("both copies reached the processor and were dropped")
+                .isEqualTo(duplicatesBefore + 2);
         assertThat(awaitSpend("user/otel-user", "0.0115")).isEqualTo("0.0115");
         assertThat(awaitRow("SELECT count(*) || ' ' || sum(total_cost_usd) FROM agent_usage WHERE event_id LIKE '"
-                + trace + ":%'")).isEqualTo("2 0.0115");
+                        + trace + ":%'"))
+                .isEqualTo("2 0.0115");
     }
 
     private static double duplicates() throws Exception {
-        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(pipeline.processorUrl()
-                + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-        return metrics.lines().filter(l -> l.startsWith("agentmeter_processor_duplicates_total "))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1))).findFirst().orElse(0);
+        String metrics = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(pipeline.processorUrl() + "/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+        return metrics.lines()
+                .filter(l -> l.startsWith("agentmeter_processor_duplicates_total "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1)))
+                .findFirst()
+                .orElse(0);
     }
 
     private static String awaitSpend(String scopePath, String expected) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         String seen = null;
         while (System.nanoTime() < deadline && !expected.equals(seen)) {
-            seen = ProcessorHttp.get(pipeline.processorUrl(), null, "/v1/spend/" + scopePath
-                    + "?period=DAY", Duration.ofSeconds(5)).path("spendUsd").asText();
+            seen = ProcessorHttp.get(
+                            pipeline.processorUrl(),
+                            null,
+                            "/v1/spend/" + scopePath + "?period=DAY",
+                            Duration.ofSeconds(5))
+                    .path("spendUsd")
+                    .asText();
             Thread.sleep(200);
         }
         return seen;
@@ -185,13 +222,18 @@ class CollectorPipelineIT {
         String batch = "[{\"schemaVersion\":1,\"eventId\":\"json-1\",\"timestamp\":\"" + Instant.now()
                 + "\",\"kind\":\"llm\",\"agent\":\"ts-agent\",\"model\":\"gpt-4o\",\"usage\":{\"inputTokens\":1000,"
                 + "\"outputTokens\":500}},{\"kind\":\"llm\",\"agent\":\"ts-agent\"}]";
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(pipeline.collectorUrl() + "/v1/events")).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(batch)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(pipeline.collectorUrl() + "/v1/events"))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(batch))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
 
         assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.body()).startsWith("{\"accepted\":1,\"rejected\":1,\"results\":[{\"index\":0,\"status\":\"accepted\","
-                + "\"eventId\":\"json-1\"},{\"index\":1,\"status\":\"rejected\",\"field\":\"schemaVersion\"");
+        assertThat(r.body())
+                .startsWith("{\"accepted\":1,\"rejected\":1,\"results\":[{\"index\":0,\"status\":\"accepted\","
+                        + "\"eventId\":\"json-1\"},{\"index\":1,\"status\":\"rejected\",\"field\":\"schemaVersion\"");
         assertThat(awaitRow("SELECT total_cost_usd || ' ' || agent FROM agent_usage WHERE event_id = 'json-1'"))
                 .isEqualTo("0.0075 ts-agent");
     }
@@ -199,7 +241,9 @@ class CollectorPipelineIT {
     private static String awaitRow(String sql) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
-            try (Connection c = DriverManager.getConnection(pgUrl); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            try (Connection c = DriverManager.getConnection(pgUrl);
+                    Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery(sql)) {
                 if (rs.next() && rs.getString(1) != null && !rs.getString(1).equals("0")) {
                     return rs.getString(1);
                 }

@@ -74,6 +74,7 @@ class DashboardIT {
 
     @RegisterExtension
     static final KafkaExtension kafka = new KafkaExtension();
+
     @RegisterExtension
     static final PostgresExtension pg = new PostgresExtension();
 
@@ -91,25 +92,77 @@ class DashboardIT {
     @BeforeAll
     static void up() throws Exception {
         pgUrl = pg.createDatabase("dashboard_it");
-        pipeline = LocalPipeline.start(new LocalPipeline.Settings(data, kafka.bootstrapServers(), pgUrl, 0, 0,
-                FreePorts.next(), 0, 0, 2, Map.of()), new PrintWriter(new StringWriter()));
+        pipeline = LocalPipeline.start(
+                new LocalPipeline.Settings(
+                        data, kafka.bootstrapServers(), pgUrl, 0, 0, FreePorts.next(), 0, 0, 2, Map.of()),
+                new PrintWriter(new StringWriter()));
         dashboard = pipeline.dashboardUrl().replaceAll("/$", "");
         budget("user:bob", "2.00");
 
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        String body = "[" + String.join(",",
-                event("e1", now.minusSeconds(3), "coder", "alice", "platform", "s-1", null, "gpt-4o", 100_000, 40_000, 50_000, "success", 2000),
-                event("e3", now.minusSeconds(2), "Triage", "bob", "support", "s-2", null, "gpt-4o", 10_000, 0, 3_333, "error", 1000),
-                event("e2", now.minusSeconds(1), "TechnicalSupport", "bob", "support", "s-2", "Triage", "claude-sonnet-4-5",
-                        150_000, 0, 100_000, "success", 3000)) + "]";
-        HttpResponse<String> posted = http.send(HttpRequest.newBuilder(URI.create(pipeline.collectorUrl() + "/v1/events"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        String body = "["
+                + String.join(
+                        ",",
+                        event(
+                                "e1",
+                                now.minusSeconds(3),
+                                "coder",
+                                "alice",
+                                "platform",
+                                "s-1",
+                                null,
+                                "gpt-4o",
+                                100_000,
+                                40_000,
+                                50_000,
+                                "success",
+                                2000),
+                        event(
+                                "e3",
+                                now.minusSeconds(2),
+                                "Triage",
+                                "bob",
+                                "support",
+                                "s-2",
+                                null,
+                                "gpt-4o",
+                                10_000,
+                                0,
+                                3_333,
+                                "error",
+                                1000),
+                        event(
+                                "e2",
+                                now.minusSeconds(1),
+                                "TechnicalSupport",
+                                "bob",
+                                "support",
+                                "s-2",
+                                "Triage",
+                                "claude-sonnet-4-5",
+                                150_000,
+                                0,
+                                100_000,
+                                "success",
+                                3000))
+                + "]";
+        HttpResponse<String> posted = http.send(
+                HttpRequest.newBuilder(URI.create(pipeline.collectorUrl() + "/v1/events"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(posted.statusCode()).as(posted.body()).isEqualTo(200);
-        await("3 rows in Postgres and 3 alerts", () -> "3 3".equals(sql("SELECT (SELECT count(*) FROM agent_usage) || ' ' ||"
-                + " (SELECT count(*) FROM budget_alerts)")));
-        await("today's spend in the processor", () -> get(pipeline.processorUrl() + "/v1/spend/global/*?period=DAY", null)
-                .body().contains("\"spendUsd\":\"2.70833\""));
+        await(
+                "3 rows in Postgres and 3 alerts",
+                () -> "3 3"
+                        .equals(sql("SELECT (SELECT count(*) FROM agent_usage) || ' ' ||"
+                                + " (SELECT count(*) FROM budget_alerts)")));
+        await(
+                "today's spend in the processor",
+                () -> get(pipeline.processorUrl() + "/v1/spend/global/*?period=DAY", null)
+                        .body()
+                        .contains("\"spendUsd\":\"2.70833\""));
         Files.createDirectories(SHOTS);
     }
 
@@ -132,14 +185,16 @@ class DashboardIT {
         open(1280, "/", "overview");
 
         assertThat(text("[data-live='today']")).isEqualTo("$2.71");
-        assertThat(browser.findElement(By.cssSelector("[data-live='today']")).getAttribute("title")).isEqualTo("2.70833");
+        assertThat(browser.findElement(By.cssSelector("[data-live='today']")).getAttribute("title"))
+                .isEqualTo("2.70833");
         assertThat(text("[data-live='month']")).isEqualTo("$2.71");
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
-        BigDecimal projection = new BigDecimal("2.70833").multiply(BigDecimal.valueOf(today.lengthOfMonth()))
+        BigDecimal projection = new BigDecimal("2.70833")
+                .multiply(BigDecimal.valueOf(today.lengthOfMonth()))
                 .divide(BigDecimal.valueOf(today.getDayOfMonth()), 2, RoundingMode.HALF_EVEN);
         assertThat(text("[data-live='projection']")).isEqualTo("$" + projection.toPlainString());
-        assertThat(rows("#t-top-agent")).containsExactly(
-                "TechnicalSupport 1 $1.95 72.0 %", "coder 1 $0.70 25.8 %", "Triage 1 $0.06 2.2 %");
+        assertThat(rows("#t-top-agent"))
+                .containsExactly("TechnicalSupport 1 $1.95 72.0 %", "coder 1 $0.70 25.8 %", "Triage 1 $0.06 2.2 %");
         assertThat(rows("#t-top-team")).containsExactly("support 2 $2.01 74.2 %", "platform 1 $0.70 25.8 %");
         assertThat(text("[data-budget='user:bob|DAY'] [data-field='level']")).isEqualTo("EXCEEDED");
     }
@@ -148,25 +203,31 @@ class DashboardIT {
     void costsByModelShowTokensCacheSavingsAndErrorRate() throws Exception {
         open(1280, "/costs?period=today&group-by=model", "costs");
 
-        assertThat(rows("#t-by-model")).containsExactly(
-                "claude-sonnet-4-5 1 $1.95 72.0 % 150,000 100,000 0 0 0 $0.00 0.0 %",
-                "gpt-4o 2 $0.76 28.0 % 110,000 53,333 40,000 0 0 $0.05 50.0 %");
-        assertThat(browser.findElements(By.cssSelector("#chart-daily canvas"))).as("the daily chart is drawn").isNotEmpty();
+        assertThat(rows("#t-by-model"))
+                .containsExactly(
+                        "claude-sonnet-4-5 1 $1.95 72.0 % 150,000 100,000 0 0 0 $0.00 0.0 %",
+                        "gpt-4o 2 $0.76 28.0 % 110,000 53,333 40,000 0 0 $0.05 50.0 %");
+        assertThat(browser.findElements(By.cssSelector("#chart-daily canvas")))
+                .as("the daily chart is drawn")
+                .isNotEmpty();
     }
 
     @Test
     void aTableDownloadsAsJsonAndCsvWithExactDecimals() throws Exception {
         open(1280, "/costs?period=today&group-by=model", "costs");
-        String csvLink = browser.findElement(By.cssSelector("#t-by-model .downloads a[href*='format=csv']")).getAttribute("href");
+        String csvLink = browser.findElement(By.cssSelector("#t-by-model .downloads a[href*='format=csv']"))
+                .getAttribute("href");
 
         String csv = get(csvLink, null).body();
-        assertThat(csv.lines().toList()).containsExactly(
-                "key,events,cost_usd,share_percent,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,"
-                        + "reasoning_tokens,cache_savings_usd,error_rate_percent",
-                "claude-sonnet-4-5,1,1.95,72.0,150000,100000,0,0,0,0,0.0",
-                "gpt-4o,2,0.75833,28.0,110000,53333,40000,0,0,0.05,50.0");
+        assertThat(csv.lines().toList())
+                .containsExactly(
+                        "key,events,cost_usd,share_percent,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,"
+                                + "reasoning_tokens,cache_savings_usd,error_rate_percent",
+                        "claude-sonnet-4-5,1,1.95,72.0,150000,100000,0,0,0,0,0.0",
+                        "gpt-4o,2,0.75833,28.0,110000,53333,40000,0,0,0.05,50.0");
         String json = get(csvLink.replace("format=csv", "format=json"), null).body();
-        assertThat(ContractJson.mapper().readTree(json).at("/rows/1/costUsd").asText()).isEqualTo("0.75833");
+        assertThat(ContractJson.mapper().readTree(json).at("/rows/1/costUsd").asText())
+                .isEqualTo("0.75833");
     }
 
     @Test
@@ -174,8 +235,10 @@ class DashboardIT {
         open(1280, "/sessions/s-2", "session");
 
         assertThat(rows("#t-agents")).containsExactly("TechnicalSupport 1 $1.95 97.1 %", "Triage 1 $0.06 2.9 %");
-        assertThat(rows("#t-events")).extracting(r -> r.replaceFirst("^\\S+ \\S+ ", ""))
-                .containsExactly("Triage Triage gpt-4o 10,000 3,333 $0.06 error e3",
+        assertThat(rows("#t-events"))
+                .extracting(r -> r.replaceFirst("^\\S+ \\S+ ", ""))
+                .containsExactly(
+                        "Triage Triage gpt-4o 10,000 3,333 $0.06 error e3",
                         "TechnicalSupport Triage → TechnicalSupport claude-sonnet-4-5 150,000 100,000 $1.95 success e2");
     }
 
@@ -183,12 +246,16 @@ class DashboardIT {
     void budgetsShowLiveUseAndTheAlertHistory() throws Exception {
         open(1280, "/budgets", "budgets");
 
-        assertThat(text("[data-budget='user:bob|DAY'] [data-field='usedPercent']")).isEqualTo("100.4 %");
+        assertThat(text("[data-budget='user:bob|DAY'] [data-field='usedPercent']"))
+                .isEqualTo("100.4 %");
         assertThat(text("[data-budget='user:bob|DAY'] [data-field='text']")).isEqualTo("$2.01 of $2.00");
         // Level, scope, period and threshold (the spend at raising depends on which event the processor took first).
-        assertThat(rows("#t-alerts")).extracting(r -> r.split(" ")).filteredOn(cells -> cells[3].equals("user:bob"))
+        assertThat(rows("#t-alerts"))
+                .extracting(r -> r.split(" "))
+                .filteredOn(cells -> cells[3].equals("user:bob"))
                 .extracting(cells -> String.join(" ", List.of(cells).subList(2, 7)))
-                .containsExactlyInAnyOrder("EXCEEDED user:bob DAY 100 %", "WARNING user:bob DAY 80 %", "WARNING user:bob DAY 50 %");
+                .containsExactlyInAnyOrder(
+                        "EXCEEDED user:bob DAY 100 %", "WARNING user:bob DAY 80 %", "WARNING user:bob DAY 50 %");
     }
 
     @Test
@@ -197,8 +264,11 @@ class DashboardIT {
         awaitBrowser("the live stream connected", () -> text("#live-status").startsWith("live"));
 
         budget("team:platform", "1.00"); // alice's $0.70 is 70 % of it: the 50 % threshold is crossed at once
-        awaitBrowser("the alert in the feed", () -> browser.findElements(By.cssSelector("#alert-feed li")).stream()
-                .anyMatch(li -> li.getText().endsWith("WARNING team:platform DAY: $0.70 of $1.00 (50 % threshold)")));
+        awaitBrowser(
+                "the alert in the feed",
+                () -> browser.findElements(By.cssSelector("#alert-feed li")).stream()
+                        .anyMatch(li ->
+                                li.getText().endsWith("WARNING team:platform DAY: $0.70 of $1.00 (50 % threshold)")));
         screenshot("overview-live-alert");
     }
 
@@ -207,8 +277,10 @@ class DashboardIT {
         open(1280, "/what-if?period=today&replace-model=claude-sonnet-4-5%3Dgpt-4o", "what-if");
 
         // 150,000 × $2.50 + 100,000 × $10 per M = $1.375 instead of $1.95
-        assertThat(rows("#t-what-if")).containsExactly("claude-sonnet-4-5 1 $1.95 $1.38 -$0.58 -29.5 %",
-                "gpt-4o 2 $0.76 $0.76 $0.00 0.0 %", "total 3 $2.71 $2.13 -$0.58 -21.2 %");
+        assertThat(rows("#t-what-if"))
+                .containsExactly(
+                        "claude-sonnet-4-5 1 $1.95 $1.38 -$0.58 -29.5 %",
+                        "gpt-4o 2 $0.76 $0.76 $0.00 0.0 %", "total 3 $2.71 $2.13 -$0.58 -21.2 %");
     }
 
     @Test
@@ -216,7 +288,8 @@ class DashboardIT {
         HttpResponse<String> page = get(dashboard + "/costs", null);
 
         assertThat(page.headers().firstValue("Content-Security-Policy").orElse(""))
-                .contains("frame-ancestors 'none'").contains("script-src 'self'");
+                .contains("frame-ancestors 'none'")
+                .contains("script-src 'self'");
         assertThat(page.headers().firstValue("X-Frame-Options")).hasValue("DENY");
         assertThat(page.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
         assertThat(page.headers().firstValue("Cache-Control")).hasValue("no-store");
@@ -234,10 +307,17 @@ class DashboardIT {
     void withATokenAWrongOneGets401AndTheLoginPageLetsTheRightOneIn() throws Exception {
         try (DashboardApp guarded = guardedDashboard()) {
             String base = "http://localhost:" + guarded.port();
-            assertThat(get(base + "/costs?table=by-model&format=json", "Bearer wrong").statusCode()).isEqualTo(401);
-            assertThat(get(base + "/costs?table=by-model&format=json", "Bearer s3cret").statusCode()).isEqualTo(200);
-            HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(base + "/costs")).header("Accept", "text/html")
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(get(base + "/costs?table=by-model&format=json", "Bearer wrong")
+                            .statusCode())
+                    .isEqualTo(401);
+            assertThat(get(base + "/costs?table=by-model&format=json", "Bearer s3cret")
+                            .statusCode())
+                    .isEqualTo(200);
+            HttpResponse<String> page = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/costs"))
+                            .header("Accept", "text/html")
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(page.statusCode()).isEqualTo(401);
             assertThat(page.body()).contains("<form method=\"post\" action=\"/login\"");
 
@@ -245,11 +325,16 @@ class DashboardIT {
             browser.get(base + "/costs?period=today");
             login("wrong");
             // The click starts a navigation: wait for the answer page, not the page the click was made on.
-            awaitBrowser("the login page answered", () -> !browser.findElements(By.cssSelector("[role='alert']")).isEmpty());
+            awaitBrowser(
+                    "the login page answered",
+                    () -> !browser.findElements(By.cssSelector("[role='alert']"))
+                            .isEmpty());
             assertThat(text("[role='alert']")).isEqualTo("Wrong token.");
             login("s3cret");
-            awaitBrowser("the costs page opened", () -> browser.getCurrentUrl().equals(base + "/costs?period=today")
-                    && !browser.findElements(By.cssSelector("h1")).isEmpty());
+            awaitBrowser(
+                    "the costs page opened",
+                    () -> browser.getCurrentUrl().equals(base + "/costs?period=today")
+                            && !browser.findElements(By.cssSelector("h1")).isEmpty());
             assertThat(text("h1")).isEqualTo("Costs");
         }
     }
@@ -260,12 +345,12 @@ class DashboardIT {
             String base = "http://localhost:" + guarded.port();
             // Another site (127.0.0.1 is not localhost to the browser) whose page tries to read the data with
             // the browser's cookies: the session cookie is SameSite=Strict and the dashboard sends no CORS headers.
-            HttpServer attacker = HttpServer.create(
-                    new InetSocketAddress("127.0.0.1", 0), 0);
+            HttpServer attacker = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
             byte[] page = ("<!doctype html><title>waiting</title><script>fetch('" + base
-                    + "/costs?table=by-model&format=json', {credentials: 'include'})"
-                    + ".then(r => r.text()).then(t => { document.title = 'read ' + t.length; })"
-                    + ".catch(() => { document.title = 'blocked'; });</script>").getBytes(StandardCharsets.UTF_8);
+                            + "/costs?table=by-model&format=json', {credentials: 'include'})"
+                            + ".then(r => r.text()).then(t => { document.title = 'read ' + t.length; })"
+                            + ".catch(() => { document.title = 'blocked'; });</script>")
+                    .getBytes(StandardCharsets.UTF_8);
             attacker.createContext("/", exchange -> {
                 exchange.getResponseHeaders().add("Content-Type", "text/html; charset=utf-8");
                 exchange.sendResponseHeaders(200, page.length);
@@ -277,10 +362,15 @@ class DashboardIT {
                 browser = Browser.start(data, 1280, 900);
                 browser.get(base + "/costs");
                 login("s3cret");
-                awaitBrowser("logged in", () -> !browser.findElements(By.cssSelector("form.logout")).isEmpty());
+                awaitBrowser(
+                        "logged in",
+                        () -> !browser.findElements(By.cssSelector("form.logout"))
+                                .isEmpty());
 
                 browser.get("http://127.0.0.1:" + attacker.getAddress().getPort() + "/");
-                awaitBrowser("the other site's script finished", () -> !browser.getTitle().equals("waiting"));
+                awaitBrowser(
+                        "the other site's script finished",
+                        () -> !browser.getTitle().equals("waiting"));
 
                 assertThat(browser.getTitle()).isEqualTo("blocked");
             } finally {
@@ -296,16 +386,27 @@ class DashboardIT {
             browser = Browser.start(data, 1280, 900);
             browser.get(base + "/costs");
             login("s3cret");
-            awaitBrowser("the costs page opened", () -> !browser.findElements(By.cssSelector("form.logout")).isEmpty());
-            String session = browser.manage().getCookieNamed("agentmeter_session").getValue();
-            assertThat(cookieGet(base + "/costs?table=by-model&format=json", session).statusCode()).isEqualTo(200);
+            awaitBrowser(
+                    "the costs page opened",
+                    () -> !browser.findElements(By.cssSelector("form.logout")).isEmpty());
+            String session =
+                    browser.manage().getCookieNamed("agentmeter_session").getValue();
+            assertThat(cookieGet(base + "/costs?table=by-model&format=json", session)
+                            .statusCode())
+                    .isEqualTo(200);
 
             browser.findElement(By.cssSelector("form.logout button")).click();
-            awaitBrowser("the login page", () -> !browser.findElements(By.cssSelector("form.login")).isEmpty());
+            awaitBrowser(
+                    "the login page",
+                    () -> !browser.findElements(By.cssSelector("form.login")).isEmpty());
 
-            assertThat(browser.manage().getCookieNamed("agentmeter_session")).as("cleared in the browser").isNull();
-            assertThat(cookieGet(base + "/costs?table=by-model&format=json", session).statusCode())
-                    .as("and ended on the server: a copy of the cookie opens nothing").isEqualTo(401);
+            assertThat(browser.manage().getCookieNamed("agentmeter_session"))
+                    .as("cleared in the browser")
+                    .isNull();
+            assertThat(cookieGet(base + "/costs?table=by-model&format=json", session)
+                            .statusCode())
+                    .as("and ended on the server: a copy of the cookie opens nothing")
+                    .isEqualTo(401);
         }
     }
 
@@ -321,7 +422,8 @@ class DashboardIT {
             }
             loginAndAwaitTheAnswer("s3cret"); // even the right token waits: the address is throttled, not the token
 
-            assertThat(text("[role='alert']")).isEqualTo("Too many wrong tokens from this address: try again in 15 min.");
+            assertThat(text("[role='alert']"))
+                    .isEqualTo("Too many wrong tokens from this address: try again in 15 min.");
             assertThat(browser.manage().getCookieNamed("agentmeter_session")).isNull();
         }
     }
@@ -335,20 +437,31 @@ class DashboardIT {
                 before.isDisplayed();
                 return false;
             } catch (StaleElementReferenceException replaced) {
-                return !browser.findElements(By.cssSelector("[role='alert'], h1")).isEmpty();
+                return !browser.findElements(By.cssSelector("[role='alert'], h1"))
+                        .isEmpty();
             }
         });
     }
 
     private static HttpResponse<String> cookieGet(String url, String session) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).header("Cookie", "agentmeter_session=" + session)
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Cookie", "agentmeter_session=" + session)
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** A dashboard that asks for the token s3cret, on a free port. */
     private static DashboardApp guardedDashboard() {
-        return new DashboardApp(DashboardConfig.of(Map.of(DashboardConfig.PG_URL, pgUrl,
-                DashboardConfig.HTTP_PORT, "0", DashboardConfig.HTTP_AUTH_TOKEN, "s3cret"))).start();
+        return new DashboardApp(DashboardConfig.of(Map.of(
+                        DashboardConfig.PG_URL,
+                        pgUrl,
+                        DashboardConfig.HTTP_PORT,
+                        "0",
+                        DashboardConfig.HTTP_AUTH_TOKEN,
+                        "s3cret")))
+                .start();
     }
 
     private void login(String token) {
@@ -376,8 +489,12 @@ class DashboardIT {
     /** Each body row's cells, joined by single spaces. */
     private List<String> rows(String table) {
         return browser.findElements(By.cssSelector(table + " tbody tr, " + table + " tfoot tr")).stream()
-                .map(tr -> String.join(" ", tr.findElements(By.cssSelector("th, td")).stream().map(WebElement::getText)
-                        .map(String::trim).toList()))
+                .map(tr -> String.join(
+                        " ",
+                        tr.findElements(By.cssSelector("th, td")).stream()
+                                .map(WebElement::getText)
+                                .map(String::trim)
+                                .toList()))
                 .toList();
     }
 
@@ -390,13 +507,28 @@ class DashboardIT {
         KafkaIo.publish(pipeline.bootstrapServers(), Topics.BUDGETS, scope, ContractJson.toBytes(b));
     }
 
-    private static String event(String id, Instant at, String agent, String user, String team, String session, String handoff,
-                                String model, long in, long cacheRead, long out, String status, long durationMs) {
-        return "{\"schemaVersion\":1,\"eventId\":\"" + id + "\",\"timestamp\":\"" + at + "\",\"kind\":\"llm\",\"agent\":\""
-                + agent + "\",\"userId\":\"" + user + "\",\"teamId\":\"" + team + "\",\"sessionId\":\"" + session + "\","
+    private static String event(
+            String id,
+            Instant at,
+            String agent,
+            String user,
+            String team,
+            String session,
+            String handoff,
+            String model,
+            long in,
+            long cacheRead,
+            long out,
+            String status,
+            long durationMs) {
+        return "{\"schemaVersion\":1,\"eventId\":\"" + id + "\",\"timestamp\":\"" + at
+                + "\",\"kind\":\"llm\",\"agent\":\""
+                + agent + "\",\"userId\":\"" + user + "\",\"teamId\":\"" + team + "\",\"sessionId\":\"" + session
+                + "\","
                 + (handoff == null ? "" : "\"handoffChain\":[\"" + handoff + "\"],")
                 + "\"model\":\"" + model + "\",\"usage\":{\"inputTokens\":" + in + ",\"outputTokens\":" + out
-                + ",\"cacheReadTokens\":" + cacheRead + "},\"call\":{\"status\":\"" + status + "\",\"durationMs\":" + durationMs + "}}";
+                + ",\"cacheReadTokens\":" + cacheRead + "},\"call\":{\"status\":\"" + status + "\",\"durationMs\":"
+                + durationMs + "}}";
     }
 
     private static HttpResponse<String> get(String url, String authorization) {
@@ -415,7 +547,9 @@ class DashboardIT {
     }
 
     private static String sql(String query) {
-        try (Connection c = DriverManager.getConnection(pgUrl); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+        try (Connection c = DriverManager.getConnection(pgUrl);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(query)) {
             return rs.next() ? rs.getString(1) : null;
         } catch (SQLException notYet) {
             return null; // the sink migrates on its first batch

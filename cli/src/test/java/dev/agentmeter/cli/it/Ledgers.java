@@ -10,8 +10,7 @@ import java.util.List;
 /** A fresh database with the sink's schema and the given priced rows, written as the sink writes them. */
 public final class Ledgers {
 
-    private Ledgers() {
-    }
+    private Ledgers() {}
 
     /** Returns the new database's JDBC URL. */
     public static String create(PostgresExtension pg, String name, List<PricedUsage> rows) throws Exception {

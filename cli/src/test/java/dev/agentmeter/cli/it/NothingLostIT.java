@@ -62,12 +62,14 @@ class NothingLostIT {
 
     @RegisterExtension
     static final KafkaExtension kafka = new KafkaExtension();
+
     @RegisterExtension
     static final PostgresExtension pg = new PostgresExtension();
 
     static LocalPipeline pipeline;
     static String pgUrl;
     static int httpPort;
+
     @TempDir(cleanup = CleanupMode.ON_SUCCESS) // kept for the pipeline's logs if a test fails
     static Path data;
 
@@ -86,23 +88,34 @@ class NothingLostIT {
     }
 
     private static LocalPipeline start(Map<String, String> processor) throws InterruptedException {
-        return LocalPipeline.start(new LocalPipeline.Settings(data, kafka.bootstrapServers(), pgUrl, 0, 0, httpPort, 2,
-                processor), new PrintWriter(new StringWriter()));
+        return LocalPipeline.start(
+                new LocalPipeline.Settings(data, kafka.bootstrapServers(), pgUrl, 0, 0, httpPort, 2, processor),
+                new PrintWriter(new StringWriter()));
     }
 
     private static UsageEvent event(String id, String user, Instant at) {
-        return UsageEvent.builder().eventId(id).timestamp(at).agent("nothing-lost").userId(user).sessionId("s-" + id)
-                .model("gpt-4o").provider("openai").usage(Usage.of(1000, 500)).build();
+        return UsageEvent.builder()
+                .eventId(id)
+                .timestamp(at)
+                .agent("nothing-lost")
+                .userId(user)
+                .sessionId("s-" + id)
+                .model("gpt-4o")
+                .provider("openai")
+                .usage(Usage.of(1000, 500))
+                .build();
     }
 
     /** Publishes the events as raw bytes, each with the given record key (null: its eventId). */
     private static void produce(List<String> keys, List<UsageEvent> events) throws Exception {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.bootstrapServers());
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < events.size(); i++) {
                 String key = keys.get(i) == null ? events.get(i).eventId() : keys.get(i);
-                producer.send(new ProducerRecord<>(Topics.USAGE_RAW, key, ContractJson.toBytes(events.get(i)))).get();
+                producer.send(new ProducerRecord<>(Topics.USAGE_RAW, key, ContractJson.toBytes(events.get(i))))
+                        .get();
             }
         }
     }
@@ -124,25 +137,43 @@ class NothingLostIT {
         for (int i = 0; i < 300; i++) {
             attributes.put(String.format("a%03d", i), "v" + i);
         }
-        produce(event("long-description", "lt", at).toBuilder().task(new Task("debug", null, description)).build(),
-                event("long-error", "lt", at).toBuilder().call(new Call("chat", "stop", 10L, "error", "e".repeat(5000), null))
+        produce(
+                event("long-description", "lt", at).toBuilder()
+                        .task(new Task("debug", null, description))
                         .build(),
-                event("many-attributes", "lt", at).toBuilder().attributes(attributes).build(),
-                event("emoji-description", "lt", at).toBuilder().task(new Task(null, null, "😀".repeat(4001))).build(),
-                event("nul-description", "lt", at).toBuilder().task(new Task(null, null, "a\u0000b")).build());
+                event("long-error", "lt", at).toBuilder()
+                        .call(new Call("chat", "stop", 10L, "error", "e".repeat(5000), null))
+                        .build(),
+                event("many-attributes", "lt", at).toBuilder()
+                        .attributes(attributes)
+                        .build(),
+                event("emoji-description", "lt", at).toBuilder()
+                        .task(new Task(null, null, "😀".repeat(4001)))
+                        .build(),
+                event("nul-description", "lt", at).toBuilder()
+                        .task(new Task(null, null, "a\u0000b"))
+                        .build());
 
-        assertThat(awaitRow("SELECT total_cost_usd || ' ' || truncated || ' ' || (task_description = repeat('0123456789', 400))"
-                + " FROM agent_usage WHERE event_id = 'long-description'")).isEqualTo("0.0075 true true");
+        assertThat(awaitRow(
+                        "SELECT total_cost_usd || ' ' || truncated || ' ' || (task_description = repeat('0123456789', 400))"
+                                + " FROM agent_usage WHERE event_id = 'long-description'"))
+                .isEqualTo("0.0075 true true");
         assertThat(awaitRow("SELECT total_cost_usd || ' ' || truncated || ' ' || (error_message = repeat('e', 4000))"
-                + " FROM agent_usage WHERE event_id = 'long-error'")).isEqualTo("0.0075 true true");
-        assertThat(awaitRow("SELECT total_cost_usd || ' ' || truncated || ' ' || (SELECT count(*) FROM jsonb_object_keys("
-                + "attributes)) || ' ' || (attributes ? 'a063') || ' ' || (attributes ? 'a064') FROM agent_usage"
-                + " WHERE event_id = 'many-attributes'")).isEqualTo("0.0075 true 64 true false");
-        assertThat(awaitRow("SELECT total_cost_usd || ' ' || truncated || ' ' || char_length(task_description) || ' '"
-                + " || (task_description = repeat('😀', 4000)) FROM agent_usage WHERE event_id = 'emoji-description'"))
+                        + " FROM agent_usage WHERE event_id = 'long-error'"))
+                .isEqualTo("0.0075 true true");
+        assertThat(awaitRow(
+                        "SELECT total_cost_usd || ' ' || truncated || ' ' || (SELECT count(*) FROM jsonb_object_keys("
+                                + "attributes)) || ' ' || (attributes ? 'a063') || ' ' || (attributes ? 'a064') FROM agent_usage"
+                                + " WHERE event_id = 'many-attributes'"))
+                .isEqualTo("0.0075 true 64 true false");
+        assertThat(
+                        awaitRow(
+                                "SELECT total_cost_usd || ' ' || truncated || ' ' || char_length(task_description) || ' '"
+                                        + " || (task_description = repeat('😀', 4000)) FROM agent_usage WHERE event_id = 'emoji-description'"))
                 .isEqualTo("0.0075 true 4000 true");
         assertThat(awaitRow("SELECT total_cost_usd || ' ' || truncated || ' ' || task_description FROM agent_usage"
-                + " WHERE event_id = 'nul-description'")).isEqualTo("0.0075 false a\uFFFDb");
+                        + " WHERE event_id = 'nul-description'"))
+                .isEqualTo("0.0075 false a\uFFFDb");
         assertThat(awaitSpend("user:lt", "0.0375")).isEqualTo("0.0375");
     }
 
@@ -151,18 +182,27 @@ class NothingLostIT {
     void oneEventIdIsOneEventWhateverItsTimestampAndKey() throws Exception {
         Instant at = Instant.now().minus(Duration.ofMinutes(30)).truncatedTo(ChronoUnit.MILLIS);
         UsageEvent first = event("same-id", "dup", at);
-        produce(Arrays.asList(null, "s-other", "s-same-id"), List.of(first,
-                first.toBuilder().timestamp(at.plusSeconds(7)).build(),
-                first.toBuilder().timestamp(at.minusSeconds(60)).sessionId("s-other").build()));
+        produce(
+                Arrays.asList(null, "s-other", "s-same-id"),
+                List.of(
+                        first,
+                        first.toBuilder().timestamp(at.plusSeconds(7)).build(),
+                        first.toBuilder()
+                                .timestamp(at.minusSeconds(60))
+                                .sessionId("s-other")
+                                .build()));
         produce(event("Case-1", "case", at), event("case-1", "case", at));
 
-        assertThat(awaitRow("SELECT count(*) FROM agent_usage WHERE event_id IN ('Case-1', 'case-1') HAVING count(*) = 2"))
+        assertThat(awaitRow(
+                        "SELECT count(*) FROM agent_usage WHERE event_id IN ('Case-1', 'case-1') HAVING count(*) = 2"))
                 .isEqualTo("2");
         assertThat(awaitSpend("user:dup", "0.0075")).isEqualTo("0.0075");
-        assertThat(awaitRow("SELECT count(*) || ' ' || sum(total_cost_usd) FROM agent_usage WHERE event_id = 'same-id'"))
+        assertThat(awaitRow(
+                        "SELECT count(*) || ' ' || sum(total_cost_usd) FROM agent_usage WHERE event_id = 'same-id'"))
                 .isEqualTo("1 0.0075");
         assertThat(awaitRow("SELECT occurred_at = '" + at + "' FROM agent_usage WHERE event_id = 'same-id'"))
-                .as("the first copy wins").isEqualTo("t");
+                .as("the first copy wins")
+                .isEqualTo("t");
     }
 
     @Test
@@ -177,7 +217,8 @@ class NothingLostIT {
         assertThat(listed.get("records").get(0).get("eventId").asText()).isEqualTo("from-the-future");
 
         Cli dry = cli("rejected", "replay", "--reason", "notInFuture", "--dry-run");
-        assertThat(dry.out()).startsWith("dry run: would replay 1 record (1 to agentmeter.usage.raw); nothing was published\n");
+        assertThat(dry.out())
+                .startsWith("dry run: would replay 1 record (1 to agentmeter.usage.raw); nothing was published\n");
 
         // The cause is fixed: this deployment accepts clocks up to two days ahead.
         pipeline.close();
@@ -186,12 +227,16 @@ class NothingLostIT {
         Cli replay = cli("rejected", "replay", "--reason", "notInFuture");
         assertThat(replay.exitCode()).as(replay.err()).isZero();
         assertThat(replay.out()).startsWith("replayed 1 record (1 to agentmeter.usage.raw)");
-        assertThat(awaitRow("SELECT count(*) || ' ' || total_cost_usd FROM agent_usage WHERE event_id = 'from-the-future'"
-                + " GROUP BY total_cost_usd")).isEqualTo("1 0.0075");
+        assertThat(awaitRow(
+                        "SELECT count(*) || ' ' || total_cost_usd FROM agent_usage WHERE event_id = 'from-the-future'"
+                                + " GROUP BY total_cost_usd"))
+                .isEqualTo("1 0.0075");
 
-        assertThat(cli("rejected", "replay", "--reason", "notInFuture").exitCode()).isZero();
+        assertThat(cli("rejected", "replay", "--reason", "notInFuture").exitCode())
+                .isZero();
         awaitMetric("agentmeter_processor_duplicates_total", "1.0");
-        assertThat(awaitRow("SELECT count(*) FROM agent_usage WHERE event_id = 'from-the-future'")).isEqualTo("1");
+        assertThat(awaitRow("SELECT count(*) FROM agent_usage WHERE event_id = 'from-the-future'"))
+                .isEqualTo("1");
     }
 
     @Test
@@ -205,8 +250,10 @@ class NothingLostIT {
                 + "\"cacheWriteUsd\":\"0\",\"totalUsd\":\"0\"},\"pricedAt\":\"2026-12-01T00:00:00Z\",\"truncated\":false}";
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.bootstrapServers());
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(Topics.USAGE_PRICED, "beyond-postgres", priced.getBytes(UTF_8))).get();
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.USAGE_PRICED, "beyond-postgres", priced.getBytes(UTF_8)))
+                    .get();
         }
 
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -226,14 +273,16 @@ class NothingLostIT {
 
     private static Cli cli(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--kafka", pipeline.bootstrapServers(), "--processor", pipeline.processorUrl(), "--pg-url", pgUrl));
+        all.addAll(List.of(
+                "--kafka", pipeline.bootstrapServers(), "--processor", pipeline.processorUrl(), "--pg-url", pgUrl));
         return Cli.run(all.toArray(String[]::new));
     }
 
     private static JsonNode awaitRejected() throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
-            JsonNode json = ContractJson.mapper().readTree(cli("rejected", "--json").out());
+            JsonNode json =
+                    ContractJson.mapper().readTree(cli("rejected", "--json").out());
             if (json.get("total").asInt() > 0) {
                 return json;
             }
@@ -248,8 +297,13 @@ class NothingLostIT {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         String seen = null;
         while (System.nanoTime() < deadline && !expected.equals(seen)) {
-            seen = ProcessorHttp.get(pipeline.processorUrl(), null, "/v1/spend/" + typeAndId[0] + "/" + typeAndId[1]
-                    + "?period=DAY", Duration.ofSeconds(5)).path("spendUsd").asText();
+            seen = ProcessorHttp.get(
+                            pipeline.processorUrl(),
+                            null,
+                            "/v1/spend/" + typeAndId[0] + "/" + typeAndId[1] + "?period=DAY",
+                            Duration.ofSeconds(5))
+                    .path("spendUsd")
+                    .asText();
             Thread.sleep(200);
         }
         return seen;
@@ -259,11 +313,17 @@ class NothingLostIT {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         String seen = null;
         while (System.nanoTime() < deadline && !value.equals(seen)) {
-            String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create(pipeline.processorUrl() + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-            seen = metrics.lines().filter(l -> l.startsWith(name + " ")).map(l -> l.substring(name.length() + 1))
-                    .findFirst().orElse(null);
+            String metrics = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(pipeline.processorUrl() + "/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+            seen = metrics.lines()
+                    .filter(l -> l.startsWith(name + " "))
+                    .map(l -> l.substring(name.length() + 1))
+                    .findFirst()
+                    .orElse(null);
             Thread.sleep(200);
         }
         assertThat(seen).as(name).isEqualTo(value);
@@ -273,7 +333,9 @@ class NothingLostIT {
     private static String awaitRow(String sql) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
-            try (Connection c = DriverManager.getConnection(pgUrl); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            try (Connection c = DriverManager.getConnection(pgUrl);
+                    Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery(sql)) {
                 if (rs.next()) {
                     return rs.getString(1);
                 }

@@ -47,11 +47,13 @@ class PoisonPipelineIT {
 
     @RegisterExtension
     static final KafkaExtension kafka = new KafkaExtension();
+
     @RegisterExtension
     static final PostgresExtension pg = new PostgresExtension();
 
     static LocalPipeline pipeline;
     static String pgUrl;
+
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     static Path data;
 
@@ -67,16 +69,16 @@ class PoisonPipelineIT {
     }
 
     private static ProducerRecord<byte[], byte[]> record(String topic, String key, String value) {
-        return new ProducerRecord<>(topic, key == null ? null : key.getBytes(UTF_8), value == null ? null
-                : value.getBytes(UTF_8));
+        return new ProducerRecord<>(
+                topic, key == null ? null : key.getBytes(UTF_8), value == null ? null : value.getBytes(UTF_8));
     }
 
     private static void send(List<ProducerRecord<byte[], byte[]>> records) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.bootstrapServers());
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 * 1024 * 1024);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
-                new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             records.forEach(producer::send);
             producer.flush();
         }
@@ -88,33 +90,53 @@ class PoisonPipelineIT {
 
     @Test
     void poisonOnEveryInputThenValidTrafficLandsExactlyWithinTheBound() throws Exception {
-        String poisonEvent = HostileDocuments.valid("poison-cost", 10, 10).put("providerCostUsd", "1e10000").toString();
-        String hugeUser = HostileDocuments.valid("poison-user", 10, 10).put("userId", "u".repeat(100_000)).toString();
+        String poisonEvent = HostileDocuments.valid("poison-cost", 10, 10)
+                .put("providerCostUsd", "1e10000")
+                .toString();
+        String hugeUser = HostileDocuments.valid("poison-user", 10, 10)
+                .put("userId", "u".repeat(100_000))
+                .toString();
         String app = "agentmeter-local";
         List<ProducerRecord<byte[], byte[]>> poison = new ArrayList<>(List.of(
                 record(Topics.USAGE_RAW, "k", poisonEvent),
                 record(Topics.USAGE_RAW, "k", hugeUser),
                 record(Topics.USAGE_RAW, "k", "not json"),
                 record(Topics.USAGE_RAW, "k", "[".repeat(100_000) + "]".repeat(100_000)),
-                record(Topics.USAGE_RAW, null, "{\"schemaVersion\":1,\"eventId\":\"poison-type\",\"timestamp\":"
-                        + "\"2026-12-07T08:00:00Z\",\"kind\":\"llm\",\"agent\":\"a\",\"model\":\"gpt-4o\","
-                        + "\"usage\":{\"inputTokens\":\"1000\",\"outputTokens\":1}}"),
-                record(Topics.PRICES, "gpt-4o", "{\"modelKey\":\"gpt-4o\",\"prices\":[{\"inputPerMTok\":\"1e10000\"}]}"),
+                record(
+                        Topics.USAGE_RAW,
+                        null,
+                        "{\"schemaVersion\":1,\"eventId\":\"poison-type\",\"timestamp\":"
+                                + "\"2026-12-07T08:00:00Z\",\"kind\":\"llm\",\"agent\":\"a\",\"model\":\"gpt-4o\","
+                                + "\"usage\":{\"inputTokens\":\"1000\",\"outputTokens\":1}}"),
+                record(
+                        Topics.PRICES,
+                        "gpt-4o",
+                        "{\"modelKey\":\"gpt-4o\",\"prices\":[{\"inputPerMTok\":\"1e10000\"}]}"),
                 record(Topics.PRICES, "gpt-4o", "garbage"),
-                record(Topics.BUDGETS, "user:alice", "{\"scope\":\"user:alice\",\"limits\":{\"DAY\":\"1e-999999999\"}}"),
+                record(
+                        Topics.BUDGETS,
+                        "user:alice",
+                        "{\"scope\":\"user:alice\",\"limits\":{\"DAY\":\"1e-999999999\"}}"),
                 record(Topics.BUDGETS, "not-a-scope", null),
                 record(app + "-by-home-partition-repartition", "e", "{\"eventId\":"),
                 record(app + "-by-scope-repartition", "user:alice", "\u0009garbage"),
-                record(Topics.USAGE_PRICED, "p", poisonEvent.replace("}", ",\"pricing\":{\"source\":\"catalog\"},"
-                        + "\"cost\":{\"inputUsd\":\"0\",\"outputUsd\":\"0\",\"cacheReadUsd\":\"0\",\"cacheWriteUsd\":\"0\","
-                        + "\"totalUsd\":\"1e10000\"},\"pricedAt\":\"2026-12-07T08:00:01Z\"}")),
+                record(
+                        Topics.USAGE_PRICED,
+                        "p",
+                        poisonEvent.replace(
+                                "}",
+                                ",\"pricing\":{\"source\":\"catalog\"},"
+                                        + "\"cost\":{\"inputUsd\":\"0\",\"outputUsd\":\"0\",\"cacheReadUsd\":\"0\",\"cacheWriteUsd\":\"0\","
+                                        + "\"totalUsd\":\"1e10000\"},\"pricedAt\":\"2026-12-07T08:00:01Z\"}")),
                 record(Topics.USAGE_PRICED, "p", "{\"eventId\":"),
                 record(Topics.BUDGET_ALERTS, "a", "{\"alertId\":1e999999999999}"),
                 record(Topics.BUDGET_STATUS, "user:alice|DAY", "{\"spendUsd\":\"1e10000\"}")));
         send(poison);
-        HttpResponse<String> collectorPoison = HTTP.send(HttpRequest.newBuilder(URI.create(pipeline.collectorUrl()
-                + "/v1/events")).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("[" + poisonEvent + "," + hugeUser + "]")).build(),
+        HttpResponse<String> collectorPoison = HTTP.send(
+                HttpRequest.newBuilder(URI.create(pipeline.collectorUrl() + "/v1/events"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("[" + poisonEvent + "," + hugeUser + "]"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(collectorPoison.statusCode()).as(collectorPoison.body()).isEqualTo(422);
 
@@ -125,7 +147,9 @@ class PoisonPipelineIT {
         for (int i = 0; i < 300; i++) {
             ObjectNode e = documents.validEvent();
             e.put("eventId", "valid-" + i);
-            sum = sum.add(HostileDocuments.gpt4oCost(e.at("/usage/inputTokens").asLong(), e.at("/usage/outputTokens").asLong()));
+            sum = sum.add(HostileDocuments.gpt4oCost(
+                    e.at("/usage/inputTokens").asLong(),
+                    e.at("/usage/outputTokens").asLong()));
             if (i % 3 == 0) {
                 viaCollector.append(viaCollector.length() > 1 ? "," : "").append(e);
             } else {
@@ -134,24 +158,33 @@ class PoisonPipelineIT {
         }
         long start = System.nanoTime();
         send(valid);
-        HttpResponse<String> collected = HTTP.send(HttpRequest.newBuilder(URI.create(pipeline.collectorUrl()
-                + "/v1/events")).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(viaCollector.append(']').toString())).build(),
+        HttpResponse<String> collected = HTTP.send(
+                HttpRequest.newBuilder(URI.create(pipeline.collectorUrl() + "/v1/events"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                viaCollector.append(']').toString()))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(collected.statusCode()).as(collected.body()).isEqualTo(200);
 
-        PostgresExtension.awaitCount(pgUrl, "SELECT count(*) FROM agent_usage WHERE event_id LIKE 'valid-%'", 300,
+        PostgresExtension.awaitCount(
+                pgUrl,
+                "SELECT count(*) FROM agent_usage WHERE event_id LIKE 'valid-%'",
+                300,
                 Duration.ofSeconds(BOUND_SECONDS));
         long seconds = (System.nanoTime() - start) / 1_000_000_000;
         System.out.println("poison on every input, then 300 valid events: all landed in " + seconds + " s (bound "
                 + BOUND_SECONDS + " s)");
-        assertThat(PostgresExtension.query(pgUrl, "SELECT sum(total_cost_usd) FROM agent_usage WHERE event_id LIKE 'valid-%'"))
+        assertThat(PostgresExtension.query(
+                        pgUrl, "SELECT sum(total_cost_usd) FROM agent_usage WHERE event_id LIKE 'valid-%'"))
                 .isEqualTo(sum.toPlainString());
         assertThat(PostgresExtension.query(pgUrl, "SELECT count(*) FROM agent_usage WHERE event_id LIKE 'poison-%'"))
                 .isEqualTo("0");
-        List<ConsumerRecord<String, byte[]>> rejected = TopicReader.readToEnd(pipeline.bootstrapServers(),
-                Topics.USAGE_REJECTED, Duration.ofSeconds(30));
-        assertThat(rejected.size()).as("raw poison, budgets and repartition garbage rejected").isGreaterThanOrEqualTo(9);
+        List<ConsumerRecord<String, byte[]>> rejected =
+                TopicReader.readToEnd(pipeline.bootstrapServers(), Topics.USAGE_REJECTED, Duration.ofSeconds(30));
+        assertThat(rejected.size())
+                .as("raw poison, budgets and repartition garbage rejected")
+                .isGreaterThanOrEqualTo(9);
         HttpResponse<String> processor = get(pipeline.processorUrl() + "/health");
         assertThat(processor.statusCode()).as(processor.body()).isEqualTo(200);
         assertThat(get(pipeline.collectorUrl() + "/health").statusCode()).isEqualTo(200);

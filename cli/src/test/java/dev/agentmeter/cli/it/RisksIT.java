@@ -23,29 +23,131 @@ class RisksIT {
 
     @RegisterExtension
     static final PostgresExtension pg = new PostgresExtension();
+
     static String url;
 
     @BeforeAll
     static void seed() throws Exception {
-        url = Ledgers.create(pg, "risks_it", List.of(
-                    // a spike day: one large gpt-4o call on bug_fix, where gpt-4o-mini also serves bug_fix, without cache reads
-                    row("r1", "2026-10-10T10:00:00Z", "coder", "ann", "dev", "openai", "gpt-4o-2024-08-06", "gpt-4o", "OpenAI",
-                            CostSource.CATALOG, 100_000, 1000, "0.25", "0.01", "0.26", "bug_fix", "success"),
-                    row("r2", "2026-10-22T10:00:00Z", "coder", "ann", "dev", "openai", "gpt-4o-mini-2024-07-18", "gpt-4o-mini",
-                            "OpenAI", CostSource.CATALOG, 10_000, 1000, "0.0015", "0.0006", "0.0021", "bug_fix", "success"),
-                    // the last week grows: triage starts
-                    row("r3", "2026-10-28T10:00:00Z", "triage", "bo", "support", "anthropic", "claude-sonnet-4-5-20250929",
-                            "claude-sonnet-4-5", "Anthropic", CostSource.CATALOG, 20_000, 2000, "0.06", "0.03", "0.09", "chat", "success"),
-                    row("r4", "2026-10-29T10:00:00Z", "triage", "bo", "support", "anthropic", "claude-sonnet-4-5-20250929",
-                            "claude-sonnet-4-5", "Anthropic", CostSource.CATALOG, 20_000, 2000, "0.06", "0.03", "0.09", "chat", "success"),
-                    row("r5", "2026-10-30T10:00:00Z", "triage", "bo", "support", "acme", "acme-large-2", null, null,
-                            CostSource.DEFAULT, 1000, 1000, "0.003", "0.015", "0.018", "chat", "success"),
-                    row("r6", "2026-10-31T10:00:00Z", "triage", "bo", "support", "anthropic", "claude-3-5-sonnet-20241022",
-                            "claude-3-5-sonnet", "Anthropic", CostSource.CATALOG, 10_000, 1000, "0.03", "0.015", "0.045", "chat", "success")));
+        url = Ledgers.create(
+                pg,
+                "risks_it",
+                List.of(
+                        // a spike day: one large gpt-4o call on bug_fix, where gpt-4o-mini also serves bug_fix, without
+                        // cache reads
+                        row(
+                                "r1",
+                                "2026-10-10T10:00:00Z",
+                                "coder",
+                                "ann",
+                                "dev",
+                                "openai",
+                                "gpt-4o-2024-08-06",
+                                "gpt-4o",
+                                "OpenAI",
+                                CostSource.CATALOG,
+                                100_000,
+                                1000,
+                                "0.25",
+                                "0.01",
+                                "0.26",
+                                "bug_fix",
+                                "success"),
+                        row(
+                                "r2",
+                                "2026-10-22T10:00:00Z",
+                                "coder",
+                                "ann",
+                                "dev",
+                                "openai",
+                                "gpt-4o-mini-2024-07-18",
+                                "gpt-4o-mini",
+                                "OpenAI",
+                                CostSource.CATALOG,
+                                10_000,
+                                1000,
+                                "0.0015",
+                                "0.0006",
+                                "0.0021",
+                                "bug_fix",
+                                "success"),
+                        // the last week grows: triage starts
+                        row(
+                                "r3",
+                                "2026-10-28T10:00:00Z",
+                                "triage",
+                                "bo",
+                                "support",
+                                "anthropic",
+                                "claude-sonnet-4-5-20250929",
+                                "claude-sonnet-4-5",
+                                "Anthropic",
+                                CostSource.CATALOG,
+                                20_000,
+                                2000,
+                                "0.06",
+                                "0.03",
+                                "0.09",
+                                "chat",
+                                "success"),
+                        row(
+                                "r4",
+                                "2026-10-29T10:00:00Z",
+                                "triage",
+                                "bo",
+                                "support",
+                                "anthropic",
+                                "claude-sonnet-4-5-20250929",
+                                "claude-sonnet-4-5",
+                                "Anthropic",
+                                CostSource.CATALOG,
+                                20_000,
+                                2000,
+                                "0.06",
+                                "0.03",
+                                "0.09",
+                                "chat",
+                                "success"),
+                        row(
+                                "r5",
+                                "2026-10-30T10:00:00Z",
+                                "triage",
+                                "bo",
+                                "support",
+                                "acme",
+                                "acme-large-2",
+                                null,
+                                null,
+                                CostSource.DEFAULT,
+                                1000,
+                                1000,
+                                "0.003",
+                                "0.015",
+                                "0.018",
+                                "chat",
+                                "success"),
+                        row(
+                                "r6",
+                                "2026-10-31T10:00:00Z",
+                                "triage",
+                                "bo",
+                                "support",
+                                "anthropic",
+                                "claude-3-5-sonnet-20241022",
+                                "claude-3-5-sonnet",
+                                "Anthropic",
+                                CostSource.CATALOG,
+                                10_000,
+                                1000,
+                                "0.03",
+                                "0.015",
+                                "0.045",
+                                "chat",
+                                "success")));
     }
 
     private static Cli risks(String... more) {
-        List<String> all = new ArrayList<>(List.of("risks", "--pg-url", url, "--from", "2026-10-06", "--to", "2026-11-02"));
+        List<String> all =
+                new ArrayList<>(List.of("risks", "--pg-url", url, "--from", "2026-10-06", "--to", "2026-11-02"));
         all.addAll(List.of(more));
         Cli result = Cli.run(all.toArray(String[]::new));
         assertThat(result.exitCode()).as(result.err()).isZero();
@@ -80,7 +182,9 @@ class RisksIT {
     @Test
     void theTableGroupsFindingsByCategoryWithTheirActionAndSavings() {
         String out = risks().out();
-        assertThat(out).startsWith("Risks, 2026-10-06 .. 2026-11-02 (18 findings)\n\nPRICE EXPOSURE\n  company OpenAI ($0.26)\n");
+        assertThat(out)
+                .startsWith(
+                        "Risks, 2026-10-06 .. 2026-11-02 (18 findings)\n\nPRICE EXPOSURE\n  company OpenAI ($0.26)\n");
         assertThat(out).contains("""
                 MODEL SWITCH
                   task bug_fix: gpt-4o → gpt-4o-mini ($0.26)
@@ -92,8 +196,11 @@ class RisksIT {
     @Test
     void filtersNarrowTheAssessmentAndJsonIsExact() {
         String out = risks("--team", "dev", "--json").out();
-        assertThat(out).contains("\"category\" : \"model-switch\"", "\"savingsUsd\" : \"0.2444\"",
-                "\"finding\" : \"OpenAI 100.0 %; HHI 10000 (highly concentrated)\"");
+        assertThat(out)
+                .contains(
+                        "\"category\" : \"model-switch\"",
+                        "\"savingsUsd\" : \"0.2444\"",
+                        "\"finding\" : \"OpenAI 100.0 %; HHI 10000 (highly concentrated)\"");
         assertThat(out).doesNotContain("triage");
     }
 
@@ -104,8 +211,9 @@ class RisksIT {
 
         String out = risks("--deprecations", file.toString(), "--output", "csv").out();
 
-        assertThat(out).contains("availability,model gpt-4o,0.26,retires on 2099-02-01,move its traffic to gpt-5"
-                + " (what-if --replace-model gpt-4o=gpt-5),\n");
+        assertThat(out)
+                .contains("availability,model gpt-4o,0.26,retires on 2099-02-01,move its traffic to gpt-5"
+                        + " (what-if --replace-model gpt-4o=gpt-5),\n");
         assertThat(out).doesNotContain("claude-3-5-sonnet,0.045,retired");
     }
 }

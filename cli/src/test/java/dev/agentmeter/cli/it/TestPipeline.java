@@ -10,13 +10,13 @@ import java.nio.file.Path;
 /** The pipeline {@code up} runs, on the tests' in-JVM broker and a database of their own, for the pipeline ITs. */
 final class TestPipeline {
 
-    private TestPipeline() {
-    }
+    private TestPipeline() {}
 
     /** Processor, sink, collector and dashboard with data in {@code data}; two raw partitions. */
     static LocalPipeline start(Path data, KafkaExtension kafka, String pgUrl) throws Exception {
-        return LocalPipeline.start(new LocalPipeline.Settings(data, kafka.bootstrapServers(), pgUrl, 0, 0,
-                FreePorts.next(), 2), new PrintWriter(new StringWriter()));
+        return LocalPipeline.start(
+                new LocalPipeline.Settings(data, kafka.bootstrapServers(), pgUrl, 0, 0, FreePorts.next(), 2),
+                new PrintWriter(new StringWriter()));
     }
 
     static void stop(LocalPipeline pipeline) {

@@ -42,13 +42,16 @@ class TypeScriptClientIT {
 
     @RegisterExtension
     static final KafkaExtension kafka = new KafkaExtension();
+
     @RegisterExtension
     static final PostgresExtension pg = new PostgresExtension();
+
     static final Path AGENT = Path.of("..", "clients", "typescript", "test", "it", "agent.mjs");
     static final Path DIST = Path.of("..", "clients", "typescript", "dist", "esm", "index.js");
 
     static LocalPipeline pipeline;
     static String pgUrl;
+
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     static Path data;
 
@@ -80,7 +83,8 @@ class TypeScriptClientIT {
 
     private static Process agent(String mode, String endpoint, Path spool, String run) throws Exception {
         return new ProcessBuilder(List.of(node(), AGENT.toString(), mode, endpoint, spool.toString(), run))
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
     }
 
     private static String awaitLine(Process p, String prefix) throws Exception {
@@ -99,7 +103,9 @@ class TypeScriptClientIT {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         String last = null;
         while (System.nanoTime() < deadline) {
-            try (Connection c = DriverManager.getConnection(pgUrl); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            try (Connection c = DriverManager.getConnection(pgUrl);
+                    Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery(sql)) {
                 if (rs.next()) {
                     last = rs.getString(1);
                     if (expected.equals(last)) {
@@ -123,10 +129,16 @@ class TypeScriptClientIT {
 
         // 5 × gpt-4o 1,000/100 ($0.0035), logLLM claude-sonnet-4-5 2,000/200 ($0.009), the hook's OpenRouter cost
         // ($0.0123), the Anthropic message with cache ($0.020475) and one API call ($0.01)
-        assertThat(awaitRow("SELECT count(*) || ' ' || sum(total_cost_usd) FROM agent_usage WHERE session_id = '" + run + "'",
-                "9 0.069275")).isEqualTo("9 0.069275");
-        assertThat(awaitRow("SELECT string_agg(DISTINCT cost_source, ',' ORDER BY cost_source) FROM agent_usage WHERE session_id = '"
-                + run + "'", "api,catalog,provider")).isEqualTo("api,catalog,provider");
+        assertThat(awaitRow(
+                        "SELECT count(*) || ' ' || sum(total_cost_usd) FROM agent_usage WHERE session_id = '" + run
+                                + "'",
+                        "9 0.069275"))
+                .isEqualTo("9 0.069275");
+        assertThat(awaitRow(
+                        "SELECT string_agg(DISTINCT cost_source, ',' ORDER BY cost_source) FROM agent_usage WHERE session_id = '"
+                                + run + "'",
+                        "api,catalog,provider"))
+                .isEqualTo("api,catalog,provider");
     }
 
     @Test
@@ -141,8 +153,11 @@ class TypeScriptClientIT {
         assertThat(awaitLine(drain, "drained")).contains("\"waitingBytes\":0");
         assertThat(drain.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
-        assertThat(awaitRow("SELECT count(*) || ' ' || sum(total_cost_usd) FROM agent_usage WHERE session_id = '" + run + "'",
-                "10 0.0350")).isEqualTo("10 0.0350"); // numeric sum keeps the scale of its terms
+        assertThat(awaitRow(
+                        "SELECT count(*) || ' ' || sum(total_cost_usd) FROM agent_usage WHERE session_id = '" + run
+                                + "'",
+                        "10 0.0350"))
+                .isEqualTo("10 0.0350"); // numeric sum keeps the scale of its terms
     }
 
     @Test
@@ -150,20 +165,30 @@ class TypeScriptClientIT {
         String run = "ts-stop-" + UUID.randomUUID();
         int port = FreePorts.next();
         Supplier<CollectorApp> collector = () -> new CollectorApp(CollectorConfig.of(Map.of(
-                CollectorConfig.BOOTSTRAP_SERVERS, pipeline.bootstrapServers(), CollectorConfig.HTTP_PORT, Integer.toString(port),
-                CollectorConfig.SPOOL_DIRECTORY, data.resolve("own-collector-spool").toString()))).start();
+                        CollectorConfig.BOOTSTRAP_SERVERS,
+                        pipeline.bootstrapServers(),
+                        CollectorConfig.HTTP_PORT,
+                        Integer.toString(port),
+                        CollectorConfig.SPOOL_DIRECTORY,
+                        data.resolve("own-collector-spool").toString())))
+                .start();
         CollectorApp first = collector.get();
         Process agent = agent("stream", "http://127.0.0.1:" + port, data.resolve("stream-spool.ndjson"), run);
         Thread.sleep(1500);
         first.close(); // mid-run: about a third of the events sent
         Thread.sleep(2000);
         try (CollectorApp second = collector.get()) {
-            assertThat(awaitLine(agent, "streamed")).contains("\"waitingBytes\":0").contains("\"dropped\":0");
+            assertThat(awaitLine(agent, "streamed"))
+                    .contains("\"waitingBytes\":0")
+                    .contains("\"dropped\":0");
             assertThat(agent.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
             // 200 × gpt-4o-mini 1,000/100: $0.00015 + $0.00006 each
-            assertThat(awaitRow("SELECT count(*) || ' ' || count(DISTINCT event_id) || ' ' || sum(total_cost_usd) FROM agent_usage"
-                    + " WHERE session_id = '" + run + "'", "200 200 0.04200")).isEqualTo("200 200 0.04200");
+            assertThat(awaitRow(
+                            "SELECT count(*) || ' ' || count(DISTINCT event_id) || ' ' || sum(total_cost_usd) FROM agent_usage"
+                                    + " WHERE session_id = '" + run + "'",
+                            "200 200 0.04200"))
+                    .isEqualTo("200 200 0.04200");
         }
     }
 }

@@ -22,13 +22,31 @@ class UpDemoIT {
     void upDemoRunsThePipelineLandsEveryEventAndCrossesTheDemoBudget(
             @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path data) throws Exception { // kept for its logs if it fails
         int dashboardPort = FreePorts.next();
-        Cli result = Cli.run("up", "--demo", "--duration", "20s", "--seed", "7", "--rate", "50",
-                "--data-dir", data.toString(), "--kafka-port", Integer.toString(FreePorts.next()),
-                "--pg-port", Integer.toString(FreePorts.next()), "--http-port", Integer.toString(FreePorts.next()),
-                "--collector-port", Integer.toString(FreePorts.next()), "--dashboard-port", Integer.toString(dashboardPort));
+        Cli result = Cli.run(
+                "up",
+                "--demo",
+                "--duration",
+                "20s",
+                "--seed",
+                "7",
+                "--rate",
+                "50",
+                "--data-dir",
+                data.toString(),
+                "--kafka-port",
+                Integer.toString(FreePorts.next()),
+                "--pg-port",
+                Integer.toString(FreePorts.next()),
+                "--http-port",
+                Integer.toString(FreePorts.next()),
+                "--collector-port",
+                Integer.toString(FreePorts.next()),
+                "--dashboard-port",
+                Integer.toString(dashboardPort));
 
         assertThat(result.exitCode()).as(result.err()).isZero();
-        List<String> progress = result.out().lines().filter(l -> PROGRESS.matcher(l).matches()).toList();
+        List<String> progress =
+                result.out().lines().filter(l -> PROGRESS.matcher(l).matches()).toList();
         Matcher last = PROGRESS.matcher(progress.get(progress.size() - 1));
         assertThat(last.matches()).isTrue();
         long events = Long.parseLong(last.group(1).replace(",", ""));
@@ -36,9 +54,11 @@ class UpDemoIT {
         assertThat(last.group(4).replace(",", "")).isEqualTo(Long.toString(events));
         // The demo user's $0.50/day budget is crossed at 50 %, 80 % and 100 %; the larger budgets are not.
         assertThat(last.group(3)).isEqualTo("3");
-        assertThat(result.out()).contains("  dashboard: http://localhost:" + dashboardPort + "/\n")
+        assertThat(result.out())
+                .contains("  dashboard: http://localhost:" + dashboardPort + "/\n")
                 .contains("interactions         " + events + " (")
                 .containsPattern("user:demo-\\d{6} +DAY +\\$[\\d.]+ +\\$0\\.50 +\\d+\\.\\d%")
-                .endsWith("stopped; nothing in flight was lost: what was sent is in Kafka and resumes on the next `up`\n");
+                .endsWith(
+                        "stopped; nothing in flight was lost: what was sent is in Kafka and resumes on the next `up`\n");
     }
 }

@@ -11,7 +11,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ResponseTimeTest {
 
     @ParameterizedTest(name = "{0} = {1} ms")
-    @CsvSource({"2.5, 2500", "2.5s, 2500", "2500ms, 2500", "3, 3000", "0.0004, 0", "0.0005, 1", "12.3456, 12346", "750 ms, 750"})
+    @CsvSource({
+        "2.5, 2500",
+        "2.5s, 2500",
+        "2500ms, 2500",
+        "3, 3000",
+        "0.0004, 0",
+        "0.0005, 1",
+        "12.3456, 12346",
+        "750 ms, 750"
+    })
     void secondsByDefaultMillisecondsWithTheSuffix(String text, long millis) {
         assertThat(TrackCommand.parseResponseTime(text)).isEqualTo(millis);
     }

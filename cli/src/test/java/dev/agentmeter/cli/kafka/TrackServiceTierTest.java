@@ -18,24 +18,31 @@ class TrackServiceTierTest {
 
     @Test
     void theTierIsLowerCasedAsTheContractWritesIt() {
-        assertThat(parsed("--model", "gpt-4o", "--input-tokens", "10", "--service-tier", "Flex").event().serviceTier())
+        assertThat(parsed("--model", "gpt-4o", "--input-tokens", "10", "--service-tier", "Flex")
+                        .event()
+                        .serviceTier())
                 .isEqualTo("flex");
     }
 
     @Test
     void openAisDefaultIsStandard() {
-        assertThat(parsed("--model", "gpt-4o", "--input-tokens", "10", "--service-tier", "default").event().serviceTier())
+        assertThat(parsed("--model", "gpt-4o", "--input-tokens", "10", "--service-tier", "default")
+                        .event()
+                        .serviceTier())
                 .isEqualTo("standard");
     }
 
     @Test
     void withoutTheOptionTheEventCarriesNoTier() {
-        assertThat(parsed("--model", "gpt-4o", "--input-tokens", "10").event().serviceTier()).isNull();
+        assertThat(parsed("--model", "gpt-4o", "--input-tokens", "10").event().serviceTier())
+                .isNull();
     }
 
     @Test
     void aTierTheContractCannotNameIsRefusedWithTheField() {
-        assertThatThrownBy(() -> parsed("--model", "gpt-4o", "--input-tokens", "10", "--service-tier", "batch please").event())
-                .isInstanceOf(ParameterException.class).hasMessageContaining("serviceTier 'batch please'");
+        assertThatThrownBy(() -> parsed("--model", "gpt-4o", "--input-tokens", "10", "--service-tier", "batch please")
+                        .event())
+                .isInstanceOf(ParameterException.class)
+                .hasMessageContaining("serviceTier 'batch please'");
     }
 }

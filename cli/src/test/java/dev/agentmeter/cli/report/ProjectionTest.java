@@ -18,9 +18,12 @@ class ProjectionTest {
         Instant now = Instant.parse("2026-11-16T00:00:00Z");
         Window november = Window.named("this-month", ZoneOffset.UTC, now);
 
-        WhatIfCommand.Projection p = WhatIfCommand.Projection.of(List.of(
-                new WhatIf.Comparison("gpt-4o", 3, new BigDecimal("10"), new BigDecimal("15")),
-                new WhatIf.Comparison("claude-sonnet-4-5", 1, new BigDecimal("0.5"), new BigDecimal("0.5"))), november, now);
+        WhatIfCommand.Projection p = WhatIfCommand.Projection.of(
+                List.of(
+                        new WhatIf.Comparison("gpt-4o", 3, new BigDecimal("10"), new BigDecimal("15")),
+                        new WhatIf.Comparison("claude-sonnet-4-5", 1, new BigDecimal("0.5"), new BigDecimal("0.5"))),
+                november,
+                now);
 
         assertThat(p.elapsedDays()).isEqualByComparingTo("15.0");
         assertThat(p.billedUsd()).isEqualByComparingTo("21");
@@ -30,8 +33,10 @@ class ProjectionTest {
     @Test
     void aThirdOfTheWayIsCarriedExactlyToTenDecimals() {
         Instant now = Instant.parse("2026-11-11T00:00:00Z");
-        WhatIfCommand.Projection p = WhatIfCommand.Projection.of(List.of(
-                new WhatIf.Comparison("m", 1, new BigDecimal("1"), new BigDecimal("2"))), Window.named("this-month", ZoneOffset.UTC, now), now);
+        WhatIfCommand.Projection p = WhatIfCommand.Projection.of(
+                List.of(new WhatIf.Comparison("m", 1, new BigDecimal("1"), new BigDecimal("2"))),
+                Window.named("this-month", ZoneOffset.UTC, now),
+                now);
 
         assertThat(p.billedUsd()).isEqualByComparingTo("3");
         assertThat(p.whatIfUsd()).isEqualByComparingTo("6");

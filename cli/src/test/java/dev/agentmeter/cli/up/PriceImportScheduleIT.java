@@ -25,27 +25,34 @@ class PriceImportScheduleIT {
 
     @RegisterExtension
     static final KafkaExtension kafka = new KafkaExtension();
+
     @TempDir
     Path dir;
 
     @Test
     void aRunPublishesTheNewModelsAndARunOnABadDocumentPublishesNothing() throws Exception {
         Path good = dir.resolve("data.json");
-        Files.writeString(good, "[{\"id\": \"openai\", \"name\": \"OpenAI\", \"models\": [{\"id\": \"omega-1\","
-                + " \"match\": {\"equals\": \"omega-1\"}, \"prices\": {\"input_mtok\": 0.4, \"output_mtok\": 1.6}}]}]");
+        Files.writeString(
+                good,
+                "[{\"id\": \"openai\", \"name\": \"OpenAI\", \"models\": [{\"id\": \"omega-1\","
+                        + " \"match\": {\"equals\": \"omega-1\"}, \"prices\": {\"input_mtok\": 0.4, \"output_mtok\": 1.6}}]}]");
         Path bad = dir.resolve("bad.json");
-        Files.writeString(bad, "[{\"id\": \"openai\", \"name\": \"OpenAI\", \"models\": [{\"id\": \"omega-2\","
-                + " \"prices\": {\"input_mtok\": \"cheap\"}}]}]");
+        Files.writeString(
+                bad,
+                "[{\"id\": \"openai\", \"name\": \"OpenAI\", \"models\": [{\"id\": \"omega-2\","
+                        + " \"prices\": {\"input_mtok\": \"cheap\"}}]}]");
         StringWriter out = new StringWriter();
-        TopicAdmin.createTopics(kafka.bootstrapServers(), new NewTopic(Topics.PRICES, 1, (short) 1)
-                .configs(Map.of("cleanup.policy", "compact")));
+        TopicAdmin.createTopics(
+                kafka.bootstrapServers(),
+                new NewTopic(Topics.PRICES, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")));
 
         String first = PriceImportSchedule.runOnce(kafka.bootstrapServers(), good.toString(), new PrintWriter(out));
         String second = PriceImportSchedule.runOnce(kafka.bootstrapServers(), bad.toString(), new PrintWriter(out));
 
         assertThat(first).isEqualTo("prices: genai-prices from " + good + ": 1 new, 0 changed, 1 published");
-        assertThat(second).isEqualTo("prices: import from " + bad + " failed, nothing published (next try in 24 h):"
-                + " openai/omega-2.input_mtok is not a number: 'cheap'");
+        assertThat(second)
+                .isEqualTo("prices: import from " + bad + " failed, nothing published (next try in 24 h):"
+                        + " openai/omega-2.input_mtok is not a number: 'cheap'");
         // A committed transaction becomes readable (read committed) once its markers are written, a few
         // milliseconds after commitTransaction returns: read again until it is, for at most 10 s.
         var topic = KafkaIo.readCompacted(kafka.bootstrapServers(), Topics.PRICES);
@@ -55,7 +62,10 @@ class PriceImportScheduleIT {
             topic = KafkaIo.readCompacted(kafka.bootstrapServers(), Topics.PRICES);
         }
         assertThat(topic).containsOnlyKeys("omega-1");
-        assertThat(ContractJson.fromBytes(topic.get("omega-1"), ModelPrice.class).prices().get(0).outputPerMTok())
+        assertThat(ContractJson.fromBytes(topic.get("omega-1"), ModelPrice.class)
+                        .prices()
+                        .get(0)
+                        .outputPerMTok())
                 .hasToString("1.6");
     }
 }

@@ -44,6 +44,7 @@ class ReconcileScheduleIT {
 
     @RegisterExtension
     static final PostgresExtension pg = new PostgresExtension();
+
     private static int databases;
     private static final LocalDate TODAY = LocalDate.parse("2026-11-05");
 
@@ -69,16 +70,28 @@ class ReconcileScheduleIT {
     }
 
     private static PricedUsage gpt4o(String id, String at, String usd) {
-        UsageEvent e = UsageEvent.builder().eventId(id).timestamp(Instant.parse(at)).kind("llm").agent("coder")
-                .provider("openai").model("gpt-4o-2024-08-06").usage(Usage.of(100, 10)).build();
+        UsageEvent e = UsageEvent.builder()
+                .eventId(id)
+                .timestamp(Instant.parse(at))
+                .kind("llm")
+                .agent("coder")
+                .provider("openai")
+                .model("gpt-4o-2024-08-06")
+                .usage(Usage.of(100, 10))
+                .build();
         BigDecimal total = new BigDecimal(usd);
-        return new PricedUsage(e, new Pricing("gpt-4o", "OpenAI", "openai", CostSource.CATALOG, null, false, "USD", null),
-                new Cost(total, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, total, total), Instant.parse(at));
+        return new PricedUsage(
+                e,
+                new Pricing("gpt-4o", "OpenAI", "openai", CostSource.CATALOG, null, false, "USD", null),
+                new Cost(total, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, total, total),
+                Instant.parse(at));
     }
 
     private static String ledger() throws Exception {
-        return Ledgers.create(pg, "scheduled_" + (++databases), List.of(gpt4o("o1", "2026-11-02T09:00:00Z", "1.20"),
-                gpt4o("o2", "2026-11-03T09:00:00Z", "0.90")));
+        return Ledgers.create(
+                pg,
+                "scheduled_" + (++databases),
+                List.of(gpt4o("o1", "2026-11-02T09:00:00Z", "1.20"), gpt4o("o2", "2026-11-03T09:00:00Z", "0.90")));
     }
 
     private static final String COSTS = "{\"object\":\"page\",\"data\":["
@@ -89,7 +102,9 @@ class ReconcileScheduleIT {
             + "\"has_more\":false,\"next_page\":null}";
 
     private static String query(String url, String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+        try (Connection c = DriverManager.getConnection(url);
+                Statement s = c.createStatement();
+                ResultSet r = s.executeQuery(sql)) {
             return r.next() ? r.getString(1) : null;
         }
     }
@@ -99,22 +114,32 @@ class ReconcileScheduleIT {
         String url = ledger();
         String base = serve(200, COSTS);
 
-        String line = ReconcileSchedule.runOnce(url, BillSource.OPENAI_COSTS, base, "sk-admin-test", TODAY,
-                new PrintWriter(new StringWriter()));
+        String line = ReconcileSchedule.runOnce(
+                url, BillSource.OPENAI_COSTS, base, "sk-admin-test", TODAY, new PrintWriter(new StringWriter()));
 
-        assertThat(line).isEqualTo("reconcile: openai-costs 2026-11-02 … 2026-11-04: billed $2.20, tracked $2.10,"
-                + " capture rate 95.45 %, 1 discrepancies (recorded)");
-        assertThat(query(url, "SELECT source || ' ' || from_day || ' ' || to_day || ' ' || billed_usd || ' ' || tracked_usd"
-                + " || ' ' || capture_rate_percent || ' ' || tolerance_percent || ' ' || discrepancies FROM reconciliation_runs"))
+        assertThat(line)
+                .isEqualTo("reconcile: openai-costs 2026-11-02 … 2026-11-04: billed $2.20, tracked $2.10,"
+                        + " capture rate 95.45 %, 1 discrepancies (recorded)");
+        assertThat(
+                        query(
+                                url,
+                                "SELECT source || ' ' || from_day || ' ' || to_day || ' ' || billed_usd || ' ' || tracked_usd"
+                                        + " || ' ' || capture_rate_percent || ' ' || tolerance_percent || ' ' || discrepancies FROM reconciliation_runs"))
                 .isEqualTo("openai-costs 2026-11-02 2026-11-04 2.2 2.10 95.45 1 1");
-        try (DashboardApp dashboard = new DashboardApp(DashboardConfig.of(Map.of(DashboardConfig.PG_URL, url,
-                DashboardConfig.HTTP_PORT, "0"))).start()) {
-            String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + dashboard.port() + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-            assertThat(metrics).contains("agentmeter_reconcile_capture_rate_percent{source=\"openai-costs\"} 95.45\n",
-                    "agentmeter_reconcile_billed_usd{source=\"openai-costs\"} 2.2\n",
-                    "agentmeter_reconcile_discrepancies{source=\"openai-costs\"} 1.0\n");
+        try (DashboardApp dashboard = new DashboardApp(
+                        DashboardConfig.of(Map.of(DashboardConfig.PG_URL, url, DashboardConfig.HTTP_PORT, "0")))
+                .start()) {
+            String metrics = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + dashboard.port() + "/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+            assertThat(metrics)
+                    .contains(
+                            "agentmeter_reconcile_capture_rate_percent{source=\"openai-costs\"} 95.45\n",
+                            "agentmeter_reconcile_billed_usd{source=\"openai-costs\"} 2.2\n",
+                            "agentmeter_reconcile_discrepancies{source=\"openai-costs\"} 1.0\n");
         }
     }
 
@@ -123,8 +148,8 @@ class ReconcileScheduleIT {
         String url = ledger();
         String base = serve(401, "{\"error\":{\"message\":\"Invalid admin key\"}}");
 
-        String line = ReconcileSchedule.runOnce(url, BillSource.OPENAI_COSTS, base, "sk-wrong", TODAY,
-                new PrintWriter(new StringWriter()));
+        String line = ReconcileSchedule.runOnce(
+                url, BillSource.OPENAI_COSTS, base, "sk-wrong", TODAY, new PrintWriter(new StringWriter()));
 
         assertThat(line).startsWith("reconcile: openai-costs failed, nothing recorded: ");
         assertThat(query(url, "SELECT count(*) FROM reconciliation_runs")).isEqualTo("0");

@@ -23,12 +23,14 @@ public final class EventBatch {
      */
     private static UnaryOperator<UsageEvent> fill(String idBase, int index) {
         return e -> e == null || e.eventId() != null && e.timestamp() != null
-                ? e : e.toBuilder().eventId(e.eventId() != null ? e.eventId() : idBase + ":" + index)
-                        .timestamp(e.timestamp() != null ? e.timestamp() : Instant.now()).build();
+                ? e
+                : e.toBuilder()
+                        .eventId(e.eventId() != null ? e.eventId() : idBase + ":" + index)
+                        .timestamp(e.timestamp() != null ? e.timestamp() : Instant.now())
+                        .build();
     }
 
-    private EventBatch() {
-    }
+    private EventBatch() {}
 
     /** The body cannot be read as events at all (400), or holds more than allowed (413). */
     public static final class Refused extends RuntimeException {
@@ -61,8 +63,11 @@ public final class EventBatch {
             UsageEventParser.Result r = parser.parse(elements.get(i), fill(idBase, i));
             items.add(r.valid() ? new Item(i, r.event(), List.of()) : new Item(i, null, r.violations()));
         }
-        if (ndjson && !items.isEmpty() && items.stream().allMatch(it -> !it.valid()
-                && it.violations().get(0).rule().equals("json"))) {
+        if (ndjson
+                && !items.isEmpty()
+                && items.stream()
+                        .allMatch(it ->
+                                !it.valid() && it.violations().get(0).rule().equals("json"))) {
             throw new Refused(400, "no line of the body is JSON: send one UsageEvent JSON object per line");
         }
         return items;
@@ -79,13 +84,16 @@ public final class EventBatch {
         if (i < body.length && body[i] == '{') {
             int end = valueEnd(body, i);
             if (skipWhitespace(body, end) != body.length) {
-                throw new Refused(400, "the body is not JSON: more follows the first value (send NDJSON as"
-                        + " application/x-ndjson)");
+                throw new Refused(
+                        400,
+                        "the body is not JSON: more follows the first value (send NDJSON as"
+                                + " application/x-ndjson)");
             }
             return List.of(body);
         }
         if (i >= body.length || body[i] != '[') {
-            throw new Refused(400, "the body is not JSON: expected a JSON array of UsageEvents (or one UsageEvent object)");
+            throw new Refused(
+                    400, "the body is not JSON: expected a JSON array of UsageEvents (or one UsageEvent object)");
         }
         List<byte[]> out = new ArrayList<>();
         i = skipWhitespace(body, i + 1);
@@ -106,8 +114,10 @@ public final class EventBatch {
                 return requireEnd(body, i + 1, out);
             }
             if (body[i] != ',') {
-                throw new Refused(400, "the body is not JSON: expected ',' or ']' after element " + (out.size() - 1)
-                        + " at byte " + i);
+                throw new Refused(
+                        400,
+                        "the body is not JSON: expected ',' or ']' after element " + (out.size() - 1) + " at byte "
+                                + i);
             }
             i = skipWhitespace(body, i + 1);
         }
@@ -115,7 +125,8 @@ public final class EventBatch {
 
     private static List<byte[]> requireEnd(byte[] body, int from, List<byte[]> out) {
         if (skipWhitespace(body, from) != body.length) {
-            throw new Refused(400, "the body is not JSON: more follows the array (send NDJSON as application/x-ndjson)");
+            throw new Refused(
+                    400, "the body is not JSON: more follows the array (send NDJSON as application/x-ndjson)");
         }
         return out;
     }
@@ -188,7 +199,8 @@ public final class EventBatch {
                 int end = i > start && body[i - 1] == '\r' ? i - 1 : i;
                 if (!isBlank(body, start, end)) {
                     if (out.size() == maxEvents) {
-                        throw new Refused(413, "more than " + maxEvents + " events in one request; send them in batches");
+                        throw new Refused(
+                                413, "more than " + maxEvents + " events in one request; send them in batches");
                     }
                     out.add(Arrays.copyOfRange(body, start, end));
                 }

@@ -40,36 +40,39 @@ import java.util.Set;
  */
 public final class GenAiSpans {
 
-    private static final Set<String> NOT_INFERENCE = Set.of("invoke_agent", "create_agent", "execute_tool",
-            "invoke_workflow");
+    private static final Set<String> NOT_INFERENCE =
+            Set.of("invoke_agent", "create_agent", "execute_tool", "invoke_workflow");
     private static final Set<String> TRACELOOP_NOT_INFERENCE = Set.of("workflow", "task", "agent", "tool");
     private static final List<String> INPUT = List.of("gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens");
     private static final List<String> OUTPUT = List.of("gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens");
-    private static final List<String> CACHE_READ = List.of("gen_ai.usage.cache_read.input_tokens",
-            "gen_ai.usage.cache_read_input_tokens");
-    private static final List<String> CACHE_WRITE = List.of("gen_ai.usage.cache_creation.input_tokens",
-            "gen_ai.usage.cache_write.input_tokens", "gen_ai.usage.cache_creation_input_tokens");
-    private static final List<String> REASONING = List.of("gen_ai.usage.reasoning.output_tokens",
-            "gen_ai.usage.reasoning_tokens");
+    private static final List<String> CACHE_READ =
+            List.of("gen_ai.usage.cache_read.input_tokens", "gen_ai.usage.cache_read_input_tokens");
+    private static final List<String> CACHE_WRITE = List.of(
+            "gen_ai.usage.cache_creation.input_tokens",
+            "gen_ai.usage.cache_write.input_tokens",
+            "gen_ai.usage.cache_creation_input_tokens");
+    private static final List<String> REASONING =
+            List.of("gen_ai.usage.reasoning.output_tokens", "gen_ai.usage.reasoning_tokens");
     /**
      * The tier served: the response's (the semantic conventions' OpenAI attribute, old and new names),
      * and as a last resort a plain or requested tier.
      */
-    private static final List<String> SERVICE_TIER = List.of("openai.response.service_tier",
-            "gen_ai.openai.response.service_tier", "service_tier", "gen_ai.request.service_tier");
+    private static final List<String> SERVICE_TIER = List.of(
+            "openai.response.service_tier",
+            "gen_ai.openai.response.service_tier",
+            "service_tier",
+            "gen_ai.request.service_tier");
     /** Provider names of the conventions that agentmeter spells otherwise. */
     private static final Map<String, String> PROVIDERS = Map.of("aws.bedrock", "aws-bedrock");
 
-    private GenAiSpans() {
-    }
+    private GenAiSpans() {}
 
     /**
      * What an export holds: an event per inference span ({@code events}), why some inference spans
      * could not become one ({@code problems}, with their ids), and how many spans were not
      * inference spans ({@code ignored}).
      */
-    public record Result(List<UsageEvent> events, List<String> problems, int ignored) {
-    }
+    public record Result(List<UsageEvent> events, List<String> problems, int ignored) {}
 
     public static Result toEvents(List<OtlpSpan> spans) {
         Map<String, OtlpSpan> byId = new HashMap<>();
@@ -147,13 +150,15 @@ public final class GenAiSpans {
             model = text(a, "gen_ai.request.model");
         }
         Object reasons = a.get("gen_ai.response.finish_reasons");
-        String finishReason = reasons instanceof List<?> list && !list.isEmpty() ? String.valueOf(list.get(0))
+        String finishReason = reasons instanceof List<?> list && !list.isEmpty()
+                ? String.valueOf(list.get(0))
                 : reasons instanceof String s ? s : null;
         long start = span.startNanos() != 0 ? span.startNanos() : span.endNanos();
         Long durationMs = span.startNanos() != 0 && span.endNanos() >= span.startNanos()
-                ? (span.endNanos() - span.startNanos()) / 1_000_000 : null;
-        String errorMessage = span.error() ? (span.statusMessage().isEmpty() ? text(a, "error.type")
-                : span.statusMessage()) : null;
+                ? (span.endNanos() - span.startNanos()) / 1_000_000
+                : null;
+        String errorMessage =
+                span.error() ? (span.statusMessage().isEmpty() ? text(a, "error.type") : span.statusMessage()) : null;
         String taskType = inherited(span, above, "agentmeter.task.type");
         return UsageEvent.builder()
                 .eventId(span.traceId() + ":" + span.spanId())
@@ -170,8 +175,13 @@ public final class GenAiSpans {
                 .usage(new Usage(input, output, cacheRead, cacheWrite, 0, reasoning, false))
                 .providerCostUsd(money(a.get("gen_ai.usage.cost")))
                 .serviceTier(first(a, SERVICE_TIER) == null ? null : String.valueOf(first(a, SERVICE_TIER)))
-                .call(new Call(text(a, "gen_ai.operation.name"), finishReason, durationMs,
-                        span.error() ? Call.STATUS_ERROR : Call.STATUS_SUCCESS, errorMessage, null))
+                .call(new Call(
+                        text(a, "gen_ai.operation.name"),
+                        finishReason,
+                        durationMs,
+                        span.error() ? Call.STATUS_ERROR : Call.STATUS_SUCCESS,
+                        errorMessage,
+                        null))
                 .task(taskType == null ? null : new Task(taskType, null, null))
                 .build();
     }
@@ -256,8 +266,8 @@ public final class GenAiSpans {
             throw new ArithmeticException();
         } catch (ArithmeticException | NumberFormatException e) {
             String shown = String.valueOf(v);
-            throw new IllegalArgumentException(keys.get(0) + " is " + (shown.length() > 40 ? shown.substring(0, 40) + "…"
-                    : shown) + ", not a whole number of tokens");
+            throw new IllegalArgumentException(keys.get(0) + " is "
+                    + (shown.length() > 40 ? shown.substring(0, 40) + "…" : shown) + ", not a whole number of tokens");
         }
     }
 
@@ -284,8 +294,8 @@ public final class GenAiSpans {
             throw new NumberFormatException();
         } catch (NumberFormatException e) {
             String shown = String.valueOf(v);
-            throw new IllegalArgumentException("gen_ai.usage.cost is " + (shown.length() > 40 ? shown.substring(0, 40)
-                    + "…" : shown) + ", not an amount in USD");
+            throw new IllegalArgumentException("gen_ai.usage.cost is "
+                    + (shown.length() > 40 ? shown.substring(0, 40) + "…" : shown) + ", not an amount in USD");
         }
     }
 }

@@ -25,8 +25,7 @@ public final class OtlpJson {
     public static final String CONTENT_TYPE = "application/json";
     private static final int STATUS_CODE_ERROR = 2;
 
-    private OtlpJson() {
-    }
+    private OtlpJson() {}
 
     /** The spans of an ExportTraceServiceRequest; fails with a sentence when the bytes are not one. */
     public static List<OtlpSpan> decode(byte[] body) {
@@ -37,8 +36,9 @@ public final class OtlpJson {
             throw new IllegalArgumentException("the body is not JSON: " + firstLine(e.getMessage()));
         }
         if (root == null || !root.isObject()) {
-            throw new IllegalArgumentException("the body is not an OTLP ExportTraceServiceRequest: expected a JSON object"
-                    + " with resourceSpans");
+            throw new IllegalArgumentException(
+                    "the body is not an OTLP ExportTraceServiceRequest: expected a JSON object"
+                            + " with resourceSpans");
         }
         List<OtlpSpan> spans = new ArrayList<>();
         for (JsonNode rs : root.path("resourceSpans")) {
@@ -47,9 +47,16 @@ public final class OtlpJson {
             for (JsonNode ss : scopes) {
                 for (JsonNode s : ss.path("spans")) {
                     JsonNode status = s.path("status");
-                    spans.add(new OtlpSpan(resource, id(s, "traceId"), id(s, "spanId"), id(s, "parentSpanId"),
-                            s.path("name").asText(""), nanos(s.path("startTimeUnixNano")),
-                            nanos(s.path("endTimeUnixNano")), attributes(s.path("attributes")), isError(status.path("code")),
+                    spans.add(new OtlpSpan(
+                            resource,
+                            id(s, "traceId"),
+                            id(s, "spanId"),
+                            id(s, "parentSpanId"),
+                            s.path("name").asText(""),
+                            nanos(s.path("startTimeUnixNano")),
+                            nanos(s.path("endTimeUnixNano")),
+                            attributes(s.path("attributes")),
+                            isError(status.path("code")),
                             status.path("message").asText("")));
                 }
             }
@@ -60,7 +67,8 @@ public final class OtlpJson {
     public static byte[] response(long rejectedSpans, String errorMessage) {
         ObjectNode root = ContractJson.mapper().createObjectNode();
         if (rejectedSpans > 0 || !errorMessage.isEmpty()) {
-            root.putObject("partialSuccess").put("rejectedSpans", Long.toString(rejectedSpans))
+            root.putObject("partialSuccess")
+                    .put("rejectedSpans", Long.toString(rejectedSpans))
                     .put("errorMessage", errorMessage);
         }
         return root.toString().getBytes(StandardCharsets.UTF_8);
@@ -68,7 +76,11 @@ public final class OtlpJson {
 
     /** A {@code google.rpc.Status} in JSON, for 4xx and 5xx answers. */
     public static byte[] status(int code, String message) {
-        return ContractJson.mapper().createObjectNode().put("code", code).put("message", message).toString()
+        return ContractJson.mapper()
+                .createObjectNode()
+                .put("code", code)
+                .put("message", message)
+                .toString()
                 .getBytes(StandardCharsets.UTF_8);
     }
 

@@ -27,8 +27,7 @@ public final class OtlpProtobuf {
     public static final String CONTENT_TYPE = "application/x-protobuf";
     private static final HexFormat HEX = HexFormat.of();
 
-    private OtlpProtobuf() {
-    }
+    private OtlpProtobuf() {}
 
     /** The spans of an {@code ExportTraceServiceRequest}; fails with a sentence when the bytes are not one. */
     public static List<OtlpSpan> decode(byte[] body) {
@@ -36,22 +35,31 @@ public final class OtlpProtobuf {
         try {
             request = ExportTraceServiceRequest.parseFrom(body);
         } catch (InvalidProtocolBufferException e) {
-            throw new IllegalArgumentException("the body is not a protobuf-encoded OTLP ExportTraceServiceRequest: "
-                    + e.getMessage());
+            throw new IllegalArgumentException(
+                    "the body is not a protobuf-encoded OTLP ExportTraceServiceRequest: " + e.getMessage());
         }
-        if (request.getResourceSpansCount() == 0 && !request.getUnknownFields().asMap().isEmpty()) {
+        if (request.getResourceSpansCount() == 0
+                && !request.getUnknownFields().asMap().isEmpty()) {
             throw new IllegalArgumentException("the body is protobuf but not an OTLP ExportTraceServiceRequest"
-                    + " (no resource spans, unknown fields " + request.getUnknownFields().asMap().keySet() + ")");
+                    + " (no resource spans, unknown fields "
+                    + request.getUnknownFields().asMap().keySet() + ")");
         }
         List<OtlpSpan> spans = new ArrayList<>();
         for (ResourceSpans rs : request.getResourceSpansList()) {
             Map<String, Object> resource = attributes(rs.getResource().getAttributesList());
             for (ScopeSpans ss : rs.getScopeSpansList()) {
                 for (Span s : ss.getSpansList()) {
-                    spans.add(new OtlpSpan(resource, hex(s.getTraceId()), hex(s.getSpanId()), hex(s.getParentSpanId()),
-                            s.getName(), s.getStartTimeUnixNano(), s.getEndTimeUnixNano(),
+                    spans.add(new OtlpSpan(
+                            resource,
+                            hex(s.getTraceId()),
+                            hex(s.getSpanId()),
+                            hex(s.getParentSpanId()),
+                            s.getName(),
+                            s.getStartTimeUnixNano(),
+                            s.getEndTimeUnixNano(),
                             attributes(s.getAttributesList()),
-                            s.getStatus().getCode() == Status.StatusCode.STATUS_CODE_ERROR, s.getStatus().getMessage()));
+                            s.getStatus().getCode() == Status.StatusCode.STATUS_CODE_ERROR,
+                            s.getStatus().getMessage()));
                 }
             }
         }
@@ -62,7 +70,8 @@ public final class OtlpProtobuf {
     public static byte[] response(long rejectedSpans, String errorMessage) {
         ExportTraceServiceResponse.Builder response = ExportTraceServiceResponse.newBuilder();
         if (rejectedSpans > 0 || !errorMessage.isEmpty()) {
-            response.setPartialSuccess(ExportTracePartialSuccess.newBuilder().setRejectedSpans(rejectedSpans)
+            response.setPartialSuccess(ExportTracePartialSuccess.newBuilder()
+                    .setRejectedSpans(rejectedSpans)
                     .setErrorMessage(errorMessage));
         }
         return response.build().toByteArray();
@@ -106,7 +115,10 @@ public final class OtlpProtobuf {
             case BOOL_VALUE -> v.getBoolValue();
             case INT_VALUE -> v.getIntValue();
             case DOUBLE_VALUE -> v.getDoubleValue();
-            case ARRAY_VALUE -> v.getArrayValue().getValuesList().stream().map(OtlpProtobuf::value).toList();
+            case ARRAY_VALUE ->
+                v.getArrayValue().getValuesList().stream()
+                        .map(OtlpProtobuf::value)
+                        .toList();
             case KVLIST_VALUE -> attributes(v.getKvlistValue().getValuesList());
             case BYTES_VALUE -> HEX.formatHex(v.getBytesValue().toByteArray());
             default -> null;

@@ -48,10 +48,10 @@ public final class IngestBenchmark {
     private static final int EVENTS = Integer.getInteger("bench.events", 200_000);
     private static final int BATCH = Integer.getInteger("bench.batch", 500);
     private static final int CLIENTS = Integer.getInteger("bench.clients", 4);
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    private IngestBenchmark() {
-    }
+    private IngestBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         Path work = Files.createTempDirectory("ingest-bench-");
@@ -59,20 +59,25 @@ public final class IngestBenchmark {
             for (String t : List.of("bench.track", "bench.events", "bench.traces", "bench.latency")) {
                 kafka.createTopics(new NewTopic(t, 3, (short) 1));
             }
-            System.out.printf("%,d events, batches of %d, %d concurrent clients, broker in this JVM%n%n", EVENTS, BATCH,
-                    CLIENTS);
+            System.out.printf(
+                    "%,d events, batches of %d, %d concurrent clients, broker in this JVM%n%n", EVENTS, BATCH, CLIENTS);
             for (int round = 1; round <= 2; round++) { // round 1 warms the JIT; round 2 counts
                 double track = track(kafka.bootstrapServers(), work.resolve("track-" + round));
                 double events;
                 double traces;
-                try (CollectorApp app = collector(kafka.bootstrapServers(), "bench.events", work.resolve("c-" + round))) {
+                try (CollectorApp app =
+                        collector(kafka.bootstrapServers(), "bench.events", work.resolve("c-" + round))) {
                     events = throughput(app.port(), "/v1/events", "application/json", IngestBenchmark::eventsBody);
                 }
-                try (CollectorApp app = collector(kafka.bootstrapServers(), "bench.traces", work.resolve("o-" + round))) {
-                    traces = throughput(app.port(), "/v1/traces", "application/x-protobuf", IngestBenchmark::tracesBody);
+                try (CollectorApp app =
+                        collector(kafka.bootstrapServers(), "bench.traces", work.resolve("o-" + round))) {
+                    traces =
+                            throughput(app.port(), "/v1/traces", "application/x-protobuf", IngestBenchmark::tracesBody);
                 }
-                System.out.printf("round %d: track() %,.0f ev/s | POST /v1/events %,.0f ev/s (%.2fx) | POST /v1/traces"
-                        + " (protobuf) %,.0f ev/s (%.2fx)%n", round, track, events, events / track, traces, traces / track);
+                System.out.printf(
+                        "round %d: track() %,.0f ev/s | POST /v1/events %,.0f ev/s (%.2fx) | POST /v1/traces"
+                                + " (protobuf) %,.0f ev/s (%.2fx)%n",
+                        round, track, events, events / track, traces, traces / track);
                 if (round == 2) {
                     try (CollectorApp app = collector(kafka.bootstrapServers(), "bench.latency", work.resolve("l"))) {
                         latency(app.port(), events / 2);
@@ -85,22 +90,39 @@ public final class IngestBenchmark {
     }
 
     private static CollectorApp collector(String bootstrap, String topic, Path spool) {
-        return new CollectorApp(CollectorConfig.of(Map.of(CollectorConfig.BOOTSTRAP_SERVERS, bootstrap,
-                CollectorConfig.TOPIC_RAW, topic, CollectorConfig.HTTP_PORT, "0",
-                CollectorConfig.SPOOL_DIRECTORY, spool.toString()))).start();
+        return new CollectorApp(CollectorConfig.of(Map.of(
+                        CollectorConfig.BOOTSTRAP_SERVERS,
+                        bootstrap,
+                        CollectorConfig.TOPIC_RAW,
+                        topic,
+                        CollectorConfig.HTTP_PORT,
+                        "0",
+                        CollectorConfig.SPOOL_DIRECTORY,
+                        spool.toString())))
+                .start();
     }
 
     private static UsageEvent event(Instant at) {
         ThreadLocalRandom r = ThreadLocalRandom.current();
-        return UsageEvent.builder().eventId(EventIds.next(at.toEpochMilli())).timestamp(at).agent("agent-" + r.nextInt(20))
-                .userId("user-" + r.nextInt(1000)).sessionId("s-" + r.nextInt(5000)).model("gpt-4o")
-                .usage(Usage.of(1000 + r.nextInt(1000), 300)).build();
+        return UsageEvent.builder()
+                .eventId(EventIds.next(at.toEpochMilli()))
+                .timestamp(at)
+                .agent("agent-" + r.nextInt(20))
+                .userId("user-" + r.nextInt(1000))
+                .sessionId("s-" + r.nextInt(5000))
+                .model("gpt-4o")
+                .usage(Usage.of(1000 + r.nextInt(1000), 300))
+                .build();
     }
 
     /** The producer client alone: events/s from the first track() to a flush that confirmed them all. */
     private static double track(String bootstrap, Path spool) {
-        try (UsageTracker tracker = UsageTracker.builder().bootstrapServers(bootstrap).topic("bench.track")
-                .spoolDirectory(spool).queueCapacity(EVENTS).build()) {
+        try (UsageTracker tracker = UsageTracker.builder()
+                .bootstrapServers(bootstrap)
+                .topic("bench.track")
+                .spoolDirectory(spool)
+                .queueCapacity(EVENTS)
+                .build()) {
             long t0 = System.nanoTime();
             for (int i = 0; i < EVENTS; i++) {
                 tracker.track(event(Instant.now()));
@@ -132,24 +154,39 @@ public final class IngestBenchmark {
             byte[] span = new byte[8];
             r.nextBytes(trace);
             r.nextBytes(span);
-            scope.addSpans(Span.newBuilder().setTraceId(ByteString.copyFrom(trace)).setSpanId(ByteString.copyFrom(span))
-                    .setName("chat gpt-4o").setStartTimeUnixNano(now).setEndTimeUnixNano(now + 900_000_000L)
-                    .addAttributes(kv("gen_ai.operation.name", "chat")).addAttributes(kv("gen_ai.provider.name", "openai"))
-                    .addAttributes(kv("gen_ai.request.model", "gpt-4o")).addAttributes(kv("user.id", "user-" + r.nextInt(1000)))
+            scope.addSpans(Span.newBuilder()
+                    .setTraceId(ByteString.copyFrom(trace))
+                    .setSpanId(ByteString.copyFrom(span))
+                    .setName("chat gpt-4o")
+                    .setStartTimeUnixNano(now)
+                    .setEndTimeUnixNano(now + 900_000_000L)
+                    .addAttributes(kv("gen_ai.operation.name", "chat"))
+                    .addAttributes(kv("gen_ai.provider.name", "openai"))
+                    .addAttributes(kv("gen_ai.request.model", "gpt-4o"))
+                    .addAttributes(kv("user.id", "user-" + r.nextInt(1000)))
                     .addAttributes(kv("gen_ai.usage.input_tokens", 1000 + r.nextInt(1000)))
                     .addAttributes(kv("gen_ai.usage.output_tokens", 300)));
         }
-        return ExportTraceServiceRequest.newBuilder().addResourceSpans(ResourceSpans.newBuilder()
-                .setResource(Resource.newBuilder().addAttributes(kv("service.name", "bench")))
-                .addScopeSpans(scope)).build().toByteArray();
+        return ExportTraceServiceRequest.newBuilder()
+                .addResourceSpans(ResourceSpans.newBuilder()
+                        .setResource(Resource.newBuilder().addAttributes(kv("service.name", "bench")))
+                        .addScopeSpans(scope))
+                .build()
+                .toByteArray();
     }
 
     private static KeyValue kv(String key, String value) {
-        return KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setStringValue(value)).build();
+        return KeyValue.newBuilder()
+                .setKey(key)
+                .setValue(AnyValue.newBuilder().setStringValue(value))
+                .build();
     }
 
     private static KeyValue kv(String key, long value) {
-        return KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setIntValue(value)).build();
+        return KeyValue.newBuilder()
+                .setKey(key)
+                .setValue(AnyValue.newBuilder().setIntValue(value))
+                .build();
     }
 
     /** {@code CLIENTS} threads each POST batches until {@code EVENTS} went through; bodies are built beforehand. */
@@ -181,8 +218,11 @@ public final class IngestBenchmark {
 
     private static long send(int port, String path, String type, byte[] body) throws Exception {
         long t0 = System.nanoTime();
-        HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Content-Type", type).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+        HttpResponse<Void> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .header("Content-Type", type)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(),
                 HttpResponse.BodyHandlers.discarding());
         if (r.statusCode() != 200) {
             throw new IllegalStateException(path + " answered " + r.statusCode());
@@ -217,9 +257,16 @@ public final class IngestBenchmark {
         pool.shutdown();
         List<Long> sorted = new ArrayList<>(latencies);
         Collections.sort(sorted);
-        System.out.printf("latency at %,.0f ev/s (half the batched rate; batches of %d, %d clients, %d s): %d requests,"
-                + " p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", rate, batch, clients, seconds, sorted.size(),
-                sorted.get(sorted.size() / 2) / 1e6, sorted.get((int) (sorted.size() * 0.99)) / 1e6,
+        System.out.printf(
+                "latency at %,.0f ev/s (half the batched rate; batches of %d, %d clients, %d s): %d requests,"
+                        + " p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+                rate,
+                batch,
+                clients,
+                seconds,
+                sorted.size(),
+                sorted.get(sorted.size() / 2) / 1e6,
+                sorted.get((int) (sorted.size() * 0.99)) / 1e6,
                 sorted.get(sorted.size() - 1) / 1e6);
     }
 }

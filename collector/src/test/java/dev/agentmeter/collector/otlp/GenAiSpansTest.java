@@ -15,7 +15,8 @@ class GenAiSpansTest {
 
     private static final String TRACE = "0af7651916cd43dd8448eb211c80319c";
     private static final long T0 = Instant.parse("2026-12-02T10:00:00Z").getEpochSecond() * 1_000_000_000L;
-    private static final Map<String, Object> RESOURCE = Map.of("service.name", "support-bot", "cloud.region", "eu-west-1");
+    private static final Map<String, Object> RESOURCE =
+            Map.of("service.name", "support-bot", "cloud.region", "eu-west-1");
 
     private static OtlpSpan span(String id, String parent, Map<String, Object> attributes) {
         return new OtlpSpan(RESOURCE, TRACE, id, parent, "span " + id, T0, T0 + 2_500_000_000L, attributes, false, "");
@@ -37,7 +38,9 @@ class GenAiSpansTest {
 
     @Test
     void anInferenceSpanBecomesAnEventIdentifiedByTraceAndSpan() {
-        UsageEvent e = GenAiSpans.toEvents(List.of(span("b7ad6b7169203331", "", inference(1000, 500)))).events().get(0);
+        UsageEvent e = GenAiSpans.toEvents(List.of(span("b7ad6b7169203331", "", inference(1000, 500))))
+                .events()
+                .get(0);
 
         assertThat(e.eventId()).isEqualTo(TRACE + ":b7ad6b7169203331");
         assertThat(e.timestamp()).isEqualTo(Instant.parse("2026-12-02T10:00:00Z"));
@@ -73,7 +76,10 @@ class GenAiSpansTest {
         a.put("gen_ai.usage.cache_write.input_tokens", 100L);
         a.put("gen_ai.usage.reasoning.output_tokens", 200L);
 
-        Usage u = GenAiSpans.toEvents(List.of(span("0000000000000001", "", a))).events().get(0).usage();
+        Usage u = GenAiSpans.toEvents(List.of(span("0000000000000001", "", a)))
+                .events()
+                .get(0)
+                .usage();
 
         assertThat(u).isEqualTo(new Usage(1000, 500, 300, 100, 0, 200, false));
     }
@@ -83,7 +89,11 @@ class GenAiSpansTest {
         Map<String, Object> a = inference(1000, 500);
         a.put("gen_ai.usage.cache_creation.input_tokens", 250L);
 
-        assertThat(GenAiSpans.toEvents(List.of(span("0000000000000001", "", a))).events().get(0).usage().cacheWriteTokens())
+        assertThat(GenAiSpans.toEvents(List.of(span("0000000000000001", "", a)))
+                        .events()
+                        .get(0)
+                        .usage()
+                        .cacheWriteTokens())
                 .isEqualTo(250);
     }
 
@@ -92,7 +102,10 @@ class GenAiSpansTest {
         Map<String, Object> a = inference(50, 500);
         a.put("gen_ai.usage.cache_read.input_tokens", 3000L);
 
-        assertThat(GenAiSpans.toEvents(List.of(span("0000000000000001", "", a))).events().get(0).usage())
+        assertThat(GenAiSpans.toEvents(List.of(span("0000000000000001", "", a)))
+                        .events()
+                        .get(0)
+                        .usage())
                 .isEqualTo(new Usage(3050, 500, 3000, 0, 0, 0, false));
     }
 
@@ -105,7 +118,9 @@ class GenAiSpansTest {
         a.put("gen_ai.usage.prompt_tokens", 70L);
         a.put("gen_ai.usage.completion_tokens", 7L);
 
-        UsageEvent e = GenAiSpans.toEvents(List.of(span("0000000000000001", "", a))).events().get(0);
+        UsageEvent e = GenAiSpans.toEvents(List.of(span("0000000000000001", "", a)))
+                .events()
+                .get(0);
 
         assertThat(e.provider()).isEqualTo("openai");
         assertThat(e.model()).as("the response's model first").isEqualTo("gpt-4o-2024-08-06");
@@ -117,7 +132,10 @@ class GenAiSpansTest {
         Map<String, Object> a = inference(10, 10);
         a.put("gen_ai.usage.cost", 0.000123);
 
-        assertThat(GenAiSpans.toEvents(List.of(span("0000000000000001", "", a))).events().get(0).providerCostUsd())
+        assertThat(GenAiSpans.toEvents(List.of(span("0000000000000001", "", a)))
+                        .events()
+                        .get(0)
+                        .providerCostUsd())
                 .isEqualTo(new BigDecimal("0.000123"));
     }
 
@@ -128,8 +146,10 @@ class GenAiSpansTest {
         Map<String, Object> a = inference(1, 1);
         a.put("user.id", "alice");
 
-        UsageEvent e = GenAiSpans.toEvents(List.of(span("0000000000000001", "", root),
-                span("0000000000000002", "0000000000000001", a))).events().get(0);
+        UsageEvent e = GenAiSpans.toEvents(
+                        List.of(span("0000000000000001", "", root), span("0000000000000002", "0000000000000001", a)))
+                .events()
+                .get(0);
 
         assertThat(e.userId()).isEqualTo("alice");
         assertThat(e.sessionId()).isEqualTo("conv-7");
@@ -137,8 +157,8 @@ class GenAiSpansTest {
 
     @Test
     void anErrorStatusIsAnErrorCallWithItsMessage() {
-        OtlpSpan failed = new OtlpSpan(RESOURCE, TRACE, "0000000000000001", "", "chat", T0, T0, inference(10, 0), true,
-                "rate limited");
+        OtlpSpan failed = new OtlpSpan(
+                RESOURCE, TRACE, "0000000000000001", "", "chat", T0, T0, inference(10, 0), true, "rate limited");
 
         UsageEvent e = GenAiSpans.toEvents(List.of(failed)).events().get(0);
 
@@ -161,8 +181,9 @@ class GenAiSpansTest {
 
         GenAiSpans.Result r = GenAiSpans.toEvents(List.of(span("0000000000000001", "", a)));
 
-        assertThat(r.problems()).containsExactly("span " + TRACE + ":0000000000000001: gen_ai.usage.input_tokens is 1.5,"
-                + " not a whole number of tokens");
+        assertThat(r.problems())
+                .containsExactly("span " + TRACE + ":0000000000000001: gen_ai.usage.input_tokens is 1.5,"
+                        + " not a whole number of tokens");
     }
 
     @Test
@@ -171,7 +192,10 @@ class GenAiSpansTest {
         a.put("gen_ai.request.service_tier", "auto");
         a.put("openai.response.service_tier", "Flex");
 
-        assertThat(GenAiSpans.toEvents(List.of(span("0000000000000001", "", a))).events().get(0).serviceTier())
+        assertThat(GenAiSpans.toEvents(List.of(span("0000000000000001", "", a)))
+                        .events()
+                        .get(0)
+                        .serviceTier())
                 .isEqualTo("Flex"); // normalised on receipt, with the rest of the event (FreeText.cut)
     }
 
@@ -180,13 +204,17 @@ class GenAiSpansTest {
         Map<String, Object> a = new HashMap<>(inference(100, 10));
         a.put("gen_ai.request.service_tier", "priority");
 
-        assertThat(GenAiSpans.toEvents(List.of(span("0000000000000001", "", a))).events().get(0).serviceTier())
+        assertThat(GenAiSpans.toEvents(List.of(span("0000000000000001", "", a)))
+                        .events()
+                        .get(0)
+                        .serviceTier())
                 .isEqualTo("priority");
     }
 
     @Test
     void aSpanThatIsItsOwnParentOrACycleEndsTheWalk() {
-        List<OtlpSpan> spans = List.of(span("0000000000000001", "0000000000000002", agent("A")),
+        List<OtlpSpan> spans = List.of(
+                span("0000000000000001", "0000000000000002", agent("A")),
                 span("0000000000000002", "0000000000000001", inference(10, 1)),
                 span("0000000000000003", "0000000000000003", inference(20, 2)));
 

@@ -34,7 +34,8 @@ class OtlpJsonTest {
         assertThat(s.parentSpanId()).isEmpty();
         assertThat(s.startNanos()).isEqualTo(1764669600000000000L);
         assertThat(s.endNanos()).isEqualTo(1764669601500000000L);
-        assertThat(s.attributes()).containsEntry("gen_ai.usage.input_tokens", 1200L)
+        assertThat(s.attributes())
+                .containsEntry("gen_ai.usage.input_tokens", 1200L)
                 .containsEntry("gen_ai.usage.output_tokens", 80L)
                 .containsEntry("gen_ai.usage.cost", new BigDecimal("0.0038"))
                 .containsEntry("gen_ai.response.finish_reasons", List.of("stop"));
@@ -46,13 +47,15 @@ class OtlpJsonTest {
     @Test
     void somethingThatIsNotJsonIsRefusedWithASentence() {
         assertThatThrownBy(() -> OtlpJson.decode("resourceSpans=1".getBytes(UTF_8)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("the body is not JSON: ");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("the body is not JSON: ");
     }
 
     @Test
     void aPartialSuccessNamesTheRejectedSpans() {
         assertThat(new String(OtlpJson.response(2, "span a:b: model is required"), UTF_8))
-                .isEqualTo("{\"partialSuccess\":{\"rejectedSpans\":\"2\",\"errorMessage\":\"span a:b: model is required\"}}");
+                .isEqualTo(
+                        "{\"partialSuccess\":{\"rejectedSpans\":\"2\",\"errorMessage\":\"span a:b: model is required\"}}");
         assertThat(new String(OtlpJson.response(0, ""), UTF_8)).isEqualTo("{}");
     }
 }

@@ -10,8 +10,13 @@ import java.util.List;
  * One budget limit and its spend in the current window: the contract's budget status (level
  * {@code OK} below the lowest threshold, {@code WARNING} from it, {@code EXCEEDED} at the limit).
  */
-public record BudgetUse(String scope, Period period, BigDecimal spendUsd, BigDecimal limitUsd,
-                        List<BigDecimal> thresholds, Instant windowEnd) {
+public record BudgetUse(
+        String scope,
+        Period period,
+        BigDecimal spendUsd,
+        BigDecimal limitUsd,
+        List<BigDecimal> thresholds,
+        Instant windowEnd) {
 
     public String id() {
         return scope + "|" + period;

@@ -51,8 +51,12 @@ public final class KafkaFollower implements AutoCloseable {
     private volatile boolean running = true;
     private volatile boolean caughtUp;
 
-    public KafkaFollower(String bootstrapServers, Map<String, Object> overrides, String budgetsTopic, String alertsTopic,
-                         Consumer<BudgetAlert> onAlert) {
+    public KafkaFollower(
+            String bootstrapServers,
+            Map<String, Object> overrides,
+            String budgetsTopic,
+            String alertsTopic,
+            Consumer<BudgetAlert> onAlert) {
         Map<String, Object> c = new HashMap<>();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -96,8 +100,8 @@ public final class KafkaFollower implements AutoCloseable {
     }
 
     private void run() {
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerConfig, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> c =
+                new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer = c;
             List<TopicPartition> budgetParts = partitions(c, budgetsTopic);
             List<TopicPartition> alertParts = partitions(c, alertsTopic);
@@ -169,7 +173,11 @@ public final class KafkaFollower implements AutoCloseable {
             Budget b = ContractJson.fromBytes(r.value(), Budget.class);
             budgets.put(b.scope().toString(), b);
         } catch (RuntimeException e) {
-            log.warn("dashboard: budget at {}-{}@{} not readable, skipped: {}", r.topic(), r.partition(), r.offset(),
+            log.warn(
+                    "dashboard: budget at {}-{}@{} not readable, skipped: {}",
+                    r.topic(),
+                    r.partition(),
+                    r.offset(),
                     e.getMessage());
         }
     }
@@ -182,7 +190,11 @@ public final class KafkaFollower implements AutoCloseable {
         // the follower goes on.
         ContractReader.Read<BudgetAlert> read = ALERTS.read(r.value());
         if (!read.ok()) {
-            log.warn("dashboard: alert at {}-{}@{} not readable, skipped: {}", r.topic(), r.partition(), r.offset(),
+            log.warn(
+                    "dashboard: alert at {}-{}@{} not readable, skipped: {}",
+                    r.topic(),
+                    r.partition(),
+                    r.offset(),
                     read.violation().message());
             return;
         }

@@ -56,6 +56,7 @@ public final class LiveHub implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LiveHub.class);
     /** Budget limits asked about per round; more are listed on the budgets page from Postgres only. */
     public static final int MAX_BUDGET_LIMITS = 500;
+
     static final int MAX_CLIENTS = 100;
     static final int QUEUE = 256;
     static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
@@ -64,9 +65,14 @@ public final class LiveHub implements AutoCloseable {
     private static final Duration PROCESSOR_TIMEOUT = Duration.ofSeconds(3);
 
     /** The figures of one round. {@code source}: "processor" or "postgres"; {@code problem}: why not the processor. */
-    public record Snapshot(Instant at, BigDecimal todayUsd, BigDecimal monthUsd, BigDecimal projectionUsd,
-                           List<BudgetUse> budgets, String source, String problem) {
-    }
+    public record Snapshot(
+            Instant at,
+            BigDecimal todayUsd,
+            BigDecimal monthUsd,
+            BigDecimal projectionUsd,
+            List<BudgetUse> budgets,
+            String source,
+            String problem) {}
 
     private final Db db;
     private final String table;
@@ -76,6 +82,7 @@ public final class LiveHub implements AutoCloseable {
     private final Duration interval;
     /** Open pages, each with the events waiting to be written to it. */
     private final Set<BlockingQueue<String>> clients = ConcurrentHashMap.newKeySet();
+
     private volatile boolean closed;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "agentmeter-dashboard-live");
@@ -85,8 +92,14 @@ public final class LiveHub implements AutoCloseable {
     private volatile Snapshot last;
 
     /** @param processor null: Postgres only; {@code follower}: null when no Kafka is configured */
-    public LiveHub(Db db, String table, ProcessorClient processor, KafkaFollower follower, ZoneId zone, Duration interval,
-                   MeterRegistry registry) {
+    public LiveHub(
+            Db db,
+            String table,
+            ProcessorClient processor,
+            KafkaFollower follower,
+            ZoneId zone,
+            Duration interval,
+            MeterRegistry registry) {
         this.db = db;
         this.table = table;
         this.processor = processor;
@@ -198,15 +211,19 @@ public final class LiveHub implements AutoCloseable {
     }
 
     private Snapshot fromProcessor(Instant now) throws IOException {
-        BigDecimal today = processor.spend(Scope.GLOBAL, Period.DAY, PROCESSOR_TIMEOUT).spendUsd();
-        BigDecimal month = processor.spend(Scope.GLOBAL, Period.MONTH, PROCESSOR_TIMEOUT).spendUsd();
+        BigDecimal today =
+                processor.spend(Scope.GLOBAL, Period.DAY, PROCESSOR_TIMEOUT).spendUsd();
+        BigDecimal month =
+                processor.spend(Scope.GLOBAL, Period.MONTH, PROCESSOR_TIMEOUT).spendUsd();
         List<BudgetUse> uses = new ArrayList<>();
         for (Limit l : limits()) {
             SpendView v = processor.spend(l.scope(), l.period(), PROCESSOR_TIMEOUT);
             BigDecimal limit = v.limitUsd() != null ? v.limitUsd() : l.limitUsd();
-            uses.add(new BudgetUse(l.scope().toString(), l.period(), v.spendUsd(), limit, l.thresholds(), v.windowEnd()));
+            uses.add(new BudgetUse(
+                    l.scope().toString(), l.period(), v.spendUsd(), limit, l.thresholds(), v.windowEnd()));
         }
-        return new Snapshot(now, today, month, ReportQueries.projectMonth(month, now, zone), sorted(uses), "processor", null);
+        return new Snapshot(
+                now, today, month, ReportQueries.projectMonth(month, now, zone), sorted(uses), "processor", null);
     }
 
     private Snapshot fromPostgres(Instant now, String problem) throws SQLException {
@@ -222,16 +239,22 @@ public final class LiveHub implements AutoCloseable {
                 if (w == null) {
                     continue; // SESSION windows live in the processor only
                 }
-                BigDecimal spend = q.scopeSpend(w, column(l.scope().type()), l.scope().id());
+                BigDecimal spend =
+                        q.scopeSpend(w, column(l.scope().type()), l.scope().id());
                 uses.add(new BudgetUse(l.scope().toString(), l.period(), spend, l.limitUsd(), l.thresholds(), w.to()));
             }
-            return new Snapshot(now, today, monthSpend, ReportQueries.projectMonth(monthSpend, now, zone), sorted(uses),
-                    "postgres", problem);
+            return new Snapshot(
+                    now,
+                    today,
+                    monthSpend,
+                    ReportQueries.projectMonth(monthSpend, now, zone),
+                    sorted(uses),
+                    "postgres",
+                    problem);
         }
     }
 
-    private record Limit(Scope scope, Period period, BigDecimal limitUsd, List<BigDecimal> thresholds) {
-    }
+    private record Limit(Scope scope, Period period, BigDecimal limitUsd, List<BigDecimal> thresholds) {}
 
     private List<Limit> limits() {
         List<Limit> out = new ArrayList<>();

@@ -38,42 +38,77 @@ public final class BudgetsPage {
         Page page = new Page("Budgets & alerts", "/budgets", sel.zone(), sel.query(false));
         page.html(Views.source(live));
         if (pc.follower() == null) {
-            page.html("<p class=\"notice\" role=\"note\">No Kafka configured (bootstrap.servers): budgets cannot be listed,"
-                    + " alerts come from Postgres only.</p>\n");
+            page.html(
+                    "<p class=\"notice\" role=\"note\">No Kafka configured (bootstrap.servers): budgets cannot be listed,"
+                            + " alerts come from Postgres only.</p>\n");
         } else {
-            pc.follower().problems().values().forEach(p -> page.html("<p class=\"notice\" role=\"note\">" + Html.esc(p) + "</p>\n"));
+            pc.follower()
+                    .problems()
+                    .values()
+                    .forEach(p -> page.html("<p class=\"notice\" role=\"note\">" + Html.esc(p) + "</p>\n"));
         }
         page.html("<section aria-labelledby=\"h-use\"><h2 id=\"h-use\">Budgets now</h2>\n")
                 .html(Views.gauges(live.budgets(), Integer.MAX_VALUE));
-        DataTable budgets = new DataTable("budgets", "Every budget limit, most used first").text("scope", "Scope")
-                .text("period", "Period").usd("spendUsd", "Spend").usd("limitUsd", "Limit").percent("usedPercent", "Used")
-                .text("level", "Level").text("thresholds", "Thresholds").instant("windowEnd", "Window ends")
+        DataTable budgets = new DataTable("budgets", "Every budget limit, most used first")
+                .text("scope", "Scope")
+                .text("period", "Period")
+                .usd("spendUsd", "Spend")
+                .usd("limitUsd", "Limit")
+                .percent("usedPercent", "Used")
+                .text("level", "Level")
+                .text("thresholds", "Thresholds")
+                .instant("windowEnd", "Window ends")
                 .whenEmpty("No budgets.");
         for (BudgetUse u : live.budgets()) {
-            budgets.row(u.scope(), u.period().name(), u.spendUsd(), u.limitUsd(), u.usedPercent(), u.level(),
-                    u.thresholds().stream().map(BigDecimal::toPlainString).collect(Collectors.joining(", ")), u.windowEnd());
+            budgets.row(
+                    u.scope(),
+                    u.period().name(),
+                    u.spendUsd(),
+                    u.limitUsd(),
+                    u.usedPercent(),
+                    u.level(),
+                    u.thresholds().stream().map(BigDecimal::toPlainString).collect(Collectors.joining(", ")),
+                    u.windowEnd());
         }
         page.table(budgets).html("</section>\n");
 
         try (Connection c = pc.db().connection()) {
             page.html("<section aria-labelledby=\"h-feed\"><h2 id=\"h-feed\">Live alerts</h2>\n")
-                    .html(Views.alertFeed(pc.latestAlerts(c, 20), pc.zone())).html("</section>\n");
+                    .html(Views.alertFeed(pc.latestAlerts(c, 20), pc.zone()))
+                    .html("</section>\n");
 
             page.html("<section aria-labelledby=\"h-history\"><h2 id=\"h-history\">Alert history</h2>\n")
                     .html(sel.form("/budgets", List.of(), null, false));
             List<BudgetAlert> alerts = pc.storedAlerts(c, w.from(), w.to(), MAX_ALERTS);
             DataTable history = new DataTable("alerts", "Alerts raised " + w.label() + ", newest first")
-                    .instant("raisedAt", "Raised").text("level", "Level").text("scope", "Scope").text("period", "Period")
-                    .percent("thresholdPercent", "Threshold").usd("spendUsd", "Spend").usd("limitUsd", "Limit")
-                    .usd("projectedUsd", "Projected").instant("windowStart", "Window").text("alertId", "Alert id").whenEmpty("No alerts in this window.");
+                    .instant("raisedAt", "Raised")
+                    .text("level", "Level")
+                    .text("scope", "Scope")
+                    .text("period", "Period")
+                    .percent("thresholdPercent", "Threshold")
+                    .usd("spendUsd", "Spend")
+                    .usd("limitUsd", "Limit")
+                    .usd("projectedUsd", "Projected")
+                    .instant("windowStart", "Window")
+                    .text("alertId", "Alert id")
+                    .whenEmpty("No alerts in this window.");
             for (BudgetAlert a : alerts) {
-                history.row(a.raisedAt(), a.level().name(), a.scope().toString(), a.period().name(),
-                        a.threshold().movePointRight(2).stripTrailingZeros(), a.spendUsd(), a.limitUsd(), a.projectedUsd(),
-                        a.windowStart(), a.alertId());
+                history.row(
+                        a.raisedAt(),
+                        a.level().name(),
+                        a.scope().toString(),
+                        a.period().name(),
+                        a.threshold().movePointRight(2).stripTrailingZeros(),
+                        a.spendUsd(),
+                        a.limitUsd(),
+                        a.projectedUsd(),
+                        a.windowStart(),
+                        a.alertId());
             }
             page.table(history);
             if (alerts.size() == MAX_ALERTS) {
-                page.html("<p class=\"hint\">The latest " + MAX_ALERTS + "; choose a shorter window for the rest.</p>\n");
+                page.html(
+                        "<p class=\"hint\">The latest " + MAX_ALERTS + "; choose a shorter window for the rest.</p>\n");
             }
             page.html("</section>\n");
         }

@@ -47,13 +47,15 @@ public final class CostsPage {
             // The days on a second connection while this one reads the groups: each is a scan of the
             // window's rows, and PostgreSQL runs one query's aggregation on one core here. (One scan
             // with GROUPING SETS was slower: it does not aggregate in parallel.)
-            CompletableFuture<List<ReportQueries.TrendPoint>> daily = CompletableFuture.supplyAsync(() -> {
-                try (Connection second = pc.db().connection()) {
-                    return new ReportQueries(second, pc.usageTable(), sel.filters()).daily(w, now);
-                } catch (SQLException e) {
-                    throw new CompletionException(e);
-                }
-            }, pc.queries());
+            CompletableFuture<List<ReportQueries.TrendPoint>> daily = CompletableFuture.supplyAsync(
+                    () -> {
+                        try (Connection second = pc.db().connection()) {
+                            return new ReportQueries(second, pc.usageTable(), sel.filters()).daily(w, now);
+                        } catch (SQLException e) {
+                            throw new CompletionException(e);
+                        }
+                    },
+                    pc.queries());
             List<ReportQueries.GroupStats> all = q.groupStats(w, g, 0, BigDecimal.ZERO, false);
             ReportQueries.Totals totals = new ReportQueries.Totals(
                     all.stream().map(ReportQueries.GroupStats::costUsd).reduce(BigDecimal.ZERO, BigDecimal::add),
@@ -62,25 +64,46 @@ public final class CostsPage {
             all = ReportQueries.withShares(all, totals.costUsd());
             List<ReportQueries.GroupStats> stats = all.size() > MAX_GROUPS ? all.subList(0, MAX_GROUPS) : all;
             boolean thisMonth = sel.from() == null && "this-month".equals(sel.period());
-            BigDecimal projection = thisMonth ? ReportQueries.projectMonth(totals.costUsd(), now, sel.zone())
+            BigDecimal projection = thisMonth
+                    ? ReportQueries.projectMonth(totals.costUsd(), now, sel.zone())
                     : q.monthProjection(now, sel.zone());
-            page.html("<p class=\"window\">" + Html.esc(sel.describe(w)) + " (" + Html.time(w.from(), sel.zone()) + " to "
-                    + Html.time(w.to(), sel.zone()) + ", " + Html.esc(sel.zone().getId()) + ")</p>\n<dl class=\"cards\">\n")
+            page.html("<p class=\"window\">" + Html.esc(sel.describe(w)) + " (" + Html.time(w.from(), sel.zone())
+                            + " to " + Html.time(w.to(), sel.zone()) + ", "
+                            + Html.esc(sel.zone().getId()) + ")</p>\n<dl class=\"cards\">\n")
                     .html(Views.card("Total", totals.costUsd(), null, null))
                     .html(Views.countCard("Interactions", totals.events(), Views.errors(totals.errors())))
                     .html(Views.card("Per interaction", totals.averageUsd(), null, "average"))
-                    .html(Views.card("Month-end projection", projection, null,
+                    .html(Views.card(
+                            "Month-end projection",
+                            projection,
+                            null,
                             sel.filters().isEmpty() ? "this month, at its daily average" : "this month, these filters"))
                     .html("</dl>\n");
 
             DataTable groups = new DataTable("by-" + g.cliName(), "Cost by " + g.cliName())
-                    .text("key", g.cliName()).count("events", "Events").usd("costUsd", "Cost").percent("sharePercent", "Share")
-                    .count("inputTokens", "Input tok.").count("outputTokens", "Output tok.")
-                    .count("cacheReadTokens", "Cache reads").count("cacheWriteTokens", "Cache writes")
-                    .count("reasoningTokens", "Reasoning").usd("cacheSavingsUsd", "Cache savings")
+                    .text("key", g.cliName())
+                    .count("events", "Events")
+                    .usd("costUsd", "Cost")
+                    .percent("sharePercent", "Share")
+                    .count("inputTokens", "Input tok.")
+                    .count("outputTokens", "Output tok.")
+                    .count("cacheReadTokens", "Cache reads")
+                    .count("cacheWriteTokens", "Cache writes")
+                    .count("reasoningTokens", "Reasoning")
+                    .usd("cacheSavingsUsd", "Cache savings")
                     .percent("errorRatePercent", "Errors");
-            stats.forEach(s -> groups.row(s.key(), s.events(), s.costUsd(), s.sharePercent(), s.inputTokens(), s.outputTokens(),
-                    s.cacheReadTokens(), s.cacheWriteTokens(), s.reasoningTokens(), s.cacheSavingsUsd(), s.errorRatePercent()));
+            stats.forEach(s -> groups.row(
+                    s.key(),
+                    s.events(),
+                    s.costUsd(),
+                    s.sharePercent(),
+                    s.inputTokens(),
+                    s.outputTokens(),
+                    s.cacheReadTokens(),
+                    s.cacheWriteTokens(),
+                    s.reasoningTokens(),
+                    s.cacheSavingsUsd(),
+                    s.errorRatePercent()));
             page.table(groups);
             if (all.size() > MAX_GROUPS) {
                 page.html("<p class=\"hint\">The " + MAX_GROUPS + " costliest of " + all.size()
@@ -112,8 +135,10 @@ public final class CostsPage {
         ArrayNode x = JsonNodeFactory.instance.arrayNode();
         ArrayNode y = JsonNodeFactory.instance.arrayNode();
         ArrayNode text = JsonNodeFactory.instance.arrayNode();
-        DataTable t = new DataTable(name, label).text("start", name.equals("daily") ? "Day" : "Week of")
-                .count("events", "Events").usd("costUsd", "Cost");
+        DataTable t = new DataTable(name, label)
+                .text("start", name.equals("daily") ? "Day" : "Week of")
+                .count("events", "Events")
+                .usd("costUsd", "Cost");
         for (ReportQueries.TrendPoint p : points) {
             x.add(p.start().toString());
             y.add(p.costUsd().toPlainString()); // drawn as a number by the chart; the table has the exact figure
@@ -124,7 +149,10 @@ public final class CostsPage {
         series.set("x", x);
         series.set("y", y);
         series.set("text", text);
-        page.html("<div>\n").chart("chart-" + name, label, series.toString())
-                .html("<details><summary>" + Html.esc(label) + " as a table</summary>\n").table(t).html("</details>\n</div>\n");
+        page.html("<div>\n")
+                .chart("chart-" + name, label, series.toString())
+                .html("<details><summary>" + Html.esc(label) + " as a table</summary>\n")
+                .table(t)
+                .html("</details>\n</div>\n");
     }
 }

@@ -38,32 +38,51 @@ public final class OverviewPage {
             Window month = Window.named("this-month", pc.zone(), now);
             ReportQueries.Totals todayTotals = q.totals(today);
             page.html("<section aria-labelledby=\"h-spend\"><h2 id=\"h-spend\">Spend</h2>\n<dl class=\"cards\">\n")
-                    .html(Views.card("Today", live.todayUsd(), "today", pc.zone().getId()))
+                    .html(Views.card(
+                            "Today", live.todayUsd(), "today", pc.zone().getId()))
                     .html(Views.card("This month", live.monthUsd(), "month", month.label()))
-                    .html(Views.card("Month-end projection", live.projectionUsd(), "projection", "at this month's daily average"))
-                    .html(Views.countCard("Interactions today", todayTotals.events(), Views.errors(todayTotals.errors())))
+                    .html(Views.card(
+                            "Month-end projection",
+                            live.projectionUsd(),
+                            "projection",
+                            "at this month's daily average"))
+                    .html(Views.countCard(
+                            "Interactions today", todayTotals.events(), Views.errors(todayTotals.errors())))
                     .html("</dl>\n</section>\n");
 
-            page.html("<div class=\"columns\">\n<section aria-labelledby=\"h-budgets\"><h2 id=\"h-budgets\">Budgets</h2>\n")
-                    .html(Views.gauges(live.budgets(), GAUGES)).html("</section>\n");
+            page.html(
+                            "<div class=\"columns\">\n<section aria-labelledby=\"h-budgets\"><h2 id=\"h-budgets\">Budgets</h2>\n")
+                    .html(Views.gauges(live.budgets(), GAUGES))
+                    .html("</section>\n");
             page.html("<section aria-labelledby=\"h-alerts\"><h2 id=\"h-alerts\">Alerts</h2>\n")
-                    .html(Views.alertFeed(pc.latestAlerts(c, 20), pc.zone())).html("</section>\n</div>\n");
+                    .html(Views.alertFeed(pc.latestAlerts(c, 20), pc.zone()))
+                    .html("</section>\n</div>\n");
 
-            page.html("<section aria-labelledby=\"h-top\"><h2 id=\"h-top\">Top spenders today</h2>\n<div class=\"columns three\">\n");
+            page.html(
+                    "<section aria-labelledby=\"h-top\"><h2 id=\"h-top\">Top spenders today</h2>\n<div class=\"columns three\">\n");
             for (GroupBy g : List.of(GroupBy.AGENT, GroupBy.USER, GroupBy.TEAM)) {
                 DataTable t = new DataTable("top-" + g.cliName(), "By " + g.cliName())
-                        .text(g.cliName(), g.cliName()).count("events", "Events").usd("costUsd", "Cost")
-                        .percent("sharePercent", "Share").whenEmpty("No usage today.");
-                q.groupBy(today, g, TOP, todayTotals.costUsd()).forEach(l -> t.row(l.key(), l.events(), l.costUsd(), l.sharePercent()));
+                        .text(g.cliName(), g.cliName())
+                        .count("events", "Events")
+                        .usd("costUsd", "Cost")
+                        .percent("sharePercent", "Share")
+                        .whenEmpty("No usage today.");
+                q.groupBy(today, g, TOP, todayTotals.costUsd())
+                        .forEach(l -> t.row(l.key(), l.events(), l.costUsd(), l.sharePercent()));
                 page.table(t);
             }
             page.html("</div>\n</section>\n");
 
             ReportQueries.Totals monthTotals = q.totals(month);
-            DataTable unpriced = new DataTable("unpriced", "Models billed at the default price this month (not in the catalog)")
-                    .text("model", "Provider/model").count("events", "Events").usd("costUsd", "Cost")
-                    .percent("sharePercent", "Share of month").whenEmpty("Every model used this month has a catalog price.");
-            q.unpriced(month, monthTotals.costUsd()).forEach(l -> unpriced.row(l.key(), l.events(), l.costUsd(), l.sharePercent()));
+            DataTable unpriced = new DataTable(
+                            "unpriced", "Models billed at the default price this month (not in the catalog)")
+                    .text("model", "Provider/model")
+                    .count("events", "Events")
+                    .usd("costUsd", "Cost")
+                    .percent("sharePercent", "Share of month")
+                    .whenEmpty("Every model used this month has a catalog price.");
+            q.unpriced(month, monthTotals.costUsd())
+                    .forEach(l -> unpriced.row(l.key(), l.events(), l.costUsd(), l.sharePercent()));
             page.html("<section aria-labelledby=\"h-unpriced\"><h2 id=\"h-unpriced\">Unpriced models</h2>\n")
                     .table(unpriced)
                     .html("<p class=\"hint\">Add a price: <code>agentmeter prices set MODEL --input … --output …</code>"

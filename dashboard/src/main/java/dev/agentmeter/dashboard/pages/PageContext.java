@@ -25,25 +25,42 @@ import java.util.concurrent.ExecutorService;
  * What every page reads from: the database, the live figures, the followed topics, the defaults,
  * and {@code queries}: threads for a page's second query, run beside its first.
  */
-public record PageContext(Db db, String usageTable, String alertsTable, ZoneId zone, LiveHub live,
-                          KafkaFollower follower, ExecutorService queries) {
+public record PageContext(
+        Db db,
+        String usageTable,
+        String alertsTable,
+        ZoneId zone,
+        LiveHub live,
+        KafkaFollower follower,
+        ExecutorService queries) {
 
     /** Alerts raised in [from, to), newest first, from the alert table. */
     List<BudgetAlert> storedAlerts(Connection c, Instant from, Instant to, int limit) throws SQLException {
         List<BudgetAlert> out = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement("SELECT alert_id, scope, period, window_start, window_end, threshold,"
-                + " level, spend_usd, limit_usd, triggering_event_id, raised_at, projected_usd, projected_crossing_at FROM "
-                + alertsTable
-                + " WHERE raised_at >= ? AND raised_at < ? ORDER BY raised_at DESC, alert_id LIMIT ?")) {
+        try (PreparedStatement s =
+                c.prepareStatement("SELECT alert_id, scope, period, window_start, window_end, threshold,"
+                        + " level, spend_usd, limit_usd, triggering_event_id, raised_at, projected_usd, projected_crossing_at FROM "
+                        + alertsTable
+                        + " WHERE raised_at >= ? AND raised_at < ? ORDER BY raised_at DESC, alert_id LIMIT ?")) {
             s.setTimestamp(1, Timestamp.from(from));
             s.setTimestamp(2, Timestamp.from(to));
             s.setInt(3, limit);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new BudgetAlert(rs.getString(1), Scope.parse(rs.getString(2)), Period.valueOf(rs.getString(3)),
-                            instant(rs.getTimestamp(4)), instant(rs.getTimestamp(5)), rs.getBigDecimal(6),
-                            AlertLevel.valueOf(rs.getString(7)), rs.getBigDecimal(8), rs.getBigDecimal(9), rs.getString(10),
-                            instant(rs.getTimestamp(11)), rs.getBigDecimal(12), instant(rs.getTimestamp(13))));
+                    out.add(new BudgetAlert(
+                            rs.getString(1),
+                            Scope.parse(rs.getString(2)),
+                            Period.valueOf(rs.getString(3)),
+                            instant(rs.getTimestamp(4)),
+                            instant(rs.getTimestamp(5)),
+                            rs.getBigDecimal(6),
+                            AlertLevel.valueOf(rs.getString(7)),
+                            rs.getBigDecimal(8),
+                            rs.getBigDecimal(9),
+                            rs.getString(10),
+                            instant(rs.getTimestamp(11)),
+                            rs.getBigDecimal(12),
+                            instant(rs.getTimestamp(13))));
                 }
             }
         }
@@ -64,7 +81,9 @@ public record PageContext(Db db, String usageTable, String alertsTable, ZoneId z
             byId.putIfAbsent(a.alertId(), a);
         }
         return byId.values().stream()
-                .sorted(Comparator.comparing((BudgetAlert a) -> a.raisedAt() == null ? Instant.EPOCH : a.raisedAt()).reversed())
-                .limit(limit).toList();
+                .sorted(Comparator.comparing((BudgetAlert a) -> a.raisedAt() == null ? Instant.EPOCH : a.raisedAt())
+                        .reversed())
+                .limit(limit)
+                .toList();
     }
 }

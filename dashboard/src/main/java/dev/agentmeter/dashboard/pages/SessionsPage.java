@@ -38,16 +38,31 @@ public final class SessionsPage {
         Page page = new Page("Sessions", "/sessions", sel.zone(), sel.query(false));
         page.html(sel.form("/sessions", List.of(), null));
         try (Connection c = pc.db().connection()) {
-            List<ReportQueries.Session> sessions = new ReportQueries(c, pc.usageTable(), sel.filters()).sessions(w, MAX_SESSIONS);
+            List<ReportQueries.Session> sessions =
+                    new ReportQueries(c, pc.usageTable(), sel.filters()).sessions(w, MAX_SESSIONS);
             DataTable t = new DataTable("sessions", "Sessions of " + sel.describe(w) + ", costliest first")
-                    .text("sessionId", "Session").text("userId", "User").text("teamId", "Team").text("agents", "Agents")
-                    .count("events", "Events").usd("costUsd", "Cost").instant("startedAt", "First event")
-                    .instant("lastAt", "Last event").whenEmpty("No sessions in this window.");
-            sessions.forEach(s -> t.row(new DataTable.Link(s.sessionId(), "/sessions/" + path(s.sessionId())), s.userId(),
-                    s.teamId(), s.agents(), s.events(), s.costUsd(), s.startedAt(), s.lastAt()));
+                    .text("sessionId", "Session")
+                    .text("userId", "User")
+                    .text("teamId", "Team")
+                    .text("agents", "Agents")
+                    .count("events", "Events")
+                    .usd("costUsd", "Cost")
+                    .instant("startedAt", "First event")
+                    .instant("lastAt", "Last event")
+                    .whenEmpty("No sessions in this window.");
+            sessions.forEach(s -> t.row(
+                    new DataTable.Link(s.sessionId(), "/sessions/" + path(s.sessionId())),
+                    s.userId(),
+                    s.teamId(),
+                    s.agents(),
+                    s.events(),
+                    s.costUsd(),
+                    s.startedAt(),
+                    s.lastAt()));
             page.table(t);
             if (sessions.size() == MAX_SESSIONS) {
-                page.html("<p class=\"hint\">The " + MAX_SESSIONS + " costliest sessions; narrow with a filter for others.</p>\n");
+                page.html("<p class=\"hint\">The " + MAX_SESSIONS
+                        + " costliest sessions; narrow with a filter for others.</p>\n");
             }
         }
         return page;
@@ -56,18 +71,23 @@ public final class SessionsPage {
     public Page detail(Context ctx, String sessionId) throws SQLException {
         Page page = new Page("Session " + sessionId, "/sessions", pc.zone(), "");
         try (Connection c = pc.db().connection()) {
-            List<ReportQueries.SessionEvent> events = new ReportQueries(c, pc.usageTable(), Map.of()).sessionEvents(sessionId);
+            List<ReportQueries.SessionEvent> events =
+                    new ReportQueries(c, pc.usageTable(), Map.of()).sessionEvents(sessionId);
             if (events.isEmpty()) {
                 ctx.status(404);
                 return page.html("<p class=\"empty\">No events for session " + Html.esc(sessionId)
                         + " (yet: the sink writes a few seconds behind).</p>\n");
             }
-            BigDecimal total = events.stream().map(ReportQueries.SessionEvent::costUsd).reduce(BigDecimal.ZERO, BigDecimal::add);
-            long errors = events.stream().filter(e -> "error".equals(e.status())).count();
-            page.html("<dl class=\"cards\">\n").html(Views.card("Session cost", total, null, null))
+            BigDecimal total =
+                    events.stream().map(ReportQueries.SessionEvent::costUsd).reduce(BigDecimal.ZERO, BigDecimal::add);
+            long errors =
+                    events.stream().filter(e -> "error".equals(e.status())).count();
+            page.html("<dl class=\"cards\">\n")
+                    .html(Views.card("Session cost", total, null, null))
                     .html(Views.countCard("Events", events.size(), Views.errors(errors)))
-                    .html("<div class=\"card\"><dt>From</dt><dd class=\"small\">" + Html.time(events.get(0).at(), pc.zone())
-                            + "</dd><dd class=\"note\">to " + Html.time(events.get(events.size() - 1).at(), pc.zone()) + "</dd></div>\n")
+                    .html("<div class=\"card\"><dt>From</dt><dd class=\"small\">"
+                            + Html.time(events.get(0).at(), pc.zone()) + "</dd><dd class=\"note\">to "
+                            + Html.time(events.get(events.size() - 1).at(), pc.zone()) + "</dd></div>\n")
                     .html("</dl>\n");
 
             Map<String, long[]> countByAgent = new LinkedHashMap<>();
@@ -81,21 +101,46 @@ public final class SessionsPage {
                 countByChain.computeIfAbsent(chain, k -> new long[1])[0]++;
                 costByChain.merge(chain, e.costUsd(), BigDecimal::add);
             }
-            DataTable agents = new DataTable("agents", "Cost per agent").text("agent", "Agent").count("events", "Events")
-                    .usd("costUsd", "Cost").percent("sharePercent", "Share of session");
-            costByAgent.entrySet().stream().sorted(Map.Entry.<String, BigDecimal>comparingByValue().reversed())
-                    .forEach(e -> agents.row(e.getKey(), countByAgent.get(e.getKey())[0], e.getValue(),
+            DataTable agents = new DataTable("agents", "Cost per agent")
+                    .text("agent", "Agent")
+                    .count("events", "Events")
+                    .usd("costUsd", "Cost")
+                    .percent("sharePercent", "Share of session");
+            costByAgent.entrySet().stream()
+                    .sorted(Map.Entry.<String, BigDecimal>comparingByValue().reversed())
+                    .forEach(e -> agents.row(
+                            e.getKey(),
+                            countByAgent.get(e.getKey())[0],
+                            e.getValue(),
                             ReportQueries.share(e.getValue(), total)));
             DataTable chains = new DataTable("workflows", "Cost per workflow step (handoff chain → agent)")
-                    .text("chain", "Chain").count("events", "Events").usd("costUsd", "Cost").percent("sharePercent", "Share of session");
+                    .text("chain", "Chain")
+                    .count("events", "Events")
+                    .usd("costUsd", "Cost")
+                    .percent("sharePercent", "Share of session");
             costByChain.forEach((k, v) -> chains.row(k, countByChain.get(k)[0], v, ReportQueries.share(v, total)));
             page.html("<div class=\"columns\">\n").table(agents).table(chains).html("</div>\n");
 
-            DataTable t = new DataTable("events", "Events in order").instant("at", "Time").text("agent", "Agent")
-                    .text("handoffChain", "Handoff chain").text("model", "Model").count("inputTokens", "Input tokens")
-                    .count("outputTokens", "Output tokens").usd("costUsd", "Cost").text("status", "Status").text("eventId", "Event id");
-            events.forEach(e -> t.row(e.at(), e.agent(), chain(e), e.model(), e.inputTokens(), e.outputTokens(), e.costUsd(),
-                    e.status(), e.eventId()));
+            DataTable t = new DataTable("events", "Events in order")
+                    .instant("at", "Time")
+                    .text("agent", "Agent")
+                    .text("handoffChain", "Handoff chain")
+                    .text("model", "Model")
+                    .count("inputTokens", "Input tokens")
+                    .count("outputTokens", "Output tokens")
+                    .usd("costUsd", "Cost")
+                    .text("status", "Status")
+                    .text("eventId", "Event id");
+            events.forEach(e -> t.row(
+                    e.at(),
+                    e.agent(),
+                    chain(e),
+                    e.model(),
+                    e.inputTokens(),
+                    e.outputTokens(),
+                    e.costUsd(),
+                    e.status(),
+                    e.eventId()));
             page.table(t);
         }
         return page;

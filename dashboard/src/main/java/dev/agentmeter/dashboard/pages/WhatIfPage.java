@@ -40,20 +40,27 @@ public final class WhatIfPage {
         String replace = blank(ctx.queryParam("replace-model"));
         BigDecimal inputFactor = WhatIf.parsePercent("input price change", input);
         BigDecimal outputFactor = WhatIf.parsePercent("output price change", output);
-        Map<String, String> swaps = WhatIf.parseSwaps("replace model",
-                replace == null ? List.of() : Arrays.asList(replace.split("[,\\n]")), catalog);
+        Map<String, String> swaps = WhatIf.parseSwaps(
+                "replace model", replace == null ? List.of() : Arrays.asList(replace.split("[,\\n]")), catalog);
         // A name, an alias, a catalog key or a family ("sonnet"), as the CLI takes it.
-        WhatIf.Scenario scenario = new WhatIf.Scenario(WhatIf.resolveModels(model, catalog).models(), inputFactor,
-                outputFactor, swaps);
+        WhatIf.Scenario scenario =
+                new WhatIf.Scenario(WhatIf.resolveModels(model, catalog).models(), inputFactor, outputFactor, swaps);
 
-        String query = sel.query(true) + param("change-model", model) + param("input-price-change", input)
-                + param("output-price-change", output) + param("replace-model", replace);
+        String query = sel.query(true)
+                + param("change-model", model)
+                + param("input-price-change", input)
+                + param("output-price-change", output)
+                + param("replace-model", replace);
         Page page = new Page("What-if", "/what-if", sel.zone(), query);
         String fields = "<fieldset><legend>Scenario</legend>\n"
-                + "<label>Input price change <input name=\"input-price-change\" size=\"7\" placeholder=\"+50%\" value=\"" + Html.esc(input) + "\"></label>\n"
-                + "<label>Output price change <input name=\"output-price-change\" size=\"7\" placeholder=\"-20%\" value=\"" + Html.esc(output) + "\"></label>\n"
-                + "<label>…of model <input name=\"change-model\" size=\"16\" placeholder=\"all models (or a family: sonnet)\" value=\"" + Html.esc(model) + "\"></label>\n"
-                + "<label>Replace model <input name=\"replace-model\" size=\"30\" placeholder=\"gpt-4o=gpt-4o-mini\" value=\"" + Html.esc(replace) + "\"></label>\n"
+                + "<label>Input price change <input name=\"input-price-change\" size=\"7\" placeholder=\"+50%\" value=\""
+                + Html.esc(input) + "\"></label>\n"
+                + "<label>Output price change <input name=\"output-price-change\" size=\"7\" placeholder=\"-20%\" value=\""
+                + Html.esc(output) + "\"></label>\n"
+                + "<label>…of model <input name=\"change-model\" size=\"16\" placeholder=\"all models (or a family: sonnet)\" value=\""
+                + Html.esc(model) + "\"></label>\n"
+                + "<label>Replace model <input name=\"replace-model\" size=\"30\" placeholder=\"gpt-4o=gpt-4o-mini\" value=\""
+                + Html.esc(replace) + "\"></label>\n"
                 + "</fieldset>\n";
         page.html(sel.form("/what-if", Selection.GROUPINGS, fields));
         if (scenario.isEmpty()) {
@@ -62,10 +69,16 @@ public final class WhatIfPage {
                     + " as <code>agentmeter what-if</code>.</p>\n");
         }
         try (Connection c = pc.db().connection()) {
-            List<WhatIf.Comparison> rows = new WhatIf(catalog).compare(c, pc.usageTable(), w, sel.groupBy(), sel.filters(), scenario);
-            DataTable t = new DataTable("what-if", "Billed and what-if by " + sel.groupBy().cliName() + ", " + sel.describe(w))
-                    .text("key", sel.groupBy().cliName()).count("events", "Events").usd("billedUsd", "Billed")
-                    .usd("whatIfUsd", "What-if").usd("deltaUsd", "Delta").percent("deltaPercent", "Delta %");
+            List<WhatIf.Comparison> rows =
+                    new WhatIf(catalog).compare(c, pc.usageTable(), w, sel.groupBy(), sel.filters(), scenario);
+            DataTable t = new DataTable(
+                            "what-if", "Billed and what-if by " + sel.groupBy().cliName() + ", " + sel.describe(w))
+                    .text("key", sel.groupBy().cliName())
+                    .count("events", "Events")
+                    .usd("billedUsd", "Billed")
+                    .usd("whatIfUsd", "What-if")
+                    .usd("deltaUsd", "Delta")
+                    .percent("deltaPercent", "Delta %");
             BigDecimal billed = BigDecimal.ZERO;
             BigDecimal next = BigDecimal.ZERO;
             long events = 0;
@@ -76,11 +89,18 @@ public final class WhatIfPage {
                 events += r.events();
             }
             t.footer("total", events, billed, next, next.subtract(billed), percent(next.subtract(billed), billed));
-            page.html("<dl class=\"cards\">\n").html(Views.card("Billed", billed, null, null))
+            page.html("<dl class=\"cards\">\n")
+                    .html(Views.card("Billed", billed, null, null))
                     .html(Views.card("What-if", next, null, null))
-                    .html(Views.card("Delta", next.subtract(billed), null, percent(next.subtract(billed), billed) == null ? null
-                            : Percent.human(percent(next.subtract(billed), billed))))
-                    .html("</dl>\n").table(t);
+                    .html(Views.card(
+                            "Delta",
+                            next.subtract(billed),
+                            null,
+                            percent(next.subtract(billed), billed) == null
+                                    ? null
+                                    : Percent.human(percent(next.subtract(billed), billed))))
+                    .html("</dl>\n")
+                    .table(t);
         }
         return page;
     }

@@ -22,7 +22,13 @@ import java.util.Locale;
 public final class DataTable {
 
     /** How a column's values read and download. */
-    public enum Kind { TEXT, COUNT, USD, PERCENT, INSTANT }
+    public enum Kind {
+        TEXT,
+        COUNT,
+        USD,
+        PERCENT,
+        INSTANT
+    }
 
     public record Column(String key, String label, Kind kind) {
         boolean numeric() {
@@ -31,8 +37,7 @@ public final class DataTable {
     }
 
     /** A cell that links somewhere on the page; downloads carry its text. */
-    public record Link(String text, String href) {
-    }
+    public record Link(String text, String href) {}
 
     private final String name;
     private final String caption;
@@ -46,11 +51,25 @@ public final class DataTable {
         this.caption = caption;
     }
 
-    public DataTable text(String key, String label) { return column(key, label, Kind.TEXT); }
-    public DataTable count(String key, String label) { return column(key, label, Kind.COUNT); }
-    public DataTable usd(String key, String label) { return column(key, label, Kind.USD); }
-    public DataTable percent(String key, String label) { return column(key, label, Kind.PERCENT); }
-    public DataTable instant(String key, String label) { return column(key, label, Kind.INSTANT); }
+    public DataTable text(String key, String label) {
+        return column(key, label, Kind.TEXT);
+    }
+
+    public DataTable count(String key, String label) {
+        return column(key, label, Kind.COUNT);
+    }
+
+    public DataTable usd(String key, String label) {
+        return column(key, label, Kind.USD);
+    }
+
+    public DataTable percent(String key, String label) {
+        return column(key, label, Kind.PERCENT);
+    }
+
+    public DataTable instant(String key, String label) {
+        return column(key, label, Kind.INSTANT);
+    }
 
     private DataTable column(String key, String label, Kind kind) {
         columns.add(new Column(key, label, kind));
@@ -60,7 +79,8 @@ public final class DataTable {
     /** One row, a value per column in order: String or {@link Link}, Long, BigDecimal, Instant; null for none. */
     public DataTable row(Object... values) {
         if (values.length != columns.size()) {
-            throw new IllegalArgumentException(name + ": " + values.length + " values for " + columns.size() + " columns");
+            throw new IllegalArgumentException(
+                    name + ": " + values.length + " values for " + columns.size() + " columns");
         }
         rows.add(Arrays.asList(values));
         return this;
@@ -77,22 +97,36 @@ public final class DataTable {
         return this;
     }
 
-    public String name() { return name; }
-    public List<List<Object>> rows() { return rows; }
+    public String name() {
+        return name;
+    }
+
+    public List<List<Object>> rows() {
+        return rows;
+    }
 
     /** A figure with its caption and download links ({@code query}: the page's query string, to keep its filters). */
     public String html(ZoneId zone, String query) {
         StringBuilder h = new StringBuilder();
         String base = "?" + (query == null || query.isEmpty() ? "" : query + "&") + "table=" + name + "&format=";
-        h.append("<figure class=\"table\" id=\"t-").append(name).append("\">\n<div class=\"scroll\"><table>\n<caption>")
-                .append(Html.esc(caption)).append("</caption>\n<thead><tr>");
+        h.append("<figure class=\"table\" id=\"t-")
+                .append(name)
+                .append("\">\n<div class=\"scroll\"><table>\n<caption>")
+                .append(Html.esc(caption))
+                .append("</caption>\n<thead><tr>");
         for (Column c : columns) {
-            h.append("<th scope=\"col\"").append(c.numeric() ? " class=\"num\"" : "").append('>')
-                    .append(Html.esc(c.label())).append("</th>");
+            h.append("<th scope=\"col\"")
+                    .append(c.numeric() ? " class=\"num\"" : "")
+                    .append('>')
+                    .append(Html.esc(c.label()))
+                    .append("</th>");
         }
         h.append("</tr></thead>\n<tbody>\n");
         if (rows.isEmpty()) {
-            h.append("<tr><td colspan=\"").append(columns.size()).append("\" class=\"empty\">").append(Html.esc(empty))
+            h.append("<tr><td colspan=\"")
+                    .append(columns.size())
+                    .append("\" class=\"empty\">")
+                    .append(Html.esc(empty))
                     .append("</td></tr>\n");
         }
         for (List<Object> row : rows) {
@@ -104,8 +138,11 @@ public final class DataTable {
             htmlRow(h, footer, "td", zone);
             h.append("</tfoot>\n");
         }
-        h.append("</table></div>\n<figcaption class=\"downloads\">Download: <a href=\"").append(Html.esc(base))
-                .append("csv\" download>CSV</a> · <a href=\"").append(Html.esc(base)).append("json\" download>JSON</a>")
+        h.append("</table></div>\n<figcaption class=\"downloads\">Download: <a href=\"")
+                .append(Html.esc(base))
+                .append("csv\" download>CSV</a> · <a href=\"")
+                .append(Html.esc(base))
+                .append("json\" download>JSON</a>")
                 .append(" (exact decimals)</figcaption>\n</figure>\n");
         return h.toString();
     }
@@ -149,7 +186,8 @@ public final class DataTable {
      */
     public String csv() {
         StringBuilder out = new StringBuilder();
-        out.append(String.join(",", columns.stream().map(c -> snake(c.key())).toList())).append('\n');
+        out.append(String.join(",", columns.stream().map(c -> snake(c.key())).toList()))
+                .append('\n');
         for (List<Object> row : rows) {
             for (int i = 0; i < row.size(); i++) {
                 if (i > 0) {

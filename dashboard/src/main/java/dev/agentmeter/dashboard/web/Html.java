@@ -13,8 +13,7 @@ public final class Html {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
 
-    private Html() {
-    }
+    private Html() {}
 
     /** Text safe inside an element or a quoted attribute. */
     public static String esc(String s) {

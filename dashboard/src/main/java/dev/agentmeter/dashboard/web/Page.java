@@ -61,9 +61,16 @@ public final class Page {
     /** A bar chart of a day/week series (uPlot), with its table under it for screen readers and downloads. */
     public Page chart(String id, String label, String seriesJson) {
         charts = true;
-        body.append("<figure class=\"chart\"><div id=\"").append(Html.esc(id)).append("\" class=\"plot\" role=\"img\" aria-label=\"")
-                .append(Html.esc(label)).append("\"></div><script type=\"application/json\" data-chart=\"").append(Html.esc(id))
-                .append("\">").append(seriesJson.replace("</", "<\\/")).append("</script><figcaption>").append(Html.esc(label))
+        body.append("<figure class=\"chart\"><div id=\"")
+                .append(Html.esc(id))
+                .append("\" class=\"plot\" role=\"img\" aria-label=\"")
+                .append(Html.esc(label))
+                .append("\"></div><script type=\"application/json\" data-chart=\"")
+                .append(Html.esc(id))
+                .append("\">")
+                .append(seriesJson.replace("</", "<\\/"))
+                .append("</script><figcaption>")
+                .append(Html.esc(label))
                 .append("</figcaption></figure>\n");
         return this;
     }
@@ -105,23 +112,34 @@ public final class Page {
                 <head>
                 <meta charset="utf-8">
                 <meta name="viewport" content="width=device-width, initial-scale=1">
-                <title>""").append(Html.esc(title)).append(" · agentmeter</title>\n")
+                <title>""")
+                .append(Html.esc(title))
+                .append(" · agentmeter</title>\n")
                 .append("<link rel=\"stylesheet\" href=\"/assets/dashboard.css\">\n");
         if (charts) {
             h.append("<link rel=\"stylesheet\" href=\"/webjars/uplot/1.6.30/dist/uPlot.min.css\">\n")
                     .append("<script src=\"/webjars/uplot/1.6.30/dist/uPlot.iife.min.js\" defer></script>\n");
         }
         h.append("<script src=\"/assets/dashboard.js\" defer></script>\n</head>\n<body>\n")
-                .append("<a class=\"skip\" href=\"#main\">Skip to content</a>\n<header>\n<p class=\"brand\">agentmeter</p>\n")
+                .append(
+                        "<a class=\"skip\" href=\"#main\">Skip to content</a>\n<header>\n<p class=\"brand\">agentmeter</p>\n")
                 .append("<nav aria-label=\"Pages\"><ul>\n");
-        NAV.forEach((path, label) -> h.append("<li><a href=\"").append(path).append('"')
-                .append(path.equals(section) ? " aria-current=\"page\"" : "").append('>').append(Html.esc(label))
+        NAV.forEach((path, label) -> h.append("<li><a href=\"")
+                .append(path)
+                .append('"')
+                .append(path.equals(section) ? " aria-current=\"page\"" : "")
+                .append('>')
+                .append(Html.esc(label))
                 .append("</a></li>\n"));
         h.append("</ul></nav>\n<p class=\"live\" id=\"live-status\" role=\"status\">connecting…</p>\n");
         if (loggedIn) {
-            h.append("<form method=\"post\" action=\"/logout\" class=\"logout\"><button type=\"submit\">Log out</button></form>\n");
+            h.append(
+                    "<form method=\"post\" action=\"/logout\" class=\"logout\"><button type=\"submit\">Log out</button></form>\n");
         }
-        h.append("</header>\n<main id=\"main\">\n<h1>").append(Html.esc(title)).append("</h1>\n").append(main)
+        h.append("</header>\n<main id=\"main\">\n<h1>")
+                .append(Html.esc(title))
+                .append("</h1>\n")
+                .append(main)
                 .append("</main>\n<footer><p>Money in cents (more digits below a cent); hover a figure for the exact")
                 .append(" value. Downloads carry exact decimals.</p></footer>\n</body>\n</html>\n");
         return h.toString();

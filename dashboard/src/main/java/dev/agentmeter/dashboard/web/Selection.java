@@ -21,14 +21,23 @@ import java.util.Map;
  * range of days), the calendar zone, the CLI's filters and the grouping. The same names as the
  * CLI's options, so that a URL reads like a command line: {@code /costs?period=last-30-days&agent=coder&group-by=model}.
  */
-public record Selection(String period, LocalDate from, LocalDate to, ZoneId zone, Map<String, String> filters,
-                        GroupBy groupBy) {
+public record Selection(
+        String period, LocalDate from, LocalDate to, ZoneId zone, Map<String, String> filters, GroupBy groupBy) {
 
-    public static final List<String> PERIODS = List.of("today", "yesterday", "last-7-days", "last-30-days", "this-month");
+    public static final List<String> PERIODS =
+            List.of("today", "yesterday", "last-7-days", "last-30-days", "this-month");
     /** Filter parameter → agent_usage column. */
     public static final Map<String, String> FILTERS = orderedFilters();
-    public static final List<GroupBy> GROUPINGS = List.of(GroupBy.MODEL, GroupBy.COMPANY, GroupBy.PROVIDER, GroupBy.AGENT,
-            GroupBy.TEAM, GroupBy.USER, GroupBy.TASK_TYPE, GroupBy.SERVICE_TIER);
+
+    public static final List<GroupBy> GROUPINGS = List.of(
+            GroupBy.MODEL,
+            GroupBy.COMPANY,
+            GroupBy.PROVIDER,
+            GroupBy.AGENT,
+            GroupBy.TEAM,
+            GroupBy.USER,
+            GroupBy.TASK_TYPE,
+            GroupBy.SERVICE_TIER);
 
     private static Map<String, String> orderedFilters() {
         Map<String, String> m = new LinkedHashMap<>();
@@ -59,7 +68,8 @@ public record Selection(String period, LocalDate from, LocalDate to, ZoneId zone
             period = defaultPeriod;
         }
         if (period != null && !PERIODS.contains(period)) {
-            throw new IllegalArgumentException("period must be one of " + String.join(", ", PERIODS) + ", not " + period);
+            throw new IllegalArgumentException(
+                    "period must be one of " + String.join(", ", PERIODS) + ", not " + period);
         }
         ZoneId zone = defaultZone;
         String z = blankToNull(ctx.queryParam("zone"));
@@ -114,27 +124,48 @@ public record Selection(String period, LocalDate from, LocalDate to, ZoneId zone
 
     /** As above; without the column filters when {@code withFilters} is false (a page they do not apply to). */
     public String form(String action, List<GroupBy> groupings, String extraFields, boolean withFilters) {
-        StringBuilder h = new StringBuilder("<form class=\"filters\" method=\"get\" action=\"").append(Html.esc(action))
+        StringBuilder h = new StringBuilder("<form class=\"filters\" method=\"get\" action=\"")
+                .append(Html.esc(action))
                 .append("\" aria-label=\"Which usage\">\n");
         h.append("<label>Period <select name=\"period\">");
         h.append("<option value=\"\"").append(from != null ? " selected" : "").append(">from–to below</option>");
         for (String p : PERIODS) {
-            h.append("<option").append(p.equals(period) ? " selected" : "").append('>').append(p).append("</option>");
+            h.append("<option")
+                    .append(p.equals(period) ? " selected" : "")
+                    .append('>')
+                    .append(p)
+                    .append("</option>");
         }
         h.append("</select></label>\n");
-        h.append("<label>From <input type=\"date\" name=\"from\" value=\"").append(from == null ? "" : from).append("\"></label>\n");
-        h.append("<label>To <input type=\"date\" name=\"to\" value=\"").append(to == null ? "" : to).append("\"></label>\n");
-        h.append("<label>Zone <input name=\"zone\" size=\"14\" value=\"").append(Html.esc(zone.getId())).append("\"></label>\n");
+        h.append("<label>From <input type=\"date\" name=\"from\" value=\"")
+                .append(from == null ? "" : from)
+                .append("\"></label>\n");
+        h.append("<label>To <input type=\"date\" name=\"to\" value=\"")
+                .append(to == null ? "" : to)
+                .append("\"></label>\n");
+        h.append("<label>Zone <input name=\"zone\" size=\"14\" value=\"")
+                .append(Html.esc(zone.getId()))
+                .append("\"></label>\n");
         if (withFilters) {
-            FILTERS.forEach((param, column) -> h.append("<label>").append(param.substring(0, 1).toUpperCase(Locale.ROOT))
-                    .append(param.substring(1).replace('-', ' ')).append(" <input name=\"").append(param)
-                    .append("\" size=\"12\" value=\"").append(Html.esc(filters.getOrDefault(column, ""))).append("\"></label>\n"));
+            FILTERS.forEach((param, column) -> h.append("<label>")
+                    .append(param.substring(0, 1).toUpperCase(Locale.ROOT))
+                    .append(param.substring(1).replace('-', ' '))
+                    .append(" <input name=\"")
+                    .append(param)
+                    .append("\" size=\"12\" value=\"")
+                    .append(Html.esc(filters.getOrDefault(column, "")))
+                    .append("\"></label>\n"));
         }
         if (!groupings.isEmpty()) {
             h.append("<label>Group by <select name=\"group-by\">");
             for (GroupBy g : groupings) {
-                h.append("<option value=\"").append(g.cliName()).append('"').append(g == groupBy ? " selected" : "")
-                        .append('>').append(g.cliName()).append("</option>");
+                h.append("<option value=\"")
+                        .append(g.cliName())
+                        .append('"')
+                        .append(g == groupBy ? " selected" : "")
+                        .append('>')
+                        .append(g.cliName())
+                        .append("</option>");
             }
             h.append("</select></label>\n");
         }
@@ -146,7 +177,8 @@ public record Selection(String period, LocalDate from, LocalDate to, ZoneId zone
     /** "last 7 days · agent=coder" */
     public String describe(Window w) {
         StringBuilder d = new StringBuilder(w.label());
-        filters.forEach((k, v) -> d.append(" · ").append(k.replace("_id", "")).append('=').append(v));
+        filters.forEach((k, v) ->
+                d.append(" · ").append(k.replace("_id", "")).append('=').append(v));
         return d.toString();
     }
 

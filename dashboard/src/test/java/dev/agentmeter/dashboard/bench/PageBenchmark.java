@@ -43,7 +43,9 @@ public final class PageBenchmark {
         m.put("what-if price +10% (7 days)", "/what-if?input-price-change=%2B10%25");
         m.put("what-if replace model (7 days)", "/what-if?replace-model=claude-sonnet-4-5%3Dclaude-haiku-4-5");
         m.put("what-if price +10% 30 days", "/what-if?period=last-30-days&input-price-change=%2B10%25");
-        m.put("what-if replace model 30 days", "/what-if?period=last-30-days&replace-model=claude-sonnet-4-5%3Dclaude-haiku-4-5");
+        m.put(
+                "what-if replace model 30 days",
+                "/what-if?period=last-30-days&replace-model=claude-sonnet-4-5%3Dclaude-haiku-4-5");
         return Collections.unmodifiableMap(m);
     }
 
@@ -70,18 +72,23 @@ public final class PageBenchmark {
             System.out.printf("inserted %,d rows in %.1f s%n", rows - baselineRows, (System.nanoTime() - start) / 1e9);
             Map<String, long[]> full = measure(url);
 
-            System.out.printf("%n%-32s %22s %22s%n", "page (median / max of 5, ms)", String.format("%,d rows", baselineRows),
+            System.out.printf(
+                    "%n%-32s %22s %22s%n",
+                    "page (median / max of 5, ms)",
+                    String.format("%,d rows", baselineRows),
                     String.format("%,d rows", rows));
             for (String page : PAGES.keySet()) {
-                System.out.printf("%-32s %14d / %5d %14d / %5d%n", page, baseline.get(page)[0], baseline.get(page)[1],
-                        full.get(page)[0], full.get(page)[1]);
+                System.out.printf(
+                        "%-32s %14d / %5d %14d / %5d%n",
+                        page, baseline.get(page)[0], baseline.get(page)[1], full.get(page)[0], full.get(page)[1]);
             }
         }
     }
 
     /** Rows [from, to): deterministic, spread over the last 60 days. */
     static void insert(String url, long from, long to) throws Exception {
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(url);
+                Statement s = c.createStatement()) {
             s.execute("""
                     INSERT INTO agent_usage (event_id, occurred_at, kind, agent, user_id, session_id, team_id, handoff_chain,
                         provider, company, model, model_key, input_tokens, output_tokens, cache_read_tokens, input_cost_usd,
@@ -117,14 +124,16 @@ public final class PageBenchmark {
     static Map<String, long[]> measure(String url) throws Exception {
         Map<String, long[]> out = new LinkedHashMap<>();
         HttpClient http = HttpClient.newHttpClient();
-        try (DashboardApp app = new DashboardApp(DashboardConfig.of(Map.of(DashboardConfig.PG_URL, url,
-                DashboardConfig.HTTP_PORT, "0"))).start()) {
+        try (DashboardApp app = new DashboardApp(
+                        DashboardConfig.of(Map.of(DashboardConfig.PG_URL, url, DashboardConfig.HTTP_PORT, "0")))
+                .start()) {
             for (Map.Entry<String, String> page : PAGES.entrySet()) {
                 URI uri = URI.create("http://localhost:" + app.port() + page.getValue());
                 List<Long> ms = new ArrayList<>();
                 for (int i = 0; i < 7; i++) {
                     long t = System.nanoTime();
-                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+                    HttpResponse<String> r =
+                            http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
                     if (r.statusCode() != 200) {
                         throw new IllegalStateException(page.getKey() + ": " + r.statusCode() + " " + r.body());
                     }

@@ -31,26 +31,45 @@ import java.util.Set;
 public final class GenAiPricesFormat {
 
     public static final String NAME = "genai-prices";
-    public static final String DATA_URL = "https://raw.githubusercontent.com/pydantic/genai-prices/main/prices/new_data/v2/data.json";
+    public static final String DATA_URL =
+            "https://raw.githubusercontent.com/pydantic/genai-prices/main/prices/new_data/v2/data.json";
     /** The first-party providers, imported unless --provider says otherwise; earlier ones win a model two of them price. */
-    public static final List<String> FIRST_PARTY = List.of("anthropic", "openai", "google", "aws", "deepseek", "mistral",
-            "x-ai", "cohere");
-    private static final Map<String, String> BEDROCK_VENDORS = Map.of("anthropic", "Anthropic", "amazon", "Amazon",
-            "meta", "Meta", "mistral", "Mistral", "cohere", "Cohere", "deepseek", "DeepSeek", "openai", "OpenAI",
-            "google", "Google");
+    public static final List<String> FIRST_PARTY =
+            List.of("anthropic", "openai", "google", "aws", "deepseek", "mistral", "x-ai", "cohere");
 
-    private GenAiPricesFormat() {
-    }
+    private static final Map<String, String> BEDROCK_VENDORS = Map.of(
+            "anthropic",
+            "Anthropic",
+            "amazon",
+            "Amazon",
+            "meta",
+            "Meta",
+            "mistral",
+            "Mistral",
+            "cohere",
+            "Cohere",
+            "deepseek",
+            "DeepSeek",
+            "openai",
+            "OpenAI",
+            "google",
+            "Google");
+
+    private GenAiPricesFormat() {}
 
     /** Whether {@code root} looks like this format: an array of objects with {@code models}. */
     static boolean matches(JsonNode root) {
-        return root.isArray() && !root.isEmpty() && root.get(0).has("models") && root.get(0).has("id");
+        return root.isArray()
+                && !root.isEmpty()
+                && root.get(0).has("models")
+                && root.get(0).has("id");
     }
 
     /** @param providers provider ids to read (empty: {@link #FIRST_PARTY}; "all": every one, first-party first) */
     public static SourceCatalog read(JsonNode root, Set<String> providers) {
         if (!matches(root)) {
-            throw new IllegalArgumentException("not genai-prices data: expected a JSON array of providers with id and models");
+            throw new IllegalArgumentException(
+                    "not genai-prices data: expected a JSON array of providers with id and models");
         }
         List<JsonNode> ordered = order(root, providers);
         List<SourceCatalog.Model> models = new ArrayList<>();
@@ -69,10 +88,11 @@ public final class GenAiPricesFormat {
                     throw new IllegalArgumentException("provider " + providerId + ": a model without an id");
                 }
                 try {
-                    model(providerId, provider.path("name").asText(providerId), m, where).ifPresentOrElse(models::add, () -> {
-                        skipped.add(where + ": no token prices");
-                        unrepresented.add(id);
-                    });
+                    model(providerId, provider.path("name").asText(providerId), m, where)
+                            .ifPresentOrElse(models::add, () -> {
+                                skipped.add(where + ": no token prices");
+                                unrepresented.add(id);
+                            });
                 } catch (Unrepresentable e) {
                     skipped.add(where + ": " + e.getMessage());
                     unrepresented.add(id);
@@ -100,14 +120,16 @@ public final class GenAiPricesFormat {
             }
         }
         for (String id : providers) { // the defaults may come and go; a provider asked for by name must be there
-            if (!id.equals("all") && out.stream().noneMatch(p -> p.path("id").asText().equals(id))) {
+            if (!id.equals("all")
+                    && out.stream().noneMatch(p -> p.path("id").asText().equals(id))) {
                 throw new IllegalArgumentException("no provider '" + id + "' in the genai-prices data");
             }
         }
         return out;
     }
 
-    private static Optional<SourceCatalog.Model> model(String providerId, String providerName, JsonNode m, String where) {
+    private static Optional<SourceCatalog.Model> model(
+            String providerId, String providerName, JsonNode m, String where) {
         String id = m.path("id").asText();
         JsonNode prices = m.get("prices");
         if (prices == null || prices.isNull()) {
@@ -127,10 +149,12 @@ public final class GenAiPricesFormat {
                         throw new Unrepresentable("priced by time of day (" + type + ")");
                     }
                     try {
-                        from = LocalDate.parse(constraint.path("start_date").asText()).atStartOfDay(ZoneOffset.UTC).toInstant();
+                        from = LocalDate.parse(constraint.path("start_date").asText())
+                                .atStartOfDay(ZoneOffset.UTC)
+                                .toInstant();
                     } catch (DateTimeParseException e) {
-                        throw new IllegalArgumentException(where + ": start_date '" + constraint.path("start_date").asText()
-                                + "' is not a date");
+                        throw new IllegalArgumentException(where + ": start_date '"
+                                + constraint.path("start_date").asText() + "' is not a date");
                     }
                 }
                 JsonNode p = conditional.get("prices");
@@ -154,10 +178,11 @@ public final class GenAiPricesFormat {
         candidates.addAll(equals);
         prefixes.forEach(p -> candidates.add(p.replaceAll("[-@.:]+$", "")));
         // Vertex AI and Bedrock resell Claude (and Bedrock others' models): the company is the model's maker.
-        String company = id.contains("claude") ? "Anthropic"
+        String company = id.contains("claude")
+                ? "Anthropic"
                 : providerId.equals("aws") ? bedrockVendor(id, providerName) : providerName;
-        return Optional.of(new SourceCatalog.Model(providerId + "/" + id,
-                new ModelPrice(id, company, List.copyOf(equals), entries), candidates));
+        return Optional.of(new SourceCatalog.Model(
+                providerId + "/" + id, new ModelPrice(id, company, List.copyOf(equals), entries), candidates));
     }
 
     private static String bedrockVendor(String id, String fallback) {
@@ -195,20 +220,35 @@ public final class GenAiPricesFormat {
         for (Tiered t : List.of(input, output, cacheRead, cacheWrite, cacheWrite1h, reasoning)) {
             if (t.above() != null) {
                 if (above != null && !above.equals(t.above())) {
-                    throw new Unrepresentable("tiers start at different input sizes (" + above + " and " + t.above() + ")");
+                    throw new Unrepresentable(
+                            "tiers start at different input sizes (" + above + " and " + t.above() + ")");
                 }
                 above = t.above();
             }
         }
-        LongContextPrice lc = above == null ? null : new LongContextPrice(above, input.tier(), output.tier(), cacheRead.tier(),
-                cacheWrite.tier(), cacheWrite1h.tier(), reasoning.tier());
-        return Optional.of(new EffectivePrice(from, input.base(), output.base(), cacheRead.base(), cacheWrite.base(),
-                cacheWrite1h.base(), reasoning.base(), lc));
+        LongContextPrice lc = above == null
+                ? null
+                : new LongContextPrice(
+                        above,
+                        input.tier(),
+                        output.tier(),
+                        cacheRead.tier(),
+                        cacheWrite.tier(),
+                        cacheWrite1h.tier(),
+                        reasoning.tier());
+        return Optional.of(new EffectivePrice(
+                from,
+                input.base(),
+                output.base(),
+                cacheRead.base(),
+                cacheWrite.base(),
+                cacheWrite1h.base(),
+                reasoning.base(),
+                lc));
     }
 
     /** A price with, optionally, one tier above {@code above} input tokens. */
-    private record Tiered(BigDecimal base, Long above, BigDecimal tier) {
-    }
+    private record Tiered(BigDecimal base, Long above, BigDecimal tier) {}
 
     private static Tiered tiered(JsonNode p, String field, String where) {
         JsonNode v = p.get(field);
@@ -224,7 +264,8 @@ public final class GenAiPricesFormat {
             return new Tiered(base, null, null);
         }
         if (tiers.size() > 1) {
-            throw new Unrepresentable(field + " has " + tiers.size() + " tiers; the contract has one long-context tier");
+            throw new Unrepresentable(
+                    field + " has " + tiers.size() + " tiers; the contract has one long-context tier");
         }
         JsonNode t = tiers.get(0);
         if (!t.path("start").canConvertToLong() || t.path("start").asLong() < 0) {

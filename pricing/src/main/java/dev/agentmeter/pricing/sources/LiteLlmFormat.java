@@ -26,19 +26,40 @@ import java.util.TreeMap;
 public final class LiteLlmFormat {
 
     public static final String NAME = "litellm";
-    public static final String DATA_URL = "https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json";
+    public static final String DATA_URL =
+            "https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json";
     private static final Set<String> TEXT_MODES = Set.of("chat", "completion", "responses");
     private static final Map<String, String> TIERS = Map.of("batches", "batch", "flex", "flex", "priority", "priority");
-    private static final Map<String, String> COMPANIES = Map.ofEntries(Map.entry("openai", "OpenAI"),
-            Map.entry("text-completion-openai", "OpenAI"), Map.entry("azure", "OpenAI"), Map.entry("anthropic", "Anthropic"),
-            Map.entry("gemini", "Google"), Map.entry("vertex_ai-language-models", "Google"), Map.entry("deepseek", "DeepSeek"),
-            Map.entry("mistral", "Mistral"), Map.entry("xai", "xAI"), Map.entry("cohere", "Cohere"),
-            Map.entry("cohere_chat", "Cohere"), Map.entry("groq", "Groq"));
-    private static final Map<String, String> BEDROCK_VENDORS = Map.of("anthropic", "Anthropic", "amazon", "Amazon",
-            "meta", "Meta", "mistral", "Mistral", "cohere", "Cohere", "deepseek", "DeepSeek", "openai", "OpenAI");
+    private static final Map<String, String> COMPANIES = Map.ofEntries(
+            Map.entry("openai", "OpenAI"),
+            Map.entry("text-completion-openai", "OpenAI"),
+            Map.entry("azure", "OpenAI"),
+            Map.entry("anthropic", "Anthropic"),
+            Map.entry("gemini", "Google"),
+            Map.entry("vertex_ai-language-models", "Google"),
+            Map.entry("deepseek", "DeepSeek"),
+            Map.entry("mistral", "Mistral"),
+            Map.entry("xai", "xAI"),
+            Map.entry("cohere", "Cohere"),
+            Map.entry("cohere_chat", "Cohere"),
+            Map.entry("groq", "Groq"));
+    private static final Map<String, String> BEDROCK_VENDORS = Map.of(
+            "anthropic",
+            "Anthropic",
+            "amazon",
+            "Amazon",
+            "meta",
+            "Meta",
+            "mistral",
+            "Mistral",
+            "cohere",
+            "Cohere",
+            "deepseek",
+            "DeepSeek",
+            "openai",
+            "OpenAI");
 
-    private LiteLlmFormat() {
-    }
+    private LiteLlmFormat() {}
 
     static boolean matches(JsonNode root) {
         if (!root.isObject()) {
@@ -56,7 +77,8 @@ public final class LiteLlmFormat {
     /** @param providers litellm_provider values to read (empty: all) */
     public static SourceCatalog read(JsonNode root, Set<String> providers) {
         if (!matches(root)) {
-            throw new IllegalArgumentException("not LiteLLM prices: expected an object of model name → {input_cost_per_token, …}");
+            throw new IllegalArgumentException(
+                    "not LiteLLM prices: expected an object of model name → {input_cost_per_token, …}");
         }
         List<SourceCatalog.Model> models = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
@@ -86,24 +108,52 @@ public final class LiteLlmFormat {
             TIERS.forEach((suffix, tier) -> {
                 Prices t = prices(v, "_" + suffix, key);
                 if (t.any()) {
-                    tiers.put(tier, new TierPrice(t.input(), t.output(), t.cacheRead(), t.cacheWrite(), t.cacheWrite1h(),
-                            t.reasoning(), t.longContext()));
+                    tiers.put(
+                            tier,
+                            new TierPrice(
+                                    t.input(),
+                                    t.output(),
+                                    t.cacheRead(),
+                                    t.cacheWrite(),
+                                    t.cacheWrite1h(),
+                                    t.reasoning(),
+                                    t.longContext()));
                 }
             });
-            EffectivePrice price = new EffectivePrice(BundledCatalog.EARLY, standard.input(), standard.output(),
-                    standard.cacheRead(), standard.cacheWrite(), standard.cacheWrite1h(), standard.reasoning(),
-                    standard.longContext(), tiers);
-            models.add(new SourceCatalog.Model(provider + "/" + key, new ModelPrice(key, company(provider, key), List.of(),
-                    List.of(price)), List.of(key)));
+            EffectivePrice price = new EffectivePrice(
+                    BundledCatalog.EARLY,
+                    standard.input(),
+                    standard.output(),
+                    standard.cacheRead(),
+                    standard.cacheWrite(),
+                    standard.cacheWrite1h(),
+                    standard.reasoning(),
+                    standard.longContext(),
+                    tiers);
+            models.add(new SourceCatalog.Model(
+                    provider + "/" + key,
+                    new ModelPrice(key, company(provider, key), List.of(), List.of(price)),
+                    List.of(key)));
         }
         return new SourceCatalog(NAME, models, skipped, unrepresented);
     }
 
-    private record Prices(BigDecimal input, BigDecimal output, BigDecimal cacheRead, BigDecimal cacheWrite,
-                          BigDecimal cacheWrite1h, BigDecimal reasoning, LongContextPrice longContext) {
+    private record Prices(
+            BigDecimal input,
+            BigDecimal output,
+            BigDecimal cacheRead,
+            BigDecimal cacheWrite,
+            BigDecimal cacheWrite1h,
+            BigDecimal reasoning,
+            LongContextPrice longContext) {
         boolean any() {
-            return input != null || output != null || cacheRead != null || cacheWrite != null || cacheWrite1h != null
-                    || reasoning != null || longContext != null;
+            return input != null
+                    || output != null
+                    || cacheRead != null
+                    || cacheWrite != null
+                    || cacheWrite1h != null
+                    || reasoning != null
+                    || longContext != null;
         }
     }
 
@@ -112,13 +162,17 @@ public final class LiteLlmFormat {
         BigDecimal lcOutput = perToken(v, "output_cost_per_token_above_200k_tokens" + suffix, where);
         BigDecimal lcRead = perToken(v, "cache_read_input_token_cost_above_200k_tokens" + suffix, where);
         BigDecimal lcWrite = perToken(v, "cache_creation_input_token_cost_above_200k_tokens" + suffix, where);
-        LongContextPrice lc = lcInput == null && lcOutput == null && lcRead == null && lcWrite == null ? null
+        LongContextPrice lc = lcInput == null && lcOutput == null && lcRead == null && lcWrite == null
+                ? null
                 : new LongContextPrice(200_000, lcInput, lcOutput, lcRead, lcWrite, null, null);
-        return new Prices(perToken(v, "input_cost_per_token" + suffix, where), perToken(v, "output_cost_per_token" + suffix, where),
+        return new Prices(
+                perToken(v, "input_cost_per_token" + suffix, where),
+                perToken(v, "output_cost_per_token" + suffix, where),
                 perToken(v, "cache_read_input_token_cost" + suffix, where),
                 perToken(v, "cache_creation_input_token_cost" + suffix, where),
                 perToken(v, "cache_creation_input_token_cost_above_1hr" + suffix, where),
-                perToken(v, "output_cost_per_reasoning_token" + suffix, where), lc);
+                perToken(v, "output_cost_per_reasoning_token" + suffix, where),
+                lc);
     }
 
     private static BigDecimal perToken(JsonNode v, String field, String where) {
@@ -128,7 +182,8 @@ public final class LiteLlmFormat {
 
     private static String company(String provider, String key) {
         if (provider.startsWith("bedrock")) {
-            String s = key.replaceFirst("^bedrock/(?:[a-z0-9-]+/)?", "").replaceFirst("^(?:global|us|eu|apac|jp|au|ca)\\.", "");
+            String s = key.replaceFirst("^bedrock/(?:[a-z0-9-]+/)?", "")
+                    .replaceFirst("^(?:global|us|eu|apac|jp|au|ca)\\.", "");
             int dot = s.indexOf('.');
             return dot > 0 ? BEDROCK_VENDORS.getOrDefault(s.substring(0, dot), "AWS") : "AWS";
         }

@@ -10,8 +10,7 @@ import java.math.BigDecimal;
  */
 final class Numbers {
 
-    private Numbers() {
-    }
+    private Numbers() {}
 
     /** The price at {@code field} of {@code node}, or null when absent; a negative or non-numeric price is refused. */
     static BigDecimal price(JsonNode node, String field, String where) {

@@ -38,11 +38,15 @@ import java.util.Set;
  */
 public final class PriceImport {
 
-    public enum Kind { NEW, CHANGED, UNCHANGED, REMOVED }
+    public enum Kind {
+        NEW,
+        CHANGED,
+        UNCHANGED,
+        REMOVED
+    }
 
     /** One model's outcome: the price in force now before and after (null where there is none). */
-    public record Change(Kind kind, String modelKey, String source, EffectivePrice before, EffectivePrice after) {
-    }
+    public record Change(Kind kind, String modelKey, String source, EffectivePrice before, EffectivePrice after) {}
 
     /** The changes, the entries to publish (whole ModelPrice documents, keyed by modelKey) and what was left out. */
     public record Plan(List<Change> changes, List<ModelPrice> toPublish, List<String> skipped) {
@@ -51,8 +55,7 @@ public final class PriceImport {
         }
     }
 
-    private PriceImport() {
-    }
+    private PriceImport() {}
 
     /** Reads a document in {@code format} ({@code auto}, {@code genai-prices} or {@code litellm}). */
     public static SourceCatalog read(byte[] document, String format, Set<String> providers) {
@@ -61,7 +64,9 @@ public final class PriceImport {
             root = ContractJson.mapper().readTree(document);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("not JSON (" + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()) + ")");
+                    + (e.getLocation() == null
+                            ? ""
+                            : " at line " + e.getLocation().getLineNr()) + ")");
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read: " + e.getMessage());
         }
@@ -70,16 +75,20 @@ public final class PriceImport {
         }
         String f = format == null ? "auto" : format;
         if (f.equals("auto")) {
-            f = GenAiPricesFormat.matches(root) ? GenAiPricesFormat.NAME : LiteLlmFormat.matches(root) ? LiteLlmFormat.NAME : null;
+            f = GenAiPricesFormat.matches(root)
+                    ? GenAiPricesFormat.NAME
+                    : LiteLlmFormat.matches(root) ? LiteLlmFormat.NAME : null;
             if (f == null) {
-                throw new IllegalArgumentException("neither genai-prices data (an array of providers) nor LiteLLM prices"
-                        + " (an object of models with input_cost_per_token)");
+                throw new IllegalArgumentException(
+                        "neither genai-prices data (an array of providers) nor LiteLLM prices"
+                                + " (an object of models with input_cost_per_token)");
             }
         }
         SourceCatalog catalog = switch (f) {
             case GenAiPricesFormat.NAME -> GenAiPricesFormat.read(root, providers);
             case LiteLlmFormat.NAME -> LiteLlmFormat.read(root, providers);
-            default -> throw new IllegalArgumentException("unknown format " + format + ": auto, genai-prices or litellm");
+            default ->
+                throw new IllegalArgumentException("unknown format " + format + ": auto, genai-prices or litellm");
         };
         if (catalog.models().isEmpty()) {
             throw new IllegalArgumentException("no model with token prices in the document");
@@ -92,7 +101,8 @@ public final class PriceImport {
      * @param models only these models (source ids, catalog keys or names the catalog finds); empty: all
      * @throws IllegalArgumentException naming the first entry the contract refuses (then nothing may be published)
      */
-    public static Plan plan(Collection<ModelPrice> live, SourceCatalog source, Instant now, boolean onlyNew, Set<String> models) {
+    public static Plan plan(
+            Collection<ModelPrice> live, SourceCatalog source, Instant now, boolean onlyNew, Set<String> models) {
         Instant at = now.truncatedTo(ChronoUnit.SECONDS);
         PriceCatalog catalog = new PriceCatalog(live);
         Set<String> wanted = new HashSet<>();
@@ -106,21 +116,31 @@ public final class PriceImport {
         Set<String> claimed = new HashSet<>();
         Set<String> companies = new HashSet<>();
         // Who claims a catalog entry two models of the source map to: the model's maker before a reseller (Anthropic's
-        // Claude before Vertex AI's and Bedrock's), then the name the catalog has exactly before one that only normalises
+        // Claude before Vertex AI's and Bedrock's), then the name the catalog has exactly before one that only
+        // normalises
         // to it (gpt-4o before gpt-4o-2024-05-13, which OpenAI prices apart), then the source's order.
         Map<SourceCatalog.Model, Optional<ModelPrice>> targets = new IdentityHashMap<>();
         for (SourceCatalog.Model m : source.models()) {
-            targets.put(m, m.candidates().stream().map(catalog::find).flatMap(Optional::stream)
-                    .filter(p -> !p.modelKey().endsWith(BundledCatalog.BEDROCK_REGIONAL) || ModelNames.isRegional(m.price().modelKey()))
-                    .findFirst());
+            targets.put(
+                    m,
+                    m.candidates().stream()
+                            .map(catalog::find)
+                            .flatMap(Optional::stream)
+                            .filter(p -> !p.modelKey().endsWith(BundledCatalog.BEDROCK_REGIONAL)
+                                    || ModelNames.isRegional(m.price().modelKey()))
+                            .findFirst());
         }
         List<SourceCatalog.Model> ordered = new ArrayList<>(source.models());
-        ordered.sort(Comparator.<SourceCatalog.Model, Boolean>comparing(m -> !m.sourceId().startsWith(maker(m)))
+        ordered.sort(Comparator.<SourceCatalog.Model, Boolean>comparing(
+                        m -> !m.sourceId().startsWith(maker(m)))
                 .thenComparing(m -> catalog.findExact(m.price().modelKey()).isEmpty()));
         for (SourceCatalog.Model m : ordered) {
             Optional<ModelPrice> target = targets.get(m);
             String key = target.map(ModelPrice::modelKey).orElse(m.price().modelKey());
-            if (!wanted.isEmpty() && !wanted.contains(key) && !wanted.contains(m.price().modelKey()) && !wanted.contains(m.sourceId())) {
+            if (!wanted.isEmpty()
+                    && !wanted.contains(key)
+                    && !wanted.contains(m.price().modelKey())
+                    && !wanted.contains(m.sourceId())) {
                 continue;
             }
             if (m.price().company() != null) {
@@ -132,10 +152,12 @@ public final class PriceImport {
             }
             List<Violation> bad = PriceValidator.validate(m.price());
             if (!bad.isEmpty()) {
-                throw new IllegalArgumentException(m.sourceId() + ": " + bad.get(0).message());
+                throw new IllegalArgumentException(
+                        m.sourceId() + ": " + bad.get(0).message());
             }
             if (target.isEmpty()) {
-                changes.add(new Change(Kind.NEW, key, m.sourceId(), null, m.price().priceAt(at).orElse(null)));
+                changes.add(new Change(
+                        Kind.NEW, key, m.sourceId(), null, m.price().priceAt(at).orElse(null)));
                 publish.add(m.price());
                 continue;
             }
@@ -144,14 +166,15 @@ public final class PriceImport {
             }
             ModelPrice current = target.get();
             EffectivePrice before = current.priceAt(at).orElse(null);
-            EffectivePrice importedNow = m.price().priceAt(at).map(p -> inherit(p, before)).orElse(null);
+            EffectivePrice importedNow =
+                    m.price().priceAt(at).map(p -> inherit(p, before)).orElse(null);
             List<EffectivePrice> added = new ArrayList<>();
             if (importedNow != null && (before == null || !samePrices(before, importedNow))) {
                 added.add(dated(importedNow, at, before));
             }
             for (EffectivePrice later : m.price().prices()) {
-                boolean known = current.prices().stream().anyMatch(p -> p.effectiveFrom().equals(later.effectiveFrom())
-                        && samePrices(p, later));
+                boolean known = current.prices().stream()
+                        .anyMatch(p -> p.effectiveFrom().equals(later.effectiveFrom()) && samePrices(p, later));
                 if (later.effectiveFrom().isAfter(at) && !known) {
                     added.add(dated(inherit(later, before), later.effectiveFrom(), before));
                 }
@@ -163,20 +186,28 @@ public final class PriceImport {
             List<EffectivePrice> prices = new ArrayList<>(current.prices());
             prices.addAll(added);
             Set<String> aliases = new LinkedHashSet<>(current.aliases());
-            m.price().aliases().stream().filter(a -> !ModelNames.isRegional(a) || key.endsWith(BundledCatalog.BEDROCK_REGIONAL))
+            m.price().aliases().stream()
+                    .filter(a -> !ModelNames.isRegional(a) || key.endsWith(BundledCatalog.BEDROCK_REGIONAL))
                     .forEach(aliases::add);
             aliases.remove(key);
-            ModelPrice updated = new ModelPrice(key, current.company() != null ? current.company() : m.price().company(),
-                    List.copyOf(aliases), prices);
-            changes.add(new Change(Kind.CHANGED, key, m.sourceId(), before, updated.priceAt(at).orElse(null)));
+            ModelPrice updated = new ModelPrice(
+                    key,
+                    current.company() != null ? current.company() : m.price().company(),
+                    List.copyOf(aliases),
+                    prices);
+            changes.add(new Change(
+                    Kind.CHANGED, key, m.sourceId(), before, updated.priceAt(at).orElse(null)));
             publish.add(updated);
         }
         if (wanted.isEmpty()) {
             source.unrepresented().forEach(id -> catalog.find(id).ifPresent(p -> claimed.add(p.modelKey())));
             for (ModelPrice p : live) {
-                if (!claimed.contains(p.modelKey()) && p.company() != null && companies.contains(p.company())
+                if (!claimed.contains(p.modelKey())
+                        && p.company() != null
+                        && companies.contains(p.company())
                         && !p.modelKey().endsWith(BundledCatalog.BEDROCK_REGIONAL)) {
-                    changes.add(new Change(Kind.REMOVED, p.modelKey(), null, p.priceAt(at).orElse(null), null));
+                    changes.add(new Change(
+                            Kind.REMOVED, p.modelKey(), null, p.priceAt(at).orElse(null), null));
                 }
             }
         }
@@ -196,15 +227,25 @@ public final class PriceImport {
         LongContextPrice lc = p.longContext();
         LongContextPrice old = previous.longContext();
         if (lc != null && old != null && lc.aboveInputTokens() == old.aboveInputTokens()) {
-            lc = new LongContextPrice(lc.aboveInputTokens(), or(lc.inputPerMTok(), old.inputPerMTok()),
-                    or(lc.outputPerMTok(), old.outputPerMTok()), or(lc.cacheReadPerMTok(), old.cacheReadPerMTok()),
-                    or(lc.cacheWritePerMTok(), old.cacheWritePerMTok()), or(lc.cacheWrite1hPerMTok(), old.cacheWrite1hPerMTok()),
+            lc = new LongContextPrice(
+                    lc.aboveInputTokens(),
+                    or(lc.inputPerMTok(), old.inputPerMTok()),
+                    or(lc.outputPerMTok(), old.outputPerMTok()),
+                    or(lc.cacheReadPerMTok(), old.cacheReadPerMTok()),
+                    or(lc.cacheWritePerMTok(), old.cacheWritePerMTok()),
+                    or(lc.cacheWrite1hPerMTok(), old.cacheWrite1hPerMTok()),
                     or(lc.reasoningPerMTok(), old.reasoningPerMTok()));
         }
-        return new EffectivePrice(p.effectiveFrom(), or(p.inputPerMTok(), previous.inputPerMTok()),
-                or(p.outputPerMTok(), previous.outputPerMTok()), or(p.cacheReadPerMTok(), previous.cacheReadPerMTok()),
-                or(p.cacheWritePerMTok(), previous.cacheWritePerMTok()), or(p.cacheWrite1hPerMTok(), previous.cacheWrite1hPerMTok()),
-                or(p.reasoningPerMTok(), previous.reasoningPerMTok()), lc, p.serviceTiers());
+        return new EffectivePrice(
+                p.effectiveFrom(),
+                or(p.inputPerMTok(), previous.inputPerMTok()),
+                or(p.outputPerMTok(), previous.outputPerMTok()),
+                or(p.cacheReadPerMTok(), previous.cacheReadPerMTok()),
+                or(p.cacheWritePerMTok(), previous.cacheWritePerMTok()),
+                or(p.cacheWrite1hPerMTok(), previous.cacheWrite1hPerMTok()),
+                or(p.reasoningPerMTok(), previous.reasoningPerMTok()),
+                lc,
+                p.serviceTiers());
     }
 
     /** The genai-prices / LiteLLM provider id of a model's maker, from its company ("" when not known). */
@@ -223,16 +264,36 @@ public final class PriceImport {
      * are kept from the price they follow, so an import never drops a tier price the catalog had.
      */
     private static EffectivePrice dated(EffectivePrice p, Instant from, EffectivePrice previous) {
-        Map<String, TierPrice> tiers = p.serviceTiers() != null || previous == null ? p.serviceTiers() : previous.serviceTiers();
-        return new EffectivePrice(from, p.inputPerMTok(), p.outputPerMTok(), p.cacheReadPerMTok(), p.cacheWritePerMTok(),
-                p.cacheWrite1hPerMTok(), p.reasoningPerMTok(), p.longContext(), tiers);
+        Map<String, TierPrice> tiers =
+                p.serviceTiers() != null || previous == null ? p.serviceTiers() : previous.serviceTiers();
+        return new EffectivePrice(
+                from,
+                p.inputPerMTok(),
+                p.outputPerMTok(),
+                p.cacheReadPerMTok(),
+                p.cacheWritePerMTok(),
+                p.cacheWrite1hPerMTok(),
+                p.reasoningPerMTok(),
+                p.longContext(),
+                tiers);
     }
 
     /** The same prices, numerically ({@code 3} = {@code 3.00}); tiers compared only where the source names some. */
     static boolean samePrices(EffectivePrice a, EffectivePrice b) {
-        boolean base = sameBilled(a.inputPerMTok(), a.outputPerMTok(), a.cacheReadPerMTok(), a.cacheWritePerMTok(),
-                a.cacheWrite1hPerMTok(), a.reasoningPerMTok(), b.inputPerMTok(), b.outputPerMTok(), b.cacheReadPerMTok(),
-                b.cacheWritePerMTok(), b.cacheWrite1hPerMTok(), b.reasoningPerMTok()) && same(a.longContext(), b.longContext());
+        boolean base = sameBilled(
+                        a.inputPerMTok(),
+                        a.outputPerMTok(),
+                        a.cacheReadPerMTok(),
+                        a.cacheWritePerMTok(),
+                        a.cacheWrite1hPerMTok(),
+                        a.reasoningPerMTok(),
+                        b.inputPerMTok(),
+                        b.outputPerMTok(),
+                        b.cacheReadPerMTok(),
+                        b.cacheWritePerMTok(),
+                        b.cacheWrite1hPerMTok(),
+                        b.reasoningPerMTok())
+                && same(a.longContext(), b.longContext());
         if (!base || b.serviceTiers() == null) {
             return base;
         }
@@ -244,9 +305,20 @@ public final class PriceImport {
         for (String tier : y.keySet()) {
             TierPrice s = x.get(tier);
             TierPrice t = y.get(tier);
-            if (!(sameBilled(s.inputPerMTok(), s.outputPerMTok(), s.cacheReadPerMTok(), s.cacheWritePerMTok(),
-                    s.cacheWrite1hPerMTok(), s.reasoningPerMTok(), t.inputPerMTok(), t.outputPerMTok(), t.cacheReadPerMTok(),
-                    t.cacheWritePerMTok(), t.cacheWrite1hPerMTok(), t.reasoningPerMTok()) && same(s.longContext(), t.longContext()))) {
+            if (!(sameBilled(
+                            s.inputPerMTok(),
+                            s.outputPerMTok(),
+                            s.cacheReadPerMTok(),
+                            s.cacheWritePerMTok(),
+                            s.cacheWrite1hPerMTok(),
+                            s.reasoningPerMTok(),
+                            t.inputPerMTok(),
+                            t.outputPerMTok(),
+                            t.cacheReadPerMTok(),
+                            t.cacheWritePerMTok(),
+                            t.cacheWrite1hPerMTok(),
+                            t.reasoningPerMTok())
+                    && same(s.longContext(), t.longContext()))) {
                 return false;
             }
         }
@@ -257,9 +329,20 @@ public final class PriceImport {
         if (a == null || b == null) {
             return a == b;
         }
-        return a.aboveInputTokens() == b.aboveInputTokens() && sameBilled(a.inputPerMTok(), a.outputPerMTok(),
-                a.cacheReadPerMTok(), a.cacheWritePerMTok(), a.cacheWrite1hPerMTok(), a.reasoningPerMTok(), b.inputPerMTok(),
-                b.outputPerMTok(), b.cacheReadPerMTok(), b.cacheWritePerMTok(), b.cacheWrite1hPerMTok(), b.reasoningPerMTok());
+        return a.aboveInputTokens() == b.aboveInputTokens()
+                && sameBilled(
+                        a.inputPerMTok(),
+                        a.outputPerMTok(),
+                        a.cacheReadPerMTok(),
+                        a.cacheWritePerMTok(),
+                        a.cacheWrite1hPerMTok(),
+                        a.reasoningPerMTok(),
+                        b.inputPerMTok(),
+                        b.outputPerMTok(),
+                        b.cacheReadPerMTok(),
+                        b.cacheWritePerMTok(),
+                        b.cacheWrite1hPerMTok(),
+                        b.reasoningPerMTok());
     }
 
     /**
@@ -267,11 +350,25 @@ public final class PriceImport {
      * reasoning price is the output price, a missing cache price the input price): a source that
      * leaves out what the catalog spells out changes nothing.
      */
-    private static boolean sameBilled(BigDecimal in1, BigDecimal out1, BigDecimal read1, BigDecimal write1, BigDecimal write1h1,
-                                      BigDecimal reasoning1, BigDecimal in2, BigDecimal out2, BigDecimal read2, BigDecimal write2,
-                                      BigDecimal write1h2, BigDecimal reasoning2) {
-        return same(in1, in2) && same(out1, out2) && same(or(read1, in1), or(read2, in2)) && same(or(write1, in1), or(write2, in2))
-                && same(or(write1h1, or(write1, in1)), or(write1h2, or(write2, in2))) && same(or(reasoning1, out1), or(reasoning2, out2));
+    private static boolean sameBilled(
+            BigDecimal in1,
+            BigDecimal out1,
+            BigDecimal read1,
+            BigDecimal write1,
+            BigDecimal write1h1,
+            BigDecimal reasoning1,
+            BigDecimal in2,
+            BigDecimal out2,
+            BigDecimal read2,
+            BigDecimal write2,
+            BigDecimal write1h2,
+            BigDecimal reasoning2) {
+        return same(in1, in2)
+                && same(out1, out2)
+                && same(or(read1, in1), or(read2, in2))
+                && same(or(write1, in1), or(write2, in2))
+                && same(or(write1h1, or(write1, in1)), or(write1h2, or(write2, in2)))
+                && same(or(reasoning1, out1), or(reasoning2, out2));
     }
 
     private static BigDecimal or(BigDecimal value, BigDecimal fallback) {

@@ -47,17 +47,24 @@ class GenAiPricesImportTest {
         assertThat(p.count(Kind.NEW)).isEqualTo(237);
         assertThat(p.count(Kind.UNCHANGED)).isEqualTo(37);
         assertThat(p.count(Kind.REMOVED)).isZero();
-        assertThat(p.changes().stream().filter(c -> c.kind() == Kind.CHANGED).map(c -> c.modelKey() + " ← " + c.source()))
-                .containsExactly("amazon.nova-lite-v1:0 ← aws/amazon.nova-lite-v1:0", "amazon.nova-micro-v1:0 ← aws/amazon.nova-micro-v1:0",
-                        "amazon.nova-pro-v1:0 ← aws/amazon.nova-pro-v1:0", "claude-sonnet-4 ← anthropic/claude-sonnet-4-0",
-                        "grok-4 ← x-ai/grok-4-0709", "mistral-large-latest ← mistral/mistral-large",
+        assertThat(p.changes().stream()
+                        .filter(c -> c.kind() == Kind.CHANGED)
+                        .map(c -> c.modelKey() + " ← " + c.source()))
+                .containsExactly(
+                        "amazon.nova-lite-v1:0 ← aws/amazon.nova-lite-v1:0",
+                        "amazon.nova-micro-v1:0 ← aws/amazon.nova-micro-v1:0",
+                        "amazon.nova-pro-v1:0 ← aws/amazon.nova-pro-v1:0",
+                        "claude-sonnet-4 ← anthropic/claude-sonnet-4-0",
+                        "grok-4 ← x-ai/grok-4-0709",
+                        "mistral-large-latest ← mistral/mistral-large",
                         "mistral-small-latest ← mistral/mistral-small-latest");
     }
 
     @Test
     void theMakersPriceWinsOverAReseller() {
         assertThat(plan(BundledCatalog.load(), false, Set.of()).changes().stream()
-                .filter(c -> c.modelKey().equals("claude-3-7-sonnet")).map(PriceImport.Change::source))
+                        .filter(c -> c.modelKey().equals("claude-3-7-sonnet"))
+                        .map(PriceImport.Change::source))
                 .containsExactly("anthropic/claude-3-7-sonnet-latest");
     }
 
@@ -67,7 +74,8 @@ class GenAiPricesImportTest {
 
         ModelPrice published = p.toPublish().get(0);
         assertThat(published.modelKey()).isEqualTo("mistral-large-latest");
-        assertThat(published.prices()).extracting(EffectivePrice::effectiveFrom)
+        assertThat(published.prices())
+                .extracting(EffectivePrice::effectiveFrom)
                 .containsExactly(BundledCatalog.EARLY, NOW);
         assertThat(published.prices().get(0).inputPerMTok()).hasToString("0.5");
         assertThat(published.prices().get(1).inputPerMTok()).hasToString("2");
@@ -80,8 +88,9 @@ class GenAiPricesImportTest {
 
         Map<String, ModelPrice> byKey = new LinkedHashMap<>();
         p.toPublish().forEach(m -> byKey.put(m.modelKey(), m));
-        assertThat(byKey.get("gemini-3.6-flash").prices()).extracting(e -> e.effectiveFrom() + " " + e.inputPerMTok() + "/"
-                + e.outputPerMTok()).containsExactly("2020-01-01T00:00:00Z 0.75/3.75", "2027-01-01T00:00:00Z 1.5/7.5");
+        assertThat(byKey.get("gemini-3.6-flash").prices())
+                .extracting(e -> e.effectiveFrom() + " " + e.inputPerMTok() + "/" + e.outputPerMTok())
+                .containsExactly("2020-01-01T00:00:00Z 0.75/3.75", "2027-01-01T00:00:00Z 1.5/7.5");
         EffectivePrice sol = byKey.get("gpt-5.6-sol").prices().get(0);
         assertThat(sol.longContext().aboveInputTokens()).isEqualTo(271_999);
         assertThat(sol.longContext().inputPerMTok()).hasToString("10");
@@ -112,29 +121,35 @@ class GenAiPricesImportTest {
     @Test
     void modelsPricedByTimeOfDayAreLeftOutWithTheReasonAndNotReportedRemoved() {
         assertThat(source.skipped()).contains("deepseek/deepseek-chat: priced by time of day (time_of_date)");
-        assertThat(plan(BundledCatalog.load(), false, Set.of()).changes()).noneMatch(c -> c.modelKey().equals("deepseek-chat"));
+        assertThat(plan(BundledCatalog.load(), false, Set.of()).changes())
+                .noneMatch(c -> c.modelKey().equals("deepseek-chat"));
     }
 
     @Test
     void aTruncatedDocumentIsRefusedAndSaysWhy() {
         byte[] half = Arrays.copyOf(data, data.length / 2);
 
-        assertThatThrownBy(() -> PriceImport.read(half, "auto", Set.of())).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> PriceImport.read(half, "auto", Set.of()))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("not JSON");
     }
 
     @Test
     void aNegativePriceRefusesTheWholeDocument() {
-        byte[] bad = ("[{\"id\":\"openai\",\"name\":\"OpenAI\",\"models\":[{\"id\":\"gpt-x\",\"match\":{\"equals\":\"gpt-x\"},"
-                + "\"prices\":{\"input_mtok\":-1,\"output_mtok\":2}}]}]").getBytes(StandardCharsets.UTF_8);
+        byte[] bad =
+                ("[{\"id\":\"openai\",\"name\":\"OpenAI\",\"models\":[{\"id\":\"gpt-x\",\"match\":{\"equals\":\"gpt-x\"},"
+                                + "\"prices\":{\"input_mtok\":-1,\"output_mtok\":2}}]}]")
+                        .getBytes(StandardCharsets.UTF_8);
 
-        assertThatThrownBy(() -> PriceImport.read(bad, "auto", Set.of())).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> PriceImport.read(bad, "auto", Set.of()))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("openai/gpt-x.input_mtok is negative: -1");
     }
 
     @Test
     void aProviderTheDataLacksIsNamed() {
         assertThatThrownBy(() -> PriceImport.read(data, "genai-prices", Set.of("openia")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("no provider 'openia' in the genai-prices data");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("no provider 'openia' in the genai-prices data");
     }
 }

@@ -24,9 +24,12 @@ class HostilePriceImportTest {
         int imported = 0;
         for (HostileDocuments.Document d : new HostileDocuments(seed).next(600)) {
             String json = d.json();
-            String[] forms = {json,
-                    "[{\"id\":\"openai\",\"name\":\"OpenAI\",\"models\":[{\"id\":\"m\",\"match\":{\"equals\":\"m\"},\"prices\":" + json + "}]}]",
-                    "{\"m\":" + json + "}"};
+            String[] forms = {
+                json,
+                "[{\"id\":\"openai\",\"name\":\"OpenAI\",\"models\":[{\"id\":\"m\",\"match\":{\"equals\":\"m\"},\"prices\":"
+                        + json + "}]}]",
+                "{\"m\":" + json + "}"
+            };
             for (String form : forms) {
                 try {
                     SourceCatalog c = PriceImport.read(form.getBytes(StandardCharsets.UTF_8), "auto", Set.of());
@@ -38,8 +41,8 @@ class HostilePriceImportTest {
                 }
             }
         }
-        System.out.println("hostile input at prices import (seed " + seed + ", -Dhostile.seed=" + seed + " repeats it): "
-                + refused + " refused with a reason, " + imported + " imported, of 1800");
+        System.out.println("hostile input at prices import (seed " + seed + ", -Dhostile.seed=" + seed
+                + " repeats it): " + refused + " refused with a reason, " + imported + " imported, of 1800");
         assertThat(refused + imported).isEqualTo(1800);
     }
 }

@@ -33,8 +33,7 @@ final class ProviderJson {
     private static final ObjectMapper MAPPER = ContractJson.mapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    private ProviderJson() {
-    }
+    private ProviderJson() {}
 
     static JsonNode tree(Object payload) {
         if (payload == null) {
@@ -71,7 +70,8 @@ final class ProviderJson {
                 if (type.getName().startsWith(root + ".")) {
                     try {
                         Class<?> mappers = Class.forName(root + ".core.ObjectMappers", true, type.getClassLoader());
-                        return Optional.of((ObjectMapper) mappers.getMethod("jsonMapper").invoke(null));
+                        return Optional.of(
+                                (ObjectMapper) mappers.getMethod("jsonMapper").invoke(null));
                     } catch (ReflectiveOperationException | ClassCastException | LinkageError e) {
                         return Optional.empty();
                     }
@@ -94,7 +94,8 @@ final class ProviderJson {
         try {
             return Optional.of(awsValue(payload));
         } catch (ReflectiveOperationException e) {
-            throw new IllegalArgumentException("cannot read AWS SDK object " + payload.getClass().getName() + ": " + e, e);
+            throw new IllegalArgumentException(
+                    "cannot read AWS SDK object " + payload.getClass().getName() + ": " + e, e);
         }
     }
 
@@ -126,7 +127,8 @@ final class ProviderJson {
         ObjectNode object = NODES.objectNode();
         for (Object field : (List<?>) sdkFields.invoke(value)) {
             String name = (String) method(field.getClass(), "locationName").invoke(field);
-            Object fieldValue = method(field.getClass(), "getValueOrDefault", Object.class).invoke(field, value);
+            Object fieldValue =
+                    method(field.getClass(), "getValueOrDefault", Object.class).invoke(field, value);
             if (fieldValue != null && !isAwsAutoConstructEmpty(fieldValue)) {
                 object.set(name, awsValue(fieldValue));
             }
@@ -147,15 +149,17 @@ final class ProviderJson {
     };
 
     private static Method method(Class<?> type, String name, Class<?>... params) {
-        return METHODS.get(type).computeIfAbsent(name, n -> {
-            try {
-                Method m = type.getMethod(n, params);
-                m.setAccessible(true);
-                return Optional.of(m);
-            } catch (NoSuchMethodException | RuntimeException e) {
-                return Optional.empty();
-            }
-        }).orElse(null);
+        return METHODS.get(type)
+                .computeIfAbsent(name, n -> {
+                    try {
+                        Method m = type.getMethod(n, params);
+                        m.setAccessible(true);
+                        return Optional.of(m);
+                    } catch (NoSuchMethodException | RuntimeException e) {
+                        return Optional.empty();
+                    }
+                })
+                .orElse(null);
     }
 
     /** The object at {@code field}, or null when absent, JSON null or not an object. */

@@ -38,8 +38,13 @@ import java.util.TreeMap;
  * {@link IllegalArgumentException} naming the path it looked for; it never becomes a record at $0.
  * A caller that prefers a figure to an error opts in with {@link #estimated}.
  */
-public record ProviderUsage(String provider, String model, Usage usage, BigDecimal providerCostUsd,
-                            String serviceTier, Map<String, String> attributes) {
+public record ProviderUsage(
+        String provider,
+        String model,
+        Usage usage,
+        BigDecimal providerCostUsd,
+        String serviceTier,
+        Map<String, String> attributes) {
 
     /** Attribute: Anthropic server-side web searches in the call (billed per request). */
     public static final String WEB_SEARCH_REQUESTS = "webSearchRequests";
@@ -58,8 +63,8 @@ public record ProviderUsage(String provider, String model, Usage usage, BigDecim
         serviceTier = serviceTier == null || serviceTier.isBlank() ? null : ServiceTiers.normalise(serviceTier);
     }
 
-    public ProviderUsage(String provider, String model, Usage usage, BigDecimal providerCostUsd,
-                         Map<String, String> attributes) {
+    public ProviderUsage(
+            String provider, String model, Usage usage, BigDecimal providerCostUsd, Map<String, String> attributes) {
         this(provider, model, usage, providerCostUsd, null, attributes);
     }
 
@@ -99,14 +104,21 @@ public record ProviderUsage(String provider, String model, Usage usage, BigDecim
             return List.of();
         }
         if (llmEvent.eventId() == null) {
-            throw new IllegalArgumentException("serverToolEvents needs the LLM event's eventId (set it before tracking)");
+            throw new IllegalArgumentException(
+                    "serverToolEvents needs the LLM event's eventId (set it before tracking)");
         }
         List<UsageEvent> events = new ArrayList<>();
         events.add(llmEvent.toBuilder()
                 .eventId(derivedId(llmEvent.eventId(), ":web_search"))
                 .kind(UsageEvent.KIND_API)
-                .model(null).usage(null).providerCostUsd(null).call(null)
-                .api(new ApiCall("anthropic-web-search", "server_tool_use.web_search_requests", null,
+                .model(null)
+                .usage(null)
+                .providerCostUsd(null)
+                .call(null)
+                .api(new ApiCall(
+                        "anthropic-web-search",
+                        "server_tool_use.web_search_requests",
+                        null,
                         ANTHROPIC_WEB_SEARCH_USD.multiply(BigDecimal.valueOf(searches))))
                 .attributes(Map.of(WEB_SEARCH_REQUESTS, Long.toString(searches)))
                 .build());
@@ -153,8 +165,8 @@ public record ProviderUsage(String provider, String model, Usage usage, BigDecim
         JsonNode batchBody = root.has("custom_id") ? object(object(root, "response"), "body") : null;
         if (batchBody != null) {
             ProviderUsage inner = openAi(batchBody);
-            return new ProviderUsage(inner.provider(), inner.model(), inner.usage(), null, ServiceTiers.BATCH,
-                    inner.attributes());
+            return new ProviderUsage(
+                    inner.provider(), inner.model(), inner.usage(), null, ServiceTiers.BATCH, inner.attributes());
         }
         JsonNode body = object(root, "response") != null && !root.has("usage") ? object(root, "response") : root;
         String where = body == root ? "$.usage" : "$.response.usage";
@@ -162,8 +174,10 @@ public record ProviderUsage(String provider, String model, Usage usage, BigDecim
         if (u == null) {
             if (body.has("usage")) {
                 throw new IllegalArgumentException("OpenAI: " + where + " is null"
-                        + (body == root ? " (a streamed chunk: pass the whole stream to UsageStream.openAi(), and request"
-                        + " stream_options.include_usage=true)" : " (event " + text(root, "type") + ", before response.completed)"));
+                        + (body == root
+                                ? " (a streamed chunk: pass the whole stream to UsageStream.openAi(), and request"
+                                        + " stream_options.include_usage=true)"
+                                : " (event " + text(root, "type") + ", before response.completed)"));
             }
             if (!hasAny(body, "prompt_tokens", "input_tokens")) {
                 throw new IllegalArgumentException("OpenAI: no usage at " + where + " (nor a bare usage object)");
@@ -176,10 +190,14 @@ public record ProviderUsage(String provider, String model, Usage usage, BigDecim
         }
         JsonNode inDetails = object(u, responsesApi ? "input_tokens_details" : "prompt_tokens_details");
         JsonNode outDetails = object(u, responsesApi ? "output_tokens_details" : "completion_tokens_details");
-        Usage usage = new Usage(n(u, responsesApi ? "input_tokens" : "prompt_tokens"),
+        Usage usage = new Usage(
+                n(u, responsesApi ? "input_tokens" : "prompt_tokens"),
                 n(u, responsesApi ? "output_tokens" : "completion_tokens"),
-                n(inDetails, "cached_tokens"), n(inDetails, "cache_write_tokens"), 0,
-                n(outDetails, "reasoning_tokens"), false);
+                n(inDetails, "cached_tokens"),
+                n(inDetails, "cache_write_tokens"),
+                0,
+                n(outDetails, "reasoning_tokens"),
+                false);
         return new ProviderUsage("openai", text(body, "model"), usage, null, text(body, "service_tier"), Map.of());
     }
 
@@ -201,14 +219,15 @@ public record ProviderUsage(String provider, String model, Usage usage, BigDecim
         JsonNode batchMessage = root.has("custom_id") ? object(object(root, "result"), "message") : null;
         if (batchMessage != null) {
             ProviderUsage inner = anthropic(batchMessage);
-            return new ProviderUsage(inner.provider(), inner.model(), inner.usage(), null, ServiceTiers.BATCH,
-                    inner.attributes());
+            return new ProviderUsage(
+                    inner.provider(), inner.model(), inner.usage(), null, ServiceTiers.BATCH, inner.attributes());
         }
         if ("message_delta".equals(text(root, "type"))) {
             JsonNode u = object(root, "usage");
             if (u == null || !hasAny(u, "input_tokens")) {
-                throw new IllegalArgumentException("Anthropic: a message_delta without $.usage.input_tokens carries only"
-                        + " the output; feed message_start and message_delta to UsageStream.anthropic()");
+                throw new IllegalArgumentException(
+                        "Anthropic: a message_delta without $.usage.input_tokens carries only"
+                                + " the output; feed message_start and message_delta to UsageStream.anthropic()");
             }
             return anthropicUsage(null, u);
         }
@@ -235,9 +254,11 @@ public record ProviderUsage(String provider, String model, Usage usage, BigDecim
         JsonNode split = object(u, "cache_creation");
         long write5m = n(split, "ephemeral_5m_input_tokens");
         long write1h = n(split, "ephemeral_1h_input_tokens");
-        long cacheWrite = hasAny(u, "cache_creation_input_tokens") ? n(u, "cache_creation_input_tokens") : write5m + write1h;
+        long cacheWrite =
+                hasAny(u, "cache_creation_input_tokens") ? n(u, "cache_creation_input_tokens") : write5m + write1h;
         long input = n(u, "input_tokens") + cacheRead + cacheWrite;
-        Usage usage = new Usage(input, n(u, "output_tokens"), cacheRead, cacheWrite, write1h, n(u, "thinking_tokens"), false);
+        Usage usage =
+                new Usage(input, n(u, "output_tokens"), cacheRead, cacheWrite, write1h, n(u, "thinking_tokens"), false);
         Map<String, String> attributes = new TreeMap<>();
         JsonNode tools = object(u, "server_tool_use");
         putCount(attributes, WEB_SEARCH_REQUESTS, n(tools, "web_search_requests"));
@@ -268,8 +289,14 @@ public record ProviderUsage(String provider, String model, Usage usage, BigDecim
         }
         JsonNode in = object(u, "prompt_tokens_details");
         JsonNode out = object(u, "completion_tokens_details");
-        Usage usage = new Usage(n(u, "prompt_tokens"), n(u, "completion_tokens"), n(in, "cached_tokens"),
-                n(in, "cache_write_tokens"), 0, n(out, "reasoning_tokens"), false);
+        Usage usage = new Usage(
+                n(u, "prompt_tokens"),
+                n(u, "completion_tokens"),
+                n(in, "cached_tokens"),
+                n(in, "cache_write_tokens"),
+                0,
+                n(out, "reasoning_tokens"),
+                false);
         BigDecimal cost = decimal(u, "cost");
         BigDecimal upstream = decimal(object(u, "cost_details"), "upstream_inference_cost");
         boolean byok = u.path("is_byok").asBoolean(false);
@@ -304,8 +331,8 @@ public record ProviderUsage(String provider, String model, Usage usage, BigDecim
         }
         long thoughts = n(u, "thoughtsTokenCount");
         long input = n(u, "promptTokenCount") + n(u, "toolUsePromptTokenCount");
-        Usage usage = new Usage(input, n(u, "candidatesTokenCount") + thoughts, n(u, "cachedContentTokenCount"),
-                0, 0, thoughts, false);
+        Usage usage = new Usage(
+                input, n(u, "candidatesTokenCount") + thoughts, n(u, "cachedContentTokenCount"), 0, 0, thoughts, false);
         return new ProviderUsage("google", text(root, "modelVersion"), usage, null);
     }
 
@@ -343,8 +370,14 @@ public record ProviderUsage(String provider, String model, Usage usage, BigDecim
             }
         }
         long cacheWrite = hasAny(u, "cacheWriteInputTokens") ? n(u, "cacheWriteInputTokens") : detailed;
-        Usage usage = new Usage(n(u, "inputTokens") + cacheRead + cacheWrite, n(u, "outputTokens"), cacheRead,
-                cacheWrite, write1h, 0, false);
+        Usage usage = new Usage(
+                n(u, "inputTokens") + cacheRead + cacheWrite,
+                n(u, "outputTokens"),
+                cacheRead,
+                cacheWrite,
+                write1h,
+                0,
+                false);
         return new ProviderUsage("aws-bedrock", null, usage, null, text(object(body, "serviceTier"), "type"), Map.of());
     }
 

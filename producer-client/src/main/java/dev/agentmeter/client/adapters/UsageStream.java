@@ -33,7 +33,11 @@ import java.util.Map;
  */
 public final class UsageStream {
 
-    private enum Provider { OPENAI, ANTHROPIC, BEDROCK }
+    private enum Provider {
+        OPENAI,
+        ANTHROPIC,
+        BEDROCK
+    }
 
     private final Provider provider;
     private ProviderUsage last;
@@ -92,14 +96,20 @@ public final class UsageStream {
         if (complete()) {
             return provider == Provider.ANTHROPIC ? ProviderUsage.anthropicUsage(model, anthropicUsage) : last;
         }
-        throw new IllegalArgumentException(switch (provider) {
-            case OPENAI -> "OpenAI stream ended without usage after " + events + " events: no chunk with $.usage"
-                    + " (request stream_options.include_usage=true) and no response.completed with $.response.usage";
-            case ANTHROPIC -> anthropicUsage == null
-                    ? "Anthropic stream ended without message_start ($.message.usage) after " + events + " events"
-                    : "Anthropic stream ended without message_delta ($.usage.output_tokens) after " + events + " events";
-            case BEDROCK -> "Bedrock stream ended without a metadata event ($.metadata.usage) after " + events + " events";
-        });
+        throw new IllegalArgumentException(
+                switch (provider) {
+                    case OPENAI ->
+                        "OpenAI stream ended without usage after " + events + " events: no chunk with $.usage"
+                                + " (request stream_options.include_usage=true) and no response.completed with $.response.usage";
+                    case ANTHROPIC ->
+                        anthropicUsage == null
+                                ? "Anthropic stream ended without message_start ($.message.usage) after " + events
+                                        + " events"
+                                : "Anthropic stream ended without message_delta ($.usage.output_tokens) after " + events
+                                        + " events";
+                    case BEDROCK ->
+                        "Bedrock stream ended without a metadata event ($.metadata.usage) after " + events + " events";
+                });
     }
 
     /**
@@ -121,10 +131,23 @@ public final class UsageStream {
         if (provider == Provider.ANTHROPIC && anthropicUsage != null) {
             ProviderUsage reported = ProviderUsage.anthropicUsage(model, anthropicUsage);
             Usage u = reported.usage();
-            long output = Math.max(u.outputTokens(), TokenEstimator.estimate(promptChars, outputChars).outputTokens());
-            return new ProviderUsage(name, model, new Usage(u.inputTokens(), output, u.cacheReadTokens(),
-                    u.cacheWriteTokens(), u.cacheWrite1hTokens(), Math.min(u.reasoningTokens(), output), true),
-                    null, reported.serviceTier(), reported.attributes());
+            long output = Math.max(
+                    u.outputTokens(),
+                    TokenEstimator.estimate(promptChars, outputChars).outputTokens());
+            return new ProviderUsage(
+                    name,
+                    model,
+                    new Usage(
+                            u.inputTokens(),
+                            output,
+                            u.cacheReadTokens(),
+                            u.cacheWriteTokens(),
+                            u.cacheWrite1hTokens(),
+                            Math.min(u.reasoningTokens(), output),
+                            true),
+                    null,
+                    reported.serviceTier(),
+                    reported.attributes());
         }
         return ProviderUsage.estimated(name, model, promptChars, outputChars);
     }
@@ -155,7 +178,8 @@ public final class UsageStream {
                 return;
             }
             if (anthropicUsage == null) {
-                throw new IllegalArgumentException("Anthropic: message_delta before message_start; feed the stream in order");
+                throw new IllegalArgumentException(
+                        "Anthropic: message_delta before message_start; feed the stream in order");
             }
             merge(anthropicUsage, object(e, "usage"));
             anthropicDelta = true;

@@ -107,8 +107,8 @@ public final class BudgetWatch implements AutoCloseable {
     }
 
     private void run() {
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerConfig, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> c =
+                new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer = c;
             List<TopicPartition> partitions = partitions(c);
             if (partitions == null) {
@@ -129,7 +129,9 @@ public final class BudgetWatch implements AutoCloseable {
             // closing
         } catch (RuntimeException e) {
             if (running) {
-                log.warn("agentmeter: budget status no longer followed ({}): allows() answers from what was read", e.toString());
+                log.warn(
+                        "agentmeter: budget status no longer followed ({}): allows() answers from what was read",
+                        e.toString());
             }
         }
     }

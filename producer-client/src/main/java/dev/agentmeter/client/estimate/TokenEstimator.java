@@ -11,8 +11,7 @@ public final class TokenEstimator {
 
     public static final int CHARS_PER_TOKEN = 4;
 
-    private TokenEstimator() {
-    }
+    private TokenEstimator() {}
 
     public static long tokensForChars(long chars) {
         return chars <= 0 ? 0 : (chars + CHARS_PER_TOKEN - 1) / CHARS_PER_TOKEN;

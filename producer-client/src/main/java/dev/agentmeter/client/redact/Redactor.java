@@ -13,8 +13,7 @@ import java.util.regex.Pattern;
 public final class Redactor {
 
     /** One pattern and what replaces each match ({@code $1} etc. refer to the pattern's groups). */
-    public record Rule(String name, Pattern pattern, String replacement) {
-    }
+    public record Rule(String name, Pattern pattern, String replacement) {}
 
     private static final String OCTET = "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
 
@@ -26,17 +25,27 @@ public final class Redactor {
             rule("github-token", "\\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})", "[REDACTED_TOKEN]"),
             rule("slack-token", "\\bxox[abposr]-[A-Za-z0-9-]{10,}", "[REDACTED_TOKEN]"),
             rule("bearer", "(?i)\\bBearer\\s+[A-Za-z0-9._~+/=-]{8,}", "Bearer [REDACTED_TOKEN]"),
-            rule("key-value-secret",
+            rule(
+                    "key-value-secret",
                     "(?i)\\b(password|passwd|pwd|secret|client_secret|api_key|apikey|api-key|access_key|"
                             + "access_token|auth_token|refresh_token|private_key|token)"
                             + "(\\s*[=:]\\s*)(\"[^\"]+\"|'[^']+'|[^\\s,;&\"']{4,})",
                     "$1$2[REDACTED]"),
-            rule("email", "\\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}\\b", "[REDACTED_EMAIL]"),
+            rule(
+                    "email",
+                    "\\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}\\b",
+                    "[REDACTED_EMAIL]"),
             rule("unix-home", "(/home/|/Users/)[^/\\s]+", "$1[USER]"),
             rule("windows-home", "(?i)([A-Z]:\\\\Users\\\\)[^\\\\\\s]+", "$1[USER]"),
-            rule("dollar-amount", "(?<![A-Za-z0-9_])\\$\\s?\\d[\\d,]*(?:\\.\\d+)?(?:[kKmMbB]\\b)?", "[REDACTED_AMOUNT]"),
-            rule("private-ipv4", "(?<![\\d.])(?:10\\." + OCTET + "|172\\.(?:1[6-9]|2\\d|3[01])|192\\.168)"
-                    + "\\." + OCTET + "\\." + OCTET + "(?![\\d.]*\\d)", "[REDACTED_IP]"));
+            rule(
+                    "dollar-amount",
+                    "(?<![A-Za-z0-9_])\\$\\s?\\d[\\d,]*(?:\\.\\d+)?(?:[kKmMbB]\\b)?",
+                    "[REDACTED_AMOUNT]"),
+            rule(
+                    "private-ipv4",
+                    "(?<![\\d.])(?:10\\." + OCTET + "|172\\.(?:1[6-9]|2\\d|3[01])|192\\.168)" + "\\." + OCTET + "\\."
+                            + OCTET + "(?![\\d.]*\\d)",
+                    "[REDACTED_IP]"));
 
     private static final Redactor DEFAULT = new Redactor(DEFAULT_RULES);
     private static final Redactor NONE = new Redactor(List.of());

@@ -102,7 +102,8 @@ public final class Spool implements Closeable {
         if (active == null || activeBytes + size > SEGMENT_BYTES || torn) {
             roll(); // after a torn write, the next line starts a segment of its own: it never joins the torn one
         }
-        ByteBuffer buf = ByteBuffer.allocate(json.length + 1).put(json).put((byte) '\n').flip();
+        ByteBuffer buf =
+                ByteBuffer.allocate(json.length + 1).put(json).put((byte) '\n').flip();
         try {
             while (buf.hasRemaining()) {
                 active.write(buf);
@@ -208,16 +209,21 @@ public final class Spool implements Closeable {
         torn = false;
         activeSeq++;
         activeBytes = 0;
-        active = FileChannel.open(dir.resolve(name(activeSeq)), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        active = FileChannel.open(
+                dir.resolve(name(activeSeq)),
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND);
     }
 
     private List<Path> segments() throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(p -> {
-                String n = p.getFileName().toString();
-                return n.startsWith(PREFIX) && n.endsWith(SUFFIX);
-            }).sorted().toList();
+                        String n = p.getFileName().toString();
+                        return n.startsWith(PREFIX) && n.endsWith(SUFFIX);
+                    })
+                    .sorted()
+                    .toList();
         }
     }
 
@@ -288,5 +294,4 @@ public final class Spool implements Closeable {
             return text.isEmpty() ? 0 : Integer.parseInt(text);
         }
     }
-
 }

@@ -9,8 +9,7 @@ import java.util.List;
 /** The documented provider payloads in {@code provider-fixtures/} (see its README). */
 public final class ProviderFixtures {
 
-    private ProviderFixtures() {
-    }
+    private ProviderFixtures() {}
 
     /** A whole response body. */
     public static String body(String name) {

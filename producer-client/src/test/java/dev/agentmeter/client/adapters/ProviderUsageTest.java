@@ -83,10 +83,14 @@ class ProviderUsageTest {
     @Test
     void unrecognisedBodyIsAnErrorForEveryAdapter() {
         String body = "{\"id\":\"x\",\"choices\":[]}";
-        assertThatThrownBy(() -> ProviderUsage.openAi(body)).hasMessage("OpenAI: no usage at $.usage (nor a bare usage object)");
-        assertThatThrownBy(() -> ProviderUsage.anthropic(body)).hasMessage("Anthropic: no usage at $.usage (nor a bare usage object)");
-        assertThatThrownBy(() -> ProviderUsage.bedrockConverse(body)).hasMessage("Bedrock: no usage at $.usage (nor a bare usage object)");
-        assertThatThrownBy(() -> ProviderUsage.gemini(body)).hasMessage("Gemini: no usage at $.usageMetadata (nor a bare usage object)");
+        assertThatThrownBy(() -> ProviderUsage.openAi(body))
+                .hasMessage("OpenAI: no usage at $.usage (nor a bare usage object)");
+        assertThatThrownBy(() -> ProviderUsage.anthropic(body))
+                .hasMessage("Anthropic: no usage at $.usage (nor a bare usage object)");
+        assertThatThrownBy(() -> ProviderUsage.bedrockConverse(body))
+                .hasMessage("Bedrock: no usage at $.usage (nor a bare usage object)");
+        assertThatThrownBy(() -> ProviderUsage.gemini(body))
+                .hasMessage("Gemini: no usage at $.usageMetadata (nor a bare usage object)");
         assertThatThrownBy(() -> ProviderUsage.openRouter(body)).hasMessage("OpenRouter: no usage at $.usage");
     }
 
@@ -110,7 +114,11 @@ class ProviderUsageTest {
     @Test
     void anthropicWebSearchesBecomeOneApiEventPricedPerRequest() {
         ProviderUsage p = ProviderUsage.anthropic(body("anthropic-batch-web-search"));
-        UsageEvent llm = p.applyTo(UsageEvent.builder().eventId("evt-1").agent("researcher").sessionId("s1")).build();
+        UsageEvent llm = p.applyTo(UsageEvent.builder()
+                        .eventId("evt-1")
+                        .agent("researcher")
+                        .sessionId("s1"))
+                .build();
 
         List<UsageEvent> charges = p.serverToolEvents(llm);
 
@@ -122,15 +130,18 @@ class ProviderUsageTest {
         assertThat(search.sessionId()).isEqualTo("s1");
         assertThat(search.model()).isNull();
         assertThat(search.usage()).isNull();
-        assertThat(search.api()).isEqualTo(new ApiCall("anthropic-web-search", "server_tool_use.web_search_requests", null,
-                new BigDecimal("0.03")));
+        assertThat(search.api())
+                .isEqualTo(new ApiCall(
+                        "anthropic-web-search", "server_tool_use.web_search_requests", null, new BigDecimal("0.03")));
     }
 
     @Test
     void aLongLlmEventIdGivesAStableServerToolIdWithinTheContractsLimit() {
         String longId = "x".repeat(125);
         assertThat(ProviderUsage.derivedId(longId, ":web_search"))
-                .isEqualTo(ProviderUsage.derivedId(longId, ":web_search")).hasSize(75).endsWith(":web_search");
+                .isEqualTo(ProviderUsage.derivedId(longId, ":web_search"))
+                .hasSize(75)
+                .endsWith(":web_search");
         assertThat(ProviderUsage.derivedId("evt-1", ":web_search")).isEqualTo("evt-1:web_search");
     }
 
@@ -138,7 +149,8 @@ class ProviderUsageTest {
     void serverToolEventsNeedTheLlmEventId() {
         ProviderUsage p = ProviderUsage.anthropic(body("anthropic-batch-web-search"));
         UsageEvent withoutId = p.applyTo(UsageEvent.builder().agent("a")).build();
-        assertThatThrownBy(() -> p.serverToolEvents(withoutId)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> p.serverToolEvents(withoutId))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("eventId");
     }
 
@@ -191,14 +203,17 @@ class ProviderUsageTest {
         ProviderUsage p = ProviderUsage.openAi(ProviderFixtures.body("openai-batch-output-line"));
 
         assertThat(p.applyTo(UsageEvent.builder()).build().serviceTier()).isEqualTo("batch");
-        assertThat(p.applyTo(UsageEvent.builder().serviceTier("flex")).build().serviceTier()).isEqualTo("flex");
+        assertThat(p.applyTo(UsageEvent.builder().serviceTier("flex")).build().serviceTier())
+                .isEqualTo("flex");
     }
 
     @Test
     void anthropicMessageDeltaAloneIsRefusedBecauseItLacksTheInput() {
         String delta = ProviderFixtures.stream("anthropic-stream").get(6);
-        assertThatThrownBy(() -> ProviderUsage.anthropic(delta)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("message_delta").hasMessageContaining("UsageStream.anthropic()");
+        assertThatThrownBy(() -> ProviderUsage.anthropic(delta))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("message_delta")
+                .hasMessageContaining("UsageStream.anthropic()");
     }
 
     @Test
@@ -228,7 +243,8 @@ class ProviderUsageTest {
 
     @Test
     void openRouterCostAsStringIsAlsoExact() {
-        ProviderUsage p = ProviderUsage.openRouter("{\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1,\"cost\":\"0.000001\"}}");
+        ProviderUsage p = ProviderUsage.openRouter(
+                "{\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1,\"cost\":\"0.000001\"}}");
         assertThat(p.providerCostUsd()).isEqualTo(new BigDecimal("0.000001"));
     }
 
@@ -270,7 +286,9 @@ class ProviderUsageTest {
     @Test
     void applyToKeepsTheEventsOwnModelProviderAndAttributes() {
         ProviderUsage p = ProviderUsage.openRouter(body("openrouter-byok"));
-        UsageEvent e = p.applyTo(UsageEvent.builder().agent("a").model("gpt-4o").attributes(Map.of("byok", "mine", "team", "x"))).build();
+        UsageEvent e = p.applyTo(
+                        UsageEvent.builder().agent("a").model("gpt-4o").attributes(Map.of("byok", "mine", "team", "x")))
+                .build();
 
         assertThat(e.model()).isEqualTo("gpt-4o");
         assertThat(e.provider()).isEqualTo("openrouter");

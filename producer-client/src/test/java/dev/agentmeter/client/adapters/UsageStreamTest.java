@@ -39,7 +39,8 @@ class UsageStreamTest {
 
     @Test
     void openAiChatStreamTakesTheFinalUsageChunk() {
-        ProviderUsage p = feed(UsageStream.openAi(), stream("openai-chat-stream")).finish();
+        ProviderUsage p =
+                feed(UsageStream.openAi(), stream("openai-chat-stream")).finish();
         assertThat(p.model()).isEqualTo("gpt-4o-mini-2024-07-18");
         assertThat(p.usage()).isEqualTo(new Usage(1117, 46, 1024, 0, 0, 0, false));
     }
@@ -49,9 +50,11 @@ class UsageStreamTest {
         List<String> withoutUsage = stream("openai-chat-stream").subList(0, 3);
         UsageStream s = feed(UsageStream.openAi(), withoutUsage);
         assertThat(s.complete()).isFalse();
-        assertThatThrownBy(s::finish).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("OpenAI stream ended without usage after 3 events: no chunk with $.usage"
-                        + " (request stream_options.include_usage=true) and no response.completed with $.response.usage");
+        assertThatThrownBy(s::finish)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(
+                        "OpenAI stream ended without usage after 3 events: no chunk with $.usage"
+                                + " (request stream_options.include_usage=true) and no response.completed with $.response.usage");
     }
 
     @Test
@@ -64,7 +67,8 @@ class UsageStreamTest {
 
     @Test
     void openAiResponsesStreamTakesResponseCompleted() {
-        ProviderUsage p = feed(UsageStream.openAi(), stream("openai-responses-stream")).finish();
+        ProviderUsage p =
+                feed(UsageStream.openAi(), stream("openai-responses-stream")).finish();
         assertThat(p.model()).isEqualTo("gpt-5-2025-08-07");
         assertThat(p.usage()).isEqualTo(new Usage(37, 11, 0, 0, 0, 0, false));
         assertThat(p.serviceTier()).isEqualTo("standard");
@@ -73,14 +77,16 @@ class UsageStreamTest {
 
     @Test
     void anthropicStreamMergesMessageStartAndMessageDelta() {
-        ProviderUsage p = feed(UsageStream.anthropic(), stream("anthropic-stream")).finish();
+        ProviderUsage p =
+                feed(UsageStream.anthropic(), stream("anthropic-stream")).finish();
         assertThat(p.model()).isEqualTo("claude-opus-4-6");
         assertThat(p.usage()).isEqualTo(new Usage(25, 15, 0, 0, 0, 0, false));
     }
 
     @Test
     void anthropicStreamReadsThinkingCacheTierAndServerToolsFromTheDelta() {
-        ProviderUsage p = feed(UsageStream.anthropic(), stream("anthropic-stream-thinking-cache")).finish();
+        ProviderUsage p = feed(UsageStream.anthropic(), stream("anthropic-stream-thinking-cache"))
+                .finish();
         assertThat(p.usage()).isEqualTo(new Usage(24472, 1840, 20000, 4000, 4000, 1500, false));
         assertThat(p.serviceTier()).isEqualTo("priority");
         assertThat(p.attributes()).isEqualTo(Map.of("webSearchRequests", "2"));
@@ -89,7 +95,8 @@ class UsageStreamTest {
     @Test
     void anthropicStreamCutAfterMessageStartIsAnError() {
         UsageStream s = feed(UsageStream.anthropic(), stream("anthropic-stream").subList(0, 4));
-        assertThatThrownBy(s::finish).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(s::finish)
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("Anthropic stream ended without message_delta ($.usage.output_tokens) after 4 events");
     }
 
@@ -117,8 +124,7 @@ class UsageStreamTest {
     void openAiSdkChatChunksGiveTheSameUsageAsTheirJson() throws Exception {
         UsageStream s = UsageStream.openAi();
         for (String line : stream("openai-chat-stream")) {
-            s.accept(com.openai.core.ObjectMappers.jsonMapper().readValue(line,
-                    ChatCompletionChunk.class));
+            s.accept(com.openai.core.ObjectMappers.jsonMapper().readValue(line, ChatCompletionChunk.class));
         }
         ProviderUsage p = s.finish();
         assertThat(p.model()).isEqualTo("gpt-4o-mini-2024-07-18");
@@ -129,8 +135,7 @@ class UsageStreamTest {
     void openAiSdkResponseStreamEventsGiveTheSameUsageAsTheirJson() throws Exception {
         UsageStream s = UsageStream.openAi();
         for (String line : stream("openai-responses-stream")) {
-            s.accept(com.openai.core.ObjectMappers.jsonMapper().readValue(line,
-                    ResponseStreamEvent.class));
+            s.accept(com.openai.core.ObjectMappers.jsonMapper().readValue(line, ResponseStreamEvent.class));
         }
         ProviderUsage p = s.finish();
         assertThat(p.usage()).isEqualTo(new Usage(37, 11, 0, 0, 0, 0, false));
@@ -140,15 +145,18 @@ class UsageStreamTest {
 
     @Test
     void bedrockStreamTakesTheMetadataEvent() {
-        ProviderUsage p = feed(UsageStream.bedrock(), stream("bedrock-converse-stream")).finish();
+        ProviderUsage p =
+                feed(UsageStream.bedrock(), stream("bedrock-converse-stream")).finish();
         assertThat(p.provider()).isEqualTo("aws-bedrock");
         assertThat(p.usage()).isEqualTo(new Usage(3250, 120, 2000, 1000, 600, 0, false));
     }
 
     @Test
     void bedrockStreamWithoutMetadataIsAnError() {
-        UsageStream s = feed(UsageStream.bedrock(), stream("bedrock-converse-stream").subList(0, 5));
-        assertThatThrownBy(s::finish).isInstanceOf(IllegalArgumentException.class)
+        UsageStream s =
+                feed(UsageStream.bedrock(), stream("bedrock-converse-stream").subList(0, 5));
+        assertThatThrownBy(s::finish)
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("Bedrock stream ended without a metadata event ($.metadata.usage) after 5 events");
     }
 
@@ -158,12 +166,24 @@ class UsageStreamTest {
                 MessageStartEvent.builder().role("assistant").build(),
                 MessageStopEvent.builder().stopReason("end_turn").build(),
                 ConverseStreamMetadataEvent.builder()
-                        .usage(TokenUsage.builder().inputTokens(250).outputTokens(120).totalTokens(3370)
-                                .cacheReadInputTokens(2000).cacheWriteInputTokens(1000)
-                                .cacheDetails(CacheDetail.builder().ttl("1h").inputTokens(600).build(),
-                                        CacheDetail.builder().ttl("5m").inputTokens(400).build())
+                        .usage(TokenUsage.builder()
+                                .inputTokens(250)
+                                .outputTokens(120)
+                                .totalTokens(3370)
+                                .cacheReadInputTokens(2000)
+                                .cacheWriteInputTokens(1000)
+                                .cacheDetails(
+                                        CacheDetail.builder()
+                                                .ttl("1h")
+                                                .inputTokens(600)
+                                                .build(),
+                                        CacheDetail.builder()
+                                                .ttl("5m")
+                                                .inputTokens(400)
+                                                .build())
                                 .build())
-                        .metrics(ConverseStreamMetrics.builder().latencyMs(1502L).build())
+                        .metrics(
+                                ConverseStreamMetrics.builder().latencyMs(1502L).build())
                         .build());
 
         ProviderUsage p = feed(UsageStream.bedrock(), events).finish();
@@ -173,7 +193,9 @@ class UsageStreamTest {
 
     @Test
     void anAnthropicStreamWhoseOnlyUsageIsAFinalDeltaWithTheWholeUsageIsComplete() {
-        ProviderUsage p = UsageStream.anthropic().accept(ProviderFixtures.body("anthropic-message-delta-full-usage")).finish();
+        ProviderUsage p = UsageStream.anthropic()
+                .accept(ProviderFixtures.body("anthropic-message-delta-full-usage"))
+                .finish();
 
         assertThat(p.usage()).isEqualTo(new Usage(1496, 89, 1024, 0, 0, 0, false));
     }

@@ -48,7 +48,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode({Mode.Throughput, Mode.SampleTime})
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Threads(1)
-@Fork(value = 1, jvmArgs = {"-Xms2g", "-Xmx4g"})
+@Fork(
+        value = 1,
+        jvmArgs = {"-Xms2g", "-Xmx4g"})
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 2)
 public class TrackBenchmark {
@@ -60,8 +62,12 @@ public class TrackBenchmark {
     private KafkaProducer<String, byte[]> raw;
     private Path spool;
     private final UsageEvent event = UsageEvent.builder()
-            .agent("triage").userId("user-456").teamId("support").sessionId("session-123")
-            .provider("anthropic").model("claude-sonnet-4-5")
+            .agent("triage")
+            .userId("user-456")
+            .teamId("support")
+            .sessionId("session-123")
+            .provider("anthropic")
+            .model("claude-sonnet-4-5")
             .usage(new Usage(12000, 800, 10000, 1000, 0, 0, false))
             .task(new Task("feature_implementation", "standard", "Implement settings screen"))
             .call(new Call("generate", "stop", 2500L, "success", null, 48000L))
@@ -73,8 +79,13 @@ public class TrackBenchmark {
         kafka = EmbeddedKafka.temporary().start();
         kafka.createTopics(new NewTopic(TOPIC, 3, (short) 1));
         spool = Files.createTempDirectory("bench-spool");
-        tracker = UsageTracker.builder().bootstrapServers(kafka.bootstrapServers()).topic(TOPIC)
-                .spoolDirectory(spool).queueCapacity(4_000_000).closeTimeout(Duration.ofSeconds(60)).build();
+        tracker = UsageTracker.builder()
+                .bootstrapServers(kafka.bootstrapServers())
+                .topic(TOPIC)
+                .spoolDirectory(spool)
+                .queueCapacity(4_000_000)
+                .closeTimeout(Duration.ofSeconds(60))
+                .build();
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
@@ -96,7 +107,8 @@ public class TrackBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
         var m = tracker.metrics();
-        System.out.printf("%n[tracker] tracked=%d sent=%d dropped=%d spooled=%d invalid=%d%n",
+        System.out.printf(
+                "%n[tracker] tracked=%d sent=%d dropped=%d spooled=%d invalid=%d%n",
                 m.trackedCount(), m.sentCount(), m.droppedCount(), m.spooledCount(), m.invalidCount());
         tracker.close();
         raw.close();
@@ -111,7 +123,10 @@ public class TrackBenchmark {
 
     @Benchmark
     public Future<RecordMetadata> rawSend() {
-        UsageEvent e = event.toBuilder().eventId(UUID.randomUUID().toString()).timestamp(Instant.now()).build();
+        UsageEvent e = event.toBuilder()
+                .eventId(UUID.randomUUID().toString())
+                .timestamp(Instant.now())
+                .build();
         return raw.send(new ProducerRecord<>(TOPIC, e.sessionId(), ContractJson.toBytes(e)));
     }
 }

@@ -25,7 +25,8 @@ class TokenEstimatorTest {
 
     @Test
     void outputComesFromItsOwnLengthWhenGiven() {
-        assertThat(TokenEstimator.estimate("a".repeat(400), "b".repeat(30))).isEqualTo(new Usage(100, 8, 0, 0, 0, 0, true));
+        assertThat(TokenEstimator.estimate("a".repeat(400), "b".repeat(30)))
+                .isEqualTo(new Usage(100, 8, 0, 0, 0, 0, true));
         assertThat(TokenEstimator.estimate(null, null)).isEqualTo(new Usage(0, 0, 0, 0, 0, 0, true));
     }
 }

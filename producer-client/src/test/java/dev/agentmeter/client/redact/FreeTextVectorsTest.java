@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 class FreeTextVectorsTest {
 
     private static JsonNode vectors() throws Exception {
-        return ContractJson.mapper().readTree(Files.readString(Path.of("..", "clients", "test-vectors", "free-text.json")));
+        return ContractJson.mapper()
+                .readTree(Files.readString(Path.of("..", "clients", "test-vectors", "free-text.json")));
     }
 
     @Test
@@ -24,7 +25,8 @@ class FreeTextVectorsTest {
         JsonNode redaction = vectors().get("redaction");
         assertThat(redaction.size()).isGreaterThanOrEqualTo(14);
         for (JsonNode v : redaction) {
-            assertThat(Redactor.defaults().redact(v.get("input").asText())).as(v.get("input").asText())
+            assertThat(Redactor.defaults().redact(v.get("input").asText()))
+                    .as(v.get("input").asText())
                     .isEqualTo(v.get("redacted").asText());
         }
     }
@@ -32,7 +34,9 @@ class FreeTextVectorsTest {
     @Test
     void everyCutVectorGivesItsText() throws Exception {
         for (JsonNode v : vectors().get("cut")) {
-            assertThat(FreeText.prefix(FreeText.storable(v.get("input").asText()), v.get("max").asInt()))
+            assertThat(FreeText.prefix(
+                            FreeText.storable(v.get("input").asText()),
+                            v.get("max").asInt()))
                     .isEqualTo(v.get("output").asText());
         }
     }

@@ -82,7 +82,9 @@ class SpoolTest {
         }
         Path segment;
         try (Stream<Path> files = Files.list(dir)) {
-            segment = files.filter(p -> p.toString().endsWith(".jsonl")).findFirst().orElseThrow();
+            segment = files.filter(p -> p.toString().endsWith(".jsonl"))
+                    .findFirst()
+                    .orElseThrow();
         }
         Files.writeString(segment, "{\"torn", StandardOpenOption.APPEND);
         try (Spool spool = new Spool(dir, 1 << 20)) {
@@ -112,7 +114,8 @@ class SpoolTest {
 
     @Test
     void aLineWithoutATearHasNothingAfterIt() {
-        assertThat(Spool.afterTear("{\"schemaVersion\":1,\"eventId\":\"whole\"}".getBytes(UTF_8))).isNull();
+        assertThat(Spool.afterTear("{\"schemaVersion\":1,\"eventId\":\"whole\"}".getBytes(UTF_8)))
+                .isNull();
         assertThat(Spool.afterTear("garbage".getBytes(UTF_8))).isNull();
     }
 
@@ -123,7 +126,9 @@ class SpoolTest {
         }
         Path segment;
         try (Stream<Path> files = Files.list(dir)) {
-            segment = files.filter(p -> p.getFileName().toString().endsWith(".jsonl")).findFirst().orElseThrow();
+            segment = files.filter(p -> p.getFileName().toString().endsWith(".jsonl"))
+                    .findFirst()
+                    .orElseThrow();
         }
         Files.write(segment, "{\"half".getBytes(UTF_8), StandardOpenOption.APPEND); // a write cut short
         try (Spool spool = new Spool(dir, 1 << 20)) {

@@ -34,9 +34,11 @@ public final class SinkMetrics {
     public SinkMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.retries = Counter.builder("agentmeter.sink.retries")
-                .description("batches retried after a transient database failure").register(registry);
+                .description("batches retried after a transient database failure")
+                .register(registry);
         this.tombstones = Counter.builder("agentmeter.sink.tombstones")
-                .description("records without a value, skipped").register(registry);
+                .description("records without a value, skipped")
+                .register(registry);
     }
 
     /**
@@ -65,9 +67,15 @@ public final class SinkMetrics {
         written.increment(inserted);
         duplicate.increment(rows - inserted);
         publish("rows-written-total", "rows inserted", Map.of("table", table), written);
-        publish("rows-duplicate-total", "rows already stored (redeliveries), skipped", Map.of("table", table), duplicate);
-        Timer.builder("agentmeter.sink.batch.duration").tag("table", table)
-                .description("time to write and commit one batch").register(registry)
+        publish(
+                "rows-duplicate-total",
+                "rows already stored (redeliveries), skipped",
+                Map.of("table", table),
+                duplicate);
+        Timer.builder("agentmeter.sink.batch.duration")
+                .tag("table", table)
+                .description("time to write and commit one batch")
+                .register(registry)
                 .record(nanos, TimeUnit.NANOSECONDS);
     }
 

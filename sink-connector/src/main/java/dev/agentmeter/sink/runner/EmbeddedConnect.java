@@ -39,7 +39,8 @@ public final class EmbeddedConnect implements AutoCloseable {
      * Starts a standalone worker. {@code workerOverrides} go on top of the defaults (e.g.
      * {@code consumer.max.poll.records}, security settings with the {@code consumer.} prefix).
      */
-    public static EmbeddedConnect start(String bootstrapServers, Path offsetsFile, Map<String, String> workerOverrides) {
+    public static EmbeddedConnect start(
+            String bootstrapServers, Path offsetsFile, Map<String, String> workerOverrides) {
         Map<String, String> worker = new HashMap<>();
         worker.put("bootstrap.servers", bootstrapServers);
         worker.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
@@ -116,7 +117,8 @@ public final class EmbeddedConnect implements AutoCloseable {
                         throw new IllegalStateException("task " + name + "-" + task.id() + " failed: " + task.trace());
                     }
                 }
-                if ("RUNNING".equals(info.connector().state()) && !info.tasks().isEmpty()
+                if ("RUNNING".equals(info.connector().state())
+                        && !info.tasks().isEmpty()
                         && info.tasks().stream().allMatch(t -> "RUNNING".equals(t.state()))) {
                     return;
                 }

@@ -78,9 +78,10 @@ public final class SchemaMigrator {
         if (ensured.contains(month)) {
             return;
         }
-        try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT " + usageTable + "_ensure_partition(?)")) {
-            statement.setTimestamp(1, Timestamp.from(month.atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC)));
+        try (PreparedStatement statement =
+                connection.prepareStatement("SELECT " + usageTable + "_ensure_partition(?)")) {
+            statement.setTimestamp(
+                    1, Timestamp.from(month.atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC)));
             statement.execute();
         }
         pending.add(month);

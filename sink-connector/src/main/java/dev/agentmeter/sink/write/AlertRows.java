@@ -7,8 +7,7 @@ import java.util.function.Function;
 /** How a {@link BudgetAlert} becomes a row of {@code budget_alerts}. */
 public final class AlertRows {
 
-    private AlertRows() {
-    }
+    private AlertRows() {}
 
     public static TableSpec<BudgetAlert> table(String name) {
         return new TableSpec<>(name, COLUMNS, "(alert_id)");

@@ -12,12 +12,9 @@ import java.util.List;
 public final class PgText {
 
     /** A jsonb value, already serialised. */
-    public record Json(String text) {
-    }
+    public record Json(String text) {}
 
-
-    private PgText() {
-    }
+    private PgText() {}
 
     /** The value as Postgres reads it from text, or null for SQL NULL. */
     public static String encode(Object value) {

@@ -113,8 +113,8 @@ public final class PostgresWriter implements AutoCloseable {
         }
         try (Statement statement = c.createStatement()) {
             // A temp table lives as long as the connection: created once per connection.
-            statement.execute("CREATE TEMP TABLE IF NOT EXISTS " + table.stagingTable()
-                    + " (LIKE " + table.table() + " INCLUDING DEFAULTS)");
+            statement.execute("CREATE TEMP TABLE IF NOT EXISTS " + table.stagingTable() + " (LIKE " + table.table()
+                    + " INCLUDING DEFAULTS)");
         }
         stagingReady.add(table.table());
     }
@@ -141,7 +141,8 @@ public final class PostgresWriter implements AutoCloseable {
         }
         CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
         try {
-            copy.copyIn("COPY " + table.stagingTable() + " (" + table.columnList() + ") FROM STDIN (FORMAT csv)",
+            copy.copyIn(
+                    "COPY " + table.stagingTable() + " (" + table.columnList() + ") FROM STDIN (FORMAT csv)",
                     new StringReader(csv.toString()));
         } catch (IOException e) {
             throw new SQLException("COPY into " + table.stagingTable() + " failed: " + e.getMessage(), "08006", e);

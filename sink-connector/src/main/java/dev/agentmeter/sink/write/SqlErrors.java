@@ -5,8 +5,7 @@ import java.sql.SQLException;
 /** Sorts database failures into: bad data (isolate the row), transient (retry), anything else (fail). */
 public final class SqlErrors {
 
-    private SqlErrors() {
-    }
+    private SqlErrors() {}
 
     /**
      * A row the database refuses for its content (class 22 data exception, 23 constraint violation,
@@ -29,11 +28,11 @@ public final class SqlErrors {
         }
         String state = sql.getSQLState();
         return state == null
-                || state.startsWith("08")   // connection exception
-                || state.startsWith("53")   // insufficient resources
-                || state.startsWith("57")   // operator intervention: shutdown, cannot connect now
-                || state.startsWith("40")   // serialization failure, deadlock
-                || state.equals("55P03");   // lock not available
+                || state.startsWith("08") // connection exception
+                || state.startsWith("53") // insufficient resources
+                || state.startsWith("57") // operator intervention: shutdown, cannot connect now
+                || state.startsWith("40") // serialization failure, deadlock
+                || state.equals("55P03"); // lock not available
     }
 
     public static String sqlState(Throwable failure) {

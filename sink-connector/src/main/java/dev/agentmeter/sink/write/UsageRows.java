@@ -17,8 +17,7 @@ import java.util.function.Function;
 /** How a {@link PricedUsage} becomes a row of {@code agent_usage}: one column per contract field. */
 public final class UsageRows {
 
-    private UsageRows() {
-    }
+    private UsageRows() {}
 
     public static TableSpec<PricedUsage> table(String name) {
         return new TableSpec<>(name, COLUMNS, "(event_id, occurred_at)");
@@ -45,7 +44,10 @@ public final class UsageRows {
             usage("cache_write_tokens", Usage::cacheWriteTokens),
             usage("cache_write_1h_tokens", Usage::cacheWrite1hTokens),
             usage("reasoning_tokens", Usage::reasoningTokens),
-            Column.of("tokens_estimated", "boolean", r -> r.event().usage() != null && r.event().usage().estimated()),
+            Column.of(
+                    "tokens_estimated",
+                    "boolean",
+                    r -> r.event().usage() != null && r.event().usage().estimated()),
             cost("input_cost_usd", Cost::inputUsd),
             cost("output_cost_usd", Cost::outputUsd),
             cost("cache_read_cost_usd", Cost::cacheReadUsd),
@@ -53,10 +55,19 @@ public final class UsageRows {
             cost("total_cost_usd", Cost::totalUsd),
             cost("catalog_cost_usd", Cost::catalogUsd),
             event("provider_cost_usd", "numeric", UsageEvent::providerCostUsd),
-            pricing("cost_source", "text", p -> p.source() == null ? null : p.source().wireName()),
+            pricing(
+                    "cost_source",
+                    "text",
+                    p -> p.source() == null ? null : p.source().wireName()),
             pricing("price_effective_from", "timestamptz", Pricing::priceEffectiveFrom),
-            pricing("unit_prices", "jsonb", p -> p.unitPrices() == null ? null : new PgText.Json(ContractJson.toJson(p.unitPrices()))),
-            Column.of("long_context", "boolean", r -> r.pricing() != null && r.pricing().longContext()),
+            pricing(
+                    "unit_prices",
+                    "jsonb",
+                    p -> p.unitPrices() == null ? null : new PgText.Json(ContractJson.toJson(p.unitPrices()))),
+            Column.of(
+                    "long_context",
+                    "boolean",
+                    r -> r.pricing() != null && r.pricing().longContext()),
             Column.of("truncated", "boolean", PricedUsage::truncated),
             event("service_tier", "text", UsageEvent::serviceTier),
             pricing("priced_service_tier", "text", Pricing::serviceTier),
@@ -73,7 +84,12 @@ public final class UsageRows {
             api("api_endpoint", "text", ApiCall::endpoint),
             api("api_status_code", "integer", ApiCall::statusCode),
             api("api_cost_usd", "numeric", ApiCall::costUsd),
-            event("attributes", "jsonb", e -> e.attributes() == null ? null : new PgText.Json(ContractJson.toJson(cleanKeysAndValues(e.attributes())))),
+            event(
+                    "attributes",
+                    "jsonb",
+                    e -> e.attributes() == null
+                            ? null
+                            : new PgText.Json(ContractJson.toJson(cleanKeysAndValues(e.attributes())))),
             Column.of("priced_at", "timestamptz", PricedUsage::pricedAt));
 
     private static Column<PricedUsage> event(String name, String type, Function<UsageEvent, Object> f) {
@@ -81,7 +97,10 @@ public final class UsageRows {
     }
 
     private static Column<PricedUsage> usage(String name, Function<Usage, Object> f) {
-        return Column.of(name, "bigint", r -> r.event().usage() == null ? 0L : f.apply(r.event().usage()));
+        return Column.of(
+                name,
+                "bigint",
+                r -> r.event().usage() == null ? 0L : f.apply(r.event().usage()));
     }
 
     private static Column<PricedUsage> pricing(String name, String type, Function<Pricing, Object> f) {
@@ -93,15 +112,24 @@ public final class UsageRows {
     }
 
     private static Column<PricedUsage> task(String name, Function<Task, Object> f) {
-        return Column.of(name, "text", r -> r.event().task() == null ? null : f.apply(r.event().task()));
+        return Column.of(
+                name,
+                "text",
+                r -> r.event().task() == null ? null : f.apply(r.event().task()));
     }
 
     private static Column<PricedUsage> call(String name, String type, Function<Call, Object> f) {
-        return Column.of(name, type, r -> r.event().call() == null ? null : f.apply(r.event().call()));
+        return Column.of(
+                name,
+                type,
+                r -> r.event().call() == null ? null : f.apply(r.event().call()));
     }
 
     private static Column<PricedUsage> api(String name, String type, Function<ApiCall, Object> f) {
-        return Column.of(name, type, r -> r.event().api() == null ? null : f.apply(r.event().api()));
+        return Column.of(
+                name,
+                type,
+                r -> r.event().api() == null ? null : f.apply(r.event().api()));
     }
 
     /** jsonb rejects \u0000 inside strings; replace it before serialising, not in the escaped text. */

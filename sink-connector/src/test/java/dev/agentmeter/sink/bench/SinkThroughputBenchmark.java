@@ -46,7 +46,8 @@ public final class SinkThroughputBenchmark {
         List<byte[]> wire = new ArrayList<>(rows);
         for (int i = 0; i < rows; i++) {
             PricedUsage full = Samples.full("evt-" + i, day.plusMillis(i * 10L));
-            PricedUsage p = i % 2 == 0 ? full
+            PricedUsage p = i % 2 == 0
+                    ? full
                     : Samples.simple("evt-" + i, day.plusMillis(i * 10L), "u" + (i % 1000), new BigDecimal("0.0105"));
             usage.add(p);
             wire.add(ContractJson.toBytes(p));
@@ -56,7 +57,7 @@ public final class SinkThroughputBenchmark {
             schema.migrate(pg.jdbcUrl(), null, null);
             TableSpec<PricedUsage> table = UsageRows.table(TABLE);
             try (PostgresWriter writer = new PostgresWriter(pg.jdbcUrl(), null, null, schema);
-                 Connection c = pg.connect()) {
+                    Connection c = pg.connect()) {
                 writer.ensurePartitionsAhead(day, 1);
                 for (int round = 1; round <= 2; round++) { // round 1 warms up the JIT and the server
                     truncate(c);
@@ -66,20 +67,33 @@ public final class SinkThroughputBenchmark {
                     double parse = parseOnly(wire);
                     truncate(c);
                     double single = insertPerRecord(c, table, usage.subList(0, Math.max(1, rows / 10)));
-                    System.out.printf(Locale.ROOT, "round %d: sink path %,.0f rows/s | raw COPY %,.0f rows/s | "
+                    System.out.printf(
+                            Locale.ROOT,
+                            "round %d: sink path %,.0f rows/s | raw COPY %,.0f rows/s | "
                                     + "INSERT per record %,.0f rows/s | JSON parse alone %,.0f rows/s | sink / COPY = %.2f | rows in table: %s%n",
-                            round, sink, copy, single, parse, sink / copy, count(c));
+                            round,
+                            sink,
+                            copy,
+                            single,
+                            parse,
+                            sink / copy,
+                            count(c));
                 }
                 truncate(c);
                 sinkPath(writer, table, wire);
                 double redelivery = sinkPath(writer, table, wire);
-                System.out.printf(Locale.ROOT, "redelivery of all %,d rows (every row a conflict): %,.0f rows/s, rows in table: %s%n",
-                        rows, redelivery, count(c));
+                System.out.printf(
+                        Locale.ROOT,
+                        "redelivery of all %,d rows (every row a conflict): %,.0f rows/s, rows in table: %s%n",
+                        rows,
+                        redelivery,
+                        count(c));
             }
         }
     }
 
-    private static double sinkPath(PostgresWriter writer, TableSpec<PricedUsage> table, List<byte[]> wire) throws Exception {
+    private static double sinkPath(PostgresWriter writer, TableSpec<PricedUsage> table, List<byte[]> wire)
+            throws Exception {
         long start = System.nanoTime();
         List<PricedUsage> batch = new ArrayList<>(BATCH);
         for (byte[] bytes : wire) {
@@ -97,7 +111,11 @@ public final class SinkThroughputBenchmark {
         long start = System.nanoTime();
         long agentChars = 0; // consumed, so the JIT cannot drop the parse
         for (byte[] bytes : wire) {
-            agentChars += ContractJson.mapper().readValue(bytes, PricedUsage.class).event().agent().length();
+            agentChars += ContractJson.mapper()
+                    .readValue(bytes, PricedUsage.class)
+                    .event()
+                    .agent()
+                    .length();
         }
         double rate = wire.size() / seconds(start);
         if (agentChars == 0) {
@@ -106,7 +124,8 @@ public final class SinkThroughputBenchmark {
         return rate;
     }
 
-    private static double rawCopy(Connection c, TableSpec<PricedUsage> table, List<PricedUsage> usage) throws Exception {
+    private static double rawCopy(Connection c, TableSpec<PricedUsage> table, List<PricedUsage> usage)
+            throws Exception {
         StringBuilder csv = new StringBuilder(usage.size() * 600);
         for (PricedUsage p : usage) {
             for (int i = 0; i < table.columns().size(); i++) {
@@ -120,13 +139,18 @@ public final class SinkThroughputBenchmark {
         String text = csv.toString();
         long start = System.nanoTime();
         c.setAutoCommit(true);
-        c.unwrap(PGConnection.class).getCopyAPI().copyIn(
-                "COPY " + TABLE + " (" + table.columnList() + ") FROM STDIN (FORMAT csv)", new StringReader(text));
+        c.unwrap(PGConnection.class)
+                .getCopyAPI()
+                .copyIn(
+                        "COPY " + TABLE + " (" + table.columnList() + ") FROM STDIN (FORMAT csv)",
+                        new StringReader(text));
         return usage.size() / seconds(start);
     }
 
-    private static double insertPerRecord(Connection c, TableSpec<PricedUsage> table, List<PricedUsage> usage) throws Exception {
-        String placeholders = table.columns().stream().map(col -> "?::" + col.sqlType()).collect(Collectors.joining(", "));
+    private static double insertPerRecord(Connection c, TableSpec<PricedUsage> table, List<PricedUsage> usage)
+            throws Exception {
+        String placeholders =
+                table.columns().stream().map(col -> "?::" + col.sqlType()).collect(Collectors.joining(", "));
         c.setAutoCommit(true);
         long start = System.nanoTime();
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO " + TABLE + " (" + table.columnList()
@@ -151,7 +175,8 @@ public final class SinkThroughputBenchmark {
     }
 
     private static String count(Connection c) throws Exception {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM " + TABLE)) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM " + TABLE)) {
             rs.next();
             return rs.getString(1);
         }

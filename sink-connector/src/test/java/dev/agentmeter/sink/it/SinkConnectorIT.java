@@ -2,19 +2,22 @@ package dev.agentmeter.sink.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentmeter.embedded.KafkaExtension;
 import dev.agentmeter.embedded.PostgresExtension;
 import dev.agentmeter.embedded.TopicReader;
 import dev.agentmeter.model.BudgetAlert;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentmeter.model.PricedUsage;
 import dev.agentmeter.model.hostile.HostileDocuments;
 import dev.agentmeter.model.json.ContractJson;
 import dev.agentmeter.sink.Samples;
 import dev.agentmeter.sink.SinkConfig;
 import dev.agentmeter.sink.runner.EmbeddedConnect;
-import java.math.BigDecimal;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -40,10 +43,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Metrics;
 import org.junit.jupiter.api.AfterEach;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,6 +55,7 @@ class SinkConnectorIT {
 
     @RegisterExtension
     static final KafkaExtension kafka = new KafkaExtension();
+
     @RegisterExtension
     static final PostgresExtension pg = new PostgresExtension();
 
@@ -65,6 +66,7 @@ class SinkConnectorIT {
     private String alertsTopic;
     private String dlqTopic;
     private String url;
+
     @TempDir
     Path work;
 
@@ -121,17 +123,23 @@ class SinkConnectorIT {
         awaitCount("SELECT count(*) FROM agent_usage", 20_000);
         awaitCount("SELECT count(*) FROM budget_alerts", 3);
         awaitSinkCaughtUp(); // every record consumed and committed: nothing left that could add a row
-        assertThat(query("SELECT count(*) || '|' || count(DISTINCT event_id) || '|' || sum(total_cost_usd) FROM agent_usage"))
+        assertThat(
+                        query(
+                                "SELECT count(*) || '|' || count(DISTINCT event_id) || '|' || sum(total_cost_usd) FROM agent_usage"))
                 .isEqualTo("20000|20000|" + expectedSum.toPlainString());
-        assertThat(query("SELECT string_agg(threshold::text, ',' ORDER BY threshold) FROM budget_alerts")).isEqualTo("0.5,0.8,1.0");
+        assertThat(query("SELECT string_agg(threshold::text, ',' ORDER BY threshold) FROM budget_alerts"))
+                .isEqualTo("0.5,0.8,1.0");
         assertThat(query("SELECT sum(events) FROM daily_cost_by_user")).isEqualTo("20000");
     }
 
     @Test
     void poisonRecordsGoToTheDeadLetterTopicWithTheReasonAndTheRestIsStored() throws Exception {
         PricedUsage good = Samples.simple("good-1", DAY, "u", new BigDecimal("0.5"));
-        PricedUsage beyondPostgres = Samples.simple("far-future", Instant.parse("+300000-01-01T00:00:00Z"), "u", BigDecimal.ONE);
-        String noCost = new String(ContractJson.toBytes(Samples.simple("no-cost", DAY, "u", BigDecimal.ONE)), StandardCharsets.UTF_8)
+        PricedUsage beyondPostgres =
+                Samples.simple("far-future", Instant.parse("+300000-01-01T00:00:00Z"), "u", BigDecimal.ONE);
+        String noCost = new String(
+                        ContractJson.toBytes(Samples.simple("no-cost", DAY, "u", BigDecimal.ONE)),
+                        StandardCharsets.UTF_8)
                 .replaceAll(",\"cost\":\\{[^}]*\\}", "");
         send(List.of(
                 new ProducerRecord<>(pricedTopic, "k1", "not json at all".getBytes(StandardCharsets.UTF_8)),
@@ -142,11 +150,16 @@ class SinkConnectorIT {
 
         Map<String, String> reasons = readDeadLetters(4);
         assertThat(reasons.get("k1")).startsWith("not a valid PricedUsage JSON document: Unrecognized token 'not'");
-        assertThat(reasons.get("k2")).isEqualTo("PricedUsage lacks required field(s): cost (inputUsd, outputUsd, cacheReadUsd, cacheWriteUsd, totalUsd)");
+        assertThat(reasons.get("k2"))
+                .isEqualTo(
+                        "PricedUsage lacks required field(s): cost (inputUsd, outputUsd, cacheReadUsd, cacheWriteUsd, totalUsd)");
         assertThat(reasons.get("k3")).startsWith("Postgres refused the row (SQLState 22008)");
-        assertThat(reasons.get("k4")).isEqualTo("BudgetAlert lacks required field(s): scope, period, windowStart, threshold, level, spendUsd/limitUsd, raisedAt");
+        assertThat(reasons.get("k4"))
+                .isEqualTo(
+                        "BudgetAlert lacks required field(s): scope, period, windowStart, threshold, level, spendUsd/limitUsd, raisedAt");
         awaitCount("SELECT count(*) FROM agent_usage", 1);
-        assertThat(query("SELECT event_id || ' ' || total_cost_usd FROM agent_usage")).isEqualTo("good-1 0.5");
+        assertThat(query("SELECT event_id || ' ' || total_cost_usd FROM agent_usage"))
+                .isEqualTo("good-1 0.5");
         assertThat(connect.status("sink").tasks()).allMatch(t -> t.state().equals("RUNNING"));
     }
 
@@ -166,12 +179,15 @@ class SinkConnectorIT {
         List<HostileDocuments.Document> hostile = documents.next(400);
         for (int i = 0; i < hostile.size(); i++) {
             String cost = i % 4 == 0 ? hostileCosts.get(i / 4 % hostileCosts.size()) : "0.001";
-            records.add(new ProducerRecord<>(pricedTopic, "h" + i, priced(hostile.get(i).json(), "\"" + cost + "\"")));
+            records.add(new ProducerRecord<>(
+                    pricedTopic, "h" + i, priced(hostile.get(i).json(), "\"" + cost + "\"")));
             ObjectNode good = documents.validEvent();
             good.put("eventId", "good-" + i); // the hostile list holds valid documents too (v-…): these are apart
-            BigDecimal goodCost = HostileDocuments.gpt4oCost(good.at("/usage/inputTokens").asLong(),
+            BigDecimal goodCost = HostileDocuments.gpt4oCost(
+                    good.at("/usage/inputTokens").asLong(),
                     good.at("/usage/outputTokens").asLong());
-            records.add(new ProducerRecord<>(pricedTopic, "v" + i, priced(good.toString(), "\"" + goodCost.toPlainString() + "\"")));
+            records.add(new ProducerRecord<>(
+                    pricedTopic, "v" + i, priced(good.toString(), "\"" + goodCost.toPlainString() + "\"")));
             validSum = validSum.add(goodCost);
             valid++;
         }
@@ -180,13 +196,16 @@ class SinkConnectorIT {
         awaitCount("SELECT count(*) FROM agent_usage WHERE event_id LIKE 'good-%'", valid);
         awaitSinkCaughtUp();
         long stored = Long.parseLong(query("SELECT count(*) FROM agent_usage WHERE event_id NOT LIKE 'good-%'"));
-        long deadLettered = TopicReader.readToEnd(kafka.bootstrapServers(), dlqTopic, Duration.ofSeconds(30)).size();
+        long deadLettered = TopicReader.readToEnd(kafka.bootstrapServers(), dlqTopic, Duration.ofSeconds(30))
+                .size();
         System.out.println("hostile input at the sink (seed " + seed + "): of " + hostile.size() + " hostile records "
                 + stored + " stored, " + deadLettered + " dead-lettered; " + valid + " valid records stored exactly");
         assertThat(query("SELECT sum(total_cost_usd) FROM agent_usage WHERE event_id LIKE 'good-%'"))
                 .isEqualTo(validSum.toPlainString());
-        assertThat(stored + deadLettered).as("every hostile record stored or dead-lettered, once")
-                .isLessThanOrEqualTo(hostile.size()).isGreaterThanOrEqualTo(hostile.size() - duplicateIds(hostile));
+        assertThat(stored + deadLettered)
+                .as("every hostile record stored or dead-lettered, once")
+                .isLessThanOrEqualTo(hostile.size())
+                .isGreaterThanOrEqualTo(hostile.size() - duplicateIds(hostile));
         assertThat(connect.status("sink").tasks()).allMatch(t -> t.state().equals("RUNNING"));
     }
 
@@ -196,7 +215,8 @@ class SinkConnectorIT {
         int duplicates = 0;
         for (HostileDocuments.Document d : docs) {
             try {
-                String id = ContractJson.mapper().readTree(d.json()).path("eventId").asText(null);
+                String id =
+                        ContractJson.mapper().readTree(d.json()).path("eventId").asText(null);
                 if (id != null && !ids.add(id)) {
                     duplicates++;
                 }
@@ -234,7 +254,9 @@ class SinkConnectorIT {
 
         awaitCount("SELECT count(*) FROM agent_usage", 9000);
         awaitSinkCaughtUp();
-        assertThat(query("SELECT count(*) || '|' || count(DISTINCT event_id) || '|' || sum(total_cost_usd) FROM agent_usage"))
+        assertThat(
+                        query(
+                                "SELECT count(*) || '|' || count(DISTINCT event_id) || '|' || sum(total_cost_usd) FROM agent_usage"))
                 .isEqualTo("9000|9000|9.000");
         assertThat(connect.status("sink").tasks()).allMatch(t -> t.state().equals("RUNNING"));
     }
@@ -242,7 +264,8 @@ class SinkConnectorIT {
     private List<ProducerRecord<String, byte[]>> batch(int from, int to) {
         List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
         for (int i = from; i < to; i++) {
-            PricedUsage priced = Samples.simple("evt-" + i, DAY.plusSeconds(i), "u" + (i % 10), new BigDecimal("0.001"));
+            PricedUsage priced =
+                    Samples.simple("evt-" + i, DAY.plusSeconds(i), "u" + (i % 10), new BigDecimal("0.001"));
             records.add(new ProducerRecord<>(pricedTopic, priced.event().eventId(), ContractJson.toBytes(priced)));
         }
         return records;
@@ -252,7 +275,8 @@ class SinkConnectorIT {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
             records.forEach(producer::send);
             producer.flush();
         }
@@ -260,8 +284,8 @@ class SinkConnectorIT {
 
     private Map<String, String> readDeadLetters(int expected) {
         Map<String, String> reasons = new HashMap<>();
-        for (ConsumerRecord<String, byte[]> record : TopicReader.await(kafka.bootstrapServers(), dlqTopic, expected,
-                Duration.ofSeconds(60), Duration.ZERO)) {
+        for (ConsumerRecord<String, byte[]> record : TopicReader.await(
+                kafka.bootstrapServers(), dlqTopic, expected, Duration.ofSeconds(60), Duration.ZERO)) {
             Header reason = record.headers().lastHeader("__connect.errors.exception.message");
             reasons.put(record.key(), reason == null ? null : new String(reason.value(), StandardCharsets.UTF_8));
         }
@@ -295,7 +319,9 @@ class SinkConnectorIT {
     }
 
     private String query(String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = DriverManager.getConnection(url);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getString(1);
         }

@@ -42,7 +42,8 @@ class PgTextTest {
 
     @Test
     void arrayElementsAreQuotedAndEscapedThenTheLiteralIsCsvQuoted() {
-        assertThat(PgText.encode(List.of("a", "b,c", "d\"e", "f\\g"))).isEqualTo("{\"a\",\"b,c\",\"d\\\"e\",\"f\\\\g\"}");
+        assertThat(PgText.encode(List.of("a", "b,c", "d\"e", "f\\g")))
+                .isEqualTo("{\"a\",\"b,c\",\"d\\\"e\",\"f\\\\g\"}");
         assertThat(PgText.encode(Arrays.asList("x", null))).isEqualTo("{\"x\",NULL}");
         assertThat(csv(List.of("q\""))).isEqualTo("\"{\"\"q\\\"\"\"\"}\"");
     }

@@ -53,8 +53,10 @@ class UsageRowsTest {
         expected.put("provider_cost_usd", "0.0123");
         expected.put("cost_source", "provider");
         expected.put("price_effective_from", "2025-09-29T00:00:00Z");
-        expected.put("unit_prices", "{\"inputPerMTok\":\"3\",\"outputPerMTok\":\"15\",\"cacheReadPerMTok\":\"0.30\","
-                + "\"cacheWritePerMTok\":\"3.75\",\"cacheWrite1hPerMTok\":\"6\"}");
+        expected.put(
+                "unit_prices",
+                "{\"inputPerMTok\":\"3\",\"outputPerMTok\":\"15\",\"cacheReadPerMTok\":\"0.30\","
+                        + "\"cacheWritePerMTok\":\"3.75\",\"cacheWrite1hPerMTok\":\"6\"}");
         expected.put("long_context", "f");
         expected.put("truncated", "f");
         expected.put("service_tier", "batch");
@@ -81,15 +83,42 @@ class UsageRowsTest {
     void absentOptionalFieldsAreNullsAndTokensZero() {
         Map<String, String> row = encode(Samples.minimalApi("evt-2", Samples.AT));
 
-        assertThat(row).containsEntry("kind", "api")
-                .containsEntry("input_tokens", "0").containsEntry("reasoning_tokens", "0")
+        assertThat(row)
+                .containsEntry("kind", "api")
+                .containsEntry("input_tokens", "0")
+                .containsEntry("reasoning_tokens", "0")
                 .containsEntry("tokens_estimated", "f")
-                .containsEntry("total_cost_usd", "0").containsEntry("cost_source", "api");
+                .containsEntry("total_cost_usd", "0")
+                .containsEntry("cost_source", "api");
         assertThat(row.entrySet().stream().filter(e -> e.getValue() == null).map(Map.Entry::getKey))
-                .containsExactly("user_id", "session_id", "team_id", "handoff_chain", "provider", "company",
-                        "model", "model_key", "region", "provider_cost_usd", "price_effective_from", "unit_prices",
-                        "service_tier", "priced_service_tier", "task_type", "task_complexity", "task_description", "method", "finish_reason",
-                        "duration_ms", "status", "error_message", "prompt_chars", "api_service", "api_endpoint",
-                        "api_status_code", "api_cost_usd", "attributes");
+                .containsExactly(
+                        "user_id",
+                        "session_id",
+                        "team_id",
+                        "handoff_chain",
+                        "provider",
+                        "company",
+                        "model",
+                        "model_key",
+                        "region",
+                        "provider_cost_usd",
+                        "price_effective_from",
+                        "unit_prices",
+                        "service_tier",
+                        "priced_service_tier",
+                        "task_type",
+                        "task_complexity",
+                        "task_description",
+                        "method",
+                        "finish_reason",
+                        "duration_ms",
+                        "status",
+                        "error_message",
+                        "prompt_chars",
+                        "api_service",
+                        "api_endpoint",
+                        "api_status_code",
+                        "api_cost_usd",
+                        "attributes");
     }
 }

@@ -36,17 +36,18 @@ public final class AggregateSerdes {
     /** 3: a by-scope record carries a batch of inputs, all for scopes of one partition. */
     private static final byte VERSION_BATCH = 3;
 
-    private AggregateSerdes() {
-    }
+    private AggregateSerdes() {}
 
     public static Serde<SpendAggregate> spendAggregate() {
-        return Serdes.serdeFrom(serializer(VERSION, AggregateSerdes::writeAggregate),
+        return Serdes.serdeFrom(
+                serializer(VERSION, AggregateSerdes::writeAggregate),
                 deserializer(VERSION, AggregateSerdes::readAggregate));
     }
 
     /** The by-scope records: a batch of inputs (version 3). */
     public static Serde<List<ScopeInput>> scopeInputs() {
-        return Serdes.serdeFrom(serializer(VERSION_BATCH, AggregateSerdes::writeInputs),
+        return Serdes.serdeFrom(
+                serializer(VERSION_BATCH, AggregateSerdes::writeInputs),
                 deserializer(VERSION_BATCH, AggregateSerdes::readInputs));
     }
 
@@ -107,8 +108,18 @@ public final class AggregateSerdes {
     }
 
     static SpendAggregate readAggregate(DataInputStream in) throws IOException {
-        return new SpendAggregate(readInstant(in), readInstant(in), readDecimal(in), in.readLong(), in.readLong(),
-                in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong(), readInstant(in));
+        return new SpendAggregate(
+                readInstant(in),
+                readInstant(in),
+                readDecimal(in),
+                in.readLong(),
+                in.readLong(),
+                in.readLong(),
+                in.readLong(),
+                in.readLong(),
+                in.readLong(),
+                in.readLong(),
+                readInstant(in));
     }
 
     private static void writeInputs(DataOutputStream out, List<ScopeInput> batch) throws IOException {
@@ -170,7 +181,8 @@ public final class AggregateSerdes {
             budget = ContractJson.fromBytes(json, Budget.class);
             List<Violation> violations = BudgetValidator.validate(budget);
             if (!violations.isEmpty()) {
-                throw new IOException("a budget the budgets topic would have refused: " + violations.get(0).message());
+                throw new IOException("a budget the budgets topic would have refused: "
+                        + violations.get(0).message());
             }
             if (!budget.scope().equals(scope)) {
                 throw new IOException("a budget for " + budget.scope() + " filed under " + scope);
@@ -204,18 +216,40 @@ public final class AggregateSerdes {
      * windows, sums and alerts at commit, where a failure could not be pinned on one record.
      */
     private static SpendDelta readDelta(DataInputStream in) throws IOException {
-        SpendDelta d = new SpendDelta(in.readUTF(), readInstant(in), readInstant(in), readDecimal(in), in.readLong(),
-                in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong());
-        if (d.lastEventId().isEmpty() || d.firstAt() == null || d.lastAt() == null || d.firstAt().isAfter(d.lastAt())
-                || d.firstAt().isBefore(Bounds.MIN_TIMESTAMP) || d.lastAt().isAfter(LATEST_DELTA)) {
+        SpendDelta d = new SpendDelta(
+                in.readUTF(),
+                readInstant(in),
+                readInstant(in),
+                readDecimal(in),
+                in.readLong(),
+                in.readLong(),
+                in.readLong(),
+                in.readLong(),
+                in.readLong(),
+                in.readLong(),
+                in.readLong());
+        if (d.lastEventId().isEmpty()
+                || d.firstAt() == null
+                || d.lastAt() == null
+                || d.firstAt().isAfter(d.lastAt())
+                || d.firstAt().isBefore(Bounds.MIN_TIMESTAMP)
+                || d.lastAt().isAfter(LATEST_DELTA)) {
             throw new IOException("a delta without an event id or with times out of order or out of bounds");
         }
-        if (d.costUsd().signum() < 0 || d.costUsd().scale() > Bounds.MAX_COST_SCALE
-                || d.events() > 0 && d.costUsd().compareTo(Bounds.MAX_COST.multiply(BigDecimal.valueOf(d.events()))) > 0) {
+        if (d.costUsd().signum() < 0
+                || d.costUsd().scale() > Bounds.MAX_COST_SCALE
+                || d.events() > 0
+                        && d.costUsd().compareTo(Bounds.MAX_COST.multiply(BigDecimal.valueOf(d.events()))) > 0) {
             throw new IOException("a delta cost of " + Bounds.describe(d.costUsd()) + " is out of bounds");
         }
-        if (d.events() < 1 || d.errors() < 0 || d.errors() > d.events() || d.inputTokens() < 0 || d.outputTokens() < 0
-                || d.cacheReadTokens() < 0 || d.cacheWriteTokens() < 0 || d.reasoningTokens() < 0) {
+        if (d.events() < 1
+                || d.errors() < 0
+                || d.errors() > d.events()
+                || d.inputTokens() < 0
+                || d.outputTokens() < 0
+                || d.cacheReadTokens() < 0
+                || d.cacheWriteTokens() < 0
+                || d.reasoningTokens() < 0) {
             throw new IOException("a delta with a negative count or without events");
         }
         return d;

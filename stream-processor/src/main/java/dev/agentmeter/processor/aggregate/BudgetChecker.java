@@ -45,8 +45,11 @@ final class BudgetChecker {
     /** Budget statuses changed since the last flush, by {@code scope|period} (null: remove). */
     private final Map<String, BudgetStatus> statuses = new LinkedHashMap<>();
 
-    BudgetChecker(ProcessorContext<String, BudgetOutput> context, KeyValueStore<String, Long> alerted,
-                  BudgetBook budgets, ProcessorMetrics metrics) {
+    BudgetChecker(
+            ProcessorContext<String, BudgetOutput> context,
+            KeyValueStore<String, Long> alerted,
+            BudgetBook budgets,
+            ProcessorMetrics metrics) {
         this.context = context;
         this.alerted = alerted;
         this.budgets = budgets;
@@ -61,8 +64,14 @@ final class BudgetChecker {
      * @param own the scope's own budget, null for the defaults of its type
      * @param at the time of the spend (event time), or of the budget change
      */
-    void check(Scope scope, String scopeKey, Budget own, Period period, SpendAggregate agg,
-               String triggeringEventId, Instant at) {
+    void check(
+            Scope scope,
+            String scopeKey,
+            Budget own,
+            Period period,
+            SpendAggregate agg,
+            String triggeringEventId,
+            Instant at) {
         BudgetBook.Limit limit = budgets.limit(scope, own, period);
         if (limit == null) {
             return;
@@ -74,16 +83,36 @@ final class BudgetChecker {
                 continue; // alerted now
             }
             alerted.put(mark, generation);
-            raise(scopeKey, new BudgetAlert(BudgetAlert.alertId(scope, period, agg.windowStart(), threshold, generation),
-                    scope, period, agg.windowStart(), agg.windowEnd(), threshold, AlertLevel.forThreshold(threshold),
-                    agg.spendUsd(), limit.limitUsd(), triggeringEventId, Instant.ofEpochMilli(context.currentSystemTimeMs())),
+            raise(
+                    scopeKey,
+                    new BudgetAlert(
+                            BudgetAlert.alertId(scope, period, agg.windowStart(), threshold, generation),
+                            scope,
+                            period,
+                            agg.windowStart(),
+                            agg.windowEnd(),
+                            threshold,
+                            AlertLevel.forThreshold(threshold),
+                            agg.spendUsd(),
+                            limit.limitUsd(),
+                            triggeringEventId,
+                            Instant.ofEpochMilli(context.currentSystemTimeMs())),
                     agg);
         }
         if (own != null && own.forecasting() && period != Period.SESSION) {
             forecast(scope, scopeKey, period, agg, limit, triggeringEventId, at);
         }
-        statuses.put(BudgetStatus.key(scope, period), BudgetStatus.of(scope, period, agg.windowStart(), agg.windowEnd(),
-                agg.spendUsd(), limit.limitUsd(), limit.thresholds(), Instant.ofEpochMilli(context.currentSystemTimeMs())));
+        statuses.put(
+                BudgetStatus.key(scope, period),
+                BudgetStatus.of(
+                        scope,
+                        period,
+                        agg.windowStart(),
+                        agg.windowEnd(),
+                        agg.spendUsd(),
+                        limit.limitUsd(),
+                        limit.thresholds(),
+                        Instant.ofEpochMilli(context.currentSystemTimeMs())));
     }
 
     /**
@@ -93,8 +122,8 @@ final class BudgetChecker {
      *
      * @param agg the scope's current window of {@code period}, null when it has none (a session not seen)
      */
-    void afterBudgetChange(Scope scope, String scopeKey, Budget old, Budget budget, Period period,
-                           SpendAggregate agg, Instant now) {
+    void afterBudgetChange(
+            Scope scope, String scopeKey, Budget old, Budget budget, Period period, SpendAggregate agg, Instant now) {
         BudgetBook.Limit before = budgets.limit(scope, old, period);
         BudgetBook.Limit after = budgets.limit(scope, budget, period);
         if (agg != null) {
@@ -117,7 +146,8 @@ final class BudgetChecker {
             return;
         }
         long now = context.currentSystemTimeMs();
-        statuses.forEach((key, status) -> context.forward(new Record<>(key, new BudgetOutput.Status(key, status), now)));
+        statuses.forEach(
+                (key, status) -> context.forward(new Record<>(key, new BudgetOutput.Status(key, status), now)));
         statuses.clear();
     }
 
@@ -126,8 +156,13 @@ final class BudgetChecker {
      * crosses (or every alerted one, when no limit is left); crossing it again later alerts again
      * with its next generation ({@code |2}, {@code |3}…).
      */
-    private void resolve(Scope scope, String scopeKey, Period period, SpendAggregate agg, BudgetBook.Limit before,
-                         BudgetBook.Limit after) {
+    private void resolve(
+            Scope scope,
+            String scopeKey,
+            Period period,
+            SpendAggregate agg,
+            BudgetBook.Limit before,
+            BudgetBook.Limit after) {
         String prefix = SpendStores.key(period, agg.windowStart(), scopeKey) + "|";
         List<KeyValue<String, Long>> marks = new ArrayList<>();
         try (KeyValueIterator<String, Long> it = alerted.prefixScan(prefix, new StringSerializer())) {
@@ -142,7 +177,8 @@ final class BudgetChecker {
             try {
                 threshold = new BigDecimal(suffix);
             } catch (NumberFormatException e) {
-                continue; // a scope whose id extends this one ("user:al" and "user:al|ice" cannot be told apart otherwise)
+                continue; // a scope whose id extends this one ("user:al" and "user:al|ice" cannot be told apart
+                // otherwise)
             }
             if (!Thresholds.resolves(mark.value, agg.spendUsd(), after, threshold)) {
                 continue;
@@ -150,35 +186,69 @@ final class BudgetChecker {
             long generation = mark.value;
             alerted.put(mark.key, -generation);
             BigDecimal limit = after != null ? after.limitUsd() : before != null ? before.limitUsd() : BigDecimal.ZERO;
-            raise(scopeKey, new BudgetAlert(BudgetAlert.alertId(scope, period, agg.windowStart(), threshold, generation)
-                    + "|resolved", scope, period, agg.windowStart(), agg.windowEnd(), threshold, AlertLevel.RESOLVED,
-                    agg.spendUsd(), limit, null, Instant.ofEpochMilli(context.currentSystemTimeMs())), agg);
+            raise(
+                    scopeKey,
+                    new BudgetAlert(
+                            BudgetAlert.alertId(scope, period, agg.windowStart(), threshold, generation) + "|resolved",
+                            scope,
+                            period,
+                            agg.windowStart(),
+                            agg.windowEnd(),
+                            threshold,
+                            AlertLevel.RESOLVED,
+                            agg.spendUsd(),
+                            limit,
+                            null,
+                            Instant.ofEpochMilli(context.currentSystemTimeMs())),
+                    agg);
         }
     }
 
     /** One FORECAST per window, when {@link Forecast} has the evidence and the projection reaches the limit. */
-    private void forecast(Scope scope, String scopeKey, Period period, SpendAggregate agg, BudgetBook.Limit limit,
-                          String triggeringEventId, Instant at) {
+    private void forecast(
+            Scope scope,
+            String scopeKey,
+            Period period,
+            SpendAggregate agg,
+            BudgetBook.Limit limit,
+            String triggeringEventId,
+            Instant at) {
         String mark = SpendStores.key(period, agg.windowStart(), scopeKey) + "|" + FORECAST_MARK;
         if (alerted.get(mark) != null) {
             return;
         }
         Instant when = at.isBefore(agg.windowEnd()) ? at : agg.windowEnd();
-        Forecast f = Forecast.of(agg.windowStart(), agg.windowEnd(), when, agg.spendUsd(), agg.events(), limit.limitUsd());
+        Forecast f =
+                Forecast.of(agg.windowStart(), agg.windowEnd(), when, agg.spendUsd(), agg.events(), limit.limitUsd());
         if (f == null) {
             return;
         }
         alerted.put(mark, 1L);
-        raise(scopeKey, new BudgetAlert(BudgetAlert.forecastId(scope, period, agg.windowStart()), scope, period,
-                agg.windowStart(), agg.windowEnd(), new BigDecimal("1.0"), AlertLevel.FORECAST, agg.spendUsd(),
-                limit.limitUsd(), triggeringEventId, Instant.ofEpochMilli(context.currentSystemTimeMs()),
-                f.projectedUsd(), f.crossingAt()), agg);
+        raise(
+                scopeKey,
+                new BudgetAlert(
+                        BudgetAlert.forecastId(scope, period, agg.windowStart()),
+                        scope,
+                        period,
+                        agg.windowStart(),
+                        agg.windowEnd(),
+                        new BigDecimal("1.0"),
+                        AlertLevel.FORECAST,
+                        agg.spendUsd(),
+                        limit.limitUsd(),
+                        triggeringEventId,
+                        Instant.ofEpochMilli(context.currentSystemTimeMs()),
+                        f.projectedUsd(),
+                        f.crossingAt()),
+                agg);
     }
 
     private void raise(String scopeKey, BudgetAlert alert, SpendAggregate agg) {
         metrics.alert(alert.level());
         // At the window's start, or now for a window that starts ahead (a broker refuses future records).
-        context.forward(new Record<>(scopeKey, new BudgetOutput.Raised(alert), Math.min(agg.windowStart().toEpochMilli(),
-                context.currentSystemTimeMs())));
+        context.forward(new Record<>(
+                scopeKey,
+                new BudgetOutput.Raised(alert),
+                Math.min(agg.windowStart().toEpochMilli(), context.currentSystemTimeMs())));
     }
 }

@@ -36,8 +36,10 @@ public final class BudgetInputProcessor implements Processor<String, byte[], Str
             try {
                 scope = Scope.parse(record.key());
             } catch (IllegalArgumentException e) {
-                throw new RecordRejected(new Violation("key", "scope", "a budget tombstone's key must be the scope it"
-                        + " deletes (TYPE:ID): " + e.getMessage()));
+                throw new RecordRejected(new Violation(
+                        "key",
+                        "scope",
+                        "a budget tombstone's key must be the scope it" + " deletes (TYPE:ID): " + e.getMessage()));
             }
             context.forward(new Record<>(scope.toString(), List.of(ScopeInput.budget(scope, null)), 0L));
             return;
@@ -49,9 +51,12 @@ public final class BudgetInputProcessor implements Processor<String, byte[], Str
         Budget budget = read.value();
         List<Violation> violations = BudgetValidator.validate(budget);
         if (!violations.isEmpty()) {
-            throw new RecordRejected(new Violation(violations.get(0).field(), violations.get(0).rule(),
+            throw new RecordRejected(new Violation(
+                    violations.get(0).field(),
+                    violations.get(0).rule(),
                     violations.stream().map(Violation::message).collect(Collectors.joining("; "))));
         }
-        context.forward(new Record<>(budget.scope().toString(), List.of(ScopeInput.budget(budget.scope(), budget)), 0L));
+        context.forward(
+                new Record<>(budget.scope().toString(), List.of(ScopeInput.budget(budget.scope(), budget)), 0L));
     }
 }

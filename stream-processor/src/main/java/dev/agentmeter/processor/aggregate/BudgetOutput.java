@@ -7,10 +7,8 @@ import dev.agentmeter.model.BudgetStatus;
 public sealed interface BudgetOutput {
 
     /** An alert, keyed by scope on the alert topic. */
-    record Raised(BudgetAlert alert) implements BudgetOutput {
-    }
+    record Raised(BudgetAlert alert) implements BudgetOutput {}
 
     /** The status of {@code key} ({@code scope|period}); {@code status} null removes it (a tombstone). */
-    record Status(String key, BudgetStatus status) implements BudgetOutput {
-    }
+    record Status(String key, BudgetStatus status) implements BudgetOutput {}
 }

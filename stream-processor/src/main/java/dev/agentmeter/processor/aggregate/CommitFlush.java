@@ -48,7 +48,7 @@ public final class CommitFlush implements StateStore, CachedStateStore<Object, O
 
     private final String name;
     private boolean open;
-    private Runnable onCommit = () -> { };
+    private Runnable onCommit = () -> {};
 
     private CommitFlush(String name) {
         this.name = name;
@@ -132,8 +132,8 @@ public final class CommitFlush implements StateStore, CachedStateStore<Object, O
             ProcessorRecordContext previousRecord = internal.recordContext();
             // As StreamTask.punctuate does: this node in scope, a record context without a source record.
             internal.setCurrentNode(node);
-            internal.setRecordContext(new ProcessorRecordContext(context.currentSystemTimeMs(), -1L, -1, null,
-                    new RecordHeaders()));
+            internal.setRecordContext(
+                    new ProcessorRecordContext(context.currentSystemTimeMs(), -1L, -1, null, new RecordHeaders()));
             try {
                 action.run();
             } finally {
@@ -155,8 +155,7 @@ public final class CommitFlush implements StateStore, CachedStateStore<Object, O
     }
 
     @Override
-    public void clearCache() {
-    }
+    public void clearCache() {}
 
     @Override
     public String name() {
@@ -165,14 +164,14 @@ public final class CommitFlush implements StateStore, CachedStateStore<Object, O
 
     @Override
     public void init(StateStoreContext context, StateStore root) {
-        context.register(root, (key, value) -> { });
+        context.register(root, (key, value) -> {});
         open = true;
     }
 
     @Override
     public void close() {
         open = false;
-        onCommit = () -> { };
+        onCommit = () -> {};
     }
 
     @Override

@@ -43,8 +43,10 @@ public final class DeltaCombiner implements Processor<String, PricedUsage, Strin
     static final int MAX_BATCH = 2000;
 
     /** The order an event's scopes are added in, and sent in within one hour. */
-    private static final ScopeType[] SCOPES = {ScopeType.GLOBAL, ScopeType.AGENT, ScopeType.TEAM, ScopeType.USER,
-            ScopeType.SESSION};
+    private static final ScopeType[] SCOPES = {
+        ScopeType.GLOBAL, ScopeType.AGENT, ScopeType.TEAM, ScopeType.USER, ScopeType.SESSION
+    };
+
     private static final int SCOPE_TYPES = ScopeType.values().length;
 
     /**
@@ -73,6 +75,7 @@ public final class DeltaCombiner implements Processor<String, PricedUsage, Strin
          * same ones, and then needs one map lookup instead of five.
          */
         Pending global;
+
         Pending agent;
         Pending team;
         Pending user;
@@ -119,15 +122,27 @@ public final class DeltaCombiner implements Processor<String, PricedUsage, Strin
 
         /** Whether the event belongs to the scopes remembered for this session (none remembered: no). */
         boolean sameScopes(UsageEvent e) {
-            return global != null && agent.scope.id().equals(e.agent())
+            return global != null
+                    && agent.scope.id().equals(e.agent())
                     && (team == null ? e.teamId() == null : team.scope.id().equals(e.teamId()))
                     && (user == null ? e.userId() == null : user.scope.id().equals(e.userId()));
         }
 
         ScopeInput.Spend toInput() {
-            return ScopeInput.spend(scope, new SpendDelta(lastEventId, Instant.ofEpochSecond(firstSecond, firstNano),
-                    Instant.ofEpochSecond(lastSecond, lastNano), costUsd, events, inputTokens, outputTokens,
-                    cacheReadTokens, cacheWriteTokens, reasoningTokens, errors));
+            return ScopeInput.spend(
+                    scope,
+                    new SpendDelta(
+                            lastEventId,
+                            Instant.ofEpochSecond(firstSecond, firstNano),
+                            Instant.ofEpochSecond(lastSecond, lastNano),
+                            costUsd,
+                            events,
+                            inputTokens,
+                            outputTokens,
+                            cacheReadTokens,
+                            cacheWriteTokens,
+                            reasoningTokens,
+                            errors));
         }
     }
 
@@ -157,12 +172,13 @@ public final class DeltaCombiner implements Processor<String, PricedUsage, Strin
     private final TreeMap<Long, Hour> pending = new TreeMap<>();
     /** The hour the last event fell into, and its pending deltas: nearly every event falls there too. */
     private long hourStart = Long.MAX_VALUE;
+
     private long hourEnd = Long.MIN_VALUE;
     private Hour hour;
 
     /** @param partitions the by-scope topic's partition count: deltas travel in one batch per partition */
-    public DeltaCombiner(String hookName, int partitions, ZoneId zone, Duration flushInterval,
-                         Duration sessionInactivity) {
+    public DeltaCombiner(
+            String hookName, int partitions, ZoneId zone, Duration flushInterval, Duration sessionInactivity) {
         this.hookName = hookName;
         this.partitions = partitions;
         this.zone = zone;
@@ -228,9 +244,12 @@ public final class DeltaCombiner implements Processor<String, PricedUsage, Strin
     }
 
     private boolean gapBetween(Pending current, SpendDelta next) {
-        return next.lastAt().isAfter(Instant.ofEpochSecond(current.lastSecond, current.lastNano).plus(sessionInactivity))
-                || next.firstAt().plus(sessionInactivity).isBefore(Instant.ofEpochSecond(current.firstSecond,
-                        current.firstNano));
+        return next.lastAt()
+                        .isAfter(Instant.ofEpochSecond(current.lastSecond, current.lastNano)
+                                .plus(sessionInactivity))
+                || next.firstAt()
+                        .plus(sessionInactivity)
+                        .isBefore(Instant.ofEpochSecond(current.firstSecond, current.firstNano));
     }
 
     /**
@@ -276,7 +295,9 @@ public final class DeltaCombiner implements Processor<String, PricedUsage, Strin
     private void send(List<ScopeInput> batch) {
         long earliest = context.currentSystemTimeMs();
         for (ScopeInput input : batch) {
-            earliest = Math.min(earliest, ((ScopeInput.Spend) input).delta().lastAt().toEpochMilli()); // the combiner sends spend only
+            earliest = Math.min(
+                    earliest,
+                    ((ScopeInput.Spend) input).delta().lastAt().toEpochMilli()); // the combiner sends spend only
         }
         context.forward(new Record<>(batch.get(0).scope().toString(), batch, earliest));
     }

@@ -9,12 +9,10 @@ public sealed interface ScopeInput permits ScopeInput.Spend, ScopeInput.BudgetCh
     Scope scope();
 
     /** Spend that one or more priced events add to the scope ({@link DeltaCombiner}). */
-    record Spend(Scope scope, SpendDelta delta) implements ScopeInput {
-    }
+    record Spend(Scope scope, SpendDelta delta) implements ScopeInput {}
 
     /** The scope's budget as set, or {@code budget} null when it was deleted. */
-    record BudgetChange(Scope scope, Budget budget) implements ScopeInput {
-    }
+    record BudgetChange(Scope scope, Budget budget) implements ScopeInput {}
 
     static Spend spend(Scope scope, SpendDelta delta) {
         return new Spend(scope, delta);

@@ -28,17 +28,35 @@ public record SpendAggregate(
             return this;
         }
         Instant last = lastEventAt == null || (other.lastEventAt != null && other.lastEventAt.isAfter(lastEventAt))
-                ? other.lastEventAt : lastEventAt;
-        return new SpendAggregate(windowStart, windowEnd, Money.normalise(spendUsd.add(other.spendUsd)), events + other.events,
-                inputTokens + other.inputTokens, outputTokens + other.outputTokens, cacheReadTokens + other.cacheReadTokens,
-                cacheWriteTokens + other.cacheWriteTokens, reasoningTokens + other.reasoningTokens, errors + other.errors, last);
+                ? other.lastEventAt
+                : lastEventAt;
+        return new SpendAggregate(
+                windowStart,
+                windowEnd,
+                Money.normalise(spendUsd.add(other.spendUsd)),
+                events + other.events,
+                inputTokens + other.inputTokens,
+                outputTokens + other.outputTokens,
+                cacheReadTokens + other.cacheReadTokens,
+                cacheWriteTokens + other.cacheWriteTokens,
+                reasoningTokens + other.reasoningTokens,
+                errors + other.errors,
+                last);
     }
 
     public SpendAggregate add(SpendDelta d) {
         Instant last = lastEventAt == null || d.lastAt().isAfter(lastEventAt) ? d.lastAt() : lastEventAt;
-        return new SpendAggregate(windowStart, windowEnd, Money.normalise(spendUsd.add(d.costUsd())), events + d.events(),
-                inputTokens + d.inputTokens(), outputTokens + d.outputTokens(), cacheReadTokens + d.cacheReadTokens(),
-                cacheWriteTokens + d.cacheWriteTokens(), reasoningTokens + d.reasoningTokens(),
-                errors + d.errors(), last);
+        return new SpendAggregate(
+                windowStart,
+                windowEnd,
+                Money.normalise(spendUsd.add(d.costUsd())),
+                events + d.events(),
+                inputTokens + d.inputTokens(),
+                outputTokens + d.outputTokens(),
+                cacheReadTokens + d.cacheReadTokens(),
+                cacheWriteTokens + d.cacheWriteTokens(),
+                reasoningTokens + d.reasoningTokens(),
+                errors + d.errors(),
+                last);
     }
 }

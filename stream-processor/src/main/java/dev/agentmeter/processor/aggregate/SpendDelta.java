@@ -30,7 +30,17 @@ public record SpendDelta(
         Instant at = p.event().timestamp();
         return u == null
                 ? new SpendDelta(p.event().eventId(), at, at, p.cost().totalUsd(), 1, 0, 0, 0, 0, 0, error)
-                : new SpendDelta(p.event().eventId(), at, at, p.cost().totalUsd(), 1, u.inputTokens(),
-                        u.outputTokens(), u.cacheReadTokens(), u.cacheWriteTokens(), u.reasoningTokens(), error);
+                : new SpendDelta(
+                        p.event().eventId(),
+                        at,
+                        at,
+                        p.cost().totalUsd(),
+                        1,
+                        u.inputTokens(),
+                        u.outputTokens(),
+                        u.cacheReadTokens(),
+                        u.cacheWriteTokens(),
+                        u.reasoningTokens(),
+                        error);
     }
 }

@@ -53,19 +53,28 @@ public final class SpendProcessor implements Processor<String, List<ScopeInput>,
     private final Duration sessionInactivity;
     /** How long closed windows stay queryable in the processor, by period (history lives in Postgres). */
     private final Map<Period, Duration> retention;
+
     private final BudgetBook budgets;
     private final ProcessorMetrics metrics;
     private ProcessorContext<String, BudgetOutput> context;
     private KeyValueStore<String, Budget> budgetStore;
     /** The budget store's content, by scope: read for every delta, and most scopes have none. */
     private Map<String, Budget> budgetsByScope;
+
     private SpendWindows windows;
     private ZoneSeeder seeder;
     private BudgetChecker checker;
 
-    public SpendProcessor(SpendStores names, String hookName, Duration flushInterval, ZoneId zone, Duration grace,
-                          Duration sessionInactivity, Map<Period, Duration> retention, BudgetBook budgets,
-                          ProcessorMetrics metrics) {
+    public SpendProcessor(
+            SpendStores names,
+            String hookName,
+            Duration flushInterval,
+            ZoneId zone,
+            Duration grace,
+            Duration sessionInactivity,
+            Map<Period, Duration> retention,
+            BudgetBook budgets,
+            ProcessorMetrics metrics) {
         this.names = names;
         this.hookName = hookName;
         this.flushInterval = flushInterval;
@@ -155,7 +164,10 @@ public final class SpendProcessor implements Processor<String, List<ScopeInput>,
                 agg = (agg == null ? SpendAggregate.empty(w.start(), w.end()) : agg).add(d);
                 windows.put(key, agg);
             }
-            boolean zoned = !budgetZone.equals(zone) && !CalendarWindow.of(period, d.lastAt(), budgetZone).start().equals(w.start());
+            boolean zoned = !budgetZone.equals(zone)
+                    && !CalendarWindow.of(period, d.lastAt(), budgetZone)
+                            .start()
+                            .equals(w.start());
             SpendAggregate checked = zoned ? zonedAgg : agg;
             if (checked != null) {
                 checker.check(scope, scopeKey, own, period, checked, d.lastEventId(), d.lastAt());
@@ -207,12 +219,18 @@ public final class SpendProcessor implements Processor<String, List<ScopeInput>,
                     windows.put(key, agg);
                 }
             }
-            checker.afterBudgetChange(scope, scopeKey, old, budget, period,
-                    agg == null ? SpendAggregate.empty(w.start(), w.end()) : agg, now);
+            checker.afterBudgetChange(
+                    scope,
+                    scopeKey,
+                    old,
+                    budget,
+                    period,
+                    agg == null ? SpendAggregate.empty(w.start(), w.end()) : agg,
+                    now);
         }
         if (scope.type() == ScopeType.SESSION) {
-            checker.afterBudgetChange(scope, scopeKey, old, budget, Period.SESSION,
-                    windows.get(SpendStores.sessionKey(scope)), now);
+            checker.afterBudgetChange(
+                    scope, scopeKey, old, budget, Period.SESSION, windows.get(SpendStores.sessionKey(scope)), now);
         }
     }
 

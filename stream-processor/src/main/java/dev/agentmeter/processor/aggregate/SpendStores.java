@@ -29,10 +29,14 @@ public record SpendStores(String spend, String budgets, String alerted) {
      */
     public List<StoreBuilder<?>> builders() {
         return List.of(
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(spend), Serdes.String(),
-                        AggregateSerdes.spendAggregate()).withCachingDisabled(),
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(budgets), Serdes.String(),
-                        ContractSerdes.budget()).withCachingDisabled(),
+                Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(spend),
+                                Serdes.String(),
+                                AggregateSerdes.spendAggregate())
+                        .withCachingDisabled(),
+                Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(budgets), Serdes.String(), ContractSerdes.budget())
+                        .withCachingDisabled(),
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(alerted), Serdes.String(), Serdes.Long())
                         .withCachingEnabled());
     }
@@ -81,14 +85,14 @@ public record SpendStores(String spend, String budgets, String alerted) {
     }
 
     /** A SESSION window's alert mark, {@code SESSION|windowStart|scope|threshold}, read back. */
-    record SessionMark(Scope scope, Instant windowStart) {
-    }
+    record SessionMark(Scope scope, Instant windowStart) {}
 
     static SessionMark sessionMark(String alertedKey) {
         int start = Period.SESSION.name().length() + 1;
         int afterInstant = alertedKey.indexOf('|', start);
         int beforeThreshold = alertedKey.lastIndexOf('|');
-        return new SessionMark(Scope.parse(alertedKey.substring(afterInstant + 1, beforeThreshold)),
+        return new SessionMark(
+                Scope.parse(alertedKey.substring(afterInstant + 1, beforeThreshold)),
                 Instant.parse(alertedKey.substring(start, afterInstant)));
     }
 

@@ -44,6 +44,7 @@ final class SpendWindows {
      * stream time (up to 600k windows per task and hour).
      */
     static final int MAX_EXPIRED_PER_RUN = 100_000;
+
     static final Duration EXPIRY_INTERVAL = Duration.ofMinutes(10);
 
     private static final List<Period> CALENDAR = List.of(Period.HOUR, Period.DAY, Period.MONTH);
@@ -53,6 +54,7 @@ final class SpendWindows {
     private final KeyValueStore<String, Long> alerted;
     /** How long closed windows stay queryable in the processor, by period (history lives in Postgres). */
     private final Map<Period, Duration> retention;
+
     private final Duration grace;
     private final Duration sessionInactivity;
     /** Aggregates updated since the last write to the spend store, by store key. */
@@ -67,8 +69,12 @@ final class SpendWindows {
     /** Deletes the running expiry run may still make (see {@link #MAX_EXPIRED_PER_RUN}). */
     private int expiryBudget;
 
-    SpendWindows(KeyValueStore<String, SpendAggregate> spend, KeyValueStore<String, Long> alerted,
-                 Map<Period, Duration> retention, Duration grace, Duration sessionInactivity) {
+    SpendWindows(
+            KeyValueStore<String, SpendAggregate> spend,
+            KeyValueStore<String, Long> alerted,
+            Map<Period, Duration> retention,
+            Duration grace,
+            Duration sessionInactivity) {
         this.spend = spend;
         this.alerted = alerted;
         this.retention = Map.copyOf(retention);
@@ -126,7 +132,8 @@ final class SpendWindows {
     private void expire(Period period, Instant before) {
         for (KeyValueStore<String, ?> store : List.of(spend, alerted)) {
             List<String> old = new ArrayList<>();
-            try (KeyValueIterator<String, ?> it = store.range(SpendStores.rangeStart(period), SpendStores.rangeEnd(period, before))) {
+            try (KeyValueIterator<String, ?> it =
+                    store.range(SpendStores.rangeStart(period), SpendStores.rangeEnd(period, before))) {
                 while (it.hasNext() && old.size() < expiryBudget) {
                     old.add(it.next().key);
                 }
@@ -145,8 +152,8 @@ final class SpendWindows {
      */
     private void expireSessions(Instant lastEventBefore) {
         List<String> old = new ArrayList<>();
-        try (KeyValueIterator<String, SpendAggregate> it = spend.prefixScan(SpendStores.rangeStart(Period.SESSION),
-                new StringSerializer())) {
+        try (KeyValueIterator<String, SpendAggregate> it =
+                spend.prefixScan(SpendStores.rangeStart(Period.SESSION), new StringSerializer())) {
             while (it.hasNext() && old.size() < expiryBudget) {
                 KeyValue<String, SpendAggregate> kv = it.next();
                 if (kv.value.lastEventAt().isBefore(lastEventBefore)) {
@@ -157,8 +164,8 @@ final class SpendWindows {
         old.forEach(spend::delete);
         expiryBudget -= old.size();
         List<String> deadMarks = new ArrayList<>();
-        try (KeyValueIterator<String, Long> it = alerted.prefixScan(SpendStores.rangeStart(Period.SESSION),
-                new StringSerializer())) {
+        try (KeyValueIterator<String, Long> it =
+                alerted.prefixScan(SpendStores.rangeStart(Period.SESSION), new StringSerializer())) {
             while (it.hasNext() && deadMarks.size() < expiryBudget) {
                 String key = it.next().key;
                 SpendStores.SessionMark mark = SpendStores.sessionMark(key);

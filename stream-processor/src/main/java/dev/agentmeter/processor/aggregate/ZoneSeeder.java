@@ -22,6 +22,7 @@ final class ZoneSeeder {
     private final SpendWindows windows;
     /** The processor's zone, whose windows are kept for every scope. */
     private final ZoneId zone;
+
     private final Duration hourRetention;
     private final ProcessorMetrics metrics;
 
@@ -36,21 +37,27 @@ final class ZoneSeeder {
     SpendAggregate seed(Period period, CalendarWindow bw, String scopeKey, long streamTime) {
         SpendAggregate seeded = SpendAggregate.empty(bw.start(), bw.end());
         Instant hourHorizon = Instant.ofEpochMilli(streamTime).minus(hourRetention);
-        Instant stop = Instant.ofEpochMilli(Math.max(streamTime, bw.start().toEpochMilli())); // nothing is kept ahead of stream time
+        Instant stop = Instant.ofEpochMilli(
+                Math.max(streamTime, bw.start().toEpochMilli())); // nothing is kept ahead of stream time
         boolean exact = true;
         Instant t = bw.start();
         while (t.isBefore(bw.end()) && !t.isAfter(stop)) {
             CalendarWindow day = CalendarWindow.of(Period.DAY, t, zone);
-            if (period != Period.HOUR && !day.start().isBefore(bw.start()) && !day.end().isAfter(bw.end())) {
+            if (period != Period.HOUR
+                    && !day.start().isBefore(bw.start())
+                    && !day.end().isAfter(bw.end())) {
                 seeded = seeded.merge(windows.get(SpendStores.key(Period.DAY, day.start(), scopeKey)));
                 t = day.end();
                 continue;
             }
             Instant until = day.end().isBefore(bw.end()) ? day.end() : bw.end();
             SpendAggregate dayAgg = windows.get(SpendStores.key(Period.DAY, day.start(), scopeKey));
-            for (Instant h = t; h.isBefore(until) && !h.isAfter(stop); h = CalendarWindow.of(Period.HOUR, h, zone).end()) {
+            for (Instant h = t;
+                    h.isBefore(until) && !h.isAfter(stop);
+                    h = CalendarWindow.of(Period.HOUR, h, zone).end()) {
                 CalendarWindow hour = CalendarWindow.of(Period.HOUR, h, zone);
-                boolean inside = !hour.start().isBefore(bw.start()) && !hour.end().isAfter(bw.end());
+                boolean inside =
+                        !hour.start().isBefore(bw.start()) && !hour.end().isAfter(bw.end());
                 SpendAggregate hourAgg = windows.get(SpendStores.key(Period.HOUR, hour.start(), scopeKey));
                 if (inside && (hourAgg != null || !hour.start().isBefore(hourHorizon))) {
                     seeded = seeded.merge(hourAgg);

@@ -21,8 +21,7 @@ public final class BudgetBook {
     }
 
     /** The limit and thresholds for one period, or null when the scope has no budget for it. */
-    public record Limit(BigDecimal limitUsd, List<BigDecimal> thresholds) {
-    }
+    public record Limit(BigDecimal limitUsd, List<BigDecimal> thresholds) {}
 
     public Limit limit(Scope scope, Budget own, Period period) {
         if (own != null) {

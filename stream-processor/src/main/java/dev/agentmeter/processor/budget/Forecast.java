@@ -26,8 +26,8 @@ public record Forecast(BigDecimal projectedUsd, Instant crossingAt) {
      *
      * @param at the time of the latest spend (event time), inside the window
      */
-    public static Forecast of(Instant windowStart, Instant windowEnd, Instant at, BigDecimal spend, long events,
-                              BigDecimal limit) {
+    public static Forecast of(
+            Instant windowStart, Instant windowEnd, Instant at, BigDecimal spend, long events, BigDecimal limit) {
         if (events < MIN_EVENTS || spend.signum() <= 0 || limit.signum() <= 0 || spend.compareTo(limit) >= 0) {
             return null;
         }
@@ -36,12 +36,15 @@ public record Forecast(BigDecimal projectedUsd, Instant crossingAt) {
         if (elapsed <= 0 || elapsed * MIN_ELAPSED_DIVISOR < length) {
             return null;
         }
-        BigDecimal projected = spend.multiply(BigDecimal.valueOf(length)).divide(BigDecimal.valueOf(elapsed), 6,
-                RoundingMode.HALF_EVEN).stripTrailingZeros();
+        BigDecimal projected = spend.multiply(BigDecimal.valueOf(length))
+                .divide(BigDecimal.valueOf(elapsed), 6, RoundingMode.HALF_EVEN)
+                .stripTrailingZeros();
         if (projected.compareTo(limit) < 0) {
             return null;
         }
-        long toLimit = limit.multiply(BigDecimal.valueOf(elapsed)).divide(spend, 0, RoundingMode.CEILING).longValueExact();
+        long toLimit = limit.multiply(BigDecimal.valueOf(elapsed))
+                .divide(spend, 0, RoundingMode.CEILING)
+                .longValueExact();
         return new Forecast(projected.scale() < 0 ? projected.setScale(0) : projected, windowStart.plusMillis(toLimit));
     }
 }

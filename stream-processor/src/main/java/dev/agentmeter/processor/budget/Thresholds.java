@@ -13,8 +13,7 @@ import java.util.List;
  */
 public final class Thresholds {
 
-    private Thresholds() {
-    }
+    private Thresholds() {}
 
     /**
      * The thresholds the spend reaches under the limit (thresholds sorted ascending), lowest first:

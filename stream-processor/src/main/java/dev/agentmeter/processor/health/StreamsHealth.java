@@ -36,8 +36,11 @@ public final class StreamsHealth {
 
         /** Whether it can still recover by itself: only FAILING, STALLED and the ended states are not alive. */
         public boolean alive() {
-            return !status.equals("FAILING") && !status.equals("STALLED") && !status.equals("ERROR")
-                    && !status.equals("PENDING_ERROR") && !status.equals("NOT_RUNNING");
+            return !status.equals("FAILING")
+                    && !status.equals("STALLED")
+                    && !status.equals("ERROR")
+                    && !status.equals("PENDING_ERROR")
+                    && !status.equals("NOT_RUNNING");
         }
     }
 
@@ -55,8 +58,12 @@ public final class StreamsHealth {
         this(streams::state, streams::metrics, window, stallAfter, Clock.systemUTC());
     }
 
-    StreamsHealth(Supplier<KafkaStreams.State> state, Supplier<Map<MetricName, ? extends Metric>> metrics,
-                  Duration window, Duration stallAfter, Clock clock) {
+    StreamsHealth(
+            Supplier<KafkaStreams.State> state,
+            Supplier<Map<MetricName, ? extends Metric>> metrics,
+            Duration window,
+            Duration stallAfter,
+            Clock clock) {
         this.state = state;
         this.metrics = metrics;
         this.window = window;
@@ -83,8 +90,12 @@ public final class StreamsHealth {
             failures.removeFirst();
         }
         if (failures.size() >= FAILURES) {
-            return new Verdict(false, "FAILING", s.name(), "stream threads failed " + failures.size() + " times in the last "
-                    + window.toMinutes() + " min; last: " + lastFailure);
+            return new Verdict(
+                    false,
+                    "FAILING",
+                    s.name(),
+                    "stream threads failed " + failures.size() + " times in the last " + window.toMinutes()
+                            + " min; last: " + lastFailure);
         }
         double processed = 0;
         double lag = 0;
@@ -92,7 +103,8 @@ public final class StreamsHealth {
             MetricName n = m.getKey();
             if (n.group().equals("stream-thread-metrics") && n.name().equals("process-total")) {
                 processed += number(m.getValue());
-            } else if (n.group().equals("consumer-fetch-manager-metrics") && n.name().equals("records-lag-max")
+            } else if (n.group().equals("consumer-fetch-manager-metrics")
+                    && n.name().equals("records-lag-max")
                     && isMainConsumer(n.tags().get("client-id"))) {
                 lag = Math.max(lag, number(m.getValue()));
             }
@@ -101,15 +113,21 @@ public final class StreamsHealth {
             lastProcessed = processed;
             lastProgress = now;
         } else if (Duration.between(lastProgress, now).compareTo(stallAfter) > 0) {
-            return new Verdict(false, "STALLED", s.name(), "no record processed for "
-                    + Duration.between(lastProgress, now).toSeconds() + " s while " + (long) lag
-                    + " record(s) wait on an input partition");
+            return new Verdict(
+                    false,
+                    "STALLED",
+                    s.name(),
+                    "no record processed for "
+                            + Duration.between(lastProgress, now).toSeconds() + " s while " + (long) lag
+                            + " record(s) wait on an input partition");
         }
         return new Verdict(s == KafkaStreams.State.RUNNING, s.name(), s.name(), null);
     }
 
     private static boolean isMainConsumer(String clientId) {
-        return clientId != null && clientId.contains("-StreamThread-") && clientId.endsWith("-consumer")
+        return clientId != null
+                && clientId.contains("-StreamThread-")
+                && clientId.endsWith("-consumer")
                 && !clientId.endsWith("-restore-consumer");
     }
 

@@ -4,8 +4,8 @@ import dev.agentmeter.model.AlertLevel;
 import dev.agentmeter.model.CostSource;
 import dev.agentmeter.model.PricedUsage;
 import io.micrometer.core.instrument.Counter;
-import java.math.BigDecimal;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.math.BigDecimal;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,23 +24,27 @@ public final class ProcessorMetrics {
     private final Map<PricedKey, Counter> costCounters = new ConcurrentHashMap<>();
 
     /** A counter's tags; {@code provider} is null for the cost counter, which has none. */
-    private record PricedKey(CostSource source, String model, String provider) {
-    }
+    private record PricedKey(CostSource source, String model, String provider) {}
 
     public ProcessorMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.duplicates = Counter.builder("agentmeter.processor.duplicates")
-                .description("events dropped because their eventId was seen before").register(registry);
+                .description("events dropped because their eventId was seen before")
+                .register(registry);
         this.late = Counter.builder("agentmeter.processor.late")
-                .description("events later than the grace period: priced and sunk, not aggregated").register(registry);
+                .description("events later than the grace period: priced and sunk, not aggregated")
+                .register(registry);
         this.rerouted = Counter.builder("agentmeter.processor.rerouted")
                 .description("valid events that arrived away from their home partition (a producer not keying raw"
-                        + " records by eventId) and took the by-home-partition detour").register(registry);
+                        + " records by eventId) and took the by-home-partition detour")
+                .register(registry);
         this.truncated = Counter.builder("agentmeter.processor.truncated")
-                .description("events whose free text the processor cut (they are priced and stored with truncated=true)")
+                .description(
+                        "events whose free text the processor cut (they are priced and stored with truncated=true)")
                 .register(registry);
         this.replacedCharacters = Counter.builder("agentmeter.processor.replaced.characters")
-                .description("U+0000 and unpaired surrogates in free text replaced by U+FFFD (Postgres cannot store them)")
+                .description(
+                        "U+0000 and unpaired surrogates in free text replaced by U+FFFD (Postgres cannot store them)")
                 .register(registry);
     }
 
@@ -50,7 +54,8 @@ public final class ProcessorMetrics {
 
     /** A record sent to the rejected topic: where ({@code validate}, {@code budget-input}, ...) and why (the rule). */
     public void rejected(String stage, String rule) {
-        registry.counter("agentmeter.processor.rejected", "stage", stage, "reason", rule).increment();
+        registry.counter("agentmeter.processor.rejected", "stage", stage, "reason", rule)
+                .increment();
     }
 
     public void duplicate() {
@@ -81,24 +86,52 @@ public final class ProcessorMetrics {
         String provider = Objects.toString(p.event().provider(), "unknown");
         // Looked up per event: a map hit (keys built without concatenating strings) instead of
         // building meter ids in the registry every time.
-        pricedCounters.computeIfAbsent(new PricedKey(source, model, provider), k -> registry.counter(
-                "agentmeter.processor.priced", "source", source.wireName(), "model", model, "provider", provider))
+        pricedCounters
+                .computeIfAbsent(
+                        new PricedKey(source, model, provider),
+                        k -> registry.counter(
+                                "agentmeter.processor.priced",
+                                "source",
+                                source.wireName(),
+                                "model",
+                                model,
+                                "provider",
+                                provider))
                 .increment();
-        costCounters.computeIfAbsent(new PricedKey(source, model, null), k -> registry.counter(
-                "agentmeter.processor.cost.usd", "source", source.wireName(), "model", model))
+        costCounters
+                .computeIfAbsent(
+                        new PricedKey(source, model, null),
+                        k -> registry.counter(
+                                "agentmeter.processor.cost.usd", "source", source.wireName(), "model", model))
                 .increment(p.cost().totalUsd().doubleValue());
         if (source == CostSource.DEFAULT) {
-            registry.counter("agentmeter.processor.unknown.models", "model",
-                    Objects.toString(p.event().model(), "none")).increment();
+            registry.counter(
+                            "agentmeter.processor.unknown.models",
+                            "model",
+                            Objects.toString(p.event().model(), "none"))
+                    .increment();
         }
-        if (source == CostSource.CATALOG && p.pricing().serviceTier() != null
+        if (source == CostSource.CATALOG
+                && p.pricing().serviceTier() != null
                 && !p.pricing().serviceTier().equals(p.event().servedTier())) {
-            // Served at a tier the catalog has no prices for: priced at standard, like an unknown model priced at the default.
-            registry.counter("agentmeter.processor.tier.unpriced", "model", model, "tier", p.event().servedTier()).increment();
+            // Served at a tier the catalog has no prices for: priced at standard, like an unknown model priced at the
+            // default.
+            registry.counter(
+                            "agentmeter.processor.tier.unpriced",
+                            "model",
+                            model,
+                            "tier",
+                            p.event().servedTier())
+                    .increment();
         }
-        if (source == CostSource.PROVIDER && drifted(p.cost().totalUsd(), p.cost().catalogUsd())) {
-            driftCounters.computeIfAbsent(new PricedKey(source, model, provider), k -> registry.counter(
-                    "agentmeter.processor.price.drift", "model", model, "provider", provider)).increment();
+        if (source == CostSource.PROVIDER
+                && drifted(p.cost().totalUsd(), p.cost().catalogUsd())) {
+            driftCounters
+                    .computeIfAbsent(
+                            new PricedKey(source, model, provider),
+                            k -> registry.counter(
+                                    "agentmeter.processor.price.drift", "model", model, "provider", provider))
+                    .increment();
         }
     }
 

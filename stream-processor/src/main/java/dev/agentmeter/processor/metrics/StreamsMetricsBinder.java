@@ -47,6 +47,7 @@ public final class StreamsMetricsBinder implements AutoCloseable {
     private final String kafkaVersion = AppInfoParser.getVersion();
     /** The metrics as last read: meters read their value from here, so a metric Kafka replaced is read anew. */
     private final AtomicReference<Map<MetricName, ? extends Metric>> metrics = new AtomicReference<>(Map.of());
+
     private final Map<MetricName, Meter> meters = new HashMap<>();
     private ScheduledExecutorService scheduler;
 
@@ -63,7 +64,8 @@ public final class StreamsMetricsBinder implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        scheduler.scheduleWithFixedDelay(this::refreshQuietly, refresh.toMillis(), refresh.toMillis(), TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(
+                this::refreshQuietly, refresh.toMillis(), refresh.toMillis(), TimeUnit.MILLISECONDS);
         return this;
     }
 
@@ -77,10 +79,13 @@ public final class StreamsMetricsBinder implements AutoCloseable {
             }
         }
         Map<String, Set<String>> tagKeysByName = new HashMap<>();
-        meters.values().forEach(m -> tagKeysByName.put(m.getId().getName(), tagKeys(m.getId().getTags())));
+        meters.values()
+                .forEach(m ->
+                        tagKeysByName.put(m.getId().getName(), tagKeys(m.getId().getTags())));
         for (Map.Entry<MetricName, ? extends Metric> e : current.entrySet()) {
             MetricName name = e.getKey();
-            if (meters.containsKey(name) || SKIPPED_GROUPS.contains(name.group())
+            if (meters.containsKey(name)
+                    || SKIPPED_GROUPS.contains(name.group())
                     || !(e.getValue().metricValue() instanceof Number)) {
                 continue;
             }
@@ -106,10 +111,14 @@ public final class StreamsMetricsBinder implements AutoCloseable {
 
     private Meter register(MetricName name, String meterName, List<Tag> tags) {
         if (name.name().endsWith("-total")) {
-            return FunctionCounter.builder(meterName, metrics, m -> value(m, name)).tags(tags)
-                    .description(name.description()).register(registry);
+            return FunctionCounter.builder(meterName, metrics, m -> value(m, name))
+                    .tags(tags)
+                    .description(name.description())
+                    .register(registry);
         }
-        return Gauge.builder(meterName, metrics, m -> value(m, name)).tags(tags).description(name.description())
+        return Gauge.builder(meterName, metrics, m -> value(m, name))
+                .tags(tags)
+                .description(name.description())
                 .register(registry);
     }
 
@@ -119,13 +128,16 @@ public final class StreamsMetricsBinder implements AutoCloseable {
     }
 
     static String meterName(MetricName name) {
-        return ("kafka." + name.group() + "." + name.name()).replace("-metrics", "").replace('-', '.');
+        return ("kafka." + name.group() + "." + name.name())
+                .replace("-metrics", "")
+                .replace('-', '.');
     }
 
     private List<Tag> tags(MetricName name) {
         List<Tag> tags = new ArrayList<>();
-        name.tags().forEach((key, value) -> tags.add(Tag.of(key.endsWith("-state-id") ? "state.id" : key.replace('-', '.'),
-                value)));
+        name.tags()
+                .forEach((key, value) ->
+                        tags.add(Tag.of(key.endsWith("-state-id") ? "state.id" : key.replace('-', '.'), value)));
         tags.add(Tag.of("kafka.version", kafkaVersion));
         return tags;
     }

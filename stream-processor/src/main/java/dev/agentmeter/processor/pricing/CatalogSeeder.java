@@ -32,13 +32,13 @@ public final class CatalogSeeder {
     /** The start fails, saying so, rather than waiting for ever on a topic it cannot read to its end. */
     private static final Duration READ_TIMEOUT = Duration.ofMinutes(2);
 
-    private CatalogSeeder() {
-    }
+    private CatalogSeeder() {}
 
     /** Returns how many entries were published. */
     public static int seed(String topic, List<ModelPrice> catalog, Map<String, Object> clientProps) {
         Set<String> present = keysIn(topic, clientProps);
-        List<ModelPrice> missing = catalog.stream().filter(p -> !present.contains(p.modelKey())).toList();
+        List<ModelPrice> missing =
+                catalog.stream().filter(p -> !present.contains(p.modelKey())).toList();
         if (missing.isEmpty()) {
             return 0;
         }
@@ -47,10 +47,11 @@ public final class CatalogSeeder {
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        try (KafkaProducer<String, ModelPrice> producer = new KafkaProducer<>(p, new StringSerializer(),
-                ContractSerdes.modelPrice())) {
+        try (KafkaProducer<String, ModelPrice> producer =
+                new KafkaProducer<>(p, new StringSerializer(), ContractSerdes.modelPrice())) {
             for (ModelPrice price : missing) {
-                producer.send(new ProducerRecord<>(topic, price.modelKey(), price)).get();
+                producer.send(new ProducerRecord<>(topic, price.modelKey(), price))
+                        .get();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -58,8 +59,12 @@ public final class CatalogSeeder {
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot seed the price catalog into " + topic, e.getCause());
         }
-        log.info("Seeded {} of {} bundled prices into {} ({} already there)", missing.size(), catalog.size(),
-                topic, present.size());
+        log.info(
+                "Seeded {} of {} bundled prices into {} ({} already there)",
+                missing.size(),
+                catalog.size(),
+                topic,
+                present.size());
         return missing.size();
     }
 
@@ -71,16 +76,16 @@ public final class CatalogSeeder {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.remove(ConsumerConfig.GROUP_ID_CONFIG);
         Set<String> keys = new HashSet<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> parts = TopicToEnd.partitions(consumer, topic, Duration.ofSeconds(30));
             if (!TopicToEnd.read(consumer, parts, READ_TIMEOUT, r -> {
                 if (r.key() != null) {
                     keys.add(r.key());
                 }
             })) {
-                throw new IllegalStateException("cannot seed " + topic + ": not read to its end within "
-                        + READ_TIMEOUT.toSeconds() + " s");
+                throw new IllegalStateException(
+                        "cannot seed " + topic + ": not read to its end within " + READ_TIMEOUT.toSeconds() + " s");
             }
         }
         return keys;

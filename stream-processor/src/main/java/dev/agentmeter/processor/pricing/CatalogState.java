@@ -1,7 +1,7 @@
 package dev.agentmeter.processor.pricing;
 
-import dev.agentmeter.pricing.PriceCatalog;
 import dev.agentmeter.model.ModelPrice;
+import dev.agentmeter.pricing.PriceCatalog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;

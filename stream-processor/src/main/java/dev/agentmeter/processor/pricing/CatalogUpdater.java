@@ -38,8 +38,12 @@ public final class CatalogUpdater implements Processor<String, byte[], Void, Voi
     private ProcessorContext<Void, Void> context;
     private KeyValueStore<String, ModelPrice> store;
 
-    public CatalogUpdater(String storeName, CatalogState state, ProcessorMetrics metrics, SideRejections rejections,
-                          String rejectedTopic) {
+    public CatalogUpdater(
+            String storeName,
+            CatalogState state,
+            ProcessorMetrics metrics,
+            SideRejections rejections,
+            String rejectedTopic) {
         this.storeName = storeName;
         this.state = state;
         this.metrics = metrics;
@@ -71,8 +75,12 @@ public final class CatalogUpdater implements Processor<String, byte[], Void, Voi
         }
         List<Violation> violations = PriceValidator.validate(read.value());
         if (!violations.isEmpty()) {
-            reject(record, new Violation(violations.get(0).field(), violations.get(0).rule(),
-                    violations.stream().map(Violation::message).collect(Collectors.joining("; "))));
+            reject(
+                    record,
+                    new Violation(
+                            violations.get(0).field(),
+                            violations.get(0).rule(),
+                            violations.stream().map(Violation::message).collect(Collectors.joining("; "))));
             return;
         }
         store.put(read.value().modelKey(), read.value());
@@ -84,12 +92,17 @@ public final class CatalogUpdater implements Processor<String, byte[], Void, Voi
         log.warn("price entry '{}' ignored: {}", record.key(), violation.message());
         RecordMetadata source = context.recordMetadata().orElse(null);
         try {
-            rejections.reject(RejectedRecord.of(rejectedTopic,
-                    record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8), record.value(),
-                    record.headers().toArray(), violation, STAGE, source == null
+            rejections.reject(RejectedRecord.of(
+                    rejectedTopic,
+                    record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8),
+                    record.value(),
+                    record.headers().toArray(),
+                    violation,
+                    STAGE,
+                    source == null
                             ? new RejectedRecord.Source(null, -1, -1, record.timestamp())
-                            : new RejectedRecord.Source(source.topic(), source.partition(), source.offset(),
-                            record.timestamp())));
+                            : new RejectedRecord.Source(
+                                    source.topic(), source.partition(), source.offset(), record.timestamp())));
         } catch (RuntimeException e) {
             log.warn("could not hand the rejected price entry '{}' over: {}", record.key(), e.getMessage());
         }

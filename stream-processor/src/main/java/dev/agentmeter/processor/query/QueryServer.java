@@ -1,6 +1,5 @@
 package dev.agentmeter.processor.query;
 
-import dev.agentmeter.model.SpendView;
 import dev.agentmeter.http.HttpAccess;
 import dev.agentmeter.http.HttpServers;
 import dev.agentmeter.model.EffectivePrice;
@@ -8,6 +7,7 @@ import dev.agentmeter.model.ModelPrice;
 import dev.agentmeter.model.Period;
 import dev.agentmeter.model.Scope;
 import dev.agentmeter.model.ScopeType;
+import dev.agentmeter.model.SpendView;
 import dev.agentmeter.model.json.ContractJson;
 import dev.agentmeter.processor.aggregate.SpendStores;
 import dev.agentmeter.processor.health.StreamsHealth;
@@ -69,8 +69,14 @@ public final class QueryServer implements AutoCloseable {
     private Javalin server;
 
     /** @param forwardingToken what forwarded queries carry (the peer token, else the first of {@code access}) */
-    public QueryServer(HostInfo self, KafkaStreams streams, SpendQueries queries, PrometheusMeterRegistry registry,
-                       HttpAccess access, String forwardingToken, StreamsHealth health) {
+    public QueryServer(
+            HostInfo self,
+            KafkaStreams streams,
+            SpendQueries queries,
+            PrometheusMeterRegistry registry,
+            HttpAccess access,
+            String forwardingToken,
+            StreamsHealth health) {
         this.forwardingToken = forwardingToken;
         // Over TLS, peers are asked over TLS too: trusting this instance's own chain (the peers' certificates
         // come from the same CA) and presenting its certificate when they ask for client certificates.
@@ -89,14 +95,17 @@ public final class QueryServer implements AutoCloseable {
 
     public QueryServer start() {
         server = HttpServers.create("query server", access, config -> {
-            config.http.prefer405over404 = true;
-            config.routes.get("/health", this::health);
-            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                    .result(registry.scrape()));
-            config.routes.get("/v1/spend/{scopeType}/<scopeId>", this::spend);
-            config.routes.get("/v1/top/{scopeType}", this::top);
-            config.routes.get("/v1/prices/<model>", this::price);
-        }).start(self.port());
+                    config.http.prefer405over404 = true;
+                    config.routes.get("/health", this::health);
+                    config.routes.get(
+                            "/metrics",
+                            ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                                    .result(registry.scrape()));
+                    config.routes.get("/v1/spend/{scopeType}/<scopeId>", this::spend);
+                    config.routes.get("/v1/top/{scopeType}", this::top);
+                    config.routes.get("/v1/prices/<model>", this::price);
+                })
+                .start(self.port());
         log.info("Query server listening on {}:{} ({})", access.bindAddress(), self.port(), access);
         return this;
     }
@@ -128,9 +137,11 @@ public final class QueryServer implements AutoCloseable {
         }
         Instant at = at(ctx);
         if (ctx.queryParam(LOCAL) == null) {
-            KeyQueryMetadata owner = streams.queryMetadataForKey(SpendStores.DEFAULT.spend(), scope.toString(),
-                    new StringSerializer());
-            if (owner != null && owner.activeHost() != null && !owner.activeHost().equals(self)
+            KeyQueryMetadata owner =
+                    streams.queryMetadataForKey(SpendStores.DEFAULT.spend(), scope.toString(), new StringSerializer());
+            if (owner != null
+                    && owner.activeHost() != null
+                    && !owner.activeHost().equals(self)
                     && owner.activeHost().port() > 0) {
                 relay(ctx, forward(owner.activeHost(), ctx));
                 return;
@@ -170,13 +181,17 @@ public final class QueryServer implements AutoCloseable {
         String model = ctx.pathParam("model");
         var found = queries.price(model);
         if (found.isEmpty()) {
-            ctx.status(404).json(Map.of("error", "no catalog price for model '" + model
-                    + "'; events for it are priced at the default price"));
+            ctx.status(404)
+                    .json(Map.of(
+                            "error",
+                            "no catalog price for model '" + model
+                                    + "'; events for it are priced at the default price"));
             return;
         }
         ModelPrice m = found.get();
         Instant now = Instant.now();
-        EffectivePrice current = m.priceAt(now).orElse(m.prices().isEmpty() ? null : m.prices().get(0));
+        EffectivePrice current =
+                m.priceAt(now).orElse(m.prices().isEmpty() ? null : m.prices().get(0));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("model", model);
         body.put("modelKey", m.modelKey());
@@ -189,10 +204,13 @@ public final class QueryServer implements AutoCloseable {
     /** Asks another instance the same question, marked local so that it does not forward again. */
     private HttpResponse<String> forward(HostInfo host, Context ctx) throws IOException, InterruptedException {
         StringBuilder query = new StringBuilder();
-        ctx.queryParamMap().forEach((k, values) -> values.forEach(v -> query.append(enc(k)).append('=').append(enc(v)).append('&')));
+        ctx.queryParamMap()
+                .forEach((k, values) -> values.forEach(
+                        v -> query.append(enc(k)).append('=').append(enc(v)).append('&')));
         query.append(LOCAL).append("=true");
         URI uri = URI.create(access.scheme() + "://" + host.host() + ":" + host.port() + rawPath(ctx) + "?" + query);
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET();
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET();
         if (access.tokenRequired() && forwardingToken != null) {
             request.header("Authorization", "Bearer " + forwardingToken);
         }

@@ -75,17 +75,31 @@ public final class SpendQueries {
         BigDecimal remaining = null;
         List<BigDecimal> crossed = new ArrayList<>();
         if (limit != null) {
-            remaining = Money.normalise(limit.limitUsd().subtract(agg.spendUsd()).max(BigDecimal.ZERO));
+            remaining =
+                    Money.normalise(limit.limitUsd().subtract(agg.spendUsd()).max(BigDecimal.ZERO));
             for (BigDecimal t : limit.thresholds()) {
                 if (agg.spendUsd().compareTo(limit.limitUsd().multiply(t)) >= 0) {
                     crossed.add(t);
                 }
             }
         }
-        return new SpendView(scope.toString(), period.name(), start, end, agg.spendUsd(), agg.events(),
-                new SpendView.Tokens(agg.inputTokens(), agg.outputTokens(), agg.cacheReadTokens(),
-                        agg.cacheWriteTokens(), agg.reasoningTokens()),
-                agg.errors(), limit == null ? null : limit.limitUsd(), remaining, crossed);
+        return new SpendView(
+                scope.toString(),
+                period.name(),
+                start,
+                end,
+                agg.spendUsd(),
+                agg.events(),
+                new SpendView.Tokens(
+                        agg.inputTokens(),
+                        agg.outputTokens(),
+                        agg.cacheReadTokens(),
+                        agg.cacheWriteTokens(),
+                        agg.reasoningTokens()),
+                agg.errors(),
+                limit == null ? null : limit.limitUsd(),
+                remaining,
+                crossed);
     }
 
     /** This instance's scopes of one type in the window containing {@code at}, highest spend first. */
@@ -112,8 +126,8 @@ public final class SpendQueries {
 
     /** The catalog entry a model resolves to (every instance holds the whole catalog). */
     public Optional<ModelPrice> price(String model) {
-        ReadOnlyKeyValueStore<String, ModelPrice> store = streams.store(StoreQueryParameters.fromNameAndType(
-                UsageTopology.PRICES_STORE, QueryableStoreTypes.keyValueStore()));
+        ReadOnlyKeyValueStore<String, ModelPrice> store = streams.store(
+                StoreQueryParameters.fromNameAndType(UsageTopology.PRICES_STORE, QueryableStoreTypes.keyValueStore()));
         List<ModelPrice> all = new ArrayList<>();
         try (KeyValueIterator<String, ModelPrice> it = store.all()) {
             it.forEachRemaining(kv -> all.add(kv.value));
@@ -127,12 +141,12 @@ public final class SpendQueries {
     }
 
     private ReadOnlyKeyValueStore<String, SpendAggregate> spendStore() {
-        return streams.store(StoreQueryParameters.fromNameAndType(SpendStores.DEFAULT.spend(),
-                QueryableStoreTypes.keyValueStore()));
+        return streams.store(
+                StoreQueryParameters.fromNameAndType(SpendStores.DEFAULT.spend(), QueryableStoreTypes.keyValueStore()));
     }
 
     private ReadOnlyKeyValueStore<String, Budget> budgetStore() {
-        return streams.store(StoreQueryParameters.fromNameAndType(SpendStores.DEFAULT.budgets(),
-                QueryableStoreTypes.keyValueStore()));
+        return streams.store(StoreQueryParameters.fromNameAndType(
+                SpendStores.DEFAULT.budgets(), QueryableStoreTypes.keyValueStore()));
     }
 }

@@ -14,15 +14,19 @@ public final class RejectedRecord {
 
     private static final int MAX_REASON = 500;
 
-    private RejectedRecord() {
-    }
+    private RejectedRecord() {}
 
     /** Where the original record was read: topic, partition, offset; a null topic adds no source headers. */
-    public record Source(String topic, int partition, long offset, long timestamp) {
-    }
+    public record Source(String topic, int partition, long offset, long timestamp) {}
 
-    public static ProducerRecord<byte[], byte[]> of(String rejectedTopic, byte[] key, byte[] value, Header[] headers,
-                                                    Violation violation, String stage, Source source) {
+    public static ProducerRecord<byte[], byte[]> of(
+            String rejectedTopic,
+            byte[] key,
+            byte[] value,
+            Header[] headers,
+            Violation violation,
+            String stage,
+            Source source) {
         String reason = violation.message();
         if (reason.length() > MAX_REASON) {
             reason = reason.substring(0, MAX_REASON) + "…";
@@ -34,9 +38,12 @@ public final class RejectedRecord {
         h.add(Topics.HEADER_ERROR_STAGE, stage.getBytes(UTF_8));
         if (source.topic() != null) {
             h.add(Topics.HEADER_SOURCE_TOPIC, source.topic().getBytes(UTF_8));
-            h.add(Topics.HEADER_SOURCE_PARTITION, Integer.toString(source.partition()).getBytes(UTF_8));
+            h.add(
+                    Topics.HEADER_SOURCE_PARTITION,
+                    Integer.toString(source.partition()).getBytes(UTF_8));
             h.add(Topics.HEADER_SOURCE_OFFSET, Long.toString(source.offset()).getBytes(UTF_8));
         }
-        return new ProducerRecord<>(rejectedTopic, null, source.timestamp() < 0 ? null : source.timestamp(), key, value, h);
+        return new ProducerRecord<>(
+                rejectedTopic, null, source.timestamp() < 0 ? null : source.timestamp(), key, value, h);
     }
 }

@@ -57,8 +57,8 @@ public final class RejectingExceptionHandler
     }
 
     @Override
-    public ProcessingExceptionHandler.Response handleError(ErrorHandlerContext context, Record<?, ?> record,
-                                                           Exception exception) {
+    public ProcessingExceptionHandler.Response handleError(
+            ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
         if (!isTheRecords(exception) || context.sourceRawValue() == null && context.sourceRawKey() == null) {
             return ProcessingExceptionHandler.Response.fail();
         }
@@ -66,17 +66,18 @@ public final class RejectingExceptionHandler
     }
 
     @Override
-    public DeserializationExceptionHandler.Response handleError(ErrorHandlerContext context,
-                                                                ConsumerRecord<byte[], byte[]> record,
-                                                                Exception exception) {
+    public DeserializationExceptionHandler.Response handleError(
+            ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
         return DeserializationExceptionHandler.Response.resume(
                 reject(context, "deserialize:" + record.topic(), record.key(), record.value(), exception));
     }
 
     @Override
-    public ProductionExceptionHandler.Response handleSerializationError(ErrorHandlerContext context,
-                                                                        ProducerRecord record, Exception exception,
-                                                                        SerializationExceptionOrigin origin) {
+    public ProductionExceptionHandler.Response handleSerializationError(
+            ErrorHandlerContext context,
+            ProducerRecord record,
+            Exception exception,
+            SerializationExceptionOrigin origin) {
         if (context.sourceRawValue() == null && context.sourceRawKey() == null) {
             return ProductionExceptionHandler.Response.fail();
         }
@@ -85,11 +86,12 @@ public final class RejectingExceptionHandler
     }
 
     @Override
-    public ProductionExceptionHandler.Response handleError(ErrorHandlerContext context,
-                                                           ProducerRecord<byte[], byte[]> record, Exception exception) {
+    public ProductionExceptionHandler.Response handleError(
+            ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
         // A record the broker refuses for its size is the record's fault; anything else (timeouts,
         // authorisation, a fenced producer) is not, and fails the task as Kafka's default does.
-        if (exception instanceof RecordTooLargeException && context.sourceRawValue() != null
+        if (exception instanceof RecordTooLargeException
+                && context.sourceRawValue() != null
                 && context.sourceRawValue().length < record.value().length) {
             return ProductionExceptionHandler.Response.resume(
                     reject(context, "produce:" + context.processorNodeId(), exception));
@@ -106,22 +108,37 @@ public final class RejectingExceptionHandler
         return reject(context, stage, context.sourceRawKey(), context.sourceRawValue(), e);
     }
 
-    private List<ProducerRecord<byte[], byte[]>> reject(ErrorHandlerContext context, String stage, byte[] key,
-                                                        byte[] value, Exception e) {
-        Violation violation = e instanceof RecordRejected r ? r.violation()
-                : new Violation("", e.getClass().getSimpleName(), "the processor failed on this record at " + stage + ": "
-                        + e.getClass().getSimpleName() + ": " + e.getMessage());
+    private List<ProducerRecord<byte[], byte[]>> reject(
+            ErrorHandlerContext context, String stage, byte[] key, byte[] value, Exception e) {
+        Violation violation = e instanceof RecordRejected r
+                ? r.violation()
+                : new Violation(
+                        "",
+                        e.getClass().getSimpleName(),
+                        "the processor failed on this record at " + stage + ": "
+                                + e.getClass().getSimpleName() + ": " + e.getMessage());
         if (metrics != null) {
             metrics.rejected(stage, violation.rule());
         }
         if (!(e instanceof RecordRejected)) {
             // One line per record, no stack: a flood of poison must not become a flood of stack traces.
-            log.warn("record {}-{}@{} rejected at {}: {}", context.topic(), context.partition(), context.offset(), stage,
+            log.warn(
+                    "record {}-{}@{} rejected at {}: {}",
+                    context.topic(),
+                    context.partition(),
+                    context.offset(),
+                    stage,
                     violation.message());
             log.debug("the failure behind that rejection", e);
         }
-        return List.of(RejectedRecord.of(topic, key, value, context.headers() == null ? null : context.headers().toArray(),
-                violation, stage, new RejectedRecord.Source(context.topic(), context.partition(), context.offset(),
-                        context.timestamp())));
+        return List.of(RejectedRecord.of(
+                topic,
+                key,
+                value,
+                context.headers() == null ? null : context.headers().toArray(),
+                violation,
+                stage,
+                new RejectedRecord.Source(
+                        context.topic(), context.partition(), context.offset(), context.timestamp())));
     }
 }

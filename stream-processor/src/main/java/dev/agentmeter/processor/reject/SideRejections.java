@@ -10,7 +10,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 public interface SideRejections {
 
     /** Only counted and logged (tests, and where no producer is wanted). */
-    SideRejections NONE = record -> { };
+    SideRejections NONE = record -> {};
 
     void reject(ProducerRecord<byte[], byte[]> record);
 }

@@ -28,7 +28,8 @@ record Accepted(UsageEvent event, byte[] plainJson) {
      */
     static Serde<Accepted> serde(UsageEventParser parser) {
         return Serdes.serdeFrom(
-                (topic, a) -> a == null ? null : a.plainJson() != null ? a.plainJson() : EVENTS.serialize(topic, a.event()),
+                (topic, a) ->
+                        a == null ? null : a.plainJson() != null ? a.plainJson() : EVENTS.serialize(topic, a.event()),
                 (topic, bytes) -> {
                     if (bytes == null) {
                         return null;

@@ -43,7 +43,8 @@ final class DedupProcessor implements Processor<String, Accepted, String, Accept
         long now = context.currentSystemTimeMs();
         long bucket = now - Math.floorMod(now, bucketMs);
         // A get in a bucket whose segment does not exist (the next one, usually) touches no RocksDB.
-        if (seen.fetch(eventId, bucket) != null || seen.fetch(eventId, bucket - bucketMs) != null
+        if (seen.fetch(eventId, bucket) != null
+                || seen.fetch(eventId, bucket - bucketMs) != null
                 || seen.fetch(eventId, bucket + bucketMs) != null) {
             metrics.duplicate();
             return;

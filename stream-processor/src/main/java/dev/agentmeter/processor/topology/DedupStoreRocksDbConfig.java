@@ -58,7 +58,8 @@ public final class DedupStoreRocksDbConfig implements RocksDBConfigSetter {
 
     private static RocksDBConfigSetter instantiate(Object setter) {
         try {
-            return setter instanceof Class<?> c ? Utils.newInstance(c.asSubclass(RocksDBConfigSetter.class))
+            return setter instanceof Class<?> c
+                    ? Utils.newInstance(c.asSubclass(RocksDBConfigSetter.class))
                     : Utils.newInstance(setter.toString().trim(), RocksDBConfigSetter.class);
         } catch (ClassNotFoundException | ClassCastException e) {
             throw new ConfigException("kafka.rocksdb.config.setter", setter, "not a RocksDBConfigSetter class: " + e);

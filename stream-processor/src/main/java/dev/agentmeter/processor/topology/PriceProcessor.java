@@ -2,9 +2,9 @@ package dev.agentmeter.processor.topology;
 
 import dev.agentmeter.model.ModelPrice;
 import dev.agentmeter.model.PricedUsage;
+import dev.agentmeter.pricing.Pricer;
 import dev.agentmeter.processor.metrics.ProcessorMetrics;
 import dev.agentmeter.processor.pricing.CatalogState;
-import dev.agentmeter.pricing.Pricer;
 import java.time.Instant;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -37,8 +37,8 @@ final class PriceProcessor implements Processor<String, Accepted, String, Priced
 
     @Override
     public void process(Record<String, Accepted> record) {
-        PricedUsage priced = pricer.price(record.value().event(), catalog.catalog(),
-                Instant.ofEpochMilli(context.currentSystemTimeMs()));
+        PricedUsage priced = pricer.price(
+                record.value().event(), catalog.catalog(), Instant.ofEpochMilli(context.currentSystemTimeMs()));
         metrics.priced(priced);
         context.forward(record.withValue(new Priced(priced, record.value().plainJson())));
     }

@@ -19,9 +19,11 @@ record Priced(PricedUsage usage, byte[] plainEventJson) {
      */
     static Serde<Priced> serde() {
         return Serdes.serdeFrom(
-                (topic, p) -> p == null ? null : p.plainEventJson() != null
-                        ? ContractJson.pricedBytes(p.plainEventJson(), p.usage())
-                        : PRICED.serialize(topic, p.usage()),
+                (topic, p) -> p == null
+                        ? null
+                        : p.plainEventJson() != null
+                                ? ContractJson.pricedBytes(p.plainEventJson(), p.usage())
+                                : PRICED.serialize(topic, p.usage()),
                 (topic, bytes) -> bytes == null ? null : new Priced(PRICED.deserialize(topic, bytes), null));
     }
 }

@@ -61,8 +61,8 @@ final class ValidateProcessor implements Processor<byte[], byte[], String, Valid
             }
             Accepted accepted = new Accepted(event, result.plain() ? record.value() : null);
             long time = Math.min(event.timestamp().toEpochMilli(), context.currentSystemTimeMs());
-            context.forward(new Record<>(event.eventId(), new Validated(accepted, atHome, null, null), time,
-                    record.headers()));
+            context.forward(
+                    new Record<>(event.eventId(), new Validated(accepted, atHome, null, null), time, record.headers()));
             return;
         }
         metrics.rejected(STAGE, result.violations().get(0).rule());
@@ -74,9 +74,13 @@ final class ValidateProcessor implements Processor<byte[], byte[], String, Valid
         RecordMetadata source = context.recordMetadata().orElse(null);
         if (source != null) {
             headers.add(Topics.HEADER_SOURCE_TOPIC, source.topic().getBytes(UTF_8));
-            headers.add(Topics.HEADER_SOURCE_PARTITION, Integer.toString(source.partition()).getBytes(UTF_8));
-            headers.add(Topics.HEADER_SOURCE_OFFSET, Long.toString(source.offset()).getBytes(UTF_8));
+            headers.add(
+                    Topics.HEADER_SOURCE_PARTITION,
+                    Integer.toString(source.partition()).getBytes(UTF_8));
+            headers.add(
+                    Topics.HEADER_SOURCE_OFFSET, Long.toString(source.offset()).getBytes(UTF_8));
         }
-        context.forward(new Record<>(null, new Validated(null, false, record.key(), record.value()), record.timestamp(), headers));
+        context.forward(new Record<>(
+                null, new Validated(null, false, record.key(), record.value()), record.timestamp(), headers));
     }
 }

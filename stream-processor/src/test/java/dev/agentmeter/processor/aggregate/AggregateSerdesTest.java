@@ -27,23 +27,58 @@ class AggregateSerdesTest {
 
     @Test
     void spendAggregateKeepsExactMoneyWithItsScaleAndNullInstants() {
-        SpendAggregate open = new SpendAggregate(Instant.parse("2026-11-22T10:15:30.123456789Z"), null,
-                new BigDecimal("12345678901234567890.000000000123"), 3, 1000, 500, 200, 100, 50, 1, null);
-        SpendAggregate closed = new SpendAggregate(Instant.parse("2026-11-22T00:00:00Z"), Instant.parse("2026-11-23T00:00:00Z"),
-                new BigDecimal("-0.0100"), 0, 0, 0, 0, 0, 0, 0, Instant.parse("2026-11-22T23:59:59.999Z"));
+        SpendAggregate open = new SpendAggregate(
+                Instant.parse("2026-11-22T10:15:30.123456789Z"),
+                null,
+                new BigDecimal("12345678901234567890.000000000123"),
+                3,
+                1000,
+                500,
+                200,
+                100,
+                50,
+                1,
+                null);
+        SpendAggregate closed = new SpendAggregate(
+                Instant.parse("2026-11-22T00:00:00Z"),
+                Instant.parse("2026-11-23T00:00:00Z"),
+                new BigDecimal("-0.0100"),
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                Instant.parse("2026-11-22T23:59:59.999Z"));
 
         assertThat(roundTrip(AggregateSerdes.spendAggregate(), open)).isEqualTo(open);
         assertThat(roundTrip(AggregateSerdes.spendAggregate(), closed)).isEqualTo(closed);
-        assertThat(roundTrip(AggregateSerdes.spendAggregate(), closed).spendUsd().toPlainString()).isEqualTo("-0.0100");
+        assertThat(roundTrip(AggregateSerdes.spendAggregate(), closed)
+                        .spendUsd()
+                        .toPlainString())
+                .isEqualTo("-0.0100");
     }
 
     @Test
     void scopeInputRoundTripsSpendBudgetAndDeletion() {
-        ScopeInput spend = ScopeInput.spend(Scope.parse("user:zoë|x"), new SpendDelta("evt-7",
-                Instant.parse("2026-11-22T10:00:00Z"), Instant.parse("2026-11-22T10:59:59.999Z"),
-                new BigDecimal("0.0105"), 7, 1000, 500, 30, 20, 10, 2));
-        ScopeInput budget = ScopeInput.budget(Scope.parse("team:support"), new Budget(Scope.parse("team:support"),
-                Map.of(Period.DAY, new BigDecimal("10.00")), null));
+        ScopeInput spend = ScopeInput.spend(
+                Scope.parse("user:zoë|x"),
+                new SpendDelta(
+                        "evt-7",
+                        Instant.parse("2026-11-22T10:00:00Z"),
+                        Instant.parse("2026-11-22T10:59:59.999Z"),
+                        new BigDecimal("0.0105"),
+                        7,
+                        1000,
+                        500,
+                        30,
+                        20,
+                        10,
+                        2));
+        ScopeInput budget = ScopeInput.budget(
+                Scope.parse("team:support"),
+                new Budget(Scope.parse("team:support"), Map.of(Period.DAY, new BigDecimal("10.00")), null));
         ScopeInput deleted = ScopeInput.budget(Scope.GLOBAL, null);
 
         assertThat(roundTrip(AggregateSerdes.scopeInputs(), List.of(spend, budget, deleted)))
@@ -61,17 +96,20 @@ class AggregateSerdesTest {
 
     @Test
     void anUnknownFormatVersionIsRefusedNotMisread() {
-        assertThatThrownBy(() -> AggregateSerdes.spendAggregate().deserializer().deserialize("spend-store", new byte[] {9, 0}))
+        assertThatThrownBy(() ->
+                        AggregateSerdes.spendAggregate().deserializer().deserialize("spend-store", new byte[] {9, 0}))
                 .isInstanceOf(SerializationException.class)
                 .hasMessage("unknown aggregate format version 9 on spend-store");
     }
 
     @Test
     void aBatchCountTheRecordCannotHoldIsRefusedNotAllocated() {
-        // version 3, then a count of 2^31-1 inputs in a record of 5 bytes (a hostile repartition record: it ran the JVM out of heap)
+        // version 3, then a count of 2^31-1 inputs in a record of 5 bytes (a hostile repartition record: it ran the JVM
+        // out of heap)
         byte[] hostile = {3, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff};
 
-        Assertions.assertThatThrownBy(() -> AggregateSerdes.scopeInputs().deserializer()
+        Assertions.assertThatThrownBy(() -> AggregateSerdes.scopeInputs()
+                        .deserializer()
                         .deserialize("agentmeter-processor-by-scope-repartition", hostile))
                 .isInstanceOf(SerializationException.class)
                 .hasRootCauseMessage("batch of 2147483647 inputs in 0 bytes");
@@ -92,8 +130,8 @@ class AggregateSerdesTest {
             throw new AssertionError(e);
         }
 
-        Assertions.assertThatThrownBy(() -> AggregateSerdes.scopeInputs().deserializer()
-                        .deserialize("t", bytes.toByteArray()))
+        Assertions.assertThatThrownBy(
+                        () -> AggregateSerdes.scopeInputs().deserializer().deserialize("t", bytes.toByteArray()))
                 .isInstanceOf(SerializationException.class)
                 .hasRootCauseMessage("budget of 1073741824 bytes in 0");
     }

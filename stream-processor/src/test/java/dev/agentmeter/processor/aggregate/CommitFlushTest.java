@@ -84,8 +84,9 @@ class CommitFlushTest {
         in.pipeInput("k", "a");
 
         assertThat(out.readValuesToList())
-                .as("Kafka Streams no longer calls CachedStateStore.flushCache() on this store in StreamTask.prepareCommit,"
-                        + " or wraps it: CommitFlush must find another commit-time hook before this Kafka version is used")
+                .as(
+                        "Kafka Streams no longer calls CachedStateStore.flushCache() on this store in StreamTask.prepareCommit,"
+                                + " or wraps it: CommitFlush must find another commit-time hook before this Kafka version is used")
                 .containsExactly("a");
     }
 
@@ -94,8 +95,10 @@ class CommitFlushTest {
         in.pipeInput("k", "a");
         in.pipeInput("k", "b");
 
-        assertThat(out.readKeyValuesToList()).as("the flush ran without the processor in scope, or more than once per commit")
-                .extracting(kv -> kv.key + "=" + kv.value).containsExactly("batch=a", "batch=b");
+        assertThat(out.readKeyValuesToList())
+                .as("the flush ran without the processor in scope, or more than once per commit")
+                .extracting(kv -> kv.key + "=" + kv.value)
+                .containsExactly("batch=a", "batch=b");
     }
 
     @Test

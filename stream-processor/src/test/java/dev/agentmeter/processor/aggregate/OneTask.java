@@ -38,6 +38,7 @@ final class OneTask<I, O> implements AutoCloseable {
 
     /** What the processor forwarded, in order. */
     final List<Record<String, O>> out = new ArrayList<>();
+
     private final Map<String, List<Record<String, I>>> batches = new HashMap<>();
     private final TopologyTestDriver driver;
     private final TestInputTopic<String, String> in;
@@ -49,7 +50,10 @@ final class OneTask<I, O> implements AutoCloseable {
      * @param beforeStart runs before the processor is initialised, with the stores connected: what
      *                    a changelog restore would leave in them
      */
-    OneTask(ProcessorSupplier<String, I, String, O> processor, Instant wallClock, List<StoreBuilder<?>> stores,
+    OneTask(
+            ProcessorSupplier<String, I, String, O> processor,
+            Instant wallClock,
+            List<StoreBuilder<?>> stores,
             Consumer<ProcessorContext<String, I>> beforeStart) {
         Topology topology = new Topology();
         topology.addSource("batches", new StringDeserializer(), new StringDeserializer(), "batches");

@@ -38,7 +38,9 @@ class SpendProcessorTest {
     private static final Scope SESSION = Scope.of(ScopeType.SESSION, "s-1");
     private static final String ALICE_DAY = SpendStores.key(Period.DAY, Instant.parse("2026-11-22T00:00:00Z"), ALICE);
     /** The defaults: window.retention.hour/day/month/session = P2D/P40D/P400D/P2D. */
-    private static final Map<Period, Duration> RETENTION = ProcessorConfig.of(Map.of()).windowRetention();
+    private static final Map<Period, Duration> RETENTION =
+            ProcessorConfig.of(Map.of()).windowRetention();
+
     private static final String HOOK = "spend-commit-hook";
 
     private OneTask<List<ScopeInput>, BudgetOutput> task;
@@ -51,24 +53,38 @@ class SpendProcessorTest {
     }
 
     private void start() {
-        start(new BudgetBook(Map.of()), T0.plus(Duration.ofDays(500)), context -> { });
+        start(new BudgetBook(Map.of()), T0.plus(Duration.ofDays(500)), context -> {});
     }
 
-    private void start(BudgetBook book, Instant wallClock, Consumer<ProcessorContext<String, List<ScopeInput>>> beforeStart) {
+    private void start(
+            BudgetBook book, Instant wallClock, Consumer<ProcessorContext<String, List<ScopeInput>>> beforeStart) {
         List<StoreBuilder<?>> stores = new ArrayList<>(SpendStores.DEFAULT.builders());
         stores.add(CommitFlush.builder(HOOK));
-        task = new OneTask<>(() -> new SpendProcessor(SpendStores.DEFAULT, HOOK, Duration.ofSeconds(1), ZoneOffset.UTC,
-                Duration.ofHours(1), Duration.ofMinutes(30), RETENTION, book,
-                new ProcessorMetrics(new SimpleMeterRegistry())), wallClock, stores, beforeStart);
+        task = new OneTask<>(
+                () -> new SpendProcessor(
+                        SpendStores.DEFAULT,
+                        HOOK,
+                        Duration.ofSeconds(1),
+                        ZoneOffset.UTC,
+                        Duration.ofHours(1),
+                        Duration.ofMinutes(30),
+                        RETENTION,
+                        book,
+                        new ProcessorMetrics(new SimpleMeterRegistry())),
+                wallClock,
+                stores,
+                beforeStart);
     }
 
     private static ScopeInput delta(Scope scope, String lastEventId, String usd, Instant at) {
-        return ScopeInput.spend(scope, new SpendDelta(lastEventId, at, at, new BigDecimal(usd), 1, 100, 10, 0, 0, 0, 0));
+        return ScopeInput.spend(
+                scope, new SpendDelta(lastEventId, at, at, new BigDecimal(usd), 1, 100, 10, 0, 0, 0, 0));
     }
 
     /** One batch, one commit: the batch travels at its earliest delta's time, as the combiner sends it. */
     private void commit(ScopeInput... batch) {
-        Instant at = batch.length == 0 ? T0 : ((ScopeInput.Spend) batch[0]).delta().lastAt();
+        Instant at =
+                batch.length == 0 ? T0 : ((ScopeInput.Spend) batch[0]).delta().lastAt();
         commitAt(at, batch);
     }
 
@@ -93,7 +109,9 @@ class SpendProcessorTest {
 
     private String storedSession(Scope session) {
         SpendAggregate s = spend().get(SpendStores.sessionKey(session));
-        return s == null ? "none" : s.spendUsd().toPlainString() + " from " + s.windowStart() + " to " + s.lastEventAt();
+        return s == null
+                ? "none"
+                : s.spendUsd().toPlainString() + " from " + s.windowStart() + " to " + s.lastEventAt();
     }
 
     private List<String> alertMarks() {
@@ -118,8 +136,11 @@ class SpendProcessorTest {
 
     /** The alerts forwarded so far (statuses go out on the flush, beside them). */
     private List<BudgetAlert> alerts() {
-        return task.out.stream().map(Record::value).filter(v -> v instanceof BudgetOutput.Raised)
-                .map(v -> ((BudgetOutput.Raised) v).alert()).toList();
+        return task.out.stream()
+                .map(Record::value)
+                .filter(v -> v instanceof BudgetOutput.Raised)
+                .map(v -> ((BudgetOutput.Raised) v).alert())
+                .toList();
     }
 
     @Test
@@ -131,7 +152,8 @@ class SpendProcessorTest {
         commit(delta(ALICE, "e3", "1", T0.plusSeconds(2)));
 
         assertThat(storedDay()).isEqualTo("4.75 in 3 events");
-        assertThat(List.of(windows(Period.HOUR), windows(Period.DAY), windows(Period.MONTH))).containsExactly(1, 1, 1);
+        assertThat(List.of(windows(Period.HOUR), windows(Period.DAY), windows(Period.MONTH)))
+                .containsExactly(1, 1, 1);
     }
 
     @Test
@@ -165,13 +187,22 @@ class SpendProcessorTest {
 
     @Test
     void aSenderWhoseClockRunsAheadDoesNotMakeEveryoneElsesEventsLate() {
-        start(new BudgetBook(Map.of()), T0.plusSeconds(60), context -> { });
+        start(new BudgetBook(Map.of()), T0.plusSeconds(60), context -> {});
         Instant ahead = T0.plus(Duration.ofHours(5));
 
-        commitAt(T0, delta(ALICE, "ahead", "4", ahead), delta(ALICE, "now", "2.5", T0)); // the batch travels at the wall clock
+        commitAt(
+                T0,
+                delta(ALICE, "ahead", "4", ahead),
+                delta(ALICE, "now", "2.5", T0)); // the batch travels at the wall clock
 
-        assertThat(spend().get(SpendStores.key(Period.HOUR, T0, ALICE)).spendUsd().toPlainString()).isEqualTo("2.5");
-        assertThat(spend().get(SpendStores.key(Period.HOUR, ahead, ALICE)).spendUsd().toPlainString()).isEqualTo("4");
+        assertThat(spend().get(SpendStores.key(Period.HOUR, T0, ALICE))
+                        .spendUsd()
+                        .toPlainString())
+                .isEqualTo("2.5");
+        assertThat(spend().get(SpendStores.key(Period.HOUR, ahead, ALICE))
+                        .spendUsd()
+                        .toPlainString())
+                .isEqualTo("4");
         assertThat(storedDay()).isEqualTo("6.5 in 2 events");
     }
 
@@ -198,32 +229,40 @@ class SpendProcessorTest {
         start();
         Scope older = Scope.of(ScopeType.SESSION, "s-older");
         commit(delta(older, "e0", "1", T0.minusMillis(1)), delta(SESSION, "e1", "2.5", T0));
-        Instant lastKept = T0.plus(Duration.ofMinutes(30)).plus(Duration.ofHours(1)).plus(Duration.ofDays(2));
+        Instant lastKept =
+                T0.plus(Duration.ofMinutes(30)).plus(Duration.ofHours(1)).plus(Duration.ofDays(2));
 
         streamTimeTo(lastKept); // an expiry run: stream time is a whole 10 minutes
 
         assertThat(storedSession(SESSION)).isEqualTo("2.5 from 2026-11-22T10:00:00Z to 2026-11-22T10:00:00Z");
         assertThat(storedSession(older)).as("its last event 1 ms earlier").isEqualTo("none");
         assertThat(spend().get(SpendStores.key(Period.DAY, Instant.parse("2026-11-22T00:00:00Z"), SESSION)))
-                .as("the session's DAY window follows window.retention.day").extracting(a -> a.spendUsd().toPlainString())
+                .as("the session's DAY window follows window.retention.day")
+                .extracting(a -> a.spendUsd().toPlainString())
                 .isEqualTo("2.5");
     }
 
     @Test
     void aSessionKeepsItsAlertMarksWhileItsWindowIsOpenAndLosesThemOnceANewSessionReplacedIt() {
-        start(new BudgetBook(Map.of(ScopeType.SESSION, Map.of(Period.SESSION, new BigDecimal("10")))),
-                T0.plus(Duration.ofDays(500)), context -> { });
+        start(
+                new BudgetBook(Map.of(ScopeType.SESSION, Map.of(Period.SESSION, new BigDecimal("10")))),
+                T0.plus(Duration.ofDays(500)),
+                context -> {});
         String firstMark = "SESSION|2026-11-22T10:00:00Z|session:s-1|0.5";
         commit(delta(SESSION, "e1", "6", T0));
         Instant at = T0;
-        for (int i = 2; i <= 3 * 24 * 3; i++) { // an event every 20 minutes for three days, each an expiry run: one open session
+        for (int i = 2;
+                i <= 3 * 24 * 3;
+                i++) { // an event every 20 minutes for three days, each an expiry run: one open session
             at = at.plus(Duration.ofMinutes(20));
             commit(delta(SESSION, "e" + i, "0.001", at));
         }
         assertThat(alertMarks()).containsExactly(firstMark);
         commit(delta(SESSION, "e-more", "1", at.plusSeconds(1)));
-        assertThat(alerts()).extracting(BudgetAlert::alertId)
-                .as("raised once, not again after the expiry runs").containsExactly("session:s-1|SESSION|2026-11-22T10:00:00Z|0.5");
+        assertThat(alerts())
+                .extracting(BudgetAlert::alertId)
+                .as("raised once, not again after the expiry runs")
+                .containsExactly("session:s-1|SESSION|2026-11-22T10:00:00Z|0.5");
 
         Instant next = at.plus(Duration.ofHours(1)); // after a gap longer than session.inactivity
         commit(delta(SESSION, "n1", "1", next)); // then an expiry run at the same stream time
@@ -241,7 +280,9 @@ class SpendProcessorTest {
 
         commit(delta(ALICE, "e1", "6", T0));
 
-        assertThat(alerts()).extracting(BudgetAlert::alertId).containsExactly("user:alice|DAY|2026-11-22T00:00:00Z|0.5");
+        assertThat(alerts())
+                .extracting(BudgetAlert::alertId)
+                .containsExactly("user:alice|DAY|2026-11-22T00:00:00Z|0.5");
         BudgetAlert alert = alerts().get(0);
         assertThat(alert.spendUsd().toPlainString()).isEqualTo("6");
         assertThat(alert.limitUsd().toPlainString()).isEqualTo("10");
@@ -250,13 +291,20 @@ class SpendProcessorTest {
 
     @Test
     void aStatusGoesOutOncePerCommitHoweverManyDeltasMovedIt() {
-        start(new BudgetBook(Map.of(ScopeType.USER, Map.of(Period.DAY, new BigDecimal("100")))),
-                T0.plus(Duration.ofDays(500)), context -> { });
+        start(
+                new BudgetBook(Map.of(ScopeType.USER, Map.of(Period.DAY, new BigDecimal("100")))),
+                T0.plus(Duration.ofDays(500)),
+                context -> {});
 
-        commit(delta(ALICE, "e1", "1", T0), delta(ALICE, "e2", "2", T0.plusSeconds(1)),
+        commit(
+                delta(ALICE, "e1", "1", T0),
+                delta(ALICE, "e2", "2", T0.plusSeconds(1)),
                 delta(ALICE, "e3", "4", T0.plusSeconds(2)));
 
-        assertThat(task.out).extracting(r -> r.value() instanceof BudgetOutput.Status s
-                ? s.key() + " " + s.status().spendUsd().toPlainString() : "alert").containsExactly("user:alice|DAY 7");
+        assertThat(task.out)
+                .extracting(r -> r.value() instanceof BudgetOutput.Status s
+                        ? s.key() + " " + s.status().spendUsd().toPlainString()
+                        : "alert")
+                .containsExactly("user:alice|DAY 7");
     }
 }

@@ -18,7 +18,8 @@ class SpendStoresTest {
         Scope scope = Scope.of(ScopeType.USER, "alice|admin|x");
         String key = SpendStores.key(Period.DAY, DAY, scope);
 
-        assertThat(SpendStores.scopeOf(key, SpendStores.windowPrefix(Period.DAY, DAY))).isEqualTo(scope);
+        assertThat(SpendStores.scopeOf(key, SpendStores.windowPrefix(Period.DAY, DAY)))
+                .isEqualTo(scope);
     }
 
     @Test

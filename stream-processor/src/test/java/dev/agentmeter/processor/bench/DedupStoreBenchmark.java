@@ -46,7 +46,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgs = {"-Xms1g", "-Xmx1g"})
+@Fork(
+        value = 1,
+        jvmArgs = {"-Xms1g", "-Xmx1g"})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class DedupStoreBenchmark {
@@ -76,8 +78,8 @@ public class DedupStoreBenchmark {
         if (filters.equals("kafka-default")) {
             streams.remove(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG);
         }
-        MockProcessorContext<Object, Object> context = new MockProcessorContext<>(streams, new TaskId(0, 0),
-                stateDir.toFile());
+        MockProcessorContext<Object, Object> context =
+                new MockProcessorContext<>(streams, new TaskId(0, 0), stateDir.toFile());
         Duration retention = ProcessorConfig.of(Map.of()).dedupRetention();
         bucketMs = retention.toMillis();
         store = UsageTopology.dedupStore(retention).withLoggingDisabled().build();
@@ -98,12 +100,14 @@ public class DedupStoreBenchmark {
         String eventId = switch (ids) {
             case "seq" -> "evt-" + next;
             case "uuid7" -> EventIds.next(at);
-            default -> new UUID(ProcessorThroughputBenchmark.mix(next), ProcessorThroughputBenchmark.mix(~next)).toString();
+            default ->
+                new UUID(ProcessorThroughputBenchmark.mix(next), ProcessorThroughputBenchmark.mix(~next)).toString();
         };
         long now = next < stored / 2 ? T0 - bucketMs : T0;
         next++;
         long bucket = now - Math.floorMod(now, bucketMs);
-        if (store.fetch(eventId, bucket) != null || store.fetch(eventId, bucket - bucketMs) != null
+        if (store.fetch(eventId, bucket) != null
+                || store.fetch(eventId, bucket - bucketMs) != null
                 || store.fetch(eventId, bucket + bucketMs) != null) {
             return false;
         }

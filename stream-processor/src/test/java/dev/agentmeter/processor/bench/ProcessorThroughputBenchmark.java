@@ -78,8 +78,7 @@ public final class ProcessorThroughputBenchmark {
      */
     private static final String KEYS = System.getProperty("bench.key", "event");
 
-    private ProcessorThroughputBenchmark() {
-    }
+    private ProcessorThroughputBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
@@ -87,8 +86,8 @@ public final class ProcessorThroughputBenchmark {
         int sessions = Integer.getInteger("bench.sessions", 5000);
         try (EmbeddedKafka kafka = EmbeddedKafka.temporary().start()) {
             String raw = "bench.raw";
-            kafka.createTopics(new NewTopic(raw, PARTITIONS, (short) 1),
-                    new NewTopic("bench.passthrough", PARTITIONS, (short) 1));
+            kafka.createTopics(
+                    new NewTopic(raw, PARTITIONS, (short) 1), new NewTopic("bench.passthrough", PARTITIONS, (short) 1));
             long t0 = System.nanoTime();
             load(kafka.bootstrapServers(), raw, n, users, sessions);
             System.out.printf("loaded %,d events in %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
@@ -98,8 +97,9 @@ public final class ProcessorThroughputBenchmark {
             // ~1 in round 3): a round-2 pass-through ran at 69k, the same in round 3 at 110k (PERFORMANCE.md).
             int rounds = Integer.getInteger("bench.rounds", 3);
             System.out.println();
-            System.out.println("| round | pass-through stream(raw).to(out) ev/s | floor ev/s | ratio | full topology ev/s | ratio |"
-                    + " pass-through from RUNNING | floor from RUNNING | ratio | full from RUNNING | ratio |");
+            System.out.println(
+                    "| round | pass-through stream(raw).to(out) ev/s | floor ev/s | ratio | full topology ev/s | ratio |"
+                            + " pass-through from RUNNING | floor from RUNNING | ratio | full from RUNNING | ratio |");
             System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
             Rate pass = null;
             Rate floor = null;
@@ -108,20 +108,40 @@ public final class ProcessorThroughputBenchmark {
                 pass = passThrough(kafka.bootstrapServers(), raw, n, "bench-pass-" + round, false);
                 floor = passThrough(kafka.bootstrapServers(), raw, n, "bench-floor-" + round, true);
                 full = fullTopology(kafka.bootstrapServers(), raw, n, "bench-full-" + round);
-                System.out.printf("| %d | %,.0f | %,.0f | %.2f | %,.0f | %.2f | %,.0f | %,.0f | %.2f | %,.0f | %.2f |%n",
-                        round, pass.withStartup(), floor.withStartup(), floor.withStartup() / pass.withStartup(),
-                        full.withStartup(), full.withStartup() / pass.withStartup(), pass.running(), floor.running(),
-                        floor.running() / pass.running(), full.running(), full.running() / pass.running());
+                System.out.printf(
+                        "| %d | %,.0f | %,.0f | %.2f | %,.0f | %.2f | %,.0f | %,.0f | %.2f | %,.0f | %.2f |%n",
+                        round,
+                        pass.withStartup(),
+                        floor.withStartup(),
+                        floor.withStartup() / pass.withStartup(),
+                        full.withStartup(),
+                        full.withStartup() / pass.withStartup(),
+                        pass.running(),
+                        floor.running(),
+                        floor.running() / pass.running(),
+                        full.running(),
+                        full.running() / pass.running());
             }
             Runtime rt = Runtime.getRuntime();
             System.out.println();
-            System.out.printf("events %,d (%s eventIds), distinct users %,d, sessions %,d, EOS, %s stream thread(s) in the full"
-                    + " topology and the pass-through, %d partitions%n", n, IDS, users, sessions,
-                    System.getProperty("bench.kafka.num.stream.threads", "the default " + ProcessorConfig.of(Map.of()).threads()), PARTITIONS);
-            System.out.printf("ratio full/pass-through: %.2f (from RUNNING %.2f); full/floor: %.2f; heap used %d MiB; RSS %s%n",
-                    full.withStartup() / pass.withStartup(), full.running() / pass.running(),
+            System.out.printf(
+                    "events %,d (%s eventIds), distinct users %,d, sessions %,d, EOS, %s stream thread(s) in the full"
+                            + " topology and the pass-through, %d partitions%n",
+                    n,
+                    IDS,
+                    users,
+                    sessions,
+                    System.getProperty(
+                            "bench.kafka.num.stream.threads",
+                            "the default " + ProcessorConfig.of(Map.of()).threads()),
+                    PARTITIONS);
+            System.out.printf(
+                    "ratio full/pass-through: %.2f (from RUNNING %.2f); full/floor: %.2f; heap used %d MiB; RSS %s%n",
+                    full.withStartup() / pass.withStartup(),
+                    full.running() / pass.running(),
                     full.withStartup() / floor.withStartup(),
-                    (rt.totalMemory() - rt.freeMemory()) >> 20, rss());
+                    (rt.totalMemory() - rt.freeMemory()) >> 20,
+                    rss());
         }
     }
 
@@ -133,15 +153,22 @@ public final class ProcessorThroughputBenchmark {
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         Instant base = Instant.now().minus(Duration.ofMinutes(20));
         Random ids = new Random(42);
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < n; i++) {
                 Instant at = base.plusMillis(i / 100);
-                UsageEvent e = UsageEvent.builder().eventId(eventId(i, ids, at)).timestamp(at)
-                        .agent("agent-" + (i % 20)).userId("user-" + (i % users)).teamId("team-" + (i % 10))
-                        .sessionId("s-" + (i % sessions)).model(i % 3 == 0 ? "claude-sonnet-4-5" : "gpt-4o")
-                        .usage(new Usage(1200 + i % 1000, 300, 200, 0, 0, 0, false)).build();
-                producer.send(new ProducerRecord<>(topic, KEYS.equals("session") ? e.sessionId() : e.eventId(),
-                        ContractJson.toBytes(e)));
+                UsageEvent e = UsageEvent.builder()
+                        .eventId(eventId(i, ids, at))
+                        .timestamp(at)
+                        .agent("agent-" + (i % 20))
+                        .userId("user-" + (i % users))
+                        .teamId("team-" + (i % 10))
+                        .sessionId("s-" + (i % sessions))
+                        .model(i % 3 == 0 ? "claude-sonnet-4-5" : "gpt-4o")
+                        .usage(new Usage(1200 + i % 1000, 300, 200, 0, 0, 0, false))
+                        .build();
+                producer.send(new ProducerRecord<>(
+                        topic, KEYS.equals("session") ? e.sessionId() : e.eventId(), ContractJson.toBytes(e)));
             }
         }
     }
@@ -169,7 +196,8 @@ public final class ProcessorThroughputBenchmark {
         StreamsBuilder b = new StreamsBuilder();
         KStream<byte[], byte[]> in = b.stream(raw, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()));
         if (floor) {
-            b.addStateStore(UsageTopology.dedupStore(ProcessorConfig.of(Map.of()).dedupRetention()));
+            b.addStateStore(
+                    UsageTopology.dedupStore(ProcessorConfig.of(Map.of()).dedupRetention()));
             in = in.process(Remember::new, UsageTopology.DEDUP_STORE);
         }
         in.to("bench.passthrough", Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
@@ -180,8 +208,11 @@ public final class ProcessorThroughputBenchmark {
         Path state = Files.createTempDirectory("bench-pass");
         p.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000); // as the full topology's default
-        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.getInteger("bench.kafka.num.stream.threads",
-                ProcessorConfig.of(Map.of()).threads())); // and as many threads
+        p.put(
+                StreamsConfig.NUM_STREAM_THREADS_CONFIG,
+                Integer.getInteger(
+                        "bench.kafka.num.stream.threads",
+                        ProcessorConfig.of(Map.of()).threads())); // and as many threads
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, DedupStoreRocksDbConfig.class); // as the app
         try (KafkaStreams streams = new KafkaStreams(b.build(), p)) {
@@ -193,7 +224,8 @@ public final class ProcessorThroughputBenchmark {
 
     /** The floor's store work per record: the de-duplication's lookups and put, nothing else. */
     private static final class Remember implements Processor<byte[], byte[], byte[], byte[]> {
-        private final long bucketMs = ProcessorConfig.of(Map.of()).dedupRetention().toMillis();
+        private final long bucketMs =
+                ProcessorConfig.of(Map.of()).dedupRetention().toMillis();
         private ProcessorContext<byte[], byte[]> context;
         private WindowStore<String, Long> store;
 
@@ -208,11 +240,13 @@ public final class ProcessorThroughputBenchmark {
             RecordMetadata source = context.recordMetadata().orElseThrow();
             // Keys shaped as the input's ids, without parsing.
             long n = ((long) source.partition() << 48) ^ source.offset();
-            String id = IDS.equals("seq") ? source.partition() + "-" + source.offset()
+            String id = IDS.equals("seq")
+                    ? source.partition() + "-" + source.offset()
                     : IDS.equals("uuid7") ? EventIds.next(record.timestamp()) : new UUID(mix(n), mix(~n)).toString();
             long now = context.currentSystemTimeMs();
             long bucket = now - Math.floorMod(now, bucketMs);
-            if (store.fetch(id, bucket) == null && store.fetch(id, bucket - bucketMs) == null
+            if (store.fetch(id, bucket) == null
+                    && store.fetch(id, bucket - bucketMs) == null
                     && store.fetch(id, bucket + bucketMs) == null) { // as DedupProcessor
                 store.put(id, record.timestamp(), bucket);
                 context.forward(record);
@@ -230,12 +264,21 @@ public final class ProcessorThroughputBenchmark {
     private static Rate fullTopology(String bootstrap, String raw, int n, String appId) throws Exception {
         Path state = Files.createTempDirectory("bench-full");
         Map<String, Object> props = new HashMap<>(Map.of(
-                ProcessorConfig.BOOTSTRAP_SERVERS, bootstrap, ProcessorConfig.APPLICATION_ID, appId,
-                ProcessorConfig.TOPIC_RAW, raw, ProcessorConfig.HTTP_PORT, "0",
-                ProcessorConfig.STATE_DIR, state.toString(),
-                "kafka.auto.offset.reset", "earliest"));
+                ProcessorConfig.BOOTSTRAP_SERVERS,
+                bootstrap,
+                ProcessorConfig.APPLICATION_ID,
+                appId,
+                ProcessorConfig.TOPIC_RAW,
+                raw,
+                ProcessorConfig.HTTP_PORT,
+                "0",
+                ProcessorConfig.STATE_DIR,
+                state.toString(),
+                "kafka.auto.offset.reset",
+                "earliest"));
         // -Dbench.kafka.commit.interval.ms=1000 etc.: Kafka Streams overrides for experiments.
-        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("bench.kafka."))
+        System.getProperties().stringPropertyNames().stream()
+                .filter(k -> k.startsWith("bench.kafka."))
                 .forEach(k -> props.put(k.substring("bench.".length()), System.getProperty(k)));
         ProcessorConfig config = ProcessorConfig.of(props);
         try (ProcessorApp app = new ProcessorApp(config)) {
@@ -251,14 +294,15 @@ public final class ProcessorThroughputBenchmark {
      * and CPU µs per event: of the app's stream threads, and of the whole JVM (broker included).
      * On a shared 2-core VM wall-clock rates swing by a third between runs; CPU per event is steadier.
      */
-    private record Rate(double withStartup, double running, double streamCpuMicros, double jvmCpuMicros) {
-    }
+    private record Rate(double withStartup, double running, double streamCpuMicros, double jvmCpuMicros) {}
 
     private static long streamThreadsCpuNanos(String appId) {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long sum = 0;
         for (ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
-            if (t != null && t.getThreadName().startsWith(appId) && t.getThreadName().contains("-StreamThread-")) {
+            if (t != null
+                    && t.getThreadName().startsWith(appId)
+                    && t.getThreadName().contains("-StreamThread-")) {
                 sum += Math.max(0, threads.getThreadCpuTime(t.getThreadId()));
             }
         }
@@ -266,8 +310,7 @@ public final class ProcessorThroughputBenchmark {
     }
 
     private static long jvmCpuNanos() {
-        return ((OperatingSystemMXBean) ManagementFactory
-                .getOperatingSystemMXBean()).getProcessCpuTime();
+        return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /**
@@ -275,8 +318,9 @@ public final class ProcessorThroughputBenchmark {
      * the full topology) its last sub-topology has drained. Events/s = n / elapsed, once from
      * start() (group join, internal topics, restore included) and once from RUNNING.
      */
-    private static Rate timeUntilConsumed(KafkaStreams streams, String bootstrap, String group, String raw, int n,
-                                          ProcessorApp app) throws Exception {
+    private static Rate timeUntilConsumed(
+            KafkaStreams streams, String bootstrap, String group, String raw, int n, ProcessorApp app)
+            throws Exception {
         long t0 = System.nanoTime();
         long jvmCpu0 = jvmCpuNanos();
         if (app != null) {
@@ -289,8 +333,11 @@ public final class ProcessorThroughputBenchmark {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap));
-             KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = c.partitionsFor(raw).stream().map(i -> new TopicPartition(raw, i.partition())).toList();
+                KafkaConsumer<byte[], byte[]> c =
+                        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(raw).stream()
+                    .map(i -> new TopicPartition(raw, i.partition()))
+                    .toList();
             Map<TopicPartition, Long> end = c.endOffsets(parts);
             long total = end.values().stream().mapToLong(Long::longValue).sum();
             while (true) {
@@ -298,10 +345,13 @@ public final class ProcessorThroughputBenchmark {
                     running = System.nanoTime();
                 }
                 Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                        .partitionsToOffsetAndMetadata().get();
+                        .partitionsToOffsetAndMetadata()
+                        .get();
                 long done = 0;
                 long lag = 0;
-                List<TopicPartition> internal = committed.keySet().stream().filter(tp -> !tp.topic().equals(raw)).toList();
+                List<TopicPartition> internal = committed.keySet().stream()
+                        .filter(tp -> !tp.topic().equals(raw))
+                        .toList();
                 Map<TopicPartition, Long> internalEnd = internal.isEmpty() ? Map.of() : c.endOffsets(internal);
                 for (var e : committed.entrySet()) {
                     if (e.getKey().topic().equals(raw)) {
@@ -319,15 +369,20 @@ public final class ProcessorThroughputBenchmark {
         long t1 = System.nanoTime();
         double streamCpu = streamThreadsCpuNanos(group) / 1e3 / n;
         double jvmCpu = (jvmCpuNanos() - jvmCpu0) / 1e3 / n;
-        System.out.printf("%s: %,d events in %.1f s (%.1f s from RUNNING); CPU per event: stream threads %.1f µs,"
-                + " whole JVM %.1f µs%n", group, n, (t1 - t0) / 1e9, (t1 - running) / 1e9, streamCpu, jvmCpu);
+        System.out.printf(
+                "%s: %,d events in %.1f s (%.1f s from RUNNING); CPU per event: stream threads %.1f µs,"
+                        + " whole JVM %.1f µs%n",
+                group, n, (t1 - t0) / 1e9, (t1 - running) / 1e9, streamCpu, jvmCpu);
         return new Rate(n / ((t1 - t0) / 1e9), n / ((t1 - running) / 1e9), streamCpu, jvmCpu);
     }
 
     private static String rss() {
         try {
             return Files.readAllLines(Path.of("/proc/self/status")).stream()
-                    .filter(l -> l.startsWith("VmRSS")).findFirst().orElse("?").replaceAll("\\s+", " ");
+                    .filter(l -> l.startsWith("VmRSS"))
+                    .findFirst()
+                    .orElse("?")
+                    .replaceAll("\\s+", " ");
         } catch (IOException e) {
             return "?";
         }

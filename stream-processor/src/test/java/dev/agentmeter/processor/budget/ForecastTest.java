@@ -12,7 +12,12 @@ class ForecastTest {
     private static final Instant END = Instant.parse("2026-11-23T00:00:00Z");
 
     private static Forecast at(String time, String spend, long events, String limit) {
-        return Forecast.of(START, END, Instant.parse("2026-11-22T" + time + "Z"), new BigDecimal(spend), events,
+        return Forecast.of(
+                START,
+                END,
+                Instant.parse("2026-11-22T" + time + "Z"),
+                new BigDecimal(spend),
+                events,
                 new BigDecimal(limit));
     }
 
@@ -48,8 +53,10 @@ class ForecastTest {
 
     @Test
     void theProjectionKeepsSixDecimals() {
-        assertThat(at("07:00:00", "3.5", 5, "10").projectedUsd().toPlainString()).isEqualTo("12");
-        assertThat(at("07:00:00", "3.01", 5, "10").projectedUsd().toPlainString()).isEqualTo("10.32");
+        assertThat(at("07:00:00", "3.5", 5, "10").projectedUsd().toPlainString())
+                .isEqualTo("12");
+        assertThat(at("07:00:00", "3.01", 5, "10").projectedUsd().toPlainString())
+                .isEqualTo("10.32");
         assertThat(at("09:00:00", "4", 5, "10").projectedUsd().toPlainString()).isEqualTo("10.666667");
     }
 }

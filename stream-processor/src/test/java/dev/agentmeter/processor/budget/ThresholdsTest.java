@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 
 class ThresholdsTest {
 
-    private static final BudgetBook.Limit TEN = new BudgetBook.Limit(new BigDecimal("10"),
-            List.of(new BigDecimal("0.5"), new BigDecimal("0.8"), new BigDecimal("1.0")));
+    private static final BudgetBook.Limit TEN = new BudgetBook.Limit(
+            new BigDecimal("10"), List.of(new BigDecimal("0.5"), new BigDecimal("0.8"), new BigDecimal("1.0")));
 
     private static BigDecimal usd(String v) {
         return new BigDecimal(v);

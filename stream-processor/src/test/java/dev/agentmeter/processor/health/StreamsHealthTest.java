@@ -17,12 +17,12 @@ class StreamsHealthTest {
     private final MovableClock clock = new MovableClock(Instant.parse("2026-12-07T10:00:00Z"));
     private final Map<MetricName, Metric> metrics = new HashMap<>();
     private KafkaStreams.State state = KafkaStreams.State.RUNNING;
-    private final StreamsHealth health = new StreamsHealth(() -> state, () -> metrics, Duration.ofMinutes(10),
-            Duration.ofMinutes(5), clock);
+    private final StreamsHealth health =
+            new StreamsHealth(() -> state, () -> metrics, Duration.ofMinutes(10), Duration.ofMinutes(5), clock);
 
     private void metric(String group, String name, String clientId, double value) {
-        MetricName n = new MetricName(name, group, "", clientId == null ? Map.of("thread-id", "t1")
-                : Map.of("client-id", clientId));
+        MetricName n = new MetricName(
+                name, group, "", clientId == null ? Map.of("thread-id", "t1") : Map.of("client-id", clientId));
         metrics.put(n, new Metric() {
             @Override
             public MetricName metricName() {
@@ -61,7 +61,8 @@ class StreamsHealthTest {
         StreamsHealth.Verdict v = health.check();
         assertThat(v.healthy()).isFalse();
         assertThat(v.status()).isEqualTo("STALLED");
-        assertThat(v.reason()).isEqualTo("no record processed for 360 s while 300 record(s) wait on an input partition");
+        assertThat(v.reason())
+                .isEqualTo("no record processed for 360 s while 300 record(s) wait on an input partition");
     }
 
     @Test
@@ -84,9 +85,12 @@ class StreamsHealthTest {
 
         StreamsHealth.Verdict v = health.check();
         assertThat(v.status()).isEqualTo("FAILING");
-        assertThat(v.reason()).isEqualTo("stream threads failed 3 times in the last 10 min; last: IllegalStateException: bad record");
+        assertThat(v.reason())
+                .isEqualTo("stream threads failed 3 times in the last 10 min; last: IllegalStateException: bad record");
         advance(Duration.ofMinutes(11));
-        assertThat(health.check().healthy()).as("failures older than the window are forgotten").isTrue();
+        assertThat(health.check().healthy())
+                .as("failures older than the window are forgotten")
+                .isTrue();
     }
 
     @Test

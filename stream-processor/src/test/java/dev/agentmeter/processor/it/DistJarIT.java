@@ -49,8 +49,13 @@ class DistJarIT {
         p.setProperty(ProcessorConfig.APPLICATION_ID, "dist-" + prefix);
         p.setProperty(ProcessorConfig.STATE_DIR, work.resolve("state").toString());
         p.setProperty(ProcessorConfig.HTTP_PORT, Integer.toString(port));
-        for (String key : List.of(ProcessorConfig.TOPIC_RAW, ProcessorConfig.TOPIC_PRICED, ProcessorConfig.TOPIC_REJECTED,
-                ProcessorConfig.TOPIC_PRICES, ProcessorConfig.TOPIC_BUDGETS, ProcessorConfig.TOPIC_ALERTS)) {
+        for (String key : List.of(
+                ProcessorConfig.TOPIC_RAW,
+                ProcessorConfig.TOPIC_PRICED,
+                ProcessorConfig.TOPIC_REJECTED,
+                ProcessorConfig.TOPIC_PRICES,
+                ProcessorConfig.TOPIC_BUDGETS,
+                ProcessorConfig.TOPIC_ALERTS)) {
             p.setProperty(key, prefix + "." + key);
         }
         Path config = work.resolve("processor.properties");
@@ -66,12 +71,19 @@ class DistJarIT {
             Instant at = Instant.now().minus(Duration.ofMinutes(5)).truncatedTo(ChronoUnit.SECONDS);
             Properties pp = new Properties();
             pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(pp, new StringSerializer(), new ByteArraySerializer())) {
+            try (KafkaProducer<String, byte[]> producer =
+                    new KafkaProducer<>(pp, new StringSerializer(), new ByteArraySerializer())) {
                 for (int i = 0; i < 3; i++) {
-                    UsageEvent e = UsageEvent.builder().eventId("dist-" + i).timestamp(at).agent("a").userId("u")
-                            .model("gpt-4o").usage(Usage.of(400_000, 0)).build(); // 0.4 MTok at $2.5 = $1
-                    producer.send(new ProducerRecord<>(prefix + "." + ProcessorConfig.TOPIC_RAW, e.eventId(),
-                            ContractJson.toBytes(e)));
+                    UsageEvent e = UsageEvent.builder()
+                            .eventId("dist-" + i)
+                            .timestamp(at)
+                            .agent("a")
+                            .userId("u")
+                            .model("gpt-4o")
+                            .usage(Usage.of(400_000, 0))
+                            .build(); // 0.4 MTok at $2.5 = $1
+                    producer.send(new ProducerRecord<>(
+                            prefix + "." + ProcessorConfig.TOPIC_RAW, e.eventId(), ContractJson.toBytes(e)));
                 }
             }
             Http.awaitSpend(port, "/v1/spend/global/*?period=DAY&at=" + at, "3");
@@ -80,10 +92,13 @@ class DistJarIT {
             assertThat(price.status()).isEqualTo(200);
             assertThat(price.json().get("modelKey").asText()).isEqualTo("gpt-4o");
             assertThat(price.json().get("price").get("inputPerMTok").asText()).isEqualTo("2.5");
-            assertThat(Http.get(port, "/metrics").body()).contains(
-                    "agentmeter_processor_priced_total{model=\"gpt-4o\",provider=\"unknown\",source=\"catalog\"} 3.0");
-            assertThat(Files.readString(log)).as("a logging backend is in the jar")
-                    .contains("State transition from REBALANCING to RUNNING").doesNotContain("NOP");
+            assertThat(Http.get(port, "/metrics").body())
+                    .contains(
+                            "agentmeter_processor_priced_total{model=\"gpt-4o\",provider=\"unknown\",source=\"catalog\"} 3.0");
+            assertThat(Files.readString(log))
+                    .as("a logging backend is in the jar")
+                    .contains("State transition from REBALANCING to RUNNING")
+                    .doesNotContain("NOP");
         } finally {
             process.destroyForcibly().waitFor();
         }
@@ -98,8 +113,9 @@ class DistJarIT {
 
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("exited").isTrue();
         assertThat(process.exitValue()).isEqualTo(2);
-        assertThat(Files.readString(log)).contains("agentmeter processor: bad configuration: Invalid value an hour for"
-                + " configuration grace: must be an ISO-8601 duration such as PT1H or P7D");
+        assertThat(Files.readString(log))
+                .contains("agentmeter processor: bad configuration: Invalid value an hour for"
+                        + " configuration grace: must be an ISO-8601 duration such as PT1H or P7D");
     }
 
     @Test
@@ -111,16 +127,23 @@ class DistJarIT {
 
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("exited").isTrue();
         assertThat(process.exitValue()).isEqualTo(2);
-        assertThat(Files.readString(log)).contains("agentmeter processor: bad configuration: Invalid value 0.0.0.0 for"
-                + " configuration http.bind.address: this address is reachable from other hosts and no token is set");
+        assertThat(Files.readString(log))
+                .contains(
+                        "agentmeter processor: bad configuration: Invalid value 0.0.0.0 for"
+                                + " configuration http.bind.address: this address is reachable from other hosts and no token is set");
     }
 
     private static Process start(Path config, Path log) throws IOException {
         Path jar = Path.of(System.getProperty("agentmeter.dist.jar", "target/stream-processor-all.jar"));
         assertThat(jar).as("built by mvn package").exists();
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-jar", jar.toString(), config.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx512m",
+                        "-jar",
+                        jar.toString(),
+                        config.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         // AGENTMETER_* variables are configuration too (ProcessorMain): only the file counts here.
         builder.environment().keySet().removeIf(k -> k.startsWith("AGENTMETER_"));
         return builder.start();

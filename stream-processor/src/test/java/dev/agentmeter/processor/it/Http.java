@@ -16,8 +16,7 @@ final class Http {
     /** The bearer token every request of this test JVM carries, if set (the processors under test ask for it). */
     static volatile String token;
 
-    private Http() {
-    }
+    private Http() {}
 
     record Reply(int status, String body) {
         JsonNode json() throws Exception {
@@ -31,7 +30,8 @@ final class Http {
 
     /** A GET with {@code bearer} as its token (none if null). */
     static Reply get(int port, String pathAndQuery, String bearer) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + pathAndQuery)).GET();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + pathAndQuery))
+                .GET();
         if (bearer != null) {
             request.header("Authorization", "Bearer " + bearer);
         }
@@ -63,10 +63,15 @@ final class Http {
      * windows on its own commit or flush interval), or fails after 60 s with the last answer.
      */
     static void awaitSpend(int port, String path, String expected) throws Exception {
-        Reply last = poll(port, path, Duration.ofMillis(200),
-                r -> r.status() == 200 && expected.equals(r.json().get("spendUsd").asText()));
+        Reply last = poll(
+                port,
+                path,
+                Duration.ofMillis(200),
+                r -> r.status() == 200
+                        && expected.equals(r.json().get("spendUsd").asText()));
         if (last != null) {
-            throw new AssertionError("spend at " + path + " never reached " + expected + "; last answer " + last.body());
+            throw new AssertionError(
+                    "spend at " + path + " never reached " + expected + "; last answer " + last.body());
         }
     }
 
@@ -77,10 +82,17 @@ final class Http {
      */
     static void awaitMetric(int port, String pattern) throws Exception {
         Pattern p = Pattern.compile(pattern);
-        Reply last = poll(port, "/metrics", Duration.ofMillis(500), r -> p.matcher(r.body()).find());
+        Reply last = poll(
+                port,
+                "/metrics",
+                Duration.ofMillis(500),
+                r -> p.matcher(r.body()).find());
         if (last != null) {
-            throw new AssertionError("no /metrics line matches " + pattern + "; state lines: " + last.body().lines()
-                    .filter(l -> l.startsWith("kafka_stream_state")).toList());
+            throw new AssertionError("no /metrics line matches " + pattern + "; state lines: "
+                    + last.body()
+                            .lines()
+                            .filter(l -> l.startsWith("kafka_stream_state"))
+                            .toList());
         }
     }
 }

@@ -26,11 +26,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -71,9 +69,16 @@ class ProcessorEndToEndIT {
 
     /** Event i costs 0.001 × (1 + i % 5) USD: 400 × (1 + i % 5) input tokens of gpt-4o at $2.50/M. */
     private static UsageEvent event(int i, Instant base) {
-        return UsageEvent.builder().eventId("ev-" + i).timestamp(base.plusMillis(i)).agent("agent-" + (i % 3))
-                .userId("u" + (i % USERS)).sessionId("s" + (i % 50)).teamId("team-" + (i % 2))
-                .model("gpt-4o").usage(Usage.of(400L * (1 + i % 5), 0)).build();
+        return UsageEvent.builder()
+                .eventId("ev-" + i)
+                .timestamp(base.plusMillis(i))
+                .agent("agent-" + (i % 3))
+                .userId("u" + (i % USERS))
+                .sessionId("s" + (i % 50))
+                .teamId("team-" + (i % 2))
+                .model("gpt-4o")
+                .usage(Usage.of(400L * (1 + i % 5), 0))
+                .build();
     }
 
     private static BigDecimal cost(int i) {
@@ -84,21 +89,38 @@ class ProcessorEndToEndIT {
     void tenThousandEventsWithARestartGiveExactAggregatesAndAlerts() throws Exception {
         String prefix = kafka.uniqueTopic("e2e");
         Map<String, String> topics = Map.of(
-                ProcessorConfig.TOPIC_RAW, prefix + ".raw", ProcessorConfig.TOPIC_PRICED, prefix + ".priced",
-                ProcessorConfig.TOPIC_REJECTED, prefix + ".rejected", ProcessorConfig.TOPIC_PRICES, prefix + ".prices",
-                ProcessorConfig.TOPIC_BUDGETS, prefix + ".budgets", ProcessorConfig.TOPIC_ALERTS, prefix + ".alerts");
+                ProcessorConfig.TOPIC_RAW,
+                prefix + ".raw",
+                ProcessorConfig.TOPIC_PRICED,
+                prefix + ".priced",
+                ProcessorConfig.TOPIC_REJECTED,
+                prefix + ".rejected",
+                ProcessorConfig.TOPIC_PRICES,
+                prefix + ".prices",
+                ProcessorConfig.TOPIC_BUDGETS,
+                prefix + ".budgets",
+                ProcessorConfig.TOPIC_ALERTS,
+                prefix + ".alerts");
         Instant base = Instant.now().minus(Duration.ofMinutes(30)).truncatedTo(ChronoUnit.SECONDS);
         if (!base.truncatedTo(ChronoUnit.DAYS).equals(base.plusMillis(EVENTS).truncatedTo(ChronoUnit.DAYS))) {
             base = base.plusMillis(EVENTS).truncatedTo(ChronoUnit.DAYS); // keep every event in one UTC day
         }
-        Instant day = base.atZone(ZoneOffset.UTC).toLocalDate().atStartOfDay(ZoneOffset.UTC).toInstant();
+        Instant day = base.atZone(ZoneOffset.UTC)
+                .toLocalDate()
+                .atStartOfDay(ZoneOffset.UTC)
+                .toInstant();
 
-        ProcessorConfig first = config(Files.createDirectories(work.resolve("state-a")).toString(), topics);
+        ProcessorConfig first =
+                config(Files.createDirectories(work.resolve("state-a")).toString(), topics);
         try (KafkaProducer<String, byte[]> producer = producer()) {
             ProcessorApp a = new ProcessorApp(first);
             a.prepare(3, (short) 1);
-            producer.send(new ProducerRecord<>(first.budgetsTopic(), "user:u0", ContractJson.toBytes(
-                    new Budget(Scope.parse("user:u0"), Map.of(Period.DAY, new BigDecimal("1.00")), null)))).get();
+            producer.send(new ProducerRecord<>(
+                            first.budgetsTopic(),
+                            "user:u0",
+                            ContractJson.toBytes(new Budget(
+                                    Scope.parse("user:u0"), Map.of(Period.DAY, new BigDecimal("1.00")), null))))
+                    .get();
             a.start();
             assertThat(a.awaitRunning(Duration.ofSeconds(60))).isTrue();
             produce(producer, first.rawTopic(), 0, EVENTS / 2, base);
@@ -108,14 +130,16 @@ class ProcessorEndToEndIT {
             produce(producer, first.rawTopic(), EVENTS / 2, EVENTS, base);
         }
 
-        ProcessorConfig second = config(Files.createDirectories(work.resolve("state-b")).toString(), topics);
+        ProcessorConfig second =
+                config(Files.createDirectories(work.resolve("state-b")).toString(), topics);
         try (ProcessorApp b = new ProcessorApp(second)) {
             b.start();
             assertThat(b.awaitRunning(Duration.ofSeconds(60))).isTrue();
             List<PricedUsage> priced = awaitPriced(second.pricedTopic(), EVENTS);
 
             assertThat(priced).hasSize(EVENTS);
-            assertThat(priced.stream().map(p -> p.event().eventId()).distinct().count()).isEqualTo(EVENTS);
+            assertThat(priced.stream().map(p -> p.event().eventId()).distinct().count())
+                    .isEqualTo(EVENTS);
 
             Map<String, BigDecimal> expectedByUser = new HashMap<>();
             BigDecimal expectedTotal = BigDecimal.ZERO;
@@ -123,8 +147,9 @@ class ProcessorEndToEndIT {
                 expectedByUser.merge("u" + (i % USERS), cost(i), BigDecimal::add);
                 expectedTotal = expectedTotal.add(cost(i));
             }
-            ReadOnlyKeyValueStore<String, SpendAggregate> store = b.streams().store(StoreQueryParameters.fromNameAndType(
-                    SpendStores.DEFAULT.spend(), QueryableStoreTypes.keyValueStore()));
+            ReadOnlyKeyValueStore<String, SpendAggregate> store = b.streams()
+                    .store(StoreQueryParameters.fromNameAndType(
+                            SpendStores.DEFAULT.spend(), QueryableStoreTypes.keyValueStore()));
             awaitCount(store, SpendStores.key(Period.DAY, day, Scope.GLOBAL), EVENTS);
             SpendAggregate global = store.get(SpendStores.key(Period.DAY, day, Scope.GLOBAL));
             assertThat(global.events()).isEqualTo(EVENTS);
@@ -137,9 +162,14 @@ class ProcessorEndToEndIT {
                 assertThat(user.events()).isEqualTo(EVENTS / USERS);
             }
 
-            List<String> alertIds = readAlerts(second.alertsTopic(), 3).stream().map(BudgetAlert::alertId).toList();
-            assertThat(alertIds).containsExactlyInAnyOrder(
-                    "user:u0|DAY|" + day + "|0.5", "user:u0|DAY|" + day + "|0.8", "user:u0|DAY|" + day + "|1.0");
+            List<String> alertIds = readAlerts(second.alertsTopic(), 3).stream()
+                    .map(BudgetAlert::alertId)
+                    .toList();
+            assertThat(alertIds)
+                    .containsExactlyInAnyOrder(
+                            "user:u0|DAY|" + day + "|0.5",
+                            "user:u0|DAY|" + day + "|0.8",
+                            "user:u0|DAY|" + day + "|1.0");
 
             String at = "&at=" + base;
             Http.Reply u0 = Http.get(b.httpPort(), "/v1/spend/user/u0?period=DAY" + at);
@@ -160,21 +190,31 @@ class ProcessorEndToEndIT {
             assertThat(top.json().findValuesAsText("scope")).containsExactly("user:u4", "user:u9", "user:u3");
             assertThat(top.json().findValuesAsText("spendUsd")).containsExactly("5", "5", "4");
 
-            assertThat(Http.get(b.httpPort(), "/v1/prices/gpt-4o-2024-08-06").json().get("modelKey").asText())
+            assertThat(Http.get(b.httpPort(), "/v1/prices/gpt-4o-2024-08-06")
+                            .json()
+                            .get("modelKey")
+                            .asText())
                     .isEqualTo("gpt-4o");
             assertThat(Http.get(b.httpPort(), "/v1/prices/nope").status()).isEqualTo(404);
             assertThat(Http.get(b.httpPort(), "/v1/spend/org/x").status()).isEqualTo(400);
-            assertThat(Http.get(b.httpPort(), "/v1/spend/user/u0?period=WEEK").json().get("error").asText())
+            assertThat(Http.get(b.httpPort(), "/v1/spend/user/u0?period=WEEK")
+                            .json()
+                            .get("error")
+                            .asText())
                     .isEqualTo("period 'WEEK' is not one of HOUR, DAY, MONTH, SESSION");
             assertThat(Http.get(b.httpPort(), "/health").status()).isEqualTo(200);
-            // Counters are per instance (which events B priced depends on when A stopped), so only their presence is fixed.
+            // Counters are per instance (which events B priced depends on when A stopped), so only their presence is
+            // fixed.
             assertThat(Http.get(b.httpPort(), "/metrics").body())
-                    .contains("agentmeter_processor_priced_total{model=\"gpt-4o\",provider=\"unknown\",source=\"catalog\"} ")
+                    .contains(
+                            "agentmeter_processor_priced_total{model=\"gpt-4o\",provider=\"unknown\",source=\"catalog\"} ")
                     .contains("agentmeter_processor_alerts_total{level=\"EXCEEDED\"} 1.0")
                     .contains("kafka_stream_thread_");
             // Every store type's metrics, not only the first type's (ProcessorMetrics.stateStoreTags).
             Http.awaitMetric(b.httpPort(), "kafka_stream_state_commit_latency_avg\\{[^}]*state_id=\"spend-store\"");
-            Http.awaitMetric(b.httpPort(), "kafka_stream_state_commit_latency_avg\\{[^}]*state_id=\"" + UsageTopology.DEDUP_STORE + "\"");
+            Http.awaitMetric(
+                    b.httpPort(),
+                    "kafka_stream_state_commit_latency_avg\\{[^}]*state_id=\"" + UsageTopology.DEDUP_STORE + "\"");
         }
     }
 
@@ -206,13 +246,17 @@ class ProcessorEndToEndIT {
     /** The priced topic's committed records once {@code n} arrived (or 120 s passed), then 2 s more. */
     private static List<PricedUsage> awaitPriced(String topic, int n) {
         return TopicReader.await(kafka.bootstrapServers(), topic, n, Duration.ofSeconds(120), Duration.ofSeconds(2))
-                .stream().map(r -> ContractJson.fromBytes(r.value(), PricedUsage.class)).toList();
+                .stream()
+                .map(r -> ContractJson.fromBytes(r.value(), PricedUsage.class))
+                .toList();
     }
 
     /** The alert topic's committed records once {@code n} arrived (or 60 s passed), then 3 s more: an extra alert fails. */
     private static List<BudgetAlert> readAlerts(String topic, int n) {
         return TopicReader.await(kafka.bootstrapServers(), topic, n, Duration.ofSeconds(60), Duration.ofSeconds(3))
-                .stream().map(r -> ContractSerdes.budgetAlert().deserialize(topic, r.value())).toList();
+                .stream()
+                .map(r -> ContractSerdes.budgetAlert().deserialize(topic, r.value()))
+                .toList();
     }
 
     private static void awaitCount(ReadOnlyKeyValueStore<String, SpendAggregate> store, String key, long events) {

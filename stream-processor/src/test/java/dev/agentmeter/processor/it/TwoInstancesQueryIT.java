@@ -51,20 +51,30 @@ class TwoInstancesQueryIT {
         p.put(ProcessorConfig.HTTP_PORT, "0");
         p.put(ProcessorConfig.TOPIC_PARTITIONS, "4");
         p.put(ProcessorConfig.HTTP_AUTH_TOKEN, TOKEN);
-        for (String key : new String[] {ProcessorConfig.TOPIC_RAW, ProcessorConfig.TOPIC_PRICED,
-                ProcessorConfig.TOPIC_REJECTED, ProcessorConfig.TOPIC_PRICES, ProcessorConfig.TOPIC_BUDGETS,
-                ProcessorConfig.TOPIC_ALERTS}) {
+        for (String key : new String[] {
+            ProcessorConfig.TOPIC_RAW,
+            ProcessorConfig.TOPIC_PRICED,
+            ProcessorConfig.TOPIC_REJECTED,
+            ProcessorConfig.TOPIC_PRICES,
+            ProcessorConfig.TOPIC_BUDGETS,
+            ProcessorConfig.TOPIC_ALERTS
+        }) {
             p.put(key, prefix + "." + key);
         }
         Path peer = Files.writeString(work.resolve("peer-token"), "# shared by the instances only\npeer-s3cret\n");
         p.put(ProcessorConfig.HTTP_PEER_TOKEN_FILE, peer.toString());
         Map<String, String> a = new HashMap<>(p);
-        a.put(ProcessorConfig.STATE_DIR, Files.createDirectories(work.resolve("a")).toString());
+        a.put(
+                ProcessorConfig.STATE_DIR,
+                Files.createDirectories(work.resolve("a")).toString());
         Map<String, String> b = new HashMap<>(p);
-        b.put(ProcessorConfig.STATE_DIR, Files.createDirectories(work.resolve("b")).toString());
+        b.put(
+                ProcessorConfig.STATE_DIR,
+                Files.createDirectories(work.resolve("b")).toString());
         b.put(ProcessorConfig.HTTP_AUTH_TOKEN, TOKEN_TWO);
 
-        try (ProcessorApp one = new ProcessorApp(ProcessorConfig.of(a)); ProcessorApp two = new ProcessorApp(ProcessorConfig.of(b))) {
+        try (ProcessorApp one = new ProcessorApp(ProcessorConfig.of(a));
+                ProcessorApp two = new ProcessorApp(ProcessorConfig.of(b))) {
             one.prepare(4, (short) 1);
             one.start();
             two.start();
@@ -74,11 +84,19 @@ class TwoInstancesQueryIT {
             Instant at = Instant.now().minus(Duration.ofMinutes(5)).truncatedTo(ChronoUnit.SECONDS);
             Properties pp = new Properties();
             pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(pp, new StringSerializer(), new ByteArraySerializer())) {
+            try (KafkaProducer<String, byte[]> producer =
+                    new KafkaProducer<>(pp, new StringSerializer(), new ByteArraySerializer())) {
                 for (int i = 0; i < 40; i++) {
-                    UsageEvent e = UsageEvent.builder().eventId("q-" + i).timestamp(at).agent("a").userId("user-" + (i % 8))
-                            .model("gpt-4o").usage(Usage.of(400_000, 0)).build(); // $1 each
-                    producer.send(new ProducerRecord<>(prefix + "." + ProcessorConfig.TOPIC_RAW, e.eventId(), ContractJson.toBytes(e)));
+                    UsageEvent e = UsageEvent.builder()
+                            .eventId("q-" + i)
+                            .timestamp(at)
+                            .agent("a")
+                            .userId("user-" + (i % 8))
+                            .model("gpt-4o")
+                            .usage(Usage.of(400_000, 0))
+                            .build(); // $1 each
+                    producer.send(new ProducerRecord<>(
+                            prefix + "." + ProcessorConfig.TOPIC_RAW, e.eventId(), ContractJson.toBytes(e)));
                 }
             }
             String query = "?period=DAY&at=" + at;
@@ -103,16 +121,36 @@ class TwoInstancesQueryIT {
                 LockSupport.parkNanos(200_000_000);
             }
             assertThat(top.status()).as(top.body()).isEqualTo(200);
-            assertThat(top.json().findValuesAsText("scope")).containsExactly("user:user-0", "user:user-1",
-                    "user:user-2", "user:user-3", "user:user-4", "user:user-5", "user:user-6", "user:user-7");
+            assertThat(top.json().findValuesAsText("scope"))
+                    .containsExactly(
+                            "user:user-0",
+                            "user:user-1",
+                            "user:user-2",
+                            "user:user-3",
+                            "user:user-4",
+                            "user:user-5",
+                            "user:user-6",
+                            "user:user-7");
             assertThat(top.json().findValuesAsText("spendUsd")).containsOnly("5");
 
-            assertThat(Http.get(one.httpPort(), "/v1/spend/user/user-1" + query, null).status()).isEqualTo(401);
-            assertThat(Http.get(one.httpPort(), "/v1/spend/user/user-1" + query, "wrong").status()).isEqualTo(401);
-            assertThat(Http.get(two.httpPort(), "/v1/top/user" + query, TOKEN_TWO.toUpperCase()).status()).isEqualTo(401);
-            assertThat(Http.get(two.httpPort(), "/v1/top/user" + query, TOKEN).status()).as("the other's token").isEqualTo(401);
-            assertThat(Http.get(one.httpPort(), "/health", null).status()).as("open for probes").isEqualTo(200);
-            assertThat(Http.get(one.httpPort(), "/metrics", null).status()).as("open for Prometheus").isEqualTo(200);
+            assertThat(Http.get(one.httpPort(), "/v1/spend/user/user-1" + query, null)
+                            .status())
+                    .isEqualTo(401);
+            assertThat(Http.get(one.httpPort(), "/v1/spend/user/user-1" + query, "wrong")
+                            .status())
+                    .isEqualTo(401);
+            assertThat(Http.get(two.httpPort(), "/v1/top/user" + query, TOKEN_TWO.toUpperCase())
+                            .status())
+                    .isEqualTo(401);
+            assertThat(Http.get(two.httpPort(), "/v1/top/user" + query, TOKEN).status())
+                    .as("the other's token")
+                    .isEqualTo(401);
+            assertThat(Http.get(one.httpPort(), "/health", null).status())
+                    .as("open for probes")
+                    .isEqualTo(200);
+            assertThat(Http.get(one.httpPort(), "/metrics", null).status())
+                    .as("open for Prometheus")
+                    .isEqualTo(200);
         } finally {
             Http.token = null;
         }

@@ -31,7 +31,10 @@ class StreamsMetricsBinderTest {
 
     /** A store's commit latency, tagged as Kafka Streams tags a store of that type. */
     private void storeLatency(String typeKey, String store, String task, double value) {
-        MetricName name = kafka.metricName("commit-latency-avg", "stream-state-metrics", "",
+        MetricName name = kafka.metricName(
+                "commit-latency-avg",
+                "stream-state-metrics",
+                "",
                 Map.of("thread-id", "t-1", "task-id", task, typeKey, store));
         Sensor sensor = kafka.sensor(store + "-" + task + "-commit");
         sensor.add(name, new Avg());
@@ -39,8 +42,12 @@ class StreamsMetricsBinderTest {
     }
 
     private String scrape(String prefix) {
-        return String.join("\n", Arrays.stream(registry.scrape().split("\n")).filter(l -> l.startsWith(prefix))
-                .sorted().toList());
+        return String.join(
+                "\n",
+                Arrays.stream(registry.scrape().split("\n"))
+                        .filter(l -> l.startsWith(prefix))
+                        .sorted()
+                        .toList());
     }
 
     @Test
@@ -51,12 +58,15 @@ class StreamsMetricsBinderTest {
 
         binder.refresh();
 
-        assertThat(scrape("kafka_stream_state_commit_latency_avg{")).isEqualTo(
-                "kafka_stream_state_commit_latency_avg{kafka_version=\"" + version + "\",state_id=\"event-id-store\","
+        assertThat(scrape("kafka_stream_state_commit_latency_avg{"))
+                .isEqualTo("kafka_stream_state_commit_latency_avg{kafka_version=\"" + version
+                        + "\",state_id=\"event-id-store\","
                         + "task_id=\"1_0\",thread_id=\"t-1\"} 1.5\n"
-                + "kafka_stream_state_commit_latency_avg{kafka_version=\"" + version + "\",state_id=\"prices-store\","
+                        + "kafka_stream_state_commit_latency_avg{kafka_version=\"" + version
+                        + "\",state_id=\"prices-store\","
                         + "task_id=\"-1_-1\",thread_id=\"t-1\"} 3.5\n"
-                + "kafka_stream_state_commit_latency_avg{kafka_version=\"" + version + "\",state_id=\"spend-store\","
+                        + "kafka_stream_state_commit_latency_avg{kafka_version=\"" + version
+                        + "\",state_id=\"spend-store\","
                         + "task_id=\"2_0\",thread_id=\"t-1\"} 2.5");
     }
 
@@ -69,9 +79,9 @@ class StreamsMetricsBinderTest {
         kafka.removeSensor("spend-store-2_1-commit");
         binder.refresh();
 
-        assertThat(scrape("kafka_stream_state_commit_latency_avg{")).isEqualTo(
-                "kafka_stream_state_commit_latency_avg{kafka_version=\"" + version + "\",state_id=\"spend-store\","
-                        + "task_id=\"2_0\",thread_id=\"t-1\"} 2.5");
+        assertThat(scrape("kafka_stream_state_commit_latency_avg{"))
+                .isEqualTo("kafka_stream_state_commit_latency_avg{kafka_version=\"" + version
+                        + "\",state_id=\"spend-store\"," + "task_id=\"2_0\",thread_id=\"t-1\"} 2.5");
     }
 
     @Test
@@ -85,7 +95,8 @@ class StreamsMetricsBinderTest {
         binder.refresh();
         binder.refresh();
 
-        assertThat(registry.find("kafka.stream.state.commit.latency.avg").meters()).hasSize(1);
+        assertThat(registry.find("kafka.stream.state.commit.latency.avg").meters())
+                .hasSize(1);
         assertThat(scrape("kafka_stream_state_commit_latency_avg{")).endsWith("} 7.5");
     }
 
@@ -98,7 +109,8 @@ class StreamsMetricsBinderTest {
 
         binder.refresh();
 
-        assertThat(scrape("kafka_stream_thread_process_total{")).isEqualTo(
-                "kafka_stream_thread_process_total{kafka_version=\"" + version + "\",thread_id=\"t-1\"} 42.0");
+        assertThat(scrape("kafka_stream_thread_process_total{"))
+                .isEqualTo(
+                        "kafka_stream_thread_process_total{kafka_version=\"" + version + "\",thread_id=\"t-1\"} 42.0");
     }
 }

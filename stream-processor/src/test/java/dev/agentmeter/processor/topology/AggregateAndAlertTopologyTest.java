@@ -71,7 +71,8 @@ class AggregateAndAlertTopologyTest {
         assertThat(a.windowStart()).isEqualTo(Instant.parse("2026-11-22T00:00:00Z"));
         assertThat(a.windowEnd()).isEqualTo(Instant.parse("2026-11-23T00:00:00Z"));
         assertThat(a.triggeringEventId()).isEqualTo("e2");
-        assertThat(t.metrics.count("agentmeter.processor.alerts", "level", "WARNING")).isEqualTo(1.0);
+        assertThat(t.metrics.count("agentmeter.processor.alerts", "level", "WARNING"))
+                .isEqualTo(1.0);
     }
 
     @Test
@@ -80,11 +81,14 @@ class AggregateAndAlertTopologyTest {
         t.send(costing("e1", "12.5", T0));
 
         List<BudgetAlert> raised = t.alerts.readValuesToList();
-        assertThat(raised).extracting(BudgetAlert::alertId).containsExactly(
-                "user:alice|DAY|2026-11-22T00:00:00Z|0.5",
-                "user:alice|DAY|2026-11-22T00:00:00Z|0.8",
-                "user:alice|DAY|2026-11-22T00:00:00Z|1.0");
-        assertThat(raised).extracting(BudgetAlert::level)
+        assertThat(raised)
+                .extracting(BudgetAlert::alertId)
+                .containsExactly(
+                        "user:alice|DAY|2026-11-22T00:00:00Z|0.5",
+                        "user:alice|DAY|2026-11-22T00:00:00Z|0.8",
+                        "user:alice|DAY|2026-11-22T00:00:00Z|1.0");
+        assertThat(raised)
+                .extracting(BudgetAlert::level)
                 .containsExactly(AlertLevel.WARNING, AlertLevel.WARNING, AlertLevel.EXCEEDED);
         assertThat(raised).extracting(a -> a.spendUsd().toPlainString()).containsOnly("12.5");
     }
@@ -97,7 +101,9 @@ class AggregateAndAlertTopologyTest {
         t.send(costing("e2", "1", T0));
 
         assertThat(alertIds()).containsExactly("user:alice|DAY|2026-11-22T00:00:00Z|0.5");
-        assertThat(spend(Period.DAY, Instant.parse("2026-11-22T00:00:00Z"), "user:alice").spendUsd().toPlainString())
+        assertThat(spend(Period.DAY, Instant.parse("2026-11-22T00:00:00Z"), "user:alice")
+                        .spendUsd()
+                        .toPlainString())
                 .isEqualTo("7");
     }
 
@@ -110,8 +116,9 @@ class AggregateAndAlertTopologyTest {
         budget("user:alice", "DAY", "5");
 
         List<BudgetAlert> raised = t.alerts.readValuesToList();
-        assertThat(raised).extracting(BudgetAlert::alertId).containsExactly(
-                "user:alice|DAY|2026-11-22T00:00:00Z|0.8", "user:alice|DAY|2026-11-22T00:00:00Z|1.0");
+        assertThat(raised)
+                .extracting(BudgetAlert::alertId)
+                .containsExactly("user:alice|DAY|2026-11-22T00:00:00Z|0.8", "user:alice|DAY|2026-11-22T00:00:00Z|1.0");
         assertThat(raised).extracting(a -> a.limitUsd().toPlainString()).containsOnly("5");
         assertThat(raised).extracting(BudgetAlert::triggeringEventId).containsOnlyNulls();
     }
@@ -123,8 +130,9 @@ class AggregateAndAlertTopologyTest {
 
         budget("team:support", "MONTH", "10");
 
-        assertThat(alertIds()).containsExactly("team:support|MONTH|2026-11-01T00:00:00Z|0.5",
-                "team:support|MONTH|2026-11-01T00:00:00Z|0.8");
+        assertThat(alertIds())
+                .containsExactly(
+                        "team:support|MONTH|2026-11-01T00:00:00Z|0.5", "team:support|MONTH|2026-11-01T00:00:00Z|0.8");
     }
 
     @Test
@@ -132,28 +140,44 @@ class AggregateAndAlertTopologyTest {
         restartWith(Map.of("budget.default.user.DAY", "1", "budget.default.agent.HOUR", "100"));
         t.send(costing("e1", "1", T0));
 
-        assertThat(alertIds()).containsExactly("user:alice|DAY|2026-11-22T00:00:00Z|0.5",
-                "user:alice|DAY|2026-11-22T00:00:00Z|0.8", "user:alice|DAY|2026-11-22T00:00:00Z|1.0");
+        assertThat(alertIds())
+                .containsExactly(
+                        "user:alice|DAY|2026-11-22T00:00:00Z|0.5",
+                        "user:alice|DAY|2026-11-22T00:00:00Z|0.8",
+                        "user:alice|DAY|2026-11-22T00:00:00Z|1.0");
     }
 
     @Test
     void spendIsAggregatedPerScopeWithTokensEventsAndErrors() {
         t.send(event("e1", "gpt-4o", 1000, 100).toBuilder()
-                .usage(new Usage(1000, 100, 200, 300, 0, 40, false)).build());
-        t.send(event("e2", "gpt-4o", 400_000, 0).toBuilder().userId("bob")
-                .call(new Call("generate", "error", 10L, "error", "timeout", null)).build());
+                .usage(new Usage(1000, 100, 200, 300, 0, 40, false))
+                .build());
+        t.send(event("e2", "gpt-4o", 400_000, 0).toBuilder()
+                .userId("bob")
+                .call(new Call("generate", "error", 10L, "error", "timeout", null))
+                .build());
 
         Instant day = Instant.parse("2026-11-22T00:00:00Z");
         SpendAggregate global = spend(Period.DAY, day, "global:*");
         // e1: 500×2.5 + 200×1.25 + 300×2.5 + 100×10 per million = 0.00325; e2: 1
         assertThat(global.spendUsd().toPlainString()).isEqualTo("1.00325");
-        assertThat(List.of(global.events(), global.inputTokens(), global.outputTokens(), global.cacheReadTokens(),
-                global.cacheWriteTokens(), global.reasoningTokens(), global.errors()))
+        assertThat(List.of(
+                        global.events(),
+                        global.inputTokens(),
+                        global.outputTokens(),
+                        global.cacheReadTokens(),
+                        global.cacheWriteTokens(),
+                        global.reasoningTokens(),
+                        global.errors()))
                 .containsExactly(2L, 401_000L, 100L, 200L, 300L, 40L, 1L);
-        assertThat(spend(Period.DAY, day, "user:alice").spendUsd().toPlainString()).isEqualTo("0.00325");
-        assertThat(spend(Period.DAY, day, "user:bob").spendUsd().toPlainString()).isEqualTo("1");
+        assertThat(spend(Period.DAY, day, "user:alice").spendUsd().toPlainString())
+                .isEqualTo("0.00325");
+        assertThat(spend(Period.DAY, day, "user:bob").spendUsd().toPlainString())
+                .isEqualTo("1");
         assertThat(spend(Period.HOUR, T0, "team:support").events()).isEqualTo(2);
-        assertThat(spend(Period.MONTH, Instant.parse("2026-11-01T00:00:00Z"), "agent:triage").events()).isEqualTo(2);
+        assertThat(spend(Period.MONTH, Instant.parse("2026-11-01T00:00:00Z"), "agent:triage")
+                        .events())
+                .isEqualTo(2);
         assertThat(spend(Period.DAY, day, "session:s1").events()).isEqualTo(2);
     }
 
@@ -162,7 +186,9 @@ class AggregateAndAlertTopologyTest {
         t.send(costing("e1", "1", Instant.parse("2026-10-31T23:59:59.999Z")));
         t.send(costing("e2", "2", Instant.parse("2026-11-01T00:00:00Z")));
 
-        assertThat(spend(Period.MONTH, Instant.parse("2026-10-01T00:00:00Z"), "global:*").spendUsd().toPlainString())
+        assertThat(spend(Period.MONTH, Instant.parse("2026-10-01T00:00:00Z"), "global:*")
+                        .spendUsd()
+                        .toPlainString())
                 .isEqualTo("1");
         SpendAggregate november = spend(Period.MONTH, Instant.parse("2026-11-01T00:00:00Z"), "global:*");
         assertThat(november.spendUsd().toPlainString()).isEqualTo("2");
@@ -191,10 +217,15 @@ class AggregateAndAlertTopologyTest {
 
         assertThat(t.priced.readValuesToList()).hasSize(3);
         assertThat(spend(Period.HOUR, T0, "global:*")).isNull();
-        assertThat(spend(Period.DAY, Instant.parse("2026-11-22T00:00:00Z"), "global:*").spendUsd().toPlainString())
+        assertThat(spend(Period.DAY, Instant.parse("2026-11-22T00:00:00Z"), "global:*")
+                        .spendUsd()
+                        .toPlainString())
                 .isEqualTo("2");
-        assertThat(spend(Period.DAY, Instant.parse("2026-11-19T00:00:00Z"), "global:*")).isNull();
-        assertThat(spend(Period.MONTH, Instant.parse("2026-11-01T00:00:00Z"), "global:*").spendUsd().toPlainString())
+        assertThat(spend(Period.DAY, Instant.parse("2026-11-19T00:00:00Z"), "global:*"))
+                .isNull();
+        assertThat(spend(Period.MONTH, Instant.parse("2026-11-01T00:00:00Z"), "global:*")
+                        .spendUsd()
+                        .toPlainString())
                 .isEqualTo("3");
         assertThat(t.metrics.count("agentmeter.processor.late")).isEqualTo(2.0);
     }
@@ -210,11 +241,12 @@ class AggregateAndAlertTopologyTest {
         SpendAggregate current = store.get(SpendStores.sessionKey(Scope.parse("session:s1")));
         assertThat(current.windowStart()).isEqualTo(T0.plus(Duration.ofMinutes(60)));
         assertThat(current.spendUsd().toPlainString()).isEqualTo("1.5");
-        assertThat(alertIds()).containsExactly(
-                "session:s1|SESSION|2026-11-22T10:00:00Z|0.5",
-                "session:s1|SESSION|2026-11-22T10:00:00Z|0.8",
-                "session:s1|SESSION|2026-11-22T10:00:00Z|1.0",
-                "session:s1|SESSION|2026-11-22T11:00:00Z|0.5");
+        assertThat(alertIds())
+                .containsExactly(
+                        "session:s1|SESSION|2026-11-22T10:00:00Z|0.5",
+                        "session:s1|SESSION|2026-11-22T10:00:00Z|0.8",
+                        "session:s1|SESSION|2026-11-22T10:00:00Z|1.0",
+                        "session:s1|SESSION|2026-11-22T11:00:00Z|0.5");
     }
 
     @Test
@@ -229,12 +261,14 @@ class AggregateAndAlertTopologyTest {
     @Test
     void aDeltaCombiningThreeEventsAlertsOnceForEachThresholdNamingItsLastEvent() {
         budget("user:alice", "DAY", "10");
-        t.sendDelta(ScopeInput.spend(Scope.parse("user:alice"), new SpendDelta("e3", T0, T0.plusSeconds(2),
-                new BigDecimal("9.00"), 3, 3_600_000, 0, 0, 0, 0, 1)));
+        t.sendDelta(ScopeInput.spend(
+                Scope.parse("user:alice"),
+                new SpendDelta("e3", T0, T0.plusSeconds(2), new BigDecimal("9.00"), 3, 3_600_000, 0, 0, 0, 0, 1)));
 
         List<BudgetAlert> raised = t.alerts.readValuesToList();
-        assertThat(raised).extracting(BudgetAlert::alertId).containsExactly(
-                "user:alice|DAY|2026-11-22T00:00:00Z|0.5", "user:alice|DAY|2026-11-22T00:00:00Z|0.8");
+        assertThat(raised)
+                .extracting(BudgetAlert::alertId)
+                .containsExactly("user:alice|DAY|2026-11-22T00:00:00Z|0.5", "user:alice|DAY|2026-11-22T00:00:00Z|0.8");
         assertThat(raised).extracting(a -> a.spendUsd().toPlainString()).containsOnly("9");
         assertThat(raised).extracting(BudgetAlert::triggeringEventId).containsOnly("e3");
         SpendAggregate day = spend(Period.DAY, Instant.parse("2026-11-22T00:00:00Z"), "user:alice");

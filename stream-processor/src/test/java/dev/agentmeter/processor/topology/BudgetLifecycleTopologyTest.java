@@ -2,7 +2,6 @@ package dev.agentmeter.processor.topology;
 
 import static dev.agentmeter.processor.topology.TopologyFixture.T0;
 import static dev.agentmeter.processor.topology.TopologyFixture.costing;
-import static dev.agentmeter.processor.topology.TopologyFixture.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentmeter.model.AlertLevel;
@@ -45,7 +44,8 @@ class BudgetLifecycleTopologyTest {
     }
 
     private void budget(String scope, String limit, String zone, Boolean forecast) {
-        t.budgets.pipeInput(scope, new Budget(Scope.parse(scope), Map.of(Period.DAY, new BigDecimal(limit)), null, zone, forecast));
+        t.budgets.pipeInput(
+                scope, new Budget(Scope.parse(scope), Map.of(Period.DAY, new BigDecimal(limit)), null, zone, forecast));
     }
 
     private List<String> alertIds() {
@@ -54,9 +54,12 @@ class BudgetLifecycleTopologyTest {
 
     /** "spend ratio level" of each status record, in order. */
     private List<String> statusLine() {
-        return t.statuses.readKeyValuesToList().stream().map(kv -> kv.value == null ? kv.key + " removed"
-                : kv.key + " " + kv.value.spendUsd().toPlainString() + " " + kv.value.usedRatio().toPlainString() + " "
-                + kv.value.level()).toList();
+        return t.statuses.readKeyValuesToList().stream()
+                .map(kv -> kv.value == null
+                        ? kv.key + " removed"
+                        : kv.key + " " + kv.value.spendUsd().toPlainString() + " "
+                                + kv.value.usedRatio().toPlainString() + " " + kv.value.level())
+                .toList();
     }
 
     @Test
@@ -66,8 +69,12 @@ class BudgetLifecycleTopologyTest {
         t.send(costing("e2", "2.5", T0));
         t.send(costing("e3", "5", T0));
 
-        assertThat(statusLine()).containsExactly("user:alice|DAY 0 0 OK", "user:alice|DAY 2.5 0.25 OK",
-                "user:alice|DAY 5 0.5 WARNING", "user:alice|DAY 10 1 EXCEEDED");
+        assertThat(statusLine())
+                .containsExactly(
+                        "user:alice|DAY 0 0 OK",
+                        "user:alice|DAY 2.5 0.25 OK",
+                        "user:alice|DAY 5 0.5 WARNING",
+                        "user:alice|DAY 10 1 EXCEEDED");
     }
 
     @Test
@@ -100,7 +107,9 @@ class BudgetLifecycleTopologyTest {
         for (int i = 1; i <= 5; i++) {
             t.send(costing("early-" + i, "0.5", DAY.plus(Duration.ofMinutes(30))));
         }
-        assertThat(t.alerts.isEmpty()).as("$2.50 by 00:30 would project $120, but 2 % of the day is no evidence").isTrue();
+        assertThat(t.alerts.isEmpty())
+                .as("$2.50 by 00:30 would project $120, but 2 % of the day is no evidence")
+                .isTrue();
 
         t.send(costing("e6", "0.5", DAY.plus(Duration.ofHours(3))));
         List<BudgetAlert> raised = t.alerts.readValuesToList();
@@ -136,7 +145,9 @@ class BudgetLifecycleTopologyTest {
 
         budget("user:alice", "20", null, null);
         List<BudgetAlert> resolved = t.alerts.readValuesToList();
-        assertThat(resolved).extracting(BudgetAlert::alertId).containsExactly("user:alice|DAY|2026-11-22T00:00:00Z|0.5|resolved");
+        assertThat(resolved)
+                .extracting(BudgetAlert::alertId)
+                .containsExactly("user:alice|DAY|2026-11-22T00:00:00Z|0.5|resolved");
         assertThat(resolved.get(0).level()).isEqualTo(AlertLevel.RESOLVED);
         assertThat(resolved.get(0).limitUsd().toPlainString()).isEqualTo("20");
         assertThat(resolved.get(0).spendUsd().toPlainString()).isEqualTo("6");
@@ -160,8 +171,11 @@ class BudgetLifecycleTopologyTest {
         t.budgets.pipeInput("user:alice", (Budget) null);
 
         List<BudgetAlert> resolved = t.alerts.readValuesToList();
-        assertThat(resolved).extracting(BudgetAlert::alertId).containsExactly(
-                "user:alice|DAY|2026-11-22T00:00:00Z|0.5|resolved", "user:alice|DAY|2026-11-22T00:00:00Z|0.8|resolved");
+        assertThat(resolved)
+                .extracting(BudgetAlert::alertId)
+                .containsExactly(
+                        "user:alice|DAY|2026-11-22T00:00:00Z|0.5|resolved",
+                        "user:alice|DAY|2026-11-22T00:00:00Z|0.8|resolved");
         assertThat(resolved).extracting(a -> a.limitUsd().toPlainString()).containsOnly("10");
     }
 
@@ -176,15 +190,29 @@ class BudgetLifecycleTopologyTest {
         t.send(costing("e1", "6", Instant.parse("2026-11-01T05:30:00Z")));
 
         List<BudgetAlert> raised = t.alerts.readValuesToList();
-        assertThat(raised).extracting(BudgetAlert::alertId).containsExactlyInAnyOrder(
-                "user:alice|DAY|2026-11-01T04:00:00Z|0.5", "team:support|DAY|2026-10-31T23:00:00Z|0.5");
-        BudgetAlert ny = raised.stream().filter(a -> a.scope().toString().equals("user:alice")).findFirst().orElseThrow();
-        assertThat(Duration.between(ny.windowStart(), ny.windowEnd())).as("New York's day of the change").isEqualTo(Duration.ofHours(25));
-        BudgetAlert berlin = raised.stream().filter(a -> a.scope().toString().equals("team:support")).findFirst().orElseThrow();
+        assertThat(raised)
+                .extracting(BudgetAlert::alertId)
+                .containsExactlyInAnyOrder(
+                        "user:alice|DAY|2026-11-01T04:00:00Z|0.5", "team:support|DAY|2026-10-31T23:00:00Z|0.5");
+        BudgetAlert ny = raised.stream()
+                .filter(a -> a.scope().toString().equals("user:alice"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(Duration.between(ny.windowStart(), ny.windowEnd()))
+                .as("New York's day of the change")
+                .isEqualTo(Duration.ofHours(25));
+        BudgetAlert berlin = raised.stream()
+                .filter(a -> a.scope().toString().equals("team:support"))
+                .findFirst()
+                .orElseThrow();
         assertThat(berlin.windowEnd()).isEqualTo(Instant.parse("2026-11-01T23:00:00Z"));
         KeyValueStore<String, SpendAggregate> store = t.driver.getKeyValueStore(SpendStores.DEFAULT.spend());
-        assertThat(store.get(SpendStores.key(Period.DAY, Instant.parse("2026-11-01T00:00:00Z"), Scope.parse("user:alice")))
-                .spendUsd().toPlainString()).as("the UTC day, for queries, still counts").isEqualTo("6");
+        assertThat(store.get(SpendStores.key(
+                                Period.DAY, Instant.parse("2026-11-01T00:00:00Z"), Scope.parse("user:alice")))
+                        .spendUsd()
+                        .toPlainString())
+                .as("the UTC day, for queries, still counts")
+                .isEqualTo("6");
     }
 
     @Test

@@ -43,7 +43,7 @@ class DedupStoreRocksDbConfigTest {
     @Test
     void dedupSegmentsKeepFiltersOnEveryLevelOtherStoresKeepKafkasDefault() {
         try (Options dedup = new Options().setOptimizeFiltersForHits(true);
-             Options spend = new Options().setOptimizeFiltersForHits(true)) {
+                Options spend = new Options().setOptimizeFiltersForHits(true)) {
             new DedupStoreRocksDbConfig().setConfig("event-id-store.1795046400000", dedup, Map.of());
             new DedupStoreRocksDbConfig().setConfig("spend-store", spend, Map.of());
 
@@ -60,12 +60,14 @@ class DedupStoreRocksDbConfigTest {
     @Test
     void theAppInstallsItAndPassesAnOperatorsOwnSetterOn() {
         Properties plain = ProcessorApp.streamsProperties(ProcessorConfig.of(Map.of()), 0);
-        assertThat(plain.get(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG)).isEqualTo(DedupStoreRocksDbConfig.class);
+        assertThat(plain.get(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG))
+                .isEqualTo(DedupStoreRocksDbConfig.class);
         assertThat(plain.containsKey(DedupStoreRocksDbConfig.DELEGATE)).isFalse();
 
-        Properties withOwn = ProcessorApp.streamsProperties(ProcessorConfig.of(Map.of(
-                "kafka.rocksdb.config.setter", RecordingSetter.class.getName())), 0);
-        assertThat(withOwn.get(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG)).isEqualTo(DedupStoreRocksDbConfig.class);
+        Properties withOwn = ProcessorApp.streamsProperties(
+                ProcessorConfig.of(Map.of("kafka.rocksdb.config.setter", RecordingSetter.class.getName())), 0);
+        assertThat(withOwn.get(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG))
+                .isEqualTo(DedupStoreRocksDbConfig.class);
         assertThat(withOwn.get(DedupStoreRocksDbConfig.DELEGATE)).isEqualTo(RecordingSetter.class.getName());
     }
 
@@ -74,33 +76,52 @@ class DedupStoreRocksDbConfigTest {
     void everyRocksDbStoreOfTheTopologyGoesThroughItAndThroughTheOperatorsSetter(@TempDir Path state) throws Exception {
         RecordingSetter.SEEN.clear();
         RecordingSetter.CLOSED.clear();
-        ProcessorConfig config = ProcessorConfig.of(Map.of(ProcessorConfig.MAX_FUTURE_SKEW, "PT24H",
-                ProcessorConfig.STATE_DIR, Files.createDirectories(state).toString(),
-                "kafka.rocksdb.config.setter", RecordingSetter.class.getName()));
+        ProcessorConfig config = ProcessorConfig.of(Map.of(
+                ProcessorConfig.MAX_FUTURE_SKEW,
+                "PT24H",
+                ProcessorConfig.STATE_DIR,
+                Files.createDirectories(state).toString(),
+                "kafka.rocksdb.config.setter",
+                RecordingSetter.class.getName()));
         Properties streams = ProcessorApp.streamsProperties(config, 0);
         try (TopologyTestDriver driver = new TopologyTestDriver(
-                UsageTopology.build(config, new ProcessorMetrics(new SimpleMeterRegistry()), TopologyFixture.RAW_PARTITIONS),
-                streams, TopologyFixture.T0)) {
+                UsageTopology.build(
+                        config, new ProcessorMetrics(new SimpleMeterRegistry()), TopologyFixture.RAW_PARTITIONS),
+                streams,
+                TopologyFixture.T0)) {
             driver.createInputTopic(config.rawTopic(), new ByteArraySerializer(), new ByteArraySerializer())
                     .pipeInput(null, ContractJson.toBytes(TopologyFixture.event("e1", "gpt-4o", 1000, 100)));
         }
         // The event arrives at the driver's wall clock, 2026-11-22T10:00Z: the dedup store files its id under
         // bucket 2968 of 7 days (the retention) since the epoch, one segment, which starts 2026-11-18T20:00Z.
         // The other stores are key-value stores.
-        assertThat(RecordingSetter.SEEN).containsExactlyEntriesOf(new TreeMap<>(Map.of(
-                "alerted-store", true, "budget-store", true, "event-id-store.1795046400000", false, "spend-store", true)));
-        assertThat(RecordingSetter.CLOSED).containsExactlyEntriesOf(new TreeMap<>(Map.of(
-                "alerted-store", 1, "budget-store", 1, "event-id-store.1795046400000", 1, "spend-store", 1)));
+        assertThat(RecordingSetter.SEEN)
+                .containsExactlyEntriesOf(new TreeMap<>(Map.of(
+                        "alerted-store",
+                        true,
+                        "budget-store",
+                        true,
+                        "event-id-store.1795046400000",
+                        false,
+                        "spend-store",
+                        true)));
+        assertThat(RecordingSetter.CLOSED)
+                .containsExactlyEntriesOf(new TreeMap<>(Map.of(
+                        "alerted-store", 1, "budget-store", 1, "event-id-store.1795046400000", 1, "spend-store", 1)));
     }
 
     @Test
     void anOwnSetterThatIsNotASetterFailsNamingTheKey() {
         try (Options options = new Options()) {
-            assertThatThrownBy(() -> new DedupStoreRocksDbConfig().setConfig("spend-store", options,
-                    Map.of(DedupStoreRocksDbConfig.DELEGATE, "java.lang.String")))
+            assertThatThrownBy(() -> new DedupStoreRocksDbConfig()
+                            .setConfig(
+                                    "spend-store",
+                                    options,
+                                    Map.of(DedupStoreRocksDbConfig.DELEGATE, "java.lang.String")))
                     .isInstanceOf(ConfigException.class)
-                    .hasMessageStartingWith("Invalid value java.lang.String for configuration kafka.rocksdb.config.setter:"
-                            + " not a RocksDBConfigSetter class");
+                    .hasMessageStartingWith(
+                            "Invalid value java.lang.String for configuration kafka.rocksdb.config.setter:"
+                                    + " not a RocksDBConfigSetter class");
         }
     }
 }

@@ -42,7 +42,12 @@ class DeduplicationTopologyTest {
         UsageEvent first = event("e1", "gpt-4o", 400_000, 0); // $1.00
         sendKeyed("e1", first);
         sendKeyed("s1", first.toBuilder().timestamp(T0.plusSeconds(90)).build());
-        sendKeyed("e1", first.toBuilder().timestamp(T0.minusSeconds(3600)).sessionId("other-session").build());
+        sendKeyed(
+                "e1",
+                first.toBuilder()
+                        .timestamp(T0.minusSeconds(3600))
+                        .sessionId("other-session")
+                        .build());
 
         assertThat(t.priced.readRecordsToList()).extracting(TestRecord::key).containsExactly("e1");
         assertThat(daySpend("user:alice").spendUsd().toPlainString()).isEqualTo("1");
@@ -52,8 +57,14 @@ class DeduplicationTopologyTest {
 
     @Test
     void theFirstCopyProcessedWins() {
-        sendKeyed("e1", event("e1", "gpt-4o", 400_000, 0).toBuilder().userId("bob").build());
-        sendKeyed("e1", event("e1", "gpt-4o", 800_000, 0).toBuilder().timestamp(T0.plusSeconds(1)).build());
+        sendKeyed(
+                "e1",
+                event("e1", "gpt-4o", 400_000, 0).toBuilder().userId("bob").build());
+        sendKeyed(
+                "e1",
+                event("e1", "gpt-4o", 800_000, 0).toBuilder()
+                        .timestamp(T0.plusSeconds(1))
+                        .build());
 
         assertThat(t.priced.readValuesToList()).singleElement().satisfies(p -> {
             assertThat(p.event().userId()).isEqualTo("bob");
@@ -75,7 +86,11 @@ class DeduplicationTopologyTest {
         sendKeyed(null, event("e1", "gpt-4o", 400_000, 0));
         // Just under the 7-day retention later, across a bucket boundary (buckets start 2026-11-25T20:00Z).
         t.driver.advanceWallClockTime(Duration.ofDays(7).minusMillis(1));
-        sendKeyed(null, event("e1", "gpt-4o", 400_000, 0).toBuilder().timestamp(T0.plusSeconds(1)).build());
+        sendKeyed(
+                null,
+                event("e1", "gpt-4o", 400_000, 0).toBuilder()
+                        .timestamp(T0.plusSeconds(1))
+                        .build());
 
         assertThat(t.priced.readRecordsToList()).hasSize(1);
         assertThat(t.metrics.count("agentmeter.processor.duplicates")).isEqualTo(1.0);
@@ -85,7 +100,11 @@ class DeduplicationTopologyTest {
     void anIdIsForgottenOnceTwoRetentionsHavePassed() {
         sendKeyed(null, event("e1", "gpt-4o", 400_000, 0));
         t.driver.advanceWallClockTime(Duration.ofDays(14));
-        sendKeyed(null, event("e1", "gpt-4o", 400_000, 0).toBuilder().timestamp(T0.plusSeconds(1)).build());
+        sendKeyed(
+                null,
+                event("e1", "gpt-4o", 400_000, 0).toBuilder()
+                        .timestamp(T0.plusSeconds(1))
+                        .build());
 
         assertThat(t.priced.readRecordsToList()).hasSize(2);
     }

@@ -30,7 +30,8 @@ class FreeTextTopologyTest {
     void aTenThousandCharacterDescriptionIsPricedWithItsFirstFourThousandAndMarkedTruncated() {
         String description = "0123456789".repeat(1000);
         t.send(event("e3", "anthropic.claude-sonnet-4-5-20250929-v1:0", 1000, 500).toBuilder()
-                .task(new Task("debug", null, description)).build());
+                .task(new Task("debug", null, description))
+                .build());
 
         PricedUsage p = t.priced.readValue();
         assertThat(p.cost().totalUsd().toPlainString()).isEqualTo("0.0105");
@@ -44,8 +45,12 @@ class FreeTextTopologyTest {
     void anEventWithinTheLimitsIsMarkedNotTruncated() {
         t.send(event("e3", "gpt-4o", 1000, 500));
 
-        String json = new String(t.driver.createOutputTopic(t.config.pricedTopic(), new StringDeserializer(),
-                new ByteArrayDeserializer()).readValue(), UTF_8);
+        String json = new String(
+                t.driver
+                        .createOutputTopic(
+                                t.config.pricedTopic(), new StringDeserializer(), new ByteArrayDeserializer())
+                        .readValue(),
+                UTF_8);
         assertThat(json).endsWith(",\"truncated\":false}");
     }
 
@@ -55,7 +60,9 @@ class FreeTextTopologyTest {
         for (int i = 0; i < 300; i++) {
             attributes.put(String.format("a%03d", i), "v");
         }
-        t.send(event("e3", "gpt-4o", 400_000, 0).toBuilder().attributes(attributes).build());
+        t.send(event("e3", "gpt-4o", 400_000, 0).toBuilder()
+                .attributes(attributes)
+                .build());
 
         PricedUsage p = t.priced.readValue();
         assertThat(p.event().attributes()).hasSize(64).containsKey("a063").doesNotContainKey("a064");
@@ -66,7 +73,9 @@ class FreeTextTopologyTest {
     @Test
     void nulInAnErrorMessageIsReplacedAndTheEventPriced() {
         String raw = ContractJson.toJson(event("e3", "gpt-4o", 400_000, 0).toBuilder()
-                .call(new Call("chat", null, 10L, "error", "boomXend", null)).build()).replace("boomXend", "boom\\u0000end");
+                        .call(new Call("chat", null, 10L, "error", "boomXend", null))
+                        .build())
+                .replace("boomXend", "boom\\u0000end");
         t.sendBytes("e3", raw);
 
         PricedUsage p = t.priced.readValue();
@@ -77,11 +86,16 @@ class FreeTextTopologyTest {
 
     @Test
     void anEventItsSenderCutStaysMarkedTruncatedOnce() {
-        UsageEvent cut = event("e3", "gpt-4o", 400_000, 0).toBuilder().truncated(true).build();
+        UsageEvent cut =
+                event("e3", "gpt-4o", 400_000, 0).toBuilder().truncated(true).build();
         t.send(cut);
 
-        String json = new String(t.driver.createOutputTopic(t.config.pricedTopic(), new StringDeserializer(),
-                new ByteArrayDeserializer()).readValue(), UTF_8);
+        String json = new String(
+                t.driver
+                        .createOutputTopic(
+                                t.config.pricedTopic(), new StringDeserializer(), new ByteArrayDeserializer())
+                        .readValue(),
+                UTF_8);
         assertThat(json).endsWith(",\"truncated\":true}").containsOnlyOnce("\"truncated\"");
         assertThat(t.metrics.count("agentmeter.processor.truncated")).isEqualTo(0.0);
     }
@@ -90,7 +104,13 @@ class FreeTextTopologyTest {
     void anIdentifierHoldingNulIsRejectedNamingIt() {
         t.sendBytes(null, ContractJson.toJson(event("e3", "gpt-4o", 1, 1)).replace("\"alice\"", "\"ali\\u0000ce\""));
 
-        assertThat(new String(t.rejected.readRecord().headers().lastHeader("agentmeter.error.field").value(), UTF_8))
+        assertThat(new String(
+                        t.rejected
+                                .readRecord()
+                                .headers()
+                                .lastHeader("agentmeter.error.field")
+                                .value(),
+                        UTF_8))
                 .isEqualTo("userId");
         assertThat(t.priced.isEmpty()).isTrue();
     }

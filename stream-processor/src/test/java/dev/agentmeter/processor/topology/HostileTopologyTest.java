@@ -40,7 +40,9 @@ class HostileTopologyTest {
     }
 
     private static String header(TestRecord<byte[], byte[]> r, String name) {
-        return r.headers().lastHeader(name) == null ? null : new String(r.headers().lastHeader(name).value(), UTF_8);
+        return r.headers().lastHeader(name) == null
+                ? null
+                : new String(r.headers().lastHeader(name).value(), UTF_8);
     }
 
     @Test
@@ -59,14 +61,20 @@ class HostileTopologyTest {
             if (priced.isEmpty() && rejected.isEmpty()) {
                 // A valid event whose eventId came before (a hostile id such as 1700000000, read as text): a duplicate.
                 UsageEventParser.Result r = PARSER.parse(d.bytes());
-                assertThat(r.valid() && seen.contains(r.event().eventId())).as("dropped only as a duplicate: %s", d).isTrue();
+                assertThat(r.valid() && seen.contains(r.event().eventId()))
+                        .as("dropped only as a duplicate: %s", d)
+                        .isTrue();
                 outcomes.count(d, "duplicate");
                 continue;
             }
             outcomes.count(d, priced.size() + " priced, " + rejected.size() + " rejected");
-            assertThat(priced.size() + rejected.size()).as("one outcome for %s", d).isEqualTo(1);
+            assertThat(priced.size() + rejected.size())
+                    .as("one outcome for %s", d)
+                    .isEqualTo(1);
             for (TestRecord<byte[], byte[]> r : rejected) {
-                assertThat(header(r, Topics.HEADER_ERROR_FIELD)).as("field named for %s", d).isNotEmpty();
+                assertThat(header(r, Topics.HEADER_ERROR_FIELD))
+                        .as("field named for %s", d)
+                        .isNotEmpty();
                 assertThat(header(r, Topics.HEADER_ERROR_REASON)).isNotBlank();
                 assertThat(r.value()).as("the original bytes").isEqualTo(d.bytes());
             }
@@ -74,8 +82,10 @@ class HostileTopologyTest {
             t.raw.pipeInput(null, good.toString().getBytes(UTF_8));
             PricedUsage p = t.priced.readValue();
             assertThat(p.event().eventId()).isEqualTo(good.get("eventId").asText());
-            assertThat(p.cost().totalUsd()).isEqualByComparingTo(HostileDocuments.gpt4oCost(
-                    good.at("/usage/inputTokens").asLong(), good.at("/usage/outputTokens").asLong()));
+            assertThat(p.cost().totalUsd())
+                    .isEqualByComparingTo(HostileDocuments.gpt4oCost(
+                            good.at("/usage/inputTokens").asLong(),
+                            good.at("/usage/outputTokens").asLong()));
             assertThat(t.rejected.isEmpty()).isTrue();
             valid++;
         }
@@ -87,10 +97,14 @@ class HostileTopologyTest {
         long seed = HostileDocuments.seed();
         HostileDocuments documents = new HostileDocuments(seed);
         SplittableRandom random = new SplittableRandom(seed);
-        TestInputTopic<byte[], byte[]> byScope = t.driver.createInputTopic("topology-test-" + UsageTopology.BY_SCOPE
-                + "-repartition", new ByteArraySerializer(), new ByteArraySerializer());
-        TestInputTopic<byte[], byte[]> byHome = t.driver.createInputTopic("topology-test-"
-                + UsageTopology.BY_HOME_PARTITION + "-repartition", new ByteArraySerializer(), new ByteArraySerializer());
+        TestInputTopic<byte[], byte[]> byScope = t.driver.createInputTopic(
+                "topology-test-" + UsageTopology.BY_SCOPE + "-repartition",
+                new ByteArraySerializer(),
+                new ByteArraySerializer());
+        TestInputTopic<byte[], byte[]> byHome = t.driver.createInputTopic(
+                "topology-test-" + UsageTopology.BY_HOME_PARTITION + "-repartition",
+                new ByteArraySerializer(),
+                new ByteArraySerializer());
         int budgetsRejected = 0;
         int internalRejected = 0;
         for (HostileDocuments.Document d : documents.next(300)) {
@@ -108,13 +122,16 @@ class HostileTopologyTest {
         t.raw.pipeInput(null, good.toString().getBytes(UTF_8));
 
         System.out.println("hostile input at the topology (budgets, prices, repartition topics), seed " + seed + ": "
-                + budgetsRejected + " of 300 budgets rejected, " + t.priceRejections.size() + " of 300 prices rejected, "
+                + budgetsRejected + " of 300 budgets rejected, " + t.priceRejections.size()
+                + " of 300 prices rejected, "
                 + internalRejected + " of 600 repartition records rejected");
         assertThat(budgetsRejected).as("not one generated document is a budget").isEqualTo(300);
         assertThat(t.priceRejections).as("nor a price").hasSize(300);
         assertThat(internalRejected).isBetween(300, 600);
-        assertThat(t.priced.readValue().cost().totalUsd()).as("gpt-4o still at its bundled price")
-                .isEqualByComparingTo(HostileDocuments.gpt4oCost(good.at("/usage/inputTokens").asLong(),
+        assertThat(t.priced.readValue().cost().totalUsd())
+                .as("gpt-4o still at its bundled price")
+                .isEqualByComparingTo(HostileDocuments.gpt4oCost(
+                        good.at("/usage/inputTokens").asLong(),
                         good.at("/usage/outputTokens").asLong()));
     }
 }

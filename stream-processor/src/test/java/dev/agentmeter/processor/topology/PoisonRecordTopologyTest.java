@@ -47,14 +47,17 @@ class PoisonRecordTopologyTest {
 
     @Test
     void aProviderCostOfOneETenThousandIsRejectedAndTheNextEventIsPriced() {
-        t.sendBytes("k", validEvent("poison").replace("\"agent\":\"triage\"",
-                "\"agent\":\"triage\",\"providerCostUsd\":\"1e10000\""));
+        t.sendBytes(
+                "k",
+                validEvent("poison")
+                        .replace("\"agent\":\"triage\"", "\"agent\":\"triage\",\"providerCostUsd\":\"1e10000\""));
         t.sendBytes("k", validEvent("next"));
 
         TestRecord<byte[], byte[]> r = t.rejected.readRecord();
         assertThat(header(r.headers(), Topics.HEADER_ERROR_FIELD)).isEqualTo("providerCostUsd");
         assertThat(header(r.headers(), Topics.HEADER_ERROR_STAGE)).isEqualTo("validate");
-        assertThat(t.priced.readRecord().value().cost().totalUsd().toPlainString()).isEqualTo("0.0035");
+        assertThat(t.priced.readRecord().value().cost().totalUsd().toPlainString())
+                .isEqualTo("0.0035");
         assertThat(t.priced.isEmpty()).isTrue();
     }
 
@@ -66,7 +69,8 @@ class PoisonRecordTopologyTest {
         assertThat(new String(r.key(), UTF_8)).isEqualTo("user:alice");
         assertThat(new String(r.value(), UTF_8)).isEqualTo("{\"scope\":\"user:alice\",\"limits\":{\"DAY\":\"-5\"}}");
         assertThat(header(r.headers(), Topics.HEADER_ERROR_FIELD)).isEqualTo("limits.DAY");
-        assertThat(header(r.headers(), Topics.HEADER_ERROR_REASON)).isEqualTo("limits.DAY is -5; a cost cannot be negative");
+        assertThat(header(r.headers(), Topics.HEADER_ERROR_REASON))
+                .isEqualTo("limits.DAY is -5; a cost cannot be negative");
         assertThat(header(r.headers(), Topics.HEADER_ERROR_STAGE)).isEqualTo("budget-input");
         assertThat(header(r.headers(), Topics.HEADER_SOURCE_TOPIC)).isEqualTo(Topics.BUDGETS);
         assertThat(t.metrics.count("agentmeter.processor.rejected", "stage", "budget-input", "reason", "nonNegative"))
@@ -92,8 +96,11 @@ class PoisonRecordTopologyTest {
 
     @Test
     void aPriceOutOfBoundsIsRejectedAndTheModelKeepsItsPrice() {
-        t.pricesRaw.pipeInput("gpt-4o", ("{\"modelKey\":\"gpt-4o\",\"prices\":[{\"effectiveFrom\":\"2024-01-01T00:00:00Z\","
-                + "\"inputPerMTok\":\"1e10000\",\"outputPerMTok\":\"10\"}]}").getBytes(UTF_8));
+        t.pricesRaw.pipeInput(
+                "gpt-4o",
+                ("{\"modelKey\":\"gpt-4o\",\"prices\":[{\"effectiveFrom\":\"2024-01-01T00:00:00Z\","
+                                + "\"inputPerMTok\":\"1e10000\",\"outputPerMTok\":\"10\"}]}")
+                        .getBytes(UTF_8));
         t.sendBytes("k", validEvent("after"));
 
         assertThat(t.priceRejections).hasSize(1);
@@ -103,13 +110,16 @@ class PoisonRecordTopologyTest {
         assertThat(header(r.headers(), Topics.HEADER_ERROR_STAGE)).isEqualTo("prices");
         assertThat(header(r.headers(), Topics.HEADER_SOURCE_TOPIC)).isEqualTo(Topics.PRICES);
         assertThat(t.priced.readRecord().value().cost().totalUsd().toPlainString())
-                .as("gpt-4o still at the bundled $2.50/$10").isEqualTo("0.0035");
+                .as("gpt-4o still at the bundled $2.50/$10")
+                .isEqualTo("0.0035");
     }
 
     @Test
     void garbageOnTheByScopeRepartitionTopicIsRejectedAndTheTaskGoesOn() {
         TestInputTopic<byte[], byte[]> byScope = t.driver.createInputTopic(
-                "topology-test-" + UsageTopology.BY_SCOPE + "-repartition", new ByteArraySerializer(), new ByteArraySerializer());
+                "topology-test-" + UsageTopology.BY_SCOPE + "-repartition",
+                new ByteArraySerializer(),
+                new ByteArraySerializer());
         byScope.pipeInput("user:alice".getBytes(UTF_8), new byte[] {9, 9, 9});
         t.sendBytes("k", validEvent("after"));
 
@@ -123,7 +133,8 @@ class PoisonRecordTopologyTest {
     @Test
     void garbageOnTheByHomePartitionRepartitionTopicIsRejectedAndTheTaskGoesOn() {
         TestInputTopic<byte[], byte[]> byHome = t.driver.createInputTopic(
-                "topology-test-" + UsageTopology.BY_HOME_PARTITION + "-repartition", new ByteArraySerializer(),
+                "topology-test-" + UsageTopology.BY_HOME_PARTITION + "-repartition",
+                new ByteArraySerializer(),
                 new ByteArraySerializer());
         byHome.pipeInput("e".getBytes(UTF_8), "{\"not\":\"an accepted event\"".getBytes(UTF_8));
         t.sendBytes("k", validEvent("after"));
@@ -135,10 +146,13 @@ class PoisonRecordTopologyTest {
     @Test
     void anInvalidEventOnTheByHomePartitionTopicIsRejectedNamingItsFieldNotPriced() {
         TestInputTopic<byte[], byte[]> byHome = t.driver.createInputTopic(
-                "topology-test-" + UsageTopology.BY_HOME_PARTITION + "-repartition", new ByteArraySerializer(),
+                "topology-test-" + UsageTopology.BY_HOME_PARTITION + "-repartition",
+                new ByteArraySerializer(),
                 new ByteArraySerializer());
         // Well-formed JSON the raw path would refuse (no agent): the detour used to read it unchecked.
-        byHome.pipeInput("e".getBytes(UTF_8), validEvent("no-agent").replace("\"agent\":\"triage\",", "").getBytes(UTF_8));
+        byHome.pipeInput(
+                "e".getBytes(UTF_8),
+                validEvent("no-agent").replace("\"agent\":\"triage\",", "").getBytes(UTF_8));
         t.sendBytes("k", validEvent("after"));
 
         List<TestRecord<byte[], byte[]>> rejected = t.rejected.readRecordsToList();
@@ -146,32 +160,43 @@ class PoisonRecordTopologyTest {
         assertThat(header(rejected.get(0).headers(), Topics.HEADER_ERROR_FIELD)).isEqualTo("agent");
         assertThat(header(rejected.get(0).headers(), Topics.HEADER_ERROR_STAGE))
                 .isEqualTo("deserialize:topology-test-by-home-partition-repartition");
-        assertThat(t.priced.readValuesToList()).extracting(p -> p.event().eventId()).containsExactly("after");
+        assertThat(t.priced.readValuesToList())
+                .extracting(p -> p.event().eventId())
+                .containsExactly("after");
     }
 
     @Test
     void aDeltaWithANegativeCostOnTheByScopeTopicIsRejected() {
         TestInputTopic<byte[], byte[]> byScope = t.driver.createInputTopic(
-                "topology-test-" + UsageTopology.BY_SCOPE + "-repartition", new ByteArraySerializer(), new ByteArraySerializer());
-        SpendDelta negative = new SpendDelta("e1", TopologyFixture.T0, TopologyFixture.T0, new BigDecimal("-5"), 1, 0, 0,
-                0, 0, 0, 0);
-        byScope.pipeInput("user:alice".getBytes(UTF_8), AggregateSerdes.scopeInputs().serializer().serialize("t",
-                List.of(ScopeInput.spend(Scope.of(ScopeType.USER, "alice"), negative))));
+                "topology-test-" + UsageTopology.BY_SCOPE + "-repartition",
+                new ByteArraySerializer(),
+                new ByteArraySerializer());
+        SpendDelta negative =
+                new SpendDelta("e1", TopologyFixture.T0, TopologyFixture.T0, new BigDecimal("-5"), 1, 0, 0, 0, 0, 0, 0);
+        byScope.pipeInput(
+                "user:alice".getBytes(UTF_8),
+                AggregateSerdes.scopeInputs()
+                        .serializer()
+                        .serialize("t", List.of(ScopeInput.spend(Scope.of(ScopeType.USER, "alice"), negative))));
 
         List<TestRecord<byte[], byte[]>> rejected = t.rejected.readRecordsToList();
         assertThat(rejected).hasSize(1);
-        assertThat(header(rejected.get(0).headers(), Topics.HEADER_ERROR_REASON)).contains("delta cost of -5");
+        assertThat(header(rejected.get(0).headers(), Topics.HEADER_ERROR_REASON))
+                .contains("delta cost of -5");
     }
 
     @Test
     void aBudgetTheBudgetsTopicWouldRefuseIsRejectedOnTheByScopeTopic() {
         TestInputTopic<byte[], byte[]> byScope = t.driver.createInputTopic(
-                "topology-test-" + UsageTopology.BY_SCOPE + "-repartition", new ByteArraySerializer(), new ByteArraySerializer());
+                "topology-test-" + UsageTopology.BY_SCOPE + "-repartition",
+                new ByteArraySerializer(),
+                new ByteArraySerializer());
         Scope alice = Scope.of(ScopeType.USER, "alice");
-        Budget negative = ContractJson.fromBytes("{\"scope\":\"user:alice\",\"limits\":{\"DAY\":\"-5\"}}".getBytes(UTF_8),
-                Budget.class);
-        byScope.pipeInput("user:alice".getBytes(UTF_8), AggregateSerdes.scopeInputs().serializer().serialize("t",
-                List.of(ScopeInput.budget(alice, negative))));
+        Budget negative = ContractJson.fromBytes(
+                "{\"scope\":\"user:alice\",\"limits\":{\"DAY\":\"-5\"}}".getBytes(UTF_8), Budget.class);
+        byScope.pipeInput(
+                "user:alice".getBytes(UTF_8),
+                AggregateSerdes.scopeInputs().serializer().serialize("t", List.of(ScopeInput.budget(alice, negative))));
 
         List<TestRecord<byte[], byte[]>> rejected = t.rejected.readRecordsToList();
         assertThat(rejected).hasSize(1);

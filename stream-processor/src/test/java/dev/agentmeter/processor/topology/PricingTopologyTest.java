@@ -30,7 +30,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class PricingTopologyTest {
 
     /** The contract's UsageEvent example, timestamped at the driver's start. */
-    private static final String CONTRACT_EXAMPLE = Samples.CONTRACT_EVENT_JSON.replace("2026-11-22T10:15:30.123Z", T0.toString());
+    private static final String CONTRACT_EXAMPLE =
+            Samples.CONTRACT_EVENT_JSON.replace("2026-11-22T10:15:30.123Z", T0.toString());
 
     private final TopologyFixture t = new TopologyFixture();
 
@@ -71,18 +72,23 @@ class PricingTopologyTest {
         assertThat(header(r.headers(), Topics.HEADER_SOURCE_PARTITION)).isEqualTo("0");
         assertThat(header(r.headers(), Topics.HEADER_SOURCE_OFFSET)).isEqualTo("0");
         assertThat(t.priced.isEmpty()).isTrue();
-        assertThat(t.metrics.count("agentmeter.processor.rejected", "reason", "json")).isEqualTo(1.0);
+        assertThat(t.metrics.count("agentmeter.processor.rejected", "reason", "json"))
+                .isEqualTo(1.0);
     }
 
     @Test
     void cacheAboveInputIsRejectedWithTheContractSentence() {
-        t.send(event("e1", "gpt-4o", 1000, 10).toBuilder().usage(new Usage(1000, 10, 1200, 0, 0, 0, false)).build());
+        t.send(event("e1", "gpt-4o", 1000, 10).toBuilder()
+                .usage(new Usage(1000, 10, 1200, 0, 0, 0, false))
+                .build());
 
         TestRecord<byte[], byte[]> r = t.rejected.readRecord();
-        assertThat(header(r.headers(), Topics.HEADER_ERROR_REASON)).isEqualTo(
-                "usage.cacheReadTokens (1200) exceeds usage.inputTokens (1000); inputTokens must include cache reads and writes");
+        assertThat(header(r.headers(), Topics.HEADER_ERROR_REASON))
+                .isEqualTo(
+                        "usage.cacheReadTokens (1200) exceeds usage.inputTokens (1000); inputTokens must include cache reads and writes");
         assertThat(header(r.headers(), Topics.HEADER_ERROR_FIELD)).isEqualTo("usage.cacheReadTokens");
-        assertThat(t.metrics.count("agentmeter.processor.rejected", "reason", "cacheWithinInput")).isEqualTo(1.0);
+        assertThat(t.metrics.count("agentmeter.processor.rejected", "reason", "cacheWithinInput"))
+                .isEqualTo(1.0);
     }
 
     @Test
@@ -96,21 +102,31 @@ class PricingTopologyTest {
         t.sendBytes(null, "");
 
         List<String> fields = t.rejected.readRecordsToList().stream()
-                .map(r -> header(r.headers(), Topics.HEADER_ERROR_FIELD)).toList();
-        assertThat(fields).containsExactly("usage.inputTokens", "eventId", "usage.inputTokens", "timestamp", "agent", "");
-        assertThat(t.metrics.count("agentmeter.processor.rejected", "reason", "nonNegative")).isEqualTo(1.0);
-        assertThat(t.metrics.count("agentmeter.processor.rejected", "reason", "required")).isEqualTo(1.0);
-        assertThat(t.metrics.count("agentmeter.processor.rejected", "reason", "type")).isEqualTo(1.0);
-        assertThat(t.metrics.count("agentmeter.processor.rejected", "reason", "notInFuture")).isEqualTo(1.0);
-        assertThat(t.metrics.count("agentmeter.processor.rejected", "reason", "length")).isEqualTo(1.0);
-        assertThat(t.metrics.count("agentmeter.processor.rejected", "reason", "json")).isEqualTo(1.0);
+                .map(r -> header(r.headers(), Topics.HEADER_ERROR_FIELD))
+                .toList();
+        assertThat(fields)
+                .containsExactly("usage.inputTokens", "eventId", "usage.inputTokens", "timestamp", "agent", "");
+        assertThat(t.metrics.count("agentmeter.processor.rejected", "reason", "nonNegative"))
+                .isEqualTo(1.0);
+        assertThat(t.metrics.count("agentmeter.processor.rejected", "reason", "required"))
+                .isEqualTo(1.0);
+        assertThat(t.metrics.count("agentmeter.processor.rejected", "reason", "type"))
+                .isEqualTo(1.0);
+        assertThat(t.metrics.count("agentmeter.processor.rejected", "reason", "notInFuture"))
+                .isEqualTo(1.0);
+        assertThat(t.metrics.count("agentmeter.processor.rejected", "reason", "length"))
+                .isEqualTo(1.0);
+        assertThat(t.metrics.count("agentmeter.processor.rejected", "reason", "json"))
+                .isEqualTo(1.0);
         assertThat(t.priced.isEmpty()).isTrue();
     }
 
     @Test
     void redeliveredEventIsPricedOnceAndCountedAsDuplicate() {
         t.send(event("e1", "gpt-4o", 1000, 100));
-        t.send(event("e1", "gpt-4o", 1000, 100).toBuilder().sessionId("another-key").build());
+        t.send(event("e1", "gpt-4o", 1000, 100).toBuilder()
+                .sessionId("another-key")
+                .build());
         t.send(event("e2", "gpt-4o", 1000, 100));
 
         assertThat(t.priced.readRecordsToList()).extracting(TestRecord::key).containsExactly("e1", "e2");
@@ -128,11 +144,16 @@ class PricingTopologyTest {
         String arrived = CONTRACT_EXAMPLE.replace("9b6c1f0e-2f7e-4a53-9d1e-0f4f6c2d8a11", eventId);
         t.sendBytes(eventId, arrived);
 
-        String priced = new String(t.driver.createOutputTopic(t.config.pricedTopic(), new StringDeserializer(),
-                new ByteArrayDeserializer()).readValue(), UTF_8);
+        String priced = new String(
+                t.driver
+                        .createOutputTopic(
+                                t.config.pricedTopic(), new StringDeserializer(), new ByteArrayDeserializer())
+                        .readValue(),
+                UTF_8);
 
         String unchanged = arrived.substring(0, arrived.lastIndexOf('}'));
-        assertThat(priced).startsWith(unchanged + ",\"pricing\":{\"modelKey\":\"claude-sonnet-4-5\"")
+        assertThat(priced)
+                .startsWith(unchanged + ",\"pricing\":{\"modelKey\":\"claude-sonnet-4-5\"")
                 .contains(",\"cost\":{\"inputUsd\":\"0.003\",\"outputUsd\":\"0.0075\",\"cacheReadUsd\":\"0\","
                         + "\"cacheWriteUsd\":\"0\",\"totalUsd\":\"0.0105\",\"catalogUsd\":\"0.0105\"}")
                 .endsWith(",\"pricedAt\":\"" + T0 + "\",\"truncated\":false}");
@@ -145,12 +166,17 @@ class PricingTopologyTest {
 
     @Test
     void anEventWithAnUnknownFieldIsPricedWrittenAnewWithoutIt() {
-        UsageEvent e = event("e1", "gpt-4o", 1000, 100).toBuilder().sessionId("s4").build();
+        UsageEvent e =
+                event("e1", "gpt-4o", 1000, 100).toBuilder().sessionId("s4").build();
         String json = ContractJson.toJson(e);
         t.sendBytes("s4", json.replace("\"agent\":\"triage\"", "\"agent\":\"triage\",\"prompt\":\"secret\""));
 
-        String priced = new String(t.driver.createOutputTopic(t.config.pricedTopic(), new StringDeserializer(),
-                new ByteArrayDeserializer()).readValue(), UTF_8);
+        String priced = new String(
+                t.driver
+                        .createOutputTopic(
+                                t.config.pricedTopic(), new StringDeserializer(), new ByteArrayDeserializer())
+                        .readValue(),
+                UTF_8);
 
         PricedUsage read = ContractSerdes.pricedUsage().deserialize("t", priced.getBytes(UTF_8));
         assertThat(read.event()).isEqualTo(e);
@@ -172,7 +198,9 @@ class PricingTopologyTest {
     @Test
     void anEventFromAClockAheadIsPricedAtTheWallClocksTimeNotInTheFuture() {
         // A broker refuses records more than log.message.timestamp.after.max.ms (1 h) ahead of its clock.
-        t.send(event("e3", "gpt-4o", 1000, 100).toBuilder().timestamp(T0.plusSeconds(3 * 3600)).build());
+        t.send(event("e3", "gpt-4o", 1000, 100).toBuilder()
+                .timestamp(T0.plusSeconds(3 * 3600))
+                .build());
 
         TestRecord<String, PricedUsage> out = t.priced.readRecord();
         assertThat(out.timestamp()).isEqualTo(T0.toEpochMilli());
@@ -182,15 +210,38 @@ class PricingTopologyTest {
     @Test
     void aPricePublishedAtRuntimeAppliesWithoutRestart() {
         t.send(event("e1", "gpt-4o", 1_000_000, 0));
-        t.prices.pipeInput("gpt-4o", new ModelPrice("gpt-4o", "OpenAI", List.of(), List.of(
-                new EffectivePrice(Instant.parse("2024-05-13T00:00:00Z"), new BigDecimal("2.5"), new BigDecimal("10"),
-                        null, null, null, null, null),
-                new EffectivePrice(Instant.parse("2026-11-22T00:00:00Z"), new BigDecimal("2"), new BigDecimal("8"),
-                        null, null, null, null, null))));
+        t.prices.pipeInput(
+                "gpt-4o",
+                new ModelPrice(
+                        "gpt-4o",
+                        "OpenAI",
+                        List.of(),
+                        List.of(
+                                new EffectivePrice(
+                                        Instant.parse("2024-05-13T00:00:00Z"),
+                                        new BigDecimal("2.5"),
+                                        new BigDecimal("10"),
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        null),
+                                new EffectivePrice(
+                                        Instant.parse("2026-11-22T00:00:00Z"),
+                                        new BigDecimal("2"),
+                                        new BigDecimal("8"),
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        null))));
         t.send(event("e2", "gpt-4o", 1_000_000, 0));
-        t.send(event("e3", "gpt-4o", 1_000_000, 0).toBuilder().timestamp(Instant.parse("2026-11-21T23:59:59Z")).build());
+        t.send(event("e3", "gpt-4o", 1_000_000, 0).toBuilder()
+                .timestamp(Instant.parse("2026-11-21T23:59:59Z"))
+                .build());
 
-        assertThat(t.priced.readValuesToList()).extracting(p -> p.cost().totalUsd().toPlainString())
+        assertThat(t.priced.readValuesToList())
+                .extracting(p -> p.cost().totalUsd().toPlainString())
                 .containsExactly("2.5", "2", "2.5");
     }
 
@@ -202,7 +253,8 @@ class PricingTopologyTest {
         PricedUsage p = t.priced.readValue();
         assertThat(p.pricing().source()).isEqualTo(CostSource.DEFAULT);
         assertThat(p.cost().totalUsd().toPlainString()).isEqualTo("3");
-        assertThat(t.metrics.count("agentmeter.processor.unknown.models", "model", "gpt-4o")).isEqualTo(1.0);
+        assertThat(t.metrics.count("agentmeter.processor.unknown.models", "model", "gpt-4o"))
+                .isEqualTo(1.0);
     }
 
     @Test
@@ -215,7 +267,9 @@ class PricingTopologyTest {
 
     @Test
     void aBatchCallIsPricedAtTheBundledBatchPrice() {
-        t.send(event("e1", "gpt-4o", 1_000_000, 0).toBuilder().serviceTier("batch").build());
+        t.send(event("e1", "gpt-4o", 1_000_000, 0).toBuilder()
+                .serviceTier("batch")
+                .build());
 
         PricedUsage p = t.priced.readValue();
         assertThat(p.pricing().serviceTier()).isEqualTo("batch");
@@ -224,12 +278,15 @@ class PricingTopologyTest {
 
     @Test
     void aTierTheCatalogLacksIsPricedAtStandardAndCounted() {
-        t.send(event("e1", "gpt-4o", 1_000_000, 0).toBuilder().serviceTier("flex").build());
+        t.send(event("e1", "gpt-4o", 1_000_000, 0).toBuilder()
+                .serviceTier("flex")
+                .build());
 
         PricedUsage p = t.priced.readValue();
         assertThat(p.pricing().serviceTier()).isEqualTo("standard");
         assertThat(p.event().serviceTier()).isEqualTo("flex");
         assertThat(p.cost().totalUsd().toPlainString()).isEqualTo("2.5");
-        assertThat(t.metrics.count("agentmeter.processor.tier.unpriced", "model", "gpt-4o", "tier", "flex")).isEqualTo(1.0);
+        assertThat(t.metrics.count("agentmeter.processor.tier.unpriced", "model", "gpt-4o", "tier", "flex"))
+                .isEqualTo(1.0);
     }
 }

@@ -31,8 +31,11 @@ class RocksDbLinkageTest {
 
     @Test
     void everyRocksDbMethodKafkaStreamsCallsExistsExceptTwoOnlyAnOperatorsSetterCouldReach() throws Exception {
-        List<String> refs = rocksDbMethodRefs(Path.of(KafkaStreams.class.getProtectionDomain().getCodeSource()
-                .getLocation().toURI()));
+        List<String> refs = rocksDbMethodRefs(Path.of(KafkaStreams.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI()));
         List<String> missing = new ArrayList<>();
         for (String ref : refs) {
             if (!resolves(ref)) {
@@ -43,9 +46,10 @@ class RocksDbLinkageTest {
         assertThat(refs).as("RocksDB members kafka-streams refers to").hasSizeGreaterThan(300);
         // Removed in RocksDB 10.5; referred to only by Kafka's options adapter, in its own overrides of
         // the two methods: a RocksDBConfigSetter that calls them fails with NoSuchMethodError.
-        assertThat(missing).containsExactly(
-                "org/rocksdb/ColumnFamilyOptions.maxWriteBufferNumberToMaintain()I",
-                "org/rocksdb/ColumnFamilyOptions.setMaxWriteBufferNumberToMaintain(I)Lorg/rocksdb/ColumnFamilyOptions;");
+        assertThat(missing)
+                .containsExactly(
+                        "org/rocksdb/ColumnFamilyOptions.maxWriteBufferNumberToMaintain()I",
+                        "org/rocksdb/ColumnFamilyOptions.setMaxWriteBufferNumberToMaintain(I)Lorg/rocksdb/ColumnFamilyOptions;");
         RocksDB.loadLibrary();
         assertThat(RocksDB.rocksdbVersion().toString()).isEqualTo("10.10.1");
     }
@@ -130,7 +134,8 @@ class RocksDbLinkageTest {
             for (Class<?> p : m.getParameterTypes()) {
                 d.append(descriptor(p));
             }
-            if (memberName.equals(name) && d.append(')').append(returns).toString().equals(descriptor)) {
+            if (memberName.equals(name)
+                    && d.append(')').append(returns).toString().equals(descriptor)) {
                 return true;
             }
         }

@@ -66,6 +66,7 @@ final class TopologyFixture implements AutoCloseable {
     final TestOutputTopic<String, BudgetStatus> statuses;
     /** What the prices' global updater rejected (it has no task producer: {@code SideRejections}). */
     final List<ProducerRecord<byte[], byte[]>> priceRejections = new CopyOnWriteArrayList<>();
+
     private final File stateDir;
 
     TopologyFixture() {
@@ -92,7 +93,8 @@ final class TopologyFixture implements AutoCloseable {
         streams.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
         // The error handling of ProcessorApp, exactly: one record is one unit of failure.
         Properties app = ProcessorApp.streamsProperties(config, 0);
-        for (String key : List.of(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        for (String key : List.of(
+                StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
                 StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG,
@@ -106,17 +108,19 @@ final class TopologyFixture implements AutoCloseable {
             throw new IllegalStateException(e);
         }
         streams.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(UsageTopology.build(config, metrics, RAW_PARTITIONS, priceRejections::add),
-                streams, T0);
+        driver = new TopologyTestDriver(
+                UsageTopology.build(config, metrics, RAW_PARTITIONS, priceRejections::add), streams, T0);
         raw = driver.createInputTopic(config.rawTopic(), new ByteArraySerializer(), new ByteArraySerializer());
         prices = driver.createInputTopic(config.pricesTopic(), new StringSerializer(), ContractSerdes.modelPrice());
         pricesRaw = driver.createInputTopic(config.pricesTopic(), new StringSerializer(), new ByteArraySerializer());
         priced = driver.createOutputTopic(config.pricedTopic(), new StringDeserializer(), ContractSerdes.pricedUsage());
-        rejected = driver.createOutputTopic(config.rejectedTopic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        rejected = driver.createOutputTopic(
+                config.rejectedTopic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         budgetsRaw = driver.createInputTopic(config.budgetsTopic(), new StringSerializer(), new ByteArraySerializer());
         budgets = driver.createInputTopic(config.budgetsTopic(), new StringSerializer(), ContractSerdes.budget());
         alerts = driver.createOutputTopic(config.alertsTopic(), new StringDeserializer(), ContractSerdes.budgetAlert());
-        statuses = driver.createOutputTopic(config.budgetStatusTopic(), new StringDeserializer(), ContractSerdes.budgetStatus());
+        statuses = driver.createOutputTopic(
+                config.budgetStatusTopic(), new StringDeserializer(), ContractSerdes.budgetStatus());
         BundledCatalog.load().forEach(p -> prices.pipeInput(p.modelKey(), p));
     }
 
@@ -128,15 +132,18 @@ final class TopologyFixture implements AutoCloseable {
      * aggregator as a delta of its own.
      */
     void send(UsageEvent e) {
-        raw.pipeInput(e.sessionId() == null ? null : e.sessionId().getBytes(UTF_8), ContractJson.toBytes(e),
-                e.timestamp());
+        raw.pipeInput(
+                e.sessionId() == null ? null : e.sessionId().getBytes(UTF_8), ContractJson.toBytes(e), e.timestamp());
     }
 
     /** Pipes a delta straight into the by-scope repartition topic, as a combiner that held several events sends it. */
     void sendDelta(ScopeInput.Spend input) {
-        driver.createInputTopic(APPLICATION_ID + "-" + UsageTopology.BY_SCOPE + "-repartition", new StringSerializer(),
-                AggregateSerdes.scopeInputs().serializer())
-                .pipeInput(input.scope().toString(), List.of(input), input.delta().lastAt());
+        driver.createInputTopic(
+                        APPLICATION_ID + "-" + UsageTopology.BY_SCOPE + "-repartition",
+                        new StringSerializer(),
+                        AggregateSerdes.scopeInputs().serializer())
+                .pipeInput(
+                        input.scope().toString(), List.of(input), input.delta().lastAt());
     }
 
     void sendBytes(String key, String value) {
@@ -150,8 +157,16 @@ final class TopologyFixture implements AutoCloseable {
     }
 
     static UsageEvent event(String id, String model, long in, long out) {
-        return UsageEvent.builder().eventId(id).timestamp(T0).agent("triage").userId("alice").teamId("support")
-                .sessionId("s1").model(model).usage(Usage.of(in, out)).build();
+        return UsageEvent.builder()
+                .eventId(id)
+                .timestamp(T0)
+                .agent("triage")
+                .userId("alice")
+                .teamId("support")
+                .sessionId("s1")
+                .model(model)
+                .usage(Usage.of(in, out))
+                .build();
     }
 
     @Override

@@ -15,10 +15,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
-import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.util.NameTransformer;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.module.blackbird.BlackbirdModule;
@@ -45,15 +45,21 @@ public final class ContractJson {
     private static final Map<Pricing, byte[]> PRICING_JSON = new ConcurrentHashMap<>();
     /** The field names {@link #pricedBytes} adds, quoted and with their colon. */
     private static final byte[] PRICING_NAME = ascii("\"pricing\":");
+
     private static final byte[] COST_NAME = ascii("\"cost\":");
     private static final byte[] PRICED_AT_NAME = ascii("\"pricedAt\":");
     private static final byte[] TRUNCATED_FALSE = ascii("\"truncated\":false");
     private static final byte[] TRUNCATED_TRUE = ascii("\"truncated\":true");
-    private static final byte[][] COST_FIELDS = {ascii("\"inputUsd\":"), ascii("\"outputUsd\":"),
-            ascii("\"cacheReadUsd\":"), ascii("\"cacheWriteUsd\":"), ascii("\"totalUsd\":"), ascii("\"catalogUsd\":")};
+    private static final byte[][] COST_FIELDS = {
+        ascii("\"inputUsd\":"),
+        ascii("\"outputUsd\":"),
+        ascii("\"cacheReadUsd\":"),
+        ascii("\"cacheWriteUsd\":"),
+        ascii("\"totalUsd\":"),
+        ascii("\"catalogUsd\":")
+    };
 
-    private ContractJson() {
-    }
+    private ContractJson() {}
 
     public static ObjectMapper mapper() {
         return MAPPER;
@@ -91,8 +97,9 @@ public final class ContractJson {
                     .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
                     .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail)
                     .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail)
-                    .setCoercion(CoercionInputShape.Integer, type == LogicalType.Boolean ? CoercionAction.Fail
-                            : CoercionAction.TryConvert)
+                    .setCoercion(
+                            CoercionInputShape.Integer,
+                            type == LogicalType.Boolean ? CoercionAction.Fail : CoercionAction.TryConvert)
                     .setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
         }
         return mapper;
@@ -102,7 +109,8 @@ public final class ContractJson {
         try {
             return MAPPER.writeValueAsBytes(value);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot serialise " + value.getClass().getSimpleName(), e);
+            throw new UncheckedIOException(
+                    "cannot serialise " + value.getClass().getSimpleName(), e);
         }
     }
 
@@ -110,7 +118,8 @@ public final class ContractJson {
         try {
             return MAPPER.writeValueAsString(value);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot serialise " + value.getClass().getSimpleName(), e);
+            throw new UncheckedIOException(
+                    "cannot serialise " + value.getClass().getSimpleName(), e);
         }
     }
 
@@ -152,7 +161,8 @@ public final class ContractJson {
             last--;
         }
         if (eventJson[close] != '}' || last < 0) {
-            throw new IllegalArgumentException("not a JSON object: the event bytes must come from PlainUsageEventReader");
+            throw new IllegalArgumentException(
+                    "not a JSON object: the event bytes must come from PlainUsageEventReader");
         }
         ByteArrayBuilder out = new ByteArrayBuilder(close + 512);
         out.write(eventJson, 0, close);
@@ -190,10 +200,10 @@ public final class ContractJson {
      * The last pricedAt written, quoted: the processor stamps the events of a poll loop with the
      * same wall-clock millisecond, so most events reuse the previous one's bytes.
      */
-    private record QuotedInstant(Instant instant, byte[] json) {
-    }
+    private record QuotedInstant(Instant instant, byte[] json) {}
 
-    private static volatile QuotedInstant lastPricedAt = new QuotedInstant(Instant.EPOCH, ascii("\"" + Instant.EPOCH + "\""));
+    private static volatile QuotedInstant lastPricedAt =
+            new QuotedInstant(Instant.EPOCH, ascii("\"" + Instant.EPOCH + "\""));
 
     /** {@code instant} as an ISO-8601 JSON string; formatting one was a third of {@link #pricedBytes}. */
     private static byte[] quotedInstant(Instant instant) {
@@ -289,9 +299,12 @@ public final class ContractJson {
         public PricedUsage deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
             ObjectMapper mapper = (ObjectMapper) p.getCodec();
             ObjectNode node = p.readValueAsTree();
-            Pricing pricing = node.hasNonNull("pricing") ? mapper.treeToValue(node.get("pricing"), Pricing.class) : null;
+            Pricing pricing =
+                    node.hasNonNull("pricing") ? mapper.treeToValue(node.get("pricing"), Pricing.class) : null;
             Cost cost = node.hasNonNull("cost") ? mapper.treeToValue(node.get("cost"), Cost.class) : null;
-            Instant pricedAt = node.hasNonNull("pricedAt") ? Instant.parse(node.get("pricedAt").asText()) : null;
+            Instant pricedAt = node.hasNonNull("pricedAt")
+                    ? Instant.parse(node.get("pricedAt").asText())
+                    : null;
             boolean truncated = node.path("truncated").asBoolean(false);
             node.remove("pricing");
             node.remove("cost");

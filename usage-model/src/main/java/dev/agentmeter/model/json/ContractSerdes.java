@@ -10,8 +10,7 @@ import dev.agentmeter.model.UsageEvent;
 /** Serdes for the values of every contract topic. */
 public final class ContractSerdes {
 
-    private ContractSerdes() {
-    }
+    private ContractSerdes() {}
 
     public static JsonSerde<UsageEvent> usageEvent() {
         return new JsonSerde<>(UsageEvent.class);

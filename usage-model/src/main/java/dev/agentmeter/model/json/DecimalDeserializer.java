@@ -30,7 +30,9 @@ final class DecimalDeserializer extends StdScalarDeserializer<BigDecimal> {
         if (t == JsonToken.VALUE_STRING) {
             String text = p.getText().trim();
             if (text.length() > Bounds.MAX_MONEY_CHARS) {
-                throw ctxt.weirdStringException(text.substring(0, 40) + "…", BigDecimal.class,
+                throw ctxt.weirdStringException(
+                        text.substring(0, 40) + "…",
+                        BigDecimal.class,
                         "more than " + Bounds.MAX_MONEY_CHARS + " characters");
             }
             try {

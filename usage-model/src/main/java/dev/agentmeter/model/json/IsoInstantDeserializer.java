@@ -41,8 +41,14 @@ final class IsoInstantDeserializer extends StdScalarDeserializer<Instant> {
 
     /** The instant, or null when the text is not exactly {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}]Z} with valid fields. */
     static Instant parseCanonical(char[] c, int off, int len) {
-        if (len < 20 || len > 30 || len == 21 || c[off + len - 1] != 'Z'
-                || c[off + 4] != '-' || c[off + 7] != '-' || c[off + 10] != 'T' || c[off + 13] != ':'
+        if (len < 20
+                || len > 30
+                || len == 21
+                || c[off + len - 1] != 'Z'
+                || c[off + 4] != '-'
+                || c[off + 7] != '-'
+                || c[off + 10] != 'T'
+                || c[off + 13] != ':'
                 || c[off + 16] != ':') {
             return null;
         }

@@ -16,6 +16,7 @@ final class IsoInstantSerializer extends StdSerializer<Instant> {
 
     /** 0000-01-01T00:00:00Z and 10000-01-01T00:00:00Z in epoch seconds: the four-digit years. */
     private static final long FIRST_SECOND = -62_167_219_200L;
+
     private static final long END_SECOND = 253_402_300_800L;
 
     IsoInstantSerializer() {

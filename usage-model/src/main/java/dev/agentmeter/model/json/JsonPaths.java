@@ -13,8 +13,7 @@ public final class JsonPaths {
     /** Deeper than this, the path is cut (a deeply nested document must not make a long header). */
     private static final int MAX_DEPTH = 8;
 
-    private JsonPaths() {
-    }
+    private JsonPaths() {}
 
     /** The field the parser was at when it failed; empty when it is not known or at the top. */
     public static String at(StreamReadException e) {

@@ -20,6 +20,7 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
     private final Class<T> type;
     /** Resolved once: {@code readValue(bytes, type)} looks the type up again on every call. */
     private final ObjectReader reader;
+
     private final ObjectWriter writer;
 
     public JsonSerde(Class<T> type) {

@@ -40,11 +40,35 @@ public final class PlainUsageEventReader {
 
     private static final JsonFactory FACTORY = ContractJson.mapper().getFactory();
     /** UsageEvent's fields in the order the contract's writer puts them (and the bit numbers below). */
-    private static final SerializedString[] EVENT_FIELDS = names("schemaVersion", "eventId", "timestamp", "kind",
-            "agent", "userId", "sessionId", "teamId", "handoffChain", "provider", "model", "region", "usage",
-            "providerCostUsd", "serviceTier", "task", "call", "api", "attributes");
-    private static final SerializedString[] USAGE_FIELDS = names("inputTokens", "outputTokens", "cacheReadTokens",
-            "cacheWriteTokens", "cacheWrite1hTokens", "reasoningTokens", "estimated");
+    private static final SerializedString[] EVENT_FIELDS = names(
+            "schemaVersion",
+            "eventId",
+            "timestamp",
+            "kind",
+            "agent",
+            "userId",
+            "sessionId",
+            "teamId",
+            "handoffChain",
+            "provider",
+            "model",
+            "region",
+            "usage",
+            "providerCostUsd",
+            "serviceTier",
+            "task",
+            "call",
+            "api",
+            "attributes");
+
+    private static final SerializedString[] USAGE_FIELDS = names(
+            "inputTokens",
+            "outputTokens",
+            "cacheReadTokens",
+            "cacheWriteTokens",
+            "cacheWrite1hTokens",
+            "reasoningTokens",
+            "estimated");
 
     /** Thrown (without a stack trace) the moment the input turns out not to be plain. */
     private static final class NotPlain extends RuntimeException {
@@ -55,8 +79,7 @@ public final class PlainUsageEventReader {
         }
     }
 
-    private PlainUsageEventReader() {
-    }
+    private PlainUsageEventReader() {}
 
     private static SerializedString[] names(String... names) {
         SerializedString[] out = new SerializedString[names.length];
@@ -104,31 +127,106 @@ public final class PlainUsageEventReader {
             JsonToken t = p.nextToken();
             int field;
             switch (name) {
-                case "schemaVersion" -> { field = 0; schemaVersion = t == JsonToken.VALUE_NULL ? null : intValue(p, t); }
-                case "eventId" -> { field = 1; eventId = string(p, t); }
-                case "timestamp" -> { field = 2; timestamp = instant(p, t); }
-                case "kind" -> { field = 3; kind = string(p, t); }
-                case "agent" -> { field = 4; agent = string(p, t); }
-                case "userId" -> { field = 5; userId = string(p, t); }
-                case "sessionId" -> { field = 6; sessionId = string(p, t); }
-                case "teamId" -> { field = 7; teamId = string(p, t); }
-                case "handoffChain" -> { field = 8; handoffChain = strings(p, t); }
-                case "provider" -> { field = 9; provider = string(p, t); }
-                case "model" -> { field = 10; model = string(p, t); }
-                case "region" -> { field = 11; region = string(p, t); }
-                case "usage" -> { field = 12; usage = t == JsonToken.VALUE_NULL ? null : usage(p, t); }
-                case "providerCostUsd" -> { field = 13; providerCostUsd = money(p, t); }
-                case "serviceTier" -> { field = 14; serviceTier = string(p, t); }
-                case "task" -> { field = 15; task = t == JsonToken.VALUE_NULL ? null : task(p, t); }
-                case "call" -> { field = 16; call = t == JsonToken.VALUE_NULL ? null : call(p, t); }
-                case "api" -> { field = 17; api = t == JsonToken.VALUE_NULL ? null : api(p, t); }
-                case "attributes" -> { field = 18; attributes = stringMap(p, t); }
+                case "schemaVersion" -> {
+                    field = 0;
+                    schemaVersion = t == JsonToken.VALUE_NULL ? null : intValue(p, t);
+                }
+                case "eventId" -> {
+                    field = 1;
+                    eventId = string(p, t);
+                }
+                case "timestamp" -> {
+                    field = 2;
+                    timestamp = instant(p, t);
+                }
+                case "kind" -> {
+                    field = 3;
+                    kind = string(p, t);
+                }
+                case "agent" -> {
+                    field = 4;
+                    agent = string(p, t);
+                }
+                case "userId" -> {
+                    field = 5;
+                    userId = string(p, t);
+                }
+                case "sessionId" -> {
+                    field = 6;
+                    sessionId = string(p, t);
+                }
+                case "teamId" -> {
+                    field = 7;
+                    teamId = string(p, t);
+                }
+                case "handoffChain" -> {
+                    field = 8;
+                    handoffChain = strings(p, t);
+                }
+                case "provider" -> {
+                    field = 9;
+                    provider = string(p, t);
+                }
+                case "model" -> {
+                    field = 10;
+                    model = string(p, t);
+                }
+                case "region" -> {
+                    field = 11;
+                    region = string(p, t);
+                }
+                case "usage" -> {
+                    field = 12;
+                    usage = t == JsonToken.VALUE_NULL ? null : usage(p, t);
+                }
+                case "providerCostUsd" -> {
+                    field = 13;
+                    providerCostUsd = money(p, t);
+                }
+                case "serviceTier" -> {
+                    field = 14;
+                    serviceTier = string(p, t);
+                }
+                case "task" -> {
+                    field = 15;
+                    task = t == JsonToken.VALUE_NULL ? null : task(p, t);
+                }
+                case "call" -> {
+                    field = 16;
+                    call = t == JsonToken.VALUE_NULL ? null : call(p, t);
+                }
+                case "api" -> {
+                    field = 17;
+                    api = t == JsonToken.VALUE_NULL ? null : api(p, t);
+                }
+                case "attributes" -> {
+                    field = 18;
+                    attributes = stringMap(p, t);
+                }
                 default -> throw NotPlain.INSTANCE;
             }
             seen = once(seen, field);
         }
-        return new UsageEvent(schemaVersion, eventId, timestamp, kind, agent, userId, sessionId, teamId,
-                handoffChain, provider, model, region, usage, providerCostUsd, serviceTier, task, call, api, attributes,
+        return new UsageEvent(
+                schemaVersion,
+                eventId,
+                timestamp,
+                kind,
+                agent,
+                userId,
+                sessionId,
+                teamId,
+                handoffChain,
+                provider,
+                model,
+                region,
+                usage,
+                providerCostUsd,
+                serviceTier,
+                task,
+                call,
+                api,
+                attributes,
                 null);
     }
 
@@ -146,12 +244,30 @@ public final class PlainUsageEventReader {
             JsonToken v = p.nextToken();
             int field;
             switch (name) {
-                case "inputTokens" -> { field = 0; input = longValue(p, v); }
-                case "outputTokens" -> { field = 1; output = longValue(p, v); }
-                case "cacheReadTokens" -> { field = 2; cacheRead = longValue(p, v); }
-                case "cacheWriteTokens" -> { field = 3; cacheWrite = longValue(p, v); }
-                case "cacheWrite1hTokens" -> { field = 4; cacheWrite1h = longValue(p, v); }
-                case "reasoningTokens" -> { field = 5; reasoning = longValue(p, v); }
+                case "inputTokens" -> {
+                    field = 0;
+                    input = longValue(p, v);
+                }
+                case "outputTokens" -> {
+                    field = 1;
+                    output = longValue(p, v);
+                }
+                case "cacheReadTokens" -> {
+                    field = 2;
+                    cacheRead = longValue(p, v);
+                }
+                case "cacheWriteTokens" -> {
+                    field = 3;
+                    cacheWrite = longValue(p, v);
+                }
+                case "cacheWrite1hTokens" -> {
+                    field = 4;
+                    cacheWrite1h = longValue(p, v);
+                }
+                case "reasoningTokens" -> {
+                    field = 5;
+                    reasoning = longValue(p, v);
+                }
                 case "estimated" -> {
                     field = 6;
                     if (v != JsonToken.VALUE_TRUE && v != JsonToken.VALUE_FALSE) {
@@ -176,9 +292,18 @@ public final class PlainUsageEventReader {
             JsonToken v = p.nextToken();
             int field;
             switch (name) {
-                case "type" -> { field = 0; type = string(p, v); }
-                case "complexity" -> { field = 1; complexity = string(p, v); }
-                case "description" -> { field = 2; description = string(p, v); }
+                case "type" -> {
+                    field = 0;
+                    type = string(p, v);
+                }
+                case "complexity" -> {
+                    field = 1;
+                    complexity = string(p, v);
+                }
+                case "description" -> {
+                    field = 2;
+                    description = string(p, v);
+                }
                 default -> throw NotPlain.INSTANCE;
             }
             seen = once(seen, field);
@@ -199,12 +324,30 @@ public final class PlainUsageEventReader {
             JsonToken v = p.nextToken();
             int field;
             switch (name) {
-                case "method" -> { field = 0; method = string(p, v); }
-                case "finishReason" -> { field = 1; finishReason = string(p, v); }
-                case "durationMs" -> { field = 2; durationMs = v == JsonToken.VALUE_NULL ? null : longValue(p, v); }
-                case "status" -> { field = 3; status = string(p, v); }
-                case "errorMessage" -> { field = 4; errorMessage = string(p, v); }
-                case "promptChars" -> { field = 5; promptChars = v == JsonToken.VALUE_NULL ? null : longValue(p, v); }
+                case "method" -> {
+                    field = 0;
+                    method = string(p, v);
+                }
+                case "finishReason" -> {
+                    field = 1;
+                    finishReason = string(p, v);
+                }
+                case "durationMs" -> {
+                    field = 2;
+                    durationMs = v == JsonToken.VALUE_NULL ? null : longValue(p, v);
+                }
+                case "status" -> {
+                    field = 3;
+                    status = string(p, v);
+                }
+                case "errorMessage" -> {
+                    field = 4;
+                    errorMessage = string(p, v);
+                }
+                case "promptChars" -> {
+                    field = 5;
+                    promptChars = v == JsonToken.VALUE_NULL ? null : longValue(p, v);
+                }
                 default -> throw NotPlain.INSTANCE;
             }
             seen = once(seen, field);
@@ -223,10 +366,22 @@ public final class PlainUsageEventReader {
             JsonToken v = p.nextToken();
             int field;
             switch (name) {
-                case "service" -> { field = 0; service = string(p, v); }
-                case "endpoint" -> { field = 1; endpoint = string(p, v); }
-                case "statusCode" -> { field = 2; statusCode = v == JsonToken.VALUE_NULL ? null : intValue(p, v); }
-                case "costUsd" -> { field = 3; costUsd = money(p, v); }
+                case "service" -> {
+                    field = 0;
+                    service = string(p, v);
+                }
+                case "endpoint" -> {
+                    field = 1;
+                    endpoint = string(p, v);
+                }
+                case "statusCode" -> {
+                    field = 2;
+                    statusCode = v == JsonToken.VALUE_NULL ? null : intValue(p, v);
+                }
+                case "costUsd" -> {
+                    field = 3;
+                    costUsd = money(p, v);
+                }
                 default -> throw NotPlain.INSTANCE;
             }
             seen = once(seen, field);

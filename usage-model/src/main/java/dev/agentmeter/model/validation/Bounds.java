@@ -16,6 +16,7 @@ public final class Bounds {
     public static final long MAX_TOKENS = 1_000_000_000_000L;
     /** {@code call.durationMs}: 0 ≤ n ≤ 31 days. */
     public static final long MAX_DURATION_MS = 2_678_400_000L;
+
     public static final int MIN_STATUS_CODE = 100;
     public static final int MAX_STATUS_CODE = 599;
     /** Money sent by agents, prices per million tokens, budget limits: 0 ≤ x ≤ 1,000,000. */
@@ -24,6 +25,7 @@ public final class Bounds {
     public static final int MAX_MONEY_SCALE = 18;
     /** A cost computed from bounded tokens and prices: tokens × price per million / 10^6. */
     public static final BigDecimal MAX_COST = BigDecimal.valueOf(MAX_TOKENS);
+
     public static final int MAX_COST_SCALE = MAX_MONEY_SCALE + 6;
     /** The earliest timestamp accepted. */
     public static final Instant MIN_TIMESTAMP = Instant.parse("2000-01-01T00:00:00Z");
@@ -33,8 +35,7 @@ public final class Bounds {
      */
     public static final int MAX_MONEY_CHARS = 1000;
 
-    private Bounds() {
-    }
+    private Bounds() {}
 
     /** A count (tokens, characters) out of 0..{@value #MAX_TOKENS}, or null when it is within. */
     public static Violation count(String field, long value) {
@@ -44,7 +45,8 @@ public final class Bounds {
     /** An integer out of 0..{@code max}, or null when it is within. */
     public static Violation count(String field, long value, long max) {
         if (value < 0) {
-            return new Violation(field, "nonNegative", field + " is " + value + "; token counts and durations cannot be negative");
+            return new Violation(
+                    field, "nonNegative", field + " is " + value + "; token counts and durations cannot be negative");
         }
         if (value > max) {
             return new Violation(field, "maximum", field + " is " + value + "; at most " + max + " is accepted");
@@ -62,7 +64,8 @@ public final class Bounds {
             return null;
         }
         if (value.signum() < 0) {
-            return new Violation(field, "nonNegative", field + " is " + describe(value) + "; a cost cannot be negative");
+            return new Violation(
+                    field, "nonNegative", field + " is " + describe(value) + "; a cost cannot be negative");
         }
         if (value.compareTo(MAX_MONEY) > 0) {
             return new Violation(field, "maximum", field + " is " + describe(value) + "; at most 1000000 is accepted");
@@ -70,8 +73,11 @@ public final class Bounds {
         // Checked on the value as given first: stripping trailing zeros of 1e-999999999 is cheap, but
         // the scale alone already says whether more than 18 places can remain.
         if (value.scale() > MAX_MONEY_SCALE && value.stripTrailingZeros().scale() > MAX_MONEY_SCALE) {
-            return new Violation(field, "scale", field + " is " + describe(value) + "; at most "
-                    + MAX_MONEY_SCALE + " digits after the decimal point are accepted");
+            return new Violation(
+                    field,
+                    "scale",
+                    field + " is " + describe(value) + "; at most " + MAX_MONEY_SCALE
+                            + " digits after the decimal point are accepted");
         }
         return null;
     }
@@ -84,10 +90,14 @@ public final class Bounds {
         if (value == null) {
             return null;
         }
-        if (value.signum() < 0 || value.compareTo(MAX_COST) > 0
+        if (value.signum() < 0
+                || value.compareTo(MAX_COST) > 0
                 || value.scale() > MAX_COST_SCALE && value.stripTrailingZeros().scale() > MAX_COST_SCALE) {
-            return new Violation(field, "range", field + " is " + describe(value) + "; a cost is 0 to 10^12 USD with at"
-                    + " most " + MAX_COST_SCALE + " decimal places");
+            return new Violation(
+                    field,
+                    "range",
+                    field + " is " + describe(value) + "; a cost is 0 to 10^12 USD with at" + " most " + MAX_COST_SCALE
+                            + " decimal places");
         }
         return null;
     }
@@ -95,12 +105,16 @@ public final class Bounds {
     /** A timestamp before {@link #MIN_TIMESTAMP} or after {@code latest}, or null when it is within. */
     public static Violation timestamp(String field, Instant value, Instant latest, String skew) {
         if (value.isBefore(MIN_TIMESTAMP)) {
-            return new Violation(field, "minimum", field + " " + value + " is before " + MIN_TIMESTAMP
-                    + "; check the sender's clock");
+            return new Violation(
+                    field,
+                    "minimum",
+                    field + " " + value + " is before " + MIN_TIMESTAMP + "; check the sender's clock");
         }
         if (value.isAfter(latest)) {
-            return new Violation(field, "notInFuture", field + " " + value + " is more than " + skew
-                    + " in the future; check the sender's clock");
+            return new Violation(
+                    field,
+                    "notInFuture",
+                    field + " " + value + " is more than " + skew + " in the future; check the sender's clock");
         }
         return null;
     }

@@ -66,7 +66,8 @@ public final class ContractReader<T> {
             String why = m instanceof InvalidFormatException ife && ife.getValue() != null
                     ? "value '" + shorten(String.valueOf(ife.getValue())) + "' has the wrong type or format"
                     : "has the wrong type";
-            return new Violation(field, "type", where(field) + " " + why + " (expected " + expected(m.getTargetType()) + ")");
+            return new Violation(
+                    field, "type", where(field) + " " + why + " (expected " + expected(m.getTargetType()) + ")");
         }
         if (e instanceof ValueInstantiationException v) {
             // A record's own check refused the value (a scope that is not TYPE:ID, a zone that is none).
@@ -86,8 +87,11 @@ public final class ContractReader<T> {
         }
         if (e instanceof StreamConstraintsException c) {
             String field = JsonPaths.failureIn(bytes);
-            return new Violation(field, "json", "the record is beyond what is read"
-                    + (field.isEmpty() ? "" : " (at " + field + ")") + ": " + shorten(c.getOriginalMessage()));
+            return new Violation(
+                    field,
+                    "json",
+                    "the record is beyond what is read" + (field.isEmpty() ? "" : " (at " + field + ")") + ": "
+                            + shorten(c.getOriginalMessage()));
         }
         if (e instanceof JsonProcessingException j) {
             return new Violation("", "json", "the record is not valid JSON: " + shorten(j.getOriginalMessage()));
@@ -105,8 +109,11 @@ public final class ContractReader<T> {
             String duplicate = JsonPaths.duplicate(e);
             return new Violation(duplicate, "duplicate", duplicate + " is given twice; give each field once");
         }
-        return new Violation(field, "json", "the record is not valid JSON" + (field.isEmpty() ? "" : " (at " + field + ")")
-                + ": " + shorten(e.getOriginalMessage()));
+        return new Violation(
+                field,
+                "json",
+                "the record is not valid JSON" + (field.isEmpty() ? "" : " (at " + field + ")") + ": "
+                        + shorten(e.getOriginalMessage()));
     }
 
     private static String where(String field) {

@@ -44,6 +44,7 @@ public final class FreeText {
     public static final int MAX_ATTRIBUTES = 64;
     /** Code points kept of a label (and the bound of an identifier, which is rejected beyond it). */
     public static final int MAX_LABEL = 200;
+
     public static final char REPLACEMENT = '\uFFFD';
 
     /** Attribute keys in code point order (the order of their UTF-8 bytes), not UTF-16 order. */
@@ -62,8 +63,7 @@ public final class FreeText {
         return Integer.compare(a.length() - i, b.length() - j);
     };
 
-    private FreeText() {
-    }
+    private FreeText() {}
 
     /**
      * The event with its text cut and made storable, and marked {@code truncated} when something was
@@ -110,7 +110,9 @@ public final class FreeText {
             String finishReason = f.fix(call.finishReason(), MAX_TEXT);
             String status = f.fix(call.status(), MAX_LABEL);
             String errorMessage = f.fix(call.errorMessage(), MAX_TEXT);
-            if (method != call.method() || finishReason != call.finishReason() || status != call.status()
+            if (method != call.method()
+                    || finishReason != call.finishReason()
+                    || status != call.status()
                     || errorMessage != call.errorMessage()) {
                 call = new Call(method, finishReason, call.durationMs(), status, errorMessage, call.promptChars());
             }
@@ -127,8 +129,16 @@ public final class FreeText {
         if (!f.truncated && f.replaced == 0) {
             return new Cut(e, false, 0, normalised);
         }
-        UsageEvent out = e.toBuilder().provider(provider).region(region).handoffChain(chain).task(task).call(call)
-                .api(api).attributes(attributes).truncated(f.truncated ? Boolean.TRUE : e.truncated()).build();
+        UsageEvent out = e.toBuilder()
+                .provider(provider)
+                .region(region)
+                .handoffChain(chain)
+                .task(task)
+                .call(call)
+                .api(api)
+                .attributes(attributes)
+                .truncated(f.truncated ? Boolean.TRUE : e.truncated())
+                .build();
         return new Cut(out, f.truncated, f.replaced, normalised);
     }
 

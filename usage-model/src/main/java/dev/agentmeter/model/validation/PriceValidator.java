@@ -19,23 +19,26 @@ public final class PriceValidator {
 
     public static final int MAX_ALIASES = 1000;
 
-    private PriceValidator() {
-    }
+    private PriceValidator() {}
 
     public static List<Violation> validate(ModelPrice price) {
         List<Violation> v = new ArrayList<>();
         identifier(v, "modelKey", price.modelKey());
         if (price.aliases().size() > MAX_ALIASES) {
-            v.add(new Violation("aliases", "maximum", price.aliases().size() + " aliases; at most " + MAX_ALIASES
-                    + " are accepted"));
+            v.add(new Violation(
+                    "aliases",
+                    "maximum",
+                    price.aliases().size() + " aliases; at most " + MAX_ALIASES + " are accepted"));
         } else {
             for (int i = 0; i < price.aliases().size(); i++) {
                 identifier(v, "aliases[" + i + "]", price.aliases().get(i));
             }
         }
         if (price.prices().isEmpty()) {
-            v.add(new Violation("prices", "required", "prices is required: at least one entry with an effectiveFrom"
-                    + " and prices per million tokens"));
+            v.add(new Violation(
+                    "prices",
+                    "required",
+                    "prices is required: at least one entry with an effectiveFrom" + " and prices per million tokens"));
         }
         for (int i = 0; i < price.prices().size(); i++) {
             EffectivePrice p = price.prices().get(i);
@@ -45,26 +48,45 @@ public final class PriceValidator {
                 continue;
             }
             if (p.effectiveFrom() != null && p.effectiveFrom().isBefore(Bounds.MIN_TIMESTAMP)) {
-                v.add(new Violation(at + ".effectiveFrom", "minimum", at + ".effectiveFrom " + p.effectiveFrom()
-                        + " is before " + Bounds.MIN_TIMESTAMP));
+                v.add(new Violation(
+                        at + ".effectiveFrom",
+                        "minimum",
+                        at + ".effectiveFrom " + p.effectiveFrom() + " is before " + Bounds.MIN_TIMESTAMP));
             }
-            prices(v, at, p.inputPerMTok(), p.outputPerMTok(), p.cacheReadPerMTok(), p.cacheWritePerMTok(),
-                    p.cacheWrite1hPerMTok(), p.reasoningPerMTok());
+            prices(
+                    v,
+                    at,
+                    p.inputPerMTok(),
+                    p.outputPerMTok(),
+                    p.cacheReadPerMTok(),
+                    p.cacheWritePerMTok(),
+                    p.cacheWrite1hPerMTok(),
+                    p.reasoningPerMTok());
             longContext(v, at + ".longContext", p.longContext());
             if (p.serviceTiers() != null) {
                 for (Map.Entry<String, TierPrice> tier : p.serviceTiers().entrySet()) {
                     String where = at + ".serviceTiers." + FreeText.prefix(tier.getKey(), 40);
                     if (!ServiceTiers.valid(tier.getKey())) {
-                        v.add(new Violation(where, "serviceTier", where + ": '" + FreeText.prefix(tier.getKey(), 40)
-                                + "' is not a tier name (1 to 40 characters of a-z, 0-9, _ and -)"));
+                        v.add(new Violation(
+                                where,
+                                "serviceTier",
+                                where + ": '" + FreeText.prefix(tier.getKey(), 40)
+                                        + "' is not a tier name (1 to 40 characters of a-z, 0-9, _ and -)"));
                     }
                     TierPrice t = tier.getValue();
                     if (t == null) {
                         v.add(new Violation(where, "required", where + " is null"));
                         continue;
                     }
-                    prices(v, where, t.inputPerMTok(), t.outputPerMTok(), t.cacheReadPerMTok(), t.cacheWritePerMTok(),
-                            t.cacheWrite1hPerMTok(), t.reasoningPerMTok());
+                    prices(
+                            v,
+                            where,
+                            t.inputPerMTok(),
+                            t.outputPerMTok(),
+                            t.cacheReadPerMTok(),
+                            t.cacheWritePerMTok(),
+                            t.cacheWrite1hPerMTok(),
+                            t.reasoningPerMTok());
                     longContext(v, where + ".longContext", t.longContext());
                 }
             }
@@ -77,12 +99,26 @@ public final class PriceValidator {
             return;
         }
         add(v, Bounds.count(at + ".aboveInputTokens", t.aboveInputTokens()));
-        prices(v, at, t.inputPerMTok(), t.outputPerMTok(), t.cacheReadPerMTok(), t.cacheWritePerMTok(),
-                t.cacheWrite1hPerMTok(), t.reasoningPerMTok());
+        prices(
+                v,
+                at,
+                t.inputPerMTok(),
+                t.outputPerMTok(),
+                t.cacheReadPerMTok(),
+                t.cacheWritePerMTok(),
+                t.cacheWrite1hPerMTok(),
+                t.reasoningPerMTok());
     }
 
-    private static void prices(List<Violation> v, String at, BigDecimal input, BigDecimal output, BigDecimal cacheRead,
-                               BigDecimal cacheWrite, BigDecimal cacheWrite1h, BigDecimal reasoning) {
+    private static void prices(
+            List<Violation> v,
+            String at,
+            BigDecimal input,
+            BigDecimal output,
+            BigDecimal cacheRead,
+            BigDecimal cacheWrite,
+            BigDecimal cacheWrite1h,
+            BigDecimal reasoning) {
         add(v, Bounds.money(at + ".inputPerMTok", input));
         add(v, Bounds.money(at + ".outputPerMTok", output));
         add(v, Bounds.money(at + ".cacheReadPerMTok", cacheRead));
@@ -93,14 +129,17 @@ public final class PriceValidator {
 
     private static void identifier(List<Violation> v, String field, String value) {
         if (value == null || value.isEmpty()) {
-            v.add(new Violation(field, "required", field + " is required (1 to " + UsageEventValidator.MAX_NAME
-                    + " characters)"));
+            v.add(new Violation(
+                    field, "required", field + " is required (1 to " + UsageEventValidator.MAX_NAME + " characters)"));
             return;
         }
         int length = value.codePointCount(0, value.length());
         if (length > UsageEventValidator.MAX_NAME) {
-            v.add(new Violation(field, "length", field + " has " + length + " characters; at most "
-                    + UsageEventValidator.MAX_NAME + " are accepted"));
+            v.add(new Violation(
+                    field,
+                    "length",
+                    field + " has " + length + " characters; at most " + UsageEventValidator.MAX_NAME
+                            + " are accepted"));
         }
         if (!FreeText.isStorable(value)) {
             v.add(new Violation(field, "storable", field + " contains U+0000 or an unpaired UTF-16 surrogate"));

@@ -23,8 +23,8 @@ public final class UsageEventParser {
      * named twice is refused: which of the two counts would be each reader's choice (the plain
      * reader already gives such input up).
      */
-    private static final ObjectReader READER = ContractJson.mapper().readerFor(UsageEvent.class)
-            .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private static final ObjectReader READER =
+            ContractJson.mapper().readerFor(UsageEvent.class).with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private final UsageEventValidator validator;
 

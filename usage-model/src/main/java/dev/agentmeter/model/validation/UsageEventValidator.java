@@ -26,6 +26,7 @@ public final class UsageEventValidator {
     public static final int MAX_EVENT_ID = 128;
     /** Code points of the other identifiers. */
     public static final int MAX_NAME = FreeText.MAX_LABEL;
+
     public static final Duration DEFAULT_MAX_FUTURE_SKEW = Duration.ofHours(24);
 
     private final Clock clock;
@@ -53,8 +54,11 @@ public final class UsageEventValidator {
         if (e.schemaVersion() == null) {
             v.add(required("schemaVersion"));
         } else if (e.schemaVersion() != UsageEvent.SCHEMA_VERSION) {
-            v.add(new Violation("schemaVersion", "supportedVersion", "schemaVersion " + e.schemaVersion()
-                    + " is not supported; this processor reads schemaVersion " + UsageEvent.SCHEMA_VERSION));
+            v.add(new Violation(
+                    "schemaVersion",
+                    "supportedVersion",
+                    "schemaVersion " + e.schemaVersion() + " is not supported; this processor reads schemaVersion "
+                            + UsageEvent.SCHEMA_VERSION));
         }
         identifier(v, "eventId", e.eventId(), true, MAX_EVENT_ID);
         timestamp(v, e.timestamp());
@@ -64,8 +68,12 @@ public final class UsageEventValidator {
         identifier(v, "teamId", e.teamId(), false, MAX_NAME);
         add(v, Bounds.money("providerCostUsd", e.providerCostUsd()));
         if (e.serviceTier() != null && !ServiceTiers.valid(e.serviceTier())) {
-            v.add(new Violation("serviceTier", "serviceTier", "serviceTier '" + FreeText.prefix(e.serviceTier(), 40)
-                    + "' is not a tier name: 1 to 40 characters of a-z, 0-9, _ and - (standard, batch, flex, priority)"));
+            v.add(
+                    new Violation(
+                            "serviceTier",
+                            "serviceTier",
+                            "serviceTier '" + FreeText.prefix(e.serviceTier(), 40)
+                                    + "' is not a tier name: 1 to 40 characters of a-z, 0-9, _ and - (standard, batch, flex, priority)"));
         }
 
         if (e.kind() == null) {
@@ -121,18 +129,25 @@ public final class UsageEventValidator {
             String what = u.cacheWriteTokens() == 0
                     ? "usage.cacheReadTokens (" + u.cacheReadTokens() + ")"
                     : u.cacheReadTokens() == 0
-                    ? "usage.cacheWriteTokens (" + u.cacheWriteTokens() + ")"
-                    : "usage.cacheReadTokens + usage.cacheWriteTokens (" + cached + ")";
-            v.add(new Violation(field, "cacheWithinInput", what + " exceeds usage.inputTokens ("
-                    + u.inputTokens() + "); inputTokens must include cache reads and writes"));
+                            ? "usage.cacheWriteTokens (" + u.cacheWriteTokens() + ")"
+                            : "usage.cacheReadTokens + usage.cacheWriteTokens (" + cached + ")";
+            v.add(new Violation(
+                    field,
+                    "cacheWithinInput",
+                    what + " exceeds usage.inputTokens (" + u.inputTokens()
+                            + "); inputTokens must include cache reads and writes"));
         }
         if (u.cacheWrite1hTokens() > u.cacheWriteTokens()) {
-            v.add(new Violation("usage.cacheWrite1hTokens", "cacheWrite1hWithinCacheWrite",
+            v.add(new Violation(
+                    "usage.cacheWrite1hTokens",
+                    "cacheWrite1hWithinCacheWrite",
                     "usage.cacheWrite1hTokens (" + u.cacheWrite1hTokens() + ") exceeds usage.cacheWriteTokens ("
                             + u.cacheWriteTokens() + "); one-hour writes are part of the cache writes"));
         }
         if (u.reasoningTokens() > u.outputTokens()) {
-            v.add(new Violation("usage.reasoningTokens", "reasoningWithinOutput",
+            v.add(new Violation(
+                    "usage.reasoningTokens",
+                    "reasoningWithinOutput",
                     "usage.reasoningTokens (" + u.reasoningTokens() + ") exceeds usage.outputTokens ("
                             + u.outputTokens() + "); outputTokens must include reasoning tokens"));
         }
@@ -140,7 +155,8 @@ public final class UsageEventValidator {
 
     private static void api(List<Violation> v, ApiCall api) {
         if (api == null) {
-            v.add(new Violation("api", "required", "api is required for kind api ({service, endpoint, statusCode, costUsd})"));
+            v.add(new Violation(
+                    "api", "required", "api is required for kind api ({service, endpoint, statusCode, costUsd})"));
             return;
         }
         if (api.service() == null) {
@@ -149,8 +165,10 @@ public final class UsageEventValidator {
         add(v, Bounds.money("api.costUsd", api.costUsd()));
         if (api.statusCode() != null
                 && (api.statusCode() < Bounds.MIN_STATUS_CODE || api.statusCode() > Bounds.MAX_STATUS_CODE)) {
-            v.add(new Violation("api.statusCode", "httpStatus", "api.statusCode " + api.statusCode()
-                    + " is not an HTTP status code (100-599)"));
+            v.add(new Violation(
+                    "api.statusCode",
+                    "httpStatus",
+                    "api.statusCode " + api.statusCode() + " is not an HTTP status code (100-599)"));
         }
     }
 
@@ -176,14 +194,18 @@ public final class UsageEventValidator {
         }
         int length = value.codePointCount(0, value.length());
         if (length == 0) {
-            v.add(new Violation(field, "length", field + " is empty; give 1 to " + max + " characters or leave it out"));
+            v.add(new Violation(
+                    field, "length", field + " is empty; give 1 to " + max + " characters or leave it out"));
         } else if (length > max) {
-            v.add(new Violation(field, "length", field + " has " + length + " characters; at most "
-                    + max + " are accepted"));
+            v.add(new Violation(
+                    field, "length", field + " has " + length + " characters; at most " + max + " are accepted"));
         }
         if (!FreeText.isStorable(value)) {
-            v.add(new Violation(field, "storable", field + " contains U+0000 or an unpaired UTF-16 surrogate, which"
-                    + " cannot be stored; an identifier must be plain text"));
+            v.add(new Violation(
+                    field,
+                    "storable",
+                    field + " contains U+0000 or an unpaired UTF-16 surrogate, which"
+                            + " cannot be stored; an identifier must be plain text"));
         }
     }
 

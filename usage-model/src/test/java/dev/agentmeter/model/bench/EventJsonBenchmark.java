@@ -1,5 +1,6 @@
 package dev.agentmeter.model.bench;
 
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.agentmeter.model.PricedUsage;
 import dev.agentmeter.model.Samples;
 import dev.agentmeter.model.UsageEvent;
@@ -7,7 +8,6 @@ import dev.agentmeter.model.json.ContractJson;
 import dev.agentmeter.model.json.PlainUsageEventReader;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
-import com.fasterxml.jackson.databind.ObjectReader;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -26,7 +26,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgs = {"-Xms1g", "-Xmx1g"})
+@Fork(
+        value = 1,
+        jvmArgs = {"-Xms1g", "-Xmx1g"})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class EventJsonBenchmark {

@@ -49,34 +49,102 @@ public final class HostileDocuments {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final Instant T0 = Instant.parse("2026-12-07T08:00:00Z");
 
-    private static final List<String> COUNT_FIELDS = List.of("usage.inputTokens", "usage.outputTokens",
-            "usage.cacheReadTokens", "usage.cacheWriteTokens", "usage.cacheWrite1hTokens", "usage.reasoningTokens",
-            "call.durationMs", "call.promptChars", "schemaVersion");
+    private static final List<String> COUNT_FIELDS = List.of(
+            "usage.inputTokens",
+            "usage.outputTokens",
+            "usage.cacheReadTokens",
+            "usage.cacheWriteTokens",
+            "usage.cacheWrite1hTokens",
+            "usage.reasoningTokens",
+            "call.durationMs",
+            "call.promptChars",
+            "schemaVersion");
     private static final List<String> ID_FIELDS = List.of("eventId", "agent", "userId", "sessionId", "teamId", "model");
-    private static final List<String> TEXT_FIELDS = List.of("task.description", "call.errorMessage", "call.finishReason",
-            "attributes.note", "provider", "region", "task.type");
-    private static final List<String> ALL_FIELDS = List.of("schemaVersion", "eventId", "timestamp", "kind", "agent",
-            "userId", "sessionId", "teamId", "handoffChain", "provider", "model", "region", "usage", "providerCostUsd",
-            "task", "call", "attributes", "usage.inputTokens", "usage.outputTokens", "usage.estimated", "call.durationMs",
+    private static final List<String> TEXT_FIELDS = List.of(
+            "task.description",
+            "call.errorMessage",
+            "call.finishReason",
+            "attributes.note",
+            "provider",
+            "region",
+            "task.type");
+    private static final List<String> ALL_FIELDS = List.of(
+            "schemaVersion",
+            "eventId",
+            "timestamp",
+            "kind",
+            "agent",
+            "userId",
+            "sessionId",
+            "teamId",
+            "handoffChain",
+            "provider",
+            "model",
+            "region",
+            "usage",
+            "providerCostUsd",
+            "task",
+            "call",
+            "attributes",
+            "usage.inputTokens",
+            "usage.outputTokens",
+            "usage.estimated",
+            "call.durationMs",
             "call.promptChars");
-    private static final List<Function<Void, JsonNode>> WRONG_TYPES = List.of(v -> NODES.textNode("1000"),
-            v -> NODES.textNode("true"), v -> NODES.numberNode(10.5), v -> NODES.numberNode(1.0),
-            v -> NODES.booleanNode(true), v -> NODES.objectNode().put("n", 1), v -> NODES.arrayNode().add(1),
-            v -> NODES.nullNode(), v -> NODES.numberNode(1700000000), v -> NODES.textNode(""));
-    private static final List<JsonNode> EXTREME_COUNTS = List.of(NODES.numberNode(-1L),
-            NODES.numberNode(1_000_000_000_001L), NODES.numberNode(Long.MAX_VALUE), NODES.numberNode(Long.MIN_VALUE),
+    private static final List<Function<Void, JsonNode>> WRONG_TYPES = List.of(
+            v -> NODES.textNode("1000"),
+            v -> NODES.textNode("true"),
+            v -> NODES.numberNode(10.5),
+            v -> NODES.numberNode(1.0),
+            v -> NODES.booleanNode(true),
+            v -> NODES.objectNode().put("n", 1),
+            v -> NODES.arrayNode().add(1),
+            v -> NODES.nullNode(),
+            v -> NODES.numberNode(1700000000),
+            v -> NODES.textNode(""));
+    private static final List<JsonNode> EXTREME_COUNTS = List.of(
+            NODES.numberNode(-1L),
+            NODES.numberNode(1_000_000_000_001L),
+            NODES.numberNode(Long.MAX_VALUE),
+            NODES.numberNode(Long.MIN_VALUE),
             NODES.numberNode(new BigInteger("18446744073709551616")),
-            NODES.numberNode(new BigInteger("99999999999999999999999999999")), NODES.numberNode(2_678_400_001L),
+            NODES.numberNode(new BigInteger("99999999999999999999999999999")),
+            NODES.numberNode(2_678_400_001L),
             NODES.numberNode(Integer.MAX_VALUE + 1L));
-    private static final List<JsonNode> EXTREME_MONEY = List.of(NODES.textNode("-0.01"), NODES.textNode("1000000.01"),
-            NODES.textNode("99999999999999999999"), NODES.textNode("0.0000000000000000001"),
-            NODES.numberNode(new BigDecimal("1000001")), NODES.textNode("NaN"), NODES.textNode("Infinity"),
+    private static final List<JsonNode> EXTREME_MONEY = List.of(
+            NODES.textNode("-0.01"),
+            NODES.textNode("1000000.01"),
+            NODES.textNode("99999999999999999999"),
+            NODES.textNode("0.0000000000000000001"),
+            NODES.numberNode(new BigDecimal("1000001")),
+            NODES.textNode("NaN"),
+            NODES.textNode("Infinity"),
             NODES.textNode("9".repeat(5000)));
-    private static final List<String> EXPONENTS = List.of("1e10000", "1e-30", "1e-999999999", "1E+2147483648", "1e308",
-            "1e3", "-1e-7", "1e-7", "2.5E-1", "1e999999999999");
-    private static final List<String> ODD_STRINGS = List.of("\u0000", "a\u0000b", "\ud800", "x\udc00y", "\u202eevil",
-            "\u0007\u001b[31m", "😀😀", "=cmd|' /C calc'!A0", "'; DROP TABLE agent_usage; --", "\r\n", " ",
-            "user:alice|DAY", "a|b");
+    private static final List<String> EXPONENTS = List.of(
+            "1e10000",
+            "1e-30",
+            "1e-999999999",
+            "1E+2147483648",
+            "1e308",
+            "1e3",
+            "-1e-7",
+            "1e-7",
+            "2.5E-1",
+            "1e999999999999");
+    private static final List<String> ODD_STRINGS = List.of(
+            "\u0000",
+            "a\u0000b",
+            "\ud800",
+            "x\udc00y",
+            "\u202eevil",
+            "\u0007\u001b[31m",
+            "😀😀",
+            "=cmd|' /C calc'!A0",
+            "'; DROP TABLE agent_usage; --",
+            "\r\n",
+            " ",
+            "user:alice|DAY",
+            "a|b");
     private static final List<Integer> LENGTHS = List.of(129, 201, 4001, 100_000, 1_000_000);
     private static final List<Integer> DEPTHS = List.of(50, 999, 1001, 5000, 100_000);
 
@@ -131,14 +199,18 @@ public final class HostileDocuments {
 
     /** What {@link #valid} costs at gpt-4o's bundled price: $2.50 in, $10 out per million tokens. */
     public static BigDecimal gpt4oCost(long input, long output) {
-        BigDecimal cost = new BigDecimal("2.5").multiply(BigDecimal.valueOf(input))
-                .add(BigDecimal.TEN.multiply(BigDecimal.valueOf(output))).movePointLeft(6);
+        BigDecimal cost = new BigDecimal("2.5")
+                .multiply(BigDecimal.valueOf(input))
+                .add(BigDecimal.TEN.multiply(BigDecimal.valueOf(output)))
+                .movePointLeft(6);
         return cost.signum() == 0 ? BigDecimal.ZERO : cost.stripTrailingZeros();
     }
 
     /** A valid event with a new id and token counts up to a million. */
     public ObjectNode validEvent() {
-        return valid("v-" + Long.toHexString(random.nextLong()) + "-" + counter++, random.nextLong(1_000_001),
+        return valid(
+                "v-" + Long.toHexString(random.nextLong()) + "-" + counter++,
+                random.nextLong(1_000_001),
                 random.nextLong(1_000_001));
     }
 
@@ -218,7 +290,8 @@ public final class HostileDocuments {
         ObjectNode e = base();
         e.put("providerCostUsd", "0.01");
         String json = e.toString();
-        String key = any(List.of("\"usage\":{", "\"eventId\":", "\"inputTokens\":", "\"providerCostUsd\":", "\"agent\":"));
+        String key =
+                any(List.of("\"usage\":{", "\"eventId\":", "\"inputTokens\":", "\"providerCostUsd\":", "\"agent\":"));
         int at = json.indexOf(key);
         String first = switch (key) {
             case "\"usage\":{" -> "\"usage\":{\"inputTokens\":1,\"outputTokens\":1},";
@@ -227,7 +300,8 @@ public final class HostileDocuments {
             case "\"providerCostUsd\":" -> "\"providerCostUsd\":\"999\",";
             default -> "\"agent\":\"someone-else\",";
         };
-        return new Document("duplicateKey", key.replaceAll("[\":{]", ""), json.substring(0, at) + first + json.substring(at));
+        return new Document(
+                "duplicateKey", key.replaceAll("[\":{]", ""), json.substring(0, at) + first + json.substring(at));
     }
 
     Document missingField() {

@@ -28,7 +28,8 @@ public final class HostileOutcomes {
     public synchronized String toString() {
         StringBuilder b = new StringBuilder("hostile input at the " + entrance + " (seed " + seed + ", -D"
                 + HostileDocuments.SEED_PROPERTY + "=" + seed + " repeats it):");
-        counts.forEach((k, v) -> b.append("\n  ").append(String.format("%-15s", k)).append(' ').append(v));
+        counts.forEach((k, v) ->
+                b.append("\n  ").append(String.format("%-15s", k)).append(' ').append(v));
         return b.toString();
     }
 }

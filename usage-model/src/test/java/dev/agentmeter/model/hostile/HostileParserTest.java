@@ -29,13 +29,20 @@ class HostileParserTest {
         for (HostileDocuments.Document d : documents.next(3000)) {
             UsageEventParser.Result r = PARSER.parse(d.bytes());
             outcomes.count(d, r.valid() ? "accepted" : "rejected");
-            assertThat(r.valid()).as("exactly one of event and violations: %s", d).isEqualTo(r.violations().isEmpty());
+            assertThat(r.valid())
+                    .as("exactly one of event and violations: %s", d)
+                    .isEqualTo(r.violations().isEmpty());
             if (d.meantValid()) {
                 assertThat(r.valid()).as("%s: %s", d, r.reason()).isTrue();
             }
             for (Violation v : r.violations()) {
-                assertThat(v.field()).as("a field is named: %s for %s", v.message(), d).isNotEmpty();
-                assertThat(v.message()).as("a reason a person can read").isNotBlank().hasSizeLessThan(1000);
+                assertThat(v.field())
+                        .as("a field is named: %s for %s", v.message(), d)
+                        .isNotEmpty();
+                assertThat(v.message())
+                        .as("a reason a person can read")
+                        .isNotBlank()
+                        .hasSizeLessThan(1000);
             }
         }
         System.out.println(outcomes);

@@ -19,9 +19,9 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * The plain reader must read exactly what data binding reads wherever it reads anything, and give
@@ -56,9 +56,14 @@ class PlainUsageEventReaderTest {
 
     @Test
     void readsAnApiEventWithItsMoneyExactly() {
-        UsageEvent api = UsageEvent.builder().eventId("a-1").timestamp(Instant.parse("2026-11-22T10:00:00Z"))
-                .kind(UsageEvent.KIND_API).agent("research").providerCostUsd(new BigDecimal("-0.000100"))
-                .api(new ApiCall("search", "/v1/web", 200, new BigDecimal("0.00500"))).build();
+        UsageEvent api = UsageEvent.builder()
+                .eventId("a-1")
+                .timestamp(Instant.parse("2026-11-22T10:00:00Z"))
+                .kind(UsageEvent.KIND_API)
+                .agent("research")
+                .providerCostUsd(new BigDecimal("-0.000100"))
+                .api(new ApiCall("search", "/v1/web", 200, new BigDecimal("0.00500")))
+                .build();
 
         UsageEvent read = plain(ContractJson.toJson(api));
 
@@ -87,29 +92,32 @@ class PlainUsageEventReaderTest {
         assertThat(read.handoffChain()).isEmpty();
         assertThat(read.task()).isEqualTo(new Task(null, null, null));
         assertThat(read.call()).isEqualTo(new Call(null, null, null, null, null, null));
-        assertThat(read.kind()).as("absent, not defaulted: the validator reports it").isNull();
+        assertThat(read.kind())
+                .as("absent, not defaulted: the validator reports it")
+                .isNull();
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {
-            "\"agent\":\"triage\"|\"agent\":\"triage\",\"extra\":1",             // unknown field (data binding ignores it)
-            "\"inputTokens\":1000|\"inputTokens\":1000,\"futureTokens\":5",     // unknown nested field
-            "\"agent\":\"triage\"|\"agent\":\"triage\",\"agent\":\"other\"",     // a field twice
-            "\"inputTokens\":1000|\"inputTokens\":\"1000\"",                    // a count as a string
-            "\"inputTokens\":1000|\"inputTokens\":1000.0",                      // a count as a decimal
-            "\"inputTokens\":1000|\"inputTokens\":null",                        // null where a count is required
-            "\"inputTokens\":1000|\"inputTokens\":99999999999999999999",        // a count beyond a long
-            "\"schemaVersion\":1|\"schemaVersion\":3000000000",                 // beyond an int
-            "\"estimated\":false|\"estimated\":0",                              // a flag as a number
-            "\"agent\":\"triage\"|\"agent\":5",                                 // text as a number
-            "\"timestamp\":\"2026-11-22T10:15:30.123Z\"|\"timestamp\":\"2026-11-22T11:15:30.123+01:00\"",
-            "\"timestamp\":\"2026-11-22T10:15:30.123Z\"|\"timestamp\":1795342530123",
-            "\"handoffChain\":[\"router\"]|\"handoffChain\":[\"router\",null]",
-            "\"handoffChain\":[\"router\"]|\"handoffChain\":\"router\"",
-            "\"tier\":\"pro\"|\"tier\":1",                                      // an attribute value that is not text
-            "\"tier\":\"pro\"|\"tier\":\"pro\",\"tier\":\"max\"",                 // an attribute twice
-            "\"durationMs\":2500|\"durationMs\":2.5e3",
-    })
+    @ValueSource(
+            strings = {
+                "\"agent\":\"triage\"|\"agent\":\"triage\",\"extra\":1", // unknown field (data binding ignores it)
+                "\"inputTokens\":1000|\"inputTokens\":1000,\"futureTokens\":5", // unknown nested field
+                "\"agent\":\"triage\"|\"agent\":\"triage\",\"agent\":\"other\"", // a field twice
+                "\"inputTokens\":1000|\"inputTokens\":\"1000\"", // a count as a string
+                "\"inputTokens\":1000|\"inputTokens\":1000.0", // a count as a decimal
+                "\"inputTokens\":1000|\"inputTokens\":null", // null where a count is required
+                "\"inputTokens\":1000|\"inputTokens\":99999999999999999999", // a count beyond a long
+                "\"schemaVersion\":1|\"schemaVersion\":3000000000", // beyond an int
+                "\"estimated\":false|\"estimated\":0", // a flag as a number
+                "\"agent\":\"triage\"|\"agent\":5", // text as a number
+                "\"timestamp\":\"2026-11-22T10:15:30.123Z\"|\"timestamp\":\"2026-11-22T11:15:30.123+01:00\"",
+                "\"timestamp\":\"2026-11-22T10:15:30.123Z\"|\"timestamp\":1795342530123",
+                "\"handoffChain\":[\"router\"]|\"handoffChain\":[\"router\",null]",
+                "\"handoffChain\":[\"router\"]|\"handoffChain\":\"router\"",
+                "\"tier\":\"pro\"|\"tier\":1", // an attribute value that is not text
+                "\"tier\":\"pro\"|\"tier\":\"pro\",\"tier\":\"max\"", // an attribute twice
+                "\"durationMs\":2500|\"durationMs\":2.5e3",
+            })
     void givesUpOnAnythingNotPlain(String change) {
         String[] fromTo = change.split("\\|");
 
@@ -117,23 +125,46 @@ class PlainUsageEventReaderTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"0.01", "\"1e-3\"", "\" 0.01\"", "\"0.\"", "\".5\"", "\"+1\"", "\"1.2.3\"", "\"\"",
-            "\"NaN\"", "\"0x10\""})
+    @ValueSource(
+            strings = {
+                "0.01",
+                "\"1e-3\"",
+                "\" 0.01\"",
+                "\"0.\"",
+                "\".5\"",
+                "\"+1\"",
+                "\"1.2.3\"",
+                "\"\"",
+                "\"NaN\"",
+                "\"0x10\""
+            })
     void givesUpOnMoneyThatIsNotAPlainDecimalString(String money) {
-        assertThat(plain(sampleWith("\"region\":\"eu-west-1\"", "\"region\":\"eu-west-1\",\"providerCostUsd\":" + money)))
+        assertThat(plain(sampleWith(
+                        "\"region\":\"eu-west-1\"", "\"region\":\"eu-west-1\",\"providerCostUsd\":" + money)))
                 .isNull();
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
-    @ValueSource(strings = {"", "hello", "null", "[]", "[{}]", "{\"eventId\":\"e\"} {}", "{\"eventId\":\"e\"}x",
-            "{\"eventId\":\"e\"", "\"text\""})
+    @ValueSource(
+            strings = {
+                "",
+                "hello",
+                "null",
+                "[]",
+                "[{}]",
+                "{\"eventId\":\"e\"} {}",
+                "{\"eventId\":\"e\"}x",
+                "{\"eventId\":\"e\"",
+                "\"text\""
+            })
     void givesUpOnWhatIsNotOneObject(String json) {
         assertThat(plain(json)).isNull();
     }
 
     @Test
     void trailingWhitespaceIsStillPlain() {
-        assertThat(plain(ContractJson.toJson(Samples.contractEvent()) + " \n\t")).isEqualTo(Samples.contractEvent());
+        assertThat(plain(ContractJson.toJson(Samples.contractEvent()) + " \n\t"))
+                .isEqualTo(Samples.contractEvent());
     }
 
     /**
@@ -162,7 +193,8 @@ class PlainUsageEventReaderTest {
     }
 
     private static UsageEvent randomEvent(Random r, int i) {
-        UsageEvent.Builder b = UsageEvent.builder().eventId("e-" + i)
+        UsageEvent.Builder b = UsageEvent.builder()
+                .eventId("e-" + i)
                 .timestamp(Instant.ofEpochSecond(1_700_000_000L + r.nextInt(100_000_000), r.nextInt(1_000_000_000)))
                 .agent("agent-" + r.nextInt(50));
         if (r.nextBoolean()) {
@@ -172,12 +204,17 @@ class PlainUsageEventReaderTest {
             b.teamId("team-" + r.nextInt(10)).handoffChain(List.of("router", "agent-" + r.nextInt(5)));
         }
         if (r.nextInt(4) == 0) {
-            b.kind(UsageEvent.KIND_API).api(new ApiCall("svc", "/x", r.nextBoolean() ? 200 : null,
-                    r.nextBoolean() ? BigDecimal.valueOf(r.nextInt(100_000), r.nextInt(9)) : null));
+            b.kind(UsageEvent.KIND_API)
+                    .api(new ApiCall(
+                            "svc",
+                            "/x",
+                            r.nextBoolean() ? 200 : null,
+                            r.nextBoolean() ? BigDecimal.valueOf(r.nextInt(100_000), r.nextInt(9)) : null));
         } else {
             long input = r.nextInt(2_000_000);
             long output = Math.abs(r.nextLong() % 10_000_000_000L);
-            b.model(r.nextBoolean() ? "gpt-4o" : "claude-sonnet-4-5").provider(r.nextBoolean() ? "openai" : null)
+            b.model(r.nextBoolean() ? "gpt-4o" : "claude-sonnet-4-5")
+                    .provider(r.nextBoolean() ? "openai" : null)
                     .usage(new Usage(input, output, input / 3, input / 4, input / 8, output / 2, r.nextBoolean()));
         }
         if (r.nextBoolean()) {
@@ -185,8 +222,13 @@ class PlainUsageEventReaderTest {
         }
         if (r.nextBoolean()) {
             b.task(new Task("t", r.nextBoolean() ? "standard" : null, "d " + i))
-                    .call(new Call("generate", "stop", r.nextBoolean() ? (long) r.nextInt(100_000) : null,
-                            r.nextBoolean() ? "success" : "error", r.nextBoolean() ? "boom" : null, 250L));
+                    .call(new Call(
+                            "generate",
+                            "stop",
+                            r.nextBoolean() ? (long) r.nextInt(100_000) : null,
+                            r.nextBoolean() ? "success" : "error",
+                            r.nextBoolean() ? "boom" : null,
+                            250L));
         }
         if (r.nextBoolean()) {
             b.attributes(Map.of("tier", "pro", "region", "eu-" + r.nextInt(3)));

@@ -33,7 +33,8 @@ class FreeTextTest {
     void aTenThousandCharacterDescriptionKeepsItsFirstFourThousand() {
         String description = "abcdefghij".repeat(1000);
 
-        FreeText.Cut cut = FreeText.cut(event().task(new Task("chat", null, description)).build());
+        FreeText.Cut cut =
+                FreeText.cut(event().task(new Task("chat", null, description)).build());
 
         assertThat(cut.event().task().description()).isEqualTo(description.substring(0, 4000));
         assertThat(cut.event().task().type()).isEqualTo("chat");
@@ -45,7 +46,10 @@ class FreeTextTest {
     void fourThousandAndOneEmojiKeepFourThousandWholeOnes() {
         String emoji = "😀".repeat(4001); // 8,002 UTF-16 chars
 
-        String kept = FreeText.cut(event().task(new Task(null, null, emoji)).build()).event().task().description();
+        String kept = FreeText.cut(event().task(new Task(null, null, emoji)).build())
+                .event()
+                .task()
+                .description();
 
         assertThat(kept.codePointCount(0, kept.length())).isEqualTo(4000);
         assertThat(kept).isEqualTo("😀".repeat(4000));
@@ -55,7 +59,8 @@ class FreeTextTest {
     void exactlyFourThousandCodePointsAreNotCut() {
         String emoji = "😀".repeat(4000);
 
-        FreeText.Cut cut = FreeText.cut(event().call(new Call(null, null, null, null, emoji, null)).build());
+        FreeText.Cut cut = FreeText.cut(
+                event().call(new Call(null, null, null, null, emoji, null)).build());
 
         assertThat(cut.changed()).isFalse();
         assertThat(cut.event().call().errorMessage()).isSameAs(emoji);
@@ -64,7 +69,8 @@ class FreeTextTest {
     @Test
     void errorMessageFinishReasonAndEndpointAreCutAtFourThousand() {
         UsageEvent e = event().call(new Call("m", "f".repeat(5000), 1L, "error", "e".repeat(5000), 3L))
-                .api(new ApiCall("search", "https://x/" + "q".repeat(6000), 200, null)).build();
+                .api(new ApiCall("search", "https://x/" + "q".repeat(6000), 200, null))
+                .build();
 
         UsageEvent out = FreeText.cut(e).event();
 
@@ -84,14 +90,19 @@ class FreeTextTest {
 
         UsageEvent out = FreeText.cut(event().attributes(attributes).build()).event();
 
-        assertThat(out.attributes()).hasSize(64).containsKeys("attr000", "attr063").doesNotContainKey("attr064");
+        assertThat(out.attributes())
+                .hasSize(64)
+                .containsKeys("attr000", "attr063")
+                .doesNotContainKey("attr064");
         assertThat(out.attributes().get("attr063")).isEqualTo("v63");
         assertThat(out.truncated()).isTrue();
     }
 
     @Test
     void attributeValuesKeepTheirFirstThousandCodePoints() {
-        UsageEvent out = FreeText.cut(event().attributes(Map.of("tier", "p".repeat(1001))).build()).event();
+        UsageEvent out = FreeText.cut(
+                        event().attributes(Map.of("tier", "p".repeat(1001))).build())
+                .event();
 
         assertThat(out.attributes()).containsExactlyEntriesOf(Map.of("tier", "p".repeat(1000)));
         assertThat(out.truncated()).isTrue();
@@ -99,8 +110,10 @@ class FreeTextTest {
 
     @Test
     void labelsKeepTheirFirstTwoHundredCodePoints() {
-        UsageEvent out = FreeText.cut(event().provider("p".repeat(250)).handoffChain(List.of("router", "h".repeat(201)))
-                .build()).event();
+        UsageEvent out = FreeText.cut(event().provider("p".repeat(250))
+                        .handoffChain(List.of("router", "h".repeat(201)))
+                        .build())
+                .event();
 
         assertThat(out.provider()).isEqualTo("p".repeat(200));
         assertThat(out.handoffChain()).containsExactly("router", "h".repeat(200));
@@ -110,7 +123,8 @@ class FreeTextTest {
     @Test
     void nulAndUnpairedSurrogatesBecomeReplacementCharactersWithoutCuttingAnything() {
         UsageEvent e = event().task(new Task("chat", null, "a\u0000b\uD800c\uDC00d😀"))
-                .attributes(Map.of("k", "x\u0000")).build();
+                .attributes(Map.of("k", "x\u0000"))
+                .build();
 
         FreeText.Cut cut = FreeText.cut(e);
 
@@ -134,7 +148,10 @@ class FreeTextTest {
     void controlCharactersOtherThanNulAreKept() {
         String text = "tab\there\nnew line\u0001\u001f\u007f";
 
-        assertThat(FreeText.cut(event().task(new Task(null, null, text)).build()).event().task().description())
+        assertThat(FreeText.cut(event().task(new Task(null, null, text)).build())
+                        .event()
+                        .task()
+                        .description())
                 .isSameAs(text);
     }
 

@@ -34,11 +34,14 @@ class UsageEventParserTest {
 
     @Test
     void validEventWithAnUnknownFieldIsReadButNotPlain() {
-        UsageEventParser.Result r = parser.parse(sampleWith("\"agent\":\"triage\"", "\"agent\":\"triage\",\"extra\":[1]"));
+        UsageEventParser.Result r =
+                parser.parse(sampleWith("\"agent\":\"triage\"", "\"agent\":\"triage\",\"extra\":[1]"));
 
         assertThat(r.valid()).isTrue();
         assertThat(r.event()).isEqualTo(Samples.contractEvent());
-        assertThat(r.plain()).as("forwarding these bytes would forward the unknown field").isFalse();
+        assertThat(r.plain())
+                .as("forwarding these bytes would forward the unknown field")
+                .isFalse();
     }
 
     @Test
@@ -113,8 +116,9 @@ class UsageEventParserTest {
         UsageEventParser.Result r = parser.parse(sampleWith("2026-11-22T10:15:30.123Z", "yesterday"));
 
         assertThat(r.field()).isEqualTo("timestamp");
-        assertThat(r.reason()).isEqualTo("timestamp value 'yesterday' has the wrong type or format"
-                + " (expected an ISO-8601 UTC instant string such as \"2026-11-22T10:15:30.123Z\")");
+        assertThat(r.reason())
+                .isEqualTo("timestamp value 'yesterday' has the wrong type or format"
+                        + " (expected an ISO-8601 UTC instant string such as \"2026-11-22T10:15:30.123Z\")");
     }
 
     @Test
@@ -130,18 +134,21 @@ class UsageEventParserTest {
         UsageEventParser.Result r = parser.parse(sampleWith("\"cacheReadTokens\":0", "\"cacheReadTokens\":1200"));
 
         assertThat(r.field()).isEqualTo("usage.cacheReadTokens");
-        assertThat(r.reason()).isEqualTo("usage.cacheReadTokens (1200) exceeds usage.inputTokens (1000); "
-                + "inputTokens must include cache reads and writes");
+        assertThat(r.reason())
+                .isEqualTo("usage.cacheReadTokens (1200) exceeds usage.inputTokens (1000); "
+                        + "inputTokens must include cache reads and writes");
     }
 
     @Test
     void missingFieldsAreReportedTogether() {
         UsageEventParser.Result r = parser.parse("{\"schemaVersion\":1,\"kind\":\"llm\"}".getBytes(UTF_8));
 
-        assertThat(r.violations()).extracting(Violation::field)
+        assertThat(r.violations())
+                .extracting(Violation::field)
                 .containsExactly("eventId", "timestamp", "agent", "model", "usage");
-        assertThat(r.reason()).isEqualTo("eventId is required; timestamp is required; agent is required; "
-                + "model is required; usage is required for kind llm (token counts of the call)");
+        assertThat(r.reason())
+                .isEqualTo("eventId is required; timestamp is required; agent is required; "
+                        + "model is required; usage is required for kind llm (token counts of the call)");
     }
 
     @Test
@@ -178,7 +185,8 @@ class UsageEventParserTest {
 
     @Test
     void aTokenCountBeyondALongNamesTheField() {
-        UsageEventParser.Result r = parser.parse(sampleWith("\"outputTokens\":500", "\"outputTokens\":99999999999999999999999"));
+        UsageEventParser.Result r =
+                parser.parse(sampleWith("\"outputTokens\":500", "\"outputTokens\":99999999999999999999999"));
 
         assertThat(r.field()).isEqualTo("usage.outputTokens");
         assertThat(r.violations()).extracting(Violation::rule).containsExactly("type");
@@ -194,7 +202,8 @@ class UsageEventParserTest {
 
     @Test
     void aProviderCostWithAHugeExponentIsOutOfBoundsAndNeverWrittenOut() {
-        UsageEventParser.Result r = parser.parse(sampleWith("\"agent\":\"triage\"", "\"agent\":\"triage\"," + "\"providerCostUsd\":\"1e10000\""));
+        UsageEventParser.Result r = parser.parse(
+                sampleWith("\"agent\":\"triage\"", "\"agent\":\"triage\"," + "\"providerCostUsd\":\"1e10000\""));
 
         assertThat(r.field()).isEqualTo("providerCostUsd");
         assertThat(r.reason()).isEqualTo("providerCostUsd is 1E+10000; at most 1000000 is accepted");
@@ -202,15 +211,18 @@ class UsageEventParserTest {
 
     @Test
     void aProviderCostWithATinyExponentIsOutOfBoundsByItsScale() {
-        UsageEventParser.Result r = parser.parse(sampleWith("\"agent\":\"triage\"", "\"agent\":\"triage\"," + "\"providerCostUsd\":\"1e-999999999\""));
+        UsageEventParser.Result r = parser.parse(
+                sampleWith("\"agent\":\"triage\"", "\"agent\":\"triage\"," + "\"providerCostUsd\":\"1e-999999999\""));
 
         assertThat(r.field()).isEqualTo("providerCostUsd");
-        assertThat(r.reason()).isEqualTo("providerCostUsd is 1E-999999999; at most 18 digits after the decimal point are accepted");
+        assertThat(r.reason())
+                .isEqualTo("providerCostUsd is 1E-999999999; at most 18 digits after the decimal point are accepted");
     }
 
     @Test
     void aProviderCostAsAJsonNumberIsReadExactly() {
-        UsageEventParser.Result r = parser.parse(sampleWith("\"agent\":\"triage\"", "\"agent\":\"triage\"," + "\"providerCostUsd\":1e-7"));
+        UsageEventParser.Result r =
+                parser.parse(sampleWith("\"agent\":\"triage\"", "\"agent\":\"triage\"," + "\"providerCostUsd\":1e-7"));
 
         assertThat(r.valid()).isTrue();
         assertThat(r.event().providerCostUsd().toPlainString()).isEqualTo("0.0000001");
@@ -218,8 +230,8 @@ class UsageEventParserTest {
 
     @Test
     void anOverlongMoneyStringIsRefusedBeforeItIsParsed() {
-        UsageEventParser.Result r = parser.parse(sampleWith("\"agent\":\"triage\"", "\"agent\":\"triage\"," +
-                "\"providerCostUsd\":\"" + "9".repeat(5000) + "\""));
+        UsageEventParser.Result r = parser.parse(sampleWith(
+                "\"agent\":\"triage\"", "\"agent\":\"triage\"," + "\"providerCostUsd\":\"" + "9".repeat(5000) + "\""));
 
         assertThat(r.field()).isEqualTo("providerCostUsd");
         assertThat(r.reason()).hasSizeLessThan(300);
@@ -227,7 +239,8 @@ class UsageEventParserTest {
 
     @Test
     void aFieldGivenTwiceIsRejectedNamingIt() {
-        UsageEventParser.Result r = parser.parse(sampleWith("\"inputTokens\":1000", "\"inputTokens\":1000,\"inputTokens\":1"));
+        UsageEventParser.Result r =
+                parser.parse(sampleWith("\"inputTokens\":1000", "\"inputTokens\":1000,\"inputTokens\":1"));
 
         assertThat(r.field()).isEqualTo("usage.inputTokens");
         assertThat(r.reason()).isEqualTo("usage.inputTokens is given twice; give each field once");
@@ -235,8 +248,8 @@ class UsageEventParserTest {
 
     @Test
     void deepNestingInAnUnknownFieldIsRejectedNotFatal() {
-        UsageEventParser.Result r = parser.parse(sampleWith("\"agent\":\"triage\"",
-                "\"agent\":\"triage\",\"x\":" + "[".repeat(5000) + "]".repeat(5000)));
+        UsageEventParser.Result r = parser.parse(sampleWith(
+                "\"agent\":\"triage\"", "\"agent\":\"triage\",\"x\":" + "[".repeat(5000) + "]".repeat(5000)));
 
         assertThat(r.valid()).isFalse();
         assertThat(r.violations()).extracting(Violation::rule).containsExactly("json");
@@ -248,7 +261,8 @@ class UsageEventParserTest {
         UsageEventParser.Result r = parser.parse(sampleWith("2026-11-22T10:15:30.123Z", "1999-12-31T23:59:59Z"));
 
         assertThat(r.field()).isEqualTo("timestamp");
-        assertThat(r.reason()).isEqualTo("timestamp 1999-12-31T23:59:59Z is before 2000-01-01T00:00:00Z; check the sender's clock");
+        assertThat(r.reason())
+                .isEqualTo("timestamp 1999-12-31T23:59:59Z is before 2000-01-01T00:00:00Z; check the sender's clock");
     }
 
     @Test
