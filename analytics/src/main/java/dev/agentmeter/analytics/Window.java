@@ -9,7 +9,13 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** A report's time range [from, to) and the calendar zone its days are counted in. */
+/**
+ * A report's time range [from, to) and the calendar zone its days are counted in.
+ *
+ * <p>The CLI (flags) and the dashboard (query parameters) both make windows: an error message
+ * begins with the name of the parameter that is wrong ({@code period}, {@code last}, {@code to}),
+ * and the CLI puts its dashes before it.
+ */
 public record Window(Instant from, Instant to, ZoneId zone, String label) {
 
     public static Window named(String period, ZoneId zone, Instant now) {
@@ -23,7 +29,7 @@ public record Window(Instant from, Instant to, ZoneId zone, String label) {
                 days(today.withDayOfMonth(1), today.withDayOfMonth(1).plusMonths(1), zone, "this month");
             default ->
                 throw new IllegalArgumentException(
-                        "--period must be today, yesterday, last-7-days, last-30-days or this-month, not " + period);
+                        "period must be today, yesterday, last-7-days, last-30-days or this-month, not " + period);
         };
     }
 
@@ -34,7 +40,7 @@ public record Window(Instant from, Instant to, ZoneId zone, String label) {
     public static Window last(String amount, ZoneId zone, Instant now) {
         Matcher m = Pattern.compile("(\\d{1,4})([dwm])").matcher(amount.trim().toLowerCase(Locale.ROOT));
         if (!m.matches() || Integer.parseInt(m.group(1)) == 0) {
-            throw new IllegalArgumentException("--last takes a count and a unit, e.g. 7d, 2w or 3m, not " + amount);
+            throw new IllegalArgumentException("last takes a count and a unit, e.g. 7d, 2w or 3m, not " + amount);
         }
         int n = Integer.parseInt(m.group(1));
         LocalDate today = now.atZone(zone).toLocalDate();
@@ -53,7 +59,7 @@ public record Window(Instant from, Instant to, ZoneId zone, String label) {
 
     public static Window between(LocalDate fromDay, LocalDate toDayInclusive, ZoneId zone) {
         if (toDayInclusive.isBefore(fromDay)) {
-            throw new IllegalArgumentException("--to " + toDayInclusive + " is before --from " + fromDay);
+            throw new IllegalArgumentException("to " + toDayInclusive + " is before from " + fromDay);
         }
         return days(fromDay, toDayInclusive.plusDays(1), zone, fromDay + " .. " + toDayInclusive);
     }

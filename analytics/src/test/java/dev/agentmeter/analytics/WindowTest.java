@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,12 +36,21 @@ class WindowTest {
     void lastRefusesWhatIsNotACountAndAUnit(String amount) {
         assertThatThrownBy(() -> Window.last(amount, ZoneId.of("UTC"), NOW))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("--last takes a count and a unit, e.g. 7d, 2w or 3m, not " + amount);
+                .hasMessage("last takes a count and a unit, e.g. 7d, 2w or 3m, not " + amount);
     }
 
     @Test
     void lastUsesTheZonesCalendar() {
         Window w = Window.last("1d", ZoneId.of("Pacific/Auckland"), NOW); // 23:30 on 2 Dec there
         assertThat(w.from()).isEqualTo(Instant.parse("2026-12-01T11:00:00Z"));
+    }
+
+    @Test
+    void errorsNameTheParameterAsTheDashboardSpellsIt() {
+        assertThatThrownBy(() ->
+                        Window.between(LocalDate.parse("2026-11-10"), LocalDate.parse("2026-11-01"), ZoneId.of("UTC")))
+                .hasMessage("to 2026-11-01 is before from 2026-11-10");
+        assertThatThrownBy(() -> Window.named("fortnight", ZoneId.of("UTC"), NOW))
+                .hasMessage("period must be today, yesterday, last-7-days, last-30-days or this-month, not fortnight");
     }
 }

@@ -102,7 +102,9 @@ public final class ReportOptions {
             return Window.named(
                     today ? "today" : yesterday ? "yesterday" : period != null ? period : defaultPeriod, zone, now);
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
+            // Window names the parameter ("period must be …", "to … is before from …"); here it is a flag.
+            throw new ParameterException(
+                    spec.commandLine(), "--" + e.getMessage().replace(" before from ", " before --from "));
         }
     }
 
