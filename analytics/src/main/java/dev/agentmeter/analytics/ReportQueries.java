@@ -103,7 +103,11 @@ public final class ReportQueries {
         }
     }
 
-    /** @param total the window's total cost (from {@link #totals}), the base of the shares */
+    /**
+     * The window's cost broken down by {@code g}, the {@code top} largest lines first.
+     *
+     * @param total the window's total cost (from {@link #totals}), the base of the shares
+     */
     public List<Line> groupBy(Window w, GroupBy g, int top, BigDecimal total) throws SQLException {
         List<Object> head = g.needsZone() ? List.of(w.zone().getId()) : List.of();
         Source src = source(w, g);
@@ -461,10 +465,12 @@ public final class ReportQueries {
 
     /** Whether the roll-up answers for this window, grouping and filters (it exists: see {@link #rollupExists}). */
     static boolean rollupServes(Window w, GroupBy g, Collection<String> filterColumns) {
-        boolean aligned = w.from().getEpochSecond() % 3600 == 0
-                && w.to().getEpochSecond() % 3600 == 0
-                && w.from().getNano() == 0
-                && w.to().getNano() == 0;
+        Instant from = w.from();
+        Instant to = w.to();
+        boolean aligned = from.getEpochSecond() % 3600 == 0
+                && to.getEpochSecond() % 3600 == 0
+                && from.getNano() == 0
+                && to.getNano() == 0;
         return aligned && g != GroupBy.SESSION && g != GroupBy.HANDOFF && ROLLUP_FILTERS.containsAll(filterColumns);
     }
 

@@ -6,6 +6,7 @@ import dev.agentmeter.embedded.ChaosTraffic;
 import dev.agentmeter.embedded.ConsumerGroups;
 import dev.agentmeter.embedded.KafkaExtension;
 import dev.agentmeter.embedded.PostgresExtension;
+import dev.agentmeter.embedded.Sends;
 import dev.agentmeter.embedded.TopicReader;
 import dev.agentmeter.model.Budget;
 import dev.agentmeter.model.BudgetAlert;
@@ -183,12 +184,11 @@ class ChaosIT {
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
         try (KafkaProducer<String, byte[]> producer =
                 new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
-            records.forEach(r -> producer.send(new ProducerRecord<>(topic, r.key(), r.value()), (md, e) -> {
-                if (e != null) {
-                    throw new IllegalStateException("test producer failed", e);
-                }
-            }));
-            producer.flush();
+            Sends.all(
+                    producer,
+                    records.stream()
+                            .map(r -> new ProducerRecord<>(topic, r.key(), r.value()))
+                            .toList());
         }
     }
 
@@ -200,7 +200,7 @@ class ChaosIT {
 
     /** Waits until the processor has committed progress on the raw topic: a kill then lands mid-stream. */
     private static void awaitProgress(long committedBefore) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (ConsumerGroups.committed(kafka.bootstrapServers(), APP_ID, Topics.USAGE_RAW) <= committedBefore) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("the processor made no progress within 120 s");

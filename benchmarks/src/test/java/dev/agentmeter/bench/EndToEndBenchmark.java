@@ -7,6 +7,7 @@ import dev.agentmeter.embedded.EmbeddedKafka;
 import dev.agentmeter.embedded.FreePorts;
 import dev.agentmeter.embedded.LocalPostgres;
 import dev.agentmeter.embedded.PostgresExtension;
+import dev.agentmeter.embedded.Sends;
 import dev.agentmeter.model.Budget;
 import dev.agentmeter.model.BudgetAlert;
 import dev.agentmeter.model.Period;
@@ -170,7 +171,7 @@ public final class EndToEndBenchmark {
     record MachineCpu(double wallSeconds, double busySeconds, double stealSeconds, double benchJvmSeconds) {
         static MachineCpu now() throws IOException {
             // cpu  user nice system idle iowait irq softirq steal guest guest_nice (USER_HZ ticks)
-            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+", -1);
             long busy = Long.parseLong(f[1])
                     + Long.parseLong(f[2])
                     + Long.parseLong(f[3])
@@ -245,8 +246,12 @@ public final class EndToEndBenchmark {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);
         try (var producer = new KafkaProducer<String, byte[]>(p, new StringSerializer(), new ByteArraySerializer())) {
-            budgets.forEach(b ->
-                    producer.send(new ProducerRecord<>(Topics.BUDGETS, b.scope().toString(), ContractJson.toBytes(b))));
+            Sends.all(
+                    producer,
+                    budgets.stream()
+                            .map(b -> new ProducerRecord<>(
+                                    Topics.BUDGETS, b.scope().toString(), ContractJson.toBytes(b)))
+                            .toList());
         }
     }
 

@@ -82,7 +82,7 @@ final class ProcessorProcess {
     /** CPU seconds (user + system) the process used so far, from /proc (Linux). */
     double cpuSeconds() throws IOException {
         String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ", -1);
         long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
         return ticks / 100.0; // USER_HZ
     }
@@ -105,7 +105,7 @@ final class ProcessorProcess {
                         HttpResponse.BodyHandlers.ofString())
                 .body();
         double heap = 0;
-        for (String line : metrics.split("\n")) {
+        for (String line : metrics.split("\n", -1)) {
             if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
                 heap += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             }

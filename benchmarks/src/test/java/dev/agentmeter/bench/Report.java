@@ -4,11 +4,13 @@ import dev.agentmeter.model.json.ContractJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import javax.imageio.ImageIO;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -32,7 +34,7 @@ final class Report {
     }
 
     static void write(Path dir, Map<String, Object> figures, List<long[]> perSecond) throws Exception {
-        figures.put("date", LocalDate.now().toString());
+        figures.put("date", LocalDate.now(ZoneId.systemDefault()).toString());
         Files.writeString(
                 dir.resolve("e2e.json"),
                 ContractJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(figures) + "\n");
@@ -117,6 +119,9 @@ final class Report {
             chart.addSeries("priced records (processor)", x, priced);
             chart.addSeries("rows in PostgreSQL (sink)", x, rows);
         }
-        BitmapEncoder.saveBitmap(chart, dir.resolve("e2e-throughput").toString(), BitmapEncoder.BitmapFormat.PNG);
+        ImageIO.write(
+                BitmapEncoder.getBufferedImage(chart),
+                "png",
+                dir.resolve("e2e-throughput.png").toFile());
     }
 }

@@ -11,7 +11,6 @@ import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
-import org.apache.kafka.common.config.ConfigDef.Type;
 
 /**
  * Every setting of the collector, each with type, default, validation and documentation. Keys come
@@ -46,48 +45,48 @@ public final class CollectorConfig extends AbstractConfig {
     public static final ConfigDef DEF = HttpAccess.define(new ConfigDef(), HTTP_PREFIX, "127.0.0.1")
             .define(
                     BOOTSTRAP_SERVERS,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     "localhost:9092",
                     new ConfigDef.NonEmptyString(),
                     Importance.HIGH,
                     "Kafka bootstrap servers.")
             .define(
                     TOPIC_RAW,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     Topics.USAGE_RAW,
                     new ConfigDef.NonEmptyString(),
                     Importance.MEDIUM,
                     "Raw usage events (output).")
             .define(
                     TOPIC_BUDGET_STATUS,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     Topics.BUDGET_STATUS,
                     Importance.LOW,
                     "Budget status (input, compacted) behind GET /v1/budget; empty: not followed (the endpoint answers 404).")
             .define(
                     HTTP_PORT,
-                    Type.INT,
+                    ConfigDef.Type.INT,
                     OTLP_HTTP_PORT,
                     ConfigDef.Range.between(0, 65535),
                     Importance.HIGH,
                     "HTTP port (0 = any free port). 4318 is OTLP/HTTP's: an exporter's default endpoint reaches it.")
             .define(
                     MAX_REQUEST_BYTES,
-                    Type.INT,
+                    ConfigDef.Type.INT,
                     4 * 1024 * 1024,
                     ConfigDef.Range.between(1024, 256 * 1024 * 1024),
                     Importance.MEDIUM,
                     "Largest request body accepted (after gzip is undone); larger ones get 413.")
             .define(
                     MAX_EVENTS_PER_REQUEST,
-                    Type.INT,
+                    ConfigDef.Type.INT,
                     10_000,
                     ConfigDef.Range.between(1, 1_000_000),
                     Importance.MEDIUM,
                     "Most events (or GenAI spans) in one request; more get 413.")
             .define(
                     FLUSH_TIMEOUT,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     "PT10S",
                     DURATION,
                     Importance.MEDIUM,
@@ -95,7 +94,7 @@ public final class CollectorConfig extends AbstractConfig {
                             + " before it answers 503 (a retry is safe: eventIds are kept).")
             .define(
                     SPOOL_DIRECTORY,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     Path.of(System.getProperty("user.home"), ".agentmeter", "collector-spool")
                             .toString(),
                     new ConfigDef.NonEmptyString(),
@@ -103,7 +102,7 @@ public final class CollectorConfig extends AbstractConfig {
                     "Where events wait while Kafka is unreachable.")
             .define(
                     MAX_FUTURE_SKEW,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     UsageEventValidator.DEFAULT_MAX_FUTURE_SKEW.toString(),
                     DURATION,
                     Importance.LOW,
@@ -111,7 +110,7 @@ public final class CollectorConfig extends AbstractConfig {
                             + " between hosts); later ones are rejected. The same setting as the processor's.")
             .define(
                     SPOOL_MAX_BYTES,
-                    Type.LONG,
+                    ConfigDef.Type.LONG,
                     1024L * 1024 * 1024,
                     ConfigDef.Range.atLeast(1024 * 1024),
                     Importance.MEDIUM,
@@ -119,7 +118,7 @@ public final class CollectorConfig extends AbstractConfig {
                             + " requests get 507 naming the events that could not be kept.")
             .define(
                     QUEUE_CAPACITY,
-                    Type.INT,
+                    ConfigDef.Type.INT,
                     200_000,
                     ConfigDef.Range.atLeast(1000),
                     Importance.LOW,

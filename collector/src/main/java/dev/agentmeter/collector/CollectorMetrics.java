@@ -28,7 +28,7 @@ final class CollectorMetrics {
     void events(String endpoint, String result, long count) {
         if (count > 0) {
             registry.counter("agentmeter.collector.events", "endpoint", endpoint, "result", result)
-                    .increment(count);
+                    .increment((double) count);
         }
     }
 }

@@ -10,7 +10,6 @@ import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
-import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.types.Password;
 
 /**
@@ -56,79 +55,79 @@ public final class DashboardConfig extends AbstractConfig {
     public static final ConfigDef DEF = HttpAccess.define(new ConfigDef(), HTTP_PREFIX, "127.0.0.1")
             .define(
                     PG_URL,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     ConfigDef.NO_DEFAULT_VALUE,
                     new ConfigDef.NonEmptyString(),
                     Importance.HIGH,
                     "JDBC URL of the sink's database. Connect as a member of agentmeter_analyst (SELECT only):"
                             + " CREATE ROLE dash LOGIN PASSWORD '…' IN ROLE agentmeter_analyst.")
-            .define(PG_USER, Type.STRING, null, Importance.HIGH, "Database user (else the URL's).")
-            .define(PG_PASSWORD, Type.PASSWORD, null, Importance.HIGH, "Database password (else the URL's).")
+            .define(PG_USER, ConfigDef.Type.STRING, null, Importance.HIGH, "Database user (else the URL's).")
+            .define(PG_PASSWORD, ConfigDef.Type.PASSWORD, null, Importance.HIGH, "Database password (else the URL's).")
             .define(
                     PG_TABLE,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     "agent_usage",
                     new ConfigDef.NonEmptyString(),
                     Importance.LOW,
                     "The usage table the sink writes.")
             .define(
                     PG_ALERTS_TABLE,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     "budget_alerts",
                     new ConfigDef.NonEmptyString(),
                     Importance.LOW,
                     "The alert table the sink writes.")
             .define(
                     PG_POOL_SIZE,
-                    Type.INT,
+                    ConfigDef.Type.INT,
                     4,
                     ConfigDef.Range.between(1, 64),
                     Importance.LOW,
                     "Database connections held open (each page runs its queries on one).")
             .define(
                     PG_STATEMENT_TIMEOUT,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     "PT15S",
                     DURATION,
                     Importance.LOW,
                     "A query running longer is cancelled (the page says so) instead of holding a connection.")
             .define(
                     PROCESSOR_URL,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     null,
                     Importance.HIGH,
                     "Base URL of a stream processor's query API (http://host:7070) for live spend and budget use;"
                             + " unset: figures come from Postgres only, as far as the sink has written.")
             .define(
                     PROCESSOR_TOKEN,
-                    Type.PASSWORD,
+                    ConfigDef.Type.PASSWORD,
                     null,
                     Importance.HIGH,
                     "Bearer token of the processor's query API, when it has one.")
             .define(
                     BOOTSTRAP_SERVERS,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     null,
                     Importance.HIGH,
                     "Kafka, for the budgets and the live alert feed; unset: budgets and alerts come from Postgres"
                             + " (alerts as far as the sink has written, budgets not at all).")
             .define(
                     TOPIC_BUDGETS,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     Topics.BUDGETS,
                     new ConfigDef.NonEmptyString(),
                     Importance.LOW,
                     "The compacted budgets topic.")
             .define(
                     TOPIC_ALERTS,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     Topics.BUDGET_ALERTS,
                     new ConfigDef.NonEmptyString(),
                     Importance.LOW,
                     "The budget alerts topic, read committed.")
             .define(
                     ZONE,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     "UTC",
                     ZONE_ID,
                     Importance.MEDIUM,
@@ -136,7 +135,7 @@ public final class DashboardConfig extends AbstractConfig {
                             + " live figures and stored ones count the same days. Pages take ?zone= too.")
             .define(
                     LIVE_INTERVAL,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     "PT2S",
                     DURATION,
                     Importance.LOW,
@@ -144,14 +143,14 @@ public final class DashboardConfig extends AbstractConfig {
                             + " is open).")
             .define(
                     HTTP_PORT,
-                    Type.INT,
+                    ConfigDef.Type.INT,
                     DEFAULT_PORT,
                     ConfigDef.Range.between(0, 65535),
                     Importance.HIGH,
                     "HTTP port (0 = any free port).")
             .define(
                     SESSION_MAX_AGE,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     DEFAULT_SESSION_MAX_AGE.toString(),
                     DURATION,
                     Importance.MEDIUM,
@@ -159,7 +158,7 @@ public final class DashboardConfig extends AbstractConfig {
                             + " ends every session.")
             .define(
                     LOGIN_MAX_FAILURES,
-                    Type.INT,
+                    ConfigDef.Type.INT,
                     5,
                     ConfigDef.Range.between(1, 1000),
                     Importance.LOW,

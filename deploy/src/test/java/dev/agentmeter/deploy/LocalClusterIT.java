@@ -1,11 +1,13 @@
 package dev.agentmeter.deploy;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentmeter.client.UsageTracker;
 import dev.agentmeter.embedded.ChaosTraffic;
+import dev.agentmeter.embedded.Sends;
 import dev.agentmeter.embedded.TopicReader;
 import dev.agentmeter.model.Budget;
 import dev.agentmeter.model.BudgetAlert;
@@ -123,15 +125,16 @@ class LocalClusterIT {
                     cluster(Duration.ofMinutes(1), "kill", fault);
                 }
                 long t0 = System.nanoTime();
+                Sends raws = Sends.of(raw);
                 for (ChaosTraffic.Raw r : chunks.get(i)) {
                     if (r.event() != null) {
                         tracker.track(r.event()); // a redelivery is the same event tracked again
                         sent.add(r.event().eventId());
                     } else {
-                        raw.send(new ProducerRecord<>(Topics.USAGE_RAW, r.key(), r.value()));
+                        raws.add(raw.send(new ProducerRecord<>(Topics.USAGE_RAW, r.key(), r.value())));
                     }
                 }
-                raw.flush();
+                raws.await();
                 awaitRows(sent.size());
                 long landedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
                 figures.put(
@@ -224,7 +227,7 @@ class LocalClusterIT {
         settings.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000);
         settings.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         try (KafkaProducer<String, byte[]> p = producer(settings)) {
-            p.send(new ProducerRecord<>(Topics.PRICES, "intruder", "{\"modelKey\":\"intruder\"}".getBytes()))
+            p.send(new ProducerRecord<>(Topics.PRICES, "intruder", "{\"modelKey\":\"intruder\"}".getBytes(UTF_8)))
                     .get(60, TimeUnit.SECONDS);
             throw new AssertionError(
                     "the broker took a price from " + security.getOrDefault("sasl.jaas.config", "nobody"));

@@ -43,6 +43,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -144,7 +145,7 @@ class ManifestsTest {
     }
 
     static String kubectl() {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator, -1)) {
             File f = new File(dir, "kubectl");
             if (f.canExecute()) {
                 return f.getPath();
@@ -376,7 +377,7 @@ class ManifestsTest {
                 if (e.getName().startsWith("AGENTMETER_")) {
                     keys.add(e.getName()
                             .substring("AGENTMETER_".length())
-                            .toLowerCase()
+                            .toLowerCase(Locale.ROOT)
                             .replace('_', '.'));
                 }
             }
@@ -412,7 +413,7 @@ class ManifestsTest {
                         .at("/spec/config/errors.deadletterqueue.topic.name")
                         .asText())
                 .isEqualTo(Topics.SINK_DLQ);
-        assertThat(Set.of(connector.at("/spec/config/topics").asText().split(",")))
+        assertThat(Set.of(connector.at("/spec/config/topics").asText().split(",", -1)))
                 .containsExactlyInAnyOrder(Topics.USAGE_PRICED, Topics.BUDGET_ALERTS);
     }
 
@@ -869,7 +870,7 @@ class ManifestsTest {
         readme.lines()
                 .filter(l -> l.startsWith("#"))
                 .forEach(l -> anchors.add(l.replaceFirst("^#+\\s*", "")
-                        .toLowerCase()
+                        .toLowerCase(Locale.ROOT)
                         .replaceAll("[^a-z0-9 -]", "")
                         .replace(' ', '-')));
         JsonNode rule = ofKind(base(), "PrometheusRule").get(0);

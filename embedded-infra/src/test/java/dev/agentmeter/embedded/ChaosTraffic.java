@@ -80,10 +80,10 @@ public final class ChaosTraffic {
 
     private Raw valid(SplittableRandom random, String id, Instant at) {
         String model = random.nextBoolean() ? "gpt-4o" : "claude-sonnet-4-5";
-        long input = 500 + random.nextInt(20_000);
+        long input = 500L + random.nextInt(20_000);
         long cacheRead = random.nextInt(4) == 0 ? input / 3 : 0;
         long cacheWrite = model.startsWith("claude") && random.nextInt(5) == 0 ? input / 4 : 0;
-        long output = 10 + random.nextInt(2_000);
+        long output = 10L + random.nextInt(2_000);
         String user = "u" + random.nextInt(USERS);
         // Some names carry non-ASCII text: valid, and must arrive unchanged.
         String agent = random.nextInt(10) == 0 ? "agént-🚀-" + random.nextInt(3) : "agent-" + random.nextInt(5);

@@ -7,10 +7,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
@@ -42,10 +44,14 @@ class EmbeddedKafkaIT {
             try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
                 producer.initTransactions();
                 producer.beginTransaction();
-                producer.send(new ProducerRecord<>("tx", "a", "aborted"));
+                Future<RecordMetadata> aborted = producer.send(new ProducerRecord<>("tx", "a", "aborted"));
+                producer.flush();
+                assertThat(aborted).isDone(); // sent: the abort, not a failed send, keeps it from readers
                 producer.abortTransaction();
                 producer.beginTransaction();
-                producer.send(new ProducerRecord<>("tx", "b", "committed"));
+                Sends.of(producer)
+                        .add(producer.send(new ProducerRecord<>("tx", "b", "committed")))
+                        .await();
                 producer.commitTransaction();
             }
             assertThat(consumeValues(kafka.bootstrapServers(), "tx", 1)).containsExactly("committed");

@@ -14,7 +14,6 @@ import java.util.stream.Collectors;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
-import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
 
@@ -63,7 +62,7 @@ public record HttpAccess(
     public static ConfigDef define(ConfigDef def, String prefix, String defaultBindAddress) {
         return def.define(
                         prefix + BIND_ADDRESS,
-                        Type.STRING,
+                        ConfigDef.Type.STRING,
                         defaultBindAddress,
                         new ConfigDef.NonEmptyString(),
                         Importance.HIGH,
@@ -72,7 +71,7 @@ public record HttpAccess(
                                 + "=none said explicitly.")
                 .define(
                         prefix + AUTH,
-                        Type.STRING,
+                        ConfigDef.Type.STRING,
                         AUTH_TOKEN,
                         ConfigDef.ValidString.in(AUTH_TOKEN, AUTH_NONE),
                         Importance.HIGH,
@@ -81,13 +80,13 @@ public record HttpAccess(
                                 + " (for a network that is private by other means).")
                 .define(
                         prefix + TOKEN,
-                        Type.PASSWORD,
+                        ConfigDef.Type.PASSWORD,
                         null,
                         Importance.HIGH,
                         "The bearer token clients must send; compared in constant time.")
                 .define(
                         prefix + TOKEN_FILE,
-                        Type.STRING,
+                        ConfigDef.Type.STRING,
                         null,
                         Importance.HIGH,
                         "A file holding the bearer token (a mounted Secret), or several, one per line, any of which"
@@ -95,13 +94,13 @@ public record HttpAccess(
                                 + " Blank lines and lines starting with # are ignored.")
                 .define(
                         prefix + OPEN_PATHS,
-                        Type.LIST,
+                        ConfigDef.Type.LIST,
                         DEFAULT_OPEN_PATHS,
                         Importance.LOW,
                         "Paths answered without the token (exact paths). Empty: every path needs it.")
                 .define(
                         prefix + ALLOWED_HOSTS,
-                        Type.LIST,
+                        ConfigDef.Type.LIST,
                         "",
                         Importance.MEDIUM,
                         "Host names requests may be addressed to (the Host header, without its port), e.g. the"
@@ -110,21 +109,21 @@ public record HttpAccess(
                                 + " otherwise. Loopback names are always allowed on a loopback-bound part.")
                 .define(
                         prefix + TLS_CERT_FILE,
-                        Type.STRING,
+                        ConfigDef.Type.STRING,
                         null,
                         Importance.HIGH,
                         "Serve HTTPS with this PEM certificate chain (the part's certificate first, its CA after"
                                 + " it: cert-manager's tls.crt). Needs " + prefix + TLS_KEY_FILE + ".")
                 .define(
                         prefix + TLS_KEY_FILE,
-                        Type.STRING,
+                        ConfigDef.Type.STRING,
                         null,
                         Importance.HIGH,
                         "The PEM private key of " + prefix + TLS_CERT_FILE
                                 + ": PKCS#8, unencrypted (BEGIN PRIVATE KEY).")
                 .define(
                         prefix + TLS_CLIENT_CA_FILE,
-                        Type.STRING,
+                        ConfigDef.Type.STRING,
                         null,
                         Importance.MEDIUM,
                         "PEM CA certificates; when set, every client must present a certificate one of them signed"
@@ -146,7 +145,7 @@ public record HttpAccess(
         List<String> tokens = file != null
                 ? readTokens(prefix + TOKEN_FILE, file)
                 : value == null ? List.of() : List.of(value.value().trim());
-        if (value != null && tokens.get(0).isEmpty() || file != null && tokens.isEmpty()) {
+        if ((value != null && tokens.get(0).isEmpty()) || (file != null && tokens.isEmpty())) {
             throw new ConfigException(
                     prefix + (file != null ? TOKEN_FILE : TOKEN),
                     file != null ? file : "(empty)",
@@ -166,7 +165,7 @@ public record HttpAccess(
         String cert = config.getString(prefix + TLS_CERT_FILE);
         String key = config.getString(prefix + TLS_KEY_FILE);
         String clientCa = config.getString(prefix + TLS_CLIENT_CA_FILE);
-        if ((cert == null) != (key == null) || clientCa != null && cert == null) {
+        if ((cert == null) != (key == null) || (clientCa != null && cert == null)) {
             throw new ConfigException(
                     prefix + (cert == null ? TLS_CERT_FILE : TLS_KEY_FILE),
                     null,

@@ -51,8 +51,8 @@ public final class HttpServers {
         }
         String host = ctx.header("Host");
         String name = host == null ? "" : hostName(host);
-        if (loopback && host != null && isLoopbackHost(host)
-                || name != null && access.allowedHosts().contains(name)) {
+        if ((loopback && host != null && isLoopbackHost(host))
+                || (name != null && access.allowedHosts().contains(name))) {
             return;
         }
         ctx.status(421)

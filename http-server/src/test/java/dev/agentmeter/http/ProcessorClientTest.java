@@ -9,6 +9,7 @@ import dev.agentmeter.model.Scope;
 import dev.agentmeter.model.ScopeType;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -26,12 +27,12 @@ class ProcessorClientTest {
 
     @BeforeEach
     void start() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> {
             seen.set(exchange.getRequestURI().getRawPath() + "?"
                     + exchange.getRequestURI().getRawQuery() + " "
                     + exchange.getRequestHeaders().getFirst("Authorization"));
-            byte[] body = ("{\"spendUsd\":\"1.25\",\"events\":3}").getBytes(StandardCharsets.UTF_8);
+            byte[] body = "{\"spendUsd\":\"1.25\",\"events\":3}".getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(status, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);

@@ -19,7 +19,11 @@ public final class PartSettings {
 
     private PartSettings() {}
 
-    /** @param file a properties file, or null for the environment alone */
+    /**
+     * A part's settings: the file's, then each {@code AGENTMETER_X_Y} variable of the environment as {@code x.y} over them.
+     *
+     * @param file a properties file, or null for the environment alone
+     */
     public static Map<String, String> load(Path file, Map<String, String> env) throws IOException {
         Map<String, String> out = new HashMap<>();
         if (file != null) {

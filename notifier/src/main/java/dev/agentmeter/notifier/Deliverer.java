@@ -80,7 +80,7 @@ final class Deliverer {
         }
     }
 
-    /** @return whether the target took it (false: dead-lettered) */
+    /** Whether the target took the alert (false: it was dead-lettered). */
     boolean deliver(BudgetAlert alert, Target t) throws InterruptedException {
         Target.Outcome last = null;
         int made = 0;

@@ -21,8 +21,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -72,6 +74,7 @@ public final class NotifierApp implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final KafkaProducer<String, byte[]> deadLetters;
     private final ScheduledExecutorService resender;
+    private volatile ScheduledFuture<?> resends;
     private Thread loop;
     private Javalin http;
 
@@ -163,7 +166,7 @@ public final class NotifierApp implements AutoCloseable {
         loop.start();
         if (alertmanager != null) {
             long every = config.resendInterval().toMillis();
-            resender.scheduleWithFixedDelay(this::resend, every, every, TimeUnit.MILLISECONDS);
+            resends = resender.scheduleWithFixedDelay(this::resend, every, every, TimeUnit.MILLISECONDS);
         }
         log.info("agentmeter notifier: {} on {} → {}", config.groupId(), config.alertsTopic(), describeTargets());
         return this;
@@ -296,7 +299,7 @@ public final class NotifierApp implements AutoCloseable {
         int sent = 0;
         for (BudgetAlert a : new ArrayList<>(active.values())) {
             synchronized (resendLock) {
-                if (active.get(identity(a)) != a) {
+                if (!a.equals(active.get(identity(a)))) {
                     continue; // resolved (or replaced) since the snapshot
                 }
                 if (alertmanager.send(a).kind() == Target.Outcome.Kind.DELIVERED) {
@@ -337,6 +340,9 @@ public final class NotifierApp implements AutoCloseable {
     public void close() {
         running = false;
         consumer.wakeup();
+        if (resends != null) {
+            resends.cancel(true);
+        }
         resender.shutdownNow();
         try {
             if (loop != null) {
@@ -345,7 +351,7 @@ public final class NotifierApp implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        consumer.close(Duration.ofSeconds(5));
+        consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
         deadLetters.close(Duration.ofSeconds(5));
         if (http != null) {
             http.stop();

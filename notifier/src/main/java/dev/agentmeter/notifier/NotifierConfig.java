@@ -16,7 +16,6 @@ import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
-import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
@@ -53,14 +52,14 @@ public final class NotifierConfig extends AbstractConfig {
     public static final ConfigDef DEF = HttpAccess.define(new ConfigDef(), HTTP_PREFIX, "127.0.0.1")
             .define(
                     BOOTSTRAP_SERVERS,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     "localhost:9092",
                     new ConfigDef.NonEmptyString(),
                     Importance.HIGH,
                     "Kafka bootstrap servers.")
             .define(
                     GROUP_ID,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     "agentmeter-notifier",
                     new ConfigDef.NonEmptyString(),
                     Importance.MEDIUM,
@@ -68,14 +67,14 @@ public final class NotifierConfig extends AbstractConfig {
                             + " was delivered or dead-lettered.")
             .define(
                     TOPIC_ALERTS,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     Topics.BUDGET_ALERTS,
                     new ConfigDef.NonEmptyString(),
                     Importance.LOW,
                     "The budget-alert topic (read committed).")
             .define(
                     TOPIC_DEAD_LETTERS,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     DEFAULT_DEAD_LETTERS,
                     new ConfigDef.NonEmptyString(),
                     Importance.LOW,
@@ -83,55 +82,72 @@ public final class NotifierConfig extends AbstractConfig {
                             + " sends them again.")
             .define(
                     ALERTMANAGER_URLS,
-                    Type.LIST,
+                    ConfigDef.Type.LIST,
                     "",
                     Importance.HIGH,
                     "Prometheus Alertmanager base URLs (each instance of an HA pair); alerts are posted to /api/v2/alerts.")
             .define(
                     ALERTMANAGER_RESEND_INTERVAL,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     "PT1M",
                     DURATION,
                     Importance.LOW,
                     "How often active alerts are posted again; keep it below Alertmanager's resolve_timeout (5m).")
             .define(
                     WEBHOOK_ROUTES,
-                    Type.LIST,
+                    ConfigDef.Type.LIST,
                     "",
                     Importance.HIGH,
                     "Webhook rules SCOPE=FORMAT:URL, FORMAT slack or json; SCOPE an exact scope, TYPE:* or *.")
             .define(
                     WEBHOOK_SIGNING_KEY,
-                    Type.PASSWORD,
+                    ConfigDef.Type.PASSWORD,
                     null,
                     Importance.MEDIUM,
                     "HMAC-SHA256 key of the json webhooks' X-Agentmeter-Signature header (prefer the file).")
-            .define(WEBHOOK_SIGNING_KEY_FILE, Type.STRING, null, Importance.MEDIUM, "A file holding the signing key.")
+            .define(
+                    WEBHOOK_SIGNING_KEY_FILE,
+                    ConfigDef.Type.STRING,
+                    null,
+                    Importance.MEDIUM,
+                    "A file holding the signing key.")
             .define(
                     RETRY_MAX_ATTEMPTS,
-                    Type.INT,
+                    ConfigDef.Type.INT,
                     6,
                     ConfigDef.Range.between(1, 100),
                     Importance.MEDIUM,
                     "Attempts per alert and target before it goes to the dead-letter topic.")
             .define(
                     RETRY_BACKOFF_INITIAL,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     "PT1S",
                     DURATION,
                     Importance.LOW,
                     "First wait between attempts; doubled each time, with full jitter.")
-            .define(RETRY_BACKOFF_MAX, Type.STRING, "PT30S", DURATION, Importance.LOW, "Longest wait between attempts.")
-            .define(REQUEST_TIMEOUT, Type.STRING, "PT10S", DURATION, Importance.LOW, "Timeout of one delivery request.")
+            .define(
+                    RETRY_BACKOFF_MAX,
+                    ConfigDef.Type.STRING,
+                    "PT30S",
+                    DURATION,
+                    Importance.LOW,
+                    "Longest wait between attempts.")
+            .define(
+                    REQUEST_TIMEOUT,
+                    ConfigDef.Type.STRING,
+                    "PT10S",
+                    DURATION,
+                    Importance.LOW,
+                    "Timeout of one delivery request.")
             .define(
                     DASHBOARD_URL,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     "",
                     Importance.LOW,
                     "The dashboard's address, for the link in each alert (empty: no link).")
             .define(
                     HTTP_PORT,
-                    Type.INT,
+                    ConfigDef.Type.INT,
                     DEFAULT_PORT,
                     ConfigDef.Range.between(0, 65535),
                     Importance.MEDIUM,

@@ -123,7 +123,7 @@ public final class BundledCatalog {
         for (JsonNode rule : adjustments.path("tierDiscounts")) {
             JsonNode models = rule.path("models");
             boolean applies = rule.path("company").asText().equalsIgnoreCase(model.company())
-                    && (models.isTextual() && models.asText().equals("*")
+                    && ((models.isTextual() && models.asText().equals("*"))
                             || texts(models).contains(model.modelKey()));
             if (applies) {
                 EffectivePrice d =

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,6 +24,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
@@ -179,18 +181,20 @@ final class Delivery {
 
     private void send(String key, byte[] json, Tracked tracked) {
         try {
-            producer.send(new ProducerRecord<>(config.topic(), key, json), (metadata, ex) -> {
-                if (ex == null) {
-                    metrics.sent();
-                    resolved(tracked, Durability.Outcome.SENT, null);
-                } else if (isPermanent(ex)) {
-                    undeliverable(tracked, ex);
-                } else {
-                    // Runs on the producer's I/O thread: hand over to the sender thread for spooling.
-                    failed.add(new Pending(json, tracked));
-                    spooling = true;
-                }
-            });
+            // The callback takes the outcome (sent, spooled or undeliverable): the future adds nothing.
+            Future<RecordMetadata> unused =
+                    producer.send(new ProducerRecord<>(config.topic(), key, json), (metadata, ex) -> {
+                        if (ex == null) {
+                            metrics.sent();
+                            resolved(tracked, Durability.Outcome.SENT, null);
+                        } else if (isPermanent(ex)) {
+                            undeliverable(tracked, ex);
+                        } else {
+                            // Runs on the producer's I/O thread: hand over to the sender thread for spooling.
+                            failed.add(new Pending(json, tracked));
+                            spooling = true;
+                        }
+                    });
         } catch (RuntimeException ex) {
             if (isPermanent(ex)) {
                 undeliverable(tracked, ex);
@@ -371,14 +375,15 @@ final class Delivery {
                 }
             }
             try {
-                producer.send(new ProducerRecord<>(config.topic(), key, line), (md, ex) -> {
-                    if (ex != null) {
-                        allDelivered.set(false);
-                    } else {
-                        metrics.sent();
-                        metrics.replayed();
-                    }
-                });
+                Future<RecordMetadata> unused =
+                        producer.send(new ProducerRecord<>(config.topic(), key, line), (md, ex) -> {
+                            if (ex != null) {
+                                allDelivered.set(false);
+                            } else {
+                                metrics.sent();
+                                metrics.replayed();
+                            }
+                        });
             } catch (RuntimeException e) {
                 allDelivered.set(false);
                 break;

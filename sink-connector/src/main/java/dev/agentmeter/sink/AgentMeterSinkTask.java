@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
 import java.util.function.Function;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.DataException;
@@ -108,8 +109,8 @@ public class AgentMeterSinkTask extends SinkTask {
             writeInBatches(alertsTable, alerts, null);
             failedAttempts = 0;
         } catch (SQLException | RuntimeException e) {
-            if (e instanceof ConnectException) {
-                throw (ConnectException) e;
+            if (e instanceof ConnectException connectException) {
+                throw connectException;
             }
             handleFailure(e);
         }
@@ -219,7 +220,8 @@ public class AgentMeterSinkTask extends SinkTask {
                 record.kafkaPartition(),
                 record.kafkaOffset(),
                 reason);
-        reporter.report(record, error);
+        // Connect waits for every report to complete before it commits the offsets: no need to wait here.
+        Future<Void> unused = reporter.report(record, error);
     }
 
     @Override

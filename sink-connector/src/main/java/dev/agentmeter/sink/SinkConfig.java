@@ -7,7 +7,6 @@ import java.util.regex.Pattern;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
-import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
 
@@ -37,50 +36,50 @@ public final class SinkConfig extends AbstractConfig {
     public static final ConfigDef DEFINITION = new ConfigDef()
             .define(
                     CONNECTION_URL,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     ConfigDef.NO_DEFAULT_VALUE,
                     jdbcUrl(),
                     Importance.HIGH,
                     "JDBC URL of the Postgres database, e.g. jdbc:postgresql://db:5432/agentmeter.")
             .define(
                     CONNECTION_USER,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     null,
                     Importance.HIGH,
                     "Database user. Needs CREATE on the schema for migrations and partitions "
                             + "(and CREATEROLE once, for the read-only agentmeter_analyst role).")
-            .define(CONNECTION_PASSWORD, Type.PASSWORD, null, Importance.HIGH, "Database password.")
+            .define(CONNECTION_PASSWORD, ConfigDef.Type.PASSWORD, null, Importance.HIGH, "Database password.")
             .define(
                     USAGE_TABLE,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     "agent_usage",
                     identifier(),
                     Importance.MEDIUM,
                     "Table for priced usage, one row per eventId, range-partitioned by month of occurred_at.")
             .define(
                     ALERTS_TABLE,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     "budget_alerts",
                     identifier(),
                     Importance.MEDIUM,
                     "Table for budget alerts, one row per alertId.")
             .define(
                     TOPIC_PRICED,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     Topics.USAGE_PRICED,
                     new ConfigDef.NonEmptyString(),
                     Importance.MEDIUM,
                     "Topic whose records are PricedUsage (written to table.usage).")
             .define(
                     TOPIC_ALERTS,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     Topics.BUDGET_ALERTS,
                     new ConfigDef.NonEmptyString(),
                     Importance.MEDIUM,
                     "Topic whose records are BudgetAlerts (written to table.alerts).")
             .define(
                     BATCH_SIZE,
-                    Type.INT,
+                    ConfigDef.Type.INT,
                     2000,
                     ConfigDef.Range.between(1, 100_000),
                     Importance.MEDIUM,
@@ -88,7 +87,7 @@ public final class SinkConfig extends AbstractConfig {
                             + "INSERT ... ON CONFLICT DO NOTHING.")
             .define(
                     MAX_RETRIES,
-                    Type.INT,
+                    ConfigDef.Type.INT,
                     -1,
                     ConfigDef.Range.atLeast(-1),
                     Importance.MEDIUM,
@@ -97,21 +96,21 @@ public final class SinkConfig extends AbstractConfig {
                             + "committed to Kafka before the database commit, so retrying never loses a record.")
             .define(
                     RETRY_BACKOFF_MS,
-                    Type.LONG,
+                    ConfigDef.Type.LONG,
                     500L,
                     ConfigDef.Range.atLeast(1),
                     Importance.LOW,
                     "First backoff after a transient failure; doubles on each retry up to retry.backoff.max.ms.")
             .define(
                     RETRY_BACKOFF_MAX_MS,
-                    Type.LONG,
+                    ConfigDef.Type.LONG,
                     10_000L,
                     ConfigDef.Range.atLeast(1),
                     Importance.LOW,
                     "Upper bound of the retry backoff.")
             .define(
                     PARTITIONS_AHEAD_MONTHS,
-                    Type.INT,
+                    ConfigDef.Type.INT,
                     3,
                     ConfigDef.Range.between(0, 60),
                     Importance.LOW,
@@ -119,7 +118,7 @@ public final class SinkConfig extends AbstractConfig {
                             + "Partitions for older or later months are created on demand before a write.")
             .define(
                     SCHEMA_MIGRATE,
-                    Type.BOOLEAN,
+                    ConfigDef.Type.BOOLEAN,
                     true,
                     Importance.LOW,
                     "Apply the Flyway migrations (tables, indexes, views, analyst role) at task start. "

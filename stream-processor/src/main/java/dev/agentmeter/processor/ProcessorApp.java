@@ -89,6 +89,14 @@ public final class ProcessorApp implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code processing.exception.handler.global.enabled}: deprecated in 4.3 only because 5.0 makes
+     * true the default and drops the key; named once, here, so the one deprecation warning is here.
+     */
+    @SuppressWarnings("deprecation")
+    public static final String GLOBAL_PROCESSING_HANDLER =
+            StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG;
+
     public static Properties streamsProperties(ProcessorConfig config, int httpPort) {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
@@ -119,7 +127,7 @@ public final class ProcessorApp implements AutoCloseable {
         // failure there that is a record's goes to the handler too (which cannot write dead letters from the
         // global thread: the updater hands its rejections to KafkaSideRejections). Without it every start
         // logged a WARN asking for it.
-        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        p.put(GLOBAL_PROCESSING_HANDLER, true);
         p.putAll(config.kafkaOverrides());
         // Bloom filters on every level of the de-dup store (see DedupStoreRocksDbConfig); an operator's
         // own setter keeps running, called by ours.

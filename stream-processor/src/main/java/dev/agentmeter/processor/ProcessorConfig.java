@@ -24,7 +24,6 @@ import java.util.stream.Collectors;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
-import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
@@ -111,98 +110,98 @@ public final class ProcessorConfig extends AbstractConfig {
     public static final ConfigDef DEF = HttpAccess.define(new ConfigDef(), HTTP_PREFIX, "127.0.0.1")
             .define(
                     APPLICATION_ID,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     "agentmeter-processor",
                     new ConfigDef.NonEmptyString(),
                     Importance.HIGH,
                     "Kafka Streams application id; instances with the same id share the work.")
             .define(
                     BOOTSTRAP_SERVERS,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     "localhost:9092",
                     new ConfigDef.NonEmptyString(),
                     Importance.HIGH,
                     "Kafka bootstrap servers.")
             .define(
                     TOPIC_RAW,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     Topics.USAGE_RAW,
                     new ConfigDef.NonEmptyString(),
                     Importance.MEDIUM,
                     "Raw usage events (input).")
             .define(
                     TOPIC_PRICED,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     Topics.USAGE_PRICED,
                     new ConfigDef.NonEmptyString(),
                     Importance.MEDIUM,
                     "Priced usage records (output, key eventId).")
             .define(
                     TOPIC_REJECTED,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     Topics.USAGE_REJECTED,
                     new ConfigDef.NonEmptyString(),
                     Importance.MEDIUM,
                     "Rejected input: original bytes plus agentmeter.error.* headers.")
             .define(
                     TOPIC_PRICES,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     Topics.PRICES,
                     new ConfigDef.NonEmptyString(),
                     Importance.MEDIUM,
                     "Compacted price catalog (key modelKey).")
             .define(
                     TOPIC_BUDGETS,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     Topics.BUDGETS,
                     new ConfigDef.NonEmptyString(),
                     Importance.MEDIUM,
                     "Compacted budgets (key scope).")
             .define(
                     TOPIC_ALERTS,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     Topics.BUDGET_ALERTS,
                     new ConfigDef.NonEmptyString(),
                     Importance.MEDIUM,
                     "Budget alerts (output, key scope).")
             .define(
                     TOPIC_BUDGET_STATUS,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     Topics.BUDGET_STATUS,
                     new ConfigDef.NonEmptyString(),
                     Importance.MEDIUM,
                     "Budget status per scope and period (output, compacted): what agents read before they spend.")
             .define(
                     ZONE,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     "UTC",
                     ZONE_ID,
                     Importance.MEDIUM,
                     "Time zone of the HOUR/DAY/MONTH calendar windows (DST-aware).")
             .define(
                     GRACE,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     "PT1H",
                     DURATION,
                     Importance.MEDIUM,
                     "How late an event may arrive and still count in its window's aggregate.")
             .define(
                     DEDUP_RETENTION,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     "P7D",
                     DURATION,
                     Importance.MEDIUM,
                     "How long eventIds are remembered for de-duplication.")
             .define(
                     SESSION_INACTIVITY,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     "PT30M",
                     DURATION,
                     Importance.MEDIUM,
                     "A session's SESSION window closes after this much inactivity.")
             .define(
                     RETENTION_HOUR,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     "P2D",
                     atLeast("PT1H", "an HOUR window's length"),
                     Importance.LOW,
@@ -210,21 +209,21 @@ public final class ProcessorConfig extends AbstractConfig {
                             + "Postgres); counted from the window's start, plus grace.")
             .define(
                     RETENTION_DAY,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     "P40D",
                     atLeast("PT25H", "a DAY has up to 25 hours"),
                     Importance.LOW,
                     "How long closed DAY windows stay queryable (counted as for " + RETENTION_HOUR + ").")
             .define(
                     RETENTION_MONTH,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     "P400D",
                     atLeast("P31DT1H", "a MONTH has up to 31 days and 1 hour"),
                     Importance.LOW,
                     "How long closed MONTH windows stay queryable (counted as for " + RETENTION_HOUR + ").")
             .define(
                     RETENTION_SESSION,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     "P2D",
                     DURATION,
                     Importance.LOW,
@@ -232,7 +231,7 @@ public final class ProcessorConfig extends AbstractConfig {
                             + SESSION_INACTIVITY + " plus grace.")
             .define(
                     AGGREGATE_FLUSH_INTERVAL,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     "PT1S",
                     POSITIVE_DURATION,
                     Importance.LOW,
@@ -243,7 +242,7 @@ public final class ProcessorConfig extends AbstractConfig {
                             + "(1 s) changes nothing.")
             .define(
                     HEALTH_STALL_TIMEOUT,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     "PT5M",
                     DURATION,
                     Importance.LOW,
@@ -251,41 +250,41 @@ public final class ProcessorConfig extends AbstractConfig {
                             + " /health answers STALLED (503): what the liveness probe restarts it on.")
             .define(
                     MAX_FUTURE_SKEW,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     UsageEventValidator.DEFAULT_MAX_FUTURE_SKEW.toString(),
                     DURATION,
                     Importance.LOW,
                     "Events timestamped further than this in the future are rejected.")
             .define(
                     DEFAULT_PRICE_INPUT,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     Pricer.DEFAULT_INPUT_PER_MTOK.toPlainString(),
                     DECIMAL,
                     Importance.MEDIUM,
                     "USD per million input tokens for models the catalog does not know.")
             .define(
                     DEFAULT_PRICE_OUTPUT,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     Pricer.DEFAULT_OUTPUT_PER_MTOK.toPlainString(),
                     DECIMAL,
                     Importance.MEDIUM,
                     "USD per million output tokens for models the catalog does not know.")
             .define(
                     FREE_PROVIDERS,
-                    Type.LIST,
+                    ConfigDef.Type.LIST,
                     String.join(",", new TreeSet<>(Pricer.DEFAULT_FREE_PROVIDERS)),
                     Importance.MEDIUM,
                     "Providers whose calls cost nothing (local inference).")
             .define(
                     STATE_DIR,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     System.getProperty("java.io.tmpdir") + "/agentmeter-streams",
                     new ConfigDef.NonEmptyString(),
                     Importance.MEDIUM,
                     "Kafka Streams state directory.")
             .define(
                     THREADS,
-                    Type.INT,
+                    ConfigDef.Type.INT,
                     2,
                     ConfigDef.Range.atLeast(1),
                     Importance.MEDIUM,
@@ -293,21 +292,21 @@ public final class ProcessorConfig extends AbstractConfig {
                             + " on one core); threads beyond the number of input partitions stay idle.")
             .define(
                     PROCESSING_GUARANTEE,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     "exactly_once_v2",
                     ConfigDef.ValidString.in("exactly_once_v2", "at_least_once"),
                     Importance.MEDIUM,
                     "exactly_once_v2 (default) or at_least_once.")
             .define(
                     HTTP_PORT,
-                    Type.INT,
+                    ConfigDef.Type.INT,
                     8080,
                     ConfigDef.Range.between(0, 65535),
                     Importance.MEDIUM,
                     "Port of the query and metrics HTTP server (0 = any free port).")
             .define(
                     ADVERTISED_HOST,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     "localhost",
                     new ConfigDef.NonEmptyString(),
                     Importance.MEDIUM,
@@ -315,21 +314,21 @@ public final class ProcessorConfig extends AbstractConfig {
                             + " to an address they can reach: " + HTTP_BIND_ADDRESS + ").")
             .define(
                     TOPIC_PARTITIONS,
-                    Type.INT,
+                    ConfigDef.Type.INT,
                     3,
                     ConfigDef.Range.atLeast(1),
                     Importance.LOW,
                     "Partitions of topics the processor creates when they are missing.")
             .define(
                     TOPIC_REPLICATION,
-                    Type.SHORT,
+                    ConfigDef.Type.SHORT,
                     (short) 1,
                     ConfigDef.Range.atLeast(1),
                     Importance.LOW,
                     "Replication factor of topics the processor creates when they are missing.")
             .define(
                     HTTP_PEER_TOKEN_FILE,
-                    Type.STRING,
+                    ConfigDef.Type.STRING,
                     null,
                     Importance.MEDIUM,
                     "A file holding the token instances present to each other when one forwards a query to the"
@@ -506,7 +505,7 @@ public final class ProcessorConfig extends AbstractConfig {
         for (Map.Entry<String, Object> e :
                 originalsWithPrefix(BUDGET_DEFAULT_PREFIX).entrySet()) {
             String key = BUDGET_DEFAULT_PREFIX + e.getKey();
-            String[] parts = e.getKey().split("\\.");
+            String[] parts = e.getKey().split("\\.", -1);
             if (parts.length != 2) {
                 throw new ConfigException(
                         key, e.getValue(), "expected budget.default.TYPE.PERIOD, e.g. budget.default.user.DAY");

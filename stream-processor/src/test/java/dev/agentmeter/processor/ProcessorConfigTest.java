@@ -130,6 +130,8 @@ class ProcessorConfigTest {
                 "budget.default.user.DAY|ten|Invalid value ten for configuration budget.default.user.DAY: must be a decimal amount in USD such as 10.00",
                 "budget.default.user.DAY|0|Invalid value 0 for configuration budget.default.user.DAY: must be a positive amount in USD",
                 "budget.default.user|10|Invalid value 10 for configuration budget.default.user: expected budget.default.TYPE.PERIOD, e.g. budget.default.user.DAY",
+                // a trailing dot was read as budget.default.user.DAY (String.split drops the empty last part)
+                "budget.default.user.DAY.|10|Invalid value 10 for configuration budget.default.user.DAY.: expected budget.default.TYPE.PERIOD, e.g. budget.default.user.DAY",
             })
     void aBadValueNamesItsKey(String key, String value, String message) {
         assertThatThrownBy(() -> ProcessorConfig.of(Map.of(key, value)))

@@ -288,7 +288,7 @@ class ContractJsonTest {
 
         assertThat(serde.serialize("t", null)).isNull();
         assertThat(serde.deserialize("t", null)).isNull();
-        assertThatThrownBy(() -> serde.deserialize("agentmeter.budgets", "not json".getBytes()))
+        assertThatThrownBy(() -> serde.deserialize("agentmeter.budgets", "not json".getBytes(UTF_8)))
                 .isInstanceOf(SerializationException.class)
                 .hasMessage("cannot read Budget from topic agentmeter.budgets");
     }

@@ -143,41 +143,31 @@ public final class FocusExport {
                         "p_in",
                         "input_tokens - cache_read_tokens - cache_write_tokens",
                         "input_cost_usd",
-                        group,
-                        true)
-                + " UNION ALL" + kind("cache-read", "p_read", "cache_read_tokens", "cache_read_cost_usd", group, false)
+                        group)
+                + " UNION ALL" + kind("cache-read", "p_read", "cache_read_tokens", "cache_read_cost_usd", group)
                 + " UNION ALL"
                 + kind(
                         "cache-write-5m",
                         "CASE WHEN cache_write_tokens > cache_write_1h_tokens THEN p_write END",
                         "cache_write_tokens - cache_write_1h_tokens",
                         "cache_write_cost_usd - c_write1h",
-                        group,
-                        false)
+                        group)
                 + " UNION ALL"
                 + kind(
                         "cache-write-1h",
                         "CASE WHEN cache_write_1h_tokens > 0 THEN p_write1h END",
                         "cache_write_1h_tokens",
                         "c_write1h",
-                        group,
-                        false)
+                        group)
                 + " UNION ALL"
-                + kind(
-                        "output",
-                        "p_out",
-                        "output_tokens - reasoning_tokens",
-                        "output_cost_usd - c_reason",
-                        group,
-                        false)
+                + kind("output", "p_out", "output_tokens - reasoning_tokens", "output_cost_usd - c_reason", group)
                 + " UNION ALL"
                 + kind(
                         "reasoning",
                         "CASE WHEN reasoning_tokens > 0 THEN p_reason END",
                         "reasoning_tokens",
                         "c_reason",
-                        group,
-                        false)
+                        group)
                 + " UNION ALL SELECT " + group
                 + ", 'api', NULL::numeric, count(*)::numeric, sum(total_cost_usd), sum(total_cost_usd)"
                 + " FROM u WHERE kind = 'api' GROUP BY " + group
@@ -205,8 +195,7 @@ public final class FocusExport {
      * billed, the catalog's parts are the list cost and the billed cost alike (the difference is the
      * adjustment row).
      */
-    private static String kind(
-            String name, String unitPrice, String quantity, String cost, String group, boolean first) {
+    private static String kind(String name, String unitPrice, String quantity, String cost, String group) {
         return " SELECT " + group + ", '" + name + "', " + unitPrice + ", sum(" + quantity + ")::numeric, sum(" + cost
                 + "),"
                 + " sum(" + cost + ") FROM u WHERE kind = 'llm' GROUP BY " + group + ", " + unitPrice

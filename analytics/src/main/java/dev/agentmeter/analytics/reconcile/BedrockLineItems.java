@@ -57,11 +57,13 @@ public final class BedrockLineItems {
 
     /** Whether a line belongs to Amazon Bedrock at all (by product code, else by product name). */
     public static boolean isBedrock(String productCode, String productName) {
-        return productCode != null && productCode.startsWith("AmazonBedrock")
-                || productName != null && productName.contains("Amazon Bedrock");
+        return (productCode != null && productCode.startsWith("AmazonBedrock"))
+                || (productName != null && productName.contains("Amazon Bedrock"));
     }
 
     /**
+     * What one Bedrock line of a Cost and Usage Report bills: its model, region and kind of usage.
+     *
      * @param usageType   {@code line_item_usage_type}
      * @param productName {@code product_product_name} (Marketplace lines name the model there)
      * @param description {@code line_item_line_item_description}, the last resort for a model name
@@ -180,7 +182,7 @@ public final class BedrockLineItems {
         }
         String v = version.replace('.', '-');
         String f = family.toLowerCase(Locale.ROOT);
-        int major = Integer.parseInt(v.split("-")[0]);
+        int major = Integer.parseInt(v.split("-", -1)[0]);
         return major < 4 ? "claude-" + v + "-" + f : "claude-" + f + "-" + v;
     }
 

@@ -34,14 +34,14 @@ public enum BillSource {
      * (epoch seconds), {@code results[].amount.value} (USD), {@code line_item}
      * ({@code "<model>, input"}) and {@code project_id}.
      */
-    OPENAI_COSTS("openai-costs", List.of("openai")),
+    OPENAI_COSTS("openai-costs"),
     /**
      * Anthropic Admin API {@code GET /v1/organizations/cost_report?group_by[]=description&group_by[]=workspace_id}:
      * {@code data[].starting_at}, {@code results[].amount} (a decimal string in CENTS),
      * {@code model}, {@code cost_type} ({@code tokens}, {@code web_search}, {@code code_execution})
      * and {@code workspace_id}.
      */
-    ANTHROPIC_COST_REPORT("anthropic-cost-report", List.of("anthropic")),
+    ANTHROPIC_COST_REPORT("anthropic-cost-report"),
     /**
      * AWS Cost and Usage Report (CUR 2.0 or legacy CSV, optionally gzipped; CUR 2.0 Parquet through
      * {@link #awsCurRows}): Bedrock lines ({@link BedrockLineItems}), the day of
@@ -49,14 +49,12 @@ public enum BillSource {
      * {@code line_item_resource_id} ({@code …/foundation-model/<id>} or {@code …/inference-profile/<id>})
      * else from the usage type, and {@code line_item_iam_principal} where the export has it.
      */
-    AWS_CUR("aws-cur", List.of("aws-bedrock", "bedrock"));
+    AWS_CUR("aws-cur");
 
     private final String id;
-    private final List<String> providers;
 
-    BillSource(String id, List<String> providers) {
+    BillSource(String id) {
         this.id = id;
-        this.providers = providers;
     }
 
     public String id() {
@@ -65,7 +63,11 @@ public enum BillSource {
 
     /** The tracked rows' {@code provider} values this bill covers. */
     public List<String> providers() {
-        return providers;
+        return switch (this) {
+            case OPENAI_COSTS -> List.of("openai");
+            case ANTHROPIC_COST_REPORT -> List.of("anthropic");
+            case AWS_CUR -> List.of("aws-bedrock", "bedrock");
+        };
     }
 
     public static BillSource of(String id) {

@@ -101,6 +101,8 @@ public final class Reconciler {
             .thenComparing(Key::account, Comparator.nullsFirst(Comparator.naturalOrder()));
 
     /**
+     * The bill's lines matched against the tracked cost of the same days, with what differs.
+     *
      * @param tolerancePercent a difference up to this share of the billed amount is a match
      * @param byAccount match on the account too (else the bill's accounts are summed)
      */

@@ -341,7 +341,8 @@ public final class RiskAssessment {
                 continue;
             }
             for (Use u : uses) {
-                if (u == cheapest || u.perCall().compareTo(cheapest.perCall().multiply(EXPENSIVE_FACTOR)) < 0) {
+                if (u.equals(cheapest)
+                        || u.perCall().compareTo(cheapest.perCall().multiply(EXPENSIVE_FACTOR)) < 0) {
                     continue;
                 }
                 Map<String, String> f = new LinkedHashMap<>(filters);

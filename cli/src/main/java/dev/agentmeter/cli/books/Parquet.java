@@ -87,8 +87,8 @@ final class Parquet {
         }
         try {
             var node = ContractJson.mapper().readTree(json);
-            node.fields()
-                    .forEachRemaining(e -> row.putIfAbsent(
+            node.properties()
+                    .forEach(e -> row.putIfAbsent(
                             column + "_" + e.getKey(),
                             e.getValue().isNull() ? null : e.getValue().asText()));
         } catch (IOException e) {

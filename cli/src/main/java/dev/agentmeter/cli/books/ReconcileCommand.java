@@ -29,6 +29,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -293,7 +294,7 @@ public final class ReconcileCommand implements Runnable {
                         l.billedUsd() == null ? "–" : Usd.human(l.billedUsd()),
                         l.trackedUsd() == null ? "–" : Usd.human(l.trackedUsd()),
                         Usd.human(l.differenceUsd()),
-                        l.status().name().toLowerCase().replace('_', ' '));
+                        l.status().name().toLowerCase(Locale.ROOT).replace('_', ' '));
             }
         }
     }

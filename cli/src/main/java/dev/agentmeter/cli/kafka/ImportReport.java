@@ -48,7 +48,7 @@ final class ImportReport {
         boolean lcBefore = c.before() != null && c.before().longContext() != null;
         boolean lcAfter = c.after() != null && c.after().longContext() != null;
         if (lcBefore != lcAfter
-                || lcBefore && !c.before().longContext().equals(c.after().longContext())) {
+                || (lcBefore && !c.before().longContext().equals(c.after().longContext()))) {
             parts.add("longContext "
                     + (lcBefore ? "above " + c.before().longContext().aboveInputTokens() : "-") + " → "
                     + (lcAfter ? "above " + c.after().longContext().aboveInputTokens() : "-"));
@@ -64,7 +64,7 @@ final class ImportReport {
         BigDecimal before = c.before() == null ? null : f.apply(c.before());
         BigDecimal after = c.after() == null ? null : f.apply(c.after());
         boolean same = before == null ? after == null : after != null && before.compareTo(after) == 0;
-        if (!same || c.kind() == PriceImport.Kind.NEW && after != null) {
+        if (!same || (c.kind() == PriceImport.Kind.NEW && after != null)) {
             parts.add(name + " " + plain(before) + " → " + plain(after));
         }
     }

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -22,6 +24,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -132,11 +135,20 @@ public final class KafkaIo {
             producer.initTransactions();
             producer.beginTransaction();
             try {
-                records.forEach((key, value) -> producer.send(new ProducerRecord<>(topic, key, value)));
+                List<Future<RecordMetadata>> sent = new ArrayList<>();
+                records.forEach((key, value) -> sent.add(producer.send(new ProducerRecord<>(topic, key, value))));
                 producer.commitTransaction();
+                for (Future<RecordMetadata> f : sent) {
+                    f.get(); // done once committed; a failed send has failed the commit already
+                }
             } catch (KafkaException e) {
                 producer.abortTransaction();
                 throw e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while publishing to " + topic, e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("cannot publish to " + topic + " at " + bootstrap, e.getCause());
             }
         } catch (KafkaException e) {
             throw new IllegalStateException(

@@ -22,7 +22,11 @@ public final class PriceImporter {
 
     private PriceImporter() {}
 
-    /** @throws IllegalArgumentException when the document is bad or partial: nothing may be published then */
+    /**
+     * What importing the document would change in the prices topic, read now; nothing is published.
+     *
+     * @throws IllegalArgumentException when the document is bad or partial: nothing may be published then
+     */
     public static Result plan(
             String bootstrap,
             byte[] document,

@@ -212,7 +212,7 @@ public final class PricesCommand extends SubcommandGroup {
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage() + "; nothing published");
             }
-            if (format.equals("contract") || format.equals("auto") && SourceDocuments.isContractArray(document)) {
+            if (format.equals("contract") || (format.equals("auto") && SourceDocuments.isContractArray(document))) {
                 importContract(document);
                 return;
             }

@@ -449,7 +449,8 @@ public final class ReportCommand implements Runnable {
     private static String capitalise(String s) {
         StringBuilder b = new StringBuilder();
         boolean up = true;
-        for (char c : s.toCharArray()) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
             if (c == '-') {
                 up = true;
             } else {

@@ -19,6 +19,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -94,7 +95,7 @@ public final class RisksCommand implements Runnable {
         for (RiskAssessment.Finding f : findings) {
             if (!f.category().equals(category)) {
                 category = f.category();
-                out.printf("%n%s%n", category.toUpperCase().replace('-', ' '));
+                out.printf("%n%s%n", category.toUpperCase(Locale.ROOT).replace('-', ' '));
             }
             out.printf(
                     "  %s (%s)%n    %s%n    → %s%s%n",

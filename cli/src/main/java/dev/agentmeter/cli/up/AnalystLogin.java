@@ -57,7 +57,7 @@ final class AnalystLogin {
             return url;
         }
         StringBuilder kept = new StringBuilder();
-        for (String p : url.substring(q + 1).split("&")) {
+        for (String p : url.substring(q + 1).split("&", -1)) {
             if (p.startsWith("user=") || p.startsWith("password=") || p.isEmpty()) {
                 continue;
             }

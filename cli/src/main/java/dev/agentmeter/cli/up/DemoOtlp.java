@@ -16,6 +16,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -43,8 +44,8 @@ final class DemoOtlp {
     /** Adds the event as spans of a new trace; {@link #send} exports what was added. */
     void add(UsageEvent e) {
         byte[] trace = bytes(16);
-        long start =
-                e.timestamp().getEpochSecond() * 1_000_000_000L + e.timestamp().getNano();
+        Instant at = e.timestamp();
+        long start = at.getEpochSecond() * 1_000_000_000L + at.getNano();
         long end = start
                 + (e.call() != null && e.call().durationMs() != null ? e.call().durationMs() : 1000) * 1_000_000L;
         ByteString parent = ByteString.EMPTY;

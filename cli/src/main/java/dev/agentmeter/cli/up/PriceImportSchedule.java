@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,13 +31,15 @@ final class PriceImportSchedule implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /** The runs scheduled; null when there is nothing to run. */
+    private ScheduledFuture<?> runs;
 
     PriceImportSchedule(String bootstrap, String source, PrintWriter out) {
         this(bootstrap, source, out, FIRST_RUN, EVERY);
     }
 
     PriceImportSchedule(String bootstrap, String source, PrintWriter out, Duration first, Duration every) {
-        scheduler.scheduleWithFixedDelay(
+        runs = scheduler.scheduleWithFixedDelay(
                 () -> runOnce(bootstrap, source, out), first.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -64,6 +67,9 @@ final class PriceImportSchedule implements AutoCloseable {
 
     @Override
     public void close() {
+        if (runs != null) {
+            runs.cancel(true);
+        }
         scheduler.shutdownNow();
     }
 }

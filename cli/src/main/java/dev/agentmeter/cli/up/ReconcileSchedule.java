@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +45,8 @@ final class ReconcileSchedule implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /** The runs scheduled; null when there is nothing to run. */
+    private ScheduledFuture<?> runs;
 
     /** @param keys the admin key of each source to fetch; none: a schedule that only says so */
     ReconcileSchedule(String pgUrl, Duration every, Map<BillSource, String> keys, PrintWriter out) {
@@ -54,7 +57,7 @@ final class ReconcileSchedule implements AutoCloseable {
                             + " no bill to fetch");
             return;
         }
-        scheduler.scheduleWithFixedDelay(
+        runs = scheduler.scheduleWithFixedDelay(
                 () -> keys.forEach((bill, key) ->
                         runOnce(pgUrl, bill, ReconcileCommand.apiBase(bill), key, LocalDate.now(ZoneOffset.UTC), out)),
                 FIRST_RUN.toMillis(),
@@ -115,6 +118,9 @@ final class ReconcileSchedule implements AutoCloseable {
 
     @Override
     public void close() {
+        if (runs != null) {
+            runs.cancel(true);
+        }
         scheduler.shutdownNow();
     }
 }

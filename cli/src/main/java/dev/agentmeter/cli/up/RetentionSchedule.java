@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,11 +29,13 @@ final class RetentionSchedule implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /** The runs scheduled; null when there is nothing to run. */
+    private ScheduledFuture<?> runs;
 
     /** @param retention a valid {@link Archiver#horizon} amount: {@code up} checks it before starting anything */
     RetentionSchedule(String pgUrl, String retention, Path dir, PrintWriter out) {
         Archiver archiver = new Archiver("agent_usage", dir, Clock.systemUTC());
-        scheduler.scheduleWithFixedDelay(
+        runs = scheduler.scheduleWithFixedDelay(
                 () -> {
                     try (Connection c = DriverManager.getConnection(pgUrl)) {
                         for (Archiver.Outcome o :
@@ -57,6 +60,9 @@ final class RetentionSchedule implements AutoCloseable {
 
     @Override
     public void close() {
+        if (runs != null) {
+            runs.cancel(true);
+        }
         scheduler.shutdownNow();
     }
 }

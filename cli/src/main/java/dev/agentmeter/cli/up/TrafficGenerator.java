@@ -70,12 +70,12 @@ public final class TrafficGenerator {
         String team = TEAM_OF.getOrDefault(user, "load");
         Model model = MODELS.get(weightedModel());
         String agent = AGENTS.get(random.nextInt(AGENTS.size()));
-        long input = 200 + random.nextInt(12_000);
+        long input = 200L + random.nextInt(12_000);
         long cacheRead = model.cache() && random.nextInt(3) == 0 ? input * (30 + random.nextInt(60)) / 100 : 0;
         long cacheWrite = model.cache() && cacheRead == 0 && random.nextInt(6) == 0
                 ? Math.min(input - cacheRead, 1024 + random.nextInt(2048))
                 : 0;
-        long output = 50 + random.nextInt(1500);
+        long output = 50L + random.nextInt(1500);
         long reasoning = model.reasoning() ? output * (20 + random.nextInt(60)) / 100 : 0;
         boolean error = random.nextInt(25) == 0;
         BigDecimal providerCost = model.provider().equals("openrouter")

@@ -18,6 +18,7 @@ import dev.agentmeter.model.json.ContractJson;
 import dev.agentmeter.notifier.NotifierApp;
 import dev.agentmeter.notifier.NotifierConfig;
 import dev.agentmeter.support.TopicAdmin;
+import java.io.Console;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
@@ -38,6 +39,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -347,14 +349,14 @@ public final class UpCommand implements Runnable {
         // On a terminal the line redraws itself; in a log file each update is a line of its own.
         out.printf(
                 Locale.ROOT,
-                (System.console() != null ? "\r" : "")
+                (onTerminal() ? "\r" : "")
                         + "  %,d events (%.0f/s) · spend today $%s · %d alerts · %,d rows in Postgres   ",
                 tracked,
                 tracked / seconds,
                 spend,
                 alerts,
                 rows);
-        if (System.console() == null) {
+        if (!onTerminal()) {
             out.println();
         }
         out.flush();
@@ -460,5 +462,21 @@ public final class UpCommand implements Runnable {
     /** A JDBC URL as psql takes it: libpq reads the same URI without the {@code jdbc:} prefix, query parameters included. */
     static String libpq(String jdbcUrl) {
         return jdbcUrl.startsWith("jdbc:") ? jdbcUrl.substring("jdbc:".length()) : jdbcUrl;
+    }
+
+    /**
+     * Whether the output is a terminal. From JDK 22 on {@link System#console()} is never null, so
+     * its {@code isTerminal()} says; before, a console exists only on a terminal.
+     */
+    private static boolean onTerminal() {
+        return Optional.ofNullable(System.console()).map(UpCommand::isTerminal).orElse(false);
+    }
+
+    private static boolean isTerminal(Console console) {
+        try {
+            return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+        } catch (ReflectiveOperationException e) {
+            return true;
+        }
     }
 }

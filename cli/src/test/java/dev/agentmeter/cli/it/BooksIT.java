@@ -53,7 +53,7 @@ class BooksIT {
         Instant now = Instant.now();
         return Ledgers.create(
                 pg,
-                "books_" + (++databases),
+                "books_" + ++databases,
                 List.of(
                         row(
                                 "j1",
@@ -409,7 +409,7 @@ class BooksIT {
     void priceDriftViewCountsProviderCostsMoreThanOnePercentFromTheCatalog() throws Exception {
         String url = Ledgers.create(
                 pg,
-                "drift_" + (++databases),
+                "drift_" + ++databases,
                 List.of(
                         provider("d1", "0.0101", "0.01"),
                         provider("d2", "0.0102", "0.01"),
@@ -489,7 +489,7 @@ class BooksIT {
     private static String tracked() throws Exception {
         return Ledgers.create(
                 pg,
-                "reconcile_" + (++databases),
+                "reconcile_" + ++databases,
                 List.of(
                         llm("o1", "2026-11-02T09:00:00Z", "openai", "gpt-4o-2024-08-06", "gpt-4o", "0.70"),
                         llm("o2", "2026-11-02T17:00:00Z", "openai", "gpt-4o-2024-08-06", "gpt-4o", "0.50"),
@@ -705,7 +705,7 @@ class BooksIT {
         }
         String url = Ledgers.create(
                 pg,
-                "reconcile_" + (++databases),
+                "reconcile_" + ++databases,
                 List.of(
                         llm(
                                 "g1",

@@ -21,6 +21,7 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -345,7 +346,7 @@ class DashboardIT {
             String base = "http://localhost:" + guarded.port();
             // Another site (127.0.0.1 is not localhost to the browser) whose page tries to read the data with
             // the browser's cookies: the session cookie is SameSite=Strict and the dashboard sends no CORS headers.
-            HttpServer attacker = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            HttpServer attacker = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
             byte[] page = ("<!doctype html><title>waiting</title><script>fetch('" + base
                             + "/costs?table=by-model&format=json', {credentials: 'include'})"
                             + ".then(r => r.text()).then(t => { document.title = 'read ' + t.length; })"

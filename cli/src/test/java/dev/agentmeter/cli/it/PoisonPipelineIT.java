@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentmeter.cli.up.LocalPipeline;
 import dev.agentmeter.embedded.KafkaExtension;
 import dev.agentmeter.embedded.PostgresExtension;
+import dev.agentmeter.embedded.Sends;
 import dev.agentmeter.embedded.TopicReader;
 import dev.agentmeter.model.Topics;
 import dev.agentmeter.model.hostile.HostileDocuments;
@@ -79,8 +80,7 @@ class PoisonPipelineIT {
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 * 1024 * 1024);
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-            records.forEach(producer::send);
-            producer.flush();
+            Sends.all(producer, records);
         }
     }
 

@@ -72,7 +72,7 @@ class TypeScriptClientIT {
     }
 
     static String node() {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator, -1)) {
             Path p = Path.of(dir, "node");
             if (Files.isExecutable(p)) {
                 return p.toString();

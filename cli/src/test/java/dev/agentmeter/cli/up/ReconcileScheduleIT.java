@@ -17,6 +17,7 @@ import dev.agentmeter.model.UsageEvent;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.math.BigDecimal;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -58,7 +59,7 @@ class ReconcileScheduleIT {
     }
 
     private String serve(int status, String body) throws Exception {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> {
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(status, bytes.length);
@@ -90,7 +91,7 @@ class ReconcileScheduleIT {
     private static String ledger() throws Exception {
         return Ledgers.create(
                 pg,
-                "scheduled_" + (++databases),
+                "scheduled_" + ++databases,
                 List.of(gpt4o("o1", "2026-11-02T09:00:00Z", "1.20"), gpt4o("o2", "2026-11-03T09:00:00Z", "0.90")));
     }
 

@@ -22,7 +22,7 @@ public final class EventBatch {
      * of the request) and the time of arrival.
      */
     private static UnaryOperator<UsageEvent> fill(String idBase, int index) {
-        return e -> e == null || e.eventId() != null && e.timestamp() != null
+        return e -> e == null || (e.eventId() != null && e.timestamp() != null)
                 ? e
                 : e.toBuilder()
                         .eventId(e.eventId() != null ? e.eventId() : idBase + ":" + index)
@@ -54,6 +54,8 @@ public final class EventBatch {
     }
 
     /**
+     * The events of one request body (a JSON array or NDJSON), each read, filled, cut and checked.
+     *
      * @param idBase what the ids of events without one are made of (see {@code CollectorApp#idBase})
      */
     public static List<Item> parse(byte[] body, boolean ndjson, UsageEventParser parser, int maxEvents, String idBase) {

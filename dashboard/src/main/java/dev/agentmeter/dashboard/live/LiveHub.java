@@ -38,6 +38,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,6 +90,7 @@ public final class LiveHub implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    private volatile ScheduledFuture<?> ticks;
     private volatile Snapshot last;
 
     /** @param processor null: Postgres only; {@code follower}: null when no Kafka is configured */
@@ -110,7 +112,8 @@ public final class LiveHub implements AutoCloseable {
     }
 
     public LiveHub start() {
-        timer.scheduleWithFixedDelay(this::tick, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        ticks = timer.scheduleWithFixedDelay(
+                this::tick, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
         return this;
     }
 
@@ -344,6 +347,9 @@ public final class LiveHub implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        if (ticks != null) {
+            ticks.cancel(true);
+        }
         timer.shutdownNow();
         clients.forEach(q -> q.offer(BYE));
     }

@@ -52,7 +52,11 @@ public record Selection(
         return Collections.unmodifiableMap(m);
     }
 
-    /** @throws IllegalArgumentException naming the parameter that is wrong */
+    /**
+     * The selection a page's query parameters make, with the page's defaults for what they leave out.
+     *
+     * @throws IllegalArgumentException naming the parameter that is wrong
+     */
     public static Selection of(Context ctx, String defaultPeriod, ZoneId defaultZone, GroupBy defaultGroup) {
         // A period chosen wins over days left in the form; no period: the days, else the page's default.
         String period = blankToNull(ctx.queryParam("period"));

@@ -65,7 +65,11 @@ public final class GenAiPricesFormat {
                 && root.get(0).has("id");
     }
 
-    /** @param providers provider ids to read (empty: {@link #FIRST_PARTY}; "all": every one, first-party first) */
+    /**
+     * The models of a genai-prices document, priced as the contract's catalog entries.
+     *
+     * @param providers provider ids to read (empty: {@link #FIRST_PARTY}; "all": every one, first-party first)
+     */
     public static SourceCatalog read(JsonNode root, Set<String> providers) {
         if (!matches(root)) {
             throw new IllegalArgumentException(

@@ -74,7 +74,11 @@ public final class LiteLlmFormat {
         return false;
     }
 
-    /** @param providers litellm_provider values to read (empty: all) */
+    /**
+     * The models of a LiteLLM price document, priced as the contract's catalog entries.
+     *
+     * @param providers litellm_provider values to read (empty: all)
+     */
     public static SourceCatalog read(JsonNode root, Set<String> providers) {
         if (!matches(root)) {
             throw new IllegalArgumentException(
@@ -83,8 +87,7 @@ public final class LiteLlmFormat {
         List<SourceCatalog.Model> models = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         List<String> unrepresented = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : root.properties()) {
             String key = e.getKey();
             JsonNode v = e.getValue();
             if (key.equals("sample_spec") || !v.isObject()) {

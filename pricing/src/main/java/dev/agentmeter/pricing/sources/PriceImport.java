@@ -19,13 +19,12 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -97,6 +96,8 @@ public final class PriceImport {
     }
 
     /**
+     * What the source would change in the catalog: new models, changed prices, and what it skips.
+     *
      * @param live   the catalog now (the prices topic), by modelKey
      * @param models only these models (source ids, catalog keys or names the catalog finds); empty: all
      * @throws IllegalArgumentException naming the first entry the contract refuses (then nothing may be published)
@@ -117,9 +118,8 @@ public final class PriceImport {
         Set<String> companies = new HashSet<>();
         // Who claims a catalog entry two models of the source map to: the model's maker before a reseller (Anthropic's
         // Claude before Vertex AI's and Bedrock's), then the name the catalog has exactly before one that only
-        // normalises
-        // to it (gpt-4o before gpt-4o-2024-05-13, which OpenAI prices apart), then the source's order.
-        Map<SourceCatalog.Model, Optional<ModelPrice>> targets = new IdentityHashMap<>();
+        // normalises to it (gpt-4o before gpt-4o-2024-05-13, which OpenAI prices apart), then the source's order.
+        Map<SourceCatalog.Model, Optional<ModelPrice>> targets = new HashMap<>();
         for (SourceCatalog.Model m : source.models()) {
             targets.put(
                     m,
@@ -327,7 +327,7 @@ public final class PriceImport {
 
     private static boolean same(LongContextPrice a, LongContextPrice b) {
         if (a == null || b == null) {
-            return a == b;
+            return a == null && b == null;
         }
         return a.aboveInputTokens() == b.aboveInputTokens()
                 && sameBilled(
@@ -376,6 +376,6 @@ public final class PriceImport {
     }
 
     private static boolean same(BigDecimal a, BigDecimal b) {
-        return Objects.equals(a, b) || a != null && b != null && a.compareTo(b) == 0;
+        return a == null ? b == null : b != null && a.compareTo(b) == 0;
     }
 }

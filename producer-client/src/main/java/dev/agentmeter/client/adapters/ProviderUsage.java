@@ -168,13 +168,14 @@ public record ProviderUsage(
             return new ProviderUsage(
                     inner.provider(), inner.model(), inner.usage(), null, ServiceTiers.BATCH, inner.attributes());
         }
-        JsonNode body = object(root, "response") != null && !root.has("usage") ? object(root, "response") : root;
-        String where = body == root ? "$.usage" : "$.response.usage";
+        boolean nested = object(root, "response") != null && !root.has("usage");
+        JsonNode body = nested ? object(root, "response") : root;
+        String where = nested ? "$.response.usage" : "$.usage";
         JsonNode u = object(body, "usage");
         if (u == null) {
             if (body.has("usage")) {
                 throw new IllegalArgumentException("OpenAI: " + where + " is null"
-                        + (body == root
+                        + (!nested
                                 ? " (a streamed chunk: pass the whole stream to UsageStream.openAi(), and request"
                                         + " stream_options.include_usage=true)"
                                 : " (event " + text(root, "type") + ", before response.completed)"));
@@ -231,8 +232,9 @@ public record ProviderUsage(
             }
             return anthropicUsage(null, u);
         }
-        JsonNode body = "message_start".equals(text(root, "type")) ? object(root, "message") : root;
-        String where = body == root ? "$.usage" : "$.message.usage";
+        boolean nested = "message_start".equals(text(root, "type"));
+        JsonNode body = nested ? object(root, "message") : root;
+        String where = nested ? "$.message.usage" : "$.usage";
         if (body == null) {
             throw new IllegalArgumentException("Anthropic: message_start without $.message");
         }
@@ -348,8 +350,9 @@ public record ProviderUsage(
      */
     public static ProviderUsage bedrockConverse(Object payload) {
         JsonNode root = ProviderJson.tree(payload);
-        JsonNode body = object(root, "metadata") != null ? object(root, "metadata") : root;
-        String where = body == root ? "$.usage" : "$.metadata.usage";
+        boolean nested = object(root, "metadata") != null;
+        JsonNode body = nested ? object(root, "metadata") : root;
+        String where = nested ? "$.metadata.usage" : "$.usage";
         JsonNode u = object(body, "usage");
         if (u == null) {
             if (!hasAny(body, "inputTokens", "outputTokens")) {

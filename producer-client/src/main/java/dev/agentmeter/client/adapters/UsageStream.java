@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentmeter.client.estimate.TokenEstimator;
 import dev.agentmeter.model.Usage;
-import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -194,8 +193,7 @@ public final class UsageStream {
 
     /** Cumulative delta counts replace the start's; nested objects merge; nulls are "not reported". */
     private static void merge(ObjectNode into, JsonNode delta) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = delta.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> f = it.next();
+        for (Map.Entry<String, JsonNode> f : delta.properties()) {
             JsonNode v = f.getValue();
             if (v == null || v.isNull()) {
                 continue;

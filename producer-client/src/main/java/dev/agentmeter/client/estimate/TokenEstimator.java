@@ -18,6 +18,8 @@ public final class TokenEstimator {
     }
 
     /**
+     * Token counts estimated from character counts, marked estimated.
+     *
      * @param promptChars characters sent to the model
      * @param outputChars characters the model returned, or a negative number when unknown
      */

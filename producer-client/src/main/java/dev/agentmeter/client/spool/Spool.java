@@ -152,7 +152,7 @@ public final class Spool implements Closeable {
     /**
      * The part of a line that follows a tear, when a spool written before tears were cut back holds a
      * torn event joined with the next one: the last place a contract event starts
-     * ({@code {"schemaVersion":}), or null when there is none after the line's start.
+     * (<code>{"schemaVersion":</code>), or null when there is none after the line's start.
      */
     public static byte[] afterTear(byte[] line) {
         byte[] start = "{\"schemaVersion\":".getBytes(StandardCharsets.US_ASCII);

@@ -31,6 +31,6 @@ public final class AlertRows {
             col("projected_crossing_at", "timestamptz", BudgetAlert::projectedCrossingAt));
 
     private static Column<BudgetAlert> col(String name, String type, Function<BudgetAlert, Object> f) {
-        return Column.of(name, type, f::apply);
+        return Column.of(name, type, f);
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentmeter.embedded.KafkaExtension;
 import dev.agentmeter.embedded.PostgresExtension;
+import dev.agentmeter.embedded.Sends;
 import dev.agentmeter.embedded.TopicReader;
 import dev.agentmeter.model.BudgetAlert;
 import dev.agentmeter.model.PricedUsage;
@@ -277,8 +278,7 @@ class SinkConnectorIT {
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         try (KafkaProducer<String, byte[]> producer =
                 new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
-            records.forEach(producer::send);
-            producer.flush();
+            Sends.all(producer, records);
         }
     }
 
@@ -294,7 +294,7 @@ class SinkConnectorIT {
     }
 
     private void awaitCount(String sql, long expected) throws InterruptedException {
-        PostgresExtension.awaitCount(url, sql, expected, Duration.ofSeconds(120));
+        PostgresExtension.awaitCount(url, sql, expected, Duration.ofMinutes(2));
     }
 
     /** Connect names a sink's consumer group connect-NAME; caught up = all input consumed and committed. */

@@ -238,8 +238,8 @@ public final class AggregateSerdes {
         }
         if (d.costUsd().signum() < 0
                 || d.costUsd().scale() > Bounds.MAX_COST_SCALE
-                || d.events() > 0
-                        && d.costUsd().compareTo(Bounds.MAX_COST.multiply(BigDecimal.valueOf(d.events()))) > 0) {
+                || (d.events() > 0
+                        && d.costUsd().compareTo(Bounds.MAX_COST.multiply(BigDecimal.valueOf(d.events()))) > 0)) {
             throw new IOException("a delta cost of " + Bounds.describe(d.costUsd()) + " is out of bounds");
         }
         if (d.events() < 1

@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,8 +49,6 @@ public final class DeltaCombiner implements Processor<String, PricedUsage, Strin
         ScopeType.GLOBAL, ScopeType.AGENT, ScopeType.TEAM, ScopeType.USER, ScopeType.SESSION
     };
 
-    private static final int SCOPE_TYPES = ScopeType.values().length;
-
     /**
      * One scope's pending spend in one hour, added to in place: one object per scope rather than
      * new ones per event, and the fields an event touches sit in it instead of behind references
@@ -83,10 +83,12 @@ public final class DeltaCombiner implements Processor<String, PricedUsage, Strin
         Pending(Scope scope, SpendDelta d) {
             this.scope = scope;
             this.lastEventId = d.lastEventId();
-            this.firstSecond = d.firstAt().getEpochSecond();
-            this.firstNano = d.firstAt().getNano();
-            this.lastSecond = d.lastAt().getEpochSecond();
-            this.lastNano = d.lastAt().getNano();
+            Instant first = d.firstAt();
+            Instant last = d.lastAt();
+            this.firstSecond = first.getEpochSecond();
+            this.firstNano = first.getNano();
+            this.lastSecond = last.getEpochSecond();
+            this.lastNano = last.getNano();
             this.costUsd = d.costUsd();
             addCounts(d);
         }
@@ -94,15 +96,17 @@ public final class DeltaCombiner implements Processor<String, PricedUsage, Strin
         /** Sums, the wider time span, the added event's id (the cost sum is exact, normalised at the owner). */
         void add(SpendDelta d) {
             lastEventId = d.lastEventId();
-            long second = d.firstAt().getEpochSecond();
-            int nano = d.firstAt().getNano();
-            if (second < firstSecond || second == firstSecond && nano < firstNano) {
+            Instant first = d.firstAt();
+            Instant last = d.lastAt();
+            long second = first.getEpochSecond();
+            int nano = first.getNano();
+            if (second < firstSecond || (second == firstSecond && nano < firstNano)) {
                 firstSecond = second;
                 firstNano = nano;
             }
-            second = d.lastAt().getEpochSecond();
-            nano = d.lastAt().getNano();
-            if (second > lastSecond || second == lastSecond && nano > lastNano) {
+            second = last.getEpochSecond();
+            nano = last.getNano();
+            if (second > lastSecond || (second == lastSecond && nano > lastNano)) {
                 lastSecond = second;
                 lastNano = nano;
             }
@@ -146,19 +150,18 @@ public final class DeltaCombiner implements Processor<String, PricedUsage, Strin
         }
     }
 
-    /** The pending deltas of one clock hour: per scope type, by scope id (an array by the type's ordinal: one lookup per event and scope). */
+    /** The pending deltas of one clock hour: per scope type, by scope id (an EnumMap: an array by the type's ordinal, one lookup per event and scope). */
     private static final class Hour {
-        @SuppressWarnings("unchecked")
-        private final Map<String, Pending>[] byType = new Map[SCOPE_TYPES];
+        private final Map<ScopeType, Map<String, Pending>> byType = new EnumMap<>(ScopeType.class);
 
         Hour() {
             for (ScopeType type : SCOPES) {
-                byType[type.ordinal()] = new LinkedHashMap<>();
+                byType.put(type, new LinkedHashMap<>());
             }
         }
 
         Map<String, Pending> of(ScopeType type) {
-            return byType[type.ordinal()];
+            return byType.get(type);
         }
     }
 
@@ -261,20 +264,19 @@ public final class DeltaCombiner implements Processor<String, PricedUsage, Strin
         if (pending.isEmpty()) {
             return;
         }
-        @SuppressWarnings("unchecked")
-        List<ScopeInput>[] batches = new List[partitions];
+        List<List<ScopeInput>> batches = new ArrayList<>(Collections.nCopies(partitions, null));
         for (Hour pendingHour : pending.values()) {
             for (ScopeType type : SCOPES) {
                 for (Pending acc : pendingHour.of(type).values()) {
                     ScopeInput input = acc.toInput();
                     int p = ScopePartitioner.of(input.scope().toString(), partitions);
-                    if (batches[p] == null) {
-                        batches[p] = new ArrayList<>();
+                    if (batches.get(p) == null) {
+                        batches.set(p, new ArrayList<>());
                     }
-                    batches[p].add(input);
-                    if (batches[p].size() == MAX_BATCH) {
-                        send(batches[p]);
-                        batches[p] = null;
+                    batches.get(p).add(input);
+                    if (batches.get(p).size() == MAX_BATCH) {
+                        send(batches.get(p));
+                        batches.set(p, null);
                     }
                 }
             }

@@ -77,7 +77,7 @@ public final class ProcessorMetrics {
     }
 
     public void late(long events) {
-        late.increment(events);
+        late.increment((double) events);
     }
 
     public void priced(PricedUsage p) {

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -50,6 +51,7 @@ public final class StreamsMetricsBinder implements AutoCloseable {
 
     private final Map<MetricName, Meter> meters = new HashMap<>();
     private ScheduledExecutorService scheduler;
+    private ScheduledFuture<?> refreshes;
 
     public StreamsMetricsBinder(Supplier<Map<MetricName, ? extends Metric>> source, MeterRegistry registry) {
         this.source = source;
@@ -64,7 +66,7 @@ public final class StreamsMetricsBinder implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        scheduler.scheduleWithFixedDelay(
+        refreshes = scheduler.scheduleWithFixedDelay(
                 this::refreshQuietly, refresh.toMillis(), refresh.toMillis(), TimeUnit.MILLISECONDS);
         return this;
     }
@@ -151,6 +153,7 @@ public final class StreamsMetricsBinder implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (scheduler != null) {
+            refreshes.cancel(true);
             scheduler.shutdownNow();
         }
         new HashSet<>(meters.values()).forEach(registry::remove);

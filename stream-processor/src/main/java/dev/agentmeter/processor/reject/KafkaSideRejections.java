@@ -8,9 +8,11 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
@@ -44,7 +46,8 @@ public final class KafkaSideRejections implements SideRejections, AutoCloseable 
         if (!sent.add(where)) {
             return;
         }
-        producer.send(record, (md, e) -> {
+        // The callback takes a failure (logged, and the record may be rejected again): the future adds nothing.
+        Future<RecordMetadata> unused = producer.send(record, (md, e) -> {
             if (e != null) {
                 log.warn("could not publish the rejection of {} to {}: {}", where, record.topic(), e.getMessage());
                 sent.remove(where);

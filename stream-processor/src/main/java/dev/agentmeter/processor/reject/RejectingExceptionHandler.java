@@ -59,7 +59,7 @@ public final class RejectingExceptionHandler
     @Override
     public ProcessingExceptionHandler.Response handleError(
             ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
-        if (!isTheRecords(exception) || context.sourceRawValue() == null && context.sourceRawKey() == null) {
+        if (!isTheRecords(exception) || (context.sourceRawValue() == null && context.sourceRawKey() == null)) {
             return ProcessingExceptionHandler.Response.fail();
         }
         return ProcessingExceptionHandler.Response.resume(reject(context, context.processorNodeId(), exception));
@@ -73,6 +73,7 @@ public final class RejectingExceptionHandler
     }
 
     @Override
+    @SuppressWarnings("rawtypes") // the interface's parameter is the raw ProducerRecord: an override must be too
     public ProductionExceptionHandler.Response handleSerializationError(
             ErrorHandlerContext context,
             ProducerRecord record,

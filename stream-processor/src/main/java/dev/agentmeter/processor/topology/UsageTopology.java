@@ -59,6 +59,8 @@ public final class UsageTopology {
     private UsageTopology() {}
 
     /**
+     * The processor's topology, bad entries of the prices topic published nowhere (see the other {@code build}).
+     *
      * @param rawPartitions the raw topic's partition count: events are de-duplicated on the task of
      *                      their {@link HomePartition}, and the detour topic gets as many partitions
      */
@@ -67,6 +69,8 @@ public final class UsageTopology {
     }
 
     /**
+     * The processor's topology, read top to bottom: validate, de-duplicate, price, aggregate, alert.
+     *
      * @param priceRejections where bad entries of the prices topic go (the global thread that reads
      *                        it has no task producer to write dead letters with)
      */

@@ -82,7 +82,11 @@ final class OneTask<I, O> implements AutoCloseable {
     @SafeVarargs
     final void commit(Instant streamTime, Record<String, I>... records) {
         String id = Integer.toString(next++);
-        batches.put(id, List.of(records));
+        List<Record<String, I>> batch = new ArrayList<>(records.length);
+        for (Record<String, I> r : records) { // not List.of(records): the array stays here (@SafeVarargs)
+            batch.add(r);
+        }
+        batches.put(id, batch);
         in.pipeInput(id, id, streamTime);
     }
 

@@ -87,7 +87,7 @@ public class DedupStoreBenchmark {
         for (next = 0; next < stored; next++) {
             newEvent();
         }
-        store.flush();
+        store.commit(Map.of());
     }
 
     /**

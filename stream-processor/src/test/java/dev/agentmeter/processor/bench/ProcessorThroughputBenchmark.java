@@ -2,6 +2,7 @@ package dev.agentmeter.processor.bench;
 
 import com.sun.management.OperatingSystemMXBean;
 import dev.agentmeter.embedded.EmbeddedKafka;
+import dev.agentmeter.embedded.Sends;
 import dev.agentmeter.model.EventIds;
 import dev.agentmeter.model.Usage;
 import dev.agentmeter.model.UsageEvent;
@@ -155,6 +156,7 @@ public final class ProcessorThroughputBenchmark {
         Random ids = new Random(42);
         try (KafkaProducer<String, byte[]> producer =
                 new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+            Sends sends = Sends.of(producer);
             for (int i = 0; i < n; i++) {
                 Instant at = base.plusMillis(i / 100);
                 UsageEvent e = UsageEvent.builder()
@@ -167,9 +169,10 @@ public final class ProcessorThroughputBenchmark {
                         .model(i % 3 == 0 ? "claude-sonnet-4-5" : "gpt-4o")
                         .usage(new Usage(1200 + i % 1000, 300, 200, 0, 0, 0, false))
                         .build();
-                producer.send(new ProducerRecord<>(
-                        topic, KEYS.equals("session") ? e.sessionId() : e.eventId(), ContractJson.toBytes(e)));
+                sends.add(producer.send(new ProducerRecord<>(
+                        topic, KEYS.equals("session") ? e.sessionId() : e.eventId(), ContractJson.toBytes(e))));
             }
+            sends.await();
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentmeter.embedded.FreePorts;
 import dev.agentmeter.embedded.KafkaExtension;
+import dev.agentmeter.embedded.Sends;
 import dev.agentmeter.model.Usage;
 import dev.agentmeter.model.UsageEvent;
 import dev.agentmeter.model.json.ContractJson;
@@ -73,6 +74,7 @@ class DistJarIT {
             pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
             try (KafkaProducer<String, byte[]> producer =
                     new KafkaProducer<>(pp, new StringSerializer(), new ByteArraySerializer())) {
+                Sends sends = Sends.of(producer);
                 for (int i = 0; i < 3; i++) {
                     UsageEvent e = UsageEvent.builder()
                             .eventId("dist-" + i)
@@ -82,9 +84,10 @@ class DistJarIT {
                             .model("gpt-4o")
                             .usage(Usage.of(400_000, 0))
                             .build(); // 0.4 MTok at $2.5 = $1
-                    producer.send(new ProducerRecord<>(
-                            prefix + "." + ProcessorConfig.TOPIC_RAW, e.eventId(), ContractJson.toBytes(e)));
+                    sends.add(producer.send(new ProducerRecord<>(
+                            prefix + "." + ProcessorConfig.TOPIC_RAW, e.eventId(), ContractJson.toBytes(e))));
                 }
+                sends.await();
             }
             Http.awaitSpend(port, "/v1/spend/global/*?period=DAY&at=" + at, "3");
 
@@ -151,7 +154,7 @@ class DistJarIT {
 
     /** Waits for /health to answer 200 (RUNNING); fails at once if the process exits. */
     private static void awaitHealthy(Process process, int port, Path log) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         String last = "no answer";
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {

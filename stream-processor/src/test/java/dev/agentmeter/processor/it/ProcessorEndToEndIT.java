@@ -3,6 +3,7 @@ package dev.agentmeter.processor.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentmeter.embedded.KafkaExtension;
+import dev.agentmeter.embedded.Sends;
 import dev.agentmeter.embedded.TopicReader;
 import dev.agentmeter.model.Budget;
 import dev.agentmeter.model.BudgetAlert;
@@ -232,15 +233,16 @@ class ProcessorEndToEndIT {
      */
     private static void produce(KafkaProducer<String, byte[]> producer, String topic, int from, int to, Instant base)
             throws Exception {
+        Sends sends = Sends.of(producer);
         for (int i = from; i < to; i++) {
             UsageEvent e = event(i, base);
             byte[] json = ContractJson.toBytes(e);
-            producer.send(new ProducerRecord<>(topic, e.sessionId(), json));
+            sends.add(producer.send(new ProducerRecord<>(topic, e.sessionId(), json)));
             if (i % 20 == 0) {
-                producer.send(new ProducerRecord<>(topic, e.eventId(), json));
+                sends.add(producer.send(new ProducerRecord<>(topic, e.eventId(), json)));
             }
         }
-        producer.flush();
+        sends.await();
     }
 
     /** The priced topic's committed records once {@code n} arrived (or 120 s passed), then 2 s more. */

@@ -3,6 +3,7 @@ package dev.agentmeter.processor.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentmeter.embedded.KafkaExtension;
+import dev.agentmeter.embedded.Sends;
 import dev.agentmeter.model.Usage;
 import dev.agentmeter.model.UsageEvent;
 import dev.agentmeter.model.json.ContractJson;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.locks.LockSupport;
@@ -86,6 +88,7 @@ class TwoInstancesQueryIT {
             pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
             try (KafkaProducer<String, byte[]> producer =
                     new KafkaProducer<>(pp, new StringSerializer(), new ByteArraySerializer())) {
+                Sends sends = Sends.of(producer);
                 for (int i = 0; i < 40; i++) {
                     UsageEvent e = UsageEvent.builder()
                             .eventId("q-" + i)
@@ -95,9 +98,10 @@ class TwoInstancesQueryIT {
                             .model("gpt-4o")
                             .usage(Usage.of(400_000, 0))
                             .build(); // $1 each
-                    producer.send(new ProducerRecord<>(
-                            prefix + "." + ProcessorConfig.TOPIC_RAW, e.eventId(), ContractJson.toBytes(e)));
+                    sends.add(producer.send(new ProducerRecord<>(
+                            prefix + "." + ProcessorConfig.TOPIC_RAW, e.eventId(), ContractJson.toBytes(e))));
                 }
+                sends.await();
             }
             String query = "?period=DAY&at=" + at;
             Http.token = TOKEN;
@@ -139,7 +143,7 @@ class TwoInstancesQueryIT {
             assertThat(Http.get(one.httpPort(), "/v1/spend/user/user-1" + query, "wrong")
                             .status())
                     .isEqualTo(401);
-            assertThat(Http.get(two.httpPort(), "/v1/top/user" + query, TOKEN_TWO.toUpperCase())
+            assertThat(Http.get(two.httpPort(), "/v1/top/user" + query, TOKEN_TWO.toUpperCase(Locale.ROOT))
                             .status())
                     .isEqualTo(401);
             assertThat(Http.get(two.httpPort(), "/v1/top/user" + query, TOKEN).status())

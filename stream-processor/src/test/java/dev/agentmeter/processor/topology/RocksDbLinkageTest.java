@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -71,7 +72,7 @@ class RocksDbLinkageTest {
     }
 
     /** The class file's constant pool: the members it refers to (JVMS 4.4). */
-    private static void readMethodRefs(DataInputStream in, TreeSet<String> refs) throws IOException {
+    private static void readMethodRefs(DataInputStream in, Set<String> refs) throws IOException {
         in.readInt(); // magic
         in.readUnsignedShort();
         in.readUnsignedShort();

@@ -97,7 +97,7 @@ final class TopologyFixture implements AutoCloseable {
                 StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
                 StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
-                StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG,
+                ProcessorApp.GLOBAL_PROCESSING_HANDLER,
                 RejectingExceptionHandler.REJECTED_TOPIC)) {
             streams.put(key, app.get(key));
         }

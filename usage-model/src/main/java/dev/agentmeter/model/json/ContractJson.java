@@ -86,7 +86,8 @@ public final class ContractJson {
                 .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
                 .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
                 .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
-                .serializationInclusion(JsonInclude.Include.NON_NULL)
+                .defaultPropertyInclusion(
+                        JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL))
                 .build();
         // Money travels as a decimal string ("0.0105"), never as a JSON number a reader might parse as double.
         mapper.configOverride(BigDecimal.class).setFormat(JsonFormat.Value.forShape(JsonFormat.Shape.STRING));
@@ -141,7 +142,7 @@ public final class ContractJson {
 
     /**
      * A priced record from the bytes its event arrived as: those bytes unchanged, with
-     * {@code pricing}, {@code cost}, {@code pricedAt} and {@code truncated} added before the closing brace — the same
+     * the fields {@code "pricing"}, {@code "cost"}, {@code "pricedAt"} and {@code "truncated"} added before the closing brace — the same
      * record {@link PricedUsageSerializer} writes (explicit nulls and field order aside), without
      * writing the event again. {@code eventJson} must be bytes {@link PlainUsageEventReader} read
      * {@code priced.event()} from: one JSON object, nothing after it but whitespace.

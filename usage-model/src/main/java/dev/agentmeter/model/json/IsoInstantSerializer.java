@@ -41,7 +41,7 @@ final class IsoInstantSerializer extends StdSerializer<Instant> {
             return -1;
         }
         LocalDate date = LocalDate.ofEpochDay(Math.floorDiv(seconds, 86_400));
-        int secondOfDay = (int) Math.floorMod(seconds, 86_400);
+        int secondOfDay = Math.floorMod(seconds, 86_400);
         put(out, 0, date.getYear(), 4);
         out[4] = '-';
         put(out, 5, date.getMonthValue(), 2);

@@ -70,10 +70,8 @@ public final class PlainUsageEventReader {
             "reasoningTokens",
             "estimated");
 
-    /** Thrown (without a stack trace) the moment the input turns out not to be plain. */
+    /** Thrown (without a stack trace, so cheap to make) the moment the input turns out not to be plain. */
     private static final class NotPlain extends RuntimeException {
-        private static final NotPlain INSTANCE = new NotPlain();
-
         private NotPlain() {
             super("not the plain UsageEvent shape", null, false, false);
         }
@@ -203,7 +201,7 @@ public final class PlainUsageEventReader {
                     field = 18;
                     attributes = stringMap(p, t);
                 }
-                default -> throw NotPlain.INSTANCE;
+                default -> throw new NotPlain();
             }
             seen = once(seen, field);
         }
@@ -271,11 +269,11 @@ public final class PlainUsageEventReader {
                 case "estimated" -> {
                     field = 6;
                     if (v != JsonToken.VALUE_TRUE && v != JsonToken.VALUE_FALSE) {
-                        throw NotPlain.INSTANCE;
+                        throw new NotPlain();
                     }
                     estimated = v == JsonToken.VALUE_TRUE;
                 }
-                default -> throw NotPlain.INSTANCE;
+                default -> throw new NotPlain();
             }
             seen = once(seen, field);
         }
@@ -304,7 +302,7 @@ public final class PlainUsageEventReader {
                     field = 2;
                     description = string(p, v);
                 }
-                default -> throw NotPlain.INSTANCE;
+                default -> throw new NotPlain();
             }
             seen = once(seen, field);
         }
@@ -348,7 +346,7 @@ public final class PlainUsageEventReader {
                     field = 5;
                     promptChars = v == JsonToken.VALUE_NULL ? null : longValue(p, v);
                 }
-                default -> throw NotPlain.INSTANCE;
+                default -> throw new NotPlain();
             }
             seen = once(seen, field);
         }
@@ -382,7 +380,7 @@ public final class PlainUsageEventReader {
                     field = 3;
                     costUsd = money(p, v);
                 }
-                default -> throw NotPlain.INSTANCE;
+                default -> throw new NotPlain();
             }
             seen = once(seen, field);
         }
@@ -409,14 +407,14 @@ public final class PlainUsageEventReader {
     private static int once(int seen, int field) {
         int bit = 1 << field;
         if ((seen & bit) != 0) {
-            throw NotPlain.INSTANCE;
+            throw new NotPlain();
         }
         return seen | bit;
     }
 
     private static void expect(JsonToken actual, JsonToken expected) {
         if (actual != expected) {
-            throw NotPlain.INSTANCE;
+            throw new NotPlain();
         }
     }
 
@@ -431,7 +429,7 @@ public final class PlainUsageEventReader {
     private static int intValue(JsonParser p, JsonToken t) throws IOException {
         expect(t, JsonToken.VALUE_NUMBER_INT);
         if (p.getNumberType() != JsonParser.NumberType.INT) {
-            throw NotPlain.INSTANCE;
+            throw new NotPlain();
         }
         return p.getIntValue();
     }
@@ -440,7 +438,7 @@ public final class PlainUsageEventReader {
         expect(t, JsonToken.VALUE_NUMBER_INT);
         JsonParser.NumberType type = p.getNumberType();
         if (type != JsonParser.NumberType.INT && type != JsonParser.NumberType.LONG) {
-            throw NotPlain.INSTANCE;
+            throw new NotPlain();
         }
         return p.getLongValue();
     }
@@ -452,7 +450,7 @@ public final class PlainUsageEventReader {
         expect(t, JsonToken.VALUE_STRING);
         Instant at = IsoInstantDeserializer.parseCanonical(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
         if (at == null) {
-            throw NotPlain.INSTANCE;
+            throw new NotPlain();
         }
         return at;
     }
@@ -477,11 +475,11 @@ public final class PlainUsageEventReader {
             digits++;
         }
         if (digits == 0 || digits > 40) {
-            throw NotPlain.INSTANCE;
+            throw new NotPlain();
         }
         if (i < end) {
             if (c[i] != '.') {
-                throw NotPlain.INSTANCE;
+                throw new NotPlain();
             }
             i++;
             int fraction = 0;
@@ -490,7 +488,7 @@ public final class PlainUsageEventReader {
                 fraction++;
             }
             if (fraction == 0 || fraction > 40 || i != end) {
-                throw NotPlain.INSTANCE;
+                throw new NotPlain();
             }
         }
         return new BigDecimal(c, off, len);
@@ -518,7 +516,7 @@ public final class PlainUsageEventReader {
         for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
             expect(p.nextToken(), JsonToken.VALUE_STRING);
             if (values.put(name, p.getText()) != null) {
-                throw NotPlain.INSTANCE;
+                throw new NotPlain();
             }
         }
         return values;

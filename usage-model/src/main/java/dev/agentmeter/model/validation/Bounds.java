@@ -92,7 +92,7 @@ public final class Bounds {
         }
         if (value.signum() < 0
                 || value.compareTo(MAX_COST) > 0
-                || value.scale() > MAX_COST_SCALE && value.stripTrailingZeros().scale() > MAX_COST_SCALE) {
+                || (value.scale() > MAX_COST_SCALE && value.stripTrailingZeros().scale() > MAX_COST_SCALE)) {
             return new Violation(
                     field,
                     "range",

@@ -100,7 +100,9 @@ public final class FreeText {
             String type = f.fix(task.type(), MAX_LABEL);
             String complexity = f.fix(task.complexity(), MAX_LABEL);
             String description = f.fix(task.description(), MAX_TEXT);
-            if (type != task.type() || complexity != task.complexity() || description != task.description()) {
+            if (!Objects.equals(type, task.type())
+                    || !Objects.equals(complexity, task.complexity())
+                    || !Objects.equals(description, task.description())) {
                 task = new Task(type, complexity, description);
             }
         }
@@ -110,10 +112,10 @@ public final class FreeText {
             String finishReason = f.fix(call.finishReason(), MAX_TEXT);
             String status = f.fix(call.status(), MAX_LABEL);
             String errorMessage = f.fix(call.errorMessage(), MAX_TEXT);
-            if (method != call.method()
-                    || finishReason != call.finishReason()
-                    || status != call.status()
-                    || errorMessage != call.errorMessage()) {
+            if (!Objects.equals(method, call.method())
+                    || !Objects.equals(finishReason, call.finishReason())
+                    || !Objects.equals(status, call.status())
+                    || !Objects.equals(errorMessage, call.errorMessage())) {
                 call = new Call(method, finishReason, call.durationMs(), status, errorMessage, call.promptChars());
             }
         }
@@ -121,7 +123,7 @@ public final class FreeText {
         if (api != null) {
             String service = f.fix(api.service(), MAX_LABEL);
             String endpoint = f.fix(api.endpoint(), MAX_TEXT);
-            if (service != api.service() || endpoint != api.endpoint()) {
+            if (!Objects.equals(service, api.service()) || !Objects.equals(endpoint, api.endpoint())) {
                 api = new ApiCall(service, endpoint, api.statusCode(), api.costUsd());
             }
         }
@@ -186,7 +188,7 @@ public final class FreeText {
         for (int i = 0; i < chain.size(); i++) {
             String agent = chain.get(i);
             String fixed = f.fix(agent, MAX_LABEL);
-            if (fixed != agent && out == null) {
+            if (!Objects.equals(fixed, agent) && out == null) {
                 out = new ArrayList<>(chain.subList(0, i));
             }
             if (out != null) {
@@ -232,7 +234,7 @@ public final class FreeText {
 
     /** Whether {@code s} needs neither a cut nor a replacement (a fast scan: most text does not). */
     private static boolean isClean(String s, int max) {
-        return s == null || s.length() <= max && isStorable(s);
+        return s == null || (s.length() <= max && isStorable(s));
     }
 
     /** Cuts and replaces, remembering whether it did. */

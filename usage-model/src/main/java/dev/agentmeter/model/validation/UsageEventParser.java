@@ -7,6 +7,7 @@ import dev.agentmeter.model.json.ContractJson;
 import dev.agentmeter.model.json.PlainUsageEventReader;
 import java.io.IOException;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
@@ -77,7 +78,7 @@ public final class UsageEventParser {
             return rejected(ContractReader.failure(e, bytes));
         }
         UsageEvent filled = fill.apply(event);
-        plain &= filled == event;
+        plain &= Objects.equals(filled, event);
         FreeText.Cut cut = FreeText.cut(filled);
         List<Violation> violations = validator.validate(cut.event());
         return violations.isEmpty()

@@ -318,7 +318,7 @@ public final class HostileDocuments {
     /** A copy of {@code e} with the dotted {@code field} set to {@code value} (objects on the way created). */
     static ObjectNode set(ObjectNode e, String field, JsonNode value) {
         ObjectNode copy = e.deepCopy();
-        String[] path = field.split("\\.");
+        String[] path = field.split("\\.", -1);
         ObjectNode at = copy;
         for (int i = 0; i < path.length - 1; i++) {
             JsonNode next = at.get(path[i]);
