@@ -103,10 +103,7 @@ public final class CollectorApp implements AutoCloseable {
         server = HttpServers.create("collector", config.httpAccess(), c -> {
                     c.http.maxRequestSize = config.maxRequestBytes();
                     c.routes.get("/health", this::health);
-                    c.routes.get(
-                            "/metrics",
-                            ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                                    .result(registry.scrape()));
+                    HttpServers.metrics(c, registry::scrape);
                     c.routes.post("/v1/events", this::events);
                     c.routes.post("/v1/traces", this::traces);
                     c.routes.get("/v1/budget", this::budget);

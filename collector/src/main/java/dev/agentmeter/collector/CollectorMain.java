@@ -1,9 +1,6 @@
 package dev.agentmeter.collector;
 
-import dev.agentmeter.support.PartSettings;
-import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
-import org.apache.kafka.common.config.ConfigException;
+import dev.agentmeter.http.PartMain;
 
 /**
  * Runs the collector alone: {@code java -cp … dev.agentmeter.collector.CollectorMain [collector.properties]}
@@ -15,24 +12,10 @@ public final class CollectorMain {
     private CollectorMain() {}
 
     public static void main(String[] args) throws Exception {
-        CollectorConfig config;
-        try {
-            config = CollectorConfig.of(PartSettings.load(args.length > 0 ? Path.of(args[0]) : null, System.getenv()));
-        } catch (ConfigException e) {
-            System.err.println("agentmeter collector: bad configuration: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
-        CollectorApp app = new CollectorApp(config).start();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime()
-                .addShutdownHook(new Thread(
-                        () -> {
-                            app.close();
-                            stopped.countDown();
-                        },
-                        "agentmeter-collector-shutdown"));
-        System.out.println("agentmeter collector listening on port " + app.port());
-        stopped.await();
+        PartMain.run("collector", args, CollectorConfig::of, CollectorApp::new, app -> {
+            app.start();
+            System.out.println("agentmeter collector listening on port " + app.port());
+            return app;
+        });
     }
 }

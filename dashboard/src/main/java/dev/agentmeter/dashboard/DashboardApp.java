@@ -138,10 +138,9 @@ public final class DashboardApp implements AutoCloseable {
                         ctx.header("Set-Cookie", DashboardAuth.clearCookie()).redirect("/login", HttpStatus.SEE_OTHER);
                     });
                     c.routes.get("/health", this::health);
-                    c.routes.get("/metrics", ctx -> {
+                    HttpServers.metrics(c, () -> {
                         reconcileMetrics.refresh();
-                        ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                                .result(registry.scrape());
+                        return registry.scrape();
                     });
                 })
                 .start(config.httpPort());

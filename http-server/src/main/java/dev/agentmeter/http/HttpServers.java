@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -28,7 +29,15 @@ public final class HttpServers {
 
     private static final Logger log = LoggerFactory.getLogger(HttpServers.class);
 
+    /** Prometheus' text exposition format, version 0.0.4. */
+    public static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
     private HttpServers() {}
+
+    /** {@code GET /metrics}: what {@code scrape} returns (a registry's scrape), in Prometheus' text format. */
+    public static void metrics(JavalinConfig config, Supplier<String> scrape) {
+        config.routes.get("/metrics", ctx -> ctx.contentType(PROMETHEUS_TEXT).result(scrape.get()));
+    }
 
     /**
      * A server not yet started; {@code routes} adds the part's own endpoints. Start it with

@@ -155,10 +155,7 @@ public final class NotifierApp implements AutoCloseable {
                                                 ? Map.of("status", "UP")
                                                 : Map.of("status", "DOWN", "reason", reason));
                     });
-                    c.routes.get(
-                            "/metrics",
-                            ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                                    .result(registry.scrape()));
+                    HttpServers.metrics(c, registry::scrape);
                 })
                 .start(config.httpPort());
         consumer.subscribe(List.of(config.alertsTopic()));

@@ -97,10 +97,7 @@ public final class QueryServer implements AutoCloseable {
         server = HttpServers.create("query server", access, config -> {
                     config.http.prefer405over404 = true;
                     config.routes.get("/health", this::health);
-                    config.routes.get(
-                            "/metrics",
-                            ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                                    .result(registry.scrape()));
+                    HttpServers.metrics(config, registry::scrape);
                     config.routes.get("/v1/spend/{scopeType}/<scopeId>", this::spend);
                     config.routes.get("/v1/top/{scopeType}", this::top);
                     config.routes.get("/v1/prices/<model>", this::price);
