@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentmeter.model.AlertLevel;
 import dev.agentmeter.model.BudgetAlert;
+import dev.agentmeter.model.Percent;
 import dev.agentmeter.model.json.ContractJson;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -79,23 +80,14 @@ final class Payloads {
     }
 
     static String summary(BudgetAlert a) {
-        String pct = a.limitUsd().signum() == 0
-                ? "–"
-                : a.spendUsd()
-                                .multiply(BigDecimal.valueOf(100))
-                                .divide(a.limitUsd(), 1, RoundingMode.HALF_EVEN)
-                                .toPlainString()
-                        + " %";
+        String pct = Percent.human(Percent.of(a.spendUsd(), a.limitUsd(), 1));
         return switch (a.level()) {
             case FORECAST ->
                 a.scope() + " is on course for $" + money(a.projectedUsd()) + " this "
                         + a.period().name().toLowerCase(Locale.ROOT) + " against a $" + money(a.limitUsd()) + " budget";
             case RESOLVED ->
                 a.scope() + " is back under "
-                        + a.threshold()
-                                .multiply(BigDecimal.valueOf(100))
-                                .stripTrailingZeros()
-                                .toPlainString() + " % of its "
+                        + Percent.ofFraction(a.threshold()) + " of its "
                         + a.period().name().toLowerCase(Locale.ROOT) + " budget ($"
                         + money(a.spendUsd()) + " of $" + money(a.limitUsd()) + ")";
             default ->

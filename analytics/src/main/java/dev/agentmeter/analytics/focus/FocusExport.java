@@ -1,5 +1,6 @@
 package dev.agentmeter.analytics.focus;
 
+import dev.agentmeter.model.Usd;
 import dev.agentmeter.model.json.ContractJson;
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -274,12 +275,9 @@ public final class FocusExport {
         return day.atStartOfDay().atOffset(ZoneOffset.UTC).toInstant().toString();
     }
 
+    /** Exact, as every money figure leaves agentmeter; null stays null (an empty FOCUS cell). */
     private static String plain(BigDecimal d) {
-        if (d == null) {
-            return null;
-        }
-        BigDecimal s = d.stripTrailingZeros();
-        return (s.scale() < 0 ? s.setScale(0) : s).toPlainString();
+        return d == null ? null : Usd.exact(d);
     }
 
     private static String json(Map<String, String> tags) {

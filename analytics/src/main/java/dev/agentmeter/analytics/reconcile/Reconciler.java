@@ -1,6 +1,6 @@
 package dev.agentmeter.analytics.reconcile;
 
-import dev.agentmeter.analytics.Percent;
+import dev.agentmeter.model.Percent;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

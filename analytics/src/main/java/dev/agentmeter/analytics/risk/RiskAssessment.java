@@ -2,12 +2,12 @@ package dev.agentmeter.analytics.risk;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentmeter.analytics.GroupBy;
-import dev.agentmeter.analytics.Percent;
 import dev.agentmeter.analytics.SqlFilters;
-import dev.agentmeter.analytics.Usd;
 import dev.agentmeter.analytics.WhatIf;
 import dev.agentmeter.analytics.Window;
 import dev.agentmeter.model.EffectivePrice;
+import dev.agentmeter.model.Percent;
+import dev.agentmeter.model.Usd;
 import dev.agentmeter.model.json.ContractJson;
 import dev.agentmeter.pricing.PriceCatalog;
 import java.io.IOException;

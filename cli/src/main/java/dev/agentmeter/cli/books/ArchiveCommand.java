@@ -1,8 +1,8 @@
 package dev.agentmeter.cli.books;
 
-import dev.agentmeter.analytics.Usd;
 import dev.agentmeter.analytics.archive.Archiver;
 import dev.agentmeter.cli.Endpoints;
+import dev.agentmeter.model.Usd;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -3,6 +3,7 @@ package dev.agentmeter.cli.kafka;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentmeter.cli.Endpoints;
 import dev.agentmeter.model.BudgetAlert;
+import dev.agentmeter.model.Percent;
 import dev.agentmeter.model.Topics;
 import dev.agentmeter.model.json.ContractJson;
 import java.io.IOException;
@@ -84,7 +85,7 @@ public final class AlertsCommand implements Runnable {
     }
 
     static String text(BudgetAlert a) {
-        String threshold = a.threshold().movePointRight(2).stripTrailingZeros().toPlainString();
+        String threshold = Percent.ofFraction(a.threshold());
         return switch (a.level()) {
             case FORECAST ->
                 String.format(
@@ -100,7 +101,7 @@ public final class AlertsCommand implements Runnable {
                         a.triggeringEventId());
             case RESOLVED ->
                 String.format(
-                        "RESOLVED %s %s: $%s of $%s, the %s %% threshold is no longer crossed"
+                        "RESOLVED %s %s: $%s of $%s, the %s threshold is no longer crossed"
                                 + " (the budget changed) in window %s",
                         a.scope(),
                         a.period(),
@@ -110,7 +111,7 @@ public final class AlertsCommand implements Runnable {
                         a.windowStart());
             default ->
                 String.format(
-                        "%s %s %s: $%s of $%s (%s %% threshold) in window %s, event %s",
+                        "%s %s %s: $%s of $%s (%s threshold) in window %s, event %s",
                         a.level(),
                         a.scope(),
                         a.period(),

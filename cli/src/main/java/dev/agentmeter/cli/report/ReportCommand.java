@@ -6,14 +6,15 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentmeter.analytics.GroupBy;
 import dev.agentmeter.analytics.ReportQueries;
-import dev.agentmeter.analytics.Usd;
 import dev.agentmeter.analytics.Window;
 import dev.agentmeter.cli.Endpoints;
 import dev.agentmeter.cli.OutputOptions;
 import dev.agentmeter.cli.kafka.KafkaIo;
 import dev.agentmeter.model.Budget;
+import dev.agentmeter.model.Percent;
 import dev.agentmeter.model.Period;
 import dev.agentmeter.model.Topics;
+import dev.agentmeter.model.Usd;
 import dev.agentmeter.model.json.ContractJson;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
@@ -245,19 +246,19 @@ public final class ReportCommand implements Runnable {
                 }
                 workflows.forEach(f -> {
                     out.printf(
-                            "%s: %s, %d session%s, %d event%s, %s%% of all spend%n",
+                            "%s: %s, %d session%s, %d event%s, %s of all spend%n",
                             f.chain(),
                             Usd.human(f.costUsd()),
                             f.sessions(),
                             f.sessions() == 1 ? "" : "s",
                             f.events(),
                             f.events() == 1 ? "" : "s",
-                            f.sharePercent().toPlainString());
+                            Percent.human(f.sharePercent()));
                     f.agents()
                             .forEach(a -> out.printf(
-                                    "    %-30s %s %%  %s  (%d event%s)%n",
+                                    "    %-30s %s  %s  (%d event%s)%n",
                                     a.agent(),
-                                    a.sharePercent().toPlainString(),
+                                    Percent.human(a.sharePercent()),
                                     Usd.human(a.costUsd()),
                                     a.events(),
                                     a.events() == 1 ? "" : "s"));

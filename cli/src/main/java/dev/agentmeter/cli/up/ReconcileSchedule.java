@@ -1,12 +1,12 @@
 package dev.agentmeter.cli.up;
 
-import dev.agentmeter.analytics.Percent;
-import dev.agentmeter.analytics.Usd;
 import dev.agentmeter.analytics.reconcile.BillFetcher;
 import dev.agentmeter.analytics.reconcile.BillSource;
 import dev.agentmeter.analytics.reconcile.Reconciler;
 import dev.agentmeter.analytics.reconcile.ReconciliationRuns;
 import dev.agentmeter.cli.books.ReconcileCommand;
+import dev.agentmeter.model.Percent;
+import dev.agentmeter.model.Usd;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.sql.Connection;

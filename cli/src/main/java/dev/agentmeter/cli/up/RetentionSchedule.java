@@ -1,7 +1,7 @@
 package dev.agentmeter.cli.up;
 
-import dev.agentmeter.analytics.Usd;
 import dev.agentmeter.analytics.archive.Archiver;
+import dev.agentmeter.model.Usd;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -339,7 +339,7 @@ class ReportIT {
                         .map(l -> l.replaceAll("\\s+", " "))
                         .toList())
                 .containsExactly(
-                        "Triage → TechnicalSupport: $0.00014, 1 session, 2 events, 87.5% of all spend",
+                        "Triage → TechnicalSupport: $0.00014, 1 session, 2 events, 87.5 % of all spend",
                         "TechnicalSupport 89.3 % $0.00012 (1 event)", "Triage 10.7 % $0.000015 (1 event)");
         Cli csv = plain("report", "--group-by", "handoff", "--from", "2026-11-10", "--to", "2026-11-10", "--csv");
         assertThat(csv.out().lines().toList())

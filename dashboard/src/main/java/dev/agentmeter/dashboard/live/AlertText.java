@@ -1,10 +1,10 @@
 package dev.agentmeter.dashboard.live;
 
-import dev.agentmeter.analytics.Percent;
-import dev.agentmeter.analytics.Usd;
 import dev.agentmeter.dashboard.web.Html;
 import dev.agentmeter.model.AlertLevel;
 import dev.agentmeter.model.BudgetAlert;
+import dev.agentmeter.model.Percent;
+import dev.agentmeter.model.Usd;
 import java.math.BigDecimal;
 import java.time.ZoneId;
 

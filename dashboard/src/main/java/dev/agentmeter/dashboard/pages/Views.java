@@ -1,11 +1,11 @@
 package dev.agentmeter.dashboard.pages;
 
-import dev.agentmeter.analytics.Usd;
 import dev.agentmeter.dashboard.live.AlertText;
 import dev.agentmeter.dashboard.live.BudgetUse;
 import dev.agentmeter.dashboard.live.LiveHub;
 import dev.agentmeter.dashboard.web.Html;
 import dev.agentmeter.model.BudgetAlert;
+import dev.agentmeter.model.Usd;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.ZoneId;

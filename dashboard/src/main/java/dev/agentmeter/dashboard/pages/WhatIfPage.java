@@ -1,13 +1,13 @@
 package dev.agentmeter.dashboard.pages;
 
 import dev.agentmeter.analytics.GroupBy;
-import dev.agentmeter.analytics.Percent;
 import dev.agentmeter.analytics.WhatIf;
 import dev.agentmeter.analytics.Window;
 import dev.agentmeter.dashboard.web.DataTable;
 import dev.agentmeter.dashboard.web.Html;
 import dev.agentmeter.dashboard.web.Page;
 import dev.agentmeter.dashboard.web.Selection;
+import dev.agentmeter.model.Percent;
 import dev.agentmeter.pricing.PriceCatalog;
 import io.javalin.http.Context;
 import java.math.BigDecimal;

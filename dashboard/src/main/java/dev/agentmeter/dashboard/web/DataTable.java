@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentmeter.analytics.Csv;
-import dev.agentmeter.analytics.Usd;
+import dev.agentmeter.model.Usd;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.ZoneId;

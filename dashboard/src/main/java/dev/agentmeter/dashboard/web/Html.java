@@ -1,7 +1,7 @@
 package dev.agentmeter.dashboard.web;
 
-import dev.agentmeter.analytics.Percent;
-import dev.agentmeter.analytics.Usd;
+import dev.agentmeter.model.Percent;
+import dev.agentmeter.model.Usd;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.ZoneId;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentmeter.model.EffectivePrice;
 import dev.agentmeter.model.LongContextPrice;
 import dev.agentmeter.model.ModelPrice;
+import dev.agentmeter.model.Money;
 import dev.agentmeter.model.TierPrice;
 import dev.agentmeter.pricing.BundledCatalog;
 import java.math.BigDecimal;
@@ -180,7 +181,7 @@ public final class LiteLlmFormat {
 
     private static BigDecimal perToken(JsonNode v, String field, String where) {
         BigDecimal d = Numbers.price(v, field, where);
-        return d == null ? null : Numbers.plain(d.movePointRight(6));
+        return d == null ? null : Money.normalise(d.movePointRight(6));
     }
 
     private static String company(String provider, String key) {

@@ -1,6 +1,7 @@
 package dev.agentmeter.pricing.sources;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.agentmeter.model.Money;
 import java.math.BigDecimal;
 
 /**
@@ -36,12 +37,6 @@ final class Numbers {
         if (d.precision() - d.scale() > 12 || d.scale() > 30) {
             throw new IllegalArgumentException(where + "." + field + " is out of range: " + v.asText());
         }
-        return plain(d);
-    }
-
-    /** Trailing zeros gone, never an exponent in the contract's output ({@code 3E+1} is 30). */
-    static BigDecimal plain(BigDecimal d) {
-        BigDecimal s = d.stripTrailingZeros();
-        return s.scale() < 0 ? s.setScale(0) : s;
+        return Money.normalise(d);
     }
 }

@@ -1,4 +1,4 @@
-package dev.agentmeter.analytics;
+package dev.agentmeter.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,5 +30,13 @@ class UsdTest {
         assertThat(Usd.exact(new BigDecimal("1.95000000"))).isEqualTo("1.95");
         assertThat(Usd.exact(new BigDecimal("0E-8"))).isEqualTo("0");
         assertThat(Usd.exact(new BigDecimal("120"))).isEqualTo("120");
+    }
+
+    @Test
+    void theExactFormIsMoneysNormalFormNeverAnExponent() {
+        assertThat(Usd.exact(new BigDecimal("3E+1"))).isEqualTo("30");
+        assertThat(Usd.exact(new BigDecimal("-0.0105000"))).isEqualTo("-0.0105");
+        assertThat(Usd.exact(new BigDecimal("3E+1")))
+                .isEqualTo(Money.normalise(new BigDecimal("3E+1")).toPlainString());
     }
 }

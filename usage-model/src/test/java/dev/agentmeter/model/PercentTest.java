@@ -1,4 +1,4 @@
-package dev.agentmeter.analytics;
+package dev.agentmeter.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

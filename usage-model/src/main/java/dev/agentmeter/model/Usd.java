@@ -1,4 +1,4 @@
-package dev.agentmeter.analytics;
+package dev.agentmeter.model;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -32,8 +32,6 @@ public final class Usd {
 
     /** The exact value as a plain decimal string, without trailing zeros ("0" for zero). */
     public static String exact(BigDecimal usd) {
-        return usd == null
-                ? ""
-                : usd.signum() == 0 ? "0" : usd.stripTrailingZeros().toPlainString();
+        return usd == null ? "" : Money.normalise(usd).toPlainString();
     }
 }

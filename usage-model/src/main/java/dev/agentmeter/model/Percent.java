@@ -1,4 +1,4 @@
-package dev.agentmeter.analytics;
+package dev.agentmeter.model;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
