@@ -95,14 +95,23 @@ public final class Archiver {
         this.afterExport = afterExport;
     }
 
-    /** One monthly partition: {@code [from, to)} in UTC. */
+    /**
+     * One monthly partition: {@code [from, to)} in UTC. The sink's {@code <table>_ensure_partition}
+     * names partitions; here a name is read from the catalog or the function, and only checked
+     * against the rule ({@link #of}) where it comes from a manifest, which is input.
+     */
     public record Partition(String name, YearMonth month, Instant from, Instant to) {
-        static Partition of(String table, YearMonth month) {
+        static Partition named(String name, YearMonth month) {
             return new Partition(
-                    String.format("%s_y%04dm%02d", table, month.getYear(), month.getMonthValue()),
+                    name,
                     month,
                     month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant(),
                     month.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant());
+        }
+
+        /** The name the sink's SQL gives the month's partition ({@code <table>_yYYYYmMM}). */
+        static Partition of(String table, YearMonth month) {
+            return named(String.format("%s_y%04dm%02d", table, month.getYear(), month.getMonthValue()), month);
         }
     }
 
@@ -148,8 +157,9 @@ public final class Archiver {
                 while (r.next()) {
                     Matcher m = MONTHLY.matcher(r.getString(1));
                     if (r.getString(1).startsWith(table + "_y") && m.find()) {
-                        out.add(Partition.of(
-                                table, YearMonth.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)))));
+                        out.add(Partition.named(
+                                r.getString(1),
+                                YearMonth.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)))));
                     }
                 }
             }
@@ -340,7 +350,13 @@ public final class Archiver {
         try (Statement s = c.createStatement()) {
             try (PreparedStatement ensure = c.prepareStatement("SELECT " + table + "_ensure_partition(?)")) {
                 ensure.setObject(1, m.from().atOffset(ZoneOffset.UTC));
-                ensure.execute();
+                try (ResultSet r = ensure.executeQuery()) {
+                    r.next();
+                    if (!m.partition().equals(r.getString(1))) {
+                        throw new IllegalStateException("the database holds " + m.from() + " in " + r.getString(1)
+                                + ", the manifest names " + m.partition() + "; nothing restored");
+                    }
+                }
             }
             Totals loaded = load(c, file, m.columns(), "am_restore");
             if (loaded.rows() != m.rowCount() || loaded.sum().compareTo(m.sumTotalCostUsd()) != 0) {
