@@ -1,8 +1,11 @@
 package dev.agentmeter.http;
 
 import dev.agentmeter.support.PartSettings;
+import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
 import org.apache.kafka.common.config.ConfigException;
@@ -23,6 +26,25 @@ public final class PartMain {
     private PartMain() {}
 
     /**
+     * The part's config from the file {@code args[0]} names (if any) and {@code env} over it; empty,
+     * after one line on {@code err}, when the settings are bad.
+     */
+    static <C> Optional<C> config(
+            String part,
+            String[] args,
+            Map<String, String> env,
+            Function<Map<String, String>, C> parse,
+            PrintStream err)
+            throws IOException {
+        try {
+            return Optional.of(parse.apply(PartSettings.load(args.length > 0 ? Path.of(args[0]) : null, env)));
+        } catch (ConfigException e) {
+            err.println("agentmeter " + part + ": bad configuration: " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /**
      * Runs a part until the JVM shuts down.
      *
      * @param part the part's name, as its messages and its shutdown thread say it
@@ -33,15 +55,12 @@ public final class PartMain {
     public static <C, A extends AutoCloseable> void run(
             String part, String[] args, Function<Map<String, String>, C> parse, Step<C, A> make, Step<A, ?> start)
             throws Exception {
-        C config;
-        try {
-            config = parse.apply(PartSettings.load(args.length > 0 ? Path.of(args[0]) : null, System.getenv()));
-        } catch (ConfigException e) {
-            System.err.println("agentmeter " + part + ": bad configuration: " + e.getMessage());
+        Optional<C> config = config(part, args, System.getenv(), parse, System.err);
+        if (config.isEmpty()) {
             System.exit(2);
             return;
         }
-        A app = make.apply(config);
+        A app = make.apply(config.get());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(

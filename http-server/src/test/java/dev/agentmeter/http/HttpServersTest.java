@@ -39,6 +39,7 @@ class HttpServersTest {
                     config.routes.get("/v1/bad", ctx -> {
                         throw new IllegalArgumentException("period 'WEEK' is not one of HOUR, DAY, MONTH");
                     });
+                    HttpServers.metrics(config, () -> "agentmeter_test_total 3.0\n");
                 })
                 .start(0);
     }
@@ -54,6 +55,16 @@ class HttpServersTest {
 
     private static HttpAccess withToken(String token) {
         return new HttpAccess("127.0.0.1", false, List.of(token), Set.of("/health"), Set.of(), null);
+    }
+
+    @Test
+    void metricsAreTheScrapeInPrometheusTextFormat() throws Exception {
+        start(HttpAccess.loopback());
+
+        HttpResponse<String> r = get("/metrics");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
+        assertThat(r.body()).isEqualTo("agentmeter_test_total 3.0\n");
     }
 
     @Test
