@@ -177,8 +177,8 @@ final class BudgetChecker {
             try {
                 threshold = new BigDecimal(suffix);
             } catch (NumberFormatException e) {
-                continue; // a scope whose id extends this one ("user:al" and "user:al|ice" cannot be told apart
-                // otherwise)
+                // a scope whose id extends this one ("user:al" and "user:al|ice" share the prefix)
+                continue;
             }
             if (!Thresholds.resolves(mark.value, agg.spendUsd(), after, threshold)) {
                 continue;

@@ -11,9 +11,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -42,8 +44,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * revived after an error starts from its stores alone.
  */
 public final class SpendProcessor implements Processor<String, List<ScopeInput>, String, BudgetOutput> {
-
-    private static final List<Period> CALENDAR = List.of(Period.HOUR, Period.DAY, Period.MONTH);
 
     private final SpendStores names;
     private final String hookName;
@@ -136,18 +136,25 @@ public final class SpendProcessor implements Processor<String, List<ScopeInput>,
         ZoneId budgetZone = own == null ? zone : own.zoneOr(zone);
         boolean late = false;
         // Zoned windows first, seeded (when new) before this delta reaches any processor-zone window.
-        Map<Period, SpendAggregate> zonedBefore = new EnumMap<>(Period.class);
-        if (!budgetZone.equals(zone)) {
-            for (Period period : CALENDAR) {
+        // Most scopes have no zone of their own: nothing is allocated for them.
+        boolean ownZone = !budgetZone.equals(zone);
+        Set<Period> zoned = ownZone ? EnumSet.noneOf(Period.class) : Set.of();
+        Map<Period, SpendAggregate> zonedBefore = ownZone ? new EnumMap<>(Period.class) : Map.of();
+        if (ownZone) {
+            for (Period period : SpendWindows.CALENDAR) {
                 CalendarWindow w = CalendarWindow.of(period, d.lastAt(), zone);
                 CalendarWindow bw = CalendarWindow.of(period, d.lastAt(), budgetZone);
-                if (!bw.start().equals(w.start()) && !isLate(bw, streamTime)) {
+                if (bw.start().equals(w.start())) {
+                    continue; // the same window in both zones (an HOUR of a zone whole hours away)
+                }
+                zoned.add(period);
+                if (!isLate(bw, streamTime)) {
                     SpendAggregate agg = windows.get(SpendStores.key(period, bw.start(), scopeKey));
                     zonedBefore.put(period, agg != null ? agg : seeder.seed(period, bw, scopeKey, streamTime));
                 }
             }
         }
-        for (Period period : CALENDAR) {
+        for (Period period : SpendWindows.CALENDAR) {
             // A delta never spans two clock hours, so all its events share these windows.
             CalendarWindow w = CalendarWindow.of(period, d.lastAt(), zone);
             SpendAggregate zonedAgg = zonedBefore.get(period);
@@ -164,11 +171,8 @@ public final class SpendProcessor implements Processor<String, List<ScopeInput>,
                 agg = (agg == null ? SpendAggregate.empty(w.start(), w.end()) : agg).add(d);
                 windows.put(key, agg);
             }
-            boolean zoned = !budgetZone.equals(zone)
-                    && !CalendarWindow.of(period, d.lastAt(), budgetZone)
-                            .start()
-                            .equals(w.start());
-            SpendAggregate checked = zoned ? zonedAgg : agg;
+            // The budget is checked against its own zone's window (null when that one is late).
+            SpendAggregate checked = zoned.contains(period) ? zonedAgg : agg;
             if (checked != null) {
                 checker.check(scope, scopeKey, own, period, checked, d.lastEventId(), d.lastAt());
             }
@@ -209,7 +213,7 @@ public final class SpendProcessor implements Processor<String, List<ScopeInput>,
         }
         Instant now = Instant.ofEpochMilli(streamTime > 0 ? streamTime : context.currentSystemTimeMs());
         ZoneId budgetZone = budget == null ? zone : budget.zoneOr(zone);
-        for (Period period : CALENDAR) {
+        for (Period period : SpendWindows.CALENDAR) {
             CalendarWindow w = CalendarWindow.of(period, now, budgetZone);
             String key = SpendStores.key(period, w.start(), scopeKey);
             SpendAggregate agg = windows.get(key);

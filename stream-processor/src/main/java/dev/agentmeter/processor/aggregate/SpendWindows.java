@@ -47,7 +47,8 @@ final class SpendWindows {
 
     static final Duration EXPIRY_INTERVAL = Duration.ofMinutes(10);
 
-    private static final List<Period> CALENDAR = List.of(Period.HOUR, Period.DAY, Period.MONTH);
+    /** The calendar periods, whose windows have a start in their key (SESSION's has none). */
+    static final List<Period> CALENDAR = List.of(Period.HOUR, Period.DAY, Period.MONTH);
 
     private final KeyValueStore<String, SpendAggregate> spend;
     /** The alert marks, which go with the windows they were raised for. */
