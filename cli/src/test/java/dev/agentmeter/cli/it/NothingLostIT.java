@@ -174,7 +174,7 @@ class NothingLostIT {
         assertThat(awaitRow("SELECT total_cost_usd || ' ' || truncated || ' ' || task_description FROM agent_usage"
                         + " WHERE event_id = 'nul-description'"))
                 .isEqualTo("0.0075 false a\uFFFDb");
-        assertThat(awaitSpend("user:lt", "0.0375")).isEqualTo("0.0375");
+        assertThat(awaitSpend("user:lt", at, "0.0375")).isEqualTo("0.0375");
     }
 
     @Test
@@ -196,7 +196,7 @@ class NothingLostIT {
         assertThat(awaitRow(
                         "SELECT count(*) FROM agent_usage WHERE event_id IN ('Case-1', 'case-1') HAVING count(*) = 2"))
                 .isEqualTo("2");
-        assertThat(awaitSpend("user:dup", "0.0075")).isEqualTo("0.0075");
+        assertThat(awaitSpend("user:dup", at, "0.0075")).isEqualTo("0.0075");
         assertThat(awaitRow(
                         "SELECT count(*) || ' ' || sum(total_cost_usd) FROM agent_usage WHERE event_id = 'same-id'"))
                 .isEqualTo("1 0.0075");
@@ -292,7 +292,11 @@ class NothingLostIT {
     }
 
     /** The scope's DAY spend once it is {@code expected}, or the last answer after 60 s. */
-    private static String awaitSpend(String scope, String expected) throws Exception {
+    /**
+     * The scope's spend in the DAY window holding {@code at}, the events' time: not today's, which
+     * from 00:00 to 00:30 UTC is another day than events sent "30 minutes ago" (CI failed so).
+     */
+    private static String awaitSpend(String scope, Instant at, String expected) throws Exception {
         String[] typeAndId = scope.split(":", 2);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         String seen = null;
@@ -300,7 +304,7 @@ class NothingLostIT {
             seen = ProcessorHttp.get(
                             pipeline.processorUrl(),
                             null,
-                            "/v1/spend/" + typeAndId[0] + "/" + typeAndId[1] + "?period=DAY",
+                            "/v1/spend/" + typeAndId[0] + "/" + typeAndId[1] + "?period=DAY&at=" + at,
                             Duration.ofSeconds(5))
                     .path("spendUsd")
                     .asText();
