@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentmeter.cli.kafka.KafkaIo;
-import dev.agentmeter.cli.up.LocalPipeline;
 import dev.agentmeter.client.UsageTracker;
 import dev.agentmeter.embedded.FreePorts;
-import dev.agentmeter.embedded.KafkaExtension;
-import dev.agentmeter.embedded.PostgresExtension;
 import dev.agentmeter.model.Budget;
 import dev.agentmeter.model.BudgetStatus;
 import dev.agentmeter.model.Period;
@@ -22,8 +19,6 @@ import dev.agentmeter.notifier.Hooks;
 import dev.agentmeter.notifier.NotifierApp;
 import dev.agentmeter.notifier.NotifierConfig;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,7 +26,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -50,8 +44,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Budgets that agents act on, end to end: the processor publishes budget status, the producer
@@ -62,28 +54,16 @@ import org.junit.jupiter.api.io.TempDir;
 class BudgetEnforcementIT {
 
     @RegisterExtension
-    static final KafkaExtension kafka = new KafkaExtension();
+    static final PipelineExtension pipeline = new PipelineExtension("budget_it");
 
-    @RegisterExtension
-    static final PostgresExtension pg = new PostgresExtension();
-
-    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-    static Path data;
-
-    static LocalPipeline pipeline;
-    static String pgUrl;
     static UsageTracker tracker;
 
     @BeforeAll
     static void up() throws Exception {
-        pgUrl = pg.createDatabase("budget_it");
-        pipeline = LocalPipeline.start(
-                new LocalPipeline.Settings(data, kafka.bootstrapServers(), pgUrl, 0, 0, FreePorts.next(), 2),
-                new PrintWriter(new StringWriter()));
         tracker = UsageTracker.builder()
                 .bootstrapServers(pipeline.bootstrapServers())
                 .agent("enforcer")
-                .spoolDirectory(data.resolve("spool"))
+                .spoolDirectory(pipeline.data().resolve("spool"))
                 .budgetStatus(true)
                 .build();
     }
@@ -92,9 +72,6 @@ class BudgetEnforcementIT {
     static void down() {
         if (tracker != null) {
             tracker.close();
-        }
-        if (pipeline != null) {
-            pipeline.close();
         }
     }
 
@@ -195,7 +172,7 @@ class BudgetEnforcementIT {
     }
 
     private static String sql(String query) {
-        try (Connection c = DriverManager.getConnection(pgUrl);
+        try (Connection c = DriverManager.getConnection(pipeline.pgUrl());
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(query)) {
             return rs.next() ? rs.getString(1) : null;
@@ -222,7 +199,9 @@ class BudgetEnforcementIT {
         String scope = "team:am-" + UUID.randomUUID().toString().substring(0, 8);
         try (Hooks receiver = new Hooks(n -> 200);
                 Alertmanagers alertmanager = Alertmanagers.start(
-                        Files.createDirectories(data.resolve("alertmanager")), FreePorts.next(), receiver.url("/am"));
+                        Files.createDirectories(pipeline.data().resolve("alertmanager")),
+                        FreePorts.next(),
+                        receiver.url("/am"));
                 NotifierApp notifier = new NotifierApp(NotifierConfig.of(Map.of(
                                 NotifierConfig.BOOTSTRAP_SERVERS,
                                 pipeline.bootstrapServers(),

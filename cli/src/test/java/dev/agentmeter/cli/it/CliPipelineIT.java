@@ -6,9 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.agentmeter.cli.Cli;
 import dev.agentmeter.cli.kafka.ProcessorHttp;
-import dev.agentmeter.cli.up.LocalPipeline;
-import dev.agentmeter.embedded.KafkaExtension;
-import dev.agentmeter.embedded.PostgresExtension;
 import dev.agentmeter.model.json.ContractJson;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -29,15 +26,11 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The subcommands against a running pipeline (processor + sink in Connect) on the in-JVM broker
@@ -47,35 +40,17 @@ import org.junit.jupiter.api.io.TempDir;
 class CliPipelineIT {
 
     @RegisterExtension
-    static final KafkaExtension kafka = new KafkaExtension();
+    static final PipelineExtension pipeline = new PipelineExtension("cli_it");
 
-    @RegisterExtension
-    static final PostgresExtension pg = new PostgresExtension();
-
-    static LocalPipeline pipeline;
-    static String pgUrl;
-    static Path spool;
-
-    @TempDir(cleanup = CleanupMode.ON_SUCCESS) // kept for the pipeline's logs if a test fails
-    static Path data;
-
-    @BeforeAll
-    static void up() throws Exception {
-        pgUrl = pg.createDatabase("cli_it");
-        spool = data.resolve("spool");
-        pipeline = TestPipeline.start(data, kafka, pgUrl);
-    }
-
-    @AfterAll
-    static void down() {
-        TestPipeline.stop(pipeline);
+    private static Path spool() {
+        return pipeline.data().resolve("spool");
     }
 
     private static Cli cli(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--kafka", pipeline.bootstrapServers()));
         if (!args[0].equals("budgets") && !args[0].equals("prices")) {
-            all.addAll(List.of("--processor", pipeline.processorUrl(), "--pg-url", pgUrl));
+            all.addAll(List.of("--processor", pipeline.processorUrl(), "--pg-url", pipeline.pgUrl()));
         }
         return Cli.run(all.toArray(String[]::new));
     }
@@ -114,7 +89,7 @@ class CliPipelineIT {
                 "--response-time",
                 "2.5s",
                 "--spool-dir",
-                spool.toString());
+                spool().toString());
         assertThat(track.exitCode()).as(track.err()).isZero();
         assertThat(track.out()).matches("tracked [0-9a-f-]{36}\n");
         String eventId = track.out().substring("tracked ".length()).trim();
@@ -152,7 +127,7 @@ class CliPipelineIT {
                 "--user",
                 "yan",
                 "--spool-dir",
-                spool.toString());
+                spool().toString());
         String eventId = track.out().substring("tracked ".length()).trim();
         assertThat(awaitRow("SELECT input_tokens || ' ' || output_tokens || ' ' || tokens_estimated FROM agent_usage "
                         + "WHERE event_id = '" + eventId + "'"))
@@ -176,7 +151,7 @@ class CliPipelineIT {
                 "--user",
                 "yan",
                 "--spool-dir",
-                spool.toString());
+                spool().toString());
         assertThat(track.exitCode()).as(track.err()).isZero();
 
         assertThat(
@@ -198,7 +173,7 @@ class CliPipelineIT {
                 "--session-id",
                 "s-private",
                 "--spool-dir",
-                spool.toString());
+                spool().toString());
         assertThat(track.exitCode()).as(track.err()).isZero();
 
         assertThat(awaitRow("SELECT prompt_chars || ' ' || prompt_words || ' ' || coalesce(prompt, 'not stored')"
@@ -238,7 +213,7 @@ class CliPipelineIT {
                 "--attribute",
                 "ticket=T-42",
                 "--spool-dir",
-                spool.toString());
+                spool().toString());
         String eventId = track.out().substring("tracked ".length()).trim();
 
         assertThat(awaitRow(
@@ -279,7 +254,7 @@ class CliPipelineIT {
                 "--output-tokens",
                 "1000",
                 "--spool-dir",
-                spool.toString());
+                spool().toString());
         String eventId = track.out().substring("tracked ".length()).trim();
         assertThat(awaitRow("SELECT total_cost_usd || ' ' || cost_source || ' ' || company FROM agent_usage "
                         + "WHERE event_id = '" + eventId + "'"))
@@ -304,7 +279,7 @@ class CliPipelineIT {
                 "--users",
                 "20",
                 "--spool-dir",
-                spool.resolveSibling("load-spool").toString());
+                spool().resolveSibling("load-spool").toString());
         assertThat(load.exitCode()).as(load.err()).isZero();
         assertThat(load.out()).contains("sent 300 events").endsWith("sent=300 spooled=0 dropped=0\n");
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -354,7 +329,7 @@ class CliPipelineIT {
     @Test
     @Order(8)
     void pricesImportPublishesEveryEntryAndABadFileIsAUsageError() throws Exception {
-        Path file = data.resolve("prices.json");
+        Path file = pipeline.data().resolve("prices.json");
         Files.writeString(
                 file,
                 "[{\"modelKey\":\"zeta-1\",\"company\":\"Zeta\",\"aliases\":[\"zeta/zeta-1\"],"
@@ -415,7 +390,7 @@ class CliPipelineIT {
                 "--service-tier",
                 "batch",
                 "--spool-dir",
-                spool.toString());
+                spool().toString());
         String eventId = track.out().substring("tracked ".length()).trim();
         // 1,000 × $1 + 1,000 × $4 per million: the batch prices, not 1,000 × $2 + 1,000 × $8
         assertThat(awaitRow(
@@ -496,7 +471,7 @@ class CliPipelineIT {
     private static String awaitRow(String sql) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
-            try (Connection c = DriverManager.getConnection(pgUrl);
+            try (Connection c = DriverManager.getConnection(pipeline.pgUrl());
                     Statement s = c.createStatement();
                     ResultSet rs = s.executeQuery(sql)) {
                 if (rs.next()) {

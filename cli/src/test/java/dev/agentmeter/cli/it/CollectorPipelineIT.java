@@ -3,9 +3,6 @@ package dev.agentmeter.cli.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentmeter.cli.kafka.ProcessorHttp;
-import dev.agentmeter.cli.up.LocalPipeline;
-import dev.agentmeter.embedded.KafkaExtension;
-import dev.agentmeter.embedded.PostgresExtension;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
@@ -22,7 +19,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -34,12 +30,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Agents outside the JVM, end to end: a real OpenTelemetry SDK exporting GenAI spans, and a JSON
@@ -48,27 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CollectorPipelineIT {
 
     @RegisterExtension
-    static final KafkaExtension kafka = new KafkaExtension();
-
-    @RegisterExtension
-    static final PostgresExtension pg = new PostgresExtension();
-
-    static LocalPipeline pipeline;
-    static String pgUrl;
-
-    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-    static Path data;
-
-    @BeforeAll
-    static void up() throws Exception {
-        pgUrl = pg.createDatabase("collector_it");
-        pipeline = TestPipeline.start(data, kafka, pgUrl);
-    }
-
-    @AfterAll
-    static void down() {
-        TestPipeline.stop(pipeline);
-    }
+    static final PipelineExtension pipeline = new PipelineExtension("collector_it");
 
     /** Passes spans to the OTLP exporter and keeps them, so that the test can export them once more. */
     private static final class Recording implements SpanExporter {
@@ -241,7 +213,7 @@ class CollectorPipelineIT {
     private static String awaitRow(String sql) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
-            try (Connection c = DriverManager.getConnection(pgUrl);
+            try (Connection c = DriverManager.getConnection(pipeline.pgUrl());
                     Statement s = c.createStatement();
                     ResultSet rs = s.executeQuery(sql)) {
                 if (rs.next() && rs.getString(1) != null && !rs.getString(1).equals("0")) {

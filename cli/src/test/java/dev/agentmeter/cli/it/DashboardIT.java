@@ -4,20 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.agentmeter.cli.kafka.KafkaIo;
-import dev.agentmeter.cli.up.LocalPipeline;
 import dev.agentmeter.dashboard.DashboardApp;
 import dev.agentmeter.dashboard.DashboardConfig;
-import dev.agentmeter.embedded.FreePorts;
-import dev.agentmeter.embedded.KafkaExtension;
-import dev.agentmeter.embedded.PostgresExtension;
 import dev.agentmeter.model.Budget;
 import dev.agentmeter.model.Period;
 import dev.agentmeter.model.Scope;
 import dev.agentmeter.model.Topics;
 import dev.agentmeter.model.json.ContractJson;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -43,13 +37,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
@@ -74,16 +65,8 @@ import org.openqa.selenium.chrome.ChromeDriver;
 class DashboardIT {
 
     @RegisterExtension
-    static final KafkaExtension kafka = new KafkaExtension();
+    static final PipelineExtension pipeline = new PipelineExtension("dashboard_it");
 
-    @RegisterExtension
-    static final PostgresExtension pg = new PostgresExtension();
-
-    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-    static Path data;
-
-    static LocalPipeline pipeline;
-    static String pgUrl;
     static String dashboard;
     static final HttpClient http = HttpClient.newHttpClient();
     static final Path SHOTS = Path.of("target", "dashboard-screenshots");
@@ -92,11 +75,6 @@ class DashboardIT {
 
     @BeforeAll
     static void up() throws Exception {
-        pgUrl = pg.createDatabase("dashboard_it");
-        pipeline = LocalPipeline.start(
-                new LocalPipeline.Settings(
-                        data, kafka.bootstrapServers(), pgUrl, 0, 0, FreePorts.next(), 0, 0, 2, Map.of()),
-                new PrintWriter(new StringWriter()));
         dashboard = pipeline.dashboardUrl().replaceAll("/$", "");
         budget("user:bob", "2.00");
 
@@ -165,13 +143,6 @@ class DashboardIT {
                         .body()
                         .contains("\"spendUsd\":\"2.70833\""));
         Files.createDirectories(SHOTS);
-    }
-
-    @AfterAll
-    static void down() {
-        if (pipeline != null) {
-            pipeline.close();
-        }
     }
 
     @AfterEach
@@ -322,7 +293,7 @@ class DashboardIT {
             assertThat(page.statusCode()).isEqualTo(401);
             assertThat(page.body()).contains("<form method=\"post\" action=\"/login\"");
 
-            browser = Browser.start(data, 1280, 900);
+            browser = Browser.start(pipeline.data(), 1280, 900);
             browser.get(base + "/costs?period=today");
             login("wrong");
             // The click starts a navigation: wait for the answer page, not the page the click was made on.
@@ -360,7 +331,7 @@ class DashboardIT {
             });
             attacker.start();
             try {
-                browser = Browser.start(data, 1280, 900);
+                browser = Browser.start(pipeline.data(), 1280, 900);
                 browser.get(base + "/costs");
                 login("s3cret");
                 awaitBrowser(
@@ -384,7 +355,7 @@ class DashboardIT {
     void logoutEndsTheSessionSoItsCookieOpensNothingAfterwards() throws Exception {
         try (DashboardApp guarded = guardedDashboard()) {
             String base = "http://localhost:" + guarded.port();
-            browser = Browser.start(data, 1280, 900);
+            browser = Browser.start(pipeline.data(), 1280, 900);
             browser.get(base + "/costs");
             login("s3cret");
             awaitBrowser(
@@ -415,7 +386,7 @@ class DashboardIT {
     void afterFiveWrongTokensTheBrowsersLoginsAreRefusedForAWhile() throws Exception {
         try (DashboardApp guarded = guardedDashboard()) {
             String base = "http://localhost:" + guarded.port();
-            browser = Browser.start(data, 1280, 900);
+            browser = Browser.start(pipeline.data(), 1280, 900);
             browser.get(base + "/login");
             for (int i = 1; i <= 5; i++) {
                 loginAndAwaitTheAnswer("guess-" + i);
@@ -457,7 +428,7 @@ class DashboardIT {
     private static DashboardApp guardedDashboard() {
         return new DashboardApp(DashboardConfig.of(Map.of(
                         DashboardConfig.PG_URL,
-                        pgUrl,
+                        pipeline.pgUrl(),
                         DashboardConfig.HTTP_PORT,
                         "0",
                         DashboardConfig.HTTP_AUTH_TOKEN,
@@ -471,7 +442,7 @@ class DashboardIT {
     }
 
     private void open(int width, String path, String shot) throws Exception {
-        browser = Browser.start(data, width, 1400);
+        browser = Browser.start(pipeline.data(), width, 1400);
         browser.get(dashboard + path);
         if (shot != null) {
             awaitBrowser("the live stream connected", () -> text("#live-status").startsWith("live"));
@@ -548,7 +519,7 @@ class DashboardIT {
     }
 
     private static String sql(String query) {
-        try (Connection c = DriverManager.getConnection(pgUrl);
+        try (Connection c = DriverManager.getConnection(pipeline.pgUrl());
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(query)) {
             return rs.next() ? rs.getString(1) : null;

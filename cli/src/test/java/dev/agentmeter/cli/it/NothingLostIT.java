@@ -6,23 +6,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentmeter.cli.Cli;
 import dev.agentmeter.cli.kafka.ProcessorHttp;
-import dev.agentmeter.cli.up.LocalPipeline;
-import dev.agentmeter.embedded.FreePorts;
-import dev.agentmeter.embedded.KafkaExtension;
-import dev.agentmeter.embedded.PostgresExtension;
 import dev.agentmeter.model.Call;
 import dev.agentmeter.model.Task;
 import dev.agentmeter.model.Topics;
 import dev.agentmeter.model.Usage;
 import dev.agentmeter.model.UsageEvent;
 import dev.agentmeter.model.json.ContractJson;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -42,15 +35,11 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 20 end to end, on a real broker, processor, Connect sink and PostgreSQL: billable events
@@ -61,37 +50,7 @@ import org.junit.jupiter.api.io.TempDir;
 class NothingLostIT {
 
     @RegisterExtension
-    static final KafkaExtension kafka = new KafkaExtension();
-
-    @RegisterExtension
-    static final PostgresExtension pg = new PostgresExtension();
-
-    static LocalPipeline pipeline;
-    static String pgUrl;
-    static int httpPort;
-
-    @TempDir(cleanup = CleanupMode.ON_SUCCESS) // kept for the pipeline's logs if a test fails
-    static Path data;
-
-    @BeforeAll
-    static void up() throws Exception {
-        pgUrl = pg.createDatabase("nothing_lost_it");
-        httpPort = FreePorts.next();
-        pipeline = start(Map.of());
-    }
-
-    @AfterAll
-    static void down() {
-        if (pipeline != null) {
-            pipeline.close();
-        }
-    }
-
-    private static LocalPipeline start(Map<String, String> processor) throws InterruptedException {
-        return LocalPipeline.start(
-                new LocalPipeline.Settings(data, kafka.bootstrapServers(), pgUrl, 0, 0, httpPort, 2, processor),
-                new PrintWriter(new StringWriter()));
-    }
+    static final PipelineExtension pipeline = new PipelineExtension("nothing_lost_it");
 
     private static UsageEvent event(String id, String user, Instant at) {
         return UsageEvent.builder()
@@ -221,8 +180,7 @@ class NothingLostIT {
                 .startsWith("dry run: would replay 1 record (1 to agentmeter.usage.raw); nothing was published\n");
 
         // The cause is fixed: this deployment accepts clocks up to two days ahead.
-        pipeline.close();
-        pipeline = start(Map.of("max.future.skew", "P2D"));
+        pipeline.restart(Map.of("max.future.skew", "P2D"));
 
         Cli replay = cli("rejected", "replay", "--reason", "notInFuture");
         assertThat(replay.exitCode()).as(replay.err()).isZero();
@@ -274,7 +232,12 @@ class NothingLostIT {
     private static Cli cli(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of(
-                "--kafka", pipeline.bootstrapServers(), "--processor", pipeline.processorUrl(), "--pg-url", pgUrl));
+                "--kafka",
+                pipeline.bootstrapServers(),
+                "--processor",
+                pipeline.processorUrl(),
+                "--pg-url",
+                pipeline.pgUrl()));
         return Cli.run(all.toArray(String[]::new));
     }
 
@@ -337,7 +300,7 @@ class NothingLostIT {
     private static String awaitRow(String sql) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
-            try (Connection c = DriverManager.getConnection(pgUrl);
+            try (Connection c = DriverManager.getConnection(pipeline.pgUrl());
                     Statement s = c.createStatement();
                     ResultSet rs = s.executeQuery(sql)) {
                 if (rs.next()) {

@@ -4,8 +4,6 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.agentmeter.cli.up.LocalPipeline;
-import dev.agentmeter.embedded.KafkaExtension;
 import dev.agentmeter.embedded.PostgresExtension;
 import dev.agentmeter.embedded.Sends;
 import dev.agentmeter.embedded.TopicReader;
@@ -16,7 +14,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,12 +23,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * No record stops the pipeline, on the pipeline {@code up} runs (in-JVM broker, processor, collector,
@@ -47,27 +40,7 @@ class PoisonPipelineIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @RegisterExtension
-    static final KafkaExtension kafka = new KafkaExtension();
-
-    @RegisterExtension
-    static final PostgresExtension pg = new PostgresExtension();
-
-    static LocalPipeline pipeline;
-    static String pgUrl;
-
-    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-    static Path data;
-
-    @BeforeAll
-    static void up() throws Exception {
-        pgUrl = pg.createDatabase("poison_it");
-        pipeline = TestPipeline.start(data, kafka, pgUrl);
-    }
-
-    @AfterAll
-    static void down() {
-        TestPipeline.stop(pipeline);
-    }
+    static final PipelineExtension pipeline = new PipelineExtension("poison_it");
 
     private static ProducerRecord<byte[], byte[]> record(String topic, String key, String value) {
         return new ProducerRecord<>(
@@ -168,7 +141,7 @@ class PoisonPipelineIT {
         assertThat(collected.statusCode()).as(collected.body()).isEqualTo(200);
 
         PostgresExtension.awaitCount(
-                pgUrl,
+                pipeline.pgUrl(),
                 "SELECT count(*) FROM agent_usage WHERE event_id LIKE 'valid-%'",
                 300,
                 Duration.ofSeconds(BOUND_SECONDS));
@@ -176,9 +149,10 @@ class PoisonPipelineIT {
         System.out.println("poison on every input, then 300 valid events: all landed in " + seconds + " s (bound "
                 + BOUND_SECONDS + " s)");
         assertThat(PostgresExtension.query(
-                        pgUrl, "SELECT sum(total_cost_usd) FROM agent_usage WHERE event_id LIKE 'valid-%'"))
+                        pipeline.pgUrl(), "SELECT sum(total_cost_usd) FROM agent_usage WHERE event_id LIKE 'valid-%'"))
                 .isEqualTo(sum.toPlainString());
-        assertThat(PostgresExtension.query(pgUrl, "SELECT count(*) FROM agent_usage WHERE event_id LIKE 'poison-%'"))
+        assertThat(PostgresExtension.query(
+                        pipeline.pgUrl(), "SELECT count(*) FROM agent_usage WHERE event_id LIKE 'poison-%'"))
                 .isEqualTo("0");
         List<ConsumerRecord<String, byte[]>> rejected =
                 TopicReader.readToEnd(pipeline.bootstrapServers(), Topics.USAGE_REJECTED, Duration.ofSeconds(30));

@@ -2,12 +2,9 @@ package dev.agentmeter.cli.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.agentmeter.cli.up.LocalPipeline;
 import dev.agentmeter.collector.CollectorApp;
 import dev.agentmeter.collector.CollectorConfig;
 import dev.agentmeter.embedded.FreePorts;
-import dev.agentmeter.embedded.KafkaExtension;
-import dev.agentmeter.embedded.PostgresExtension;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;
@@ -25,50 +22,31 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The TypeScript client (clients/typescript, built by its Maven module) in a real Node.js process
  * against the real collector, processor and sink: every shape lands as rows with exact costs, and
  * events queued by a process killed while the collector was away are sent by the next one.
  */
+@EnabledIf(value = "nodeAndClientBuilt", disabledReason = "node or the built TypeScript client is missing")
 class TypeScriptClientIT {
-
-    @RegisterExtension
-    static final KafkaExtension kafka = new KafkaExtension();
-
-    @RegisterExtension
-    static final PostgresExtension pg = new PostgresExtension();
 
     static final Path AGENT = Path.of("..", "clients", "typescript", "test", "it", "agent.mjs");
     static final Path DIST = Path.of("..", "clients", "typescript", "dist", "esm", "index.js");
 
-    static LocalPipeline pipeline;
-    static String pgUrl;
+    @RegisterExtension
+    static final PipelineExtension pipeline = new PipelineExtension("typescript_it");
 
-    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-    static Path data;
-
-    @BeforeAll
-    static void up() throws Exception {
+    /** Evaluated before the pipeline starts; CI sets AGENTMETER_REQUIRE_NODE=1, where a skip would hide a gap. */
+    static boolean nodeAndClientBuilt() {
         boolean ready = Files.exists(DIST) && node() != null;
         if (!ready && "1".equals(System.getenv("AGENTMETER_REQUIRE_NODE"))) {
             throw new IllegalStateException("node or " + DIST + " missing: build clients/typescript first");
         }
-        Assumptions.assumeTrue(ready, "node or the built TypeScript client is missing");
-        pgUrl = pg.createDatabase("typescript_it");
-        pipeline = TestPipeline.start(data, kafka, pgUrl);
-    }
-
-    @AfterAll
-    static void down() {
-        TestPipeline.stop(pipeline);
+        return ready;
     }
 
     static String node() {
@@ -103,7 +81,7 @@ class TypeScriptClientIT {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         String last = null;
         while (System.nanoTime() < deadline) {
-            try (Connection c = DriverManager.getConnection(pgUrl);
+            try (Connection c = DriverManager.getConnection(pipeline.pgUrl());
                     Statement s = c.createStatement();
                     ResultSet rs = s.executeQuery(sql)) {
                 if (rs.next()) {
@@ -123,7 +101,7 @@ class TypeScriptClientIT {
     @Test
     void everyShapeLandsOnceWithItsExactCost() throws Exception {
         String run = "ts-" + UUID.randomUUID();
-        Process p = agent("send", pipeline.collectorUrl(), data.resolve("send-spool.ndjson"), run);
+        Process p = agent("send", pipeline.collectorUrl(), pipeline.data().resolve("send-spool.ndjson"), run);
         assertThat(awaitLine(p, "sent")).contains("\"sent\":9").contains("\"dropped\":0");
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
@@ -144,7 +122,7 @@ class TypeScriptClientIT {
     @Test
     void eventsQueuedByAProcessKilledWhileTheCollectorWasAwayAreSentByTheNextOne() throws Exception {
         String run = "ts-kill-" + UUID.randomUUID();
-        Path spool = data.resolve("kill-spool.ndjson");
+        Path spool = pipeline.data().resolve("kill-spool.ndjson");
         Process queued = agent("queue", "http://127.0.0.1:" + FreePorts.next(), spool, run);
         awaitLine(queued, "queued");
         queued.destroyForcibly().waitFor(); // SIGKILL: no exit hook runs
@@ -170,10 +148,11 @@ class TypeScriptClientIT {
                         CollectorConfig.HTTP_PORT,
                         Integer.toString(port),
                         CollectorConfig.SPOOL_DIRECTORY,
-                        data.resolve("own-collector-spool").toString())))
+                        pipeline.data().resolve("own-collector-spool").toString())))
                 .start();
         CollectorApp first = collector.get();
-        Process agent = agent("stream", "http://127.0.0.1:" + port, data.resolve("stream-spool.ndjson"), run);
+        Process agent =
+                agent("stream", "http://127.0.0.1:" + port, pipeline.data().resolve("stream-spool.ndjson"), run);
         Thread.sleep(1500);
         first.close(); // mid-run: about a third of the events sent
         Thread.sleep(2000);
