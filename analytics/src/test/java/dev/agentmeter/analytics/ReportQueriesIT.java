@@ -3,22 +3,12 @@ package dev.agentmeter.analytics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentmeter.embedded.PostgresExtension;
-import dev.agentmeter.model.Call;
-import dev.agentmeter.model.Cost;
-import dev.agentmeter.model.CostSource;
-import dev.agentmeter.model.PricedUsage;
-import dev.agentmeter.model.Pricing;
-import dev.agentmeter.model.Usage;
-import dev.agentmeter.model.UsageEvent;
 import dev.agentmeter.pricing.BundledCatalog;
 import dev.agentmeter.pricing.PriceCatalog;
-import dev.agentmeter.sink.schema.SchemaMigrator;
-import dev.agentmeter.sink.write.PostgresWriter;
-import dev.agentmeter.sink.write.UsageRows;
+import dev.agentmeter.sink.Ledgers;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -44,66 +34,13 @@ class ReportQueriesIT {
 
     @BeforeAll
     static void seed() throws Exception {
-        url = pg.createDatabase("analytics_it");
-        SchemaMigrator schema = new SchemaMigrator("agent_usage", "budget_alerts");
-        schema.migrate(url, null, null);
-        try (PostgresWriter writer = new PostgresWriter(url, null, null, schema)) {
-            writer.write(
-                    UsageRows.table("agent_usage"),
-                    List.of(
-                            row(
-                                    "a1",
-                                    "2026-11-02T10:00:00Z",
-                                    "coder",
-                                    "openai",
-                                    "gpt-4o",
-                                    "0.0025",
-                                    "0.001",
-                                    "success"),
-                            row(
-                                    "a2",
-                                    "2026-11-02T11:30:00Z",
-                                    "coder",
-                                    "anthropic",
-                                    "claude-sonnet-4-5",
-                                    "0.006",
-                                    "0.003",
-                                    "success"),
-                            row("a3", "2026-11-02T12:00:00Z", "triage", "openai", "gpt-4o", "0.003", "0.015", "error"),
-                            row("a4", "2026-11-03T00:00:00Z", "coder", "openai", "gpt-4o", "0.5", "0.5", "success")),
-                    p -> p.event().timestamp());
-        }
-    }
-
-    private static PricedUsage row(
-            String id,
-            String at,
-            String agent,
-            String provider,
-            String model,
-            String inUsd,
-            String outUsd,
-            String status) {
-        UsageEvent e = UsageEvent.builder()
-                .eventId(id)
-                .timestamp(Instant.parse(at))
-                .kind("llm")
-                .agent(agent)
-                .userId("alice")
-                .teamId("support")
-                .provider(provider)
-                .model(model)
-                .usage(Usage.of(1000, 100))
-                .call(new Call("generate", null, 100L, status, null, null))
-                .build();
-        BigDecimal in = new BigDecimal(inUsd);
-        BigDecimal out = new BigDecimal(outUsd);
-        Pricing pricing = new Pricing(model, provider, provider, CostSource.CATALOG, null, false, "USD", null);
-        return new PricedUsage(
-                e,
-                pricing,
-                new Cost(in, out, BigDecimal.ZERO, BigDecimal.ZERO, in.add(out), in.add(out)),
-                e.timestamp());
+        url = Ledgers.create(pg, "analytics_it", """
+                event_id occurred_at          agent  user_id team_id provider  model             input_tokens output_tokens input_cost_usd output_cost_usd status
+                a1       2026-11-02T10:00:00Z coder  alice   support openai    gpt-4o            1000         100           0.0025         0.001           success
+                a2       2026-11-02T11:30:00Z coder  alice   support anthropic claude-sonnet-4-5 1000         100           0.006          0.003           success
+                a3       2026-11-02T12:00:00Z triage alice   support openai    gpt-4o            1000         100           0.003          0.015           error
+                a4       2026-11-03T00:00:00Z coder  alice   support openai    gpt-4o            1000         100           0.5            0.5             success
+                """);
     }
 
     private static ReportQueries queries() throws Exception {

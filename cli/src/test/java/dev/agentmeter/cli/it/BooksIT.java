@@ -1,6 +1,5 @@
 package dev.agentmeter.cli.it;
 
-import static dev.agentmeter.cli.it.ReportIT.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,6 +13,7 @@ import dev.agentmeter.model.PricedUsage;
 import dev.agentmeter.model.Pricing;
 import dev.agentmeter.model.Usage;
 import dev.agentmeter.model.UsageEvent;
+import dev.agentmeter.sink.Ledgers;
 import dev.agentmeter.sink.schema.SchemaMigrator;
 import dev.agentmeter.sink.write.PostgresWriter;
 import dev.agentmeter.sink.write.UsageRows;
@@ -48,85 +48,16 @@ class BooksIT {
 
     private static int databases;
 
-    /** June and July 2026 (older than 90 days on 2026-12-02 and later), and this month. */
+    /** June and July 2026 (older than 90 days on 2026-12-02 and later), and n1 of a minute ago. */
     private static String ledger() throws Exception {
-        Instant now = Instant.now();
         return Ledgers.create(
-                pg,
-                "books_" + ++databases,
-                List.of(
-                        row(
-                                "j1",
-                                "2026-06-03T10:00:00Z",
-                                "coder",
-                                "alice",
-                                "support",
-                                "openai",
-                                "gpt-4o",
-                                "gpt-4o",
-                                "OpenAI",
-                                CostSource.CATALOG,
-                                1000,
-                                100,
-                                "0.0025",
-                                "0.001",
-                                "0.0035",
-                                "bug_fix",
-                                "success"),
-                        row(
-                                "j2",
-                                "2026-06-30T23:59:59.999Z",
-                                "coder",
-                                "bob",
-                                "support",
-                                "openai",
-                                "gpt-4o",
-                                "gpt-4o",
-                                "OpenAI",
-                                CostSource.CATALOG,
-                                1000,
-                                100,
-                                "1.2",
-                                "0.3",
-                                "1.5",
-                                "bug_fix",
-                                "success"),
-                        row(
-                                "k1",
-                                "2026-07-01T00:00:00Z",
-                                "triage",
-                                "alice",
-                                "platform",
-                                "anthropic",
-                                "claude-sonnet-4-5-20250929",
-                                "claude-sonnet-4-5",
-                                "Anthropic",
-                                CostSource.CATALOG,
-                                2000,
-                                200,
-                                "0.006",
-                                "0.003",
-                                "0.009",
-                                "chat",
-                                "error"),
-                        row(
-                                "n1",
-                                now.minusSeconds(60).toString(),
-                                "coder",
-                                "alice",
-                                "support",
-                                "openai",
-                                "gpt-4o",
-                                "gpt-4o",
-                                "OpenAI",
-                                CostSource.CATALOG,
-                                1000,
-                                100,
-                                "0.5",
-                                "0.5",
-                                "1",
-                                "bug_fix",
-                                "success")));
+                pg, "books_" + ++databases, """
+                event_id occurred_at              agent  user_id team_id  session_id provider  model                      model_key         company   cost_source input_tokens output_tokens input_cost_usd output_cost_usd total_cost_usd task_type status
+                j1       2026-06-03T10:00:00Z     coder  alice   support  alice-1    openai    gpt-4o                     gpt-4o            OpenAI    CATALOG     1000         100           0.0025         0.001           0.0035         bug_fix   success
+                j2       2026-06-30T23:59:59.999Z coder  bob     support  bob-1      openai    gpt-4o                     gpt-4o            OpenAI    CATALOG     1000         100           1.2            0.3             1.5            bug_fix   success
+                k1       2026-07-01T00:00:00Z     triage alice   platform alice-1    anthropic claude-sonnet-4-5-20250929 claude-sonnet-4-5 Anthropic CATALOG     2000         200           0.006          0.003           0.009          chat      error
+                n1       %s                       coder  alice   support  alice-1    openai    gpt-4o                     gpt-4o            OpenAI    CATALOG     1000         100           0.5            0.5             1              bug_fix   success
+                """.formatted(Instant.now().minusSeconds(60)));
     }
 
     private static String query(String url, String sql) throws Exception {
@@ -333,24 +264,10 @@ class BooksIT {
                 new PostgresWriter(url, null, null, new SchemaMigrator("agent_usage", "budget_alerts"))) {
             writer.write(
                     UsageRows.table("agent_usage"),
-                    List.of(row(
-                            "late",
-                            "2026-06-15T12:00:00Z",
-                            "coder",
-                            "carol",
-                            "support",
-                            "openai",
-                            "gpt-4o",
-                            "gpt-4o",
-                            "OpenAI",
-                            CostSource.CATALOG,
-                            10,
-                            10,
-                            "0.1",
-                            "0.2",
-                            "0.3",
-                            "bug_fix",
-                            "success")),
+                    Ledgers.rows("""
+                        event_id occurred_at          agent user_id team_id session_id provider model  model_key company cost_source input_tokens output_tokens input_cost_usd output_cost_usd total_cost_usd task_type status
+                        late     2026-06-15T12:00:00Z coder carol   support carol-1    openai   gpt-4o gpt-4o    OpenAI  CATALOG     10           10            0.1            0.2             0.3            bug_fix   success
+                        """),
                     p -> p.event().timestamp());
         }
 
@@ -465,25 +382,13 @@ class BooksIT {
                 Instant.parse(at));
     }
 
+    /** A chat call of 100 in and 10 out tokens at {@code usd}, all on the input side. */
     private static PricedUsage llm(String id, String at, String provider, String model, String modelKey, String usd) {
-        return row(
-                id,
-                at,
-                "agent",
-                "u",
-                "t",
-                provider,
-                model,
-                modelKey,
-                null,
-                CostSource.CATALOG,
-                100,
-                10,
-                usd,
-                "0",
-                usd,
-                "chat",
-                "success");
+        return Ledgers.rows("""
+                event_id occurred_at agent user_id team_id session_id provider model model_key company input_tokens output_tokens total_cost_usd task_type
+                %s       %s          agent u       t       u-1        %s       %s    %s        -       100          10            %s             chat
+                """.formatted(id, at, provider, model, modelKey, usd))
+                .get(0);
     }
 
     private static String tracked() throws Exception {

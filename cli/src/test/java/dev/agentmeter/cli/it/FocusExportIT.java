@@ -11,6 +11,7 @@ import dev.agentmeter.model.UsageEvent;
 import dev.agentmeter.pricing.BundledCatalog;
 import dev.agentmeter.pricing.PriceCatalog;
 import dev.agentmeter.pricing.Pricer;
+import dev.agentmeter.sink.Ledgers;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Connection;

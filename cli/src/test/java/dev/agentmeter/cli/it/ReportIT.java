@@ -4,18 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentmeter.cli.Cli;
 import dev.agentmeter.embedded.PostgresExtension;
-import dev.agentmeter.model.Call;
-import dev.agentmeter.model.Cost;
-import dev.agentmeter.model.CostSource;
-import dev.agentmeter.model.PricedUsage;
-import dev.agentmeter.model.Pricing;
-import dev.agentmeter.model.Task;
-import dev.agentmeter.model.Usage;
-import dev.agentmeter.model.UsageEvent;
-import dev.agentmeter.sink.schema.SchemaMigrator;
-import dev.agentmeter.sink.write.PostgresWriter;
-import dev.agentmeter.sink.write.UsageRows;
-import java.math.BigDecimal;
+import dev.agentmeter.sink.Ledgers;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -38,232 +27,25 @@ class ReportIT {
 
     @BeforeAll
     static void seed() throws Exception {
-        url = pg.createDatabase("report_it");
-        SchemaMigrator schema = new SchemaMigrator("agent_usage", "budget_alerts");
-        schema.migrate(url, null, null);
-        try (PostgresWriter writer = new PostgresWriter(url, null, null, schema)) {
-            writer.write(
-                    UsageRows.table("agent_usage"),
-                    List.of(
-                            row(
-                                    "e1",
-                                    "2026-11-02T10:00:00Z",
-                                    "coder",
-                                    "alice",
-                                    "support",
-                                    "openai",
-                                    "gpt-4o",
-                                    "gpt-4o",
-                                    "OpenAI",
-                                    CostSource.CATALOG,
-                                    1000,
-                                    100,
-                                    "0.0025",
-                                    "0.001",
-                                    "0.0035",
-                                    "bug_fix",
-                                    "success"),
-                            row(
-                                    "e2",
-                                    "2026-11-03T23:59:59Z",
-                                    "coder",
-                                    "bob",
-                                    "support",
-                                    "anthropic",
-                                    "claude-sonnet-4-5-20250929",
-                                    "claude-sonnet-4-5",
-                                    "Anthropic",
-                                    CostSource.CATALOG,
-                                    2000,
-                                    200,
-                                    "0.006",
-                                    "0.003",
-                                    "0.009",
-                                    "code_review",
-                                    "success"),
-                            row(
-                                    "e3",
-                                    "2026-11-03T12:00:00Z",
-                                    "triage",
-                                    "alice",
-                                    "platform",
-                                    "acme",
-                                    "acme-large-2",
-                                    null,
-                                    null,
-                                    CostSource.DEFAULT,
-                                    1000,
-                                    1000,
-                                    "0.003",
-                                    "0.015",
-                                    "0.018",
-                                    "bug_fix",
-                                    "error"),
-                            row(
-                                    "e4",
-                                    "2026-11-08T00:00:00Z",
-                                    "coder",
-                                    "alice",
-                                    "support",
-                                    "openai",
-                                    "gpt-4o",
-                                    "gpt-4o",
-                                    "OpenAI",
-                                    CostSource.CATALOG,
-                                    1000,
-                                    100,
-                                    "0.5",
-                                    "0.5",
-                                    "1.00",
-                                    "bug_fix",
-                                    "success")),
-                    p -> p.event().timestamp());
-            // A workflow (issue 23's example): Triage hands off to TechnicalSupport in session wf-1; wf-2 never hands
-            // off.
-            writer.write(
-                    UsageRows.table("agent_usage"),
-                    List.of(
-                            step("w1", "2026-11-10T09:00:00Z", "wf-1", "Triage", List.of(), "0.000015"),
-                            step(
-                                    "w2",
-                                    "2026-11-10T09:00:05Z",
-                                    "wf-1",
-                                    "TechnicalSupport",
-                                    List.of("Triage"),
-                                    "0.000125"),
-                            step("w3", "2026-11-10T10:00:00Z", "wf-2", "Triage", List.of(), "0.00002")),
-                    p -> p.event().timestamp());
-            // Rows relative to today, for the scripts' --today, --yesterday and --last (UTC days).
-            Instant today = Instant.now().truncatedTo(ChronoUnit.DAYS);
-            writer.write(
-                    UsageRows.table("agent_usage"),
-                    List.of(
-                            row(
-                                    "r1",
-                                    today.plusSeconds(1).toString(),
-                                    "marcus",
-                                    "zoe",
-                                    "sales",
-                                    "openai",
-                                    "gpt-4o",
-                                    "gpt-4o",
-                                    "OpenAI",
-                                    CostSource.CATALOG,
-                                    1000,
-                                    100,
-                                    "0.2",
-                                    "0.05",
-                                    "0.25",
-                                    "chat",
-                                    "success"),
-                            row(
-                                    "r2",
-                                    today.minus(Duration.ofHours(12)).toString(),
-                                    "marcus",
-                                    "zoe",
-                                    "sales",
-                                    "anthropic",
-                                    "claude-sonnet-4-5-20250929",
-                                    "claude-sonnet-4-5",
-                                    "Anthropic",
-                                    CostSource.CATALOG,
-                                    1000,
-                                    100,
-                                    "0.4",
-                                    "0.1",
-                                    "0.5",
-                                    "chat",
-                                    "success"),
-                            row(
-                                    "r3",
-                                    today.minus(Duration.ofDays(5))
-                                            .plusSeconds(3600)
-                                            .toString(),
-                                    "ada",
-                                    "yuki",
-                                    "sales",
-                                    "openai",
-                                    "gpt-4o",
-                                    "gpt-4o",
-                                    "OpenAI",
-                                    CostSource.CATALOG,
-                                    1000,
-                                    100,
-                                    "0.8",
-                                    "0.2",
-                                    "1.00",
-                                    "chat",
-                                    "success")),
-                    p -> p.event().timestamp());
-        }
-    }
-
-    static PricedUsage step(String id, String at, String session, String agent, List<String> chain, String total) {
-        UsageEvent e = UsageEvent.builder()
-                .eventId(id)
-                .timestamp(Instant.parse(at))
-                .kind("llm")
-                .agent(agent)
-                .userId("carol")
-                .sessionId(session)
-                .handoffChain(chain)
-                .provider("openai")
-                .model("gpt-4o-mini")
-                .usage(Usage.of(10, 10))
-                .call(new Call("generate", null, 100L, "success", null, null))
-                .build();
-        Pricing pricing = new Pricing("gpt-4o-mini", "OpenAI", "openai", CostSource.CATALOG, null, false, "USD", null);
-        Cost cost = new Cost(
-                new BigDecimal(total),
-                BigDecimal.ZERO,
-                BigDecimal.ZERO,
-                BigDecimal.ZERO,
-                new BigDecimal(total),
-                new BigDecimal(total));
-        return new PricedUsage(e, pricing, cost, Instant.parse(at));
-    }
-
-    static PricedUsage row(
-            String id,
-            String at,
-            String agent,
-            String user,
-            String team,
-            String provider,
-            String model,
-            String modelKey,
-            String company,
-            CostSource source,
-            long in,
-            long out,
-            String inUsd,
-            String outUsd,
-            String total,
-            String task,
-            String status) {
-        UsageEvent e = UsageEvent.builder()
-                .eventId(id)
-                .timestamp(Instant.parse(at))
-                .kind("llm")
-                .agent(agent)
-                .userId(user)
-                .teamId(team)
-                .sessionId(user + "-1")
-                .provider(provider)
-                .model(model)
-                .usage(Usage.of(in, out))
-                .task(new Task(task, null, null))
-                .call(new Call("generate", null, 100L, status, null, null))
-                .build();
-        Pricing pricing = new Pricing(modelKey, company, provider, source, null, false, "USD", null);
-        Cost cost = new Cost(
-                new BigDecimal(inUsd),
-                new BigDecimal(outUsd),
-                BigDecimal.ZERO,
-                BigDecimal.ZERO,
-                new BigDecimal(total),
-                new BigDecimal(total));
-        return new PricedUsage(e, pricing, cost, Instant.parse(at));
+        // r1 to r3 lie relative to today, for the scripts' --today, --yesterday and --last (UTC days). w1 to w3: a
+        // workflow (issue 23's example): Triage hands off to TechnicalSupport in session wf-1; wf-2 never hands off.
+        Instant today = Instant.now().truncatedTo(ChronoUnit.DAYS);
+        url = Ledgers.create(pg, "report_it", """
+                event_id occurred_at          agent            user_id team_id  session_id handoff_chain provider  model                      model_key         company   cost_source input_tokens output_tokens input_cost_usd output_cost_usd total_cost_usd task_type   status
+                e1       2026-11-02T10:00:00Z coder            alice   support  alice-1    -             openai    gpt-4o                     gpt-4o            OpenAI    CATALOG     1000         100           0.0025         0.001           0.0035         bug_fix     success
+                e2       2026-11-03T23:59:59Z coder            bob     support  bob-1      -             anthropic claude-sonnet-4-5-20250929 claude-sonnet-4-5 Anthropic CATALOG     2000         200           0.006          0.003           0.009          code_review success
+                e3       2026-11-03T12:00:00Z triage           alice   platform alice-1    -             acme      acme-large-2               -                 -         DEFAULT     1000         1000          0.003          0.015           0.018          bug_fix     error
+                e4       2026-11-08T00:00:00Z coder            alice   support  alice-1    -             openai    gpt-4o                     gpt-4o            OpenAI    CATALOG     1000         100           0.5            0.5             1.00           bug_fix     success
+                w1       2026-11-10T09:00:00Z Triage           carol   -        wf-1       -             openai    gpt-4o-mini                gpt-4o-mini       OpenAI    CATALOG     10           10            0.000015       0               0.000015       -           success
+                w2       2026-11-10T09:00:05Z TechnicalSupport carol   -        wf-1       Triage        openai    gpt-4o-mini                gpt-4o-mini       OpenAI    CATALOG     10           10            0.000125       0               0.000125       -           success
+                w3       2026-11-10T10:00:00Z Triage           carol   -        wf-2       -             openai    gpt-4o-mini                gpt-4o-mini       OpenAI    CATALOG     10           10            0.00002        0               0.00002        -           success
+                r1       %s                   marcus           zoe     sales    zoe-1      -             openai    gpt-4o                     gpt-4o            OpenAI    CATALOG     1000         100           0.2            0.05            0.25           chat        success
+                r2       %s                   marcus           zoe     sales    zoe-1      -             anthropic claude-sonnet-4-5-20250929 claude-sonnet-4-5 Anthropic CATALOG     1000         100           0.4            0.1             0.5            chat        success
+                r3       %s                   ada              yuki    sales    yuki-1     -             openai    gpt-4o                     gpt-4o            OpenAI    CATALOG     1000         100           0.8            0.2             1.00           chat        success
+                """.formatted(
+                        today.plusSeconds(1),
+                        today.minus(Duration.ofHours(12)),
+                        today.minus(Duration.ofDays(5)).plusSeconds(3600)));
     }
 
     /** Runs the command on the seeded database as it is given (no window added). */

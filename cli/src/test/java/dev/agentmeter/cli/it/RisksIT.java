@@ -1,11 +1,10 @@
 package dev.agentmeter.cli.it;
 
-import static dev.agentmeter.cli.it.ReportIT.row;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentmeter.cli.Cli;
 import dev.agentmeter.embedded.PostgresExtension;
-import dev.agentmeter.model.CostSource;
+import dev.agentmeter.sink.Ledgers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,121 +27,17 @@ class RisksIT {
 
     @BeforeAll
     static void seed() throws Exception {
-        url = Ledgers.create(
-                pg,
-                "risks_it",
-                List.of(
-                        // a spike day: one large gpt-4o call on bug_fix, where gpt-4o-mini also serves bug_fix, without
-                        // cache reads
-                        row(
-                                "r1",
-                                "2026-10-10T10:00:00Z",
-                                "coder",
-                                "ann",
-                                "dev",
-                                "openai",
-                                "gpt-4o-2024-08-06",
-                                "gpt-4o",
-                                "OpenAI",
-                                CostSource.CATALOG,
-                                100_000,
-                                1000,
-                                "0.25",
-                                "0.01",
-                                "0.26",
-                                "bug_fix",
-                                "success"),
-                        row(
-                                "r2",
-                                "2026-10-22T10:00:00Z",
-                                "coder",
-                                "ann",
-                                "dev",
-                                "openai",
-                                "gpt-4o-mini-2024-07-18",
-                                "gpt-4o-mini",
-                                "OpenAI",
-                                CostSource.CATALOG,
-                                10_000,
-                                1000,
-                                "0.0015",
-                                "0.0006",
-                                "0.0021",
-                                "bug_fix",
-                                "success"),
-                        // the last week grows: triage starts
-                        row(
-                                "r3",
-                                "2026-10-28T10:00:00Z",
-                                "triage",
-                                "bo",
-                                "support",
-                                "anthropic",
-                                "claude-sonnet-4-5-20250929",
-                                "claude-sonnet-4-5",
-                                "Anthropic",
-                                CostSource.CATALOG,
-                                20_000,
-                                2000,
-                                "0.06",
-                                "0.03",
-                                "0.09",
-                                "chat",
-                                "success"),
-                        row(
-                                "r4",
-                                "2026-10-29T10:00:00Z",
-                                "triage",
-                                "bo",
-                                "support",
-                                "anthropic",
-                                "claude-sonnet-4-5-20250929",
-                                "claude-sonnet-4-5",
-                                "Anthropic",
-                                CostSource.CATALOG,
-                                20_000,
-                                2000,
-                                "0.06",
-                                "0.03",
-                                "0.09",
-                                "chat",
-                                "success"),
-                        row(
-                                "r5",
-                                "2026-10-30T10:00:00Z",
-                                "triage",
-                                "bo",
-                                "support",
-                                "acme",
-                                "acme-large-2",
-                                null,
-                                null,
-                                CostSource.DEFAULT,
-                                1000,
-                                1000,
-                                "0.003",
-                                "0.015",
-                                "0.018",
-                                "chat",
-                                "success"),
-                        row(
-                                "r6",
-                                "2026-10-31T10:00:00Z",
-                                "triage",
-                                "bo",
-                                "support",
-                                "anthropic",
-                                "claude-3-5-sonnet-20241022",
-                                "claude-3-5-sonnet",
-                                "Anthropic",
-                                CostSource.CATALOG,
-                                10_000,
-                                1000,
-                                "0.03",
-                                "0.015",
-                                "0.045",
-                                "chat",
-                                "success")));
+        // r1: a spike day, one large gpt-4o call on bug_fix, where gpt-4o-mini also serves bug_fix, without cache
+        // reads. r3 to r6: the last week grows, triage starts.
+        url = Ledgers.create(pg, "risks_it", """
+                event_id occurred_at          agent  user_id team_id session_id provider  model                      model_key         company   cost_source input_tokens output_tokens input_cost_usd output_cost_usd total_cost_usd task_type status
+                r1       2026-10-10T10:00:00Z coder  ann     dev     ann-1      openai    gpt-4o-2024-08-06          gpt-4o            OpenAI    CATALOG     100_000      1000          0.25           0.01            0.26           bug_fix   success
+                r2       2026-10-22T10:00:00Z coder  ann     dev     ann-1      openai    gpt-4o-mini-2024-07-18     gpt-4o-mini       OpenAI    CATALOG     10_000       1000          0.0015         0.0006          0.0021         bug_fix   success
+                r3       2026-10-28T10:00:00Z triage bo      support bo-1       anthropic claude-sonnet-4-5-20250929 claude-sonnet-4-5 Anthropic CATALOG     20_000       2000          0.06           0.03            0.09           chat      success
+                r4       2026-10-29T10:00:00Z triage bo      support bo-1       anthropic claude-sonnet-4-5-20250929 claude-sonnet-4-5 Anthropic CATALOG     20_000       2000          0.06           0.03            0.09           chat      success
+                r5       2026-10-30T10:00:00Z triage bo      support bo-1       acme      acme-large-2               -                 -         DEFAULT     1000         1000          0.003          0.015           0.018          chat      success
+                r6       2026-10-31T10:00:00Z triage bo      support bo-1       anthropic claude-3-5-sonnet-20241022 claude-3-5-sonnet Anthropic CATALOG     10_000       1000          0.03           0.015           0.045          chat      success
+                """);
     }
 
     private static Cli risks(String... more) {

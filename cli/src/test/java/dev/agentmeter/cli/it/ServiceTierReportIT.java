@@ -4,19 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentmeter.cli.Cli;
 import dev.agentmeter.embedded.PostgresExtension;
-import dev.agentmeter.model.Call;
-import dev.agentmeter.model.Cost;
-import dev.agentmeter.model.CostSource;
-import dev.agentmeter.model.PricedUsage;
-import dev.agentmeter.model.Pricing;
-import dev.agentmeter.model.Usage;
-import dev.agentmeter.model.UsageEvent;
-import java.math.BigDecimal;
-import java.time.Instant;
+import dev.agentmeter.sink.Ledgers;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -31,41 +22,14 @@ class ServiceTierReportIT {
 
     @BeforeAll
     static void seed() throws Exception {
-        url = Ledgers.create(
-                pg,
-                "service_tier_it",
-                List.of(
-                        row("t1", "gpt-4o", "OpenAI", null, "standard", "0.01"),
-                        row("t2", "gpt-4o", "OpenAI", "batch", "batch", "0.005"),
-                        row(
-                                "t3",
-                                "gpt-4o",
-                                "OpenAI",
-                                "flex",
-                                "standard",
-                                "0.012"), // the catalog has no flex for gpt-4o
-                        row("t4", "claude-sonnet-4-5", "Anthropic", "batch", "batch", "0.02")));
-    }
-
-    static PricedUsage row(
-            String id, String model, String company, String servedTier, String pricedTier, String total) {
-        Instant at = Instant.parse("2026-11-02T10:00:00Z");
-        UsageEvent e = UsageEvent.builder()
-                .eventId(id)
-                .timestamp(at)
-                .kind("llm")
-                .agent("coder")
-                .userId("alice")
-                .provider(company.toLowerCase(Locale.ROOT))
-                .model(model)
-                .usage(Usage.of(1000, 100))
-                .serviceTier(servedTier)
-                .call(new Call("generate", null, 100L, "success", null, null))
-                .build();
-        Pricing pricing =
-                new Pricing(model, company, e.provider(), CostSource.CATALOG, null, false, pricedTier, "USD", null);
-        BigDecimal t = new BigDecimal(total);
-        return new PricedUsage(e, pricing, new Cost(t, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, t, t), at);
+        // t3: the catalog has no flex for gpt-4o, so it is priced at standard.
+        url = Ledgers.create(pg, "service_tier_it", """
+                event_id occurred_at          agent user_id provider  model             company   input_tokens output_tokens total_cost_usd service_tier priced_service_tier
+                t1       2026-11-02T10:00:00Z coder alice   openai    gpt-4o            OpenAI    1000         100           0.01           -            standard
+                t2       2026-11-02T10:00:00Z coder alice   openai    gpt-4o            OpenAI    1000         100           0.005          batch        batch
+                t3       2026-11-02T10:00:00Z coder alice   openai    gpt-4o            OpenAI    1000         100           0.012          flex         standard
+                t4       2026-11-02T10:00:00Z coder alice   anthropic claude-sonnet-4-5 Anthropic 1000         100           0.02           batch        batch
+                """);
     }
 
     private static Cli cli(String... args) {

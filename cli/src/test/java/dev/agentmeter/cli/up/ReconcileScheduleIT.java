@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.agentmeter.analytics.reconcile.BillSource;
-import dev.agentmeter.cli.it.Ledgers;
 import dev.agentmeter.dashboard.DashboardApp;
 import dev.agentmeter.dashboard.DashboardConfig;
 import dev.agentmeter.embedded.PostgresExtension;
@@ -14,6 +13,7 @@ import dev.agentmeter.model.PricedUsage;
 import dev.agentmeter.model.Pricing;
 import dev.agentmeter.model.Usage;
 import dev.agentmeter.model.UsageEvent;
+import dev.agentmeter.sink.Ledgers;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.math.BigDecimal;
