@@ -4,10 +4,12 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 
 /**
  * Reading a topic from its beginning up to where it ended when the reading began: how the CLI,
@@ -23,6 +25,12 @@ public final class TopicToEnd {
     @FunctionalInterface
     public interface RecordHandler<K, V> {
         void handle(ConsumerRecord<K, V> record);
+    }
+
+    /** Told why the partitions are not there yet, before each pause. */
+    @FunctionalInterface
+    public interface WaitReason {
+        void waiting(String why);
     }
 
     /** Where some partitions ended when it was taken. */
@@ -46,6 +54,35 @@ public final class TopicToEnd {
                 : infos.stream()
                         .map(p -> new TopicPartition(topic, p.partition()))
                         .toList();
+    }
+
+    /**
+     * The partitions of {@code topic}, asking again after {@code pause} while the topic does not
+     * exist yet or Kafka cannot be reached: a part that follows a topic starts before the topic or
+     * the broker does. Each reason goes to {@code reason} first ("topic T does not exist yet",
+     * "cannot reach Kafka for T: …"). Null once {@code running} answers false or the thread is
+     * interrupted (then its flag is set again).
+     */
+    public static List<TopicPartition> awaitPartitions(
+            Consumer<?, ?> consumer, String topic, Duration pause, BooleanSupplier running, WaitReason reason) {
+        while (running.getAsBoolean()) {
+            try {
+                List<TopicPartition> found = partitions(consumer, topic, Duration.ofSeconds(10));
+                if (!found.isEmpty()) {
+                    return found;
+                }
+                reason.waiting("topic " + topic + " does not exist yet");
+            } catch (TimeoutException e) {
+                reason.waiting("cannot reach Kafka for " + topic + ": " + e.getMessage());
+            }
+            try {
+                Thread.sleep(pause.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+        return null;
     }
 
     /** Where {@code partitions} end now. */

@@ -89,4 +89,34 @@ class TopicToEndTest {
 
         assertThat(mark.reachedBy(consumer)).isTrue();
     }
+
+    @Test
+    void awaitingPartitionsSaysWhyAndAsksAgainUntilTheTopicExists() {
+        List<String> reasons = new ArrayList<>();
+        int[] asked = {0};
+
+        List<TopicPartition> found = TopicToEnd.awaitPartitions(
+                consumer,
+                "prices",
+                Duration.ofMillis(1),
+                () -> {
+                    if (++asked[0] == 3) {
+                        topicWith(0, 0); // created while the part waited
+                    }
+                    return true;
+                },
+                reasons::add);
+
+        assertThat(found).containsExactly(P0, P1);
+        assertThat(reasons).containsExactly("topic prices does not exist yet", "topic prices does not exist yet");
+    }
+
+    @Test
+    void awaitingPartitionsEndsWithNullOnceStopped() {
+        List<String> reasons = new ArrayList<>();
+
+        assertThat(TopicToEnd.awaitPartitions(consumer, "prices", Duration.ofMillis(1), () -> false, reasons::add))
+                .isNull();
+        assertThat(reasons).isEmpty();
+    }
 }

@@ -19,7 +19,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -138,27 +137,14 @@ public final class KafkaFollower implements AutoCloseable {
         }
     }
 
-    /** The topic's partitions, waiting (and saying so) while it does not exist yet; null when closed first. */
+    /** The topic's partitions, waiting (and saying so on /health) while it does not exist yet; null when closed first. */
     private List<TopicPartition> partitions(KafkaConsumer<String, byte[]> c, String topic) {
-        while (running) {
-            try {
-                List<TopicPartition> found = TopicToEnd.partitions(c, topic, Duration.ofSeconds(10));
-                if (!found.isEmpty()) {
-                    problems.remove(topic);
-                    return found;
-                }
-                problems.put(topic, "topic " + topic + " does not exist yet");
-            } catch (TimeoutException e) {
-                problems.put(topic, "cannot reach Kafka for " + topic + ": " + e.getMessage());
-            }
-            try {
-                Thread.sleep(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return null;
-            }
+        List<TopicPartition> found = TopicToEnd.awaitPartitions(
+                c, topic, Duration.ofSeconds(2), () -> running, why -> problems.put(topic, why));
+        if (found != null) {
+            problems.remove(topic);
         }
-        return null;
+        return found;
     }
 
     private void budget(ConsumerRecord<String, byte[]> r) {

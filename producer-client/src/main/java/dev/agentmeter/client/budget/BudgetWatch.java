@@ -17,7 +17,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -136,24 +135,9 @@ public final class BudgetWatch implements AutoCloseable {
         }
     }
 
+    /** Null when closed first. Kafka not reachable or the topic not there yet: the tracker spools meanwhile. */
     private List<TopicPartition> partitions(KafkaConsumer<String, byte[]> c) {
-        while (running) {
-            try {
-                List<TopicPartition> found = TopicToEnd.partitions(c, topic, Duration.ofSeconds(10));
-                if (!found.isEmpty()) {
-                    return found;
-                }
-            } catch (TimeoutException e) {
-                // Kafka not reachable yet: the tracker spools meanwhile; try again
-            }
-            try {
-                Thread.sleep(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return null;
-            }
-        }
-        return null;
+        return TopicToEnd.awaitPartitions(c, topic, Duration.ofSeconds(2), () -> running, why -> {});
     }
 
     private void apply(ConsumerRecord<String, byte[]> r) {
