@@ -10,6 +10,7 @@ import dev.agentmeter.model.PricedUsage;
 import dev.agentmeter.model.Pricing;
 import dev.agentmeter.model.ServiceTiers;
 import dev.agentmeter.model.TierPrice;
+import dev.agentmeter.model.TokenPrices;
 import dev.agentmeter.model.UnitPrices;
 import dev.agentmeter.model.Usage;
 import dev.agentmeter.model.UsageEvent;
@@ -169,13 +170,7 @@ public final class Pricer {
     }
 
     private static UnitPrices basePrices(EffectivePrice p) {
-        return fallback(
-                p.inputPerMTok(),
-                p.outputPerMTok(),
-                p.cacheReadPerMTok(),
-                p.cacheWritePerMTok(),
-                p.cacheWrite1hPerMTok(),
-                p.reasoningPerMTok());
+        return within(p, null, null);
     }
 
     /**
@@ -183,15 +178,7 @@ public final class Pricer {
      * tier without input or output prices takes the standard ones.
      */
     private static UnitPrices tierBase(EffectivePrice standard, TierPrice t) {
-        BigDecimal input = t.inputPerMTok() != null ? t.inputPerMTok() : standard.inputPerMTok();
-        BigDecimal output = t.outputPerMTok() != null ? t.outputPerMTok() : standard.outputPerMTok();
-        return fallback(
-                input,
-                output,
-                t.cacheReadPerMTok(),
-                t.cacheWritePerMTok(),
-                t.cacheWrite1hPerMTok(),
-                t.reasoningPerMTok());
+        return within(t, standard.inputPerMTok(), standard.outputPerMTok());
     }
 
     /**
@@ -199,11 +186,14 @@ public final class Pricer {
      * null inside the long-context tier follows the fallback chain within it.
      */
     private static UnitPrices longContextPrices(UnitPrices base, LongContextPrice t) {
-        BigDecimal input = t.inputPerMTok() != null ? t.inputPerMTok() : base.inputPerMTok();
-        BigDecimal output = t.outputPerMTok() != null ? t.outputPerMTok() : base.outputPerMTok();
+        return within(t, base.inputPerMTok(), base.outputPerMTok());
+    }
+
+    /** {@code t}'s prices after the fallback chain, its input and output taken from outside when it has none. */
+    private static UnitPrices within(TokenPrices t, BigDecimal input, BigDecimal output) {
         return fallback(
-                input,
-                output,
+                t.inputPerMTok() != null ? t.inputPerMTok() : input,
+                t.outputPerMTok() != null ? t.outputPerMTok() : output,
                 t.cacheReadPerMTok(),
                 t.cacheWritePerMTok(),
                 t.cacheWrite1hPerMTok(),

@@ -17,7 +17,8 @@ public record EffectivePrice(
         BigDecimal cacheWrite1hPerMTok,
         BigDecimal reasoningPerMTok,
         LongContextPrice longContext,
-        Map<String, TierPrice> serviceTiers) {
+        Map<String, TierPrice> serviceTiers)
+        implements TokenPrices {
 
     public EffectivePrice {
         serviceTiers = serviceTiers == null || serviceTiers.isEmpty() ? null : Map.copyOf(serviceTiers);

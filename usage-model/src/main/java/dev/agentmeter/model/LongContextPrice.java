@@ -13,4 +13,5 @@ public record LongContextPrice(
         BigDecimal cacheReadPerMTok,
         BigDecimal cacheWritePerMTok,
         BigDecimal cacheWrite1hPerMTok,
-        BigDecimal reasoningPerMTok) {}
+        BigDecimal reasoningPerMTok)
+        implements TokenPrices {}

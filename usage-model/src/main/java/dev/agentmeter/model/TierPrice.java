@@ -15,4 +15,5 @@ public record TierPrice(
         BigDecimal cacheWritePerMTok,
         BigDecimal cacheWrite1hPerMTok,
         BigDecimal reasoningPerMTok,
-        LongContextPrice longContext) {}
+        LongContextPrice longContext)
+        implements TokenPrices {}

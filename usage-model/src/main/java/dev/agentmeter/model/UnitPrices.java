@@ -9,4 +9,5 @@ public record UnitPrices(
         BigDecimal cacheReadPerMTok,
         BigDecimal cacheWritePerMTok,
         BigDecimal cacheWrite1hPerMTok,
-        BigDecimal reasoningPerMTok) {}
+        BigDecimal reasoningPerMTok)
+        implements TokenPrices {}

@@ -6,6 +6,7 @@ import dev.agentmeter.model.EffectivePrice;
 import dev.agentmeter.model.LongContextPrice;
 import dev.agentmeter.model.ModelPrice;
 import dev.agentmeter.model.TierPrice;
+import dev.agentmeter.model.TokenPrices;
 import dev.agentmeter.model.json.ContractJson;
 import dev.agentmeter.model.validation.PriceValidator;
 import dev.agentmeter.model.validation.Violation;
@@ -280,20 +281,7 @@ public final class PriceImport {
 
     /** The same prices, numerically ({@code 3} = {@code 3.00}); tiers compared only where the source names some. */
     static boolean samePrices(EffectivePrice a, EffectivePrice b) {
-        boolean base = sameBilled(
-                        a.inputPerMTok(),
-                        a.outputPerMTok(),
-                        a.cacheReadPerMTok(),
-                        a.cacheWritePerMTok(),
-                        a.cacheWrite1hPerMTok(),
-                        a.reasoningPerMTok(),
-                        b.inputPerMTok(),
-                        b.outputPerMTok(),
-                        b.cacheReadPerMTok(),
-                        b.cacheWritePerMTok(),
-                        b.cacheWrite1hPerMTok(),
-                        b.reasoningPerMTok())
-                && same(a.longContext(), b.longContext());
+        boolean base = sameBilled(a, b) && same(a.longContext(), b.longContext());
         if (!base || b.serviceTiers() == null) {
             return base;
         }
@@ -305,20 +293,7 @@ public final class PriceImport {
         for (String tier : y.keySet()) {
             TierPrice s = x.get(tier);
             TierPrice t = y.get(tier);
-            if (!(sameBilled(
-                            s.inputPerMTok(),
-                            s.outputPerMTok(),
-                            s.cacheReadPerMTok(),
-                            s.cacheWritePerMTok(),
-                            s.cacheWrite1hPerMTok(),
-                            s.reasoningPerMTok(),
-                            t.inputPerMTok(),
-                            t.outputPerMTok(),
-                            t.cacheReadPerMTok(),
-                            t.cacheWritePerMTok(),
-                            t.cacheWrite1hPerMTok(),
-                            t.reasoningPerMTok())
-                    && same(s.longContext(), t.longContext()))) {
+            if (!(sameBilled(s, t) && same(s.longContext(), t.longContext()))) {
                 return false;
             }
         }
@@ -329,20 +304,7 @@ public final class PriceImport {
         if (a == null || b == null) {
             return a == null && b == null;
         }
-        return a.aboveInputTokens() == b.aboveInputTokens()
-                && sameBilled(
-                        a.inputPerMTok(),
-                        a.outputPerMTok(),
-                        a.cacheReadPerMTok(),
-                        a.cacheWritePerMTok(),
-                        a.cacheWrite1hPerMTok(),
-                        a.reasoningPerMTok(),
-                        b.inputPerMTok(),
-                        b.outputPerMTok(),
-                        b.cacheReadPerMTok(),
-                        b.cacheWritePerMTok(),
-                        b.cacheWrite1hPerMTok(),
-                        b.reasoningPerMTok());
+        return a.aboveInputTokens() == b.aboveInputTokens() && sameBilled(a, b);
     }
 
     /**
@@ -350,25 +312,20 @@ public final class PriceImport {
      * reasoning price is the output price, a missing cache price the input price): a source that
      * leaves out what the catalog spells out changes nothing.
      */
-    private static boolean sameBilled(
-            BigDecimal in1,
-            BigDecimal out1,
-            BigDecimal read1,
-            BigDecimal write1,
-            BigDecimal write1h1,
-            BigDecimal reasoning1,
-            BigDecimal in2,
-            BigDecimal out2,
-            BigDecimal read2,
-            BigDecimal write2,
-            BigDecimal write1h2,
-            BigDecimal reasoning2) {
+    /** The same billed prices once each side's nulls follow the fallback chain. */
+    private static boolean sameBilled(TokenPrices a, TokenPrices b) {
+        BigDecimal in1 = a.inputPerMTok();
+        BigDecimal in2 = b.inputPerMTok();
+        BigDecimal out1 = a.outputPerMTok();
+        BigDecimal out2 = b.outputPerMTok();
+        BigDecimal write1 = or(a.cacheWritePerMTok(), in1);
+        BigDecimal write2 = or(b.cacheWritePerMTok(), in2);
         return same(in1, in2)
                 && same(out1, out2)
-                && same(or(read1, in1), or(read2, in2))
-                && same(or(write1, in1), or(write2, in2))
-                && same(or(write1h1, or(write1, in1)), or(write1h2, or(write2, in2)))
-                && same(or(reasoning1, out1), or(reasoning2, out2));
+                && same(or(a.cacheReadPerMTok(), in1), or(b.cacheReadPerMTok(), in2))
+                && same(write1, write2)
+                && same(or(a.cacheWrite1hPerMTok(), write1), or(b.cacheWrite1hPerMTok(), write2))
+                && same(or(a.reasoningPerMTok(), out1), or(b.reasoningPerMTok(), out2));
     }
 
     private static BigDecimal or(BigDecimal value, BigDecimal fallback) {

@@ -5,7 +5,7 @@ import dev.agentmeter.model.LongContextPrice;
 import dev.agentmeter.model.ModelPrice;
 import dev.agentmeter.model.ServiceTiers;
 import dev.agentmeter.model.TierPrice;
-import java.math.BigDecimal;
+import dev.agentmeter.model.TokenPrices;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -53,15 +53,7 @@ public final class PriceValidator {
                         "minimum",
                         at + ".effectiveFrom " + p.effectiveFrom() + " is before " + Bounds.MIN_TIMESTAMP));
             }
-            prices(
-                    v,
-                    at,
-                    p.inputPerMTok(),
-                    p.outputPerMTok(),
-                    p.cacheReadPerMTok(),
-                    p.cacheWritePerMTok(),
-                    p.cacheWrite1hPerMTok(),
-                    p.reasoningPerMTok());
+            prices(v, at, p);
             longContext(v, at + ".longContext", p.longContext());
             if (p.serviceTiers() != null) {
                 for (Map.Entry<String, TierPrice> tier : p.serviceTiers().entrySet()) {
@@ -78,15 +70,7 @@ public final class PriceValidator {
                         v.add(new Violation(where, "required", where + " is null"));
                         continue;
                     }
-                    prices(
-                            v,
-                            where,
-                            t.inputPerMTok(),
-                            t.outputPerMTok(),
-                            t.cacheReadPerMTok(),
-                            t.cacheWritePerMTok(),
-                            t.cacheWrite1hPerMTok(),
-                            t.reasoningPerMTok());
+                    prices(v, where, t);
                     longContext(v, where + ".longContext", t.longContext());
                 }
             }
@@ -99,32 +83,16 @@ public final class PriceValidator {
             return;
         }
         add(v, Bounds.count(at + ".aboveInputTokens", t.aboveInputTokens()));
-        prices(
-                v,
-                at,
-                t.inputPerMTok(),
-                t.outputPerMTok(),
-                t.cacheReadPerMTok(),
-                t.cacheWritePerMTok(),
-                t.cacheWrite1hPerMTok(),
-                t.reasoningPerMTok());
+        prices(v, at, t);
     }
 
-    private static void prices(
-            List<Violation> v,
-            String at,
-            BigDecimal input,
-            BigDecimal output,
-            BigDecimal cacheRead,
-            BigDecimal cacheWrite,
-            BigDecimal cacheWrite1h,
-            BigDecimal reasoning) {
-        add(v, Bounds.money(at + ".inputPerMTok", input));
-        add(v, Bounds.money(at + ".outputPerMTok", output));
-        add(v, Bounds.money(at + ".cacheReadPerMTok", cacheRead));
-        add(v, Bounds.money(at + ".cacheWritePerMTok", cacheWrite));
-        add(v, Bounds.money(at + ".cacheWrite1hPerMTok", cacheWrite1h));
-        add(v, Bounds.money(at + ".reasoningPerMTok", reasoning));
+    private static void prices(List<Violation> v, String at, TokenPrices p) {
+        add(v, Bounds.money(at + ".inputPerMTok", p.inputPerMTok()));
+        add(v, Bounds.money(at + ".outputPerMTok", p.outputPerMTok()));
+        add(v, Bounds.money(at + ".cacheReadPerMTok", p.cacheReadPerMTok()));
+        add(v, Bounds.money(at + ".cacheWritePerMTok", p.cacheWritePerMTok()));
+        add(v, Bounds.money(at + ".cacheWrite1hPerMTok", p.cacheWrite1hPerMTok()));
+        add(v, Bounds.money(at + ".reasoningPerMTok", p.reasoningPerMTok()));
     }
 
     private static void identifier(List<Violation> v, String field, String value) {
