@@ -26,11 +26,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -118,9 +113,9 @@ class BudgetEnforcementIT {
         await(
                 "three RESOLVED alerts in Postgres",
                 () -> "3"
-                        .equals(sql(
+                        .equals(pipeline.sql(
                                 "SELECT count(*) FROM budget_alerts WHERE scope = 'user:ivy' AND level = 'RESOLVED'")));
-        assertThat(sql("SELECT string_agg(right(alert_id, 13), ',' ORDER BY alert_id) FROM budget_alerts"
+        assertThat(pipeline.sql("SELECT string_agg(right(alert_id, 13), ',' ORDER BY alert_id) FROM budget_alerts"
                         + " WHERE scope = 'user:ivy' AND level = 'RESOLVED'"))
                 .isEqualTo("|0.5|resolved,|0.8|resolved,|1.0|resolved");
     }
@@ -168,16 +163,6 @@ class BudgetEnforcementIT {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "";
-        }
-    }
-
-    private static String sql(String query) {
-        try (Connection c = DriverManager.getConnection(pipeline.pgUrl());
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(query)) {
-            return rs.next() ? rs.getString(1) : null;
-        } catch (SQLException notYet) {
-            return null;
         }
     }
 

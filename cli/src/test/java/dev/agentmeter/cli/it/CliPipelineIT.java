@@ -8,18 +8,9 @@ import dev.agentmeter.cli.Cli;
 import dev.agentmeter.cli.kafka.ProcessorHttp;
 import dev.agentmeter.model.json.ContractJson;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -94,8 +85,9 @@ class CliPipelineIT {
         assertThat(track.out()).matches("tracked [0-9a-f-]{36}\n");
         String eventId = track.out().substring("tracked ".length()).trim();
 
-        assertThat(awaitRow("SELECT total_cost_usd || ' ' || cost_source || ' ' || duration_ms || ' ' || task_type "
-                        + "FROM agent_usage WHERE event_id = '" + eventId + "'"))
+        assertThat(pipeline.awaitRow(
+                        "SELECT total_cost_usd || ' ' || cost_source || ' ' || duration_ms || ' ' || task_type "
+                                + "FROM agent_usage WHERE event_id = '" + eventId + "'"))
                 .isEqualTo("0.0075 catalog 2500 bug_fix");
         String today = LocalDate.now(ZoneOffset.UTC) + "T00:00:00Z";
         // The row and the spend come by different paths (sink; aggregator store written per commit): await the spend
@@ -112,7 +104,7 @@ class CliPipelineIT {
         assertThat(alerts.out())
                 .isEqualTo("WARNING user:zoe DAY: $0.0075 of $0.01 (50 % threshold) in window " + today + ", event "
                         + eventId + "\n");
-        assertThat(awaitRow("SELECT alert_id FROM budget_alerts")).isEqualTo("user:zoe|DAY|" + today + "|0.5");
+        assertThat(pipeline.awaitRow("SELECT alert_id FROM budget_alerts")).isEqualTo("user:zoe|DAY|" + today + "|0.5");
     }
 
     @Test
@@ -129,8 +121,9 @@ class CliPipelineIT {
                 "--spool-dir",
                 spool().toString());
         String eventId = track.out().substring("tracked ".length()).trim();
-        assertThat(awaitRow("SELECT input_tokens || ' ' || output_tokens || ' ' || tokens_estimated FROM agent_usage "
-                        + "WHERE event_id = '" + eventId + "'"))
+        assertThat(pipeline.awaitRow(
+                        "SELECT input_tokens || ' ' || output_tokens || ' ' || tokens_estimated FROM agent_usage "
+                                + "WHERE event_id = '" + eventId + "'"))
                 .isEqualTo("1000 300 true");
     }
 
@@ -155,7 +148,7 @@ class CliPipelineIT {
         assertThat(track.exitCode()).as(track.err()).isZero();
 
         assertThat(
-                        awaitRow(
+                        pipeline.awaitRow(
                                 "SELECT session_id || ' ' || prompt_chars || ' ' || prompt_words || ' ' || input_tokens || ' '"
                                         + " || output_tokens || ' ' || tokens_estimated || ' ' || prompt FROM prompts WHERE session_id = 's-prompt'"))
                 .isEqualTo("s-prompt 23 4 6 2 true Implement a new feature");
@@ -176,8 +169,9 @@ class CliPipelineIT {
                 spool().toString());
         assertThat(track.exitCode()).as(track.err()).isZero();
 
-        assertThat(awaitRow("SELECT prompt_chars || ' ' || prompt_words || ' ' || coalesce(prompt, 'not stored')"
-                        + " FROM prompts WHERE session_id = 's-private'"))
+        assertThat(pipeline.awaitRow(
+                        "SELECT prompt_chars || ' ' || prompt_words || ' ' || coalesce(prompt, 'not stored')"
+                                + " FROM prompts WHERE session_id = 's-private'"))
                 .isEqualTo("33 6 not stored");
     }
 
@@ -216,7 +210,7 @@ class CliPipelineIT {
                 spool().toString());
         String eventId = track.out().substring("tracked ".length()).trim();
 
-        assertThat(awaitRow(
+        assertThat(pipeline.awaitRow(
                         "SELECT cache_write_1h_tokens || ' ' || region || ' ' || task_complexity || ' ' || task_description"
                                 + " || ' ' || status || ' ' || error_message || ' ' || array_to_string(handoff_chain, '>') || ' '"
                                 + " || (attributes ->> 'env') || ' ' || (attributes ->> 'ticket') FROM agent_usage WHERE event_id = '"
@@ -256,7 +250,7 @@ class CliPipelineIT {
                 "--spool-dir",
                 spool().toString());
         String eventId = track.out().substring("tracked ".length()).trim();
-        assertThat(awaitRow("SELECT total_cost_usd || ' ' || cost_source || ' ' || company FROM agent_usage "
+        assertThat(pipeline.awaitRow("SELECT total_cost_usd || ' ' || cost_source || ' ' || company FROM agent_usage "
                         + "WHERE event_id = '" + eventId + "'"))
                 .isEqualTo("0.003 catalog Acme");
     }
@@ -271,7 +265,7 @@ class CliPipelineIT {
     @Test
     @Order(6)
     void loadSendsSyntheticEventsThatAllLand() throws Exception {
-        long before = Long.parseLong(awaitRow("SELECT count(*) FROM agent_usage"));
+        long before = Long.parseLong(pipeline.awaitRow("SELECT count(*) FROM agent_usage"));
         Cli load = cli(
                 "load",
                 "--events",
@@ -283,35 +277,20 @@ class CliPipelineIT {
         assertThat(load.exitCode()).as(load.err()).isZero();
         assertThat(load.out()).contains("sent 300 events").endsWith("sent=300 spooled=0 dropped=0\n");
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (Long.parseLong(awaitRow("SELECT count(*) FROM agent_usage")) < before + 300
+        while (Long.parseLong(pipeline.awaitRow("SELECT count(*) FROM agent_usage")) < before + 300
                 && System.nanoTime() < deadline) {
             Thread.sleep(200);
         }
-        assertThat(Long.parseLong(awaitRow("SELECT count(*) FROM agent_usage"))).isEqualTo(before + 300);
+        assertThat(Long.parseLong(pipeline.awaitRow("SELECT count(*) FROM agent_usage")))
+                .isEqualTo(before + 300);
     }
 
     @Test
     @Order(10)
     void theSinksMetersAreOnTheProcessorsMetricsEndpoint() throws Exception {
-        String rows = awaitRow("SELECT count(*) FROM agent_usage");
-        String line = "agentmeter_sink_rows_written_total{table=\"agent_usage\"} ";
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        String written = null;
-        while (System.nanoTime() < deadline && !(rows + ".0").equals(written)) {
-            String metrics = HttpClient.newHttpClient()
-                    .send(
-                            HttpRequest.newBuilder(URI.create(pipeline.processorUrl() + "/metrics"))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString())
-                    .body();
-            written = metrics.lines()
-                    .filter(l -> l.startsWith(line))
-                    .map(l -> l.substring(line.length()))
-                    .findFirst()
-                    .orElse(null);
-            Thread.sleep(100);
-        }
-        assertThat(written).isEqualTo(rows + ".0");
+        String rows = pipeline.awaitRow("SELECT count(*) FROM agent_usage");
+        String series = "agentmeter_sink_rows_written_total{table=\"agent_usage\"}";
+        assertThat(pipeline.awaitMetric(series, rows + ".0")).isEqualTo(rows + ".0");
     }
 
     @Test
@@ -393,7 +372,7 @@ class CliPipelineIT {
                 spool().toString());
         String eventId = track.out().substring("tracked ".length()).trim();
         // 1,000 × $1 + 1,000 × $4 per million: the batch prices, not 1,000 × $2 + 1,000 × $8
-        assertThat(awaitRow(
+        assertThat(pipeline.awaitRow(
                         "SELECT total_cost_usd || ' ' || service_tier || ' ' || priced_service_tier FROM agent_usage "
                                 + "WHERE event_id = '" + eventId + "'"))
                 .isEqualTo("0.005 batch batch");
@@ -465,23 +444,5 @@ class CliPipelineIT {
             out = cli(args).out();
         }
         return out;
-    }
-
-    /** The first column of the first row once the query returns one (rows land asynchronously). */
-    private static String awaitRow(String sql) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            try (Connection c = DriverManager.getConnection(pipeline.pgUrl());
-                    Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery(sql)) {
-                if (rs.next()) {
-                    return rs.getString(1);
-                }
-            } catch (SQLException tableNotYetCreated) {
-                // the sink migrates on its first batch
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("no row within 60 s for " + sql);
     }
 }

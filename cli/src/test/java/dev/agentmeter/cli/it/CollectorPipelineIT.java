@@ -2,7 +2,6 @@ package dev.agentmeter.cli.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.agentmeter.cli.kafka.ProcessorHttp;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
@@ -19,11 +18,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -70,6 +64,7 @@ class CollectorPipelineIT {
 
     @Test
     void anAgentSpanWithTwoInferenceChildrenLandsAsTwoExactRowsAndARetryChangesNothing() throws Exception {
+        Instant sent = Instant.now(); // the spend asked for is the DAY holding the spans
         Recording exporter = new Recording(OtlpHttpSpanExporter.builder()
                 .setEndpoint(pipeline.collectorUrl() + "/v1/traces")
                 .build());
@@ -125,18 +120,24 @@ class CollectorPipelineIT {
         provider.shutdown().join(10, TimeUnit.SECONDS);
 
         // Sonnet: 300 uncached × $3 + 1,500 cache reads × $0.30 + 200 cache writes × $3.75 + 300 out × $15 per M.
-        assertThat(awaitRow("SELECT agent || ' ' || array_to_string(handoff_chain, ',') || ' ' || session_id || ' '"
-                        + " || user_id || ' ' || total_cost_usd || ' ' || cost_source || ' ' || cache_read_tokens || ' '"
-                        + " || cache_write_tokens FROM agent_usage WHERE event_id = '" + trace + ":" + cachedId + "'"))
+        assertThat(pipeline.awaitValue(
+                        "SELECT agent || ' ' || array_to_string(handoff_chain, ',') || ' ' || session_id || ' '"
+                                + " || user_id || ' ' || total_cost_usd || ' ' || cost_source || ' ' || cache_read_tokens || ' '"
+                                + " || cache_write_tokens FROM agent_usage WHERE event_id = '" + trace + ":" + cachedId
+                                + "'",
+                        "TechnicalSupport Triage otel-session otel-user 0.0066 catalog 1500 200"))
                 .isEqualTo("TechnicalSupport Triage otel-session otel-user 0.0066 catalog 1500 200");
         // o4-mini: the provider's cost is billed; the catalog's is kept: 800 in × $1.10 + 900 out × $4.40 per M.
-        assertThat(awaitRow("SELECT total_cost_usd || ' ' || catalog_cost_usd || ' ' || cost_source || ' '"
-                        + " || reasoning_tokens || ' ' || output_tokens FROM agent_usage WHERE event_id = '" + trace
-                        + ":"
-                        + reasoningId + "'"))
+        assertThat(pipeline.awaitValue(
+                        "SELECT total_cost_usd || ' ' || catalog_cost_usd || ' ' || cost_source || ' '"
+                                + " || reasoning_tokens || ' ' || output_tokens FROM agent_usage WHERE event_id = '"
+                                + trace
+                                + ":"
+                                + reasoningId + "'",
+                        "0.0049 0.00484 provider 700 900"))
                 .isEqualTo("0.0049 0.00484 provider 700 900");
 
-        assertThat(awaitSpend("user/otel-user", "0.0115")).isEqualTo("0.0115");
+        assertThat(pipeline.awaitSpend("user/otel-user", sent, "0.0115")).isEqualTo("0.0115");
         double duplicatesBefore = duplicates();
 
         assertThat(exporter.otlp
@@ -153,40 +154,17 @@ class CollectorPipelineIT {
         assertThat(duplicates())
                 .as("both copies reached the processor and were dropped")
                 .isEqualTo(duplicatesBefore + 2);
-        assertThat(awaitSpend("user/otel-user", "0.0115")).isEqualTo("0.0115");
-        assertThat(awaitRow("SELECT count(*) || ' ' || sum(total_cost_usd) FROM agent_usage WHERE event_id LIKE '"
-                        + trace + ":%'"))
+        assertThat(pipeline.awaitSpend("user/otel-user", sent, "0.0115")).isEqualTo("0.0115");
+        assertThat(pipeline.awaitValue(
+                        "SELECT count(*) || ' ' || sum(total_cost_usd) FROM agent_usage WHERE event_id LIKE '" + trace
+                                + ":%'",
+                        "2 0.0115"))
                 .isEqualTo("2 0.0115");
     }
 
     private static double duplicates() throws Exception {
-        String metrics = HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create(pipeline.processorUrl() + "/metrics"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString())
-                .body();
-        return metrics.lines()
-                .filter(l -> l.startsWith("agentmeter_processor_duplicates_total "))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1)))
-                .findFirst()
-                .orElse(0);
-    }
-
-    private static String awaitSpend(String scopePath, String expected) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        String seen = null;
-        while (System.nanoTime() < deadline && !expected.equals(seen)) {
-            seen = ProcessorHttp.get(
-                            pipeline.processorUrl(),
-                            null,
-                            "/v1/spend/" + scopePath + "?period=DAY",
-                            Duration.ofSeconds(5))
-                    .path("spendUsd")
-                    .asText();
-            Thread.sleep(200);
-        }
-        return seen;
+        String total = pipeline.metric("agentmeter_processor_duplicates_total");
+        return total == null ? 0 : Double.parseDouble(total);
     }
 
     @Test
@@ -206,24 +184,9 @@ class CollectorPipelineIT {
         assertThat(r.body())
                 .startsWith("{\"accepted\":1,\"rejected\":1,\"results\":[{\"index\":0,\"status\":\"accepted\","
                         + "\"eventId\":\"json-1\"},{\"index\":1,\"status\":\"rejected\",\"field\":\"schemaVersion\"");
-        assertThat(awaitRow("SELECT total_cost_usd || ' ' || agent FROM agent_usage WHERE event_id = 'json-1'"))
+        assertThat(pipeline.awaitValue(
+                        "SELECT total_cost_usd || ' ' || agent FROM agent_usage WHERE event_id = 'json-1'",
+                        "0.0075 ts-agent"))
                 .isEqualTo("0.0075 ts-agent");
-    }
-
-    private static String awaitRow(String sql) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            try (Connection c = DriverManager.getConnection(pipeline.pgUrl());
-                    Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery(sql)) {
-                if (rs.next() && rs.getString(1) != null && !rs.getString(1).equals("0")) {
-                    return rs.getString(1);
-                }
-            } catch (SQLException tableNotYetCreated) {
-                // the sink migrates on its first batch
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("no row within 60 s for " + sql);
     }
 }

@@ -24,11 +24,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -135,7 +130,7 @@ class DashboardIT {
         await(
                 "3 rows in Postgres and 3 alerts",
                 () -> "3 3"
-                        .equals(sql("SELECT (SELECT count(*) FROM agent_usage) || ' ' ||"
+                        .equals(pipeline.sql("SELECT (SELECT count(*) FROM agent_usage) || ' ' ||"
                                 + " (SELECT count(*) FROM budget_alerts)")));
         await(
                 "today's spend in the processor",
@@ -515,16 +510,6 @@ class DashboardIT {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static String sql(String query) {
-        try (Connection c = DriverManager.getConnection(pipeline.pgUrl());
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(query)) {
-            return rs.next() ? rs.getString(1) : null;
-        } catch (SQLException notYet) {
-            return null; // the sink migrates on its first batch
         }
     }
 

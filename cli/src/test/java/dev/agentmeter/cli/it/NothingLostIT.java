@@ -5,22 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentmeter.cli.Cli;
-import dev.agentmeter.cli.kafka.ProcessorHttp;
 import dev.agentmeter.model.Call;
 import dev.agentmeter.model.Task;
 import dev.agentmeter.model.Topics;
 import dev.agentmeter.model.Usage;
 import dev.agentmeter.model.UsageEvent;
 import dev.agentmeter.model.json.ContractJson;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -113,27 +103,29 @@ class NothingLostIT {
                         .task(new Task(null, null, "a\u0000b"))
                         .build());
 
-        assertThat(awaitRow(
+        assertThat(pipeline.awaitRow(
                         "SELECT total_cost_usd || ' ' || truncated || ' ' || (task_description = repeat('0123456789', 400))"
                                 + " FROM agent_usage WHERE event_id = 'long-description'"))
                 .isEqualTo("0.0075 true true");
-        assertThat(awaitRow("SELECT total_cost_usd || ' ' || truncated || ' ' || (error_message = repeat('e', 4000))"
-                        + " FROM agent_usage WHERE event_id = 'long-error'"))
+        assertThat(pipeline.awaitRow(
+                        "SELECT total_cost_usd || ' ' || truncated || ' ' || (error_message = repeat('e', 4000))"
+                                + " FROM agent_usage WHERE event_id = 'long-error'"))
                 .isEqualTo("0.0075 true true");
-        assertThat(awaitRow(
+        assertThat(pipeline.awaitRow(
                         "SELECT total_cost_usd || ' ' || truncated || ' ' || (SELECT count(*) FROM jsonb_object_keys("
                                 + "attributes)) || ' ' || (attributes ? 'a063') || ' ' || (attributes ? 'a064') FROM agent_usage"
                                 + " WHERE event_id = 'many-attributes'"))
                 .isEqualTo("0.0075 true 64 true false");
         assertThat(
-                        awaitRow(
+                        pipeline.awaitRow(
                                 "SELECT total_cost_usd || ' ' || truncated || ' ' || char_length(task_description) || ' '"
                                         + " || (task_description = repeat('😀', 4000)) FROM agent_usage WHERE event_id = 'emoji-description'"))
                 .isEqualTo("0.0075 true 4000 true");
-        assertThat(awaitRow("SELECT total_cost_usd || ' ' || truncated || ' ' || task_description FROM agent_usage"
-                        + " WHERE event_id = 'nul-description'"))
+        assertThat(pipeline.awaitRow(
+                        "SELECT total_cost_usd || ' ' || truncated || ' ' || task_description FROM agent_usage"
+                                + " WHERE event_id = 'nul-description'"))
                 .isEqualTo("0.0075 false a\uFFFDb");
-        assertThat(awaitSpend("user:lt", at, "0.0375")).isEqualTo("0.0375");
+        assertThat(pipeline.awaitSpend("user/lt", at, "0.0375")).isEqualTo("0.0375");
     }
 
     @Test
@@ -152,14 +144,14 @@ class NothingLostIT {
                                 .build()));
         produce(event("Case-1", "case", at), event("case-1", "case", at));
 
-        assertThat(awaitRow(
+        assertThat(pipeline.awaitRow(
                         "SELECT count(*) FROM agent_usage WHERE event_id IN ('Case-1', 'case-1') HAVING count(*) = 2"))
                 .isEqualTo("2");
-        assertThat(awaitSpend("user:dup", at, "0.0075")).isEqualTo("0.0075");
-        assertThat(awaitRow(
+        assertThat(pipeline.awaitSpend("user/dup", at, "0.0075")).isEqualTo("0.0075");
+        assertThat(pipeline.awaitRow(
                         "SELECT count(*) || ' ' || sum(total_cost_usd) FROM agent_usage WHERE event_id = 'same-id'"))
                 .isEqualTo("1 0.0075");
-        assertThat(awaitRow("SELECT occurred_at = '" + at + "' FROM agent_usage WHERE event_id = 'same-id'"))
+        assertThat(pipeline.awaitRow("SELECT occurred_at = '" + at + "' FROM agent_usage WHERE event_id = 'same-id'"))
                 .as("the first copy wins")
                 .isEqualTo("t");
     }
@@ -185,15 +177,16 @@ class NothingLostIT {
         Cli replay = cli("rejected", "replay", "--reason", "notInFuture");
         assertThat(replay.exitCode()).as(replay.err()).isZero();
         assertThat(replay.out()).startsWith("replayed 1 record (1 to agentmeter.usage.raw)");
-        assertThat(awaitRow(
+        assertThat(pipeline.awaitRow(
                         "SELECT count(*) || ' ' || total_cost_usd FROM agent_usage WHERE event_id = 'from-the-future'"
                                 + " GROUP BY total_cost_usd"))
                 .isEqualTo("1 0.0075");
 
         assertThat(cli("rejected", "replay", "--reason", "notInFuture").exitCode())
                 .isZero();
-        awaitMetric("agentmeter_processor_duplicates_total", "1.0");
-        assertThat(awaitRow("SELECT count(*) FROM agent_usage WHERE event_id = 'from-the-future'"))
+        assertThat(pipeline.awaitMetric("agentmeter_processor_duplicates_total", "1.0"))
+                .isEqualTo("1.0");
+        assertThat(pipeline.awaitRow("SELECT count(*) FROM agent_usage WHERE event_id = 'from-the-future'"))
                 .isEqualTo("1");
     }
 
@@ -252,65 +245,5 @@ class NothingLostIT {
             Thread.sleep(300); // the pause of a deadline-bounded poll
         }
         throw new AssertionError("nothing on the rejected topic within 60 s");
-    }
-
-    /** The scope's DAY spend once it is {@code expected}, or the last answer after 60 s. */
-    /**
-     * The scope's spend in the DAY window holding {@code at}, the events' time: not today's, which
-     * from 00:00 to 00:30 UTC is another day than events sent "30 minutes ago" (CI failed so).
-     */
-    private static String awaitSpend(String scope, Instant at, String expected) throws Exception {
-        String[] typeAndId = scope.split(":", 2);
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        String seen = null;
-        while (System.nanoTime() < deadline && !expected.equals(seen)) {
-            seen = ProcessorHttp.get(
-                            pipeline.processorUrl(),
-                            null,
-                            "/v1/spend/" + typeAndId[0] + "/" + typeAndId[1] + "?period=DAY&at=" + at,
-                            Duration.ofSeconds(5))
-                    .path("spendUsd")
-                    .asText();
-            Thread.sleep(200);
-        }
-        return seen;
-    }
-
-    private static void awaitMetric(String name, String value) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        String seen = null;
-        while (System.nanoTime() < deadline && !value.equals(seen)) {
-            String metrics = HttpClient.newHttpClient()
-                    .send(
-                            HttpRequest.newBuilder(URI.create(pipeline.processorUrl() + "/metrics"))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString())
-                    .body();
-            seen = metrics.lines()
-                    .filter(l -> l.startsWith(name + " "))
-                    .map(l -> l.substring(name.length() + 1))
-                    .findFirst()
-                    .orElse(null);
-            Thread.sleep(200);
-        }
-        assertThat(seen).as(name).isEqualTo(value);
-    }
-
-    /** The first column of the first row once the query returns one (rows land asynchronously). */
-    private static String awaitRow(String sql) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            try (Connection c = DriverManager.getConnection(pipeline.pgUrl());
-                    Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery(sql)) {
-                if (rs.next()) {
-                    return rs.getString(1);
-                }
-            } catch (SQLException tableNotYetCreated) {
-                // the sink migrates on its first batch
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("no row within 60 s for " + sql);
     }
 }

@@ -1,5 +1,6 @@
 package dev.agentmeter.cli.it;
 
+import dev.agentmeter.cli.kafka.ProcessorHttp;
 import dev.agentmeter.cli.up.LocalPipeline;
 import dev.agentmeter.embedded.FreePorts;
 import dev.agentmeter.embedded.KafkaExtension;
@@ -8,8 +9,19 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -26,6 +38,9 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * failed: the parts' logs are in it.
  */
 final class PipelineExtension implements BeforeAllCallback, AfterAllCallback, TestWatcher {
+
+    private static final Duration AWAIT = Duration.ofSeconds(60);
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final KafkaExtension kafka = new KafkaExtension();
     private final PostgresExtension pg = new PostgresExtension();
@@ -111,6 +126,93 @@ final class PipelineExtension implements BeforeAllCallback, AfterAllCallback, Te
 
     String dashboardUrl() {
         return running.dashboardUrl();
+    }
+
+    /** The first column of the query's first row now; null when it has none or the sink has not made the table yet. */
+    String sql(String query) {
+        try (Connection c = DriverManager.getConnection(pgUrl);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(query)) {
+            return rs.next() ? rs.getString(1) : null;
+        } catch (SQLException notYet) {
+            return null; // the sink migrates on its first batch
+        }
+    }
+
+    /** The first column of the query's first row once it has one (rows land asynchronously); fails after 60 s. */
+    String awaitRow(String query) throws InterruptedException {
+        long deadline = System.nanoTime() + AWAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Connection c = DriverManager.getConnection(pgUrl);
+                    Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery(query)) {
+                if (rs.next()) {
+                    return rs.getString(1);
+                }
+            } catch (SQLException tableNotYetCreated) {
+                // the sink migrates on its first batch
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no row within " + AWAIT.toSeconds() + " s for " + query);
+    }
+
+    /** The query's first value once it is {@code expected}, or the last seen after 60 s (for the assertion to show). */
+    String awaitValue(String query, String expected) throws InterruptedException {
+        long deadline = System.nanoTime() + AWAIT.toNanos();
+        String seen = sql(query);
+        while (!expected.equals(seen) && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            seen = sql(query);
+        }
+        return seen;
+    }
+
+    /**
+     * The processor's spend of {@code scopePath} ({@code type/id}) in the DAY holding {@code at},
+     * once it is {@code expected}, or the last seen after 60 s.
+     */
+    String awaitSpend(String scopePath, Instant at, String expected) throws InterruptedException {
+        long deadline = System.nanoTime() + AWAIT.toNanos();
+        String seen = null;
+        while (System.nanoTime() < deadline && !expected.equals(seen)) {
+            seen = ProcessorHttp.get(
+                            processorUrl(),
+                            null,
+                            "/v1/spend/" + scopePath + "?period=DAY&at=" + at,
+                            Duration.ofSeconds(5))
+                    .path("spendUsd")
+                    .asText();
+            if (!expected.equals(seen)) {
+                Thread.sleep(200);
+            }
+        }
+        return seen;
+    }
+
+    /** The value of the processor's scrape line that starts with {@code series} (name and labels); null without one. */
+    String metric(String series) throws IOException, InterruptedException {
+        String scrape = HTTP.send(
+                        HttpRequest.newBuilder(URI.create(processorUrl() + "/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+        return scrape.lines()
+                .filter(l -> l.startsWith(series + " "))
+                .map(l -> l.substring(series.length() + 1))
+                .findFirst()
+                .orElse(null);
+    }
+
+    /** The value of the processor's scrape line {@code series} once it is {@code expected}, or the last seen after 60 s. */
+    String awaitMetric(String series, String expected) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + AWAIT.toNanos();
+        String seen = metric(series);
+        while (!expected.equals(seen) && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            seen = metric(series);
+        }
+        return seen;
     }
 
     private static void delete(Path dir) {

@@ -11,12 +11,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -77,27 +71,6 @@ class TypeScriptClientIT {
         throw new AssertionError("the agent ended without '" + prefix + "': " + all);
     }
 
-    private static String awaitRow(String sql, String expected) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        String last = null;
-        while (System.nanoTime() < deadline) {
-            try (Connection c = DriverManager.getConnection(pipeline.pgUrl());
-                    Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery(sql)) {
-                if (rs.next()) {
-                    last = rs.getString(1);
-                    if (expected.equals(last)) {
-                        return last;
-                    }
-                }
-            } catch (SQLException tableNotYetCreated) {
-                // the sink migrates on its first batch
-            }
-            Thread.sleep(200);
-        }
-        return last;
-    }
-
     @Test
     void everyShapeLandsOnceWithItsExactCost() throws Exception {
         String run = "ts-" + UUID.randomUUID();
@@ -107,12 +80,12 @@ class TypeScriptClientIT {
 
         // 5 × gpt-4o 1,000/100 ($0.0035), logLLM claude-sonnet-4-5 2,000/200 ($0.009), the hook's OpenRouter cost
         // ($0.0123), the Anthropic message with cache ($0.020475) and one API call ($0.01)
-        assertThat(awaitRow(
+        assertThat(pipeline.awaitValue(
                         "SELECT count(*) || ' ' || sum(total_cost_usd) FROM agent_usage WHERE session_id = '" + run
                                 + "'",
                         "9 0.069275"))
                 .isEqualTo("9 0.069275");
-        assertThat(awaitRow(
+        assertThat(pipeline.awaitValue(
                         "SELECT string_agg(DISTINCT cost_source, ',' ORDER BY cost_source) FROM agent_usage WHERE session_id = '"
                                 + run + "'",
                         "api,catalog,provider"))
@@ -131,7 +104,7 @@ class TypeScriptClientIT {
         assertThat(awaitLine(drain, "drained")).contains("\"waitingBytes\":0");
         assertThat(drain.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
-        assertThat(awaitRow(
+        assertThat(pipeline.awaitValue(
                         "SELECT count(*) || ' ' || sum(total_cost_usd) FROM agent_usage WHERE session_id = '" + run
                                 + "'",
                         "10 0.0350"))
@@ -163,7 +136,7 @@ class TypeScriptClientIT {
             assertThat(agent.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
             // 200 × gpt-4o-mini 1,000/100: $0.00015 + $0.00006 each
-            assertThat(awaitRow(
+            assertThat(pipeline.awaitValue(
                             "SELECT count(*) || ' ' || count(DISTINCT event_id) || ' ' || sum(total_cost_usd) FROM agent_usage"
                                     + " WHERE session_id = '" + run + "'",
                             "200 200 0.04200"))
