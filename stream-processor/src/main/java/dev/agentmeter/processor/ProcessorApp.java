@@ -3,6 +3,7 @@ package dev.agentmeter.processor;
 import dev.agentmeter.pricing.BundledCatalog;
 import dev.agentmeter.processor.budget.BudgetBook;
 import dev.agentmeter.processor.health.StreamsHealth;
+import dev.agentmeter.processor.metrics.JvmMeters;
 import dev.agentmeter.processor.metrics.ProcessorMetrics;
 import dev.agentmeter.processor.metrics.StreamsMetricsBinder;
 import dev.agentmeter.processor.pricing.CatalogSeeder;
@@ -14,8 +15,6 @@ import dev.agentmeter.processor.topology.DedupStoreRocksDbConfig;
 import dev.agentmeter.processor.topology.UsageTopology;
 import dev.agentmeter.support.KafkaSecurity;
 import dev.agentmeter.support.TopicAdmin;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -66,10 +65,7 @@ public final class ProcessorApp implements AutoCloseable {
         this.registry = registry;
         // The port is part of the instance's identity (application.server), so "any" is fixed now.
         this.httpPort = config.httpPort() == 0 ? freePort() : config.httpPort();
-        // Heap, GC, threads and CPU next to the Streams metrics: what an operator sizes the instance by.
-        new JvmMemoryMetrics().bindTo(registry);
-        new JvmThreadMetrics().bindTo(registry);
-        new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(registry);
+        JvmMeters.bindTo(registry);
     }
 
     public ProcessorApp(ProcessorConfig config) {

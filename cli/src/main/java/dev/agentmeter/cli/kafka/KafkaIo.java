@@ -18,7 +18,6 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -27,6 +26,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -112,7 +112,7 @@ public final class KafkaIo {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while publishing to " + topic, e);
-        } catch (ExecutionException | TimeoutException | KafkaException e) {
+        } catch (Exception e) { // the send's ExecutionException, the wait's timeout, a KafkaException
             throw new IllegalStateException(
                     "cannot publish to " + topic + " at " + bootstrap + ": "
                             + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()),
@@ -174,7 +174,7 @@ public final class KafkaIo {
                     latest.put(record.key(), record.value());
                 }
             });
-        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new IllegalStateException(
                     "Kafka at " + bootstrap + " did not answer within " + TIMEOUT.toSeconds() + " s", e);
         }
