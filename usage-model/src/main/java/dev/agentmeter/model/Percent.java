@@ -27,6 +27,11 @@ public final class Percent {
         return percent == null ? "–" : percent.toPlainString() + " %";
     }
 
+    /** A percentage in a fixed-width table, where the space would cost a column: {@code 12.5%}, or {@code -} for none. */
+    public static String cell(BigDecimal percent) {
+        return percent == null ? "-" : percent.toPlainString() + "%";
+    }
+
     /** A fraction (a threshold such as 0.8) as a percentage for people: {@code 80 %}. */
     public static String ofFraction(BigDecimal fraction) {
         return fraction.movePointRight(2).stripTrailingZeros().toPlainString() + " %";

@@ -25,4 +25,10 @@ class PercentTest {
         assertThat(Percent.ofFraction(new BigDecimal("0.80"))).isEqualTo("80 %");
         assertThat(Percent.ofFraction(new BigDecimal("1.5"))).isEqualTo("150 %");
     }
+
+    @Test
+    void inATableCellWithoutTheSpaceAndAnAsciiDashForNone() {
+        assertThat(Percent.cell(new BigDecimal("12.5"))).isEqualTo("12.5%");
+        assertThat(Percent.cell(null)).isEqualTo("-");
+    }
 }

@@ -189,16 +189,16 @@ public final class ReportCommand implements Runnable {
                     out.println("  (no usage)");
                 }
                 groups.forEach(l -> out.printf(
-                        "%-32s %7d %12s %5s%% %10s %10s %10s %11s %6s%% %9s %9s%n",
+                        "%-32s %7d %12s %6s %10s %10s %10s %11s %7s %9s %9s%n",
                         truncate(l.key(), 32),
                         l.events(),
                         Usd.human(l.costUsd()),
-                        l.sharePercent().toPlainString(),
+                        Percent.cell(l.sharePercent()),
                         count(l.inputTokens()),
                         count(l.outputTokens()),
                         count(l.cacheReadTokens()),
                         Usd.human(l.cacheSavingsUsd()),
-                        l.errorRatePercent().toPlainString(),
+                        Percent.cell(l.errorRatePercent()),
                         millis(l.latencyP50Ms()),
                         millis(l.latencyP95Ms())));
                 out.printf("%-32s %7d %12s%n", "total", totals.events(), Usd.human(totals.costUsd()));
@@ -408,11 +408,8 @@ public final class ReportCommand implements Runnable {
             out.println("  (no usage)");
         }
         lines.forEach(l -> out.printf(
-                "%-40s %8d %16s %6s%%%n",
-                truncate(l.key(), 40),
-                l.events(),
-                Usd.human(l.costUsd()),
-                l.sharePercent().toPlainString()));
+                "%-40s %8d %16s %7s%n",
+                truncate(l.key(), 40), l.events(), Usd.human(l.costUsd()), Percent.cell(l.sharePercent())));
     }
 
     private ObjectNode header(Window w, ReportQueries.Totals totals) {

@@ -325,8 +325,7 @@ public final class WhatIfCommand implements Runnable {
     }
 
     private static String percent(BigDecimal delta, BigDecimal base) {
-        BigDecimal p = Percent.of(delta, base, 1);
-        return p == null ? "-" : p.toPlainString() + "%";
+        return Percent.cell(Percent.of(delta, base, 1));
     }
 
     private BigDecimal percent(String flag, String text) {
