@@ -3,17 +3,11 @@ package dev.agentmeter.pricing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentmeter.model.CostSource;
-import dev.agentmeter.model.EffectivePrice;
-import dev.agentmeter.model.LongContextPrice;
-import dev.agentmeter.model.ModelPrice;
 import dev.agentmeter.model.PricedUsage;
-import dev.agentmeter.model.TierPrice;
 import dev.agentmeter.model.Usage;
 import dev.agentmeter.model.UsageEvent;
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -27,34 +21,6 @@ class ServiceTierPricingTest {
         return new BigDecimal(s);
     }
 
-    /** The contract's example: standard 3/15 with a long-context tier above 200k, batch at half, its own long context. */
-    private static final PriceCatalog CATALOG = new PriceCatalog(List.of(new ModelPrice(
-            "claude-sonnet-4-5",
-            "Anthropic",
-            List.of("anthropic.claude-sonnet-4-5-20250929-v1:0"),
-            List.of(new EffectivePrice(
-                    Instant.parse("2025-09-29T00:00:00Z"),
-                    d("3"),
-                    d("15"),
-                    d("0.30"),
-                    d("3.75"),
-                    d("6"),
-                    null,
-                    new LongContextPrice(200_000, d("6"), d("22.50"), d("0.60"), d("7.50"), null, null),
-                    Map.of(
-                            "batch",
-                            new TierPrice(
-                                    d("1.50"),
-                                    d("7.50"),
-                                    d("0.15"),
-                                    d("1.875"),
-                                    null,
-                                    null,
-                                    new LongContextPrice(
-                                            200_000, d("3"), d("11.25"), d("0.30"), d("3.75"), null, null)),
-                            "priority",
-                            new TierPrice(d("4.5"), d("22.5"), null, null, null, null, null)))))));
-
     private static PricedUsage price(String tier, Usage usage, BigDecimal providerCost) {
         return PRICER.price(
                 UsageEvent.builder()
@@ -67,7 +33,7 @@ class ServiceTierPricingTest {
                         .serviceTier(tier)
                         .providerCostUsd(providerCost)
                         .build(),
-                CATALOG,
+                ContractPriceExample.CATALOG,
                 TS);
     }
 

@@ -1,18 +1,13 @@
 package dev.agentmeter.pricing.bench;
 
-import dev.agentmeter.model.EffectivePrice;
-import dev.agentmeter.model.LongContextPrice;
-import dev.agentmeter.model.ModelPrice;
 import dev.agentmeter.model.PricedUsage;
-import dev.agentmeter.model.TierPrice;
 import dev.agentmeter.model.Usage;
 import dev.agentmeter.model.UsageEvent;
+import dev.agentmeter.pricing.ContractPriceExample;
 import dev.agentmeter.pricing.PriceCatalog;
 import dev.agentmeter.pricing.Pricer;
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -27,7 +22,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The processor's per-event pricing, one call of {@link Pricer#price} on the contract's example
- * entry (standard, long context, batch with its own long context): a standard call, a batch call
+ * entry ({@link ContractPriceExample}: standard, long context, batch with its own long context): a standard call, a batch call
  * and a batch call above the long-context threshold, each with cache reads and writes. Figures go
  * in {@code pricing/PERFORMANCE.md}. Run: {@code mvn -pl pricing -am -Pbench -DskipTests verify}.
  */
@@ -42,38 +37,11 @@ public class PricerBenchmark {
     private static final Instant AT = Instant.parse("2026-11-22T10:15:30.123Z");
 
     private final Pricer pricer = new Pricer(new BigDecimal("3"), new BigDecimal("15"), Set.of());
-    private final PriceCatalog catalog = new PriceCatalog(List.of(new ModelPrice(
-            "claude-sonnet-4-5",
-            "Anthropic",
-            List.of("anthropic.claude-sonnet-4-5-20250929-v1:0"),
-            List.of(new EffectivePrice(
-                    Instant.parse("2025-09-29T00:00:00Z"),
-                    d("3"),
-                    d("15"),
-                    d("0.30"),
-                    d("3.75"),
-                    d("6"),
-                    null,
-                    new LongContextPrice(200_000, d("6"), d("22.50"), d("0.60"), d("7.50"), null, null),
-                    Map.of(
-                            "batch",
-                            new TierPrice(
-                                    d("1.50"),
-                                    d("7.50"),
-                                    d("0.15"),
-                                    d("1.875"),
-                                    null,
-                                    null,
-                                    new LongContextPrice(
-                                            200_000, d("3"), d("11.25"), d("0.30"), d("3.75"), null, null))))))));
+    private final PriceCatalog catalog = ContractPriceExample.CATALOG;
 
     private final UsageEvent standard = event(null, 12_000);
     private final UsageEvent batch = event("batch", 12_000);
     private final UsageEvent batchLongContext = event("batch", 250_000);
-
-    private static BigDecimal d(String s) {
-        return new BigDecimal(s);
-    }
 
     private static UsageEvent event(String tier, long input) {
         return UsageEvent.builder()
