@@ -3,6 +3,9 @@ package dev.agentmeter.embedded;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -70,6 +73,7 @@ public final class LocalPostgres implements AutoCloseable {
         if (server != null) {
             return this;
         }
+        requireFree(port);
         long t0 = System.nanoTime();
         try {
             server = EmbeddedPostgres.builder()
@@ -78,6 +82,10 @@ public final class LocalPostgres implements AutoCloseable {
                     .setCleanDataDirectory(false)
                     .setServerConfig("max_connections", "200")
                     .setServerConfig("fsync", "on")
+                    // The readiness probe's connections: without a read timeout a probe that reached another
+                    // server on the port (a Kafka listener answers nothing) waits until that server drops it.
+                    .setConnectConfig("connectTimeout", "5")
+                    .setConnectConfig("socketTimeout", "5")
                     .start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start embedded PostgreSQL on port " + port, e);
@@ -88,6 +96,20 @@ public final class LocalPostgres implements AutoCloseable {
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
                 dataDir);
         return this;
+    }
+
+    /**
+     * Fails at once when another process listens on {@code port}: PostgreSQL would refuse to start,
+     * and the start would otherwise end only when its probe gives up on the other server.
+     */
+    private static void requireFree(int port) {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true); // a port this server left in TIME_WAIT is free to take again
+            probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    "cannot start embedded PostgreSQL: port " + port + " is in use by another process", e);
+        }
     }
 
     /** Stops the server, keeping its data; {@link #start()} brings it back on the same port. */
