@@ -1,12 +1,20 @@
 package dev.agentmeter.embedded;
 
+import dev.agentmeter.model.UsageEvent;
+import dev.agentmeter.model.json.ContractJson;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * What a test produces, and the proof that the broker took it: a send a test ignores fails
@@ -30,6 +38,33 @@ public final class Sends {
         Sends sends = of(producer);
         records.forEach(r -> sends.add(producer.send(r)));
         sends.await();
+    }
+
+    /**
+     * Publishes {@code records} (key → value, in order) to {@code topic} at {@code bootstrap} with a
+     * producer of its own, and waits until the broker took all of them.
+     */
+    public static void records(String bootstrap, String topic, List<Map.Entry<String, byte[]>> records) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+            all(
+                    producer,
+                    records.stream()
+                            .map(r -> new ProducerRecord<>(topic, r.getKey(), r.getValue()))
+                            .toList());
+        }
+    }
+
+    /** Publishes the events as the contract's JSON, each keyed by its eventId, and waits until the broker took them. */
+    public static void events(String bootstrap, String topic, List<UsageEvent> events) {
+        records(
+                bootstrap,
+                topic,
+                events.stream()
+                        .map(e -> Map.entry(e.eventId(), ContractJson.toBytes(e)))
+                        .toList());
     }
 
     /** Keeps a send's future, to be awaited with the others. */

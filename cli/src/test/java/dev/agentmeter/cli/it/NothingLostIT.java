@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentmeter.cli.Cli;
+import dev.agentmeter.embedded.Sends;
 import dev.agentmeter.model.Call;
 import dev.agentmeter.model.Task;
 import dev.agentmeter.model.Topics;
@@ -19,12 +20,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -56,25 +51,17 @@ class NothingLostIT {
     }
 
     /** Publishes the events as raw bytes, each with the given record key (null: its eventId). */
-    private static void produce(List<String> keys, List<UsageEvent> events) throws Exception {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.bootstrapServers());
-        try (KafkaProducer<String, byte[]> producer =
-                new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
-            for (int i = 0; i < events.size(); i++) {
-                String key = keys.get(i) == null ? events.get(i).eventId() : keys.get(i);
-                producer.send(new ProducerRecord<>(Topics.USAGE_RAW, key, ContractJson.toBytes(events.get(i))))
-                        .get();
-            }
+    private static void produce(List<String> keys, List<UsageEvent> events) {
+        List<Map.Entry<String, byte[]>> records = new ArrayList<>();
+        for (int i = 0; i < events.size(); i++) {
+            String key = keys.get(i) == null ? events.get(i).eventId() : keys.get(i);
+            records.add(Map.entry(key, ContractJson.toBytes(events.get(i))));
         }
+        Sends.records(pipeline.bootstrapServers(), Topics.USAGE_RAW, records);
     }
 
-    private static void produce(UsageEvent... events) throws Exception {
-        List<String> keys = new ArrayList<>();
-        for (int i = 0; i < events.length; i++) {
-            keys.add(null);
-        }
-        produce(keys, List.of(events));
+    private static void produce(UsageEvent... events) {
+        Sends.events(pipeline.bootstrapServers(), Topics.USAGE_RAW, List.of(events));
     }
 
     @Test
@@ -199,13 +186,10 @@ class NothingLostIT {
         priced = priced.substring(0, priced.length() - 1) + ",\"pricing\":{\"source\":\"catalog\",\"currency\":\"USD\","
                 + "\"longContext\":false},\"cost\":{\"inputUsd\":\"0\",\"outputUsd\":\"0\",\"cacheReadUsd\":\"0\","
                 + "\"cacheWriteUsd\":\"0\",\"totalUsd\":\"0\"},\"pricedAt\":\"2026-12-01T00:00:00Z\",\"truncated\":false}";
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.bootstrapServers());
-        try (KafkaProducer<String, byte[]> producer =
-                new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(Topics.USAGE_PRICED, "beyond-postgres", priced.getBytes(UTF_8)))
-                    .get();
-        }
+        Sends.records(
+                pipeline.bootstrapServers(),
+                Topics.USAGE_PRICED,
+                List.of(Map.entry("beyond-postgres", priced.getBytes(UTF_8))));
 
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         Cli dlq = cli("dlq", "--json");

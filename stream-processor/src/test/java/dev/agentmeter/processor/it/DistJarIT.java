@@ -7,7 +7,6 @@ import dev.agentmeter.embedded.KafkaExtension;
 import dev.agentmeter.embedded.Sends;
 import dev.agentmeter.model.Usage;
 import dev.agentmeter.model.UsageEvent;
-import dev.agentmeter.model.json.ContractJson;
 import dev.agentmeter.processor.ProcessorConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,15 +14,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,25 +65,18 @@ class DistJarIT {
             awaitHealthy(process, port, log);
 
             Instant at = Instant.now().minus(Duration.ofMinutes(5)).truncatedTo(ChronoUnit.SECONDS);
-            Properties pp = new Properties();
-            pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-            try (KafkaProducer<String, byte[]> producer =
-                    new KafkaProducer<>(pp, new StringSerializer(), new ByteArraySerializer())) {
-                Sends sends = Sends.of(producer);
-                for (int i = 0; i < 3; i++) {
-                    UsageEvent e = UsageEvent.builder()
-                            .eventId("dist-" + i)
-                            .timestamp(at)
-                            .agent("a")
-                            .userId("u")
-                            .model("gpt-4o")
-                            .usage(Usage.of(400_000, 0))
-                            .build(); // 0.4 MTok at $2.5 = $1
-                    sends.add(producer.send(new ProducerRecord<>(
-                            prefix + "." + ProcessorConfig.TOPIC_RAW, e.eventId(), ContractJson.toBytes(e))));
-                }
-                sends.await();
+            List<UsageEvent> events = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                events.add(UsageEvent.builder()
+                        .eventId("dist-" + i)
+                        .timestamp(at)
+                        .agent("a")
+                        .userId("u")
+                        .model("gpt-4o")
+                        .usage(Usage.of(400_000, 0))
+                        .build()); // 0.4 MTok at $2.5 = $1
             }
+            Sends.events(kafka.bootstrapServers(), prefix + "." + ProcessorConfig.TOPIC_RAW, events);
             Http.awaitSpend(port, "/v1/spend/global/*?period=DAY&at=" + at, "3");
 
             Http.Reply price = Http.get(port, "/v1/prices/gpt-4o-2024-08-06");

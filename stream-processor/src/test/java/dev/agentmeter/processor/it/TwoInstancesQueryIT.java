@@ -6,7 +6,6 @@ import dev.agentmeter.embedded.KafkaExtension;
 import dev.agentmeter.embedded.Sends;
 import dev.agentmeter.model.Usage;
 import dev.agentmeter.model.UsageEvent;
-import dev.agentmeter.model.json.ContractJson;
 import dev.agentmeter.processor.ProcessorApp;
 import dev.agentmeter.processor.ProcessorConfig;
 import java.nio.file.Files;
@@ -14,16 +13,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.locks.LockSupport;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,25 +79,18 @@ class TwoInstancesQueryIT {
             assertThat(two.awaitRunning(Duration.ofSeconds(90))).isTrue();
 
             Instant at = Instant.now().minus(Duration.ofMinutes(5)).truncatedTo(ChronoUnit.SECONDS);
-            Properties pp = new Properties();
-            pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-            try (KafkaProducer<String, byte[]> producer =
-                    new KafkaProducer<>(pp, new StringSerializer(), new ByteArraySerializer())) {
-                Sends sends = Sends.of(producer);
-                for (int i = 0; i < 40; i++) {
-                    UsageEvent e = UsageEvent.builder()
-                            .eventId("q-" + i)
-                            .timestamp(at)
-                            .agent("a")
-                            .userId("user-" + (i % 8))
-                            .model("gpt-4o")
-                            .usage(Usage.of(400_000, 0))
-                            .build(); // $1 each
-                    sends.add(producer.send(new ProducerRecord<>(
-                            prefix + "." + ProcessorConfig.TOPIC_RAW, e.eventId(), ContractJson.toBytes(e))));
-                }
-                sends.await();
+            List<UsageEvent> events = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                events.add(UsageEvent.builder()
+                        .eventId("q-" + i)
+                        .timestamp(at)
+                        .agent("a")
+                        .userId("user-" + (i % 8))
+                        .model("gpt-4o")
+                        .usage(Usage.of(400_000, 0))
+                        .build()); // $1 each
             }
+            Sends.events(kafka.bootstrapServers(), prefix + "." + ProcessorConfig.TOPIC_RAW, events);
             String query = "?period=DAY&at=" + at;
             Http.token = TOKEN;
             Http.awaitSpend(one.httpPort(), "/v1/spend/global/*" + query, "40");
