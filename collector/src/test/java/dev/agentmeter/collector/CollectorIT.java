@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.agentmeter.collector.otlp.ExampleGenAiSpans;
 import dev.agentmeter.embedded.EmbeddedKafka;
 import dev.agentmeter.embedded.KafkaExtension;
 import dev.agentmeter.embedded.TopicReader;
@@ -200,28 +201,11 @@ class CollectorIT {
         String first;
         String second;
         try (Scope ignored = agent.makeCurrent()) {
-            Span cached = tracer.spanBuilder("chat claude-sonnet-4-5")
-                    .setAttribute("gen_ai.operation.name", "chat")
-                    .setAttribute("gen_ai.provider.name", "anthropic")
-                    .setAttribute("gen_ai.request.model", "claude-sonnet-4-5")
-                    .setAttribute("gen_ai.usage.input_tokens", 2000L)
-                    .setAttribute("gen_ai.usage.output_tokens", 300L)
-                    .setAttribute("gen_ai.usage.cache_read.input_tokens", 1500L)
-                    .setAttribute("gen_ai.usage.cache_creation.input_tokens", 200L)
-                    .setAttribute("user.id", "alice")
-                    .startSpan();
+            Span cached = ExampleGenAiSpans.cachedSonnetChat(tracer, "alice").startSpan();
             first = cached.getSpanContext().getSpanId();
             cached.end();
-            Span reasoning = tracer.spanBuilder("chat o4-mini")
-                    .setAttribute("gen_ai.operation.name", "chat")
-                    .setAttribute("gen_ai.provider.name", "openai")
-                    .setAttribute("gen_ai.response.model", "o4-mini")
-                    .setAttribute("gen_ai.usage.input_tokens", 800L)
-                    .setAttribute("gen_ai.usage.output_tokens", 900L)
-                    .setAttribute("gen_ai.usage.reasoning.output_tokens", 700L)
-                    .setAttribute("gen_ai.usage.cost", 0.0049)
-                    .setAttribute("user.id", "alice")
-                    .startSpan();
+            Span reasoning =
+                    ExampleGenAiSpans.reasoningO4MiniChat(tracer, "alice").startSpan();
             reasoning.setStatus(StatusCode.ERROR, "content filtered");
             second = reasoning.getSpanContext().getSpanId();
             reasoning.end();

@@ -2,6 +2,7 @@ package dev.agentmeter.cli.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.agentmeter.collector.otlp.ExampleGenAiSpans;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
@@ -88,27 +89,11 @@ class CollectorPipelineIT {
                     .setAttribute("gen_ai.agent.name", "TechnicalSupport")
                     .startSpan();
             try (Scope a = agent.makeCurrent()) {
-                Span cached = tracer.spanBuilder("chat claude-sonnet-4-5")
-                        .setAttribute("gen_ai.operation.name", "chat")
-                        .setAttribute("gen_ai.provider.name", "anthropic")
-                        .setAttribute("gen_ai.request.model", "claude-sonnet-4-5")
-                        .setAttribute("gen_ai.usage.input_tokens", 2000L)
-                        .setAttribute("gen_ai.usage.output_tokens", 300L)
-                        .setAttribute("gen_ai.usage.cache_read.input_tokens", 1500L)
-                        .setAttribute("gen_ai.usage.cache_creation.input_tokens", 200L)
-                        .setAttribute("user.id", "otel-user")
-                        .startSpan();
+                Span cached =
+                        ExampleGenAiSpans.cachedSonnetChat(tracer, "otel-user").startSpan();
                 cachedId = cached.getSpanContext().getSpanId();
                 cached.end();
-                Span reasoning = tracer.spanBuilder("chat o4-mini")
-                        .setAttribute("gen_ai.operation.name", "chat")
-                        .setAttribute("gen_ai.provider.name", "openai")
-                        .setAttribute("gen_ai.response.model", "o4-mini")
-                        .setAttribute("gen_ai.usage.input_tokens", 800L)
-                        .setAttribute("gen_ai.usage.output_tokens", 900L)
-                        .setAttribute("gen_ai.usage.reasoning.output_tokens", 700L)
-                        .setAttribute("gen_ai.usage.cost", 0.0049)
-                        .setAttribute("user.id", "otel-user")
+                Span reasoning = ExampleGenAiSpans.reasoningO4MiniChat(tracer, "otel-user")
                         .startSpan();
                 reasoningId = reasoning.getSpanContext().getSpanId();
                 reasoning.end();
