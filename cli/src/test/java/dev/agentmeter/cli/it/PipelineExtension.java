@@ -158,36 +158,24 @@ final class PipelineExtension implements BeforeAllCallback, AfterAllCallback, Te
     }
 
     /** The query's first value once it is {@code expected}, or the last seen after 60 s (for the assertion to show). */
-    String awaitValue(String query, String expected) throws InterruptedException {
-        long deadline = System.nanoTime() + AWAIT.toNanos();
-        String seen = sql(query);
-        while (!expected.equals(seen) && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-            seen = sql(query);
-        }
-        return seen;
+    String awaitValue(String query, String expected) throws Exception {
+        return awaitEqual(() -> sql(query), expected);
     }
 
     /**
      * The processor's spend of {@code scopePath} ({@code type/id}) in the DAY holding {@code at},
      * once it is {@code expected}, or the last seen after 60 s.
      */
-    String awaitSpend(String scopePath, Instant at, String expected) throws InterruptedException {
-        long deadline = System.nanoTime() + AWAIT.toNanos();
-        String seen = null;
-        while (System.nanoTime() < deadline && !expected.equals(seen)) {
-            seen = ProcessorHttp.get(
-                            processorUrl(),
-                            null,
-                            "/v1/spend/" + scopePath + "?period=DAY&at=" + at,
-                            Duration.ofSeconds(5))
-                    .path("spendUsd")
-                    .asText();
-            if (!expected.equals(seen)) {
-                Thread.sleep(200);
-            }
-        }
-        return seen;
+    String awaitSpend(String scopePath, Instant at, String expected) throws Exception {
+        return awaitEqual(
+                () -> ProcessorHttp.get(
+                                processorUrl(),
+                                null,
+                                "/v1/spend/" + scopePath + "?period=DAY&at=" + at,
+                                Duration.ofSeconds(5))
+                        .path("spendUsd")
+                        .asText(),
+                expected);
     }
 
     /** The value of the processor's scrape line that starts with {@code series} (name and labels); null without one. */
@@ -205,12 +193,23 @@ final class PipelineExtension implements BeforeAllCallback, AfterAllCallback, Te
     }
 
     /** The value of the processor's scrape line {@code series} once it is {@code expected}, or the last seen after 60 s. */
-    String awaitMetric(String series, String expected) throws IOException, InterruptedException {
+    String awaitMetric(String series, String expected) throws Exception {
+        return awaitEqual(() -> metric(series), expected);
+    }
+
+    /** What a wait reads again until it sees the value it waits for. */
+    @FunctionalInterface
+    private interface Reading {
+        String read() throws Exception;
+    }
+
+    /** Reads until the value is {@code expected} or 60 s passed, 200 ms apart; returns the last value read. */
+    private static String awaitEqual(Reading reading, String expected) throws Exception {
         long deadline = System.nanoTime() + AWAIT.toNanos();
-        String seen = metric(series);
+        String seen = reading.read();
         while (!expected.equals(seen) && System.nanoTime() < deadline) {
             Thread.sleep(200);
-            seen = metric(series);
+            seen = reading.read();
         }
         return seen;
     }
